@@ -1,0 +1,137 @@
+// Config: every setting of spamgate, with its default, loaded from TOML.
+// The sample spamgate.toml documents the same fields; keep them in step.
+// Loading never reads a secret's value from the main config file: secrets
+// come from a file or an environment variable the config names.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "util/result.h"
+
+namespace spamgate {
+
+struct ServerConfig {
+  // "host:port", "unix:/path/to.sock", or "" to serve the socket spamgate
+  // was started on (FastCGI file descriptor 0, as mod_fcgid and spawn-fcgi do).
+  std::string listen = "127.0.0.1:9100";
+  int threads = 16;             // FastCGI worker threads (each holds one connection)
+  int listen_backlog = 256;     // listen(2) backlog
+  std::string socket_mode = "0660";  // permissions of a unix socket
+};
+
+struct LimitsConfig {
+  int64_t max_body_bytes = 1 << 20;    // larger request bodies get 413
+  int max_fields = 200;                // more form fields get 400
+  int64_t max_field_bytes = 64 << 10;  // a longer field value gets 413
+};
+
+struct EndpointsConfig {
+  std::string comment = "/wp-comments-post.php";
+  std::string contact = "/contact";
+  std::string check = "/spamgate/check";
+  std::string health = "/spamgate/health";
+  std::string metrics = "/spamgate/metrics";
+  std::string notify = "/spamgate/notify";
+  std::string feedback = "/spamgate/feedback";
+  std::string stats = "/spamgate/stats";
+};
+
+struct RulesConfig {
+  std::vector<std::string> files = {"rules/default.rules"};  // relative to the config file
+  int reload_check_seconds = 2;  // how often rule-file mtimes are checked; 0 = SIGHUP only
+};
+
+enum class RejectMode { reject, discard };
+
+struct ActionsConfig {
+  RejectMode on_reject = RejectMode::reject;  // 403 page, or pretend success and keep nothing
+  std::string contact_success_redirect;       // where a passed contact form redirects ("" = a 200 page)
+};
+
+struct ChecksConfig {
+  std::string honeypot_field = "sg_website";  // must stay empty; "" disables HONEYPOT
+  std::string token_field = "sg_token";       // "<unix time>.<hex HMAC-SHA256(secret, unix time)>"
+  bool require_token = false;                 // NO_TOKEN when the token is missing or bad
+  int min_seconds = 3;                        // TOO_FAST below this many seconds after the form was rendered
+  int max_token_age_seconds = 2 * 86400;      // an older token counts as NO_TOKEN
+  int duplicate_window_seconds = 3600;        // DUPLICATE: same body within this window
+  double rate_per_minute = 3;                 // RATE_IP refill rate per client IP
+  double rate_burst = 6;                      // RATE_IP bucket size
+};
+
+struct UpstreamConfig {
+  std::string address = "127.0.0.1:9000";  // PHP-FPM: "host:port" or "unix:/path"
+  int connect_timeout_ms = 1000;
+  int response_timeout_ms = 30000;
+  int keepalive_connections = 16;  // idle connections kept to PHP-FPM
+};
+
+struct StoreConfig {
+  std::string path = "var/spamgate.db";  // relative to the config file
+  int retention_days = 30;               // held/rejected content is deleted after this
+  int flush_interval_ms = 200;           // how long log rows may wait to be batched
+};
+
+struct SecretRef {
+  std::string file;  // read the secret from this file (first line)
+  std::string env;   // or from this environment variable
+};
+
+struct MailCapsConfig {
+  int per_hour = 10;                // all outgoing mail
+  int per_day = 40;
+  int per_recipient_hour = 10;
+  int per_recipient_day = 40;
+  int digest_interval_minutes = 60; // over the hourly cap, one digest per interval
+};
+
+struct MailConfig {
+  bool enabled = false;
+  std::string smtp_url;        // smtp://host:587 (STARTTLS required) or smtps://host:465
+  std::string username;
+  std::string auth = "password";  // "password" (AUTH PLAIN/LOGIN) or "xoauth2"
+  SecretRef password;          // password, or the bearer token for xoauth2
+  std::string ca_file;         // extra CA bundle for a private CA; "" = system store
+  bool verify_peer = true;     // certificate verification; never turn off in production
+  int connect_timeout_seconds = 10;
+  int timeout_seconds = 60;
+  std::string from_address;    // the authenticated account
+  std::string from_name = "spamgate";
+  std::vector<std::string> owners;              // the default recipients
+  std::vector<std::string> allowed_recipients;  // extra addresses notify may choose
+  std::string site_domain;     // right-hand side of Message-ID; defaults to from's domain
+  MailCapsConfig caps;
+  int max_attempts = 12;       // temporary failures before a message counts as failed
+  int backoff_initial_seconds = 30;
+  int backoff_max_seconds = 3600;
+};
+
+struct Config {
+  std::string source_path;  // the file this was loaded from ("" for defaults)
+  std::string base_dir;     // directory relative paths are resolved against
+  ServerConfig server;
+  LimitsConfig limits;
+  EndpointsConfig endpoints;
+  RulesConfig rules;
+  ActionsConfig actions;
+  ChecksConfig checks;
+  UpstreamConfig upstream;
+  StoreConfig store;
+  MailConfig mail;
+  SecretRef shared_secret;  // authenticates the WordPress plugin and signs form tokens
+
+  // `path` made absolute against base_dir (unchanged when already absolute).
+  std::string resolve(const std::string& path) const;
+};
+
+// Loads and validates a TOML config file. On failure the error is
+// "file:line: message" (or "file: message" when no line applies).
+Result<Config> load_config(const std::string& path);
+
+// Reads a secret named by `ref`: the first line of the file, or the
+// environment variable. Errors name the file or variable, never the value.
+Result<std::string> read_secret(const SecretRef& ref, const Config& config);
+
+}  // namespace spamgate

@@ -1,0 +1,45 @@
+// Submission: one comment or contact-form post, as the scorer sees it.
+// Built once per request by the form layer and read-only afterwards; it
+// owns copies of every field so it can outlive the request buffers.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace spamgate {
+
+enum class SubmissionKind { comment, contact };
+
+// Every decoded form field in the order received; a name may repeat.
+using FormFields = std::vector<std::pair<std::string, std::string>>;
+
+struct Submission {
+  SubmissionKind kind = SubmissionKind::comment;
+  // Text fields, mapped from the form (comment: author/email/url/comment;
+  // contact: name/email/subject/message). Empty when absent.
+  std::string author;
+  std::string email;
+  std::string url;
+  std::string subject;
+  std::string body;
+  // The client, from the web server's FastCGI params.
+  std::string ip;          // REMOTE_ADDR
+  std::string user_agent;  // HTTP_USER_AGENT
+  std::string referer;     // HTTP_REFERER
+  std::string endpoint;    // DOCUMENT_URI or SCRIPT_NAME, e.g. /wp-comments-post.php
+  FormFields raw_form;     // every field, including ones not mapped above
+
+  // The value of the first field named `name`, or nullptr.
+  const std::string* field(const std::string& name) const {
+    for (const auto& [key, value] : raw_form)
+      if (key == name) return &value;
+    return nullptr;
+  }
+};
+
+inline const char* kind_name(SubmissionKind kind) {
+  return kind == SubmissionKind::comment ? "comment" : "contact";
+}
+
+}  // namespace spamgate

@@ -1,0 +1,35 @@
+// Verdict: what the scorer decided about one Submission, and why.
+// Rendered as text for the CLI and as JSON for the APIs and logs.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace spamgate {
+
+enum class Action { pass, hold, reject, discard };
+
+const char* action_name(Action action);
+
+// One rule that matched: its name, the score it added, and a short detail
+// (which field matched, what was found) safe to show to a site owner.
+struct Hit {
+  std::string rule;
+  double score = 0;
+  std::string detail;
+};
+
+struct Verdict {
+  Action action = Action::pass;
+  double score = 0;
+  std::vector<Hit> hits;
+
+  // "PHARMA,LINKS_3" — the rule names, comma-separated, in hit order.
+  std::string rule_names() const;
+  // {"action":"hold","score":6.5,"hits":[{"rule":..,"score":..,"detail":..}]}
+  std::string to_json() const;
+  // Multi-line human-readable form for `spamgate check`.
+  std::string to_text() const;
+};
+
+}  // namespace spamgate
