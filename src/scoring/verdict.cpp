@@ -29,6 +29,7 @@ std::string Verdict::to_json() const {
   for (const Hit& hit : hits)
     hits_json.push_back({{"rule", hit.rule}, {"score", hit.score}, {"detail", hit.detail}});
   nlohmann::json out = {{"action", action_name(action)}, {"score", score}, {"hits", hits_json}};
+  if (!rule_errors.empty()) out["rule_errors"] = rule_errors;
   return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
@@ -36,6 +37,7 @@ std::string Verdict::to_text() const {
   std::ostringstream out;
   out << "action: " << action_name(action) << "\nscore:  " << score << "\n";
   for (const Hit& hit : hits) out << "  " << hit.rule << "  " << hit.score << "  " << hit.detail << "\n";
+  for (const std::string& error : rule_errors) out << "  rule error: " << error << "\n";
   return out.str();
 }
 

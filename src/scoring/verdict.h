@@ -23,6 +23,9 @@ struct Verdict {
   Action action = Action::pass;
   double score = 0;
   std::vector<Hit> hits;
+  // Rules that failed while matching (e.g. Boost.Regex complexity limit),
+  // as "RULE: reason". Such a rule counts as not matched; the request goes on.
+  std::vector<std::string> rule_errors;
 
   // "PHARMA,LINKS_3" — the rule names, comma-separated, in hit order.
   std::string rule_names() const;
