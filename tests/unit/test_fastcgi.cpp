@@ -155,7 +155,7 @@ TEST_CASE("the parser collects stdout and stderr until END_REQUEST") {
 }
 
 TEST_CASE("the parser gives the same answer when fed one byte at a time") {
-  const std::string response = sample_response(7) ;
+  const std::string response = sample_response(7);
   ResponseParser parser(7);
   for (size_t i = 0; i < response.size(); ++i) {
     REQUIRE(parser.state() == ResponseParser::State::in_progress);
