@@ -96,7 +96,8 @@ class SubmissionLog {
   // The row with request id `id`, or nullopt.
   Result<std::optional<SubmissionRecord>> find(const std::string& id);
   // Counts per UTC day and action over the last `days` days (today
-  // included) and the `top` most hit rules over the same range.
+  // included; clamped to 1..366) and the `top` most hit rules (0..100) over
+  // the same range.
   Result<SubmissionStats> stats(int days, int top = 10);
 
  private:

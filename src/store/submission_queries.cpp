@@ -1,4 +1,5 @@
 // SubmissionLog's read side: recent rows, one row, and the dashboard stats.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <map>
@@ -77,7 +78,8 @@ Result<std::optional<SubmissionRecord>> SubmissionLog::find(const std::string& i
 }
 
 Result<SubmissionStats> SubmissionLog::stats(int days, int top) {
-  if (days < 1) days = 1;
+  days = std::clamp(days, 1, 366);
+  top = std::clamp(top, 0, 100);
   int64_t today = unix_seconds(clock_.now()) / 86400 * 86400;
   int64_t since = today - int64_t{days - 1} * 86400;
   SubmissionStats stats;
