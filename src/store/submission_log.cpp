@@ -1,0 +1,161 @@
+// SubmissionLog: the queue and the writer thread. Queries are in
+// submission_queries.cpp.
+#include "store/submission_log.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "store/migrations.h"
+
+namespace spamgate {
+
+Result<std::unique_ptr<SubmissionLog>> SubmissionLog::open(const std::string& path, SubmissionLogOptions options,
+                                                           const Clock& clock, std::vector<PeriodicTask> tasks) {
+  Result<Database> write_db = open_store(path);
+  if (!write_db) return Error{write_db.error()};
+  Result<Database> query_db = Database::open(path);
+  if (!query_db) return Error{query_db.error()};
+  return std::unique_ptr<SubmissionLog>(new SubmissionLog(std::move(*write_db), std::move(*query_db),
+                                                          std::move(options), clock, std::move(tasks)));
+}
+
+SubmissionLog::SubmissionLog(Database write_db, Database query_db, SubmissionLogOptions options, const Clock& clock,
+                             std::vector<PeriodicTask> tasks)
+    : options_(std::move(options)),
+      clock_(clock),
+      write_db_(std::move(write_db)),
+      query_db_(std::move(query_db)),
+      next_retention_(clock.now()) {
+  TimePoint now = clock.now();
+  for (PeriodicTask& task : tasks) {
+    TimePoint first_run = now + task.interval;
+    tasks_.push_back({std::move(task), first_run});
+  }
+  writer_ = std::thread([this] { writer_loop(); });
+}
+
+SubmissionLog::~SubmissionLog() {
+  {
+    std::lock_guard lock(mutex_);
+    stop_ = true;
+  }
+  wake_writer_.notify_one();
+  writer_.join();
+}
+
+bool SubmissionLog::record(SubmissionRecord record) {
+  std::unique_lock lock(mutex_);
+  if (queue_.size() >= options_.queue_capacity) {
+    ++dropped_;
+    return false;
+  }
+  queue_.push_back(std::move(record));
+  bool wake = queue_.size() == options_.batch_rows;
+  lock.unlock();
+  if (wake) wake_writer_.notify_one();
+  return true;
+}
+
+Status SubmissionLog::flush() {
+  std::unique_lock lock(mutex_);
+  uint64_t ticket = ++flush_requested_;
+  wake_writer_.notify_one();
+  cycle_done_.wait(lock, [&] { return flush_completed_ >= ticket; });
+  std::string error = std::exchange(pending_error_, {});
+  if (!error.empty()) return Error{error};
+  return Status::success();
+}
+
+uint64_t SubmissionLog::dropped() const {
+  std::lock_guard lock(mutex_);
+  return dropped_;
+}
+
+uint64_t SubmissionLog::lost() const {
+  std::lock_guard lock(mutex_);
+  return lost_;
+}
+
+uint64_t SubmissionLog::written() const {
+  std::lock_guard lock(mutex_);
+  return written_;
+}
+
+void SubmissionLog::note_error(const std::string& error) {
+  {
+    std::lock_guard lock(mutex_);
+    if (pending_error_.empty()) pending_error_ = error;
+  }
+  if (options_.on_error) options_.on_error(error);
+}
+
+// One cycle: wait for the interval, a full batch, a flush or shutdown; write
+// every queued row in batches; run what maintenance is due; report the
+// cycle to flush() callers whose ticket it covers.
+void SubmissionLog::writer_loop() {
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    wake_writer_.wait_for(lock, std::chrono::milliseconds(options_.flush_interval_ms), [&] {
+      return stop_ || queue_.size() >= options_.batch_rows || flush_requested_ > flush_completed_;
+    });
+    uint64_t ticket = flush_requested_;
+    bool stopping = stop_;
+    while (!queue_.empty()) {
+      std::vector<SubmissionRecord> batch;
+      size_t n = std::min(queue_.size(), options_.batch_rows);
+      batch.reserve(n);
+      for (size_t i = 0; i < n; ++i) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+      lock.unlock();
+      Status st = write_batch(batch);
+      if (!st) note_error("submission log: " + st.error());
+      lock.lock();
+      (st ? written_ : lost_) += batch.size();
+    }
+    lock.unlock();
+    run_maintenance(stopping);
+    lock.lock();
+    flush_completed_ = ticket;
+    cycle_done_.notify_all();
+    if (stopping) return;
+  }
+}
+
+Status SubmissionLog::write_batch(std::vector<SubmissionRecord>& rows) {
+  Result<Transaction> tx = Transaction::begin(write_db_);
+  if (!tx) return Error{tx.error()};
+  Result<Statement> insert = write_db_.prepare(
+      "INSERT OR IGNORE INTO submissions (id, created_at, endpoint, kind, ip, action, score, rules, hits, content,"
+      " user_agent) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+  if (!insert) return Error{insert.error()};
+  for (const SubmissionRecord& r : rows) {
+    insert->reset();
+    insert->bind(1, r.id).bind(2, r.created_at).bind(3, r.endpoint).bind(4, r.kind).bind(5, r.ip);
+    insert->bind(6, r.action).bind(7, r.score).bind(8, r.rules).bind(9, r.hits).bind(10, r.content);
+    insert->bind(11, r.user_agent);
+    if (Status st = insert->run(); !st) return st;
+  }
+  return tx->commit();
+}
+
+// Retention when due (never at shutdown: it can wait for the next start),
+// then every periodic task that is due, or all of them at shutdown.
+void SubmissionLog::run_maintenance(bool shutting_down) {
+  TimePoint now = clock_.now();
+  if (!shutting_down && now >= next_retention_) {
+    next_retention_ = now + options_.retention_interval;
+    int64_t cutoff = unix_seconds(now) - int64_t{options_.retention_days} * 86400;
+    Result<Statement> del = write_db_.prepare("DELETE FROM submissions WHERE created_at < ?1");
+    Status st = del ? del->bind(1, cutoff).run() : Status(Error{del.error()});
+    if (!st) note_error("retention: " + st.error());
+  }
+  for (ScheduledTask& scheduled : tasks_) {
+    if (!shutting_down && now < scheduled.next_run) continue;
+    scheduled.next_run = now + scheduled.task.interval;
+    if (Status st = scheduled.task.run(write_db_); !st) note_error(scheduled.task.name + ": " + st.error());
+  }
+}
+
+}  // namespace spamgate

@@ -1,0 +1,140 @@
+// SubmissionLog: the record of every scored submission, written behind the
+// request: record() only enqueues, one writer thread batches the rows into
+// SQLite, applies retention and runs the store's other periodic writes.
+// A request thread must never wait on the disk: when the queue is full the
+// row is dropped and counted.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "store/database.h"
+#include "store/submission_record.h"
+#include "util/clock.h"
+
+namespace spamgate {
+
+struct SubmissionLogOptions {
+  int retention_days = 30;       // rows older than this are deleted
+  int flush_interval_ms = 200;   // the longest a queued row waits for the writer
+  size_t queue_capacity = 10000; // rows waiting beyond this are dropped
+  size_t batch_rows = 256;       // the writer starts early when this many wait; rows per transaction
+  std::chrono::seconds retention_interval{3600};  // retention runs at start and then this often
+  // Called on the writer thread with a one-line reason whenever a batch,
+  // retention or a periodic task fails (e.g. to write a log line). May be empty.
+  std::function<void(const std::string&)> on_error;
+};
+
+// Work the writer thread does on a schedule with its own connection, e.g.
+// StoredHistory::persist. Each task runs every `interval` by the log's clock
+// and once more when the log shuts down. A failing task is reported through
+// on_error and flush(), and retried at its next turn.
+struct PeriodicTask {
+  std::string name;
+  std::chrono::milliseconds interval;
+  std::function<Status(Database&)> run;
+};
+
+struct DayCounts {
+  std::string date;  // "YYYY-MM-DD", UTC
+  int64_t pass = 0, hold = 0, reject = 0, discard = 0;
+};
+
+struct RuleCount {
+  std::string rule;
+  int64_t hits = 0;
+};
+
+struct SubmissionStats {
+  std::vector<DayCounts> days;       // every day of the range, oldest first, zeros included
+  std::vector<RuleCount> top_rules;  // most hit first
+  // {"days":[{"date","pass","hold","reject","discard"}],"top_rules":[{"rule","hits"}]}
+  // — the shape the WordPress plugin's dashboard reads from /spamgate/stats.
+  std::string to_json() const;
+};
+
+class SubmissionLog {
+ public:
+  // Opens the store at `path` (migrating it) with two connections: one for
+  // the writer thread, one for queries; starts the writer. `clock` must
+  // outlive the log. Error: "PATH: reason".
+  static Result<std::unique_ptr<SubmissionLog>> open(const std::string& path, SubmissionLogOptions options,
+                                                     const Clock& clock, std::vector<PeriodicTask> tasks = {});
+
+  // Writes every queued row, runs every task once, stops the writer.
+  // No other call may run concurrently with destruction.
+  ~SubmissionLog();
+
+  // Enqueues a row; returns at once (a short lock, no I/O). Returns false
+  // when the queue was full and the row was dropped (counted in dropped()).
+  // Thread-safe.
+  bool record(SubmissionRecord record);
+
+  // Blocks until every row recorded before the call is written and every
+  // periodic job that is due by the clock has run. Returns the first write
+  // error since the previous flush (rows of a failed batch are lost and
+  // counted in lost()). For tests, `spamgate` commands and shutdown.
+  Status flush();
+
+  uint64_t dropped() const;  // rows refused because the queue was full
+  uint64_t lost() const;     // rows of batches that failed to write
+  uint64_t written() const;  // rows committed
+
+  // Queries on the query connection (thread-safe, serialized). They see
+  // only rows already written (call flush() first to see everything).
+  // The newest `limit` rows, newest first.
+  Result<std::vector<SubmissionRecord>> recent(int limit);
+  // The row with request id `id`, or nullopt.
+  Result<std::optional<SubmissionRecord>> find(const std::string& id);
+  // Counts per UTC day and action over the last `days` days (today
+  // included; clamped to 1..366) and the `top` most hit rules (0..100) over
+  // the same range.
+  Result<SubmissionStats> stats(int days, int top = 10);
+
+ private:
+  SubmissionLog(Database write_db, Database query_db, SubmissionLogOptions options, const Clock& clock,
+                std::vector<PeriodicTask> tasks);
+  void writer_loop();
+  Status write_batch(std::vector<SubmissionRecord>& rows);
+  void run_maintenance(bool shutting_down);
+  void note_error(const std::string& error);
+
+  SubmissionLogOptions options_;
+  const Clock& clock_;
+  Database write_db_;  // writer thread only
+
+  std::mutex query_mutex_;
+  Database query_db_;
+
+  struct ScheduledTask {
+    PeriodicTask task;
+    TimePoint next_run;
+  };
+  std::vector<ScheduledTask> tasks_;  // writer thread only
+  TimePoint next_retention_;          // writer thread only
+
+  mutable std::mutex mutex_;  // guards everything below
+  std::condition_variable wake_writer_;
+  std::condition_variable cycle_done_;
+  std::deque<SubmissionRecord> queue_;
+  uint64_t flush_requested_ = 0;
+  uint64_t flush_completed_ = 0;
+  bool stop_ = false;
+  uint64_t dropped_ = 0;
+  uint64_t lost_ = 0;
+  uint64_t written_ = 0;
+  std::string pending_error_;  // first error since the last flush()
+
+  std::thread writer_;  // last: started after everything above exists
+};
+
+}  // namespace spamgate

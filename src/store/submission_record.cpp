@@ -1,0 +1,53 @@
+#include "store/submission_record.h"
+
+#include <nlohmann/json.hpp>
+
+namespace spamgate {
+
+namespace {
+
+constexpr auto kReplace = nlohmann::json::error_handler_t::replace;
+
+nlohmann::json parse_or_string(const std::string& text) {
+  nlohmann::json parsed = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  return parsed.is_discarded() ? nlohmann::json(text) : parsed;
+}
+
+}  // namespace
+
+std::string SubmissionRecord::to_json() const {
+  nlohmann::json out = {{"id", id},         {"created_at", created_at}, {"endpoint", endpoint},
+                        {"kind", kind},     {"ip", ip},                 {"action", action},
+                        {"score", score},   {"rules", rules},           {"hits", parse_or_string(hits)},
+                        {"user_agent", user_agent}};
+  out["content"] = content ? parse_or_string(*content) : nlohmann::json(nullptr);
+  return out.dump(-1, ' ', false, kReplace);
+}
+
+SubmissionRecord make_submission_record(const std::string& id, const Submission& submission,
+                                        const Verdict& verdict, TimePoint now) {
+  SubmissionRecord record;
+  record.id = id;
+  record.created_at = unix_seconds(now);
+  record.endpoint = submission.endpoint;
+  record.kind = kind_name(submission.kind);
+  record.ip = submission.ip;
+  record.action = action_name(verdict.action);
+  record.score = verdict.score;
+  record.rules = verdict.rule_names();
+  nlohmann::json hits = nlohmann::json::array();
+  for (const Hit& hit : verdict.hits) hits.push_back({{"rule", hit.rule}, {"score", hit.score}, {"detail", hit.detail}});
+  record.hits = hits.dump(-1, ' ', false, kReplace);
+  if (verdict.action == Action::hold || verdict.action == Action::reject) {
+    nlohmann::json content = {{"author", submission.author},
+                              {"email", submission.email},
+                              {"url", submission.url},
+                              {"subject", submission.subject},
+                              {"body", submission.body}};
+    record.content = content.dump(-1, ' ', false, kReplace);
+  }
+  record.user_agent = submission.user_agent;
+  return record;
+}
+
+}  // namespace spamgate
