@@ -17,26 +17,23 @@ int hex_value(char c) {
 
 // Decodes one component into `out`. False on a malformed %-escape.
 bool percent_decode(std::string_view in, std::string& out) {
-  if (in.find_first_of("%+") == std::string_view::npos) {
-    out.assign(in);
-    return true;
-  }
-  out.clear();
-  out.reserve(in.size());
+  out.resize(in.size());  // decoding never lengthens
+  char* to = out.data();
   for (size_t i = 0; i < in.size(); ++i) {
     const char c = in[i];
     if (c == '+') {
-      out += ' ';
+      *to++ = ' ';
     } else if (c != '%') {
-      out += c;
+      *to++ = c;
     } else {
       const int high = i + 1 < in.size() ? hex_value(in[i + 1]) : -1;
       const int low = i + 2 < in.size() ? hex_value(in[i + 2]) : -1;
       if (high < 0 || low < 0) return false;
-      out += static_cast<char>(high * 16 + low);
+      *to++ = static_cast<char>(high * 16 + low);
       i += 2;
     }
   }
+  out.resize(static_cast<size_t>(to - out.data()));
   return true;
 }
 
