@@ -123,4 +123,5 @@ TEST_CASE("reasons stay on one line: control bytes in names are escaped and long
   check_error(urlencoded("a%0Ab%5C=%FF"), 400, "invalid UTF-8 in field a\\x0Ab\\x5C");
   const FormResult result = urlencoded(std::string(100, 'n') + "=%FF");
   CHECK(result.error.reason == "invalid UTF-8 in field " + std::string(64, 'n') + "...");
+  check_error(urlencoded("=%FF"), 400, "invalid UTF-8 in field (empty)");
 }
