@@ -1,0 +1,50 @@
+#include "util/utf8.h"
+
+namespace spamgate {
+namespace {
+
+bool is_continuation(unsigned char c) { return (c & 0xC0) == 0x80; }
+
+// Length of the well-formed sequence starting at text[i], or 0 when ill-formed.
+// The ranges of the second byte follow RFC 3629's UTF8-2/3/4 productions.
+size_t sequence_length(std::string_view text, size_t i) {
+  const auto byte = [&](size_t k) { return static_cast<unsigned char>(text[i + k]); };
+  const unsigned char lead = byte(0);
+  if (lead < 0x80) return 1;
+  size_t length = 0;
+  unsigned char low = 0x80, high = 0xBF;  // allowed range of the second byte
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    length = 2;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    length = 3;
+    if (lead == 0xE0) low = 0xA0;   // no overlong 3-byte forms
+    if (lead == 0xED) high = 0x9F;  // no surrogates
+  } else if (lead >= 0xF0 && lead <= 0xF4) {
+    length = 4;
+    if (lead == 0xF0) low = 0x90;   // no overlong 4-byte forms
+    if (lead == 0xF4) high = 0x8F;  // nothing above U+10FFFF
+  } else {
+    return 0;
+  }
+  if (i + length > text.size()) return 0;
+  if (byte(1) < low || byte(1) > high) return 0;
+  for (size_t k = 2; k < length; ++k)
+    if (!is_continuation(byte(k))) return 0;
+  return length;
+}
+
+}  // namespace
+
+size_t first_invalid_utf8(std::string_view text) {
+  size_t i = 0;
+  while (i < text.size()) {
+    const size_t length = sequence_length(text, i);
+    if (length == 0) return i;
+    i += length;
+  }
+  return text.size();
+}
+
+bool is_valid_utf8(std::string_view text) { return first_invalid_utf8(text) == text.size(); }
+
+}  // namespace spamgate
