@@ -12,7 +12,10 @@ namespace spamgate {
 namespace {
 
 bool is_space(char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; }
-bool is_word(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '.' || c == '/' || c == '-'; }
+// Characters that make "www." part of a longer word, URL or address.
+bool is_word(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '.' || c == '/' || c == '-' || c == '@';
+}
 
 // Index just past the end of a bare URL or host name starting at `i`.
 size_t end_of_token(std::string_view text, size_t i) {
