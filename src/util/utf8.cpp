@@ -1,61 +1,50 @@
 #include "util/utf8.h"
 
-#include <cstddef>
-#include <cstdint>
-#include <cstring>
-
 namespace spamgate {
 namespace {
 
-bool in_range(unsigned char byte, unsigned char low, unsigned char high) { return byte >= low && byte <= high; }
+bool is_continuation(unsigned char c) { return (c & 0xC0) == 0x80; }
+
+// Length of the well-formed sequence starting at text[i], or 0 when ill-formed.
+// The ranges of the second byte follow RFC 3629's UTF8-2/3/4 productions.
+size_t sequence_length(std::string_view text, size_t i) {
+  const auto byte = [&](size_t k) { return static_cast<unsigned char>(text[i + k]); };
+  const unsigned char lead = byte(0);
+  if (lead < 0x80) return 1;
+  size_t length = 0;
+  unsigned char low = 0x80, high = 0xBF;  // allowed range of the second byte
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    length = 2;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    length = 3;
+    if (lead == 0xE0) low = 0xA0;   // no overlong 3-byte forms
+    if (lead == 0xED) high = 0x9F;  // no surrogates
+  } else if (lead >= 0xF0 && lead <= 0xF4) {
+    length = 4;
+    if (lead == 0xF0) low = 0x90;   // no overlong 4-byte forms
+    if (lead == 0xF4) high = 0x8F;  // nothing above U+10FFFF
+  } else {
+    return 0;
+  }
+  if (i + length > text.size()) return 0;
+  if (byte(1) < low || byte(1) > high) return 0;
+  for (size_t k = 2; k < length; ++k)
+    if (!is_continuation(byte(k))) return 0;
+  return length;
+}
 
 }  // namespace
 
-bool is_valid_utf8(std::string_view text) {
-  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
-  const auto* const end = p + text.size();
-  while (p < end) {
-    // Fast path: eight ASCII bytes at a time.
-    if (end - p >= 8) {
-      uint64_t word;
-      std::memcpy(&word, p, sizeof word);
-      if ((word & 0x8080808080808080ULL) == 0) {
-        p += 8;
-        continue;
-      }
-    }
-    const unsigned char lead = *p;
-    if (lead < 0x80) {
-      ++p;
-      continue;
-    }
-    const std::ptrdiff_t left = end - p;
-    if (lead < 0xC2) return false;  // continuation byte, or overlong 2-byte form
-    if (lead < 0xE0) {
-      if (left < 2 || !in_range(p[1], 0x80, 0xBF)) return false;
-      p += 2;
-      continue;
-    }
-    if (lead < 0xF0) {
-      // E0: no overlong forms (second byte A0..); ED: no surrogates (second byte ..9F).
-      const unsigned char low = lead == 0xE0 ? 0xA0 : 0x80;
-      const unsigned char high = lead == 0xED ? 0x9F : 0xBF;
-      if (left < 3 || !in_range(p[1], low, high) || !in_range(p[2], 0x80, 0xBF)) return false;
-      p += 3;
-      continue;
-    }
-    if (lead < 0xF5) {
-      // F0: no overlong forms (second byte 90..); F4: nothing above U+10FFFF (second byte ..8F).
-      const unsigned char low = lead == 0xF0 ? 0x90 : 0x80;
-      const unsigned char high = lead == 0xF4 ? 0x8F : 0xBF;
-      if (left < 4 || !in_range(p[1], low, high) || !in_range(p[2], 0x80, 0xBF) || !in_range(p[3], 0x80, 0xBF))
-        return false;
-      p += 4;
-      continue;
-    }
-    return false;  // F5..FF never occur in UTF-8
+size_t first_invalid_utf8(std::string_view text) {
+  size_t i = 0;
+  while (i < text.size()) {
+    const size_t length = sequence_length(text, i);
+    if (length == 0) return i;
+    i += length;
   }
-  return true;
+  return text.size();
 }
+
+bool is_valid_utf8(std::string_view text) { return first_invalid_utf8(text) == text.size(); }
 
 }  // namespace spamgate

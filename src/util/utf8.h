@@ -1,15 +1,19 @@
-// UTF-8 validation shared by the form decoder, the BAD_UTF8 check and mail.
-// It only inspects bytes: it never allocates, normalizes or repairs text.
+// UTF-8 validation: the one test of whether text is well-formed UTF-8.
+// It only reads; it never repairs, transcodes or normalizes text.
 #pragma once
 
+#include <cstddef>
 #include <string_view>
 
 namespace spamgate {
 
-// True when `text` is well-formed UTF-8 (RFC 3629): no stray continuation
-// bytes, no truncated sequences, no overlong encodings, no UTF-16
-// surrogates (U+D800..U+DFFF) and nothing above U+10FFFF. The empty string
-// is valid. NUL bytes are valid UTF-8; callers that refuse them check apart.
+// True when `text` is well-formed UTF-8 (RFC 3629): no overlong forms, no
+// UTF-16 surrogates (U+D800..U+DFFF), nothing above U+10FFFF, no truncated
+// sequence. The empty string is valid.
 bool is_valid_utf8(std::string_view text);
+
+// The byte offset of the first ill-formed sequence, or text.size() when the
+// whole of `text` is well-formed.
+size_t first_invalid_utf8(std::string_view text);
 
 }  // namespace spamgate

@@ -1,0 +1,58 @@
+#include "scoring/checks/form_token.h"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+namespace spamgate {
+namespace {
+
+std::string hmac_sha256_hex(std::string_view secret, std::string_view message) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
+       reinterpret_cast<const unsigned char*>(message.data()), message.size(), digest, &length);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex;
+  hex.reserve(2 * length);
+  for (unsigned int i = 0; i < length; ++i) {
+    hex += kHex[digest[i] >> 4];
+    hex += kHex[digest[i] & 0x0F];
+  }
+  return hex;
+}
+
+bool all_of(std::string_view text, bool (*predicate)(char)) {
+  for (const char c : text)
+    if (!predicate(c)) return false;
+  return true;
+}
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_lower_hex(char c) { return is_digit(c) || (c >= 'a' && c <= 'f'); }
+
+}  // namespace
+
+std::string make_form_token(std::string_view secret, int64_t unix_time) {
+  const std::string time_text = std::to_string(unix_time);
+  return time_text + "." + hmac_sha256_hex(secret, time_text);
+}
+
+TokenCheck verify_form_token(std::string_view token, std::string_view secret, int64_t now, int64_t max_age_seconds) {
+  if (token.empty()) return {TokenStatus::missing};
+  const size_t dot = token.find('.');
+  if (dot == std::string_view::npos || dot == 0 || dot > 12) return {TokenStatus::malformed};
+  const std::string_view time_text = token.substr(0, dot);
+  const std::string_view signature = token.substr(dot + 1);
+  if (!all_of(time_text, is_digit) || signature.size() != 64 || !all_of(signature, is_lower_hex))
+    return {TokenStatus::malformed};
+  const std::string expected = hmac_sha256_hex(secret, time_text);
+  if (expected.size() != signature.size() || CRYPTO_memcmp(expected.data(), signature.data(), expected.size()) != 0)
+    return {TokenStatus::bad_signature};
+  const int64_t age = now - std::stoll(std::string(time_text));
+  if (age < -kTokenFutureSkewSeconds) return {TokenStatus::from_future, age};
+  if (age > max_age_seconds) return {TokenStatus::expired, age};
+  return {TokenStatus::valid, age};
+}
+
+}  // namespace spamgate
