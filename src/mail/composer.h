@@ -27,13 +27,16 @@ struct ComposeRequest {
 };
 
 // Builds the message: From = config.from_name <config.from_address>,
-// To = request.to, Reply-To = reply_to (with reply_to_name) when given, Subject, Date (from `now`, UTC), Message-ID on
-// config.site_domain (or from_address's domain), Auto-Submitted, MIME
-// text/plain UTF-8 quoted-printable. Envelope: MAIL FROM = from_address,
-// RCPT TO = request.to.
+// To = request.to (duplicates dropped), Reply-To = reply_to (with
+// reply_to_name) when given, Subject, Date (from `now`, UTC), Message-ID
+// on config.site_domain (or from_address's domain), Auto-Submitted, MIME
+// text/plain UTF-8 quoted-printable (invalid UTF-8 in the body becomes
+// U+FFFD). Envelope: MAIL FROM = from_address, RCPT TO = request.to.
 // Fails with a one-line reason naming the field ("subject: line feed")
-// when any value is unsafe in a header, any address (from, to, reply_to)
-// is not exactly one valid addr-spec, or `to` is empty.
+// when any header value is unsafe or not UTF-8, any address (from, to,
+// reply_to) is not exactly one valid addr-spec or starts with '-', `to` is
+// empty, or a `to` address is in neither config.owners nor
+// config.allowed_recipients.
 Result<MailMessage> compose_message(const MailConfig& config, const ComposeRequest& request, TimePoint now);
 
 }  // namespace spamgate
