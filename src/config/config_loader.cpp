@@ -1,0 +1,194 @@
+// Loads spamgate.toml into Config: one section at a time, every key typed
+// and bounded, unknown keys refused, all errors reported together.
+#include <filesystem>
+#include <fstream>
+
+#include "config/config.h"
+#include "config/toml_reader.h"
+
+namespace spamgate {
+namespace {
+
+using Section = void (*)(TomlReader&, Config&);
+
+void read_server(TomlReader& in, Config& c) {
+  in.read("listen", c.server.listen);
+  in.read("threads", c.server.threads, 1, 1024);
+  in.read("listen_backlog", c.server.listen_backlog, 1, 65535);
+  in.read("socket_mode", c.server.socket_mode);
+  if (c.server.socket_mode.size() != 4 || c.server.socket_mode.find_first_not_of("01234567") != std::string::npos)
+    in.error_at("socket_mode", "must be four octal digits, e.g. \"0660\"");
+}
+
+void read_limits(TomlReader& in, Config& c) {
+  in.read("max_body_bytes", c.limits.max_body_bytes, 1024, int64_t{1} << 30);
+  in.read("max_fields", c.limits.max_fields, 1, 100000);
+  in.read("max_field_bytes", c.limits.max_field_bytes, 64, int64_t{1} << 30);
+}
+
+void read_endpoints(TomlReader& in, Config& c) {
+  auto& e = c.endpoints;
+  for (auto [key, field] : {std::pair{"comment", &e.comment}, {"contact", &e.contact}, {"check", &e.check},
+                            {"health", &e.health}, {"metrics", &e.metrics}, {"notify", &e.notify},
+                            {"feedback", &e.feedback}, {"stats", &e.stats}}) {
+    in.read(key, *field);
+    if (!field->empty() && field->front() != '/') in.error_at(key, "must start with '/' (or be \"\" to turn it off)");
+  }
+}
+
+void read_rules(TomlReader& in, Config& c) {
+  in.read("files", c.rules.files);
+  in.read("reload_check_seconds", c.rules.reload_check_seconds, 0, 86400);
+  if (c.rules.files.empty()) in.error_at("files", "needs at least one rule file");
+}
+
+void read_actions(TomlReader& in, Config& c) {
+  std::string on_reject = c.actions.on_reject == RejectMode::reject ? "reject" : "discard";
+  in.read("on_reject", on_reject);
+  if (on_reject == "reject") c.actions.on_reject = RejectMode::reject;
+  else if (on_reject == "discard") c.actions.on_reject = RejectMode::discard;
+  else in.error_at("on_reject", "must be \"reject\" or \"discard\"");
+  in.read("contact_success_redirect", c.actions.contact_success_redirect);
+}
+
+void read_checks(TomlReader& in, Config& c) {
+  auto& k = c.checks;
+  in.read("honeypot_field", k.honeypot_field);
+  in.read("token_field", k.token_field);
+  in.read("require_token", k.require_token);
+  in.read("min_seconds", k.min_seconds, 0, 3600);
+  in.read("max_token_age_seconds", k.max_token_age_seconds, 60, 365 * 86400);
+  in.read("duplicate_window_seconds", k.duplicate_window_seconds, 0, 30 * 86400);
+  in.read("rate_per_minute", k.rate_per_minute, 0.001, 1e6);
+  in.read("rate_burst", k.rate_burst, 1, 1e6);
+}
+
+void read_upstream(TomlReader& in, Config& c) {
+  in.read("address", c.upstream.address);
+  in.read("connect_timeout_ms", c.upstream.connect_timeout_ms, 1, 600000);
+  in.read("response_timeout_ms", c.upstream.response_timeout_ms, 1, 3600000);
+  in.read("keepalive_connections", c.upstream.keepalive_connections, 0, 4096);
+}
+
+void read_store(TomlReader& in, Config& c) {
+  in.read("path", c.store.path);
+  in.read("retention_days", c.store.retention_days, 1, 3650);
+  in.read("flush_interval_ms", c.store.flush_interval_ms, 1, 60000);
+}
+
+void read_secret_ref(TomlReader& parent, const std::string& key, SecretRef& out, std::vector<std::string>* errors,
+                     const std::string& file, const std::string& parent_name) {
+  const toml::value* table = parent.table(key);
+  if (!table) return;
+  TomlReader in(*table, parent_name.empty() ? key : parent_name + "." + key, file, errors);
+  in.read("file", out.file);
+  in.read("env", out.env);
+  if (out.file.empty() == out.env.empty())
+    parent.error_at(key, "give exactly one of file = \"...\" or env = \"...\" (never the secret itself)");
+  in.reject_unknown_keys();
+}
+
+void read_caps(TomlReader& in, Config& c) {
+  auto& caps = c.mail.caps;
+  in.read("per_hour", caps.per_hour, 0, 100000);
+  in.read("per_day", caps.per_day, 0, 1000000);
+  in.read("per_recipient_hour", caps.per_recipient_hour, 0, 100000);
+  in.read("per_recipient_day", caps.per_recipient_day, 0, 1000000);
+  in.read("digest_interval_minutes", caps.digest_interval_minutes, 1, 1440);
+}
+
+void read_mail(TomlReader& in, Config& c, std::vector<std::string>* errors, const std::string& file) {
+  auto& m = c.mail;
+  in.read("enabled", m.enabled);
+  in.read("smtp_url", m.smtp_url);
+  in.read("username", m.username);
+  in.read("auth", m.auth);
+  read_secret_ref(in, "password", m.password, errors, file, "mail");
+  in.read("ca_file", m.ca_file);
+  in.read("verify_peer", m.verify_peer);
+  in.read("connect_timeout_seconds", m.connect_timeout_seconds, 1, 600);
+  in.read("timeout_seconds", m.timeout_seconds, 1, 3600);
+  in.read("from_address", m.from_address);
+  in.read("from_name", m.from_name);
+  in.read("owners", m.owners);
+  in.read("allowed_recipients", m.allowed_recipients);
+  in.read("site_domain", m.site_domain);
+  in.read("max_attempts", m.max_attempts, 1, 1000);
+  in.read("backoff_initial_seconds", m.backoff_initial_seconds, 1, 86400);
+  in.read("backoff_max_seconds", m.backoff_max_seconds, 1, 7 * 86400);
+  if (const toml::value* caps = in.table("caps")) {
+    TomlReader caps_in(*caps, "mail.caps", file, errors);
+    read_caps(caps_in, c);
+    caps_in.reject_unknown_keys();
+  }
+  if (m.auth != "password" && m.auth != "xoauth2") in.error_at("auth", "must be \"password\" or \"xoauth2\"");
+  if (!m.enabled) return;
+  if (m.smtp_url.rfind("smtp://", 0) != 0 && m.smtp_url.rfind("smtps://", 0) != 0)
+    in.error_at("smtp_url", "must start with smtp:// (STARTTLS is then required) or smtps://");
+  if (m.from_address.empty()) in.error_at("from_address", "is required when mail is enabled");
+  if (m.owners.empty()) in.error_at("owners", "needs at least one owner address when mail is enabled");
+  if (m.password.file.empty() && m.password.env.empty())
+    in.error_at("password", "is required when mail is enabled: password = { file = \"...\" } or { env = \"...\" }");
+}
+
+struct SectionEntry {
+  const char* name;
+  Section read;
+};
+
+constexpr SectionEntry kSections[] = {
+    {"server", read_server},   {"limits", read_limits}, {"endpoints", read_endpoints}, {"rules", read_rules},
+    {"actions", read_actions}, {"checks", read_checks}, {"upstream", read_upstream},   {"store", read_store},
+};
+
+std::string first_line_of(const std::string& text) {
+  std::string line = text.substr(0, text.find('\n'));
+  if (line.rfind("[error] ", 0) == 0) line.erase(0, 8);
+  return line;
+}
+
+}  // namespace
+
+std::string Config::resolve(const std::string& path) const {
+  if (path.empty() || path.front() == '/' || base_dir.empty()) return path;
+  return (std::filesystem::path(base_dir) / path).lexically_normal().string();
+}
+
+Result<Config> load_config(const std::string& path) {
+  if (!std::ifstream(path)) return Error{path + ": cannot open config file"};
+  toml::value root;
+  try {
+    root = toml::parse(path);
+  } catch (const toml::exception& e) {
+    return Error{path + ":" + std::to_string(e.location().line()) + ": " + first_line_of(e.what())};
+  } catch (const std::exception& e) {
+    return Error{path + ": " + first_line_of(e.what())};
+  }
+
+  Config config;
+  config.source_path = path;
+  config.base_dir = std::filesystem::absolute(path).parent_path().string();
+  std::vector<std::string> errors;
+  TomlReader top(root, "", path, &errors);
+  for (const auto& section : kSections) {
+    if (const toml::value* table = top.table(section.name)) {
+      TomlReader in(*table, section.name, path, &errors);
+      section.read(in, config);
+      in.reject_unknown_keys();
+    }
+  }
+  if (const toml::value* mail = top.table("mail")) {
+    TomlReader in(*mail, "mail", path, &errors);
+    read_mail(in, config, &errors, path);
+    in.reject_unknown_keys();
+  }
+  read_secret_ref(top, "shared_secret", config.shared_secret, &errors, path, "");
+  top.reject_unknown_keys();
+
+  if (errors.empty()) return config;
+  std::string message;
+  for (const auto& error : errors) message += (message.empty() ? "" : "\n") + error;
+  return Error{message};
+}
+
+}  // namespace spamgate

@@ -1,0 +1,74 @@
+#include "util/logfmt.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+
+namespace spamgate {
+
+std::string logfmt_value(std::string_view value) {
+  bool needs_quotes = value.empty();
+  for (unsigned char c : value)
+    if (c <= ' ' || c == '"' || c == '=' || c == '\\' || c >= 0x7f) needs_quotes = true;
+  if (!needs_quotes) return std::string(value);
+  std::string out = "\"";
+  for (unsigned char c : value) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c < ' ' || c == 0x7f) {
+      char hex[5];
+      std::snprintf(hex, sizeof hex, "\\x%02x", c);
+      out += hex;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out + "\"";
+}
+
+LogLine::LogLine(std::string_view level) {
+  const auto now = std::chrono::system_clock::now();
+  const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
+  const auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char stamp[40];
+  std::snprintf(stamp, sizeof stamp, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900, utc.tm_mon + 1,
+                utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, static_cast<int>(millis));
+  line_ = "time=";
+  line_ += stamp;
+  add("level", level);
+}
+
+LogLine& LogLine::add(std::string_view key, std::string_view value) {
+  line_ += ' ';
+  line_ += key;
+  line_ += '=';
+  line_ += logfmt_value(value);
+  return *this;
+}
+
+LogLine& LogLine::add(std::string_view key, double value) {
+  char number[32];
+  std::snprintf(number, sizeof number, "%g", value);
+  return add(key, std::string_view(number));
+}
+
+LogLine& LogLine::add(std::string_view key, long long value) { return add(key, std::to_string(value)); }
+
+void LogLine::write() const {
+  std::string out = line_ + "\n";
+  size_t written = 0;
+  while (written < out.size()) {
+    ssize_t n = ::write(STDERR_FILENO, out.data() + written, out.size() - written);
+    if (n <= 0) return;
+    written += static_cast<size_t>(n);
+  }
+}
+
+}  // namespace spamgate

@@ -1,0 +1,137 @@
+#include <doctest/doctest.h>
+
+#include <unistd.h>
+
+#include <fstream>
+#include <string>
+
+#include "config/config.h"
+
+using namespace spamgate;
+
+namespace {
+
+std::string write_temp_config(const std::string& text) {
+  static int counter = 0;
+  std::string path = "/tmp/spamgate-config-test-" + std::to_string(getpid()) + "-" + std::to_string(counter++) + ".toml";
+  std::ofstream(path) << text;
+  return path;
+}
+
+}  // namespace
+
+TEST_CASE("the shipped sample config loads and matches the built-in defaults") {
+  auto loaded = load_config(SPAMGATE_SOURCE_DIR "/spamgate.toml");
+  REQUIRE_MESSAGE(loaded.ok(), loaded.error());
+  const Config defaults;
+  CHECK(loaded->server.listen == defaults.server.listen);
+  CHECK(loaded->server.threads == defaults.server.threads);
+  CHECK(loaded->limits.max_body_bytes == defaults.limits.max_body_bytes);
+  CHECK(loaded->endpoints.comment == defaults.endpoints.comment);
+  CHECK(loaded->checks.max_token_age_seconds == defaults.checks.max_token_age_seconds);
+  CHECK(loaded->checks.rate_burst == defaults.checks.rate_burst);
+  CHECK(loaded->upstream.response_timeout_ms == defaults.upstream.response_timeout_ms);
+  CHECK(loaded->store.retention_days == defaults.store.retention_days);
+  CHECK(loaded->mail.caps.per_day == defaults.mail.caps.per_day);
+  CHECK(loaded->mail.backoff_max_seconds == defaults.mail.backoff_max_seconds);
+  CHECK(loaded->resolve("rules/default.rules") == SPAMGATE_SOURCE_DIR "/rules/default.rules");
+}
+
+TEST_CASE("values are read and relative paths resolve against the config's folder") {
+  auto path = write_temp_config(R"(
+[server]
+listen = "unix:/run/spamgate.sock"
+threads = 4
+[actions]
+on_reject = "discard"
+[store]
+path = "data/sg.db"
+[mail]
+enabled = true
+smtp_url = "smtp://smtp.example.com:587"
+username = "blog@example.com"
+password = { env = "SMTP_PASSWORD" }
+from_address = "blog@example.com"
+owners = ["owner@example.com"]
+[mail.caps]
+per_hour = 3
+shared_secret = { file = "secret.txt" }
+)");
+  auto loaded = load_config(path);
+  // shared_secret above sits inside [mail.caps] in TOML terms: refused.
+  REQUIRE_FALSE(loaded.ok());
+  CHECK(loaded.error() == path + ":18: unknown setting 'mail.caps.shared_secret'");
+
+  std::ofstream(path) << R"(
+shared_secret = { file = "secret.txt" }
+[server]
+listen = "unix:/run/spamgate.sock"
+threads = 4
+[actions]
+on_reject = "discard"
+[store]
+path = "data/sg.db"
+[mail]
+enabled = true
+smtp_url = "smtp://smtp.example.com:587"
+password = { env = "SMTP_PASSWORD" }
+from_address = "blog@example.com"
+owners = ["owner@example.com"]
+[mail.caps]
+per_hour = 3
+)";
+  loaded = load_config(path);
+  REQUIRE_MESSAGE(loaded.ok(), loaded.error());
+  CHECK(loaded->server.listen == "unix:/run/spamgate.sock");
+  CHECK(loaded->server.threads == 4);
+  CHECK(loaded->actions.on_reject == RejectMode::discard);
+  CHECK(loaded->resolve(loaded->store.path) == "/tmp/data/sg.db");
+  CHECK(loaded->mail.password.env == "SMTP_PASSWORD");
+  CHECK(loaded->mail.caps.per_hour == 3);
+  CHECK(loaded->shared_secret.file == "secret.txt");
+}
+
+TEST_CASE("every error is reported as file:line: message, all at once") {
+  auto path = write_temp_config(R"([server]
+threads = "many"
+lisen = "127.0.0.1:1"
+[checks]
+min_seconds = -1
+[actions]
+on_reject = "bounce"
+[mail]
+password = "hunter2"
+)");
+  auto loaded = load_config(path);
+  REQUIRE_FALSE(loaded.ok());
+  const std::string& e = loaded.error();
+  CHECK(e.find(path + ":2: server.threads: expected an integer") != std::string::npos);
+  CHECK(e.find(path + ":3: unknown setting 'server.lisen'") != std::string::npos);
+  CHECK(e.find(path + ":5: checks.min_seconds: must be between 0 and 3600") != std::string::npos);
+  CHECK(e.find(path + ":7: actions.on_reject: must be \"reject\" or \"discard\"") != std::string::npos);
+  CHECK(e.find(path + ":9: mail.password: expected a table") != std::string::npos);
+  CHECK(e.find("hunter2") == std::string::npos);
+}
+
+TEST_CASE("a TOML syntax error names the file and line") {
+  auto path = write_temp_config("[server]\nthreads = 4\nlisten = \"unterminated\n");
+  auto loaded = load_config(path);
+  REQUIRE_FALSE(loaded.ok());
+  CHECK(loaded.error().rfind(path + ":3: ", 0) == 0);
+}
+
+TEST_CASE("mail enabled without its essentials is refused") {
+  auto path = write_temp_config("[mail]\nenabled = true\nsmtp_url = \"http://x\"\n");
+  auto loaded = load_config(path);
+  REQUIRE_FALSE(loaded.ok());
+  CHECK(loaded.error().find("smtp_url: must start with smtp://") != std::string::npos);
+  CHECK(loaded.error().find("from_address: is required") != std::string::npos);
+  CHECK(loaded.error().find("owners: needs at least one owner") != std::string::npos);
+  CHECK(loaded.error().find("password: is required") != std::string::npos);
+}
+
+TEST_CASE("a missing config file is a clear error") {
+  auto loaded = load_config("/nonexistent/spamgate.toml");
+  REQUIRE_FALSE(loaded.ok());
+  CHECK(loaded.error() == "/nonexistent/spamgate.toml: cannot open config file");
+}

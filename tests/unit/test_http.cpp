@@ -1,0 +1,81 @@
+#include <doctest/doctest.h>
+
+#include "http/http_request.h"
+#include "http/http_response.h"
+#include "http/metrics.h"
+#include "http/pages.h"
+#include "util/logfmt.h"
+
+using namespace spamgate;
+
+TEST_CASE("a request is built from the web server's CGI params") {
+  std::string entries[] = {"REQUEST_METHOD=POST", "REQUEST_URI=/wp-comments-post.php?x=1",
+                           "CONTENT_TYPE=application/x-www-form-urlencoded", "HTTP_USER_AGENT=curl/8",
+                           "HTTP_X_FORWARDED_FOR=1.2.3.4", "WEIRD=a=b"};
+  std::vector<char*> envp;
+  for (auto& entry : entries) envp.push_back(entry.data());
+  envp.push_back(nullptr);
+  HttpRequest request = request_from_environment(envp.data());
+  CHECK(request.method == "POST");
+  CHECK(request.path == "/wp-comments-post.php");
+  CHECK(request.content_type == "application/x-www-form-urlencoded");
+  CHECK(request.header("User-Agent") == "curl/8");
+  CHECK(request.header("X-Forwarded-For") == "1.2.3.4");
+  CHECK(request.param("WEIRD") == "a=b");
+  CHECK(request.param("MISSING").empty());
+}
+
+TEST_CASE("DOCUMENT_URI wins over REQUEST_URI for the path") {
+  std::string entries[] = {"REQUEST_URI=/blog/wp-comments-post.php?a", "DOCUMENT_URI=/wp-comments-post.php"};
+  char* envp[] = {entries[0].data(), entries[1].data(), nullptr};
+  CHECK(request_from_environment(envp).path == "/wp-comments-post.php");
+}
+
+TEST_CASE("responses become CGI output; relayed output is untouched") {
+  auto page = HttpResponse::html(403, "<p>no</p>");
+  CHECK(page.to_cgi() ==
+        "Status: 403 Forbidden\r\nContent-Type: text/html; charset=utf-8\r\nCache-Control: no-store\r\n\r\n<p>no</p>");
+  auto redirect = HttpResponse::redirect("https://blog.example/post#c1");
+  CHECK(redirect.to_cgi().find("Status: 302 Found\r\nLocation: https://blog.example/post#c1\r\n") == 0);
+  const std::string php = "Set-Cookie: a=1\r\nSet-Cookie: b=2\r\nLocation: /x\r\nStatus: 302 Found\r\n\r\n";
+  CHECK(HttpResponse::relay(php).to_cgi() == php);
+}
+
+TEST_CASE("pages never echo markup from a reason") {
+  const std::string page = bad_request_page(400, "bad field <script>");
+  CHECK(page.find("<script>") == std::string::npos);
+  CHECK(page.find("bad field &lt;script&gt;") != std::string::npos);
+  CHECK(upstream_error_page(504).find("did not answer in time") != std::string::npos);
+  CHECK(upstream_error_page(502).find("not reachable") != std::string::npos);
+}
+
+TEST_CASE("metrics render Prometheus text with counts, histogram and rule hits") {
+  Metrics metrics;
+  metrics.record_request(EndpointKind::comment, Outcome::reject, 150);
+  metrics.record_request(EndpointKind::comment, Outcome::reject, 2'000'000);
+  metrics.record_request(EndpointKind::contact, Outcome::pass, 40);
+  metrics.record_rule_hits({"PHARMA", "LINKS_3"});
+  metrics.record_rule_hits({"PHARMA"});
+  metrics.add_external("spamgate_outbox_queued", "Messages waiting.", "gauge", [] { return 7.0; });
+  const std::string text = metrics.render();
+  CHECK(text.find("spamgate_requests_total{endpoint=\"comment\",outcome=\"reject\"} 2\n") != std::string::npos);
+  CHECK(text.find("spamgate_requests_total{endpoint=\"contact\",outcome=\"pass\"} 1\n") != std::string::npos);
+  CHECK(text.find("spamgate_request_duration_seconds_bucket{le=\"0.0001\"} 1\n") != std::string::npos);
+  CHECK(text.find("spamgate_request_duration_seconds_bucket{le=\"0.00025\"} 2\n") != std::string::npos);
+  CHECK(text.find("spamgate_request_duration_seconds_bucket{le=\"+Inf\"} 3\n") != std::string::npos);
+  CHECK(text.find("spamgate_request_duration_seconds_count 3\n") != std::string::npos);
+  CHECK(text.find("spamgate_rule_hits_total{rule=\"PHARMA\"} 2\n") != std::string::npos);
+  CHECK(text.find("spamgate_outbox_queued 7\n") != std::string::npos);
+}
+
+TEST_CASE("logfmt quotes and escapes values that need it") {
+  CHECK(logfmt_value("reject") == "reject");
+  CHECK(logfmt_value("") == "\"\"");
+  CHECK(logfmt_value("a b") == "\"a b\"");
+  CHECK(logfmt_value("x\ny\"z") == "\"x\\ny\\\"z\"");
+  CHECK(logfmt_value(std::string("\r\0", 2)) == "\"\\x0d\\x00\"");
+  LogLine line("warn");
+  line.add("id", "abc").add("score", 6.5).add("us", 12);
+  CHECK(line.text().find(" level=warn id=abc score=6.5 us=12") != std::string::npos);
+  CHECK(line.text().rfind("time=", 0) == 0);
+}
