@@ -22,8 +22,11 @@ struct TranscriptLine {
 
 class CurlSmtpTransport final : public SmtpTransport {
  public:
-  // `config` gives the URL, account, auth method, CA file and timeouts;
-  // `secret` is the password or the XOAUTH2 bearer token (see read_secret).
+  // `config` gives the URL, account, auth method, CA file and timeouts
+  // (connect_timeout_seconds to connect; timeout_seconds per server
+  // response; their sum for the whole exchange); `secret` is the password
+  // or the XOAUTH2 bearer token (see read_secret). Refuses to send message
+  // bytes unless the server accepted AUTH.
   CurlSmtpTransport(MailConfig config, std::string secret);
 
   SendResult send(const MailMessage& message) override;
