@@ -94,10 +94,8 @@ SendResult CurlSmtpTransport::send(const MailMessage& message) { return send(mes
 
 SendResult CurlSmtpTransport::send(const MailMessage& message, std::vector<TranscriptLine>* transcript) {
   if (Status valid = validate_transport_config(config_); !valid) return {SendOutcome::permanent_failure, valid.error()};
-  std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());
-  if (!curl) return {SendOutcome::temporary_failure, "curl_easy_init failed"};
-  CURL* handle = curl.get();
-
+  // Declared before the handle: curl_easy_cleanup may still call the
+  // debug callback (QUIT), so the conversation must outlive the handle.
   SmtpConversation conversation(secret_);
   Upload upload{&message.data, 0, &conversation, false};
   std::unique_ptr<curl_slist, SlistDeleter> recipients;
@@ -105,11 +103,15 @@ SendResult CurlSmtpTransport::send(const MailMessage& message, std::vector<Trans
     recipients.reset(curl_slist_append(recipients.release(), ("<" + rcpt + ">").c_str()));
   const std::string mail_from = "<" + message.envelope_from + ">";
   char error_buffer[CURL_ERROR_SIZE] = "";
+  std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());
+  if (!curl) return {SendOutcome::temporary_failure, "curl_easy_init failed"};
+  CURL* handle = curl.get();
 
   curl_easy_setopt(handle, CURLOPT_URL, config_.smtp_url.c_str());
   curl_easy_setopt(handle, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
   curl_easy_setopt(handle, CURLOPT_PROXY, "");  // never through a proxy from the environment
   curl_easy_setopt(handle, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(handle, CURLOPT_FORBID_REUSE, 1L);  // QUIT inside perform, while we still listen
   curl_easy_setopt(handle, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_ALL));
   curl_easy_setopt(handle, CURLOPT_SSLVERSION, static_cast<long>(CURL_SSLVERSION_TLSv1_2));
   curl_easy_setopt(handle, CURLOPT_SSL_VERIFYPEER, config_.verify_peer ? 1L : 0L);

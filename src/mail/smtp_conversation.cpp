@@ -55,6 +55,7 @@ void SmtpConversation::server_lines(std::string_view text) {
   for_each_line(text, [&](std::string_view raw) {
     std::string line = clean(raw);
     lines_.push_back({true, line});
+    if (quit_sent_) return;
     if (reply_complete_) reply_.clear();
     // "250-..." continues a reply, "250 ..." (or a bare code) ends it.
     reply_complete_ = !(line.size() > 3 && line[3] == '-');
@@ -78,6 +79,7 @@ void SmtpConversation::client_lines(std::string_view text) {
       awaiting_auth_reply_ = true;
     } else if (one_of(verb, {"EHLO", "HELO", "STARTTLS", "MAIL", "RCPT", "DATA", "QUIT", "RSET", "NOOP", "VRFY"})) {
       kept = verb;
+      if (verb == "QUIT") quit_sent_ = true;
     } else {
       kept = "(credentials)";
     }

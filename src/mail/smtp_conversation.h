@@ -27,8 +27,9 @@ class SmtpConversation {
 
   // True once the server answered 235 to an AUTH command.
   bool authenticated() const { return authenticated_; }
-  // The last complete server reply, continuation lines joined by " / ",
-  // at most 300 chars; "" when the server said nothing.
+  // The last complete server reply before the client's QUIT (the
+  // interesting one: QUIT's 221 says nothing), continuation lines joined
+  // by " / ", at most 300 chars; "" when the server said nothing.
   std::string last_reply() const;
   const std::vector<TranscriptLine>& lines() const { return lines_; }
 
@@ -41,6 +42,7 @@ class SmtpConversation {
   bool reply_complete_ = true;
   bool awaiting_auth_reply_ = false;
   bool authenticated_ = false;
+  bool quit_sent_ = false;
 };
 
 }  // namespace spamgate

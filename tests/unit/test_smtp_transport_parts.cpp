@@ -63,6 +63,16 @@ TEST_CASE("smtp conversation: a multi-line reply is kept whole and control chara
   CHECK_FALSE(conversation.authenticated());
 }
 
+TEST_CASE("smtp conversation: the reply to QUIT does not hide the reply that mattered") {
+  SmtpConversation conversation("");
+  conversation.client_lines("RCPT TO:<gone@example.com>\r\n");
+  conversation.server_lines("550 5.1.1 Recipient address rejected\r\n");
+  conversation.client_lines("QUIT\r\n");
+  conversation.server_lines("221 Bye\r\n");
+  CHECK(conversation.last_reply() == "550 5.1.1 Recipient address rejected");
+  CHECK(conversation.lines().back().text == "221 Bye");
+}
+
 TEST_CASE("smtp outcome: replies and curl errors map to retry or give up") {
   CHECK(classify_smtp_result(CURLE_OK, 250) == SendOutcome::sent);
   CHECK(classify_smtp_result(CURLE_SEND_ERROR, 451) == SendOutcome::temporary_failure);
