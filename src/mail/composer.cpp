@@ -25,7 +25,9 @@ std::string text_problem(std::string_view value) {
 std::string address_problem(std::string_view address) {
   if (std::string problem = text_problem(address); !problem.empty()) return problem;
   if (!address.empty() && address.front() == '-') return "address starts with '-'";
-  if (!is_valid_addr_spec(address)) return "not exactly one valid address";
+  // One plain ASCII dot-atom mailbox: no quoted local part, no address
+  // literal, nothing a mail program could read as an option.
+  if (!is_safe_reply_to_address(address)) return "not exactly one valid address";
   return "";
 }
 

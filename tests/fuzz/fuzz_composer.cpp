@@ -97,7 +97,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   require(message->envelope_from == config.from_address);
   require(message->recipients == config.owners);
   if (request.reply_to)
-    require(spamgate::is_valid_addr_spec(*request.reply_to) && request.reply_to->front() != '-');
+    require(spamgate::is_safe_reply_to_address(*request.reply_to));
 
   const std::string& text = message->data;
   for (size_t i = 0; i < text.size(); ++i) {  // 7-bit, and every line break is CRLF
