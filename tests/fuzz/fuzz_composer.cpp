@@ -1,0 +1,153 @@
+// libFuzzer target: whatever a submitter puts in a name, subject, address or
+// body, a message the composer accepts has only the header fields the
+// composer writes, each once, 7-bit, CRLF-terminated, with a subject that
+// decodes back to the input; everything else is refused.
+// Input: display name, subject, reply_to and body separated by 0x1F bytes.
+#include <cstddef>
+#include <cstdint>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mail/composer.h"
+#include "util/email_address.h"
+
+namespace {
+
+void require(bool condition) {
+  if (!condition) __builtin_trap();
+}
+
+std::vector<std::string> split_fields(std::string_view input) {
+  std::vector<std::string> fields;
+  size_t start = 0;
+  while (fields.size() < 3) {
+    const size_t end = input.find('\x1F', start);
+    if (end == std::string_view::npos) break;
+    fields.emplace_back(input.substr(start, end - start));
+    start = end + 1;
+  }
+  fields.emplace_back(input.substr(start));
+  while (fields.size() < 4) fields.emplace_back();
+  return fields;
+}
+
+std::string decode_base64(std::string_view text) {
+  static const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  unsigned bits = 0;
+  int count = 0;
+  for (char c : text) {
+    if (c == '=') break;
+    const size_t index = alphabet.find(c);
+    require(index != std::string::npos);
+    bits = (bits << 6) | static_cast<unsigned>(index);
+    count += 6;
+    if (count >= 8) {
+      count -= 8;
+      out += static_cast<char>((bits >> count) & 0xFF);
+    }
+  }
+  return out;
+}
+
+// The unfolded value is either the subject itself or encoded-words only.
+std::string decode_subject(const std::string& value) {
+  if (value.rfind("=?UTF-8?B?", 0) != 0) return value;
+  std::string out;
+  size_t pos = 0;
+  while (pos < value.size()) {
+    require(value.compare(pos, 10, "=?UTF-8?B?") == 0);
+    const size_t end = value.find("?=", pos + 10);
+    require(end != std::string::npos);
+    require(end + 2 - pos <= 75);
+    out += decode_base64(std::string_view(value).substr(pos + 10, end - pos - 10));
+    pos = end + 2;
+    if (pos < value.size()) {
+      require(value[pos] == ' ');
+      ++pos;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const std::vector<std::string> fields = split_fields(std::string_view(reinterpret_cast<const char*>(data), size));
+  spamgate::MailConfig config;
+  config.from_address = "wordpress@blog.example";
+  config.owners = {"owner@blog.example"};
+  config.from_name = fields[0];
+  spamgate::ComposeRequest request;
+  request.to = config.owners;
+  request.subject = fields[1];
+  if (!fields[2].empty()) {
+    request.reply_to = fields[2];
+    request.reply_to_name = fields[0];
+  }
+  request.text_body = fields[3];
+  const spamgate::TimePoint now{std::chrono::seconds{1'700'000'000}};
+  spamgate::Result<spamgate::MailMessage> message = spamgate::compose_message(config, request, now);
+  if (!message.ok()) {
+    require(!message.error().empty() && message.error().find('\n') == std::string::npos);
+    return 0;
+  }
+  require(message->envelope_from == config.from_address);
+  require(message->recipients == config.owners);
+  if (request.reply_to)
+    require(spamgate::is_safe_reply_to_address(*request.reply_to));
+
+  const std::string& text = message->data;
+  for (size_t i = 0; i < text.size(); ++i) {  // 7-bit, and every line break is CRLF
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    require(c < 0x80 && c != 0);
+    if (c == '\r') require(i + 1 < text.size() && text[i + 1] == '\n');
+    if (c == '\n') require(i > 0 && text[i - 1] == '\r');
+  }
+  const size_t split = text.find("\r\n\r\n");
+  require(split != std::string::npos);
+  const std::set<std::string> allowed = {"From", "To", "Reply-To", "Subject", "Date", "Message-ID",
+                                         "Auto-Submitted", "MIME-Version", "Content-Type",
+                                         "Content-Transfer-Encoding"};
+  std::set<std::string> seen;
+  std::string subject;
+  std::string* current = nullptr;
+  size_t pos = 0;
+  while (pos < split + 2) {
+    const size_t end = text.find("\r\n", pos);
+    const std::string line = text.substr(pos, end - pos);
+    pos = end + 2;
+    require(line.size() <= 998);
+    for (char c : line) require(c >= 0x20 && c < 0x7F);
+    if (line[0] == ' ') {
+      require(line.find_first_not_of(' ') != std::string::npos);  // no whitespace-only line
+      if (current) {
+        require(line.size() <= 78);
+        *current += line;
+      }
+      continue;
+    }
+    const size_t colon = line.find(": ");
+    require(colon != std::string::npos || line.back() == ':');
+    const std::string name = line.substr(0, colon == std::string::npos ? line.size() - 1 : colon);
+    require(allowed.count(name) == 1);
+    require(seen.insert(name).second);
+    current = nullptr;
+    if (name == "Subject") {
+      require(line.size() <= 78);
+      subject = line.substr(std::min(line.size(), colon + 2));
+      current = &subject;
+    }
+  }
+  require(seen.size() == (request.reply_to ? 10u : 9u));
+  require(subject == request.subject || decode_subject(subject) == request.subject);
+
+  for (size_t at = split + 4; at < text.size();) {  // quoted-printable lines
+    const size_t end = text.find("\r\n", at);
+    require(end != std::string::npos && end - at <= 76);
+    at = end + 2;
+  }
+  return 0;
+}
