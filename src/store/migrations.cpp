@@ -1,0 +1,106 @@
+#include "store/migrations.h"
+
+#include <string>
+
+namespace spamgate {
+
+namespace {
+
+// THE schema, one entry per version. Append new versions at the end.
+const std::vector<Migration> kMigrations = {
+    {1, R"sql(
+CREATE TABLE submissions (
+  id          TEXT PRIMARY KEY,      -- the request id (SPAMGATE_ID)
+  created_at  INTEGER NOT NULL,      -- unix seconds
+  endpoint    TEXT NOT NULL,
+  kind        TEXT NOT NULL,         -- comment | contact
+  ip          TEXT NOT NULL,
+  action      TEXT NOT NULL,         -- pass | hold | reject | discard
+  score       REAL NOT NULL,
+  rules       TEXT NOT NULL,         -- "PHARMA,LINKS_3"
+  hits        TEXT NOT NULL,         -- JSON [{rule, score, detail}]
+  content     TEXT,                  -- JSON of the text fields; only for hold and reject
+  user_agent  TEXT NOT NULL
+);
+CREATE INDEX submissions_created_at ON submissions (created_at);
+CREATE INDEX submissions_action ON submissions (action, created_at);
+
+CREATE TABLE rate_limits (
+  ip          TEXT PRIMARY KEY,
+  tokens      REAL NOT NULL,
+  updated_at  REAL NOT NULL          -- unix seconds, fractional
+);
+
+CREATE TABLE body_hashes (
+  hash        INTEGER PRIMARY KEY,   -- 64-bit body hash, stored as signed
+  seen_at     INTEGER NOT NULL       -- unix seconds
+);
+CREATE INDEX body_hashes_seen_at ON body_hashes (seen_at);
+
+CREATE TABLE feedback (
+  id             INTEGER PRIMARY KEY,
+  created_at     INTEGER NOT NULL,   -- unix seconds
+  submission_id  TEXT NOT NULL,      -- may name a submission already deleted by retention
+  comment_id     INTEGER,            -- WordPress comment id, NULL when not a comment
+  decision       TEXT NOT NULL CHECK (decision IN ('spam', 'ham', 'approve')),
+  author         TEXT NOT NULL,
+  email          TEXT NOT NULL,
+  url            TEXT NOT NULL,
+  ip             TEXT NOT NULL,
+  body           TEXT NOT NULL,
+  source         TEXT NOT NULL       -- who decided: "wordpress", "cli", ...
+);
+CREATE INDEX feedback_created_at ON feedback (created_at);
+CREATE INDEX feedback_submission ON feedback (submission_id);
+)sql"},
+};
+
+Status apply(Database& db, const Migration& migration) {
+  Result<Transaction> tx = Transaction::begin(db);
+  if (!tx) return Error{tx.error()};
+  Result<int> current = schema_version(db);  // re-read under the write lock
+  if (!current) return Error{current.error()};
+  if (*current >= migration.version) return Status::success();  // another process got here first
+  if (Status st = db.exec(migration.sql); !st)
+    return Error{"migration " + std::to_string(migration.version) + ": " + st.error()};
+  if (Status st = db.exec("PRAGMA user_version = " + std::to_string(migration.version)); !st)
+    return Error{"migration " + std::to_string(migration.version) + ": " + st.error()};
+  return tx->commit();
+}
+
+}  // namespace
+
+const std::vector<Migration>& migrations() { return kMigrations; }
+
+int latest_schema_version() { return kMigrations.empty() ? 0 : kMigrations.back().version; }
+
+Result<int> schema_version(Database& db) {
+  Result<Statement> st = db.prepare("PRAGMA user_version");
+  if (!st) return Error{st.error()};
+  Result<bool> row = st->step();
+  if (!row) return Error{row.error()};
+  return *row ? static_cast<int>(st->column_int(0)) : 0;
+}
+
+Status migrate(Database& db) {
+  Result<int> current = schema_version(db);
+  if (!current) return Error{db.path() + ": " + current.error()};
+  if (*current > latest_schema_version())
+    return Error{db.path() + ": database schema version " + std::to_string(*current) +
+                 " is newer than this spamgate knows (" + std::to_string(latest_schema_version()) +
+                 "); upgrade spamgate or point store.path at another file"};
+  for (const Migration& migration : kMigrations) {
+    if (migration.version <= *current) continue;
+    if (Status st = apply(db, migration); !st) return Error{db.path() + ": " + st.error()};
+  }
+  return Status::success();
+}
+
+Result<Database> open_store(const std::string& path, DatabaseOptions options) {
+  Result<Database> db = Database::open(path, options);
+  if (!db) return db;
+  if (Status st = migrate(*db); !st) return Error{st.error()};
+  return db;
+}
+
+}  // namespace spamgate
