@@ -47,6 +47,7 @@ Status MailCaps::load() {
     const std::string key = state->column_text(0);
     if (key == "fold_until") fold_until_ = state->column_int(1);
     if (key == "last_alert_at") last_alert_at_ = state->column_int(1);
+    if (key == "fold_streak") fold_streak_ = static_cast<int>(state->column_int(1));
   }
 }
 
@@ -166,14 +167,21 @@ Result<bool> MailCaps::begin_digest() {
   Result<Taken> taken = take(needs(OutboxKind::digest, {}, true), now);
   if (!taken) return Error{"mail caps: " + taken.error()};
   if (!taken->ok) return false;
-  fold_until_ = static_cast<int64_t>(now) + int64_t{config_.digest_interval_minutes} * 60;
+  // A storm that goes on gets quieter digests: each interval twice the last, at most a day.
+  const int64_t interval = std::min<int64_t>(int64_t{config_.digest_interval_minutes} * 60 << std::min(fold_streak_ + 1, 10),
+                                             static_cast<int64_t>(kDay));
+  fold_until_ = static_cast<int64_t>(now) + interval;
+  ++fold_streak_;
   if (Status st = save_state("fold_until", fold_until_); !st) return Error{"mail caps: " + st.error()};
+  if (Status st = save_state("fold_streak", fold_streak_); !st) return Error{"mail caps: " + st.error()};
   return true;
 }
 
 Status MailCaps::end_folding() {
   std::lock_guard lock(mutex_);
   fold_until_ = 0;
+  fold_streak_ = 0;
+  if (Status st = save_state("fold_streak", 0); !st) return st;
   return save_state("fold_until", 0);
 }
 

@@ -9,8 +9,9 @@
 //   hourly bucket -> held, and folding starts: until the digest time every
 //   new one is held too. At the digest time one digest lists what was held
 //   and folding goes on for another interval; a digest time with nothing
-//   held ends folding. So a storm yields one digest per interval, however
-//   long it lasts and however the buckets refill meanwhile.
+//   held ends folding. So a storm yields digests, not mails, however the
+//   buckets refill meanwhile; and as it goes on, each digest interval is
+//   twice the last (60, 120, 240 ... minutes, at most a day).
 // - refused by a daily bucket -> over_daily: the worker keeps the message
 //   (held, or queued for later) and the owners get one alert per 24 hours.
 // - digest: exempt from the hourly buckets, takes one token from the
@@ -59,7 +60,8 @@ class MailCaps {
   // True when folding and the digest time has come.
   bool digest_due() const;
   // When a digest is due and the daily bucket has a token: takes it, sets
-  // the next digest time one interval ahead and returns true. False when no
+  // the next digest time (interval * 2^digests so far in this storm, at
+  // most a day) and returns true. False when no
   // digest is due or the daily cap refuses it.
   Result<bool> begin_digest();
   // Ends folding (a digest time came and nothing was held).
@@ -102,6 +104,7 @@ class MailCaps {
   const Clock& clock_;
   std::map<std::string, Bucket> buckets_;
   int64_t fold_until_ = 0;     // unix seconds; 0 = not folding
+  int fold_streak_ = 0;        // digests written since folding started
   int64_t last_alert_at_ = 0;  // unix seconds; 0 = never
 };
 
