@@ -201,3 +201,52 @@ TEST_CASE("outbox e2e: a flush killed with SIGKILL loses nothing; a new flush de
                           << twice << " message(s) arrived twice");
   CHECK(twice <= 1);  // only the one in flight when the kill landed
 }
+
+TEST_CASE("outbox e2e: `spamgate outbox flush` (cron) delivers, `list` shows outcomes, `retry` requeues a failure") {
+  Fixture f;
+  ManualClock clock;  // only for the Date headers of the queued messages
+  harness::SmtpServer server(f.dir.path(), f.ca);
+  const MailConfig mail = uncapped(server.mail_config(f.ca.ca_cert));
+  const std::string config_path = f.dir.path() + "/spamgate.toml";
+  harness::write_file(config_path, "[store]\npath = \"spamgate.db\"\n\n[mail]\nenabled = true\n"
+                                   "smtp_url = \"" + mail.smtp_url + "\"\nusername = \"" + mail.username + "\"\n"
+                                   "password = { file = \"" + mail.password.file + "\" }\n"
+                                   "ca_file = \"" + mail.ca_file + "\"\nfrom_address = \"" + mail.from_address + "\"\n"
+                                   "owners = [\"owner@blog.test\"]\nconnect_timeout_seconds = 5\ntimeout_seconds = 10\n");
+  const std::string spamgate = std::string(SPAMGATE_BINARY) + " outbox ";
+  int64_t refused = 0;
+  {
+    auto outbox = std::move(*Outbox::open(f.db, clock, BackoffPolicy::from(mail)));
+    for (int i = 0; i < 3; ++i) enqueue(*outbox, mail, "cron " + std::to_string(i), clock.now());
+  }
+  std::string output;
+  // Runs `spamgate outbox ARGS -c CONFIG`; `output` holds what it printed.
+  const auto cli = [&](const std::string& args) {
+    output.clear();
+    return harness::run(spamgate + args + " -c " + config_path, &output);
+  };
+  CHECK(cli("flush") == 0);
+  CHECK(output.find("sent 3, failed 0, deferred 0, held 0") != std::string::npos);
+  REQUIRE(server.wait_for_messages(3));
+
+  server.set_data_reply("550 5.7.1 no thanks");
+  {
+    auto outbox = std::move(*Outbox::open(f.db, clock, BackoffPolicy::from(mail)));
+    refused = enqueue(*outbox, mail, "refused", clock.now());
+  }
+  CHECK(cli("flush") == 1);
+  CHECK(output.find("sent 0, failed 1") != std::string::npos);
+  CHECK(cli("list --status failed") == 0);
+  CHECK(output.find(std::to_string(refused) + "  failed  notification") == 0);
+  CHECK(output.find("reply: 550 5.7.1 no thanks") != std::string::npos);
+  CHECK(output.find("cron 0") == std::string::npos);
+
+  server.set_data_reply("");
+  CHECK(cli("retry " + std::to_string(refused)) == 0);
+  CHECK(cli("flush") == 0);
+  CHECK(output.find("sent 1") != std::string::npos);
+  CHECK(server.wait_for_messages(4));
+  CHECK(cli("list") == 0);
+  CHECK(output.find("failed") == std::string::npos);
+  CHECK(cli("retry " + std::to_string(refused)) == 1);
+}
