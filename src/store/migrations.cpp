@@ -53,6 +53,36 @@ CREATE TABLE feedback (
 CREATE INDEX feedback_created_at ON feedback (created_at);
 CREATE INDEX feedback_submission ON feedback (submission_id);
 )sql"},
+    {2, R"sql(
+CREATE TABLE outbox (
+  id               INTEGER PRIMARY KEY,
+  created_at       INTEGER NOT NULL,  -- unix seconds
+  kind             TEXT NOT NULL CHECK (kind IN ('notification', 'contact', 'digest', 'alert', 'test')),
+  recipients       TEXT NOT NULL,     -- JSON array of envelope recipients (from the config only)
+  envelope_from    TEXT NOT NULL,
+  subject          TEXT NOT NULL,     -- UTF-8, as composed (for list and digests)
+  preview          TEXT NOT NULL,     -- first lines of the body (for list and digests)
+  data             BLOB NOT NULL,     -- the full RFC 5322 message, CRLF line ends
+  status           TEXT NOT NULL CHECK (status IN ('queued', 'sending', 'sent', 'failed', 'held', 'folded')),
+  attempts         INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at  INTEGER NOT NULL,  -- unix seconds; when status is queued
+  last_reply       TEXT,              -- the server's last reply or the transport error
+  sent_at          INTEGER,           -- unix seconds; when status is sent
+  digest_id        INTEGER REFERENCES outbox (id)  -- status folded: the digest that listed it
+);
+CREATE INDEX outbox_due ON outbox (status, next_attempt_at);
+
+CREATE TABLE mail_caps (
+  bucket      TEXT PRIMARY KEY,      -- "all/hour", "all/day", "rcpt/hour/ADDR", "rcpt/day/ADDR"
+  tokens      REAL NOT NULL,
+  updated_at  REAL NOT NULL          -- unix seconds, fractional
+);
+
+CREATE TABLE mail_state (
+  key    TEXT PRIMARY KEY,           -- "fold_until", "last_alert_at"
+  value  INTEGER NOT NULL            -- unix seconds
+);
+)sql"},
 };
 
 Status apply(Database& db, const Migration& migration) {

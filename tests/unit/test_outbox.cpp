@@ -1,0 +1,291 @@
+// Outbox and OutboxWorker: durability, claiming, backoff, outcomes, retry,
+// purge, crash recovery, the sender thread. Fake transport, ManualClock.
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <set>
+#include <thread>
+
+#include "mail/mail_caps.h"
+#include "mail/outbox.h"
+#include "mail/outbox_worker.h"
+#include "outbox_test_support.h"
+#include "store/database.h"
+
+using namespace spamgate;
+using namespace std::chrono_literals;
+using outboxtest::FakeTransport;
+using outboxtest::TempStore;
+
+namespace {
+
+MailMessage message_to(const std::string& to, const std::string& subject = "hello") {
+  return MailMessage{"notify@blog.test", {to}, "From: notify@blog.test\r\nSubject: " + subject + "\r\n\r\nbody\r\n"};
+}
+
+std::unique_ptr<Outbox> open_outbox(const TempStore& tmp, const Clock& clock, BackoffPolicy backoff = {}) {
+  Result<std::unique_ptr<Outbox>> outbox = Outbox::open(tmp.path(), clock, backoff);
+  REQUIRE_MESSAGE(outbox.ok(), outbox.error());
+  return std::move(*outbox);
+}
+
+std::unique_ptr<MailCaps> open_caps(const TempStore& tmp, const Clock& clock, MailCapsConfig caps = {}) {
+  Result<std::unique_ptr<MailCaps>> opened = MailCaps::open(tmp.path(), caps, clock);
+  REQUIRE_MESSAGE(opened.ok(), opened.error());
+  return std::move(*opened);
+}
+
+int64_t enqueue(Outbox& outbox, const std::string& subject = "hello", OutboxKind kind = OutboxKind::notification) {
+  Result<int64_t> id = outbox.enqueue(kind, message_to("owner@blog.test", subject), subject, "first line");
+  REQUIRE_MESSAGE(id.ok(), id.error());
+  return *id;
+}
+
+OutboxRow row(Outbox& outbox, int64_t id) {
+  Result<OutboxRow> r = outbox.get(id);
+  REQUIRE_MESSAGE(r.ok(), r.error());
+  return *r;
+}
+
+}  // namespace
+
+TEST_CASE("outbox: an enqueued message is committed: another connection sees it, and so does a reopened outbox") {
+  TempStore tmp;
+  ManualClock clock;
+  int64_t id = 0;
+  {
+    auto outbox = open_outbox(tmp, clock);
+    id = enqueue(*outbox, "durable");
+    // Another connection, while the outbox is still open.
+    Result<Database> other = Database::open(tmp.path());
+    REQUIRE(other.ok());
+    Result<Statement> st = other->prepare("SELECT status, subject, recipients, data FROM outbox WHERE id = ?1");
+    REQUIRE(st.ok());
+    st->bind(1, id);
+    REQUIRE(*st->step());
+    CHECK(st->column_text(0) == "queued");
+    CHECK(st->column_text(1) == "durable");
+    CHECK(st->column_text(2) == R"(["owner@blog.test"])");
+    CHECK(st->column_text(3).find("Subject: durable\r\n") != std::string::npos);
+  }
+  auto reopened = open_outbox(tmp, clock);
+  OutboxRow r = row(*reopened, id);
+  CHECK(r.status == OutboxStatus::queued);
+  CHECK(r.kind == OutboxKind::notification);
+  CHECK(r.message.recipients == std::vector<std::string>{"owner@blog.test"});
+  CHECK(r.message.envelope_from == "notify@blog.test");
+  CHECK(r.preview == "first line");
+  CHECK(r.next_attempt_at == unix_seconds(clock.now()));
+}
+
+TEST_CASE("outbox: claim_due takes due queued rows once, oldest first, and leaves the rest") {
+  TempStore tmp;
+  ManualClock clock;
+  auto outbox = open_outbox(tmp, clock);
+  const int64_t a = enqueue(*outbox, "a");
+  const int64_t b = enqueue(*outbox, "b");
+  const int64_t c = enqueue(*outbox, "c");
+  Result<std::vector<OutboxRow>> first = outbox->claim_due(2);
+  REQUIRE(first.ok());
+  REQUIRE(first->size() == 2);
+  CHECK((*first)[0].id == a);
+  CHECK((*first)[1].id == b);
+  CHECK(row(*outbox, a).status == OutboxStatus::sending);
+  Result<std::vector<OutboxRow>> second = outbox->claim_due(10);
+  REQUIRE(second.ok());
+  REQUIRE(second->size() == 1);
+  CHECK((*second)[0].id == c);
+  CHECK(outbox->claim_due(10)->empty());
+  // A deferred row is not due until its time.
+  REQUIRE(outbox->defer(c, clock.now() + 10s).ok());
+  CHECK(outbox->claim_due(10)->empty());
+  clock.advance(10s);
+  CHECK(outbox->claim_due(10)->size() == 1);
+}
+
+TEST_CASE("outbox: temporary failures back off exponentially with jitter, then fail after max_attempts") {
+  TempStore tmp;
+  ManualClock clock;
+  const BackoffPolicy policy{6, 30s, 600s};
+  auto outbox = open_outbox(tmp, clock, policy);
+  std::set<int64_t> first_delays;
+  for (int message = 0; message < 20; ++message) {
+    const int64_t id = enqueue(*outbox);
+    for (int attempt = 0; attempt < policy.max_attempts; ++attempt) {
+      Result<std::vector<OutboxRow>> claimed = outbox->claim_due(1);
+      REQUIRE(claimed.ok());
+      REQUIRE(claimed->size() == 1);
+      REQUIRE(claimed->front().id == id);
+      Result<OutboxStatus> next = outbox->mark_temporary_failure(id, "451 4.3.0 try later");
+      REQUIRE(next.ok());
+      const OutboxRow r = row(*outbox, id);
+      CHECK(r.attempts == attempt + 1);
+      CHECK(r.last_reply == "451 4.3.0 try later");
+      if (attempt + 1 == policy.max_attempts) {
+        CHECK(*next == OutboxStatus::failed);
+        CHECK(r.status == OutboxStatus::failed);
+        break;
+      }
+      CHECK(*next == OutboxStatus::queued);
+      const int64_t delay = r.next_attempt_at - unix_seconds(clock.now());
+      const double base = std::min(600.0, 30.0 * (1 << attempt));  // 30, 60, 120, 240, 480, 600
+      CHECK(delay >= static_cast<int64_t>(base * 0.5) - 1);
+      CHECK(delay <= static_cast<int64_t>(base * 1.5) + 1);
+      if (attempt == 0) first_delays.insert(delay);
+      // Not due before its time, due at it.
+      CHECK(outbox->claim_due(1)->empty());
+      clock.set(TimePoint{std::chrono::seconds(r.next_attempt_at)});
+    }
+  }
+  CHECK(first_delays.size() > 3);  // jitter spreads the retries
+}
+
+TEST_CASE("worker: 451 is retried after the backoff and then delivered") {
+  TempStore tmp;
+  ManualClock clock;
+  Config config = outboxtest::test_config();
+  auto outbox = open_outbox(tmp, clock, BackoffPolicy{12, 30s, 3600s});
+  auto caps = open_caps(tmp, clock);
+  FakeTransport transport;
+  transport.then(SendOutcome::temporary_failure, "451 4.3.0 greylisted");
+  OutboxWorker worker(*outbox, *caps, transport, config.mail, clock);
+  const int64_t id = enqueue(*outbox);
+
+  FlushCounts first = worker.flush_once();
+  CHECK(first.deferred == 1);
+  CHECK(first.sent == 0);
+  CHECK(row(*outbox, id).status == OutboxStatus::queued);
+  CHECK(worker.flush_once().deferred == 0);  // not due yet: nothing attempted
+  CHECK(transport.attempts() == 1);
+
+  clock.advance(46s);  // 30 s * at most 1.5
+  FlushCounts second = worker.flush_once();
+  CHECK(second.sent == 1);
+  const OutboxRow r = row(*outbox, id);
+  CHECK(r.status == OutboxStatus::sent);
+  CHECK(r.attempts == 2);
+  CHECK(r.last_reply == "250 2.0.0 OK queued");
+  CHECK(r.sent_at == unix_seconds(clock.now()));
+  CHECK(worker.counters().temporary_failures == 1);
+  CHECK(worker.counters().sent == 1);
+  CHECK(transport.delivered().size() == 1);
+}
+
+TEST_CASE("worker: 550 is a permanent failure, kept with the server's reply; retry(id) queues it again") {
+  TempStore tmp;
+  ManualClock clock;
+  Config config = outboxtest::test_config();
+  auto outbox = open_outbox(tmp, clock);
+  auto caps = open_caps(tmp, clock);
+  FakeTransport transport;
+  transport.then(SendOutcome::permanent_failure, "550 5.7.1 relaying denied");
+  OutboxWorker worker(*outbox, *caps, transport, config.mail, clock);
+  const int64_t id = enqueue(*outbox);
+
+  FlushCounts counts = worker.flush_once();
+  CHECK(counts.failed == 1);
+  OutboxRow r = row(*outbox, id);
+  CHECK(r.status == OutboxStatus::failed);
+  CHECK(r.last_reply == "550 5.7.1 relaying denied");
+  CHECK(worker.counters().permanent_failures == 1);
+  Result<std::vector<OutboxRow>> failed = outbox->list(OutboxStatus::failed);
+  REQUIRE(failed.ok());
+  REQUIRE(failed->size() == 1);
+  CHECK(failed->front().id == id);
+  // Kept: later flushes do not touch it.
+  clock.advance(24h);
+  CHECK(worker.flush_once().sent == 0);
+  CHECK(transport.attempts() == 1);
+
+  CHECK_FALSE(outbox->retry(id + 100).ok());
+  REQUIRE(outbox->retry(id).ok());
+  CHECK(row(*outbox, id).status == OutboxStatus::queued);
+  CHECK(worker.flush_once().sent == 1);
+  CHECK(row(*outbox, id).status == OutboxStatus::sent);
+  CHECK_FALSE(outbox->retry(id).ok());  // a sent message is not sent again by retry
+}
+
+TEST_CASE("outbox: purge deletes old sent rows, keeps failed ones unless asked, and keeps recent and queued ones") {
+  TempStore tmp;
+  ManualClock clock;
+  auto outbox = open_outbox(tmp, clock);
+  const int64_t old_sent = enqueue(*outbox, "old sent");
+  const int64_t old_failed = enqueue(*outbox, "old failed");
+  const int64_t old_queued = enqueue(*outbox, "old queued");
+  REQUIRE(outbox->claim_due(2)->size() == 2);
+  REQUIRE(outbox->mark_sent(old_sent, "250 ok").ok());
+  REQUIRE(outbox->mark_permanent_failure(old_failed, "550 no").ok());
+  clock.advance(40 * 24h);
+  const int64_t new_sent = enqueue(*outbox, "new sent");
+  auto claimed = outbox->claim_due(10);
+  REQUIRE(claimed.ok());
+  for (const OutboxRow& r : *claimed)
+    if (r.id == new_sent) REQUIRE(outbox->mark_sent(new_sent, "250 ok").ok());
+    else REQUIRE(outbox->defer(r.id, clock.now() + 1h).ok());
+
+  Result<int64_t> purged = outbox->purge(30, false);
+  REQUIRE(purged.ok());
+  CHECK(*purged == 1);
+  CHECK_FALSE(outbox->get(old_sent).ok());
+  CHECK(outbox->get(old_failed).ok());
+  CHECK(outbox->get(old_queued).ok());
+  CHECK(outbox->get(new_sent).ok());
+  CHECK(*outbox->purge(30, true) == 1);
+  CHECK_FALSE(outbox->get(old_failed).ok());
+  CHECK(outbox->get(old_queued).ok());
+}
+
+TEST_CASE("outbox: rows a crash left in 'sending' are queued again at start, and the worker delivers them") {
+  TempStore tmp;
+  ManualClock clock;
+  Config config = outboxtest::test_config();
+  int64_t interrupted = 0;
+  int64_t waiting = 0;
+  {
+    auto outbox = open_outbox(tmp, clock);
+    interrupted = enqueue(*outbox, "in flight");
+    REQUIRE(outbox->claim_due(1)->size() == 1);
+    waiting = enqueue(*outbox, "waiting");
+    // The process dies here: no mark_sent.
+  }
+  auto outbox = open_outbox(tmp, clock);
+  CHECK(row(*outbox, interrupted).status == OutboxStatus::sending);
+  Result<int> recovered = outbox->recover_interrupted();
+  REQUIRE(recovered.ok());
+  CHECK(*recovered == 1);
+  CHECK(row(*outbox, interrupted).status == OutboxStatus::queued);
+
+  auto caps = open_caps(tmp, clock);
+  FakeTransport transport;
+  OutboxWorker worker(*outbox, *caps, transport, config.mail, clock);
+  CHECK(worker.flush_once().sent == 2);
+  CHECK(row(*outbox, interrupted).status == OutboxStatus::sent);
+  CHECK(row(*outbox, waiting).status == OutboxStatus::sent);
+}
+
+TEST_CASE("worker thread: wakes on enqueue, delivers, and stops cleanly") {
+  TempStore tmp;
+  ManualClock clock;
+  Config config = outboxtest::test_config();
+  auto outbox = open_outbox(tmp, clock);
+  auto caps = open_caps(tmp, clock);
+  FakeTransport transport;
+  OutboxWorker worker(*outbox, *caps, transport, config.mail, clock);
+  REQUIRE(worker.start().ok());
+  std::vector<int64_t> ids;
+  for (int i = 0; i < 3; ++i) {
+    ids.push_back(enqueue(*outbox, "thread " + std::to_string(i)));
+    worker.wake();
+  }
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (transport.delivered().size() < 3 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(10ms);
+  worker.stop();
+  CHECK(transport.delivered().size() == 3);
+  for (int64_t id : ids) CHECK(row(*outbox, id).status == OutboxStatus::sent);
+  // Stopped: a new message stays queued.
+  const int64_t after = enqueue(*outbox, "after stop");
+  worker.wake();
+  std::this_thread::sleep_for(50ms);
+  CHECK(row(*outbox, after).status == OutboxStatus::queued);
+}
