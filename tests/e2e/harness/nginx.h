@@ -1,0 +1,59 @@
+// Test harness: a private nginx whose config, pid file, logs, temp paths and
+// fastcgi_params all live in a TempDir, listening on 127.0.0.1:<free port>.
+// Never reads /etc/nginx/nginx.conf (fastcgi_params is copied, not included).
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "harness/process.h"
+
+namespace harness {
+
+struct NginxOptions {
+  // Directives inside `server { listen 127.0.0.1:<port>; server_name localhost; ... }`,
+  // e.g. "root /srv; location ~ \\.php$ { include fastcgi_params; fastcgi_pass 127.0.0.1:9000; }".
+  // `include fastcgi_params;` finds the copy in the TempDir (the conf prefix).
+  std::string server_body;
+  // Directives at http{} level (upstream blocks, extra maps), written before server{}.
+  std::string http_extra;
+  int worker_processes = 1;
+};
+
+class Nginx {
+ public:
+  // Writes nginx.conf and fastcgi_params into a fresh TempDir and starts
+  // nginx -p <dir> -c <dir>/nginx.conf -g 'daemon off; master_process on;'.
+  // Throws std::runtime_error when nginx is missing or the config test
+  // (`nginx -t`) fails; the message holds nginx's complaint.
+  explicit Nginx(NginxOptions options);
+  ~Nginx();
+  Nginx(const Nginx&) = delete;
+  Nginx& operator=(const Nginx&) = delete;
+
+  // True once nginx accepts connections; false after `timeout`.
+  bool wait_until_listening(std::chrono::milliseconds timeout = std::chrono::seconds(20));
+  // SIGTERM (fast shutdown), SIGKILL after 5 s.
+  void stop();
+  bool running();
+
+  int port() const { return port_; }
+  // "http://127.0.0.1:<port>" + path (path starts with '/').
+  std::string url(const std::string& path = "/") const;
+  const std::string& dir() const { return dir_->path(); }
+  std::string error_log() const;
+  std::string access_log() const;
+
+ private:
+  NginxOptions options_;
+  std::unique_ptr<TempDir> dir_;
+  int port_ = 0;
+  Process process_;
+};
+
+// The fastcgi_params text: Debian's /etc/nginx/fastcgi_params when present,
+// otherwise the same standard set built in.
+std::string fastcgi_params_text();
+
+}  // namespace harness
