@@ -1,0 +1,158 @@
+<?php
+/**
+ * spamgate: applies spamgate's verdict to new comments, keeps the verdict
+ * as comment meta, adds the honeypot and token fields to the comment form,
+ * and reports the owner's moderation decisions back to spamgate.
+ * A comment without a verdict never counts as passed.
+ *
+ * @package spamgate
+ */
+
+/**
+ * How held comments are stored: 'spam' (default) or 'pending', from the
+ * SPAMGATE_HOLD_AS constant.
+ *
+ * @return string
+ */
+function spamgate_hold_as() {
+	return ( defined( 'SPAMGATE_HOLD_AS' ) && 'pending' === SPAMGATE_HOLD_AS ) ? 'pending' : 'spam';
+}
+
+/**
+ * A FastCGI param spamgate set on this request, or null when absent.
+ *
+ * @param string $name e.g. SPAMGATE_VERDICT.
+ * @return string|null
+ */
+function spamgate_request_param( $name ) {
+	return isset( $_SERVER[ $name ] ) ? (string) $_SERVER[ $name ] : null; // phpcs:ignore WordPress.Security.ValidatedSanitizedInput
+}
+
+/**
+ * The outcome for the comment being submitted in this request, or null
+ * before pre_comment_approved ran.
+ *
+ * @param string|null $set Outcome to remember (pass|hold|bypass|trusted); null to read.
+ * @return string|null
+ */
+function spamgate_current_outcome( $set = null ) {
+	static $outcome = null;
+	if ( null !== $set ) {
+		$outcome = $set;
+	}
+	return $outcome;
+}
+
+/**
+ * The pre_comment_approved filter (runs last): applies the verdict and
+ * records a bypass for the admin notice.
+ *
+ * @param mixed $approved WordPress's decision: 1, 0, 'spam', 'trash' or WP_Error.
+ * @return mixed
+ */
+function spamgate_pre_comment_approved( $approved ) {
+	$decision = spamgate_comment_approval(
+		spamgate_request_param( 'SPAMGATE_VERDICT' ),
+		$approved,
+		spamgate_hold_as(),
+		current_user_can( 'moderate_comments' )
+	);
+	spamgate_current_outcome( $decision['outcome'] );
+	if ( 'bypass' === $decision['outcome'] ) {
+		$path = spamgate_request_param( 'REQUEST_URI' );
+		spamgate_record_problem(
+			'bypass',
+			'a comment reached WordPress without passing spamgate (' . ( null === $path ? 'no request URI' : substr( strtok( $path, '?' ), 0, 100 ) ) . ')'
+		);
+	}
+	return $decision['approved'];
+}
+add_filter( 'pre_comment_approved', 'spamgate_pre_comment_approved', PHP_INT_MAX );
+
+/**
+ * The comment_post action (runs first): stores the verdict, score, rules
+ * and spamgate's submission id as comment meta (used by feedback and by
+ * the moderation-mail filter).
+ *
+ * @param int $comment_id The new comment.
+ * @return void
+ */
+function spamgate_comment_post( $comment_id ) {
+	$outcome = spamgate_current_outcome();
+	if ( null === $outcome ) {
+		return;
+	}
+	add_comment_meta( $comment_id, '_spamgate_outcome', $outcome, true );
+	foreach ( array(
+		'SPAMGATE_ID'    => '_spamgate_id',
+		'SPAMGATE_SCORE' => '_spamgate_score',
+		'SPAMGATE_RULES' => '_spamgate_rules',
+	) as $param => $key ) {
+		$value = spamgate_request_param( $param );
+		if ( null !== $value && '' !== $value ) {
+			add_comment_meta( $comment_id, $key, substr( $value, 0, 500 ), true );
+		}
+	}
+}
+add_action( 'comment_post', 'spamgate_comment_post', 1 );
+
+/**
+ * The notify_moderator filter: no moderation mail for a comment spamgate
+ * held or that bypassed spamgate (the mail storm this project prevents).
+ *
+ * @param bool $maybe_notify WordPress's choice.
+ * @param int  $comment_id   The comment.
+ * @return bool
+ */
+function spamgate_notify_moderator( $maybe_notify, $comment_id ) {
+	$outcome = get_comment_meta( $comment_id, '_spamgate_outcome', true );
+	return ( 'hold' === $outcome || 'bypass' === $outcome ) ? false : $maybe_notify;
+}
+add_filter( 'notify_moderator', 'spamgate_notify_moderator', PHP_INT_MAX, 2 );
+
+/**
+ * The comment_form action: the honeypot field (must stay empty) and the
+ * signed time token spamgate checks (TOO_FAST, NO_TOKEN). A page cache
+ * serves the token it cached: keep cache lifetimes under spamgate's
+ * max_token_age_seconds, or exclude pages with comment forms.
+ *
+ * @return void
+ */
+function spamgate_comment_form_fields() {
+	if ( ! spamgate_configured() ) {
+		return;
+	}
+	echo spamgate_form_fields_html( spamgate_make_token( SPAMGATE_SECRET, time() ) ); // phpcs:ignore WordPress.Security.EscapeOutput
+}
+add_action( 'comment_form', 'spamgate_comment_form_fields' );
+
+/**
+ * The transition_comment_status action: reports spam / not-spam /
+ * approve decisions to POST /spamgate/feedback. A failure is logged only.
+ *
+ * @param string     $new_status New status.
+ * @param string     $old_status Old status.
+ * @param WP_Comment $comment    The comment.
+ * @return void
+ */
+function spamgate_transition_comment_status( $new_status, $old_status, $comment ) {
+	$decision = spamgate_feedback_decision( $new_status, $old_status );
+	if ( null === $decision || ! spamgate_configured() ) {
+		return;
+	}
+	$payload = array(
+		'decision'      => $decision,
+		'comment_id'    => (int) $comment->comment_ID,
+		'submission_id' => (string) get_comment_meta( $comment->comment_ID, '_spamgate_id', true ),
+		'author'        => (string) $comment->comment_author,
+		'email'         => (string) $comment->comment_author_email,
+		'url'           => (string) $comment->comment_author_url,
+		'ip'            => (string) $comment->comment_author_IP,
+		'body'          => (string) $comment->comment_content,
+	);
+	$result  = spamgate_api_request( 'POST', '/spamgate/feedback', $payload, 3 );
+	if ( $result['status'] < 200 || $result['status'] > 299 ) {
+		error_log( 'spamgate: feedback for comment ' . $payload['comment_id'] . ' failed: ' . ( '' !== $result['error'] ? $result['error'] : 'HTTP ' . $result['status'] ) ); // phpcs:ignore WordPress.PHP.DevelopmentFunctions
+	}
+}
+add_action( 'transition_comment_status', 'spamgate_transition_comment_status', 10, 3 );
