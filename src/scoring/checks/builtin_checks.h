@@ -1,0 +1,41 @@
+// Built-in checks: the fixed-name tests the rule engine scores beside the
+// site owner's regex rules (HEADER_INJECTION, HONEYPOT, TOO_FAST, ...).
+// A check only reports what it found; it never decides an action and never
+// throws. Stateful checks touch nothing but the SubmissionHistory they get.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/config.h"
+#include "form/submission.h"
+#include "scoring/history.h"
+#include "util/clock.h"
+
+namespace spamgate {
+
+struct CheckContext {
+  const ChecksConfig& config;          // from src/config/config.h
+  std::string_view token_secret;       // shared secret for form tokens ("" = none)
+  SubmissionHistory* history;          // nullptr: stateful checks (RATE_IP, DUPLICATE) are skipped
+  TimePoint now;
+};
+
+struct BuiltinCheck {
+  std::string_view name;               // e.g. "HEADER_INJECTION"
+  double default_score;
+  std::string_view description;
+  // Returns a detail string when the check fires, nullopt otherwise. Never throws.
+  std::optional<std::string> (*run)(const Submission&, const CheckContext&);
+};
+
+// Every fixed-name built-in check, in a stable order.
+const std::vector<BuiltinCheck>& builtin_checks();
+
+// Number of links (http/https/ftp URLs, www. hosts, <a href>, [url]) in the body: the engine's LINKS_N fires when >= N.
+size_t count_links(const Submission&);
+
+}  // namespace spamgate
