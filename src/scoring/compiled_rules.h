@@ -1,0 +1,59 @@
+// CompiledRules: the matching machinery inside a RuleSet (compiled regexes,
+// list automata, meta programs), grouped by how the Scorer runs them. Built
+// only by the rule loader; read-only afterwards.
+#pragma once
+
+#include <boost/regex.hpp>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "scoring/aho_corasick.h"
+#include "scoring/checks/builtin_checks.h"
+#include "scoring/field.h"
+#include "scoring/meta_expr.h"
+
+namespace spamgate {
+
+// Each `rule` member is the rule's index in RuleSet::rules().
+struct CompiledBuiltin {
+  uint32_t rule;
+  std::optional<std::string> (*run)(const Submission&, const CheckContext&);
+};
+
+struct CompiledLinks {
+  uint32_t rule;
+  size_t min_links;  // LINKS_N fires when the body has at least N links
+};
+
+struct CompiledRegex {
+  uint32_t rule;
+  Field field;
+  boost::regex regex;
+};
+
+struct CompiledList {
+  uint32_t rule;
+  Field field;
+  std::vector<std::string> entries;  // as written in the list file, trimmed
+  AhoCorasick automaton;             // entries, ASCII case folded
+};
+
+struct CompiledMeta {
+  uint32_t rule;
+  std::vector<MetaOp> program;
+  std::string expression;  // as written, shown as the hit's detail
+};
+
+struct CompiledRules {
+  double hold = 5;
+  double reject = 10;
+  std::vector<double> scores;  // score of every rule, by index
+  std::vector<CompiledBuiltin> builtins;
+  std::vector<CompiledLinks> links;
+  std::vector<CompiledRegex> regexes;
+  std::vector<CompiledList> lists;
+  std::vector<CompiledMeta> metas;  // ordered so a meta comes after every meta it names
+};
+
+}  // namespace spamgate

@@ -1,0 +1,107 @@
+#include "scoring/eval.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <sstream>
+
+#include "scoring/scorer.h"
+
+namespace spamgate {
+namespace {
+
+void add(EvalCounts& to, const EvalCounts& from) {
+  to.spam += from.spam;
+  to.ham += from.ham;
+  to.spam_caught += from.spam_caught;
+  to.spam_rejected += from.spam_rejected;
+  to.false_positives += from.false_positives;
+  to.ham_rejected += from.ham_rejected;
+}
+
+std::string percent(double fraction) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.1f%%", fraction * 100);
+  return buffer;
+}
+
+}  // namespace
+
+double EvalCounts::precision() const {
+  const size_t flagged = spam_caught + false_positives;
+  return flagged == 0 ? 1.0 : static_cast<double>(spam_caught) / static_cast<double>(flagged);
+}
+
+double EvalCounts::recall() const {
+  return spam == 0 ? 0.0 : static_cast<double>(spam_caught) / static_cast<double>(spam);
+}
+
+Result<EvalReport> evaluate(const RuleSet& rules, const ChecksConfig& checks, const std::vector<std::string>& files) {
+  const CheckContext context{checks, "", nullptr, TimePoint{}};
+  const Scorer scorer;
+  EvalReport report;
+  report.total.name = "total";
+  std::map<std::string, RuleHitCount> hits;
+  for (const std::string& file : files) {
+    auto comments = read_labelled_csv(file);
+    if (!comments) return Error{comments.error()};
+    EvalCounts counts;
+    counts.name = std::filesystem::path(file).filename().string();
+    for (const LabelledComment& comment : *comments) {
+      Submission submission;
+      submission.author = comment.author;
+      submission.body = comment.body;
+      const Verdict verdict = scorer.score(rules, submission, context);
+      const bool flagged = verdict.action != Action::pass;
+      const bool rejected = verdict.action == Action::reject || verdict.action == Action::discard;
+      report.rule_errors += verdict.rule_errors.size();
+      if (comment.spam) {
+        ++counts.spam;
+        counts.spam_caught += flagged;
+        counts.spam_rejected += rejected;
+      } else {
+        ++counts.ham;
+        counts.false_positives += flagged;
+        counts.ham_rejected += rejected;
+      }
+      for (const Hit& hit : verdict.hits) {
+        RuleHitCount& count = hits[hit.rule];
+        count.rule = hit.rule;
+        ++(comment.spam ? count.spam : count.ham);
+      }
+    }
+    add(report.total, counts);
+    report.files.push_back(std::move(counts));
+  }
+  for (auto& [name, count] : hits) report.rule_hits.push_back(std::move(count));
+  std::stable_sort(report.rule_hits.begin(), report.rule_hits.end(), [](const RuleHitCount& a, const RuleHitCount& b) {
+    return a.spam + a.ham > b.spam + b.ham;
+  });
+  return report;
+}
+
+std::string render_eval(const EvalReport& report) {
+  std::ostringstream out;
+  char line[256];
+  std::snprintf(line, sizeof line, "%-28s %6s %6s %6s %8s %6s %6s %6s %9s %7s\n", "file", "total", "spam", "ham",
+                "caught", "rej", "fp", "fprej", "precision", "recall");
+  out << line;
+  auto row = [&](const EvalCounts& c) {
+    std::snprintf(line, sizeof line, "%-28s %6zu %6zu %6zu %8zu %6zu %6zu %6zu %9s %7s\n", c.name.c_str(), c.total(),
+                  c.spam, c.ham, c.spam_caught, c.spam_rejected, c.false_positives, c.ham_rejected,
+                  percent(c.precision()).c_str(), percent(c.recall()).c_str());
+    out << line;
+  };
+  for (const EvalCounts& c : report.files) row(c);
+  if (report.files.size() > 1) row(report.total);
+  out << "\ncaught = held or rejected; fp = ham held or rejected\n\nrule hits (spam / ham):\n";
+  for (const RuleHitCount& h : report.rule_hits) {
+    std::snprintf(line, sizeof line, "  %-28s %6zu / %zu\n", h.rule.c_str(), h.spam, h.ham);
+    out << line;
+  }
+  if (report.rule_errors > 0) out << "\nrule errors while scoring: " << report.rule_errors << "\n";
+  return out.str();
+}
+
+}  // namespace spamgate

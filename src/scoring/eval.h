@@ -1,0 +1,66 @@
+// Eval: measures a RuleSet against labelled comments (the YouTube Spam
+// Collection CSV format) — spam caught, false positives, per-rule hits.
+// Offline tool for `spamgate eval`; never used while serving requests.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+#include "scoring/rule_set.h"
+#include "util/result.h"
+
+namespace spamgate {
+
+struct LabelledComment {
+  std::string author;
+  std::string body;
+  bool spam = false;
+  int line = 0;  // where the row starts in its file
+};
+
+// Reads a CSV with the header COMMENT_ID,AUTHOR,DATE,CONTENT,CLASS (in any
+// column order; CLASS 1 = spam, 0 = ham). Quoted fields may hold commas,
+// doubled quotes and line breaks; a trailing U+FEFF on a field is dropped.
+// Returns the rows, or "file:line: message" for the first malformed one.
+Result<std::vector<LabelledComment>> read_labelled_csv(const std::string& path);
+
+struct RuleHitCount {
+  std::string rule;
+  size_t spam = 0;  // hits on spam comments
+  size_t ham = 0;   // hits on ham comments
+};
+
+struct EvalCounts {
+  std::string name;           // the file, or "total"
+  size_t spam = 0;            // labelled spam
+  size_t ham = 0;             // labelled ham
+  size_t spam_caught = 0;     // spam held or rejected
+  size_t spam_rejected = 0;
+  size_t false_positives = 0; // ham held or rejected
+  size_t ham_rejected = 0;
+
+  size_t total() const { return spam + ham; }
+  // caught / (caught + false positives); 1 when nothing was caught.
+  double precision() const;
+  // caught / spam; 0 when there is no spam.
+  double recall() const;
+};
+
+struct EvalReport {
+  std::vector<EvalCounts> files;        // one per input file, in order
+  EvalCounts total;
+  std::vector<RuleHitCount> rule_hits;  // every rule that hit, most hits first
+  size_t rule_errors = 0;               // rule errors raised while scoring (complexity limit)
+};
+
+// Reads every file and scores each comment (author and body only, no
+// history, no form token) with `rules` and `checks`. Returns the report, or
+// the first file error.
+Result<EvalReport> evaluate(const RuleSet& rules, const ChecksConfig& checks, const std::vector<std::string>& files);
+
+// A plain-text table of the report for the terminal.
+std::string render_eval(const EvalReport& report);
+
+}  // namespace spamgate

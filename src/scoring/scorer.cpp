@@ -1,0 +1,167 @@
+#include "scoring/scorer.h"
+
+#include <exception>
+
+namespace spamgate {
+namespace {
+
+constexpr size_t kExcerptBytes = 60;
+
+// "body: <text>": at most kExcerptBytes of `text`, cut on a UTF-8 boundary,
+// control characters shown as spaces.
+std::string detail(Field field, std::string_view text) {
+  std::string out(field_name(field));
+  out += ": ";
+  size_t len = text.size();
+  if (len > kExcerptBytes) {
+    len = kExcerptBytes;
+    while (len > 0 && (static_cast<unsigned char>(text[len]) & 0xC0) == 0x80) --len;
+  }
+  for (size_t i = 0; i < len; ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    out += c < 0x20 || c == 0x7F ? ' ' : static_cast<char>(c);
+  }
+  if (len < text.size()) out += "...";
+  return out;
+}
+
+// The comment without HTML tags, as WordPress also checks it against the
+// disallowed keys ("vi<b></b>agra" hides "viagra").
+std::string strip_tags(std::string_view html) {
+  std::string out;
+  out.reserve(html.size());
+  bool in_tag = false;
+  for (char c : html) {
+    if (c == '<') in_tag = true;
+    else if (c == '>' && in_tag) in_tag = false;
+    else if (!in_tag) out += c;
+  }
+  return out;
+}
+
+// Everything one score() call works on.
+class Run {
+ public:
+  Run(const RuleSet& rules, const Submission& submission, const CheckContext& context)
+      : rules_(rules), c_(rules.compiled()), submission_(submission), context_(context),
+        fired_(rules.rules().size(), 0), details_(rules.rules().size()) {}
+
+  Verdict finish() {
+    run_builtins();
+    run_links();
+    for (const CompiledRegex& rule : c_.regexes) run_regex(rule);
+    for (const CompiledList& rule : c_.lists) run_list(rule);
+    for (const CompiledMeta& meta : c_.metas)
+      if (evaluate_meta(meta.program, fired_)) fire(meta.rule, meta.expression);
+
+    for (size_t i = 0; i < fired_.size(); ++i) {
+      if (!fired_[i] || c_.scores[i] == 0) continue;
+      verdict_.hits.push_back({rules_.rules()[i].name, c_.scores[i], std::move(details_[i])});
+      verdict_.score += c_.scores[i];
+    }
+    verdict_.action = verdict_.score >= c_.reject ? Action::reject
+                      : verdict_.score >= c_.hold ? Action::hold
+                                                  : Action::pass;
+    return std::move(verdict_);
+  }
+
+ private:
+  void fire(uint32_t rule, std::string detail) {
+    fired_[rule] = 1;
+    details_[rule] = std::move(detail);
+  }
+  void rule_error(uint32_t rule, const char* reason) {
+    verdict_.rule_errors.push_back(rules_.rules()[rule].name + ": " + reason);
+  }
+
+  void run_builtins() {
+    for (const CompiledBuiltin& check : c_.builtins) {
+      try {
+        if (auto found = check.run(submission_, context_)) fire(check.rule, std::move(*found));
+      } catch (const std::exception& e) {
+        rule_error(check.rule, e.what());
+      }
+    }
+  }
+
+  void run_links() {
+    if (c_.links.empty()) return;
+    const size_t count = count_links(submission_);
+    for (const CompiledLinks& rule : c_.links)
+      if (count >= rule.min_links) fire(rule.rule, std::to_string(count) + " links");
+  }
+
+  // Searches one field; true when the rule fired.
+  bool search(const CompiledRegex& rule, Field field, bool& failed) {
+    const std::string& text = field_text(submission_, field);
+    // A rule scored 0 only feeds metas: any match will do. Otherwise the
+    // Perl match, whose text goes into the hit's detail.
+    const auto flags = c_.scores[rule.rule] == 0 ? boost::match_default | boost::match_any : boost::match_default;
+    boost::smatch match;
+    try {
+      if (!boost::regex_search(text, match, rule.regex, flags)) return false;
+    } catch (const std::exception& e) {  // std::runtime_error: complexity or stack limit
+      if (!failed) rule_error(rule.rule, e.what());
+      failed = true;
+      return false;
+    }
+    const auto begin = static_cast<size_t>(match[0].first - text.begin());
+    fire(rule.rule, detail(field, std::string_view(text).substr(begin, static_cast<size_t>(match.length(0)))));
+    return true;
+  }
+
+  void run_regex(const CompiledRegex& rule) {
+    bool failed = false;
+    if (rule.field != Field::any) {
+      search(rule, rule.field, failed);
+      return;
+    }
+    for (Field field : kTextFields)
+      if (search(rule, field, failed)) return;
+  }
+
+  bool scan_list(const CompiledList& rule, Field field, std::string_view text) {
+    auto found = rule.automaton.find_first(text);
+    if (!found) return false;
+    fire(rule.rule, detail(field, rule.entries[found->pattern]));
+    return true;
+  }
+
+  void run_list(const CompiledList& rule) {
+    auto scan_field = [&](Field field) {
+      const std::string& text = field_text(submission_, field);
+      if (scan_list(rule, field, text)) return true;
+      return field == Field::body && text.find('<') != std::string::npos &&
+             scan_list(rule, field, strip_tags(text));
+    };
+    if (rule.field != Field::any) {
+      scan_field(rule.field);
+      return;
+    }
+    for (Field field : kListFields)
+      if (scan_field(field)) return;
+  }
+
+  const RuleSet& rules_;
+  const CompiledRules& c_;
+  const Submission& submission_;
+  const CheckContext& context_;
+  std::vector<char> fired_;
+  std::vector<std::string> details_;
+  Verdict verdict_;
+};
+
+}  // namespace
+
+Verdict Scorer::score(const RuleSet& rules, const Submission& submission, const CheckContext& context) const {
+  try {
+    return Run(rules, submission, context).finish();
+  } catch (const std::exception& e) {  // out of memory: let a person decide
+    Verdict verdict;
+    verdict.action = Action::hold;
+    verdict.rule_errors.push_back(std::string("scorer: ") + e.what());
+    return verdict;
+  }
+}
+
+}  // namespace spamgate
