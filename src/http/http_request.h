@@ -16,7 +16,8 @@ struct HttpRequest {
   std::string method;        // REQUEST_METHOD
   std::string path;          // DOCUMENT_URI, else REQUEST_URI without the query
   std::string content_type;  // CONTENT_TYPE
-  std::string body;
+  std::string body;           // at most limits.max_body_bytes
+  bool body_too_large = false;  // the body was longer and was discarded
 
   // The value of param `name`, or "" when absent.
   std::string_view param(std::string_view name) const;

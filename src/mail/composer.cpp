@@ -8,7 +8,7 @@
 
 #include "mail/header_encoding.h"
 #include "mail/quoted_printable.h"
-#include "mail/utf8.h"
+#include "util/utf8.h"
 #include "util/email_address.h"
 #include "util/header_safety.h"
 

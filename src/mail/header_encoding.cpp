@@ -2,7 +2,7 @@
 
 #include <openssl/evp.h>
 
-#include "mail/utf8.h"
+#include "util/utf8.h"
 
 namespace spamgate {
 namespace {

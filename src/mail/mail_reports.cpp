@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <ctime>
 
-#include "mail/utf8.h"
+#include "util/utf8.h"
 
 namespace spamgate {
 namespace {

@@ -7,7 +7,7 @@
 #include <algorithm>
 
 #include "mail/mail_reports.h"
-#include "mail/utf8.h"
+#include "util/utf8.h"
 #include "util/email_address.h"
 #include "util/header_safety.h"
 

@@ -24,6 +24,15 @@ std::string SubmissionRecord::to_json() const {
   return out.dump(-1, ' ', false, kReplace);
 }
 
+std::string submission_content_json(const Submission& submission) {
+  nlohmann::json content = {{"author", submission.author},
+                            {"email", submission.email},
+                            {"url", submission.url},
+                            {"subject", submission.subject},
+                            {"body", submission.body}};
+  return content.dump(-1, ' ', false, kReplace);
+}
+
 SubmissionRecord make_submission_record(const std::string& id, const Submission& submission,
                                         const Verdict& verdict, TimePoint now) {
   SubmissionRecord record;
@@ -38,14 +47,7 @@ SubmissionRecord make_submission_record(const std::string& id, const Submission&
   nlohmann::json hits = nlohmann::json::array();
   for (const Hit& hit : verdict.hits) hits.push_back({{"rule", hit.rule}, {"score", hit.score}, {"detail", hit.detail}});
   record.hits = hits.dump(-1, ' ', false, kReplace);
-  if (verdict.action == Action::hold || verdict.action == Action::reject) {
-    nlohmann::json content = {{"author", submission.author},
-                              {"email", submission.email},
-                              {"url", submission.url},
-                              {"subject", submission.subject},
-                              {"body", submission.body}};
-    record.content = content.dump(-1, ' ', false, kReplace);
-  }
+  if (verdict.action == Action::hold || verdict.action == Action::reject) record.content = submission_content_json(submission);
   record.user_agent = submission.user_agent;
   return record;
 }

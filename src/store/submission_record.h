@@ -31,6 +31,9 @@ struct SubmissionRecord {
   std::string to_json() const;
 };
 
+// The content kept for review: JSON {author, email, url, subject, body}.
+std::string submission_content_json(const Submission& submission);
+
 // Builds the row for a scored submission: rules and hits from the verdict,
 // content only when the action is hold or reject.
 SubmissionRecord make_submission_record(const std::string& id, const Submission& submission,

@@ -53,11 +53,13 @@ LogLine& LogLine::add(std::string_view key, std::string_view value) {
   return *this;
 }
 
-LogLine& LogLine::add(std::string_view key, double value) {
+std::string format_number(double value) {
   char number[32];
   std::snprintf(number, sizeof number, "%g", value);
-  return add(key, std::string_view(number));
+  return number;
 }
+
+LogLine& LogLine::add(std::string_view key, double value) { return add(key, format_number(value)); }
 
 LogLine& LogLine::add(std::string_view key, long long value) { return add(key, std::to_string(value)); }
 

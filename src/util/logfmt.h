@@ -28,6 +28,9 @@ class LogLine {
   std::string line_;
 };
 
+// A number in its shortest readable form: 6.5, 10, 0.25.
+std::string format_number(double value);
+
 // A value as logfmt writes it: bare when safe, else quoted with \" \\ \n
 // escapes and control bytes as \xNN.
 std::string logfmt_value(std::string_view value);

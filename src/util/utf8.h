@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
 #include <string_view>
 
 namespace spamgate {
@@ -15,5 +16,12 @@ bool is_valid_utf8(std::string_view text);
 // The byte offset of the first ill-formed sequence, or text.size() when the
 // whole of `text` is well-formed.
 size_t first_invalid_utf8(std::string_view text);
+
+// The length of the well-formed sequence starting at text[pos], or 0 when
+// the bytes there are ill-formed. `pos` must be inside `text`.
+size_t utf8_sequence_length(std::string_view text, size_t pos);
+
+// `text` with every ill-formed byte replaced by U+FFFD.
+std::string replace_invalid_utf8(std::string_view text);
 
 }  // namespace spamgate

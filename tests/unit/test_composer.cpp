@@ -3,7 +3,7 @@
 #include <boost/regex.hpp>
 
 #include "mail/composer.h"
-#include "mail/utf8.h"
+#include "util/utf8.h"
 #include "mail_test_support.h"
 
 using namespace spamgate;

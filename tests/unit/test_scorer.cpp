@@ -10,58 +10,6 @@
 using namespace spamgate;
 using spamgate::testing::RuleDir;
 
-// ---------------------------------------------------------------------------
-// Stand-in for the built-in checks (src/scoring/checks/, written on branch
-// `checks`): just enough behaviour for the engine's tests. Delete this block
-// when that branch is merged; the tests below rely only on behaviour the real
-// checks share (a filled honeypot fires HONEYPOT, [url=...] fires
-// BBCODE_LINK, a line break in the author fires HEADER_INJECTION, bare
-// http:// URLs count as links).
-namespace spamgate {
-namespace {
-
-std::optional<std::string> fake_header_injection(const Submission& s, const CheckContext&) {
-  for (const std::string* field : {&s.author, &s.email, &s.subject})
-    if (field->find_first_of("\r\n") != std::string::npos) return std::string("line break in a header field");
-  return std::nullopt;
-}
-std::optional<std::string> fake_honeypot(const Submission& s, const CheckContext& c) {
-  const std::string* value = s.field(c.config.honeypot_field);
-  if (value && !value->empty()) return std::string("honeypot filled");
-  return std::nullopt;
-}
-std::optional<std::string> fake_bbcode(const Submission& s, const CheckContext&) {
-  if (s.body.find("[url") != std::string::npos) return std::string("[url]");
-  return std::nullopt;
-}
-std::optional<std::string> fake_never(const Submission&, const CheckContext&) { return std::nullopt; }
-
-}  // namespace
-
-const std::vector<BuiltinCheck>& builtin_checks() {
-  static const std::vector<BuiltinCheck> checks = {
-      {"HEADER_INJECTION", 10, "Line break in a single-line field", fake_header_injection},
-      {"HONEYPOT", 10, "Hidden honeypot field filled in", fake_honeypot},
-      {"TOO_FAST", 3, "Form sent too soon", fake_never},
-      {"NO_TOKEN", 4, "Form token missing", fake_never},
-      {"RATE_IP", 4, "Too many submissions", fake_never},
-      {"DUPLICATE", 3, "Same text submitted recently", fake_never},
-      {"BBCODE_LINK", 3, "BBCode link markup", fake_bbcode},
-      {"INVALID_EMAIL", 2.5, "E-mail field is not a valid address", fake_never},
-      {"BAD_UTF8", 3, "Text field is not valid UTF-8", fake_never},
-  };
-  return checks;
-}
-
-size_t count_links(const Submission& s) {
-  size_t links = 0;
-  for (std::string_view scheme : {"http://", "https://"})
-    for (size_t at = s.body.find(scheme); at != std::string::npos; at = s.body.find(scheme, at + 1)) ++links;
-  return links;
-}
-
-}  // namespace spamgate
-// ---------------------------------------------------------------------------
 
 namespace {
 

@@ -1,0 +1,102 @@
+#include "http/fcgi_server.h"
+
+#include <fcgiapp.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "util/logfmt.h"
+
+namespace spamgate {
+
+FcgiServer::~FcgiServer() { stop(); }
+
+Status FcgiServer::open(const ServerConfig& config) {
+  if (FCGX_Init() != 0) return Error{"FastCGI library initialisation failed"};
+  threads_ = config.threads;
+  if (config.listen.empty()) {
+    listen_fd_ = 0;  // the socket a web server (mod_fcgid, spawn-fcgi) started us on
+    return {};
+  }
+  std::string address = config.listen;
+  if (address.rfind("unix:", 0) == 0) {
+    unix_path_ = address.substr(5);
+    struct stat info{};
+    if (lstat(unix_path_.c_str(), &info) == 0 && S_ISSOCK(info.st_mode)) unlink(unix_path_.c_str());
+    address = unix_path_;
+  } else if (address.find(':') == std::string::npos) {
+    return Error{"server.listen: \"" + config.listen + "\" is neither host:port nor unix:/path"};
+  }
+  errno = 0;
+  listen_fd_ = FCGX_OpenSocket(address.c_str(), config.listen_backlog);
+  if (listen_fd_ < 0) {
+    return Error{"cannot listen on " + config.listen + ": " + (errno ? std::strerror(errno) : "invalid address")};
+  }
+  owns_socket_ = true;
+  if (!unix_path_.empty()) chmod(unix_path_.c_str(), static_cast<mode_t>(std::stoul(config.socket_mode, nullptr, 8)));
+  return {};
+}
+
+void FcgiServer::start(Handler handler, const LimitsConfig& limits) {
+  handler_ = std::move(handler);
+  limits_ = limits;
+  for (int i = 0; i < threads_; ++i) workers_.emplace_back([this] { worker_loop(); });
+}
+
+void FcgiServer::stop() {
+  if (stopping_.exchange(true)) return;
+  if (listen_fd_ >= 0) shutdown(listen_fd_, SHUT_RDWR);  // wakes threads blocked in accept()
+  for (auto& worker : workers_) worker.join();
+  workers_.clear();
+  if (owns_socket_) close(listen_fd_);
+  if (!unix_path_.empty()) unlink(unix_path_.c_str());
+}
+
+bool read_limited_body(const std::function<int(char*, int)>& read, int64_t content_length, int64_t limit,
+                       std::string& out) {
+  char buffer[16384];
+  int64_t total = 0;
+  const bool known_length = content_length >= 0;
+  if (known_length && content_length <= limit) out.reserve(static_cast<size_t>(content_length));
+  while (!known_length || total < content_length) {
+    int want = static_cast<int>(sizeof buffer);
+    if (known_length) want = static_cast<int>(std::min<int64_t>(want, content_length - total));
+    const int got = read(buffer, want);
+    if (got <= 0) break;
+    if (total + got <= limit) out.append(buffer, static_cast<size_t>(got));
+    total += got;
+  }
+  return total <= limit;
+}
+
+void FcgiServer::worker_loop() {
+  FCGX_Request request;
+  FCGX_InitRequest(&request, listen_fd_, 0);
+  while (!stopping_.load()) {
+    if (FCGX_Accept_r(&request) != 0) break;
+    HttpRequest http_request = request_from_environment(request.envp);
+    const std::string_view length_text = http_request.param("CONTENT_LENGTH");
+    int64_t content_length = -1;
+    if (!length_text.empty()) content_length = std::strtoll(std::string(length_text).c_str(), nullptr, 10);
+    http_request.body_too_large = !read_limited_body(
+        [&](char* buffer, int n) { return FCGX_GetStr(buffer, n, request.in); }, content_length,
+        limits_.max_body_bytes, http_request.body);
+
+    HttpResponse response;
+    try {
+      response = handler_(http_request);
+    } catch (const std::exception& e) {
+      LogLine("error").add("msg", "request handler failed").add("error", e.what()).write();
+      response = HttpResponse::text(500, "internal error");
+    }
+    const std::string output = response.to_cgi();
+    FCGX_PutStr(output.data(), static_cast<int>(output.size()), request.out);
+    FCGX_Finish_r(&request);
+  }
+  FCGX_Free(&request, 1);
+}
+
+}  // namespace spamgate

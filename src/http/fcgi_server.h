@@ -1,0 +1,55 @@
+// FcgiServer: the libfcgi accept loop. N worker threads each accept with
+// FCGX_Accept_r, read the request body within the configured limit, call
+// the handler, and write its answer. A handler's exception becomes a 500
+// for that request only; the server never stops serving because of one.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "config/config.h"
+#include "http/http_request.h"
+#include "http/http_response.h"
+#include "util/result.h"
+
+namespace spamgate {
+
+class FcgiServer {
+ public:
+  using Handler = std::function<HttpResponse(HttpRequest&)>;
+
+  ~FcgiServer();
+
+  // Opens the listening socket named by config.listen ("" = inherited fd 0).
+  // On failure the error names the address and the system's reason.
+  Status open(const ServerConfig& config);
+  // Starts the worker threads; returns at once.
+  void start(Handler handler, const LimitsConfig& limits);
+  // Wakes every thread blocked in accept, lets requests in progress finish,
+  // and joins the threads. Safe to call more than once.
+  void stop();
+
+ private:
+  void worker_loop();
+
+  int listen_fd_ = -1;
+  bool owns_socket_ = false;
+  std::string unix_path_;
+  int threads_ = 1;
+  Handler handler_;
+  LimitsConfig limits_;
+  std::atomic<bool> stopping_{false};
+  std::vector<std::thread> workers_;
+};
+
+// Reads a request body of `content_length` bytes (or until EOF when -1) from
+// `read` into `out`, keeping at most `limit` bytes; the rest is read and
+// discarded so the connection stays usable. Returns false when the body
+// was longer than `limit`.
+bool read_limited_body(const std::function<int(char*, int)>& read, int64_t content_length, int64_t limit,
+                       std::string& out);
+
+}  // namespace spamgate

@@ -1,0 +1,69 @@
+// Gateway: routes each FastCGI request to its endpoint handler and holds
+// the services the handlers share. It owns nothing: `serve` builds the
+// services and keeps them alive for the gateway's life. A request never
+// chooses a mail recipient and never reaches PHP-FPM without a verdict.
+#pragma once
+
+#include <string>
+
+#include "config/config.h"
+#include "http/http_request.h"
+#include "http/http_response.h"
+#include "http/metrics.h"
+#include "form/submission.h"
+#include "scoring/history.h"
+#include "scoring/verdict.h"
+#include "scoring/rule_set_holder.h"
+#include "util/clock.h"
+
+namespace spamgate {
+
+class FastCgiClient;
+class SubmissionLog;
+class FeedbackLog;
+class Notifier;
+
+struct GatewayServices {
+  const Config* config = nullptr;
+  RuleSetHolder* rules = nullptr;
+  SubmissionHistory* history = nullptr;  // RATE_IP and DUPLICATE state
+  SubmissionLog* log = nullptr;          // verdict rows and stats
+  FeedbackLog* feedback = nullptr;       // the owner's decisions from WordPress
+  FastCgiClient* upstream = nullptr;     // PHP-FPM
+  Notifier* notifier = nullptr;          // null when [mail] is not enabled
+  Metrics* metrics = nullptr;
+  const Clock* clock = nullptr;
+  std::string shared_secret;             // "" when none is configured
+};
+
+class Gateway {
+ public:
+  explicit Gateway(GatewayServices services) : services_(std::move(services)) {}
+
+  // Answers one request. Never throws for bad input: malformed requests get
+  // a 4xx with a one-line reason, an unreachable PHP-FPM a 502 or 504.
+  HttpResponse handle(HttpRequest& request);
+
+ private:
+  HttpResponse handle_comment(const HttpRequest& request, struct RequestLog& log);
+  HttpResponse handle_contact(const HttpRequest& request, struct RequestLog& log);
+  HttpResponse handle_check(const HttpRequest& request, struct RequestLog& log);
+  HttpResponse handle_health();
+  HttpResponse handle_notify(const HttpRequest& request, struct RequestLog& log);
+  HttpResponse handle_feedback(const HttpRequest& request, struct RequestLog& log);
+  HttpResponse handle_stats(const HttpRequest& request);
+  // Scores with the live rule set; `stateful` = use and update RATE_IP and
+  // DUPLICATE state. Fills the log's score, rules and outcome.
+  Verdict score(const Submission& submission, bool stateful, struct RequestLog& log);
+  // Queues the verdict row (with the submitted content when asked).
+  void record(const Submission& submission, const Verdict& verdict, const struct RequestLog& log, bool keep_content);
+  // True when the request carries "Authorization: Bearer <shared secret>".
+  bool authorized(const HttpRequest& request) const;
+
+  GatewayServices services_;
+};
+
+// A fresh 16-hex-digit request id.
+std::string new_request_id();
+
+}  // namespace spamgate

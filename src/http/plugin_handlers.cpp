@@ -1,0 +1,115 @@
+// The endpoints the WordPress plugin calls (notify, feedback, stats), all
+// behind the shared secret, and the health check.
+#include <nlohmann/json.hpp>
+
+#include "form/form_decoder.h"
+#include "http/gateway.h"
+#include "http/request_log.h"
+#include "mail/notifier.h"
+#include "store/feedback_log.h"
+#include "store/submission_log.h"
+
+namespace spamgate {
+namespace {
+
+// The fields of an API body: a flat JSON object of strings and numbers, or
+// an urlencoded form. Returns the one-line reason on failure.
+Result<std::map<std::string, std::string>> api_fields(const HttpRequest& request, const LimitsConfig& limits) {
+  std::map<std::string, std::string> fields;
+  if (request.body_too_large) return Error{"the request body is too large"};
+  if (request.content_type.rfind("application/json", 0) == 0) {
+    const auto json = nlohmann::json::parse(request.body, nullptr, false);
+    if (json.is_discarded() || !json.is_object()) return Error{"the body is not a JSON object"};
+    for (const auto& [key, value] : json.items()) {
+      if (value.is_string()) fields[key] = value.get<std::string>();
+      else if (value.is_number_integer()) fields[key] = std::to_string(value.get<long long>());
+      else if (!value.is_null()) return Error{"field " + key + " must be a string or an integer"};
+    }
+    return fields;
+  }
+  FormResult decoded = decode_form(request.content_type, request.body, limits);
+  if (!decoded.ok()) return Error{decoded.error.reason};
+  for (auto& [key, value] : decoded.fields) fields[key] = std::move(value);
+  return fields;
+}
+
+std::string get(const std::map<std::string, std::string>& fields, const std::string& key) {
+  auto it = fields.find(key);
+  return it == fields.end() ? std::string() : it->second;
+}
+
+HttpResponse unauthorized() {
+  return HttpResponse::text(401, "this endpoint needs Authorization: Bearer <shared secret>");
+}
+
+}  // namespace
+
+HttpResponse Gateway::handle_health() {
+  const bool rules_loaded = services_.rules->current() != nullptr;
+  nlohmann::json body = {{"status", rules_loaded ? "ok" : "no rules"}, {"version", SPAMGATE_VERSION}};
+  return HttpResponse::json(rules_loaded ? 200 : 503, body.dump());
+}
+
+HttpResponse Gateway::handle_notify(const HttpRequest& request, RequestLog& log) {
+  if (request.method != "POST") return HttpResponse::text(405, "POST the notification");
+  if (!authorized(request)) return unauthorized();
+  if (!services_.notifier) return HttpResponse::text(503, "mail is not enabled in spamgate's config");
+  auto fields = api_fields(request, services_.config->limits);
+  if (!fields.ok()) return HttpResponse::text(400, fields.error());
+  NotifyRequest notify;
+  notify.subject = get(*fields, "subject");
+  notify.text = get(*fields, "text");
+  if (std::string reply_to = get(*fields, "reply_to"); !reply_to.empty()) notify.reply_to = reply_to;
+  if (std::string recipient = get(*fields, "recipient"); !recipient.empty()) notify.recipient = recipient;
+  auto queued = services_.notifier->queue_notification(notify);
+  if (!queued.ok()) {
+    log.reason = queued.reason;
+    const int status = queued.failure == QueueFailure::recipient_not_allowed ? 403
+                       : queued.failure == QueueFailure::bad_request          ? 400
+                                                                              : 503;
+    return HttpResponse::text(status, queued.reason);
+  }
+  return HttpResponse::json(202, nlohmann::json{{"queued", true}, {"id", queued.id}}.dump());
+}
+
+HttpResponse Gateway::handle_feedback(const HttpRequest& request, RequestLog& log) {
+  if (request.method != "POST") return HttpResponse::text(405, "POST the decision");
+  if (!authorized(request)) return unauthorized();
+  auto fields = api_fields(request, services_.config->limits);
+  if (!fields.ok()) return HttpResponse::text(400, fields.error());
+  FeedbackRecord feedback;
+  feedback.decision = get(*fields, "decision");
+  if (!valid_feedback_decision(feedback.decision))
+    return HttpResponse::text(400, "decision must be spam, ham or approve");
+  feedback.submission_id = get(*fields, "submission_id");
+  if (const std::string comment_id = get(*fields, "comment_id"); !comment_id.empty())
+    feedback.comment_id = std::atoll(comment_id.c_str());
+  feedback.author = get(*fields, "author");
+  feedback.email = get(*fields, "email");
+  feedback.url = get(*fields, "url");
+  feedback.ip = get(*fields, "ip");
+  feedback.body = get(*fields, "body");
+  feedback.source = "wordpress";
+  feedback.created_at = std::chrono::duration_cast<std::chrono::seconds>(
+                            services_.clock->now().time_since_epoch()).count();
+  Result<int64_t> stored = services_.feedback->record(feedback);
+  if (!stored.ok()) {
+    log.reason = stored.error();
+    return HttpResponse::text(503, "the decision could not be stored; try again");
+  }
+  return HttpResponse::json(200, nlohmann::json{{"stored", true}, {"id", *stored}}.dump());
+}
+
+HttpResponse Gateway::handle_stats(const HttpRequest& request) {
+  if (request.method != "GET") return HttpResponse::text(405, "GET the statistics");
+  if (!authorized(request)) return unauthorized();
+  int days = 14;
+  const std::string query(request.param("QUERY_STRING"));
+  if (auto pos = query.find("days="); pos != std::string::npos) days = std::atoi(query.c_str() + pos + 5);
+  days = std::clamp(days, 1, 90);
+  auto stats = services_.log->stats(days);
+  if (!stats.ok()) return HttpResponse::text(503, "statistics are not available right now");
+  return HttpResponse::json(200, stats->to_json());
+}
+
+}  // namespace spamgate

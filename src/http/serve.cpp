@@ -1,0 +1,208 @@
+#include "http/serve.h"
+
+#include <signal.h>
+#include <sys/stat.h>
+
+#include <atomic>
+#include <chrono>
+#include <iostream>
+#include <memory>
+#include <thread>
+
+#include "http/fcgi_server.h"
+#include "http/gateway.h"
+#include "mail/curl_smtp_transport.h"
+#include "mail/mail_caps.h"
+#include "mail/notifier.h"
+#include "mail/outbox.h"
+#include "mail/outbox_worker.h"
+#include "store/feedback_log.h"
+#include "store/migrations.h"
+#include "store/stored_history.h"
+#include "store/submission_log.h"
+#include "upstream/fastcgi_client.h"
+#include "util/logfmt.h"
+
+namespace spamgate {
+namespace {
+
+constexpr auto kHistoryPersistInterval = std::chrono::seconds(5);
+
+// Everything a running gateway uses, built from the config in order and
+// torn down in reverse (the sender and the log writer stop before the
+// stores they write to close).
+struct Services {
+  SystemClock clock;
+  Metrics metrics;
+  std::string shared_secret;
+  std::unique_ptr<RuleSetHolder> rules;
+  std::unique_ptr<StoredHistory> history;
+  std::unique_ptr<FeedbackLog> feedback;
+  std::unique_ptr<FastCgiClient> upstream;
+  std::unique_ptr<Outbox> outbox;
+  std::unique_ptr<MailCaps> caps;
+  std::unique_ptr<CurlSmtpTransport> transport;
+  std::unique_ptr<OutboxWorker> worker;
+  std::unique_ptr<Notifier> notifier;
+  std::unique_ptr<SubmissionLog> log;  // last: its writer persists `history` until it stops
+};
+
+void warn_if_readable_by_others(const std::string& path, const char* what) {
+  struct stat info {};
+  if (path.empty() || stat(path.c_str(), &info) != 0) return;
+  if (info.st_mode & (S_IRGRP | S_IROTH))
+    LogLine("warn").add("msg", std::string(what) + " is readable by other users; chmod 600 it").add("path", path).write();
+}
+
+bool configured(const SecretRef& ref) { return !ref.file.empty() || !ref.env.empty(); }
+
+// Reads a secret, warning when its file is readable by others.
+Result<std::string> read_guarded_secret(const SecretRef& ref, const Config& config, const char* what) {
+  if (!ref.file.empty()) warn_if_readable_by_others(config.resolve(ref.file), what);
+  Result<std::string> secret = read_secret(ref, config);
+  if (!secret) return Error{std::string(what) + ": " + secret.error()};
+  return secret;
+}
+
+Status start_mail(const Config& config, const std::string& db_path, Services& s) {
+  if (Status valid = validate_transport_config(config.mail); !valid) return Error{"mail: " + valid.error()};
+  Result<std::string> password = read_guarded_secret(config.mail.password, config, "mail.password");
+  if (!password) return Error{password.error()};
+  auto outbox = Outbox::open(db_path, s.clock, BackoffPolicy::from(config.mail));
+  if (!outbox) return Error{outbox.error()};
+  s.outbox = std::move(*outbox);
+  auto caps = MailCaps::open(db_path, config.mail.caps, s.clock);
+  if (!caps) return Error{caps.error()};
+  s.caps = std::move(*caps);
+  s.transport = std::make_unique<CurlSmtpTransport>(config.mail, *password);
+  s.worker = std::make_unique<OutboxWorker>(*s.outbox, *s.caps, *s.transport, config.mail, s.clock);
+  OutboxWorker* worker = s.worker.get();
+  s.notifier = std::make_unique<Notifier>(config, *s.outbox, s.clock, [worker] { worker->wake(); });
+  add_outbox_metrics(s.metrics, *s.worker, *s.outbox);
+  return s.worker->start();
+}
+
+Status build_services(const Config& config, Services& s) {
+  warn_if_readable_by_others(config.source_path, "the config file");
+  if (configured(config.shared_secret)) {
+    Result<std::string> secret = read_guarded_secret(config.shared_secret, config, "shared_secret");
+    if (!secret) return Error{secret.error()};
+    s.shared_secret = *secret;
+  }
+
+  std::vector<std::string> rule_files;
+  for (const std::string& file : config.rules.files) rule_files.push_back(config.resolve(file));
+  s.rules = std::make_unique<RuleSetHolder>(rule_files);
+  if (std::vector<std::string> errors = s.rules->reload(); !errors.empty()) {
+    std::string all;
+    for (const std::string& error : errors) all += (all.empty() ? "" : "\n") + error;
+    return Error{all};
+  }
+
+  const std::string db_path = config.resolve(config.store.path);
+  {
+    Result<Database> db = open_store(db_path);  // creates the file and runs every migration
+    if (!db) return Error{db_path + ": " + db.error()};
+    s.history = std::make_unique<StoredHistory>();
+    if (Status loaded = s.history->load(*db, s.clock.now()); !loaded) return Error{db_path + ": " + loaded.error()};
+  }
+  auto feedback = FeedbackLog::open(db_path);
+  if (!feedback) return Error{feedback.error()};
+  s.feedback = std::move(*feedback);
+  s.upstream = std::make_unique<FastCgiClient>(config.upstream);
+
+  if (config.mail.enabled)
+    if (Status started = start_mail(config, db_path, s); !started) return started;
+
+  SubmissionLogOptions log_options;
+  log_options.retention_days = config.store.retention_days;
+  log_options.flush_interval_ms = config.store.flush_interval_ms;
+  log_options.on_error = [](const std::string& error) {
+    LogLine("error").add("msg", "the submission log could not be written").add("error", error).write();
+  };
+  auto log = SubmissionLog::open(db_path, log_options, s.clock,
+                                 {s.history->persist_task(s.clock, kHistoryPersistInterval)});
+  if (!log) return Error{log.error()};
+  s.log = std::move(*log);
+  SubmissionLog* log_ptr = s.log.get();
+  s.metrics.add_external("spamgate_log_rows_dropped_total", "Verdict rows dropped because the write queue was full.",
+                         "counter", [log_ptr] { return static_cast<double>(log_ptr->dropped()); });
+  return {};
+}
+
+sigset_t handled_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGHUP);
+  return set;
+}
+
+void reload_rules(RuleSetHolder& rules, Metrics& metrics, const char* cause) {
+  const std::vector<std::string> errors = rules.reload();
+  metrics.record_reload(errors.empty());
+  if (errors.empty()) LogLine().add("msg", "rules reloaded").add("cause", cause).write();
+  for (const std::string& error : errors)
+    LogLine("error").add("msg", "rule reload failed; the previous rules stay active").add("error", error).write();
+}
+
+}  // namespace
+
+int run_serve(const Config& config) {
+  signal(SIGPIPE, SIG_IGN);
+  const sigset_t signals = handled_signals();
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);  // every thread started below inherits the mask
+
+  Services services;
+  if (Status built = build_services(config, services); !built) {
+    std::cerr << built.error() << "\n";
+    return 2;
+  }
+  Gateway gateway({&config, services.rules.get(), services.history.get(), services.log.get(),
+                   services.feedback.get(), services.upstream.get(), services.notifier.get(), &services.metrics,
+                   &services.clock, services.shared_secret});
+  FcgiServer server;
+  if (Status opened = server.open(config.server); !opened) {
+    std::cerr << opened.error() << "\n";
+    return 2;
+  }
+  server.start([&gateway](HttpRequest& request) { return gateway.handle(request); }, config.limits);
+  LogLine()
+      .add("msg", "spamgate serving")
+      .add("listen", config.server.listen.empty() ? "inherited socket" : config.server.listen)
+      .add("threads", config.server.threads)
+      .add("mail", config.mail.enabled ? "on" : "off")
+      .write();
+
+  std::atomic<bool> stopping{false};
+  std::thread watcher([&] {
+    if (config.rules.reload_check_seconds <= 0) return;
+    const auto interval = std::chrono::seconds(config.rules.reload_check_seconds);
+    auto next = std::chrono::steady_clock::now() + interval;
+    while (!stopping.load()) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      if (std::chrono::steady_clock::now() < next) continue;
+      next = std::chrono::steady_clock::now() + interval;
+      if (services.rules->changed_on_disk()) reload_rules(*services.rules, services.metrics, "file changed");
+    }
+  });
+
+  for (;;) {
+    int received = 0;
+    sigwait(&signals, &received);
+    if (received != SIGHUP) break;
+    reload_rules(*services.rules, services.metrics, "SIGHUP");
+  }
+
+  LogLine().add("msg", "spamgate stopping").write();
+  stopping = true;
+  watcher.join();
+  server.stop();
+  if (services.worker) services.worker->stop();
+  if (Status flushed = services.log->flush(); !flushed)
+    LogLine("error").add("msg", "the last verdict rows could not be written").add("error", flushed.error()).write();
+  return 0;
+}
+
+}  // namespace spamgate

@@ -1,0 +1,163 @@
+// The comment, contact and check endpoints: decode, score, record, act.
+#include <variant>
+
+#include "form/form_decoder.h"
+#include "form/submission_builder.h"
+#include "http/gateway.h"
+#include "http/pages.h"
+#include "http/request_log.h"
+#include "mail/notifier.h"
+#include "scoring/scorer.h"
+#include "store/submission_log.h"
+#include "store/submission_record.h"
+#include "upstream/fastcgi_client.h"
+#include "util/logfmt.h"
+
+namespace spamgate {
+namespace {
+
+bool starts_with(std::string_view text, std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; }
+
+Outcome outcome_of(Action action) {
+  switch (action) {
+    case Action::pass: return Outcome::pass;
+    case Action::hold: return Outcome::hold;
+    case Action::reject: return Outcome::reject;
+    case Action::discard: return Outcome::discard;
+  }
+  return Outcome::ok;
+}
+
+HttpResponse form_error_response(int status, const std::string& reason, RequestLog& log) {
+  log.outcome = Outcome::client_error;
+  log.reason = reason;
+  return HttpResponse::html(status, bad_request_page(status, reason));
+}
+
+// Decodes the request body into a Submission of `kind`, or the 4xx answer.
+std::variant<Submission, HttpResponse> read_submission(const HttpRequest& request, SubmissionKind kind,
+                                                       const LimitsConfig& limits, RequestLog& log) {
+  if (request.body_too_large)
+    return form_error_response(413, "the request body is larger than " + std::to_string(limits.max_body_bytes) +
+                                        " bytes", log);
+  FormResult decoded = decode_form(request.content_type, request.body, limits);
+  if (!decoded.ok()) return form_error_response(decoded.error.http_status, decoded.error.reason, log);
+  ClientInfo client{std::string(request.param("REMOTE_ADDR")), std::string(request.header("User-Agent")),
+                    std::string(request.header("Referer")), request.path};
+  return build_submission(kind, std::move(decoded.fields), std::move(client));
+}
+
+// Where a discarded comment is sent: back to the page it came from when
+// that page is on this site, as WordPress does after a successful post.
+std::string discard_location(const HttpRequest& request) {
+  const std::string_view referer = request.header("Referer");
+  const std::string_view host = request.header("Host");
+  for (std::string_view scheme : {"https://", "http://"}) {
+    if (!host.empty() && starts_with(referer, std::string(scheme) + std::string(host) + "/")) return std::string(referer);
+  }
+  return "/";
+}
+
+}  // namespace
+
+Verdict Gateway::score(const Submission& submission, bool stateful, RequestLog& log) {
+  const std::shared_ptr<const RuleSet> rules = services_.rules->current();
+  CheckContext context{services_.config->checks, services_.shared_secret, stateful ? services_.history : nullptr,
+                       services_.clock->now()};
+  Verdict verdict = Scorer{}.score(*rules, submission, context);
+  if (verdict.action == Action::reject && services_.config->actions.on_reject == RejectMode::discard)
+    verdict.action = Action::discard;
+  std::vector<std::string> names;
+  for (const Hit& hit : verdict.hits) names.push_back(hit.rule);
+  services_.metrics->record_rule_hits(names);
+  for (size_t i = 0; i < verdict.rule_errors.size(); ++i) services_.metrics->record_rule_error();
+  log.scored = true;
+  log.score = verdict.score;
+  log.rules = verdict.rule_names();
+  log.outcome = outcome_of(verdict.action);
+  return verdict;
+}
+
+void Gateway::record(const Submission& submission, const Verdict& verdict, const RequestLog& log, bool keep_content) {
+  if (!services_.log) return;
+  SubmissionRecord row = make_submission_record(log.id, submission, verdict, services_.clock->now());
+  if (!keep_content) row.content.reset();
+  else if (!row.content) row.content = submission_content_json(submission);
+  services_.log->record(std::move(row));
+}
+
+HttpResponse Gateway::handle_comment(const HttpRequest& request, RequestLog& log) {
+  if (request.method != "POST") return HttpResponse::text(405, "comments are posted with POST");
+  auto read = read_submission(request, SubmissionKind::comment, services_.config->limits, log);
+  if (auto* error = std::get_if<HttpResponse>(&read)) return std::move(*error);
+  const Submission& submission = std::get<Submission>(read);
+  const Verdict verdict = score(submission, true, log);
+  const bool keep_content = verdict.action == Action::hold || verdict.action == Action::reject;
+  record(submission, verdict, log, keep_content);
+
+  if (verdict.action == Action::reject) return HttpResponse::html(403, rejected_page());
+  if (verdict.action == Action::discard) return HttpResponse::redirect(discard_location(request));
+
+  std::vector<std::pair<std::string, std::string>> params;
+  params.reserve(request.params.size() + 4);
+  for (const auto& param : request.params)
+    if (!starts_with(param.first, "HTTP_X_SPAMGATE_") && !starts_with(param.first, "SPAMGATE_")) params.push_back(param);
+  params.emplace_back("SPAMGATE_VERDICT", action_name(verdict.action));
+  params.emplace_back("SPAMGATE_SCORE", format_number(verdict.score));
+  params.emplace_back("SPAMGATE_RULES", verdict.rule_names());
+  params.emplace_back("SPAMGATE_ID", log.id);
+  UpstreamResponse result = services_.upstream->forward(params, request.body);
+  if (!result.ok()) {
+    const int status = result.gateway_status();
+    log.reason = result.reason;
+    log.outcome = Outcome::server_error;
+    return HttpResponse::html(status, upstream_error_page(status));
+  }
+  return HttpResponse::relay(std::move(result.output));
+}
+
+HttpResponse Gateway::handle_contact(const HttpRequest& request, RequestLog& log) {
+  if (request.method != "POST") return HttpResponse::text(405, "the contact form is posted with POST");
+  auto read = read_submission(request, SubmissionKind::contact, services_.config->limits, log);
+  if (auto* error = std::get_if<HttpResponse>(&read)) return std::move(*error);
+  const Submission& submission = std::get<Submission>(read);
+  const Verdict verdict = score(submission, true, log);
+  // Held messages are kept for review; passed ones are kept when there is
+  // no mail to carry them. Discarded ones keep nothing but the log row.
+  const bool mailed = verdict.action == Action::pass && services_.notifier;
+  const bool keep_content = verdict.action == Action::hold || verdict.action == Action::reject ||
+                            (verdict.action == Action::pass && !mailed);
+  record(submission, verdict, log, keep_content);
+
+  if (verdict.action == Action::reject) return HttpResponse::html(403, rejected_page());
+  if (mailed) {
+    auto queued = services_.notifier->queue_contact(submission, log.id);
+    if (!queued.ok()) {
+      log.reason = queued.reason;
+      log.outcome = Outcome::server_error;
+      return HttpResponse::html(503, bad_request_page(503, "your message could not be stored; please try again later"));
+    }
+  }
+  const std::string& redirect = services_.config->actions.contact_success_redirect;
+  if (!redirect.empty()) {
+    HttpResponse response = HttpResponse::redirect(redirect);
+    response.status = 303;
+    return response;
+  }
+  return HttpResponse::html(200, contact_thanks_page());
+}
+
+HttpResponse Gateway::handle_check(const HttpRequest& request, RequestLog& log) {
+  if (request.method != "POST") return HttpResponse::text(405, "POST a submission as JSON or a form");
+  if (!services_.shared_secret.empty() && !authorized(request))
+    return HttpResponse::text(401, "this endpoint needs Authorization: Bearer <shared secret>");
+  if (request.body_too_large) return form_error_response(413, "the request body is too large", log);
+  Result<Submission> submission = submission_from_check_input(request.content_type, request.body,
+                                                                services_.config->limits);
+  if (!submission.ok()) return form_error_response(400, submission.error(), log);
+  // A dry run: RATE_IP and DUPLICATE state is neither read nor changed.
+  const Verdict verdict = score(*submission, false, log);
+  return HttpResponse::json(200, verdict.to_json());
+}
+
+}  // namespace spamgate
