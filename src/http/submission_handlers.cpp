@@ -1,5 +1,6 @@
 // The comment, contact and check endpoints: decode, score, record, act.
 #include <variant>
+#include <vector>
 
 #include "form/form_decoder.h"
 #include "form/submission_builder.h"
@@ -49,12 +50,18 @@ std::variant<Submission, HttpResponse> read_submission(const HttpRequest& reques
 
 // Where a discarded comment is sent: back to the page it came from when
 // that page is on this site, as WordPress does after a successful post.
+// The site is the Host header, with the server port when the header has
+// none (nginx may pass $host, which drops it).
 std::string discard_location(const HttpRequest& request) {
   const std::string_view referer = request.header("Referer");
-  const std::string_view host = request.header("Host");
-  for (std::string_view scheme : {"https://", "http://"}) {
-    if (!host.empty() && starts_with(referer, std::string(scheme) + std::string(host) + "/")) return std::string(referer);
-  }
+  const std::string host(request.header("Host"));
+  if (host.empty()) return "/";
+  const std::string port(request.param("SERVER_PORT"));
+  std::vector<std::string> sites = {host};
+  if (host.find(':') == std::string::npos && !port.empty()) sites.push_back(host + ":" + port);
+  for (std::string_view scheme : {"https://", "http://"})
+    for (const std::string& site : sites)
+      if (starts_with(referer, std::string(scheme) + site + "/")) return std::string(referer);
   return "/";
 }
 

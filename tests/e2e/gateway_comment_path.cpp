@@ -88,7 +88,7 @@ TEST_CASE("a normal comment reaches PHP unchanged, with the verdict as FastCGI p
   Stack stack;
   auto response = http_post_form(stack.url("/wp-comments-post.php?from=test"),
                                  comment("Thanks for the write-up, the second example helped me."),
-                                 {"Cookie: wordpress_test_cookie=WP+Cookie+check; comment_author=Ann",
+                                 {"Cookie: wordpress_test_cookie=WP%20Cookie%20check; comment_author=Ann",
                                   "User-Agent: Mozilla/5.0 (test)", "X-Custom: kept"});
   INFO(response.body, stack.spamgate.log());
   REQUIRE(response.status == 200);
