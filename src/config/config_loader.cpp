@@ -184,6 +184,8 @@ Result<Config> load_config(const std::string& path) {
   }
   read_secret_ref(top, "shared_secret", config.shared_secret, &errors, path, "");
   top.reject_unknown_keys();
+  if (config.checks.require_token && config.shared_secret.file.empty() && config.shared_secret.env.empty())
+    errors.push_back(path + ": checks.require_token needs shared_secret, which signs and verifies the form token");
 
   if (errors.empty()) return config;
   std::string message;

@@ -130,6 +130,15 @@ TEST_CASE("mail enabled without its essentials is refused") {
   CHECK(loaded.error().find("password: is required") != std::string::npos);
 }
 
+TEST_CASE("a required form token without the shared secret that signs it is refused") {
+  auto path = write_temp_config("[checks]\nrequire_token = true\n");
+  auto loaded = load_config(path);
+  REQUIRE_FALSE(loaded.ok());
+  CHECK(loaded.error() == path + ": checks.require_token needs shared_secret, which signs and verifies the form token");
+  auto with_secret = write_temp_config("shared_secret = { env = \"SG_SECRET\" }\n[checks]\nrequire_token = true\n");
+  CHECK(load_config(with_secret).ok());
+}
+
 TEST_CASE("a missing config file is a clear error") {
   auto loaded = load_config("/nonexistent/spamgate.toml");
   REQUIRE_FALSE(loaded.ok());
