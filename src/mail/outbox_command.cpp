@@ -7,6 +7,7 @@
 #include "mail/mail_caps.h"
 #include "mail/mail_reports.h"
 #include "mail/outbox_worker.h"
+#include "mail/sender_lock.h"
 #include "util/time_format.h"
 
 namespace spamgate {
@@ -86,6 +87,16 @@ int outbox_flush(const Config& config, const Clock& clock, std::ostream& out, st
   Result<std::string> secret = read_secret(config.mail.password, config);
   if (!secret) {
     err << "mail.password: " << secret.error() << "\n";
+    return 2;
+  }
+  const std::string lock_path = sender_lock_path(config.resolve(config.store.path));
+  Result<std::optional<SenderLock>> lock = SenderLock::try_acquire(lock_path);
+  if (!lock) {
+    err << lock.error() << "\n";
+    return 2;
+  }
+  if (!*lock) {
+    err << "another spamgate process (serve, or a flush) is sending this outbox; nothing done\n";
     return 2;
   }
   std::unique_ptr<Outbox> outbox = open_outbox(config, clock, err);
