@@ -33,6 +33,8 @@ size_t past(std::string_view text, std::string_view closing, size_t from, size_t
 
 // If a link starts at text[i], the index just past it; otherwise 0.
 size_t link_at(std::string_view text, size_t i) {
+  const char first = text[i];
+  if (first != '<' && first != '[' && first != 'h' && first != 'f' && first != 'w') return 0;  // the fast path
   const std::string_view rest = text.substr(i);
   if (rest.starts_with("<a") && rest.size() > 2 && is_space(rest[2])) {
     const size_t tag_end = past(text, ">", i, text.size());
