@@ -2,11 +2,19 @@
 // Locale-free on purpose: they never apply a C locale's idea of case or space.
 #pragma once
 
+#include <string>
 #include <string_view>
 
 namespace spamgate {
 
 inline char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+// `text` with ASCII letters lowered; every other byte unchanged.
+inline std::string ascii_lowercase(std::string_view text) {
+  std::string lower(text);
+  for (char& c : lower) c = ascii_lower(c);
+  return lower;
+}
 
 // The value of a hexadecimal digit (0-9, a-f, A-F), or -1 for any other byte.
 inline int hex_digit_value(char c) {
