@@ -2,13 +2,15 @@
 // spamgate, the way a site runs it: nginx with deploy/nginx's locations (and
 // Apache with deploy/apache's mod_proxy_fcgi directives), PHP-FPM, MariaDB,
 // and spamgate's mail going to a real SMTP server that requires STARTTLS and
-// AUTH (aiosmtpd, test CA). Everything listens on 127.0.0.1 and is started
+// AUTH (aiosmtpd, test CA); also Apache with mod_fcgid spawning spamgate.
+// Everything listens on 127.0.0.1 and is started
 // once for the whole file. `sendmail` on PATH and PHP's sendmail_path is a
 // script that fails and records any call; the tests assert it is never called.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
 #include <openssl/hmac.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
@@ -535,4 +537,53 @@ TEST_CASE("the same comment path works through Apache with mod_proxy_fcgi (deplo
   stats.headers = {"Authorization: Bearer wrong"};
   CHECK(http(stats).status == 401);
   CHECK_FALSE(s.sendmail_called());
+}
+
+TEST_CASE("mod_fcgid (deploy/apache/spamgate-fcgid.conf): Apache spawns spamgate, and WordPress gets the comment") {
+  Stack& s = stack();
+  // The wrapper, config, secret and database in a directory the Apache user
+  // (nobody when the test runs as root) may read and write.
+  TempDir site("spamgate-fcgid");
+  const std::string d = site.path();
+  const std::string user = geteuid() == 0 ? "nobody:nogroup" : "";
+  write_file(d + "/shared-secret", kSecret + "\n");
+  write_file(d + "/local.rules", kRules);
+  write_file(d + "/spamgate.toml",
+             "shared_secret = { file = \"shared-secret\" }\n\n[server]\nlisten = \"\"\nthreads = 2\n\n"
+             "[rules]\nfiles = [\"" SPAMGATE_SOURCE_DIR "/rules/default.rules\", \"local.rules\"]\n\n"
+             "[checks]\nrequire_token = true\nrate_per_minute = 60\nrate_burst = 60\n\n"
+             "[upstream]\naddress = \"" + s.fpm->address() + "\"\ndocument_root = \"" + s.wp->docroot() + "\"\n\n"
+             "[store]\npath = \"spamgate.db\"\nflush_interval_ms = 20\n");
+  write_file(d + "/spamgate.fcgi", "#!/bin/sh\nexec '" + spamgate_binary() + "' serve --config '" + d +
+                                        "/spamgate.toml' 2>>'" + d + "/spamgate.log'\n");
+  REQUIRE(run("chmod 755 '" + d + "' '" + d + "/spamgate.fcgi' && chmod 600 '" + d + "/shared-secret' '" + d +
+              "/spamgate.toml'" + (user.empty() ? "" : " && chown -R " + user + " '" + d + "'")) == 0);
+
+  std::string config = read_file(SPAMGATE_SOURCE_DIR "/deploy/apache/spamgate-fcgid.conf");
+  int replaced = 0;
+  for (size_t at = config.find("/home/site/spamgate"); at != std::string::npos; at = config.find("/home/site/spamgate"), ++replaced)
+    config.replace(at, std::string("/home/site/spamgate").size(), d);
+  REQUIRE(replaced >= 4);
+  ApacheOptions options;
+  options.document_root = s.wp->docroot();
+  options.modules = {"fcgid"};
+  options.config_body = "FcgidIPCDir " + d + "/ipc\nFcgidProcessTableFile " + d + "/fcgid-table\n" + config;
+  Apache apache(options);
+  REQUIRE_MESSAGE(apache.wait_until_listening(), apache.error_log());
+
+  const std::string text = "Posted through mod_fcgid " + std::to_string(std::time(nullptr));
+  const HttpResponse response = s.post_comment(text, apache.url(""));
+  CHECK_MESSAGE(response.status == 302, response.body, apache.error_log(), read_file(d + "/spamgate.log"));
+  std::optional<WpComment> comment = s.find_comment(text);
+  REQUIRE_MESSAGE(comment, apache.error_log(), read_file(d + "/spamgate.log"), s.fpm->error_log());
+  CHECK(comment->approved == "0");
+  CHECK(comment->meta["_spamgate_outcome"] == "pass");
+  CHECK(comment->meta["_spamgate_id"].size() == 16);
+
+  const std::string spam = "spamword via mod_fcgid " + std::to_string(std::time(nullptr));
+  CHECK(s.post_comment(spam, apache.url("")).status == 403);
+  CHECK_FALSE(s.find_comment(spam));
+  HttpRequest health;
+  health.url = apache.url("/spamgate/health");
+  CHECK(http(health).status == 200);
 }
