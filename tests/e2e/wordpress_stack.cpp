@@ -3,9 +3,9 @@
 // Apache with deploy/apache's mod_proxy_fcgi directives), PHP-FPM, MariaDB,
 // and spamgate's mail going to a real SMTP server that requires STARTTLS and
 // AUTH (aiosmtpd, test CA); also Apache with mod_fcgid spawning spamgate.
-// Everything listens on 127.0.0.1 and is started
-// once for the whole file. `sendmail` on PATH and PHP's sendmail_path is a
-// script that fails and records any call; the tests assert it is never called.
+// Everything listens on 127.0.0.1 and is started once for the whole file.
+// `sendmail` on PATH and PHP's sendmail_path is a script that fails and
+// records any call; the tests assert it is never called.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
 #include <openssl/hmac.h>
