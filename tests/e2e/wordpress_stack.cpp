@@ -40,13 +40,11 @@ const std::string kSecret = "e2e-shared-secret-0123456789";
 const std::string kOwner = "owner@example.org";     // WordPress's admin e-mail and spamgate's mail.owners
 const std::string kAccount = "notify@blog.test";    // the SMTP account: spamgate's From
 
-// The site owner's local rules for this suite. TOO_FAST is re-scored to the
-// hold threshold so that a post sent right after the form was shown is held.
+// The site owner's local rules for this suite.
 const char* kRules = R"(body  TEST_SPAM  /\bspamword\b/i
 score TEST_SPAM  20
 body  TEST_HOLD  /\bholdword\b/i
 score TEST_HOLD  6
-score TOO_FAST   5
 )";
 
 std::string hmac_sha256_hex(const std::string& key, const std::string& data) {
