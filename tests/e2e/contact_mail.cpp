@@ -229,6 +229,8 @@ TEST_CASE("a passed contact form reaches only the owners: From the account, Repl
   INFO(stack.spamgate->log());
   REQUIRE(response.status == 200);
   CHECK(response.body.find("Thank") != std::string::npos);
+  // Invariant 5: the message was in the outbox before the answer came.
+  CHECK(sqlite_query(stack.spamgate->database_path(), "SELECT count(*) FROM outbox WHERE kind = 'contact'") == "1");
   REQUIRE_MESSAGE(stack.smtp.wait_for_messages(1), stack.smtp.log());
 
   const auto messages = stack.smtp.messages();
@@ -311,6 +313,66 @@ TEST_CASE("the CRLF injection corpus in name, email and subject, default rules: 
 TEST_CASE("the CRLF injection corpus with HEADER_INJECTION scored 0: the mail layer alone keeps headers clean") {
   MailStack stack({}, "score HEADER_INJECTION 0\nscore INVALID_EMAIL 0\n");
   run_injection_corpus(stack);
+}
+
+// The mail layer alone (HEADER_INJECTION scored 0): names and subjects that
+// try to add an address to Reply-To, smuggle an encoded-word, or break a
+// line with a Unicode separator. Reply-To stays one mailbox, the submitter's
+// address; a name or subject that cannot be a header value is left out.
+TEST_CASE("display names and subjects that try to break the header structure") {
+  MailStack stack({}, "score HEADER_INJECTION 0\nscore INVALID_EMAIL 0\nscore AUTHOR_LINK 0\n");
+  const std::string long_subject =
+      "長いお問い合わせの件名です。絵文字も入ります 🎉🎉🎉 そしてさらに続く長い長い件名、まだまだ続きます 🍣🍣 終わり";
+  struct Case {
+    std::string name;
+    std::string subject;
+    std::string display;  // the Reply-To display name a reader sees ("" = none)
+    bool subject_kept;    // the subject appears in the Subject header
+  };
+  const std::vector<Case> cases = {
+      {"evil@example.net, Ann", "Hello", "evil@example.net, Ann", true},
+      {"Ann \"The Boss\" O'Neil \\ x", "Quotes \"and\" backslashes \\", "Ann \"The Boss\" O'Neil \\ x", true},
+      {"Ann <evil@example.net>", "Hi", "Ann <evil@example.net>", true},
+      {"=?UTF-8?B?ZXZpbEBleGFtcGxlLm5ldA==?=", "=?UTF-8?Q?Bcc:_evil@example.net?=", "", false},
+      {"Ann\u2028Bcc: evil@example.net", "Hi\u2029Bcc: evil@example.net", "", false},
+      {"Ann\u0085Bcc: evil@example.net", "Hi\u0085Bcc: evil@example.net", "", false},
+      {"山田 太郎 🍣 とても長い名前の人です。とても長い名前の人です。とても長い名前の人です。", long_subject,
+       "山田 太郎 🍣 とても長い名前の人です。とても長い名前の人です。とても長い名前の人です。", true},
+      {"Ann", std::string(3000, 'a') + " " + long_subject, "Ann", true},
+  };
+  for (size_t i = 0; i < cases.size(); ++i) {
+    const std::string token = "token-structure-" + std::to_string(i);
+    auto response = stack.post_raw("/contact", contact_body(cases[i].name, "ann@example.org", cases[i].subject,
+                                                            token + " text"));
+    INFO(cases[i].name << " / " << cases[i].subject);
+    REQUIRE(response.status == 200);
+  }
+  REQUIRE_MESSAGE(stack.smtp.wait_for_messages(cases.size()), stack.smtp.log());
+  const auto messages = stack.smtp.messages();
+  for (size_t i = 0; i < cases.size(); ++i) {
+    const Case& c = cases[i];
+    INFO(c.name << " / " << c.subject);
+    const RecordedMessage* m = find_by_token(messages, "token-structure-" + std::to_string(i));
+    REQUIRE(m);
+    const auto fields = check_envelope_and_headers(*m, kOwners);
+    const std::string reply_to = header_value(fields, "Reply-To");
+    // One mailbox: a quoted-string or encoded-words, then the one address.
+    static const std::regex one_mailbox(
+        R"(^(("([^"\\]|\\.)*")|((=\?UTF-8\?[BQ]\?[^?]*\?=)( (=\?UTF-8\?[BQ]\?[^?]*\?=))*)) <ann@example\.org>$|^ann@example\.org$)");
+    CHECK_MESSAGE(std::regex_match(reply_to, one_mailbox), reply_to);
+    std::string display = decode_words(reply_to);
+    if (display == "ann@example.org") display.clear();
+    else if (display.size() > 18) display = display.substr(0, display.size() - 18);  // " <ann@example.org>"
+    if (display.size() >= 2 && display.front() == '"') {  // unquote
+      std::string plain;
+      for (size_t k = 1; k + 1 < display.size(); ++k) plain += display[k] == '\\' ? display[++k] : display[k];
+      display = plain;
+    }
+    CHECK(display == c.display);
+    const std::string subject = decode_words(header_value(fields, "Subject"));
+    if (c.subject_kept) CHECK(subject == "[blog.test] Contact: " + c.subject);
+    else CHECK(subject == "[blog.test] Contact form message (subject withheld: unsafe characters)");
+  }
 }
 
 TEST_CASE("POST /spamgate/notify: the shared secret, the recipient allowlist, and Reply-To that never injects") {
@@ -418,4 +480,30 @@ TEST_CASE("`spamgate mail test` shows the SMTP conversation without the password
   CHECK(find_secret(output, wrong_password, user).empty());
   CHECK(find_secret(output, password, user).empty());
   CHECK(stack.smtp.messages().size() == 1);
+}
+
+TEST_CASE("serve with a wrong SMTP password: the contact message is kept as failed with the reply; no password logged") {
+  const std::string wrong_password = "Wr0ng-pass-for-serve";
+  TempDir secrets{"spamgate-wrong"};
+  const std::string wrong_file = secrets / "password";
+  write_file(wrong_file, wrong_password + "\n");
+  chmod(wrong_file.c_str(), 0600);
+  MailTomlOptions mail;
+  mail.password_file = wrong_file;
+  MailStack stack(mail);
+  auto response = stack.post_raw("/contact", contact_body("Ann", "ann@example.org", "Hello", "token-wrong text"));
+  CHECK(response.status == 200);  // stored; the owner finds it with `spamgate outbox list`
+  REQUIRE(eventually([&] { return stack.spamgate->log().find("event=mail_failed") != std::string::npos; }, 20s));
+  const std::string log = stack.spamgate->log();
+  CHECK(log.find("535") != std::string::npos);
+  CHECK(find_secret(log, wrong_password, stack.smtp.options().user).empty());
+  CHECK(stack.smtp.messages().empty());
+  CHECK(sqlite_query(stack.spamgate->database_path(), "SELECT count(*) FROM outbox WHERE status = 'failed'") == "1");
+  std::string output;
+  CHECK(stack.spamgate->cli("outbox list --status failed", &output) == 0);
+  CHECK(output.find("failed  contact") != std::string::npos);
+  CHECK(output.find("535") != std::string::npos);
+  CHECK(find_secret(output, wrong_password, stack.smtp.options().user).empty());
+  const auto events = stack.smtp.events();
+  CHECK(std::find(events.begin(), events.end(), "auth-fail notify@blog.test") != events.end());
 }

@@ -4,7 +4,6 @@
 // PRAGMA integrity_check.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
-#include <sqlite3.h>
 #include <sys/stat.h>
 
 #include <map>
@@ -41,20 +40,6 @@ std::map<std::string, int> message_ids(const SmtpServer& smtp) {
   return ids;
 }
 
-// One row of `sql` as text ("" on error).
-std::string query(const std::string& db_path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  std::string out;
-  if (sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
-    sqlite3_stmt* st = nullptr;
-    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-      out = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
-    sqlite3_finalize(st);
-  }
-  sqlite3_close(db);
-  return out;
-}
-
 }  // namespace
 
 TEST_CASE("kill -9 of serve mid-flush, three times: after a restart all 500 arrive, at most the ones in flight twice") {
@@ -85,7 +70,7 @@ TEST_CASE("kill -9 of serve mid-flush, three times: after a restart all 500 arri
   REQUIRE(accepted == kMessages);
   CHECK(smtp.messages().empty());
   spamgate.stop();
-  CHECK(query(spamgate.database_path(), "SELECT count(*) FROM outbox WHERE status = 'queued'") ==
+  CHECK(sqlite_query(spamgate.database_path(), "SELECT count(*) FROM outbox WHERE status = 'queued'") ==
         std::to_string(kMessages));
 
   // Phase 2: the server is back; serve starts flushing and is killed in
@@ -103,7 +88,7 @@ TEST_CASE("kill -9 of serve mid-flush, three times: after a restart all 500 arri
     REQUIRE_MESSAGE(reached, spamgate.log());
     kills.push_back(smtp.messages().size());
     CHECK(kills.back() < static_cast<size_t>(kMessages));
-    CHECK(query(spamgate.database_path(), "PRAGMA integrity_check") == "ok");
+    CHECK(sqlite_query(spamgate.database_path(), "PRAGMA integrity_check") == "ok");
   }
 
   // Phase 3: restart; the rest arrives.
@@ -126,10 +111,10 @@ TEST_CASE("kill -9 of serve mid-flush, three times: after a restart all 500 arri
   const auto messages = smtp.messages();
   for (const RecordedMessage& m : messages)
     CHECK(m.recipients == std::vector<std::string>{"owner@blog.test", "second-owner@blog.test"});
-  CHECK(query(spamgate.database_path(), "PRAGMA integrity_check") == "ok");
-  CHECK(query(spamgate.database_path(), "SELECT count(*) FROM outbox WHERE status = 'sent'") ==
+  CHECK(sqlite_query(spamgate.database_path(), "PRAGMA integrity_check") == "ok");
+  CHECK(sqlite_query(spamgate.database_path(), "SELECT count(*) FROM outbox WHERE status = 'sent'") ==
         std::to_string(kMessages));
-  CHECK(query(spamgate.database_path(), "SELECT count(*) FROM outbox WHERE status <> 'sent'") == "0");
+  CHECK(sqlite_query(spamgate.database_path(), "SELECT count(*) FROM outbox WHERE status <> 'sent'") == "0");
   const std::string log = spamgate.log();
   CHECK(log.find("outbox_recovered") != std::string::npos);
   CHECK(find_secret(log, smtp.options().password, smtp.options().user).empty());

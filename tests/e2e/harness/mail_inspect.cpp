@@ -1,6 +1,7 @@
 #include "harness/mail_inspect.h"
 
 #include <curl/curl.h>
+#include <sqlite3.h>
 #include <strings.h>
 
 #include <atomic>
@@ -232,6 +233,20 @@ std::vector<long> post_many(const std::string& url, const std::vector<std::strin
   }
   for (std::thread& worker : workers) worker.join();
   return statuses;
+}
+
+std::string sqlite_query(const std::string& db_path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  std::string out;
+  if (sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW &&
+        sqlite3_column_text(st, 0) != nullptr)
+      out = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+  }
+  sqlite3_close(db);
+  return out;
 }
 
 }  // namespace harness

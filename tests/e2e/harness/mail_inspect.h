@@ -61,4 +61,8 @@ std::string mail_toml(const SmtpServer& server, const std::string& ca_file, cons
 std::vector<long> post_many(const std::string& url, const std::vector<std::string>& bodies, int threads,
                             const std::vector<std::string>& headers = {});
 
+// The first column of the first row of `sql` on the SQLite file `db_path`
+// (opened read-only), as text; "" when there is no row or on error.
+std::string sqlite_query(const std::string& db_path, const std::string& sql);
+
 }  // namespace harness
