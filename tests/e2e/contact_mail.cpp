@@ -408,12 +408,25 @@ TEST_CASE("POST /spamgate/notify: the shared secret, the recipient allowlist, an
   CHECK(lf.status == 202);
   auto good = notify({{"subject", "Reply works"}, {"text", "token-n8"}, {"reply_to", "fan@example.org"}}, {bearer});
   CHECK(good.status == 202);
+  auto upper = notify({{"subject", "Upper case"}, {"text", "token-n9"}, {"recipient", "EDITOR@Blog.Test"}}, {bearer});
+  CHECK(upper.status == 202);
+  for (const char* sneaky : {"editor@blog.test, stranger@example.net", "editor@blog.test\r\nstranger@example.net",
+                             "Editor <editor@blog.test>", " editor@blog.test", "stranger@example.net"}) {
+    INFO(sneaky);
+    CHECK(notify({{"subject", "sneaky"}, {"text", "token-n10"}, {"recipient", sneaky}}, {bearer}).status == 403);
+  }
+  auto array = http(HttpRequest{"POST", stack.url(url), {bearer, "Content-Type: application/json"},
+                                R"({"subject":"array","text":"token-n11","recipient":["editor@blog.test","x@example.net"]})"});
+  CHECK(array.status == 400);
 
-  REQUIRE_MESSAGE(stack.smtp.wait_for_messages(5), stack.smtp.log());
+  REQUIRE_MESSAGE(stack.smtp.wait_for_messages(6), stack.smtp.log());
   std::this_thread::sleep_for(300ms);
   const auto messages = stack.smtp.messages();
-  CHECK(messages.size() == 5);
-  for (const char* refused : {"token-n0", "token-n1", "token-n2", "token-n3"})
+  CHECK(messages.size() == 6);
+  const RecordedMessage* m9 = find_by_token(messages, "token-n9");
+  REQUIRE(m9);
+  check_envelope_and_headers(*m9, {"editor@blog.test"});  // the configured spelling
+  for (const char* refused : {"token-n0", "token-n1", "token-n2", "token-n3", "token-n10", "token-n11"})
     CHECK_MESSAGE(find_by_token(messages, refused) == nullptr, refused << " was sent");
   for (const RecordedMessage& m : messages) {
     CHECK(m.data.substr(0, m.data.find("\r\n\r\n")).find("victim@") == std::string::npos);
@@ -506,4 +519,38 @@ TEST_CASE("serve with a wrong SMTP password: the contact message is kept as fail
   CHECK(find_secret(output, wrong_password, stack.smtp.options().user).empty());
   const auto events = stack.smtp.events();
   CHECK(std::find(events.begin(), events.end(), "auth-fail notify@blog.test") != events.end());
+}
+
+// SMTP smuggling: a message text with an end-of-data sequence in any
+// line-ending spelling, followed by a second SMTP transaction, must arrive
+// as one message with all its text, and no second message may appear.
+TEST_CASE("a contact message that holds end-of-data sequences arrives whole; nothing is smuggled") {
+  MailStack stack;
+  const std::string smuggled = "MAIL FROM:<notify@blog.test>\r\nRCPT TO:<victim@example.net>\r\nDATA\r\n"
+                               "From: notify@blog.test\r\nTo: victim@example.net\r\nSubject: smuggled\r\n\r\nspam\r\n";
+  const std::vector<std::string> endings = {"\r\n.\r\n", "\n.\n", "\n.\r\n", "\r\n.\n", "\r.\r", "\r\n.\r", "\n..\n"};
+  for (size_t i = 0; i < endings.size(); ++i) {
+    const std::string token = "token-smuggle-" + std::to_string(i);
+    const std::string text = "first part" + endings[i] + smuggled + endings[i] + "QUIT\r\n" + token + " end";
+    auto response = stack.post_raw("/contact", contact_body("Ann", "ann@example.org", "Hello", text));
+    CHECK(response.status == 200);
+  }
+  REQUIRE(stack.smtp.wait_for_messages(endings.size()));
+  std::this_thread::sleep_for(500ms);
+  const auto messages = stack.smtp.messages();
+  CHECK(messages.size() == endings.size());
+  for (size_t i = 0; i < endings.size(); ++i) {
+    const std::string token = "token-smuggle-" + std::to_string(i);
+    INFO(token);
+    const RecordedMessage* m = find_by_token(messages, token);
+    REQUIRE(m);
+    check_envelope_and_headers(*m, kOwners);
+    const std::string body = decode_quoted_printable(message_body(m->data));
+    CHECK(body.find("first part") != std::string::npos);
+    CHECK(body.find("Subject: smuggled") != std::string::npos);
+  }
+  for (const RecordedMessage& m : messages) {
+    CHECK(header_value(header_fields(m.data), "Subject").find("smuggled") == std::string::npos);
+    for (const std::string& rcpt : m.recipients) CHECK(rcpt.find("victim") == std::string::npos);
+  }
 }
