@@ -221,6 +221,24 @@ void run_injection_corpus(MailStack& stack) {
 
 }  // namespace
 
+// The checks below are only as good as the header reader: it must see an
+// injected field, a broken line and an encoded-word the way a mail client does.
+TEST_CASE("the test's header reader sees injected fields, stray lines and encoded words") {
+  const std::string data = "From: a@b.test\r\nSubject: =?UTF-8?B?5pel5pys?= =?UTF-8?Q?_=F0=9F=8E=89?=\r\n"
+                           "To: x@b.test,\r\n y@b.test\r\nBcc: victim@example.net\r\nnot a field\r\n\r\nbody=\r\n =2E\r\n";
+  const auto fields = header_fields(data);
+  REQUIRE(fields.size() == 5);
+  CHECK(header_value(fields, "bcc") == "victim@example.net");
+  CHECK(fields[4].name.empty());
+  CHECK(addresses(header_value(fields, "To")) == std::vector<std::string>{"x@b.test", "y@b.test"});
+  CHECK(decode_words(header_value(fields, "Subject")) == "日本 🎉");
+  CHECK(decode_quoted_printable(message_body(data)) == "body .\r\n");
+  CHECK(find_secret("x " + base64(std::string("\0user\0password", 14)) + " y", "password", "user") ==
+        "the AUTH PLAIN blob");
+  CHECK(find_secret("x " + base64("password") + " y", "password") == "the secret in base64 (AUTH LOGIN)");
+  CHECK(find_secret("nothing here", "password", "user").empty());
+}
+
 TEST_CASE("a passed contact form reaches only the owners: From the account, Reply-To the submitter, encoded subject") {
   MailStack stack;
   const std::string subject = "お問い合わせ 🎉 見積もりについて";

@@ -176,9 +176,9 @@ std::string base64(const std::string& bytes) {
 std::string find_secret(const std::string& text, const std::string& secret, const std::string& user) {
   if (secret.empty()) return "";
   if (text.find(secret) != std::string::npos) return "the secret in clear";
-  if (text.find(base64(secret)) != std::string::npos) return "the secret in base64 (AUTH LOGIN)";
   if (!user.empty() && text.find(base64(std::string(1, '\0') + user + '\0' + secret)) != std::string::npos)
     return "the AUTH PLAIN blob";
+  if (text.find(base64(secret)) != std::string::npos) return "the secret in base64 (AUTH LOGIN)";
   return "";
 }
 
