@@ -572,3 +572,37 @@ TEST_CASE("a contact message that holds end-of-data sequences arrives whole; not
     for (const std::string& rcpt : m.recipients) CHECK(rcpt.find("victim") == std::string::npos);
   }
 }
+
+// Contact forms are often multipart/form-data, where a value may carry raw
+// CR LF with no encoding at all.
+TEST_CASE("a multipart contact form: delivered like an urlencoded one; a raw CRLF in the subject never becomes a header") {
+  MailStack stack;
+  const auto multipart = [](const std::vector<std::pair<std::string, std::string>>& fields) {
+    std::string body;
+    for (const auto& [name, value] : fields)
+      body += "--sgBoundary7\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value + "\r\n";
+    return body + "--sgBoundary7--\r\n";
+  };
+  const std::vector<std::string> headers = {"Content-Type: multipart/form-data; boundary=sgBoundary7"};
+  auto ok = http(HttpRequest{"POST", stack.url("/contact"), headers,
+                             multipart({{"name", "Ann"}, {"email", "ann@example.org"}, {"subject", "Multipart"},
+                                        {"message", "token-mp-0 line one\r\nline two"}})});
+  CHECK(ok.status == 200);
+  auto injected = http(HttpRequest{"POST", stack.url("/contact"), headers,
+                                   multipart({{"name", "Ann"}, {"email", "ann@example.org"},
+                                              {"subject", "Hi\r\nBcc: victim@example.net"},
+                                              {"message", "token-mp-1 text"}})});
+  CHECK((injected.status == 403 || injected.status == 200));
+  REQUIRE(stack.smtp.wait_for_messages(injected.status == 200 ? 2 : 1));
+  std::this_thread::sleep_for(300ms);
+  const auto messages = stack.smtp.messages();
+  CHECK(messages.size() == (injected.status == 200 ? 2u : 1u));
+  const RecordedMessage* m = find_by_token(messages, "token-mp-0");
+  REQUIRE(m);
+  const auto fields = check_envelope_and_headers(*m, kOwners);
+  CHECK(header_value(fields, "Reply-To") == "\"Ann\" <ann@example.org>");
+  CHECK(header_value(fields, "Subject") == "[blog.test] Contact: Multipart");
+  CHECK(decode_quoted_printable(message_body(m->data)).find("token-mp-0 line one\r\nline two") != std::string::npos);
+  for (const RecordedMessage& each : messages) check_envelope_and_headers(each, kOwners);
+  MESSAGE("raw CRLF in a multipart subject: " << injected.status);
+}

@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <map>
 #include <thread>
 
@@ -121,4 +122,49 @@ TEST_CASE("kill -9 of serve mid-flush, three times: after a restart all 500 arri
   CHECK(find_secret(log, kSharedSecret).empty());
   MESSAGE("killed with SIGKILL after " << kills[0] << ", " << kills[1] << " and " << kills[2] << " deliveries; " << messages.size() << " accepted in all for " << kMessages
                           << " messages; " << twice << " arrived twice");
+}
+
+TEST_CASE("SIGTERM of serve mid-flush: the claimed but unsent messages go back; all 500 arrive exactly once") {
+  TempDir dir{"spamgate-term"};
+  TestCa ca = make_test_ca(dir.path(), "term");
+  SmtpServer smtp(dir.path(), ca);
+  chmod(smtp.password_file().c_str(), 0600);
+  const std::string down_url = "smtp://127.0.0.1:" + std::to_string(free_port());
+  MailTomlOptions mail;
+  mail.smtp_url = down_url;
+  mail.extra_mail = "max_attempts = 1000\nbackoff_initial_seconds = 1\nbackoff_max_seconds = 1\n";
+  SpamgateServer spamgate(SpamgateOptions{"127.0.0.1:1", "", true, mail_toml(smtp, ca.ca_cert, mail), kSharedSecret, 8});
+  REQUIRE_MESSAGE(spamgate.wait_until_listening(), spamgate.log());
+  Nginx nginx(site(spamgate));
+  REQUIRE_MESSAGE(nginx.wait_until_listening(), nginx.error_log());
+  std::vector<std::string> bodies;
+  for (int i = 0; i < kMessages; ++i)
+    bodies.push_back(form_body({{"subject", "Queued " + std::to_string(i)}, {"text", "Body " + std::to_string(i)}}));
+  const std::vector<long> statuses =
+      post_many(nginx.url("/spamgate/notify"), bodies, 4, {"Authorization: Bearer " + kSharedSecret});
+  REQUIRE(std::count(statuses.begin(), statuses.end(), 202L) == kMessages);
+  spamgate.stop();
+
+  std::string config = read_file(spamgate.config_path());
+  config.replace(config.find(down_url), down_url.size(), smtp.url());
+  write_file(spamgate.config_path(), config);
+  REQUIRE_MESSAGE(spamgate.restart(), spamgate.log());
+  REQUIRE(smtp.wait_for_messages(150, 120s));
+  spamgate.stop();  // SIGTERM: the sender finishes the message in hand and gives back the rest of its batch
+  const size_t at_stop = smtp.messages().size();
+  CHECK(at_stop < static_cast<size_t>(kMessages));
+  CHECK(sqlite_query(spamgate.database_path(), "SELECT count(*) FROM outbox WHERE status = 'sending'") == "0");
+  CHECK(sqlite_query(spamgate.database_path(), "SELECT count(*) FROM outbox WHERE status = 'sent'") ==
+        std::to_string(at_stop));
+
+  REQUIRE_MESSAGE(spamgate.restart(), spamgate.log());
+  const bool all = eventually([&] { return message_ids(smtp).size() == static_cast<size_t>(kMessages); }, 180s);
+  std::this_thread::sleep_for(1s);
+  spamgate.stop();
+  REQUIRE(all);
+  CHECK(smtp.messages().size() == static_cast<size_t>(kMessages));  // none twice
+  CHECK(sqlite_query(spamgate.database_path(), "PRAGMA integrity_check") == "ok");
+  CHECK(spamgate.log().find("outbox_recovered") == std::string::npos);
+  MESSAGE("stopped with SIGTERM after " << at_stop << " deliveries; " << smtp.messages().size()
+                                         << " accepted in all for " << kMessages << " messages");
 }
