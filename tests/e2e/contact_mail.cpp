@@ -156,8 +156,9 @@ TEST_CASE("POST /spamgate/notify: the shared secret, the recipient allowlist, an
     INFO(sneaky);
     CHECK(notify({{"subject", "sneaky"}, {"text", "token-n10"}, {"recipient", sneaky}}, {bearer}).status == 403);
   }
-  auto array = http(HttpRequest{"POST", stack.url(url), {bearer, "Content-Type: application/json"},
-                                R"({"subject":"array","text":"token-n11","recipient":["editor@blog.test","x@example.net"]})"});
+  auto array = post_body(stack.url(url), "application/json",
+                         R"({"subject":"array","text":"token-n11","recipient":["editor@blog.test","x@example.net"]})",
+                         {bearer});
   CHECK(array.status == 400);
 
   REQUIRE_MESSAGE(stack.smtp.wait_for_messages(6), stack.smtp.log());
@@ -272,15 +273,14 @@ TEST_CASE("a multipart contact form: delivered like an urlencoded one; a raw CRL
       body += "--sgBoundary7\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value + "\r\n";
     return body + "--sgBoundary7--\r\n";
   };
-  const std::vector<std::string> headers = {"Content-Type: multipart/form-data; boundary=sgBoundary7"};
-  auto ok = http(HttpRequest{"POST", stack.url("/contact"), headers,
-                             multipart({{"name", "Ann"}, {"email", "ann@example.org"}, {"subject", "Multipart"},
-                                        {"message", "token-mp-0 line one\r\nline two"}})});
+  const std::string type = "multipart/form-data; boundary=sgBoundary7";
+  auto ok = post_body(stack.url("/contact"), type,
+                      multipart({{"name", "Ann"}, {"email", "ann@example.org"}, {"subject", "Multipart"},
+                                 {"message", "token-mp-0 line one\r\nline two"}}));
   CHECK(ok.status == 200);
-  auto injected = http(HttpRequest{"POST", stack.url("/contact"), headers,
-                                   multipart({{"name", "Ann"}, {"email", "ann@example.org"},
-                                              {"subject", "Hi\r\nBcc: victim@example.net"},
-                                              {"message", "token-mp-1 text"}})});
+  auto injected = post_body(stack.url("/contact"), type,
+                            multipart({{"name", "Ann"}, {"email", "ann@example.org"},
+                                       {"subject", "Hi\r\nBcc: victim@example.net"}, {"message", "token-mp-1 text"}}));
   CHECK((injected.status == 403 || injected.status == 200));
   REQUIRE(stack.smtp.wait_for_messages(injected.status == 200 ? 2 : 1));
   std::this_thread::sleep_for(300ms);

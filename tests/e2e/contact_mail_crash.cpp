@@ -55,7 +55,7 @@ TEST_CASE("kill -9 of serve mid-flush, three times: after a restart all 500 arri
   MailTomlOptions mail;
   mail.smtp_url = down_url;
   mail.extra_mail = "max_attempts = 1000\nbackoff_initial_seconds = 1\nbackoff_max_seconds = 1\n";
-  SpamgateServer spamgate(SpamgateOptions{"127.0.0.1:1", "", true, mail_toml(smtp, ca.ca_cert, mail), kSharedSecret, 8});
+  SpamgateServer spamgate(mail_spamgate_options(mail_toml(smtp, ca.ca_cert, mail), kSharedSecret, 8));
   REQUIRE_MESSAGE(spamgate.wait_until_listening(), spamgate.log());
   Nginx nginx(site(spamgate));
   REQUIRE_MESSAGE(nginx.wait_until_listening(), nginx.error_log());
@@ -133,7 +133,7 @@ TEST_CASE("SIGTERM of serve mid-flush: the claimed but unsent messages go back; 
   MailTomlOptions mail;
   mail.smtp_url = down_url;
   mail.extra_mail = "max_attempts = 1000\nbackoff_initial_seconds = 1\nbackoff_max_seconds = 1\n";
-  SpamgateServer spamgate(SpamgateOptions{"127.0.0.1:1", "", true, mail_toml(smtp, ca.ca_cert, mail), kSharedSecret, 8});
+  SpamgateServer spamgate(mail_spamgate_options(mail_toml(smtp, ca.ca_cert, mail), kSharedSecret, 8));
   REQUIRE_MESSAGE(spamgate.wait_until_listening(), spamgate.log());
   Nginx nginx(site(spamgate));
   REQUIRE_MESSAGE(nginx.wait_until_listening(), nginx.error_log());

@@ -61,7 +61,7 @@ struct MailStack {
   explicit MailStack(const MailTomlOptions& mail = {}, const std::string& local_rules = "") {
     chmod(smtp.password_file().c_str(), 0600);
     spamgate = std::make_unique<SpamgateServer>(
-        SpamgateOptions{"127.0.0.1:1", local_rules, true, kRelaxedChecks + mail_toml(smtp, ca.ca_cert, mail), kSharedSecret, 4});
+        mail_spamgate_options(kRelaxedChecks + mail_toml(smtp, ca.ca_cert, mail), kSharedSecret, 4, local_rules));
     REQUIRE_MESSAGE(spamgate->wait_until_listening(), spamgate->log());
     nginx = std::make_unique<Nginx>(site(*spamgate));
     REQUIRE_MESSAGE(nginx->wait_until_listening(), nginx->error_log());
@@ -79,8 +79,7 @@ struct MailStack {
   std::string url(const std::string& path) const { return nginx->url(path); }
 
   HttpResponse post_raw(const std::string& path, const std::string& body, std::vector<std::string> headers = {}) {
-    headers.push_back("Content-Type: application/x-www-form-urlencoded");
-    return http(HttpRequest{"POST", url(path), headers, body});
+    return post_body(url(path), "application/x-www-form-urlencoded", body, std::move(headers));
   }
 };
 

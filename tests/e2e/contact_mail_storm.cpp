@@ -61,7 +61,7 @@ struct StormStack {
     MailTomlOptions mail;
     mail.caps = caps;
     spamgate = std::make_unique<SpamgateServer>(
-        SpamgateOptions{"127.0.0.1:1", "", true, kRelaxedChecks + mail_toml(smtp, ca.ca_cert, mail), kSharedSecret, 16});
+        mail_spamgate_options(kRelaxedChecks + mail_toml(smtp, ca.ca_cert, mail), kSharedSecret, 16));
     REQUIRE_MESSAGE(spamgate->wait_until_listening(), spamgate->log());
     nginx = std::make_unique<Nginx>(site(*spamgate));
     REQUIRE_MESSAGE(nginx->wait_until_listening(), nginx->error_log());

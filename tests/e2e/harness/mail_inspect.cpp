@@ -235,6 +235,28 @@ std::vector<long> post_many(const std::string& url, const std::vector<std::strin
   return statuses;
 }
 
+SpamgateOptions mail_spamgate_options(const std::string& extra_toml, const std::string& shared_secret, int threads,
+                                      const std::string& local_rules) {
+  SpamgateOptions options;
+  options.upstream = "127.0.0.1:1";
+  options.rules_text = local_rules;
+  options.extra_toml = extra_toml;
+  options.shared_secret = shared_secret;
+  options.threads = threads;
+  return options;
+}
+
+HttpResponse post_body(const std::string& url, const std::string& content_type, const std::string& body,
+                       std::vector<std::string> headers) {
+  HttpRequest request;
+  request.method = "POST";
+  request.url = url;
+  headers.push_back("Content-Type: " + content_type);
+  request.headers = std::move(headers);
+  request.body = body;
+  return http(request);
+}
+
 std::string sqlite_query(const std::string& db_path, const std::string& sql) {
   sqlite3* db = nullptr;
   std::string out;

@@ -9,7 +9,9 @@
 #include <utility>
 #include <vector>
 
+#include "harness/http_client.h"
 #include "harness/smtp_server.h"
+#include "harness/spamgate_server.h"
 
 namespace harness {
 
@@ -60,6 +62,16 @@ std::string mail_toml(const SmtpServer& server, const std::string& ca_file, cons
 // HTTP status of each body, in the order given (0 when the request failed).
 std::vector<long> post_many(const std::string& url, const std::vector<std::string>& bodies, int threads,
                             const std::vector<std::string>& headers = {});
+
+// Options for a `spamgate serve` that only takes contact forms and API
+// calls (its upstream is a port nothing listens on), with the shipped rules,
+// `local_rules` when not empty, `extra_toml` appended and `shared_secret`.
+SpamgateOptions mail_spamgate_options(const std::string& extra_toml, const std::string& shared_secret, int threads,
+                                      const std::string& local_rules = "");
+
+// POSTs `body` as `content_type` to `url`, with `headers` added.
+HttpResponse post_body(const std::string& url, const std::string& content_type, const std::string& body,
+                       std::vector<std::string> headers = {});
 
 // The first column of the first row of `sql` on the SQLite file `db_path`
 // (opened read-only), as text; "" when there is no row or on error.
