@@ -18,7 +18,7 @@ SpamgateServer::SpamgateServer(SpamgateOptions options)
   std::string config = "[server]\nlisten = \"127.0.0.1:" + std::to_string(port_) + "\"\nthreads = " +
                        std::to_string(options_.threads) + "\n\n[rules]\nfiles = [" + rule_files +
                        "]\nreload_check_seconds = 1\n\n[upstream]\naddress = \"" + options_.upstream +
-                       "\"\nconnect_timeout_ms = 500\nresponse_timeout_ms = 3000\n\n[store]\npath = \"spamgate.db\"\n"
+                       "\"\nconnect_timeout_ms = 500\nresponse_timeout_ms = 3000\n\n[store]\npath = \"" + options_.store_path + "\"\n"
                        "flush_interval_ms = 20\n\n";
   if (!options_.shared_secret.empty()) {
     const std::string secret_path = dir_->path() + "/shared-secret";
