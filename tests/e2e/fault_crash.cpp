@@ -104,4 +104,6 @@ TEST_CASE("SIGKILL while serving and sending: restarted, no acknowledged message
   std::string integrity;
   CHECK(run("sqlite3 " + spamgate.database_path() + " 'PRAGMA integrity_check'", &integrity) == 0);
   CHECK(integrity == "ok\n");
+  CHECK(spamgate.log().find(kSecret) == std::string::npos);
+  CHECK(spamgate.log().find(smtp.options().password) == std::string::npos);
 }

@@ -28,8 +28,16 @@ const char* kRelaxed =
 
 std::string echo_script() { return std::string(SPAMGATE_SOURCE_DIR) + "/tests/e2e/php/echo.php"; }
 
+// More PHP workers than spamgate has threads: every connection spamgate
+// keeps alive pins a PHP-FPM worker (see src/upstream/fastcgi_client.h).
+PhpFpmOptions roomy_pool() {
+  PhpFpmOptions options;
+  options.children = 6;
+  return options;
+}
+
 struct Stack {
-  PhpFpm fpm;
+  PhpFpm fpm{roomy_pool()};
   SpamgateServer spamgate;
   Nginx nginx;
 

@@ -130,4 +130,6 @@ TEST_CASE("disk full under the SQLite file: clear 503s, logged, no crash; queued
   std::string integrity;
   CHECK(run("sqlite3 " + spamgate.database_path() + " 'PRAGMA integrity_check'", &integrity) == 0);
   CHECK(integrity.find("ok") == 0);
+  CHECK(spamgate.log().find(kSecret) == std::string::npos);
+  CHECK(spamgate.log().find(smtp.options().password) == std::string::npos);
 }

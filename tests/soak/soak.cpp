@@ -131,7 +131,7 @@ int main(int argc, char** argv) {
   const int warm_up = std::max(10, seconds / 5);
 
   PhpFpmOptions fpm_options;
-  fpm_options.children = 4;
+  fpm_options.children = 12;  // above spamgate's threads: each kept-alive connection pins a PHP-FPM worker
   PhpFpm fpm(fpm_options);
   SpamgateServer spamgate(SpamgateOptions{
       fpm.address(), "", true,
