@@ -9,10 +9,12 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <thread>
 #include <string>
 #include <vector>
 
@@ -223,4 +225,24 @@ TEST_CASE("huge, wide, deep and malformed forms get a 4xx with a reason, in boun
   MESSAGE("spamgate VmRSS before " << rss_before << " KiB, after " << rss_after << " KiB");
   CHECK(rss_after - rss_before < 64 * 1024);
   CHECK(post(stack, "application/x-www-form-urlencoded", "comment=after+all+that&author=a").status == 200);
+}
+
+TEST_CASE("running out of file descriptors does not stop spamgate's workers") {
+  Stack stack;
+  const pid_t pid = stack.spamgate.pid();
+  rlimit old_limit{};
+  REQUIRE(prlimit(pid, RLIMIT_NOFILE, nullptr, &old_limit) == 0);
+  const rlimit tight{0, old_limit.rlim_max};  // no new descriptor at all: every accept() fails with EMFILE
+  REQUIRE(prlimit(pid, RLIMIT_NOFILE, &tight, nullptr) == 0);
+  {
+    std::vector<std::unique_ptr<RawConnection>> flood;
+    for (int i = 0; i < 12; ++i) flood.push_back(std::make_unique<RawConnection>(stack.spamgate.port()));
+    CHECK(eventually([&] { return stack.spamgate.log().find("Too many open files") != std::string::npos; }));
+    std::this_thread::sleep_for(500ms);  // every worker has met EMFILE by now
+  }  // the flood hangs up
+  REQUIRE(prlimit(pid, RLIMIT_NOFILE, &old_limit, nullptr) == 0);
+  auto response = http_post_form(stack.url("/wp-comments-post.php"), comment("Served after EMFILE."));
+  CHECK(response.status == 200);
+  CHECK(response.seconds < 5);
+  CHECK(stack.spamgate.log().find("accept failed") != std::string::npos);
 }

@@ -5,6 +5,9 @@
 // descriptors did not grow. Prints the figures either way.
 //   soak [seconds=60] [requests-per-second=200]
 // Not a ctest test: scripts/soak runs it for 10 minutes, scripts/test for 60 s.
+#define DOCTEST_CONFIG_IMPLEMENT  // the harness reports through doctest; no test runner here
+#include <doctest/doctest.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -155,8 +158,9 @@ int main(int argc, char** argv) {
   const Sample base = quiet_sample(driver, pid, start);
   std::printf("after warm-up: %.0f s, VmRSS %ld KiB, %ld fds, %ld requests\n", base.at_seconds, base.rss_kib, base.fds,
               driver.total());
-  while (Clock::now() - start < std::chrono::seconds(seconds)) {
-    std::this_thread::sleep_for(std::chrono::seconds(std::min(30, seconds)));
+  const auto finish = start + std::chrono::seconds(seconds);
+  while (Clock::now() < finish) {
+    std::this_thread::sleep_for(std::min<Clock::duration>(std::chrono::seconds(15), finish - Clock::now()));
     std::printf("  %4.0f s: VmRSS %ld KiB, %ld fds, %ld requests\n",
                 std::chrono::duration<double>(Clock::now() - start).count(), rss_kib(pid), open_fd_count(pid),
                 driver.total());
