@@ -2,8 +2,10 @@
 // and bounded, unknown keys refused, all errors reported together.
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "config/config.h"
+#include "config/toml_depth.h"
 #include "config/toml_reader.h"
 
 namespace spamgate {
@@ -156,7 +158,13 @@ std::string Config::resolve(const std::string& path) const {
 }
 
 Result<Config> load_config(const std::string& path) {
-  if (!std::ifstream(path)) return Error{path + ": cannot open config file"};
+  std::ifstream file(path, std::ios::binary);
+  if (!file) return Error{path + ": cannot open config file"};
+  std::ostringstream text;
+  text << file.rdbuf();
+  if (std::optional<size_t> line = toml_too_deep_line(text.str()))
+    return Error{path + ":" + std::to_string(*line) + ": arrays and inline tables nest deeper than " +
+                 std::to_string(kMaxTomlNesting) + " levels"};
   toml::value root;
   try {
     root = toml::parse(path);

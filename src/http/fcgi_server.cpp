@@ -11,6 +11,19 @@
 #include "util/logfmt.h"
 
 namespace spamgate {
+namespace {
+
+// Accepted sockets inherit these from the listening socket on Linux, so a
+// client that stops mid-record makes libfcgi's read fail instead of blocking
+// the worker; accept() itself then wakes up every interval, which the worker
+// loop treats as "nothing yet".
+void set_client_timeouts(int fd) {
+  const timeval timeout{kClientTimeoutSeconds, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
+}
+
+}  // namespace
 
 FcgiServer::~FcgiServer() { stop(); }
 
@@ -19,6 +32,7 @@ Status FcgiServer::open(const ServerConfig& config) {
   threads_ = config.threads;
   if (config.listen.empty()) {
     listen_fd_ = 0;  // the socket a web server (mod_fcgid, spawn-fcgi) started us on
+    set_client_timeouts(listen_fd_);
     return {};
   }
   std::string address = config.listen;
@@ -36,6 +50,7 @@ Status FcgiServer::open(const ServerConfig& config) {
     return Error{"cannot listen on " + config.listen + ": " + (errno ? std::strerror(errno) : "invalid address")};
   }
   owns_socket_ = true;
+  set_client_timeouts(listen_fd_);
   if (!unix_path_.empty()) chmod(unix_path_.c_str(), static_cast<mode_t>(std::stoul(config.socket_mode, nullptr, 8)));
   return {};
 }
@@ -55,8 +70,8 @@ void FcgiServer::stop() {
   if (!unix_path_.empty()) unlink(unix_path_.c_str());
 }
 
-bool read_limited_body(const std::function<int(char*, int)>& read, int64_t content_length, int64_t limit,
-                       std::string& out) {
+BodyRead read_limited_body(const std::function<int(char*, int)>& read, int64_t content_length, int64_t limit,
+                           std::string& out) {
   char buffer[16384];
   int64_t total = 0;
   const bool known_length = content_length >= 0;
@@ -65,32 +80,58 @@ bool read_limited_body(const std::function<int(char*, int)>& read, int64_t conte
     int want = static_cast<int>(sizeof buffer);
     if (known_length) want = static_cast<int>(std::min<int64_t>(want, content_length - total));
     const int got = read(buffer, want);
-    if (got <= 0) break;
+    if (got <= 0) {
+      if (known_length) return BodyRead::truncated;
+      break;
+    }
     if (total + got <= limit) out.append(buffer, static_cast<size_t>(got));
     total += got;
   }
-  return total <= limit;
+  return total <= limit ? BodyRead::complete : BodyRead::too_large;
 }
 
 void FcgiServer::worker_loop() {
   FCGX_Request request;
   FCGX_InitRequest(&request, listen_fd_, 0);
   while (!stopping_.load()) {
-    if (FCGX_Accept_r(&request) != 0) break;
+    if (const int accepted = FCGX_Accept_r(&request); accepted != 0) {
+      // A timeout (nobody connected) or a transient failure such as EMFILE:
+      // keep serving. Only stop() ends the loop.
+      if (stopping_.load()) break;
+      if (accepted != -EAGAIN && accepted != -EWOULDBLOCK && accepted != -EINTR) {
+        LogLine("warn").add("msg", "accept failed").add("error", std::strerror(-accepted)).write();
+        usleep(100'000);
+      }
+      continue;
+    }
+    if (const int error = FCGX_GetError(request.in); error != 0) {
+      // libfcgi ends the params at a read error (timeout, reset) as if they
+      // were complete; such a request is cut short and is never handled.
+      LogLine("warn").add("msg", "incomplete FastCGI request dropped")
+          .add("error", error > 0 ? std::strerror(error) : "FastCGI protocol error").write();
+      FCGX_Finish_r(&request);
+      continue;
+    }
     HttpRequest http_request = request_from_environment(request.envp);
     const std::string_view length_text = http_request.param("CONTENT_LENGTH");
     int64_t content_length = -1;
     if (!length_text.empty()) content_length = std::strtoll(std::string(length_text).c_str(), nullptr, 10);
-    http_request.body_too_large = !read_limited_body(
+    const BodyRead body = read_limited_body(
         [&](char* buffer, int n) { return FCGX_GetStr(buffer, n, request.in); }, content_length,
         limits_.max_body_bytes, http_request.body);
+    http_request.body_too_large = body == BodyRead::too_large;
 
     HttpResponse response;
-    try {
-      response = handler_(http_request);
-    } catch (const std::exception& e) {
-      LogLine("error").add("msg", "request handler failed").add("error", e.what()).write();
-      response = HttpResponse::text(500, "internal error");
+    if (body == BodyRead::truncated || FCGX_GetError(request.in) != 0) {
+      LogLine("warn").add("msg", "request body ended before CONTENT_LENGTH").add("path", http_request.path).write();
+      response = HttpResponse::text(400, "the request body ended before CONTENT_LENGTH bytes arrived");
+    } else {
+      try {
+        response = handler_(http_request);
+      } catch (const std::exception& e) {
+        LogLine("error").add("msg", "request handler failed").add("error", e.what()).write();
+        response = HttpResponse::text(500, "internal error");
+      }
     }
     const std::string output = response.to_cgi();
     FCGX_PutStr(output.data(), static_cast<int>(output.size()), request.out);

@@ -1,7 +1,9 @@
 // FcgiServer: the libfcgi accept loop. N worker threads each accept with
 // FCGX_Accept_r, read the request body within the configured limit, call
 // the handler, and write its answer. A handler's exception becomes a 500
-// for that request only; the server never stops serving because of one.
+// for that request only; the server never stops serving because of one,
+// nor because of a failed accept, nor for a client that stops sending
+// (every read and write on a connection times out after kClientTimeoutSeconds).
 #pragma once
 
 #include <atomic>
@@ -16,6 +18,11 @@
 #include "util/result.h"
 
 namespace spamgate {
+
+// How long a worker waits for a client (web server) to send or take the
+// next bytes before dropping the connection: a half-written FastCGI record
+// holds one worker at most this long.
+inline constexpr int kClientTimeoutSeconds = 10;
 
 class FcgiServer {
  public:
@@ -45,11 +52,14 @@ class FcgiServer {
   std::vector<std::thread> workers_;
 };
 
+enum class BodyRead { complete, too_large, truncated };
+
 // Reads a request body of `content_length` bytes (or until EOF when -1) from
 // `read` into `out`, keeping at most `limit` bytes; the rest is read and
-// discarded so the connection stays usable. Returns false when the body
-// was longer than `limit`.
-bool read_limited_body(const std::function<int(char*, int)>& read, int64_t content_length, int64_t limit,
+// discarded so the connection stays usable. Returns too_large when the body
+// was longer than `limit`, truncated when `read` failed or hit EOF before
+// `content_length` bytes (the client stopped sending), else complete.
+BodyRead read_limited_body(const std::function<int(char*, int)>& read, int64_t content_length, int64_t limit,
                        std::string& out);
 
 }  // namespace spamgate

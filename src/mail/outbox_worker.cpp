@@ -101,8 +101,21 @@ TimePoint OutboxWorker::next_wake() {
   return at;
 }
 
+void OutboxWorker::keep_unsettled(const std::string& what, const std::string& error, std::function<Status()> retry) {
+  log_error(what, error);
+  unsettled_.push_back(std::move(retry));
+}
+
+void OutboxWorker::retry_unsettled() {
+  std::vector<std::function<Status()>> still;
+  for (auto& write : unsettled_)
+    if (Status st = write(); !st) still.push_back(std::move(write));
+  unsettled_ = std::move(still);
+}
+
 FlushCounts OutboxWorker::flush_once() {
   FlushCounts counts;
+  retry_unsettled();
   while (!stopping_) {
     if (Status st = write_digest_if_due(); !st) log_error("outbox_digest_failed", st.error());
     Result<std::vector<OutboxRow>> rows = outbox_.claim_due(kClaimBatch);
@@ -112,7 +125,7 @@ FlushCounts OutboxWorker::flush_once() {
     }
     if (rows->empty()) break;
     for (const OutboxRow& row : *rows) {
-      if (stopping_) {  // give it back untouched
+      if (stopping_) {  // give it back untouched (or recovered at the next start)
         if (Status st = outbox_.defer(row.id, clock_.now()); !st) log_error("outbox_defer_failed", st.error());
         continue;
       }
@@ -130,7 +143,9 @@ void OutboxWorker::process(const OutboxRow& row, FlushCounts& counts) {
   Result<CapDecision> decision = caps_.admit(row.kind, row.message.recipients);
   if (!decision) {
     log_error("outbox_caps_failed", decision.error());
-    if (Status st = outbox_.defer(row.id, clock_.now() + kPollInterval); !st) log_error("outbox_defer_failed", st.error());
+    const TimePoint until = clock_.now() + kPollInterval;
+    if (Status st = outbox_.defer(row.id, until); !st)
+      keep_unsettled("outbox_defer_failed", st.error(), [this, id = row.id, until] { return outbox_.defer(id, until); });
     ++counts.deferred;
     return;
   }
@@ -141,11 +156,14 @@ void OutboxWorker::process(const OutboxRow& row, FlushCounts& counts) {
   if (decision->verdict == CapVerdict::over_daily)
     if (Status st = alert_if_first_today(1); !st) log_error("outbox_alert_failed", st.error());
   if (foldable(row.kind)) {
-    if (Status st = outbox_.mark_held(row.id); !st) return log_error("outbox_hold_failed", st.error());
+    if (Status st = outbox_.mark_held(row.id); !st)
+      return keep_unsettled("outbox_hold_failed", st.error(), [this, id = row.id] { return outbox_.mark_held(id); });
     counters_.held.fetch_add(1, std::memory_order_relaxed);
     ++counts.held;
   } else {
-    if (Status st = outbox_.defer(row.id, decision->retry_at); !st) return log_error("outbox_defer_failed", st.error());
+    if (Status st = outbox_.defer(row.id, decision->retry_at); !st)
+      return keep_unsettled("outbox_defer_failed", st.error(),
+                            [this, id = row.id, until = decision->retry_at] { return outbox_.defer(id, until); });
     ++counts.deferred;
   }
 }
@@ -156,14 +174,20 @@ void OutboxWorker::send(const OutboxRow& row, bool charged, FlushCounts& counts)
     if (Status st = caps_.refund(row.kind, row.message.recipients); !st) log_error("outbox_caps_failed", st.error());
   switch (result.outcome) {
     case SendOutcome::sent:
-      if (Status st = outbox_.mark_sent(row.id, result.server_reply); !st) return log_error("outbox_mark_failed", st.error());
+      if (Status st = outbox_.mark_sent(row.id, result.server_reply); !st)
+        return keep_unsettled("outbox_mark_failed", st.error(),
+                              [this, id = row.id, reply = result.server_reply] { return outbox_.mark_sent(id, reply); });
       counters_.sent.fetch_add(1, std::memory_order_relaxed);
       ++counts.sent;
       return;
     case SendOutcome::temporary_failure: {
       counters_.temporary_failures.fetch_add(1, std::memory_order_relaxed);
       Result<OutboxStatus> next = outbox_.mark_temporary_failure(row.id, result.server_reply);
-      if (!next) return log_error("outbox_mark_failed", next.error());
+      if (!next)
+        return keep_unsettled("outbox_mark_failed", next.error(), [this, id = row.id, reply = result.server_reply] {
+          Result<OutboxStatus> retried = outbox_.mark_temporary_failure(id, reply);
+          return retried ? Status::success() : Status(Error{retried.error()});
+        });
       if (*next == OutboxStatus::failed) {
         ++counts.failed;
         LogLine("error").add("event", "mail_failed").add("outbox_id", static_cast<long long>(row.id))
@@ -178,7 +202,9 @@ void OutboxWorker::send(const OutboxRow& row, bool charged, FlushCounts& counts)
     case SendOutcome::permanent_failure:
       counters_.permanent_failures.fetch_add(1, std::memory_order_relaxed);
       if (Status st = outbox_.mark_permanent_failure(row.id, result.server_reply); !st)
-        return log_error("outbox_mark_failed", st.error());
+        return keep_unsettled("outbox_mark_failed", st.error(), [this, id = row.id, reply = result.server_reply] {
+          return outbox_.mark_permanent_failure(id, reply);
+        });
       ++counts.failed;
       LogLine("error").add("event", "mail_failed").add("outbox_id", static_cast<long long>(row.id))
           .add("kind", to_string(row.kind)).add("reason", "permanent").add("reply", result.server_reply).write();

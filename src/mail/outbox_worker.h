@@ -9,9 +9,11 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "config/config.h"
 #include "mail/sender_lock.h"
@@ -86,6 +88,11 @@ class OutboxWorker {
   Status alert_if_first_today(int64_t in_hand);
   TimePoint next_wake();
   void log_error(const std::string& what, const std::string& error);
+  // Logs a failed write of a claimed row's outcome and keeps `retry` to run
+  // at the start of every pass until it succeeds, so a row is never left in
+  // 'sending' while the process lives (e.g. the disk was full for a moment).
+  void keep_unsettled(const std::string& what, const std::string& error, std::function<Status()> retry);
+  void retry_unsettled();
 
   Outbox& outbox_;
   MailCaps& caps_;
@@ -93,6 +100,7 @@ class OutboxWorker {
   const MailConfig& mail_;
   const Clock& clock_;
   OutboxCounters counters_;
+  std::vector<std::function<Status()>> unsettled_;  // only touched by the thread running flush_once
 
   std::mutex mutex_;
   std::condition_variable cv_;

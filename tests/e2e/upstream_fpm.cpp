@@ -121,7 +121,8 @@ TEST_CASE("PHP's headers come back unchanged: two Set-Cookie, Location, status, 
   auto response = client.forward(
       echo_params("set_cookie[a]=1&set_cookie[b]=2&redirect=/thanks&stderr=warning-5c1e", 0), "");
   REQUIRE_MESSAGE(response.ok(), response.reason);
-  const auto [headers, body] = split_cgi(response.output);
+  const auto parts = split_cgi(response.output);  // not a structured binding: clang 14 cannot capture one in INFO
+  const auto& headers = parts.first;
   INFO(headers);
   CHECK(headers.find("Status: 302 Found\r\n") != std::string::npos);
   CHECK(headers.find("Location: /thanks\r\n") != std::string::npos);

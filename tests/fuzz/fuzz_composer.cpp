@@ -1,7 +1,8 @@
 // libFuzzer target: whatever a submitter puts in a name, subject, address or
 // body, a message the composer accepts has only the header fields the
 // composer writes, each once, 7-bit, CRLF-terminated, with a subject that
-// decodes back to the input; everything else is refused.
+// decodes back to the input; everything else is refused, and so is any name,
+// subject or reply-to holding a line break (CR, LF, NUL, U+0085/2028/2029).
 // Input: display name, subject, reply_to and body separated by 0x1F bytes.
 #include <cstddef>
 #include <cstdint>
@@ -72,6 +73,15 @@ std::string decode_subject(const std::string& value) {
   return out;
 }
 
+// CR, LF, NUL, U+0085, U+2028 or U+2029 anywhere: a header value built from
+// such input is what header injection needs, so the composer must refuse it.
+bool holds_line_breaker(const std::string& value) {
+  static const std::string breakers[] = {"\r", "\n", std::string(1, '\0'), "\xC2\x85", "\xE2\x80\xA8", "\xE2\x80\xA9"};
+  for (const std::string& breaker : breakers)
+    if (value.find(breaker) != std::string::npos) return true;
+  return false;
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -90,6 +100,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   request.text_body = fields[3];
   const spamgate::TimePoint now{std::chrono::seconds{1'700'000'000}};
   spamgate::Result<spamgate::MailMessage> message = spamgate::compose_message(config, request, now);
+  if (holds_line_breaker(fields[0]) || holds_line_breaker(fields[1]) || holds_line_breaker(fields[2]))
+    require(!message.ok());
   if (!message.ok()) {
     require(!message.error().empty() && message.error().find('\n') == std::string::npos);
     return 0;

@@ -294,8 +294,9 @@ TEST_CASE("composer: Reply-To must be exactly one plain addr-spec") {
       {"", "not exactly one valid address"},
       {"j\xC3\xA9@example.org", "not exactly one valid address"},
   };
-  for (const auto& [address, reason] : cases) {
-    CAPTURE(address);
+  for (const auto& entry : cases) {  // not a structured binding: clang 14 cannot capture one (CAPTURE)
+    const auto& [address, reason] = entry;
+    CAPTURE(entry.first);
     ComposeRequest r = request();
     r.reply_to = address;
     CHECK(compose_error(r) == "reply_to: " + reason);

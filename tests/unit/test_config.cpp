@@ -6,6 +6,7 @@
 #include <string>
 
 #include "config/config.h"
+#include "config/toml_depth.h"
 
 using namespace spamgate;
 
@@ -152,4 +153,23 @@ TEST_CASE("upstream.document_root is read as given; resolve() makes a relative o
   CHECK(loaded->upstream.document_root == "wordpress");
   CHECK(loaded->resolve(loaded->upstream.document_root) == "/tmp/wordpress");
   CHECK(Config{}.upstream.document_root.empty());  // default: SCRIPT_FILENAME forwarded unchanged
+}
+
+TEST_CASE("deeply nested arrays and inline tables are refused with file:line, not a stack overflow") {
+  // Regression (found by feeding fuzz_config deep inputs): toml11 recursed
+  // once per level and overflowed the stack around a few thousand levels.
+  for (const std::string& deep : {"a = " + std::string(100000, '['), "a = " + std::string(50000, '{'),
+                                  "[server]\n# [[[[\nx = \"[[[[\"\ny = [" + std::string(100, '[')}) {
+    auto path = write_temp_config(deep);
+    auto loaded = load_config(path);
+    REQUIRE_FALSE(loaded.ok());
+    CHECK(loaded.error().find("nest deeper than 64 levels") != std::string::npos);
+  }
+  auto path = write_temp_config("[server]\nthreads = 4\n\n\n" + std::string("x = ") + std::string(65, '[') + "\n");
+  CHECK(load_config(path).error() == path + ":5: arrays and inline tables nest deeper than 64 levels");
+  // Brackets inside strings and comments do not count; 64 real levels are fine for the guard.
+  CHECK_FALSE(toml_too_deep_line("s = \"" + std::string(200, '[') + "\" # " + std::string(200, '{') + "\n"
+                                 "t = '''\n" + std::string(200, '[') + "\n'''\nu = " + std::string(64, '[') +
+                                 std::string(64, ']')).has_value());
+  CHECK(toml_too_deep_line("a = 1\nb = \"\\\"[\"\n" + std::string(65, '{')) == size_t{3});
 }

@@ -1,5 +1,9 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <cstring>
+
+#include "http/fcgi_server.h"
 #include "http/http_request.h"
 #include "http/http_response.h"
 #include "http/metrics.h"
@@ -78,4 +82,29 @@ TEST_CASE("logfmt quotes and escapes values that need it") {
   line.add("id", "abc").add("score", 6.5).add("us", 12);
   CHECK(line.text().find(" level=warn id=abc score=6.5 us=12") != std::string::npos);
   CHECK(line.text().rfind("time=", 0) == 0);
+}
+
+TEST_CASE("read_limited_body: complete, too large, and a client that stops before CONTENT_LENGTH") {
+  const std::string data = "comment=hello&author=ann";
+  auto reader = [&](size_t available) {
+    return [&data, available, at = size_t{0}](char* buffer, int n) mutable {
+      const size_t take = std::min({static_cast<size_t>(n), available - at, data.size() - at});
+      std::memcpy(buffer, data.data() + at, take);
+      at += take;
+      return static_cast<int>(take);
+    };
+  };
+  std::string out;
+  CHECK(read_limited_body(reader(data.size()), static_cast<int64_t>(data.size()), 1024, out) == BodyRead::complete);
+  CHECK(out == data);
+  out.clear();
+  CHECK(read_limited_body(reader(data.size()), static_cast<int64_t>(data.size()), 8, out) == BodyRead::too_large);
+  CHECK(out.empty());
+  out.clear();
+  // The regression: a body cut short (timeout, closed connection) used to be
+  // scored and forwarded as if it were the whole form.
+  CHECK(read_limited_body(reader(10), static_cast<int64_t>(data.size()), 1024, out) == BodyRead::truncated);
+  out.clear();
+  CHECK(read_limited_body(reader(10), -1, 1024, out) == BodyRead::complete);  // no length: EOF ends the body
+  CHECK(out == data.substr(0, 10));
 }

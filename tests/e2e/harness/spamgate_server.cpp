@@ -3,6 +3,8 @@
 #include <signal.h>
 #include <sys/stat.h>
 
+#include <doctest/doctest.h>
+
 namespace harness {
 
 std::string spamgate_binary() { return SPAMGATE_BINARY; }
@@ -19,7 +21,7 @@ SpamgateServer::SpamgateServer(SpamgateOptions options)
   std::string config = "[server]\nlisten = \"" + listen + "\"\nthreads = " +
                        std::to_string(options_.threads) + "\n\n[rules]\nfiles = [" + rule_files +
                        "]\nreload_check_seconds = 1\n\n[upstream]\naddress = \"" + options_.upstream +
-                       "\"\nconnect_timeout_ms = 500\nresponse_timeout_ms = 3000\n\n[store]\npath = \"spamgate.db\"\n"
+                       "\"\nconnect_timeout_ms = 500\nresponse_timeout_ms = 3000\n\n[store]\npath = \"" + options_.store_path + "\"\n"
                        "flush_interval_ms = 20\n\n";
   if (!options_.shared_secret.empty()) {
     const std::string secret_path = dir_->path() + "/shared-secret";
@@ -53,7 +55,14 @@ bool SpamgateServer::restart() {
   return wait_until_listening();
 }
 
-void SpamgateServer::stop() { process_.stop(); }
+// Under ASan/UBSan (scripts/test's second run) a report from the server
+// process lands in its log, not in the test's output: fail the test on it.
+void SpamgateServer::stop() {
+  process_.stop();
+  const std::string output = log();
+  for (const char* marker : {"ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:"})
+    if (output.find(marker) != std::string::npos) FAIL_CHECK("sanitizer report in spamgate's output:\n" << output);
+}
 
 void SpamgateServer::kill9() {
   process_.signal(SIGKILL);

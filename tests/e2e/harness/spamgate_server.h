@@ -21,6 +21,7 @@ struct SpamgateOptions {
   // Started as a web server spawns it (spawn-fcgi, as mod_fcgid does): the
   // listening socket is its fd 0 and the config says listen = "".
   bool spawned = false;
+  std::string store_path = "spamgate.db";  // [store] path, relative to the config's directory
 };
 
 class SpamgateServer {
@@ -37,13 +38,16 @@ class SpamgateServer {
   void kill9();
   void signal(int sig) { process_.signal(sig); }
   bool running() { return process_.running(); }
+  pid_t pid() const { return process_.pid(); }
 
   int port() const { return port_; }
   std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
   const std::string& dir() const { return dir_->path(); }
   std::string config_path() const { return dir_->path() + "/spamgate.toml"; }
   std::string rules_path() const { return dir_->path() + "/local.rules"; }
-  std::string database_path() const { return dir_->path() + "/spamgate.db"; }
+  std::string database_path() const {
+    return options_.store_path.front() == '/' ? options_.store_path : dir_->path() + "/" + options_.store_path;
+  }
   // Everything spamgate wrote to stdout and stderr.
   std::string log() const { return process_.log(); }
   // Runs `spamgate ARGS` with this config (--config appended); returns exit status.

@@ -1,0 +1,165 @@
+// Faults under load through real servers (nginx → spamgate → PHP-FPM): a
+// rule file replaced by broken ones while comments keep coming, and PHP-FPM
+// killed outright (SIGKILL, master and workers) in the middle of traffic.
+// No request may fail in a way a user would not understand, and spamgate
+// must keep serving and recover on its own.
+#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "harness/http_client.h"
+#include "harness/nginx.h"
+#include "harness/php_fpm.h"
+#include "harness/spamgate_server.h"
+
+using namespace harness;
+using namespace std::chrono_literals;
+
+namespace {
+
+const char* kRules = "body TEST_SPAM /\\bspamword\\b/i\nscore TEST_SPAM 20\n";
+const char* kRelaxed =
+    "[checks]\nrate_per_minute = 1000000\nrate_burst = 1000000\nduplicate_window_seconds = 0\n";
+
+std::string echo_script() { return std::string(SPAMGATE_SOURCE_DIR) + "/tests/e2e/php/echo.php"; }
+
+// More PHP workers than spamgate has threads: every connection spamgate
+// keeps alive pins a PHP-FPM worker (see src/upstream/fastcgi_client.h).
+PhpFpmOptions roomy_pool() {
+  PhpFpmOptions options;
+  options.children = 6;
+  return options;
+}
+
+struct Stack {
+  PhpFpm fpm{roomy_pool()};
+  SpamgateServer spamgate;
+  Nginx nginx;
+
+  Stack()
+      : spamgate(SpamgateOptions{fpm.address(), kRules, false, kRelaxed, "", 4}),
+        nginx(NginxOptions{"location = /wp-comments-post.php {\n  include fastcgi_params;\n"
+                           "  fastcgi_param SCRIPT_FILENAME " + echo_script() + ";\n"
+                           "  fastcgi_pass " + spamgate.address() + ";\n}\n"
+                           "location /spamgate/ {\n  include fastcgi_params;\n  fastcgi_pass " + spamgate.address() +
+                               ";\n}\n",
+                           "", 1}) {
+    REQUIRE_MESSAGE(fpm.wait_until_listening(), fpm.error_log());
+    REQUIRE_MESSAGE(spamgate.wait_until_listening(), spamgate.log());
+    REQUIRE_MESSAGE(nginx.wait_until_listening(), nginx.error_log());
+  }
+  std::string url(const std::string& path) const { return nginx.url(path); }
+};
+
+std::vector<std::pair<std::string, std::string>> comment(const std::string& text) {
+  return {{"comment", text}, {"author", "Ann Example"}, {"email", "ann@example.org"}, {"comment_post_ID", "1"}};
+}
+
+// Posts ham and spam from `threads` clients until stopped; counts statuses,
+// and keeps the body of every 502 for the caller to inspect.
+class Load {
+ public:
+  Load(const Stack& stack, int threads) {
+    for (int t = 0; t < threads; ++t)
+      workers_.emplace_back([this, &stack, t] {
+        for (int i = 0; !stop_.load(); ++i) {
+          const bool spam = i % 3 == 0;
+          auto response = http_post_form(stack.url("/wp-comments-post.php"),
+                                         comment((spam ? "spamword offer " : "a kind remark ") + std::to_string(t * 100000 + i)));
+          std::lock_guard lock(mutex_);
+          const long expected = spam ? 403 : 200;
+          ++counts_[response.status == expected ? 0 : response.status];
+          if (response.status == 502) bad_gateway_bodies_.push_back(response.body);
+        }
+      });
+  }
+  ~Load() { finish(); }
+  void finish() {
+    stop_ = true;
+    for (auto& worker : workers_)
+      if (worker.joinable()) worker.join();
+  }
+  // Status → count; key 0 counts answers that were what the content deserved.
+  std::map<long, int> counts() {
+    std::lock_guard lock(mutex_);
+    return counts_;
+  }
+  std::vector<std::string> bad_gateway_bodies() {
+    std::lock_guard lock(mutex_);
+    return bad_gateway_bodies_;
+  }
+
+ private:
+  std::atomic<bool> stop_{false};
+  std::mutex mutex_;
+  std::map<long, int> counts_;
+  std::vector<std::string> bad_gateway_bodies_;
+  std::vector<std::thread> workers_;
+};
+
+std::string describe(const std::map<long, int>& counts) {
+  std::string out;
+  for (const auto& [status, n] : counts) out += (status == 0 ? "expected" : std::to_string(status)) + "=" + std::to_string(n) + " ";
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("broken rule files under load: no request fails, the old rules stay, file:line is logged") {
+  Stack stack;
+  Load load(stack, 4);
+  const std::vector<std::pair<std::string, std::string>> broken = {
+      {"body TEST_SPAM /unclosed(/\n", "local.rules:1: "},
+      {std::string(kRules) + "score NOT_DEFINED 3\n", "local.rules:3: "},
+      {"# a comment\nthreshold hold banana\n", "local.rules:2: "},
+      {std::string(kRules) + "include missing.rules\n", "local.rules:3: "},
+  };
+  for (const auto& entry : broken) {
+    const std::string& where = entry.second;
+    write_file(stack.spamgate.rules_path(), entry.first);
+    CHECK_MESSAGE(eventually([&] { return stack.spamgate.log().find(where) != std::string::npos; }, 10s), where);
+    std::this_thread::sleep_for(1500ms);  // requests keep arriving while the broken file sits there
+    CHECK(http_post_form(stack.url("/wp-comments-post.php"), comment("spamword still caught")).status == 403);
+  }
+  load.finish();
+  const auto counts = load.counts();
+  MESSAGE("answers during broken reloads: " << describe(counts));
+  CHECK(counts.size() == 1);
+  CHECK(counts.count(0) == 1);
+  CHECK(counts.at(0) > 20);
+  CHECK(http_get(stack.url("/spamgate/health")).status == 200);
+  CHECK(stack.spamgate.running());
+}
+
+TEST_CASE("PHP-FPM killed with SIGKILL under load: clear 502s, spamgate serves on and recovers") {
+  Stack stack;
+  Load load(stack, 4);
+  std::this_thread::sleep_for(1s);
+  stack.fpm.kill9();
+  std::this_thread::sleep_for(2s);
+  for (int i = 0; i < 3; ++i) CHECK(http_get(stack.url("/spamgate/health")).status == 200);
+  // Spam is still refused without PHP: the verdict needs no upstream.
+  CHECK(http_post_form(stack.url("/wp-comments-post.php"), comment("spamword while PHP is dead")).status == 403);
+  REQUIRE(stack.fpm.restart());
+  CHECK(eventually([&] {
+    return http_post_form(stack.url("/wp-comments-post.php"), comment("PHP is back")).status == 200;
+  }, 10s));
+  std::this_thread::sleep_for(1s);
+  load.finish();
+
+  const auto counts = load.counts();
+  MESSAGE("answers around the PHP-FPM kill: " << describe(counts));
+  for (const auto& entry : counts)
+    CHECK_MESSAGE((entry.first == 0 || entry.first == 502), "unexpected status " << entry.first);
+  CHECK(counts.count(502) == 1);  // the outage was seen...
+  CHECK(counts.at(0) > 10);       // ...and so was service before and after it
+  for (const std::string& body : load.bad_gateway_bodies())
+    CHECK(body.find("not reachable") != std::string::npos);
+  CHECK(stack.spamgate.running());
+  CHECK(stack.spamgate.log().find("action=server_error") != std::string::npos);
+}

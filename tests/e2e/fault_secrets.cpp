@@ -1,0 +1,103 @@
+// Secrets never leak: with mail on and an SMTP password the server refuses,
+// and clients sending wrong and right shared secrets, nothing spamgate
+// writes (its log, its CLI output) holds the SMTP password or the shared
+// secret. And spamgate warns at start when the config or a secret file can
+// be read by other users.
+#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#include <doctest/doctest.h>
+#include <sys/stat.h>
+
+#include <thread>
+
+#include "harness/http_client.h"
+#include "harness/mail_toml.h"
+#include "harness/nginx.h"
+#include "harness/php_fpm.h"
+#include "harness/smtp_server.h"
+#include "harness/spamgate_server.h"
+
+using namespace harness;
+using namespace std::chrono_literals;
+
+namespace {
+
+// nginx passing every request to spamgate, as a site would.
+NginxOptions front_of(const SpamgateServer& spamgate) {
+  return NginxOptions{"location / {\n  include fastcgi_params;\n  fastcgi_pass " + spamgate.address() + ";\n}\n", "", 1};
+}
+
+const char* kSecret = "shared-secret-7d1f0b2a9e";
+const char* kWrongPassword = "wrong-smtp-password-4c8e1d";
+
+HttpResponse notify(const Nginx& nginx, const std::string& bearer) {
+  HttpRequest request;
+  request.method = "POST";
+  request.url = nginx.url("/spamgate/notify");
+  request.headers = {"Authorization: Bearer " + bearer};
+  request.body = "subject=Hello&text=Body";
+  return http(request);
+}
+
+
+}  // namespace
+
+TEST_CASE("a failing SMTP AUTH and bad shared secrets leave no secret in any output") {
+  TempDir dir("spamgate-secrets");
+  TestCa ca = make_test_ca(dir.path(), "secrets");
+  SmtpServer smtp(dir.path(), ca);
+  const std::string wrong_password_file = dir / "wrong-password";
+  write_file(wrong_password_file, std::string(kWrongPassword) + "\n");
+  chmod(wrong_password_file.c_str(), 0600);
+  PhpFpm fpm;
+  SpamgateServer spamgate(SpamgateOptions{fpm.address(), "", true, mail_toml(smtp, ca, wrong_password_file), kSecret, 2});
+  REQUIRE_MESSAGE(spamgate.wait_until_listening(), spamgate.log());
+  Nginx nginx(front_of(spamgate));
+  REQUIRE_MESSAGE(nginx.wait_until_listening(), nginx.error_log());
+
+  CHECK(notify(nginx, "not-the-secret").status == 401);
+  CHECK(notify(nginx, std::string(kSecret) + "x").status == 401);
+  CHECK(notify(nginx, kSecret).status == 202);
+  CHECK(eventually([&] {
+    for (const std::string& event : smtp.events())
+      if (event.find("auth-fail") != std::string::npos) return true;
+    return false;
+  }, 15s));
+  std::string cli_output;
+  spamgate.cli("outbox list", &cli_output);
+  std::string flush_output;
+  spamgate.cli("outbox flush", &flush_output);
+  std::this_thread::sleep_for(1500ms);  // a retry or two against the refusing server
+  spamgate.stop();
+
+  const std::string log = spamgate.log();
+  INFO(log);
+  CHECK(log.find("event=mail_failed") != std::string::npos);  // the failure itself is reported...
+  CHECK(log.find("535 5.7.8") != std::string::npos);
+  const std::vector<std::pair<std::string, std::string>> outputs = {
+      {"spamgate log", log}, {"outbox list", cli_output}, {"outbox flush", flush_output}};
+  for (const auto& output : outputs) {  // ...without the secrets
+    CAPTURE(output.first);
+    CHECK(output.second.find(kWrongPassword) == std::string::npos);
+    CHECK(output.second.find(smtp.options().password) == std::string::npos);
+    CHECK(output.second.find(kSecret) == std::string::npos);
+  }
+}
+
+TEST_CASE("spamgate warns when the config or a secret file is readable by other users") {
+  PhpFpm fpm;
+  SpamgateServer spamgate(SpamgateOptions{fpm.address(), "", true, "", kSecret, 2});
+  REQUIRE_MESSAGE(spamgate.wait_until_listening(), spamgate.log());
+  CHECK(spamgate.log().find("readable by other users") == std::string::npos);
+
+  const std::string secret_file = spamgate.dir() + "/shared-secret";
+  chmod(spamgate.config_path().c_str(), 0644);
+  chmod(secret_file.c_str(), 0640);
+  REQUIRE_MESSAGE(spamgate.restart(), spamgate.log());
+  CHECK(eventually([&] { return spamgate.log().find("path=" + secret_file) != std::string::npos; }));
+  const std::string log = spamgate.log();
+  INFO(log);
+  CHECK(log.find("the config file is readable by other users; chmod 600 it") != std::string::npos);
+  CHECK(log.find("path=" + spamgate.config_path()) != std::string::npos);
+  CHECK(log.find("shared_secret is readable by other users; chmod 600 it\" path=" + secret_file) != std::string::npos);
+  CHECK(log.find(kSecret) == std::string::npos);
+}

@@ -1,0 +1,67 @@
+// libFuzzer target: whatever a site owner writes in a rule file, loading it
+// never crashes or hangs; it yields either a rule set or only errors of the
+// form "file:line: message" (one line each), and a loaded set scores a
+// submission without throwing, with an action that matches its thresholds.
+// Input: the text of one rule file (it may include or list other files).
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <fstream>
+#include <string>
+
+#include "scoring/rule_set.h"
+#include "scoring/scorer.h"
+
+namespace {
+
+void require(bool condition) {
+  if (!condition) __builtin_trap();
+}
+
+// A private directory holding the rule file, and a list file it may name.
+const std::string& rule_dir() {
+  static const std::string dir = [] {
+    char path[] = "/tmp/spamgate-fuzz-rules-XXXXXX";
+    require(mkdtemp(path) != nullptr);
+    std::ofstream(std::string(path) + "/words.txt") << "casino\nviagra\n\n0\n";
+    mkdir((std::string(path) + "/lists").c_str(), 0700);  // so rules/default.rules loads as shipped
+    std::ofstream(std::string(path) + "/lists/shorteners.txt") << "bit.ly\ntinyurl.com\n";
+    return std::string(path);
+  }();
+  return dir;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const std::string file = rule_dir() + "/fuzz.rules";
+  {
+    std::ofstream out(file, std::ios::binary | std::ios::trunc);
+    out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
+  }
+  const spamgate::RuleLoad load = spamgate::load_rules({file});
+  require((load.rules == nullptr) == !load.errors.empty());
+  for (const std::string& error : load.errors) {
+    require(error.find('\n') == std::string::npos);
+    const size_t colon = error.find(':');
+    require(colon != std::string::npos && colon > 0);
+    require(error.find(": ", colon) != std::string::npos);
+  }
+  if (!load.rules) return 0;
+
+  spamgate::Submission submission;
+  submission.author = "Casino Bob";
+  submission.email = "bob@example.org";
+  submission.url = "http://bit.ly/x";
+  submission.body = "buy viagra at http://casino.example/ and www.example.com now";
+  submission.ip = "192.0.2.7";
+  const spamgate::ChecksConfig checks;
+  const spamgate::CheckContext context{checks, "", nullptr, spamgate::TimePoint{std::chrono::seconds{1'700'000'000}}};
+  const spamgate::Verdict verdict = spamgate::Scorer().score(*load.rules, submission, context);
+  if (verdict.score >= load.rules->reject_threshold())
+    require(verdict.action == spamgate::Action::reject);
+  return 0;
+}
