@@ -1,0 +1,154 @@
+// Sections 1-3: reject throughput, pass-through to PHP-FPM, WordPress itself.
+#include <iostream>
+#include <sstream>
+#include <stdexcept>
+
+#include "harness/http_client.h"
+#include "harness/mariadb.h"
+#include "harness/nginx.h"
+#include "harness/php_fpm.h"
+#include "harness/wordpress.h"
+#include "system_bench_sections.h"
+#include "system_bench_shared.h"
+#include "system_bench_stacks.h"
+
+namespace bench {
+namespace {
+
+const std::string kScriptParam =
+    "  fastcgi_param SCRIPT_FILENAME " SPAMGATE_SOURCE_DIR "/tests/bench/comment_ok.php;\n";
+
+// The spamgate rows' share of 403 answers, as a note.
+std::string share_403(const WrkFigures& f) {
+  if (!f.ok || f.requests == 0) return "";
+  return fixed(100.0 * f.non_2xx_3xx / f.requests, 1) + "% non-2xx (403)";
+}
+
+// spamgate_log_rows_dropped_total from /spamgate/metrics (-1 when unknown).
+double rows_dropped(const harness::Nginx& nginx) {
+  const harness::HttpResponse response = harness::http_get(nginx.url("/spamgate/metrics"));
+  std::istringstream in(response.body);
+  for (std::string line; std::getline(in, line);)
+    if (line.rfind("spamgate_log_rows_dropped_total ", 0) == 0) return std::stod(line.substr(line.find(' ') + 1));
+  return -1;
+}
+
+}  // namespace
+
+void run_section(const std::string& name, BenchContext& context, const Section& section) {
+  std::cout << "-- " << name << "\n";
+  try {
+    section(context);
+  } catch (const std::exception& e) {
+    std::cout << "section " << name << " failed: " << e.what() << "\n";
+    context.report.add_note("section " + name + " failed: " + e.what());
+  }
+}
+
+void measure_reject(BenchContext& c) {
+  harness::PhpFpm fpm(bench_fpm_options());  // spamgate's upstream; spam never reaches it
+  FcgiFloor floor(16);
+  BenchSpamgate spamgate({fpm.address(), 16});
+  require(fpm.wait_until_listening(), "PHP-FPM did not start: " + fpm.error_log());
+  require(floor.wait_until_listening(), "fcgi_floor did not start");
+  require(spamgate.wait_until_listening(), "spamgate did not start: " + spamgate.log());
+  harness::Nginx nginx(bench_nginx("location = /ceiling/wp-comments-post.php { return 403; }\n" +
+                                   fastcgi_location("/floor/wp-comments-post.php", floor.address()) +
+                                   fastcgi_location("/wp-comments-post.php", spamgate.address()) +
+                                   "location /spamgate/ {\n  include fastcgi_params;\n  fastcgi_pass " +
+                                   spamgate.address() + ";\n}\n"));
+  require(nginx.wait_until_listening(), "nginx did not start: " + nginx.error_log());
+  const std::string base = nginx.url("");
+  const std::string probe = probe_status(base + "/wp-comments-post.php", c.bodies.spam);
+
+  for (int conns : {8, 32, 128}) {
+    const WrkFigures ceiling = load(c, base, "/ceiling/wp-comments-post.php", c.bodies.spam, conns);
+    c.report.add({"reject", "nginx return 403 (ceiling)", conns, ceiling});
+    const WrkFigures floor_run = load(c, base, "/floor/wp-comments-post.php", c.bodies.spam, conns);
+    c.report.add({"reject", "libfcgi floor, 16 threads", conns, floor_run, ratio(floor_run, ceiling, "ceiling")});
+    const WrkFigures sg = load(c, base, "/wp-comments-post.php", c.bodies.spam, conns);
+    c.report.add({"reject", "spamgate, default.rules, 16 threads", conns, sg, ratio(sg, floor_run, "floor"),
+                  share_403(sg) + (conns == 8 ? "; probe: " + probe : "")});
+  }
+  c.rows_dropped = rows_dropped(nginx);
+  c.rss_default_mib = peak_rss_kib(spamgate.pid()) / 1024.0;
+  c.report.add_extra("reject_log_rows_dropped", c.rows_dropped);
+  c.report.add_extra("default_rules_peak_rss_mib", c.rss_default_mib);
+
+  // Storage: the same load with the verdict log written 25 times less often
+  // (there is no switch that turns the SQLite log off).
+  BenchSpamgate batched({fpm.address(), 16, "", "flush_interval_ms = 5000\n"});
+  require(batched.wait_until_listening(), "spamgate did not start: " + batched.log());
+  harness::Nginx nginx2(bench_nginx(fastcgi_location("/wp-comments-post.php", batched.address())));
+  require(nginx2.wait_until_listening(), "nginx did not start: " + nginx2.error_log());
+  const WrkFigures sg_batched = load(c, nginx2.url(""), "/wp-comments-post.php", c.bodies.spam, 32);
+  const Row* sg32 = c.report.find("reject", "spamgate, default.rules, 16 threads", 32);
+  c.report.add({"reject", "spamgate, log flushed every 5 s", 32, sg_batched,
+                sg32 ? ratio(sg32->figures, sg_batched, "this (default/5s)") : "",
+                "default flush is 200 ms; rows dropped at default: " + fixed(c.rows_dropped, 0)});
+}
+
+void measure_pass_through(BenchContext& c) {
+  harness::PhpFpm fpm(bench_fpm_options());
+  BenchSpamgate spamgate({fpm.address(), 16, "", "", kRelaxedChecks});
+  require(fpm.wait_until_listening(), "PHP-FPM did not start: " + fpm.error_log());
+  require(spamgate.wait_until_listening(), "spamgate did not start: " + spamgate.log());
+  harness::Nginx nginx(bench_nginx(fastcgi_location("/wp-comments-post.php", spamgate.address(), kScriptParam) +
+                                   fastcgi_location("/direct/wp-comments-post.php", fpm.address(), kScriptParam)));
+  require(nginx.wait_until_listening(), "nginx did not start: " + nginx.error_log());
+  const std::string base = nginx.url("");
+  const std::string probe = probe_status(base + "/wp-comments-post.php", c.bodies.ham);
+  for (int conns : {1, 8, 32}) {
+    const WrkFigures direct = load(c, base, "/direct/wp-comments-post.php", c.bodies.ham, conns);
+    c.report.add({"pass-through", "nginx -> PHP-FPM (4 children)", conns, direct});
+    const WrkFigures via = load(c, base, "/wp-comments-post.php", c.bodies.ham, conns);
+    std::string note = direct.ok && via.ok ? "p50 +" + fixed(via.p50_ms - direct.p50_ms, 3) + " ms" : "";
+    if (via.ok && via.non_2xx_3xx) note += "; non-2xx: " + std::to_string(via.non_2xx_3xx);
+    if (conns == 1) note += "; probe: " + probe;
+    c.report.add({"pass-through", "nginx -> spamgate -> PHP-FPM", conns, via, ratio(via, direct, "direct"), note});
+  }
+}
+
+void measure_wordpress(BenchContext& c) {
+  harness::TempDir dir("spamgate-bench-wp");
+  const std::string sendmail = dir / "sendmail";
+  harness::write_file(sendmail, "#!/bin/sh\n# Swallows WordPress's notification mail in the benchmark.\ncat >/dev/null\n");
+  harness::run("chmod +x '" + sendmail + "'");
+  harness::MariaDb db;
+  require(db.wait_until_ready(), "MariaDB did not start: " + db.error_log());
+  std::string error;
+  require(db.create_database("wordpress", "wordpress", "wordpress-test-password", &error), error);
+  harness::PhpFpmOptions fpm_options = bench_fpm_options();
+  fpm_options.ini = {{"sendmail_path", sendmail}};
+  harness::PhpFpm fpm(fpm_options);
+  require(fpm.wait_until_listening(), "PHP-FPM did not start: " + fpm.error_log());
+  const std::string docroot = dir / "docroot";
+  const std::string params = "  include fastcgi_params;\n  fastcgi_param HTTP_HOST $host:$server_port;\n";
+  harness::Nginx nginx(bench_nginx("root " + docroot + ";\nindex index.php;\n"
+                                   "location / { try_files $uri $uri/ /index.php?$args; }\n"
+                                   "location ~ \\.php$ {\n" + params +
+                                   "  fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n"
+                                   "  fastcgi_pass " + fpm.address() + ";\n}\n"));
+  require(nginx.wait_until_listening(), "nginx did not start: " + nginx.error_log());
+  harness::WordPressOptions wp_options;
+  wp_options.docroot = docroot;
+  wp_options.site_url = nginx.url("");
+  wp_options.db_socket = db.socket_path();
+  wp_options.plugin_dir = "";  // WordPress alone, as without spamgate
+  // Every comment comes from 127.0.0.1: WordPress's flood check would refuse all but the first.
+  wp_options.mu_plugins = {{"bench-no-flood.php", "add_filter( 'wp_is_comment_flood', '__return_false', 99 );"}};
+  wp_options.php_ini = {{"sendmail_path", sendmail}};
+  harness::WordPress wp(wp_options);
+  std::string output;
+  require(wp.install(&output), "WordPress install failed: " + output);
+  const BodyFiles bodies = wp.post_id() == 1 ? c.bodies : write_body_files(c.work + "/wp", wp.post_id());
+  const std::string probe = probe_status(nginx.url("/wp-comments-post.php"), bodies.spam);
+  WrkLoad wp_load{nginx.url(""), "/wp-comments-post.php", bodies.spam, 8, c.seconds, false, "10s"};
+  const WrkFigures figures = run_wrk(wp_load, c.work + "/wrk-wordpress.log");
+  const Row* sg = c.report.find("reject", "spamgate, default.rules, 16 threads", 8);
+  c.report.add({"wordpress", "nginx -> PHP-FPM -> wp-comments-post.php", 8, figures,
+                sg ? ratio(figures, sg->figures, "spamgate") : "",
+                "probe: " + probe + "; comments stored: " + wp.php("echo wp_count_comments()->total_comments;")});
+}
+
+}  // namespace bench
