@@ -1,7 +1,7 @@
 // scripts/bench's driver: starts each stack on 127.0.0.1 (nginx, the
 // FastCGI floor, spamgate, PHP-FPM, MariaDB + WordPress), loads it with wrk
 // and prints one table with ratios and the targets; writes the figures as
-// JSON. Usage: system_bench OUT_DIR [--seconds N] [--scorer PATH]
+// JSON. Usage: system_bench OUT_DIR [--seconds N] [--scorer PATH] [--only SECTION]
 #include <signal.h>
 #include <sys/utsname.h>
 
@@ -60,15 +60,17 @@ void run_scorer(const std::string& path, Report& report) {
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::cerr << "usage: system_bench OUT_DIR [--seconds N] [--scorer PATH]\n";
+    std::cerr << "usage: system_bench OUT_DIR [--seconds N] [--scorer PATH] [--only SECTION]\n";
     return 2;
   }
   BenchContext context;
   context.out_dir = argv[1];
   std::string scorer;
+  std::string only;  // run one section (reject, pass-through, wordpress, list, keepalive)
   for (int i = 2; i + 1 < argc; i += 2) {
     if (std::strcmp(argv[i], "--seconds") == 0) context.seconds = std::max(1, std::atoi(argv[i + 1]));
     else if (std::strcmp(argv[i], "--scorer") == 0) scorer = argv[i + 1];
+    else if (std::strcmp(argv[i], "--only") == 0) only = argv[i + 1];
   }
   if (!wrk_available()) {
     std::cerr << "wrk not found (scripts/install-deps installs it)\n";
@@ -92,11 +94,14 @@ int main(int argc, char** argv) {
             << context.seconds << " s; " << context.bodies.spam_rows << " spam and " << context.bodies.ham_rows
             << " ham comment bodies from the YouTube Spam Collection\n\n";
 
-  run_section("reject", context, measure_reject);
-  run_section("pass-through", context, measure_pass_through);
-  run_section("wordpress", context, measure_wordpress);
-  run_section("list", context, measure_list_and_reload);
-  run_section("keepalive", context, measure_keepalive);
+  const std::vector<std::pair<std::string, Section>> sections = {{"reject", measure_reject},
+                                                                 {"pass-through", measure_pass_through},
+                                                                 {"fpm-pinning", measure_fpm_pinning},
+                                                                 {"wordpress", measure_wordpress},
+                                                                 {"list", measure_list_and_reload},
+                                                                 {"keepalive", measure_keepalive}};
+  for (const auto& [name, section] : sections)
+    if (only.empty() || only == name) run_section(name, context, section);
   add_targets(context);
 
   report.add_extra("load_at_end", loadavg());

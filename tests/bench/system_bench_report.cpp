@@ -29,15 +29,15 @@ std::string errors_text(const WrkFigures& f) {
 
 void print_row(const Row& row) {
   const WrkFigures& f = row.figures;
-  std::cout << pad(row.section, 14) << pad(row.stack, 40) << pad(std::to_string(row.connections), 6)
+  std::cout << pad(row.section, 14) << pad(row.stack, 46) << pad(std::to_string(row.connections), 6)
             << pad(f.ok ? fixed(f.rps, 0) : "-", 10) << pad(f.ok ? fixed(f.p50_ms, 2) : "-", 9)
-            << pad(f.ok ? fixed(f.p99_ms, 2) : "-", 9) << pad(errors_text(f), 10) << pad(row.ratio, 18) << row.note
+            << pad(f.ok ? fixed(f.p99_ms, 2) : "-", 9) << pad(errors_text(f), 10) << pad(row.ratio, 22) << row.note
             << (f.ok ? "" : " " + f.error) << "\n";
 }
 
 void print_header() {
-  std::cout << pad("section", 14) << pad("stack", 40) << pad("conns", 6) << pad("req/s", 10) << pad("p50 ms", 9)
-            << pad("p99 ms", 9) << pad("errors", 10) << pad("ratio", 18) << "note\n";
+  std::cout << pad("section", 14) << pad("stack", 46) << pad("conns", 6) << pad("req/s", 10) << pad("p50 ms", 9)
+            << pad("p99 ms", 9) << pad("errors", 10) << pad("ratio", 22) << "note\n";
 }
 
 nlohmann::json row_json(const Row& row) {
@@ -69,7 +69,8 @@ void Report::add_target(Target target) { targets_.push_back(std::move(target)); 
 
 const Row* Report::find(const std::string& section, const std::string& stack, int connections) const {
   for (const Row& row : rows_)
-    if (row.section == section && row.stack == stack && row.connections == connections && row.figures.ok) return &row;
+    if (row.section == section && row.stack == stack && row.connections == connections && row.figures.ok &&
+        row.figures.requests > 0) return &row;
   return nullptr;
 }
 
@@ -83,8 +84,8 @@ void Report::print_table() const {
 void Report::print_targets() const {
   std::cout << "\n== targets (measured vs target; reported, not asserted)\n";
   for (const Target& t : targets_)
-    std::cout << pad(t.measured_ok ? (t.met ? "met" : "MISSED") : "NOT MEASURED", 14) << pad(t.name, 46)
-              << pad(t.measured, 30) << "target " << t.target << "\n";
+    std::cout << pad(t.measured_ok ? (t.met ? "met" : "MISSED") : "NOT MEASURED", 14) << pad(t.name, 48)
+              << pad(t.measured, 44) << "target " << t.target << "\n";
 }
 
 bool Report::write_json(const std::string& path) const {

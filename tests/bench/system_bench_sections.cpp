@@ -90,11 +90,16 @@ void measure_reject(BenchContext& c) {
 
 void measure_pass_through(BenchContext& c) {
   harness::PhpFpm fpm(bench_fpm_options());
-  BenchSpamgate spamgate({fpm.address(), 16, "", "", kRelaxedChecks});
+  BenchSpamgate spamgate({fpm.address(), 16, "", "", kRelaxedChecks});  // upstream keepalive: the default (0)
+  // Two kept connections to PHP-FPM (each pins one of the pool's 4 workers).
+  BenchSpamgate kept({fpm.address(), 16, "", "", kRelaxedChecks, "keepalive_connections = 2\n"});
   require(fpm.wait_until_listening(), "PHP-FPM did not start: " + fpm.error_log());
   require(spamgate.wait_until_listening(), "spamgate did not start: " + spamgate.log());
+  require(kept.wait_until_listening(), "spamgate did not start: " + kept.log());
   harness::Nginx nginx(bench_nginx(fastcgi_location("/wp-comments-post.php", spamgate.address(), kScriptParam) +
                                    fastcgi_location("/direct/wp-comments-post.php", fpm.address(), kScriptParam)));
+  harness::Nginx nginx_kept(bench_nginx(fastcgi_location("/wp-comments-post.php", kept.address(), kScriptParam)));
+  require(nginx_kept.wait_until_listening(), "nginx did not start: " + nginx_kept.error_log());
   require(nginx.wait_until_listening(), "nginx did not start: " + nginx.error_log());
   const std::string base = nginx.url("");
   const std::string probe = probe_status(base + "/wp-comments-post.php", c.bodies.ham);
@@ -106,7 +111,32 @@ void measure_pass_through(BenchContext& c) {
     if (via.ok && via.non_2xx_3xx) note += "; non-2xx: " + std::to_string(via.non_2xx_3xx);
     if (conns == 1) note += "; probe: " + probe;
     c.report.add({"pass-through", "nginx -> spamgate -> PHP-FPM", conns, via, ratio(via, direct, "direct"), note});
+    if (conns != 8) continue;
+    const WrkFigures via_kept = load(c, nginx_kept.url(""), "/wp-comments-post.php", c.bodies.ham, conns);
+    c.report.add({"pass-through", "nginx -> spamgate (upstream keepalive 2) -> PHP-FPM", conns, via_kept,
+                  ratio(via_kept, direct, "direct")});
   }
+}
+
+void measure_fpm_pinning(BenchContext& c) {
+  // A comment burst through spamgate with upstream keepalive_connections =
+  // 16 (the default before this benchmark) against a pool of 4 workers, then
+  // the site's own PHP page straight from nginx: each idle kept connection
+  // pins a worker.
+  harness::PhpFpm fpm(bench_fpm_options());
+  BenchSpamgate spamgate({fpm.address(), 16, "", "", kRelaxedChecks, "keepalive_connections = 16\n"});
+  require(fpm.wait_until_listening(), "PHP-FPM did not start: " + fpm.error_log());
+  require(spamgate.wait_until_listening(), "spamgate did not start: " + spamgate.log());
+  harness::Nginx nginx(bench_nginx(fastcgi_location("/wp-comments-post.php", spamgate.address(), kScriptParam) +
+                                   fastcgi_location("/direct/wp-comments-post.php", fpm.address(), kScriptParam)));
+  require(nginx.wait_until_listening(), "nginx did not start: " + nginx.error_log());
+  const std::string base = nginx.url("");
+  const WrkFigures burst = load(c, base, "/wp-comments-post.php", c.bodies.ham, 8, false, 2);
+  c.report.add({"fpm-pinning", "comment burst, spamgate upstream keepalive 16 (old default)", 8, burst});
+  WrkLoad page{base, "/direct/wp-comments-post.php", c.bodies.ham, 8, 3, false, "2s"};
+  const WrkFigures after = run_wrk(page, c.work + "/wrk-pinned.log");
+  c.report.add({"fpm-pinning", "then site PHP page, nginx -> PHP-FPM (4 children)", 8, after, "",
+                "pages starve while spamgate holds >= pm.max_children idle connections"});
 }
 
 void measure_wordpress(BenchContext& c) {

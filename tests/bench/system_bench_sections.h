@@ -20,7 +20,7 @@ struct BenchContext {
   int seconds = 6;         // length of one wrk run
   // Figures the targets read (negative = not measured).
   double rows_dropped = -1;
-  double rss_default_mib = -1, rss_list_mib = -1;
+  double rss_default_mib = -1, rss_list_mib = -1, rss_reload_peak_mib = -1;
   std::vector<double> reload_ms;
   long reload_dropped = -1;
   long reload_requests = 0;
@@ -37,6 +37,9 @@ void run_section(const std::string& name, BenchContext& context, const Section& 
 void measure_reject(BenchContext& context);
 // 2. ham comments: nginx -> PHP-FPM directly vs nginx -> spamgate -> PHP-FPM.
 void measure_pass_through(BenchContext& context);
+// 2b. A comment burst through spamgate with upstream keepalive 16 against 4
+// PHP-FPM workers, then the site's own PHP page straight from nginx.
+void measure_fpm_pinning(BenchContext& context);
 // 3. WordPress's own wp-comments-post.php receiving the same spam.
 void measure_wordpress(BenchContext& context);
 // 4. spamgate's memory with the 62,204-entry list, and SIGHUP reloads under load.

@@ -35,7 +35,7 @@ BenchSpamgate::BenchSpamgate(const SpamgateSetup& setup) : port_(harness::free_p
   }
   const std::string config = "[server]\nlisten = \"" + address() + "\"\nthreads = " + std::to_string(setup.threads) +
                              "\n\n[rules]\nfiles = [" + files + "]\nreload_check_seconds = 0\n\n[upstream]\naddress = \"" +
-                             setup.upstream + "\"\n\n[store]\npath = \"spamgate.db\"\n" + setup.store_extra + "\n" +
+                             setup.upstream + "\"\n" + setup.upstream_extra + "\n[store]\npath = \"spamgate.db\"\n" + setup.store_extra + "\n" +
                              setup.extra_toml;
   harness::write_file(dir_ / "spamgate.toml", config);
   process_ = harness::Process({harness::spamgate_binary(), "serve", "--config", dir_ / "spamgate.toml"},

@@ -34,14 +34,16 @@ class FcgiFloor {
 
 struct SpamgateSetup {
   SpamgateSetup(std::string upstream_, int threads_, std::string local_rules_ = "", std::string store_extra_ = "",
-                std::string extra_toml_ = "")
+                std::string extra_toml_ = "", std::string upstream_extra_ = "")
       : upstream(std::move(upstream_)), threads(threads_), local_rules(std::move(local_rules_)),
-        store_extra(std::move(store_extra_)), extra_toml(std::move(extra_toml_)) {}
+        store_extra(std::move(store_extra_)), extra_toml(std::move(extra_toml_)),
+        upstream_extra(std::move(upstream_extra_)) {}
   std::string upstream;      // PHP-FPM address
   int threads = 16;          // [server] threads
   std::string local_rules;   // text of a local.rules after rules/default.rules ("" = none)
   std::string store_extra;   // lines added to [store]
   std::string extra_toml;    // whole extra tables
+  std::string upstream_extra;  // lines added to [upstream]
 };
 
 // `spamgate serve` with the sample config's defaults except what the setup

@@ -55,8 +55,9 @@ void add_targets(BenchContext& c) {
   }
 
   if (c.rss_list_mib > 0)
-    r.add_target({"RSS with the 62k-entry list, under load", fixed(c.rss_list_mib, 1) + " MiB peak", "<= 64 MB",
-                  c.rss_list_mib <= 64});
+    r.add_target({"RSS with the 62k-entry list, under load",
+                  fixed(c.rss_list_mib, 1) + " MiB serving; " + fixed(c.rss_reload_peak_mib, 1) + " MiB in reloads",
+                  "<= 64 MB", c.rss_list_mib <= 64});
   else
     r.add_target(not_measured("RSS with the 62k-entry list, under load", "<= 64 MB"));
 

@@ -34,6 +34,7 @@ class SpamgateServer {
   void kill9();
   void signal(int sig) { process_.signal(sig); }
   bool running() { return process_.running(); }
+  pid_t pid() const { return process_.pid(); }
 
   int port() const { return port_; }
   std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
