@@ -105,6 +105,9 @@ int main(int argc, char** argv) {
   add_targets(context);
 
   report.add_extra("load_at_end", loadavg());
+  report.add_note("cpu us = CPU time (user + system) of the server process (floor or spamgate) per request; "
+                  "errors = wrk socket errors and timeouts; best of two alternating rounds at 32 connections "
+                  "(reject) and at 1 and 32 (pass-through)");
   report.add_note("load average at start " + start_load + ", at end " + loadavg() + " on " +
                   std::to_string(cores) + " cores; wrk, nginx and the servers share them, and other builds may "
                   "run too: figures are noisy, compare ratios");

@@ -65,7 +65,7 @@ void measure_list_and_reload(BenchContext& c) {
   require(nginx.wait_until_listening(), "nginx did not start: " + nginx.error_log());
   const std::string base = nginx.url("");
 
-  const WrkFigures warm = load(c, base, "/wp-comments-post.php", c.bodies.spam, 32);
+  const WrkFigures warm = load(c, base, "/wp-comments-post.php", c.bodies.spam, 32, spamgate.pid());
   const double loaded_mib = peak_rss_kib(spamgate.pid()) / 1024.0;
   c.rss_list_mib = loaded_mib;
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
@@ -107,16 +107,23 @@ void measure_keepalive(BenchContext& c) {
   require(fpm.wait_until_listening(), "PHP-FPM did not start: " + fpm.error_log());
   const WrkFigures* baseline = nullptr;
   WrkFigures first;
-  for (int threads : {4, 32, 48}) {
+  // {threads, keepalive}: too few threads; the default threads with the
+  // deploy/nginx example's keepalive before (8) and after (4) this benchmark;
+  // exactly worker_processes x keepalive; twice that.
+  for (const auto& [threads, keepalive] :
+       {std::pair{4, 16}, std::pair{16, 8}, std::pair{16, 4}, std::pair{32, 16}, std::pair{64, 16}}) {
     BenchSpamgate spamgate({fpm.address(), threads});
     require(spamgate.wait_until_listening(), "spamgate did not start: " + spamgate.log());
     harness::Nginx nginx(bench_nginx(
         fastcgi_location("/wp-comments-post.php", "spamgate_pool", "  fastcgi_keep_conn on;\n"),
-        "upstream spamgate_pool {\n  server " + spamgate.address() + ";\n  keepalive 16;\n}\n"));
+        "upstream spamgate_pool {\n  server " + spamgate.address() + ";\n  keepalive " + std::to_string(keepalive) +
+            ";\n}\n"));
     require(nginx.wait_until_listening(), "nginx did not start: " + nginx.error_log());
     WrkLoad ka_load{nginx.url(""), "/wp-comments-post.php", c.bodies.spam, 32, c.seconds, false, "2s"};
-    const WrkFigures figures = run_wrk(ka_load, c.work + "/wrk-keepalive-" + std::to_string(threads) + ".log");
-    c.report.add({"keepalive", "threads=" + std::to_string(threads) + ", keepalive 16 x 2 nginx workers", 32, figures,
+    const WrkFigures figures = run_wrk(ka_load, c.work + "/wrk-keepalive-" + std::to_string(threads) + "-" + std::to_string(keepalive) + ".log");
+    c.report.add({"keepalive",
+                  "threads=" + std::to_string(threads) + ", keepalive " + std::to_string(keepalive) + " x 2 nginx workers",
+                  32, figures,
                   baseline ? ratio(figures, *baseline, "threads=4") : "",
                   figures.ok ? std::to_string(figures.socket_errors) + " timeouts/errors (wrk timeout 2 s)" : ""});
     if (!baseline) {

@@ -31,13 +31,15 @@ void print_row(const Row& row) {
   const WrkFigures& f = row.figures;
   std::cout << pad(row.section, 14) << pad(row.stack, 46) << pad(std::to_string(row.connections), 6)
             << pad(f.ok ? fixed(f.rps, 0) : "-", 10) << pad(f.ok ? fixed(f.p50_ms, 2) : "-", 9)
-            << pad(f.ok ? fixed(f.p99_ms, 2) : "-", 9) << pad(errors_text(f), 10) << pad(row.ratio, 22) << row.note
+            << pad(f.ok ? fixed(f.p99_ms, 2) : "-", 9)
+            << pad(f.ok && f.server_cpu_us >= 0 ? fixed(f.server_cpu_us, 1) : "-", 8) << pad(errors_text(f), 10) << pad(row.ratio, 22) << row.note
             << (f.ok ? "" : " " + f.error) << "\n";
 }
 
 void print_header() {
   std::cout << pad("section", 14) << pad("stack", 46) << pad("conns", 6) << pad("req/s", 10) << pad("p50 ms", 9)
-            << pad("p99 ms", 9) << pad("errors", 10) << pad("ratio", 22) << "note\n";
+            << pad("p99 ms", 9)
+            << pad("cpu us", 8) << pad("errors", 10) << pad("ratio", 22) << "note\n";
 }
 
 nlohmann::json row_json(const Row& row) {
@@ -51,6 +53,7 @@ nlohmann::json row_json(const Row& row) {
   j.update({{"requests", f.requests}, {"seconds", f.seconds}, {"requests_per_second", f.rps},
             {"p50_ms", f.p50_ms}, {"p90_ms", f.p90_ms}, {"p99_ms", f.p99_ms}, {"max_ms", f.max_ms},
             {"socket_errors", f.socket_errors}, {"non_2xx_3xx", f.non_2xx_3xx}});
+  if (f.server_cpu_us >= 0) j["server_cpu_us_per_request"] = f.server_cpu_us;
   if (f.counted) j["status_classes"] = {{"2xx", f.s2xx}, {"3xx", f.s3xx}, {"4xx", f.s4xx}, {"5xx", f.s5xx}};
   return j;
 }

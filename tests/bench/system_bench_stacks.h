@@ -25,6 +25,7 @@ class FcgiFloor {
   explicit FcgiFloor(int threads);
   bool wait_until_listening();
   std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
+  pid_t pid() const { return process_.pid(); }
 
  private:
   harness::TempDir dir_{"spamgate-bench-floor"};

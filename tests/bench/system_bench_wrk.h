@@ -31,6 +31,7 @@ struct WrkFigures {
   long non_2xx_3xx = 0;      // wrk's own count (403 is one)
   bool counted = false;      // the status classes below were counted
   long s2xx = 0, s3xx = 0, s4xx = 0, s5xx = 0;
+  double server_cpu_us = -1; // CPU time (user + system) the server process spent per request; -1 = not measured
 };
 
 // A wrk run in the background; finish() waits for it and parses the result.
