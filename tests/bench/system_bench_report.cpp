@@ -14,6 +14,8 @@ std::string fixed(double value, int decimals) {
   return text;
 }
 
+std::string signed_ms(double value, int decimals) { return (value >= 0 ? "+" : "") + fixed(value, decimals) + " ms"; }
+
 namespace {
 
 std::string pad(const std::string& text, size_t width) {
@@ -29,7 +31,7 @@ std::string errors_text(const WrkFigures& f) {
 
 void print_row(const Row& row) {
   const WrkFigures& f = row.figures;
-  std::cout << pad(row.section, 14) << pad(row.stack, 46) << pad(std::to_string(row.connections), 6)
+  std::cout << pad(row.section, 14) << pad(row.stack, 52) << pad(std::to_string(row.connections), 6)
             << pad(f.ok ? fixed(f.rps, 0) : "-", 10) << pad(f.ok ? fixed(f.p50_ms, 2) : "-", 9)
             << pad(f.ok ? fixed(f.p99_ms, 2) : "-", 9)
             << pad(f.ok && f.server_cpu_us >= 0 ? fixed(f.server_cpu_us, 1) : "-", 8) << pad(errors_text(f), 10) << pad(row.ratio, 22) << row.note
@@ -37,7 +39,7 @@ void print_row(const Row& row) {
 }
 
 void print_header() {
-  std::cout << pad("section", 14) << pad("stack", 46) << pad("conns", 6) << pad("req/s", 10) << pad("p50 ms", 9)
+  std::cout << pad("section", 14) << pad("stack", 52) << pad("conns", 6) << pad("req/s", 10) << pad("p50 ms", 9)
             << pad("p99 ms", 9)
             << pad("cpu us", 8) << pad("errors", 10) << pad("ratio", 22) << "note\n";
 }

@@ -58,5 +58,7 @@ class Report {
 };
 
 std::string fixed(double value, int decimals);
+// "+0.120 ms" / "-1.50 ms".
+std::string signed_ms(double value, int decimals);
 
 }  // namespace bench

@@ -121,14 +121,14 @@ void measure_pass_through(BenchContext& c) {
                                          kept.pid()));
     }
     c.report.add({"pass-through", "nginx -> PHP-FPM (4 children)", conns, direct});
-    std::string note = direct.ok && via.ok ? "p50 +" + fixed(via.p50_ms - direct.p50_ms, 3) + " ms" : "";
+    std::string note = direct.ok && via.ok ? "p50 " + signed_ms(via.p50_ms - direct.p50_ms, 3) : "";
     if (via.ok && via.non_2xx_3xx) note += "; non-2xx: " + std::to_string(via.non_2xx_3xx);
     if (conns == 1) note += "; probe: " + probe;
     c.report.add({"pass-through", "nginx -> spamgate -> PHP-FPM", conns, via, ratio(via, direct, "direct"), note});
     if (conns <= 8)
       c.report.add({"pass-through", "nginx -> spamgate (upstream keepalive 2) -> PHP-FPM", conns, via_kept,
                     ratio(via_kept, direct, "direct"),
-                    direct.ok && via_kept.ok ? "p50 +" + fixed(via_kept.p50_ms - direct.p50_ms, 3) + " ms" : ""});
+                    direct.ok && via_kept.ok ? "p50 " + signed_ms(via_kept.p50_ms - direct.p50_ms, 3) : ""});
   }
 }
 
@@ -194,6 +194,27 @@ void measure_wordpress(BenchContext& c) {
   c.report.add({"wordpress", "nginx -> PHP-FPM -> wp-comments-post.php", 8, figures,
                 sg ? ratio(figures, sg->figures, "spamgate") : "",
                 "probe: " + probe + "; comments stored: " + wp.php("echo wp_count_comments()->total_comments;")});
+
+  // Ham to WordPress itself, directly and through spamgate (best of two alternating rounds).
+  BenchSpamgate spamgate({fpm.address(), 16, "", "", kRelaxedChecks});
+  require(spamgate.wait_until_listening(), "spamgate did not start: " + spamgate.log());
+  harness::Nginx via_nginx(bench_nginx(fastcgi_location(
+      "/wp-comments-post.php", spamgate.address(),
+      "  fastcgi_param HTTP_HOST $host:$server_port;\n  fastcgi_param SCRIPT_FILENAME " + docroot +
+          "/wp-comments-post.php;\n")));
+  require(via_nginx.wait_until_listening(), "nginx did not start: " + via_nginx.error_log());
+  const std::string via_probe = probe_status(via_nginx.url("/wp-comments-post.php"), bodies.ham);
+  WrkFigures direct, via;
+  for (int round = 0; round < 2; ++round) {
+    WrkLoad direct_load{nginx.url(""), "/wp-comments-post.php", bodies.ham, 8, c.seconds, false, "10s"};
+    direct = better(direct, run_wrk(direct_load, c.work + "/wrk-wp-ham-" + std::to_string(round) + ".log"));
+    WrkLoad via_load{via_nginx.url(""), "/wp-comments-post.php", bodies.ham, 8, c.seconds, false, "10s"};
+    via = better(via, run_wrk(via_load, c.work + "/wrk-wp-ham-via-" + std::to_string(round) + ".log"));
+  }
+  c.report.add({"wordpress", "ham: nginx -> PHP-FPM -> WordPress", 8, direct});
+  c.report.add({"wordpress", "ham: nginx -> spamgate -> PHP-FPM -> WordPress", 8, via, ratio(via, direct, "direct"),
+                (direct.ok && via.ok ? "p50 " + signed_ms(via.p50_ms - direct.p50_ms, 2) + "; " : "") +
+                    "probe: " + via_probe});
 }
 
 }  // namespace bench
