@@ -14,7 +14,12 @@ std::string fixed(double value, int decimals) {
   return text;
 }
 
-std::string signed_ms(double value, int decimals) { return (value >= 0 ? "+" : "") + fixed(value, decimals) + " ms"; }
+std::string signed_ms(double value, int decimals) {
+  std::string text = value >= 0 ? "+" : "";
+  text += fixed(value, decimals);
+  text += " ms";
+  return text;
+}
 
 namespace {
 
