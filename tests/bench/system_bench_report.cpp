@@ -124,7 +124,7 @@ void Report::write_chart(const std::string& dir) const {
                       "set terminal png size 1400,800\nset output '" + dir + "/bench-rps.png'\n"
                       "set style data histograms\nset style fill solid\nset boxwidth 0.8\nset logscale y\n"
                       "set ylabel 'requests/s (log)'\nset xtics rotate by -60 font ',8'\nset key off\n"
-                      "set bmargin 16\nplot '" + dir + "/bench-rps.dat' using 2:xtic(1)\n");
+                      "set bmargin 18\nset rmargin 14\nplot '" + dir + "/bench-rps.dat' using 2:xtic(1)\n");
   std::string output;
   if (harness::run("gnuplot '" + dir + "/bench-rps.gnuplot'", &output) == 0)
     std::cout << "chart: " << dir << "/bench-rps.png\n";
