@@ -1,5 +1,4 @@
 // spamgate log: recent verdicts from the submission log, or one in full.
-#include <ctime>
 #include <iomanip>
 #include <iostream>
 #include <memory>
@@ -8,6 +7,7 @@
 #include "cli/config_option.h"
 #include "store/submission_log.h"
 #include "util/logfmt.h"
+#include "util/time_format.h"
 
 namespace spamgate::cli {
 namespace {
@@ -19,17 +19,8 @@ struct LogOptions {
   bool json = false;
 };
 
-std::string utc_time(int64_t unix_seconds) {
-  const std::time_t time = static_cast<std::time_t>(unix_seconds);
-  std::tm parts{};
-  gmtime_r(&time, &parts);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &parts);
-  return text;
-}
-
 void print_row(const SubmissionRecord& row) {
-  std::cout << utc_time(row.created_at) << "  " << std::left << std::setw(7) << row.action << " " << std::right
+  std::cout << rfc3339_utc(row.created_at) << "  " << std::left << std::setw(7) << row.action << " " << std::right
             << std::setw(5) << format_number(row.score) << "  " << std::left << std::setw(8) << row.kind << " "
             << std::setw(15) << row.ip << "  " << row.id << "  " << (row.rules.empty() ? "-" : row.rules) << "\n";
 }

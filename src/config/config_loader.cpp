@@ -68,6 +68,7 @@ void read_upstream(TomlReader& in, Config& c) {
   in.read("connect_timeout_ms", c.upstream.connect_timeout_ms, 1, 600000);
   in.read("response_timeout_ms", c.upstream.response_timeout_ms, 1, 3600000);
   in.read("keepalive_connections", c.upstream.keepalive_connections, 0, 4096);
+  in.read("document_root", c.upstream.document_root);
 }
 
 void read_store(TomlReader& in, Config& c) {

@@ -4,16 +4,10 @@
 #include <string>
 
 #include "form/field_collector.h"
+#include "util/ascii.h"
 
 namespace spamgate {
 namespace {
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 // Decodes one component into `out`. False on a malformed %-escape.
 bool percent_decode(std::string_view in, std::string& out) {
@@ -26,8 +20,8 @@ bool percent_decode(std::string_view in, std::string& out) {
     } else if (c != '%') {
       *to++ = c;
     } else {
-      const int high = i + 1 < in.size() ? hex_value(in[i + 1]) : -1;
-      const int low = i + 2 < in.size() ? hex_value(in[i + 2]) : -1;
+      const int high = i + 1 < in.size() ? hex_digit_value(in[i + 1]) : -1;
+      const int low = i + 2 < in.size() ? hex_digit_value(in[i + 2]) : -1;
       if (high < 0 || low < 0) return false;
       *to++ = static_cast<char>(high * 16 + low);
       i += 2;

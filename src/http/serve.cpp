@@ -17,6 +17,7 @@
 #include "mail/notifier.h"
 #include "mail/outbox.h"
 #include "mail/outbox_worker.h"
+#include "mail/sender_lock.h"
 #include "store/feedback_log.h"
 #include "store/migrations.h"
 #include "store/stored_history.h"
@@ -80,7 +81,7 @@ Status start_mail(const Config& config, const std::string& db_path, Services& s)
   OutboxWorker* worker = s.worker.get();
   s.notifier = std::make_unique<Notifier>(config, *s.outbox, s.clock, [worker] { worker->wake(); });
   add_outbox_metrics(s.metrics, *s.worker, *s.outbox);
-  return s.worker->start();
+  return s.worker->start(sender_lock_path(db_path));
 }
 
 Status build_services(const Config& config, Services& s) {

@@ -65,6 +65,14 @@ std::string discard_location(const HttpRequest& request) {
   return "/";
 }
 
+// upstream.document_root (resolved against the config's folder, without a
+// trailing slash) + `path`.
+std::string script_filename(const Config& config, const std::string& path) {
+  std::string root = config.resolve(config.upstream.document_root);
+  while (root.size() > 1 && root.back() == '/') root.pop_back();
+  return root + path;
+}
+
 }  // namespace
 
 Verdict Gateway::score(const Submission& submission, bool stateful, RequestLog& log) {
@@ -106,9 +114,14 @@ HttpResponse Gateway::handle_comment(const HttpRequest& request, RequestLog& log
   if (verdict.action == Action::discard) return HttpResponse::redirect(discard_location(request));
 
   std::vector<std::pair<std::string, std::string>> params;
-  params.reserve(request.params.size() + 4);
+  params.reserve(request.params.size() + 5);
+  const std::string& document_root = services_.config->upstream.document_root;
   for (const auto& param : request.params)
-    if (!starts_with(param.first, "HTTP_X_SPAMGATE_") && !starts_with(param.first, "SPAMGATE_")) params.push_back(param);
+    if (!starts_with(param.first, "HTTP_X_SPAMGATE_") && !starts_with(param.first, "SPAMGATE_") &&
+        !(param.first == "SCRIPT_FILENAME" && !document_root.empty()))
+      params.push_back(param);
+  // request.path is the configured comment endpoint here, never client-chosen text.
+  if (!document_root.empty()) params.emplace_back("SCRIPT_FILENAME", script_filename(*services_.config, request.path));
   params.emplace_back("SPAMGATE_VERDICT", action_name(verdict.action));
   params.emplace_back("SPAMGATE_SCORE", format_number(verdict.score));
   params.emplace_back("SPAMGATE_RULES", verdict.rule_names());

@@ -29,6 +29,12 @@ Result<std::unique_ptr<MailCaps>> MailCaps::open(const std::string& path, const 
   return caps;
 }
 
+Status MailCaps::reload() {
+  std::lock_guard lock(mutex_);
+  buckets_.clear();
+  return load();
+}
+
 Status MailCaps::load() {
   Result<Statement> st = db_.prepare("SELECT bucket, tokens, updated_at FROM mail_caps");
   if (!st) return Error{st.error()};

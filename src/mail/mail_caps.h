@@ -72,6 +72,9 @@ class MailCaps {
 
   // True, once per 24 hours, when an alert should go to the owners; records it.
   Result<bool> claim_alert();
+  // Re-reads the buckets and fold state from the store, for a process that
+  // has just become the sender (another one may have spent tokens).
+  Status reload();
 
  private:
   struct Bucket {

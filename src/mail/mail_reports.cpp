@@ -4,18 +4,12 @@
 #include <ctime>
 
 #include "util/utf8.h"
+#include "util/time_format.h"
 
 namespace spamgate {
 namespace {
 
-std::string utc_time(int64_t unix) {
-  const std::time_t t = static_cast<std::time_t>(unix);
-  std::tm utc{};
-  gmtime_r(&t, &utc);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%d %H:%M UTC", &utc);
-  return buffer;
-}
+std::string utc_time(int64_t unix) { return format_utc(unix, "%Y-%m-%d %H:%M UTC"); }
 
 // `line` cut to at most `max` bytes without splitting a UTF-8 sequence.
 std::string cut(std::string_view line, size_t max) {

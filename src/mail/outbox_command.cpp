@@ -7,6 +7,8 @@
 #include "mail/mail_caps.h"
 #include "mail/mail_reports.h"
 #include "mail/outbox_worker.h"
+#include "mail/sender_lock.h"
+#include "util/time_format.h"
 
 namespace spamgate {
 namespace {
@@ -19,15 +21,6 @@ std::unique_ptr<Outbox> open_outbox(const Config& config, const Clock& clock, st
     return nullptr;
   }
   return std::move(*outbox);
-}
-
-std::string utc(int64_t unix) {
-  const std::time_t t = static_cast<std::time_t>(unix);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buffer;
 }
 
 std::string joined(const std::vector<std::string>& list) {
@@ -49,11 +42,11 @@ int outbox_list(const Config& config, std::optional<OutboxStatus> status, int li
     return 2;
   }
   for (const OutboxRow& row : *rows) {
-    out << row.id << "  " << to_string(row.status) << "  " << to_string(row.kind) << "  " << utc(row.created_at)
+    out << row.id << "  " << to_string(row.status) << "  " << to_string(row.kind) << "  " << rfc3339_utc(row.created_at)
         << "  attempts=" << row.attempts << "  to=" << joined(row.message.recipients) << "  "
         << visible_escapes(row.subject);
     if (row.digest_id) out << "  (in digest " << *row.digest_id << ")";
-    if (row.status == OutboxStatus::queued && row.attempts > 0) out << "  next=" << utc(row.next_attempt_at);
+    if (row.status == OutboxStatus::queued && row.attempts > 0) out << "  next=" << rfc3339_utc(row.next_attempt_at);
     if (row.status != OutboxStatus::sent && row.last_reply) out << "  reply: " << visible_escapes(*row.last_reply);
     out << "\n";
   }
@@ -94,6 +87,16 @@ int outbox_flush(const Config& config, const Clock& clock, std::ostream& out, st
   Result<std::string> secret = read_secret(config.mail.password, config);
   if (!secret) {
     err << "mail.password: " << secret.error() << "\n";
+    return 2;
+  }
+  const std::string lock_path = sender_lock_path(config.resolve(config.store.path));
+  Result<std::optional<SenderLock>> lock = SenderLock::try_acquire(lock_path);
+  if (!lock) {
+    err << lock.error() << "\n";
+    return 2;
+  }
+  if (!*lock) {
+    err << "another spamgate process (serve, or a flush) is sending this outbox; nothing done\n";
     return 2;
   }
   std::unique_ptr<Outbox> outbox = open_outbox(config, clock, err);

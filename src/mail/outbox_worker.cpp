@@ -22,12 +22,34 @@ OutboxWorker::OutboxWorker(Outbox& outbox, MailCaps& caps, SmtpTransport& transp
 
 OutboxWorker::~OutboxWorker() { stop(); }
 
-Status OutboxWorker::start() {
+Status OutboxWorker::recover_interrupted() {
   Result<int> recovered = outbox_.recover_interrupted();
   if (!recovered) return Error{recovered.error()};
   if (*recovered > 0)
     LogLine("warn").add("event", "outbox_recovered").add("messages", *recovered)
         .add("detail", "messages interrupted in mid-send are queued again; they may arrive twice").write();
+  return Status::success();
+}
+
+bool OutboxWorker::hold_sender_lock() {
+  if (!lock_path_ || sender_lock_) return true;
+  Result<std::optional<SenderLock>> lock = SenderLock::try_acquire(*lock_path_);
+  if (!lock) {
+    log_error("outbox_lock_failed", lock.error());
+    return false;
+  }
+  if (!*lock) return false;  // another process sends
+  sender_lock_ = std::move(**lock);
+  LogLine().add("event", "outbox_sender").add("detail", "this process now sends the outbox").write();
+  if (Status st = caps_.reload(); !st) log_error("outbox_caps_failed", st.error());
+  if (Status st = recover_interrupted(); !st) log_error("outbox_recover_failed", st.error());
+  return true;
+}
+
+Status OutboxWorker::start(std::optional<std::string> lock_path) {
+  lock_path_ = std::move(lock_path);
+  if (!lock_path_)
+    if (Status st = recover_interrupted(); !st) return st;
   stopping_ = false;
   thread_ = std::thread([this] { run(); });
   return Status::success();
@@ -60,8 +82,9 @@ void OutboxWorker::run() {
   while (!stopping_) {
     woken_ = false;
     lock.unlock();
-    flush_once();
-    const TimePoint wake_at = next_wake();
+    const bool sender = hold_sender_lock();
+    if (sender) flush_once();
+    const TimePoint wake_at = sender ? next_wake() : clock_.now() + kPollInterval;
     lock.lock();
     if (stopping_ || woken_) continue;
     auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(wake_at - clock_.now());

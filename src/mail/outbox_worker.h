@@ -5,6 +5,7 @@
 // an address that is not in the row (which only the config chose).
 #pragma once
 
+#include <optional>
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -13,6 +14,7 @@
 #include <thread>
 
 #include "config/config.h"
+#include "mail/sender_lock.h"
 #include "mail/mail_caps.h"
 #include "mail/outbox.h"
 #include "mail/smtp_transport.h"
@@ -54,7 +56,11 @@ class OutboxWorker {
 
   // Puts rows a crash left in 'sending' back in the queue, then starts the
   // sender thread. Error: the store could not be read (no thread started).
-  Status start();
+  // With `lock_path` (see SenderLock), the thread first becomes the only
+  // sender: while another process holds the lock it retries every poll
+  // interval, and on taking it reloads the caps and recovers the rows the
+  // previous holder left in 'sending'.
+  Status start(std::optional<std::string> lock_path = std::nullopt);
   // Wakes the thread to look at the queue now (call after an enqueue).
   void wake();
   // Asks the thread to stop after the message it is sending, and joins it.
@@ -70,6 +76,9 @@ class OutboxWorker {
 
  private:
   void run();
+  // Takes the sender lock if it is not held yet; true when this worker may send.
+  bool hold_sender_lock();
+  Status recover_interrupted();
   void process(const OutboxRow& row, FlushCounts& counts);
   void send(const OutboxRow& row, bool charged, FlushCounts& counts);
   Status write_digest_if_due();
@@ -90,6 +99,8 @@ class OutboxWorker {
   bool woken_ = false;
   std::atomic<bool> stopping_{false};
   std::thread thread_;
+  std::optional<std::string> lock_path_;
+  std::optional<SenderLock> sender_lock_;
 };
 
 // Registers the counters and the outbox's queued/held/failed gauges with

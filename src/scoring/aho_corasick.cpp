@@ -115,6 +115,29 @@ AhoCorasick::AhoCorasick(const std::vector<std::string>& patterns, bool ignore_c
     for (uint32_t e = edge_begin_[s]; e < edge_begin_[s + 1]; ++e)
       fail_[targets_[e]] = s == 0 ? 0 : next_state(fail_[s], labels_[e]);
   }
+  build_dense_table();
+}
+
+void AhoCorasick::build_dense_table() {
+  // One class per byte that labels an edge; every other byte is class 0,
+  // which leads back to the root from any state.
+  std::fill(std::begin(byte_class_), std::end(byte_class_), uint16_t{0});
+  uint32_t classes = 1;
+  for (unsigned char label : labels_)
+    if (byte_class_[label] == 0) byte_class_[label] = static_cast<uint16_t>(classes++);
+  if (ignore_case_)
+    for (int upper = 'A'; upper <= 'Z'; ++upper) byte_class_[upper] = byte_class_[upper - 'A' + 'a'];
+  const size_t states = fail_.size();
+  if (states * classes > kDenseMaxEntries) return;
+  class_count_ = classes;
+  // A state's row is its failure state's row with its own edges on top;
+  // breadth-first order puts every failure state before the states using it.
+  dense_.assign(states * class_count_, 0);
+  for (size_t s = 0; s < states; ++s) {
+    uint32_t* row = &dense_[s * class_count_];
+    if (s != 0) std::copy_n(&dense_[size_t{fail_[s]} * class_count_], class_count_, row);
+    for (uint32_t e = edge_begin_[s]; e < edge_begin_[s + 1]; ++e) row[byte_class_[labels_[e]]] = targets_[e];
+  }
 }
 
 std::optional<AhoCorasick::Match> AhoCorasick::find_first(std::string_view text) const {

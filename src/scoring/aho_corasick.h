@@ -41,8 +41,16 @@ class AhoCorasick {
 
  private:
   static constexpr uint32_t kNone = UINT32_MAX;
+  // Small automata (the prefilter, short lists) get a full transition
+  // table over byte classes, up to this many entries (4 MB); larger ones
+  // (a 62,204-entry list) keep only the compact sparse form.
+  static constexpr size_t kDenseMaxEntries = size_t{1} << 20;
 
+  // The sparse transition on an already case-folded byte.
   uint32_t next_state(uint32_t state, unsigned char byte) const;
+  // The transition on a text byte: one table load when dense_ is built.
+  uint32_t step(uint32_t state, unsigned char byte) const;
+  void build_dense_table();
 
   size_t pattern_count_ = 0;
   bool ignore_case_ = false;
@@ -55,6 +63,9 @@ class AhoCorasick {
   std::vector<uint32_t> dict_next_;      // next state after s on the suffix chain with patterns
   std::vector<uint32_t> out_begin_;      // patterns ending at s: out_[out_begin_[s] .. out_begin_[s + 1])
   std::vector<uint32_t> out_;
+  uint16_t byte_class_[256];             // text byte -> column of dense_ (case folded; 0 = in no pattern)
+  uint32_t class_count_ = 1;
+  std::vector<uint32_t> dense_;          // dense_[state * class_count_ + class], or empty
 };
 
 inline uint32_t AhoCorasick::next_state(uint32_t state, unsigned char byte) const {
@@ -77,14 +88,18 @@ inline uint32_t AhoCorasick::next_state(uint32_t state, unsigned char byte) cons
   }
 }
 
+inline uint32_t AhoCorasick::step(uint32_t state, unsigned char byte) const {
+  if (!dense_.empty()) return dense_[size_t{state} * class_count_ + byte_class_[byte]];
+  if (ignore_case_ && byte >= 'A' && byte <= 'Z') byte = static_cast<unsigned char>(byte + ('a' - 'A'));
+  return next_state(state, byte);
+}
+
 template <typename OnMatch>
 void AhoCorasick::scan(std::string_view text, OnMatch&& on_match) const {
   if (pattern_count_ == 0) return;
   uint32_t state = 0;
   for (size_t i = 0; i < text.size(); ++i) {
-    unsigned char byte = static_cast<unsigned char>(text[i]);
-    if (ignore_case_ && byte >= 'A' && byte <= 'Z') byte = static_cast<unsigned char>(byte + ('a' - 'A'));
-    state = next_state(state, byte);
+    state = step(state, static_cast<unsigned char>(text[i]));
     for (uint32_t s = report_[state]; s != kNone; s = dict_next_[s])
       for (uint32_t o = out_begin_[s]; o < out_begin_[s + 1]; ++o)
         if (!on_match(Match{out_[o], i + 1})) return;

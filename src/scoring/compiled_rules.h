@@ -11,6 +11,7 @@
 #include "scoring/aho_corasick.h"
 #include "scoring/checks/builtin_checks.h"
 #include "scoring/field.h"
+#include "scoring/literal_prefilter.h"
 #include "scoring/meta_expr.h"
 
 namespace spamgate {
@@ -52,6 +53,7 @@ struct CompiledRules {
   std::vector<CompiledBuiltin> builtins;
   std::vector<CompiledLinks> links;
   std::vector<CompiledRegex> regexes;
+  LiteralPrefilter prefilter;  // over `regexes`, by position
   std::vector<CompiledList> lists;
   std::vector<CompiledMeta> metas;  // ordered so a meta comes after every meta it names
 };

@@ -6,6 +6,7 @@
 #include <set>
 #include <sstream>
 
+#include "scoring/regex_literals.h"
 #include "scoring/rule_sources.h"
 
 namespace spamgate {
@@ -46,6 +47,7 @@ class Compiler {
                      [](const LocatedError& a, const LocatedError& b) { return a.order < b.order; });
     for (LocatedError& e : errors_) load.errors.push_back(std::move(e.message));
     if (load.errors.empty()) {
+      compiled_.prefilter = LiteralPrefilter(literals_);
       for (const RuleInfo& info : rules_) compiled_.scores.push_back(info.score);
       load.rules = std::make_shared<const RuleSet>(std::move(rules_), std::move(compiled_), std::move(sources_.files));
     }
@@ -123,6 +125,7 @@ class Compiler {
         const uint32_t rule = add_rule({dir.name, RuleKind::regex, 1, "", d.where});
         try {
           compiled_.regexes.push_back({rule, dir.field, boost::regex(dir.pattern, regex_flags(dir.flags))});
+          literals_.push_back(required_literals(dir.pattern, dir.flags));
         } catch (const boost::regex_error& e) {
           error(d, dir.name + ": invalid regex: " + e.what());
         }
@@ -227,6 +230,7 @@ class Compiler {
   std::vector<RuleInfo> rules_;
   std::map<std::string, uint32_t, std::less<>> index_;
   CompiledRules compiled_;
+  std::vector<std::optional<std::vector<std::string>>> literals_;  // per compiled regex
   std::map<size_t, MetaExpression> metas_;  // parsed meta expressions by directive order
   std::map<uint32_t, size_t> meta_orders_;  // meta rule index → directive order
   std::set<uint32_t> unresolved_;           // metas naming an unknown rule

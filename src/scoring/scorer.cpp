@@ -42,14 +42,14 @@ std::string strip_tags(std::string_view html) {
 // Everything one score() call works on.
 class Run {
  public:
-  Run(const RuleSet& rules, const Submission& submission, const CheckContext& context)
-      : rules_(rules), c_(rules.compiled()), submission_(submission), context_(context),
+  Run(const RuleSet& rules, const Submission& submission, const CheckContext& context, bool prefilter)
+      : rules_(rules), c_(rules.compiled()), submission_(submission), context_(context), prefilter_(prefilter),
         fired_(rules.rules().size(), 0), details_(rules.rules().size()) {}
 
   Verdict finish() {
     run_builtins();
     run_links();
-    for (const CompiledRegex& rule : c_.regexes) run_regex(rule);
+    for (size_t i = 0; i < c_.regexes.size(); ++i) run_regex(c_.regexes[i], i);
     for (const CompiledList& rule : c_.lists) run_list(rule);
     for (const CompiledMeta& meta : c_.metas)
       if (evaluate_meta(meta.program, fired_)) fire(meta.rule, meta.expression);
@@ -110,14 +110,26 @@ class Run {
     return true;
   }
 
-  void run_regex(const CompiledRegex& rule) {
+  // Whether the regex at `position` could match `field` (always true
+  // without the prefilter). One prefilter pass per field, on first use.
+  bool may_match(size_t position, Field field) {
+    if (!prefilter_) return true;
+    const auto f = static_cast<size_t>(field);
+    if (!scanned_[f]) {
+      c_.prefilter.candidates(field_text(submission_, field), candidates_[f]);
+      scanned_[f] = true;
+    }
+    return candidates_[f][position] != 0;
+  }
+
+  void run_regex(const CompiledRegex& rule, size_t position) {
     bool failed = false;
     if (rule.field != Field::any) {
-      search(rule, rule.field, failed);
+      if (may_match(position, rule.field)) search(rule, rule.field, failed);
       return;
     }
     for (Field field : kTextFields)
-      if (search(rule, field, failed)) return;
+      if (may_match(position, field) && search(rule, field, failed)) return;
   }
 
   bool scan_list(const CompiledList& rule, Field field, std::string_view text) {
@@ -146,6 +158,9 @@ class Run {
   const CompiledRules& c_;
   const Submission& submission_;
   const CheckContext& context_;
+  const bool prefilter_;
+  bool scanned_[static_cast<size_t>(Field::any)] = {};
+  std::vector<char> candidates_[static_cast<size_t>(Field::any)];  // per concrete field
   std::vector<char> fired_;
   std::vector<std::string> details_;
   Verdict verdict_;
@@ -155,7 +170,7 @@ class Run {
 
 Verdict Scorer::score(const RuleSet& rules, const Submission& submission, const CheckContext& context) const {
   try {
-    return Run(rules, submission, context).finish();
+    return Run(rules, submission, context, options_.literal_prefilter).finish();
   } catch (const std::exception& e) {  // out of memory: let a person decide
     Verdict verdict;
     verdict.action = Action::hold;

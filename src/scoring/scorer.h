@@ -11,14 +11,25 @@
 
 namespace spamgate {
 
+struct ScorerOptions {
+  // Skip regexes whose required literals are absent (LiteralPrefilter).
+  // Verdicts are the same either way; off only to compare or measure.
+  bool literal_prefilter = true;
+};
+
 class Scorer {
  public:
+  explicit Scorer(ScorerOptions options = {}) : options_(options) {}
+
   // Runs every rule: built-in checks (with the rule set's scores), LINKS_N,
   // regex rules on their field (`any`: author, email, url, subject, body),
   // lists, then metas. Rules scored 0 still count for metas but are not
   // reported as hits. Action: pass below the hold threshold, reject at or
   // above the reject threshold, hold in between. Hits are in RuleSet order.
   Verdict score(const RuleSet& rules, const Submission& submission, const CheckContext& context) const;
+
+ private:
+  ScorerOptions options_;
 };
 
 }  // namespace spamgate

@@ -1,18 +1,13 @@
 #include "util/text_decode.h"
 
+#include "util/ascii.h"
+
 #include <cstdint>
 #include <optional>
 #include <utility>
 
 namespace spamgate {
 namespace {
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 void append_utf8(std::string& out, uint32_t cp) {
   if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
@@ -62,7 +57,7 @@ std::optional<std::pair<uint32_t, size_t>> numeric_reference(std::string_view te
   uint32_t value = 0;
   bool too_big = false;
   for (; i < text.size(); ++i) {
-    const int digit = hex ? hex_value(text[i]) : (text[i] >= '0' && text[i] <= '9' ? text[i] - '0' : -1);
+    const int digit = hex ? hex_digit_value(text[i]) : (text[i] >= '0' && text[i] <= '9' ? text[i] - '0' : -1);
     if (digit < 0) break;
     value = value * (hex ? 16 : 10) + static_cast<uint32_t>(digit);
     if (value > 0x10FFFF) {  // stop growing; the reference becomes U+FFFD
@@ -91,8 +86,8 @@ std::string percent_decode_once(std::string_view text) {
   std::string out;
   out.reserve(text.size());
   for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 && hex_value(text[i + 2]) >= 0) {
-      out += static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2]));
+    if (text[i] == '%' && i + 2 < text.size() && hex_digit_value(text[i + 1]) >= 0 && hex_digit_value(text[i + 2]) >= 0) {
+      out += static_cast<char>(hex_digit_value(text[i + 1]) * 16 + hex_digit_value(text[i + 2]));
       i += 2;
     } else {
       out += text[i];

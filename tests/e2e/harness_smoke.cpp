@@ -85,7 +85,9 @@ TEST_CASE("the echo script sets cookies, redirects, returns a custom status, sle
 }
 
 TEST_CASE("PHP-FPM restarts on the same address and kill9 stops it") {
-  PhpFpm fpm(PhpFpmOptions{.ini = {{"memory_limit", "48M"}}});
+  PhpFpmOptions options;
+  options.ini = {{"memory_limit", "48M"}};
+  PhpFpm fpm(options);
   REQUIRE(fpm.wait_until_listening());
   Nginx nginx(php_site(fpm));
   REQUIRE(nginx.wait_until_listening());

@@ -105,3 +105,28 @@ TEST_CASE("aho-corasick agrees with brute force on random patterns and texts") {
     }
   }
 }
+
+TEST_CASE("aho-corasick: a set too large for the dense table (sparse transitions) agrees with brute force") {
+  // 30,000 random patterns of 3 to 12 bytes over 40 letters: about 160,000
+  // states times 41 byte classes, beyond the dense table's limit.
+  std::mt19937 rng(777);
+  const std::string alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGH0123-.";
+  auto random_string = [&](size_t length) {
+    std::string s(length, ' ');
+    for (char& c : s) c = alphabet[std::uniform_int_distribution<size_t>(0, alphabet.size() - 1)(rng)];
+    return s;
+  };
+  std::vector<std::string> patterns(30000);
+  for (auto& p : patterns) p = random_string(std::uniform_int_distribution<size_t>(3, 12)(rng));
+  for (bool ignore_case : {false, true}) {
+    AhoCorasick ac(patterns, ignore_case);
+    REQUIRE(ac.state_count() * 41 > (size_t{1} << 20));  // beyond the dense limit
+    for (int t = 0; t < 20; ++t) {
+      std::string text = random_string(300);
+      text.replace(100, patterns[static_cast<size_t>(t) * 997].size(), patterns[static_cast<size_t>(t) * 997]);
+      const Found found = scan_all(ac, text);
+      CHECK_FALSE(found.empty());
+      CHECK(found == naive(patterns, text, ignore_case));
+    }
+  }
+}

@@ -31,6 +31,7 @@ TEST_CASE("the shipped sample config loads and matches the built-in defaults") {
   CHECK(loaded->checks.max_token_age_seconds == defaults.checks.max_token_age_seconds);
   CHECK(loaded->checks.rate_burst == defaults.checks.rate_burst);
   CHECK(loaded->upstream.response_timeout_ms == defaults.upstream.response_timeout_ms);
+  CHECK(loaded->upstream.document_root == defaults.upstream.document_root);
   CHECK(loaded->store.retention_days == defaults.store.retention_days);
   CHECK(loaded->mail.caps.per_day == defaults.mail.caps.per_day);
   CHECK(loaded->mail.backoff_max_seconds == defaults.mail.backoff_max_seconds);
@@ -143,4 +144,12 @@ TEST_CASE("a missing config file is a clear error") {
   auto loaded = load_config("/nonexistent/spamgate.toml");
   REQUIRE_FALSE(loaded.ok());
   CHECK(loaded.error() == "/nonexistent/spamgate.toml: cannot open config file");
+}
+
+TEST_CASE("upstream.document_root is read as given; resolve() makes a relative one absolute") {
+  auto loaded = load_config(write_temp_config("[upstream]\ndocument_root = \"wordpress\"\n"));
+  REQUIRE_MESSAGE(loaded.ok(), loaded.error());
+  CHECK(loaded->upstream.document_root == "wordpress");
+  CHECK(loaded->resolve(loaded->upstream.document_root) == "/tmp/wordpress");
+  CHECK(Config{}.upstream.document_root.empty());  // default: SCRIPT_FILENAME forwarded unchanged
 }

@@ -3,12 +3,14 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <filesystem>
 #include <set>
 #include <thread>
 
 #include "mail/mail_caps.h"
 #include "mail/outbox.h"
 #include "mail/outbox_worker.h"
+#include "mail/sender_lock.h"
 #include "outbox_test_support.h"
 #include "store/database.h"
 
@@ -288,4 +290,52 @@ TEST_CASE("worker thread: wakes on enqueue, delivers, and stops cleanly") {
   worker.wake();
   std::this_thread::sleep_for(50ms);
   CHECK(row(*outbox, after).status == OutboxStatus::queued);
+}
+
+TEST_CASE("sender lock: one holder at a time; released when the holder goes") {
+  TempStore tmp;
+  const std::string path = sender_lock_path(tmp.path());
+  std::filesystem::create_directories(std::filesystem::path(path).parent_path());
+  {
+    Result<std::optional<SenderLock>> first = SenderLock::try_acquire(path);
+    REQUIRE(first.ok());
+    REQUIRE(first->has_value());
+    Result<std::optional<SenderLock>> second = SenderLock::try_acquire(path);
+    REQUIRE(second.ok());
+    CHECK_FALSE(second->has_value());
+  }
+  Result<std::optional<SenderLock>> after = SenderLock::try_acquire(path);
+  REQUIRE(after.ok());
+  CHECK(after->has_value());
+  CHECK_FALSE(SenderLock::try_acquire("/nonexistent-dir/x.sender-lock").ok());
+}
+
+TEST_CASE("worker thread with a sender lock: sends nothing while another process holds it, then takes over") {
+  TempStore tmp;
+  ManualClock clock;
+  Config config = outboxtest::test_config();
+  auto outbox = open_outbox(tmp, clock);
+  auto caps = open_caps(tmp, clock);
+  FakeTransport transport;
+  const std::string lock_path = sender_lock_path(tmp.path());
+  Result<std::optional<SenderLock>> other = SenderLock::try_acquire(lock_path);
+  REQUIRE(other.ok());
+  REQUIRE(other->has_value());
+
+  OutboxWorker worker(*outbox, *caps, transport, config.mail, clock);
+  REQUIRE(worker.start(lock_path).ok());
+  const int64_t id = enqueue(*outbox, "waiting for the lock");
+  worker.wake();
+  std::this_thread::sleep_for(200ms);
+  CHECK(transport.delivered().empty());
+  CHECK(row(*outbox, id).status == OutboxStatus::queued);
+
+  other->reset();  // the other sender exits
+  worker.wake();
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (transport.delivered().empty() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(10ms);
+  worker.stop();
+  CHECK(transport.delivered().size() == 1);
+  CHECK(row(*outbox, id).status == OutboxStatus::sent);
 }

@@ -21,13 +21,14 @@ std::optional<std::string> guarded(const Submission& submission, const CheckCont
 }  // namespace
 
 // Scores assume the default thresholds (hold 5, reject 10): the two checks
-// that only an attack or a bot trips reject on their own.
+// that only an attack or a bot trips reject on their own, and a post sent
+// faster than a person can type (TOO_FAST) is held on its own.
 const std::vector<BuiltinCheck>& builtin_checks() {
   static const std::vector<BuiltinCheck> kChecks = {
       {"HEADER_INJECTION", 10, "Line break, encoded-word or address list in a single-line field",
        guarded<checks::header_injection>},
       {"HONEYPOT", 10, "Hidden honeypot field filled in", guarded<checks::honeypot>},
-      {"TOO_FAST", 3, "Form sent too soon after it was shown", guarded<checks::too_fast>},
+      {"TOO_FAST", 5, "Form sent too soon after it was shown", guarded<checks::too_fast>},
       {"NO_TOKEN", 4, "Form token missing, forged or expired", guarded<checks::no_token>},
       {"RATE_IP", 4, "Too many submissions from this IP address", guarded<checks::rate_ip>},
       {"DUPLICATE", 3, "Same text submitted recently", guarded<checks::duplicate>},

@@ -1,12 +1,12 @@
 // BBCODE_LINK, INVALID_EMAIL and BAD_UTF8: what the text fields themselves
 // show, with no state and no configuration.
-#include <algorithm>
 #include <array>
 #include <cctype>
 
 #include "scoring/checks/check_functions.h"
 #include "util/email_address.h"
 #include "util/utf8.h"
+#include "util/ascii.h"
 
 namespace spamgate::checks {
 
@@ -14,9 +14,7 @@ namespace spamgate::checks {
 // post the same text to forums and blogs; WordPress never renders it.
 Finding bbcode_link(const Submission& submission, const CheckContext&) {
   static constexpr std::array<std::string_view, 3> kTags = {"[url]", "[url=", "[link="};
-  std::string body(submission.body);
-  std::transform(body.begin(), body.end(), body.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const std::string body = ascii_lowercase(submission.body);
   size_t count = 0;
   size_t first_position = std::string::npos;
   std::string_view first_tag;

@@ -10,6 +10,7 @@
 #include "util/email_address.h"
 #include "util/header_safety.h"
 #include "util/text_decode.h"
+#include "util/ascii.h"
 
 namespace spamgate::checks {
 namespace {
@@ -47,9 +48,7 @@ std::vector<Variant> decoded_variants(std::string_view value) {
 std::optional<std::string> escaped_line_break(std::string_view text) {
   static constexpr std::array<std::string_view, 8> kEscapes = {
       "\\r\\n", "0x0d0x0a", "%u000a", "%u000d", "%u0000", "%u0085", "%u2028", "%u2029"};
-  std::string lower(text);
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const std::string lower = ascii_lowercase(text);
   for (std::string_view escape : kEscapes)
     if (lower.find(escape) != std::string::npos) return "escaped line break \"" + std::string(escape) + "\"";
   return std::nullopt;

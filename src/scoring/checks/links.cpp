@@ -1,12 +1,12 @@
 // count_links: how many links a body carries, for the LINKS_N rules. Each
 // link counts once however it is written: an <a href="http://x">http://x</a>
 // anchor or a [url=http://x]x[/url] tag is one link, not two.
-#include <algorithm>
 #include <cctype>
 #include <string>
 #include <string_view>
 
 #include "scoring/checks/builtin_checks.h"
+#include "util/ascii.h"
 
 namespace spamgate {
 namespace {
@@ -33,6 +33,8 @@ size_t past(std::string_view text, std::string_view closing, size_t from, size_t
 
 // If a link starts at text[i], the index just past it; otherwise 0.
 size_t link_at(std::string_view text, size_t i) {
+  const char first = text[i];
+  if (first != '<' && first != '[' && first != 'h' && first != 'f' && first != 'w') return 0;  // the fast path
   const std::string_view rest = text.substr(i);
   if (rest.starts_with("<a") && rest.size() > 2 && is_space(rest[2])) {
     const size_t tag_end = past(text, ">", i, text.size());
@@ -58,9 +60,7 @@ size_t link_at(std::string_view text, size_t i) {
 }  // namespace
 
 size_t count_links(const Submission& submission) {
-  std::string body(submission.body);
-  std::transform(body.begin(), body.end(), body.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const std::string body = ascii_lowercase(submission.body);
   size_t links = 0;
   for (size_t i = 0; i < body.size();) {
     const size_t end = link_at(body, i);

@@ -66,6 +66,8 @@ HttpResponse http(const HttpRequest& request) {
   curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, request.timeout_ms);
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(curl, CURLOPT_NOPROXY, "*");
+  const std::string interface = "host!" + request.source_address;
+  if (!request.source_address.empty()) curl_easy_setopt(curl, CURLOPT_INTERFACE, interface.c_str());
   CURLcode code = curl_easy_perform(curl);
   if (code == CURLE_OK) {
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);

@@ -27,6 +27,9 @@ struct HttpRequest {
   std::vector<std::string> headers;  // "Name: value"
   std::string body;
   long timeout_ms = 15000;
+  // Local address to connect from, e.g. "127.0.0.42" (any 127.0.0.0/8
+  // address reaches a server on 127.0.0.1); "" = the system's choice.
+  std::string source_address;
 };
 
 HttpResponse http(const HttpRequest& request);

@@ -43,6 +43,7 @@ PhpFpm::PhpFpm(PhpFpmOptions options) : options_(std::move(options)), dir_(std::
   // web server as FastCGI STDERR records, as with Debian's default pool.
   conf += "php_admin_flag[log_errors] = on\n";
   for (const auto& [name, value] : options_.ini) conf += "php_admin_value[" + name + "] = " + value + "\n";
+  for (const auto& [name, value] : options_.env) conf += "env[" + name + "] = " + value + "\n";
   write_file(*dir_ / "php-fpm.conf", conf);
   start();
 }

@@ -22,6 +22,9 @@ struct PhpFpmOptions {
   // (e.g. {"memory_limit", "64M"}, {"post_max_size", "8M"}). Booleans work too
   // ("On"/"Off"). Use this, not -d flags: the pool config is what PHP-FPM reads.
   std::map<std::string, std::string> ini;
+  // Environment of the workers, written as `env[NAME] = value` (the pool
+  // clears the inherited environment), e.g. {"PATH", "/x/bin:/usr/bin:/bin"}.
+  std::map<std::string, std::string> env;
 };
 
 class PhpFpm {

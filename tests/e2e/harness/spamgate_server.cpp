@@ -15,7 +15,8 @@ SpamgateServer::SpamgateServer(SpamgateOptions options)
     write_file(rules_path(), options_.rules_text);
     rule_files += std::string(rule_files.empty() ? "" : ", ") + "\"" + rules_path() + "\"";
   }
-  std::string config = "[server]\nlisten = \"127.0.0.1:" + std::to_string(port_) + "\"\nthreads = " +
+  const std::string listen = options_.spawned ? "" : "127.0.0.1:" + std::to_string(port_);
+  std::string config = "[server]\nlisten = \"" + listen + "\"\nthreads = " +
                        std::to_string(options_.threads) + "\n\n[rules]\nfiles = [" + rule_files +
                        "]\nreload_check_seconds = 1\n\n[upstream]\naddress = \"" + options_.upstream +
                        "\"\nconnect_timeout_ms = 500\nresponse_timeout_ms = 3000\n\n[store]\npath = \"spamgate.db\"\n"
@@ -35,7 +36,10 @@ SpamgateServer::SpamgateServer(SpamgateOptions options)
 SpamgateServer::~SpamgateServer() { stop(); }
 
 void SpamgateServer::start() {
-  process_ = Process({spamgate_binary(), "serve", "--config", config_path()}, dir_->path() + "/spamgate.log");
+  std::vector<std::string> argv = {spamgate_binary(), "serve", "--config", config_path()};
+  if (options_.spawned)
+    argv.insert(argv.begin(), {find_program("spawn-fcgi"), "-n", "-a", "127.0.0.1", "-p", std::to_string(port_), "--"});
+  process_ = Process(argv, dir_->path() + "/spamgate.log");
 }
 
 bool SpamgateServer::wait_until_listening(std::chrono::milliseconds timeout) {

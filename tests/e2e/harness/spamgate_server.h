@@ -18,6 +18,9 @@ struct SpamgateOptions {
   std::string extra_toml;      // appended to the generated config (whole sections)
   std::string shared_secret;   // written to a 0600 file and named in the config
   int threads = 4;
+  // Started as a web server spawns it (spawn-fcgi, as mod_fcgid does): the
+  // listening socket is its fd 0 and the config says listen = "".
+  bool spawned = false;
 };
 
 class SpamgateServer {

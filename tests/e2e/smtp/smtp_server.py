@@ -43,7 +43,10 @@ def parse_args():
 class Recorder:
     def __init__(self, args):
         self.args = args
-        self.count = 0
+        # Continue after messages a previous run left in the spool (scripts/demo
+        # keeps its spool across restarts): never overwrite a recorded message.
+        self.count = max([int(n[:4]) for n in os.listdir(args.spool) if n[:4].isdigit() and n.endswith(".eml")],
+                         default=0)
         self.data_attempts = 0
         with open(args.password_file) as f:
             self.password = f.readline().rstrip("\r\n")

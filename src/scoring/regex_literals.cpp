@@ -1,0 +1,266 @@
+#include "scoring/regex_literals.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdint>
+#include <cstring>
+
+namespace spamgate {
+namespace {
+
+using Set = std::vector<std::string>;
+using MaybeSet = std::optional<Set>;
+
+constexpr size_t kMaxStrings = 256;  // larger sets are given up
+constexpr size_t kMaxLength = 64;    // longer strings are given up
+constexpr size_t kMinLiteral = 3;    // shorter literals would select nearly every text
+constexpr int kMaxDepth = 100;
+
+// What is known about a piece of the pattern.
+struct Info {
+  MaybeSet exact;     // it matches exactly one of these strings (lower-cased)
+  MaybeSet required;  // every match of it contains one of these
+};
+
+Set normalized(Set set) {
+  std::sort(set.begin(), set.end());
+  set.erase(std::unique(set.begin(), set.end()), set.end());
+  return set;
+}
+
+MaybeSet cross(const Set& a, const Set& b) {
+  if (a.size() * b.size() > kMaxStrings) return std::nullopt;
+  Set out;
+  for (const std::string& x : a)
+    for (const std::string& y : b) {
+      if (x.size() + y.size() > kMaxLength) return std::nullopt;
+      out.push_back(x + y);
+    }
+  return normalized(std::move(out));
+}
+
+MaybeSet unite(const Set& a, const Set& b) {
+  Set out = a;
+  out.insert(out.end(), b.begin(), b.end());
+  out = normalized(std::move(out));
+  if (out.size() > kMaxStrings) return std::nullopt;
+  return out;
+}
+
+// How selective a necessary set is: its shortest string's length (0 when it
+// holds the empty string, which every text contains).
+size_t strength(const MaybeSet& set) {
+  if (!set || set->empty()) return 0;
+  size_t shortest = SIZE_MAX;
+  for (const std::string& s : *set) shortest = std::min(shortest, s.size());
+  return shortest;
+}
+
+void consider(MaybeSet& best, const MaybeSet& candidate) {
+  if (strength(candidate) == 0) return;
+  if (strength(candidate) > strength(best) ||
+      (strength(candidate) == strength(best) && candidate->size() < best->size()))
+    best = candidate;
+}
+
+Info literal(char c) {
+  if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + ('a' - 'A'));
+  Set one{std::string(1, c)};
+  return {one, one};
+}
+Info empty_match() { return {Set{""}, std::nullopt}; }
+Info any_char() { return {}; }
+
+class Analyzer {
+ public:
+  Analyzer(std::string_view pattern, bool ignore_case) : p_(pattern), ignore_case_(ignore_case) {}
+
+  MaybeSet run() {
+    Info top = alternation(0);
+    if (failed_ || pos_ != p_.size()) return std::nullopt;
+    return top.required;
+  }
+
+ private:
+  bool at_end() const { return pos_ >= p_.size(); }
+  Info fail() {
+    failed_ = true;
+    return {};
+  }
+
+  Info alternation(int depth) {
+    if (depth > kMaxDepth) return fail();
+    Info result = sequence(depth);
+    while (!failed_ && !at_end() && p_[pos_] == '|') {
+      ++pos_;
+      const Info branch = sequence(depth);
+      result.exact = result.exact && branch.exact ? unite(*result.exact, *branch.exact) : std::nullopt;
+      result.required =
+          result.required && branch.required ? unite(*result.required, *branch.required) : std::nullopt;
+    }
+    return result;
+  }
+
+  // Concatenation: the best necessary set among the items' own and those
+  // made by joining runs of adjacent exact items ("http" "s?" "://").
+  Info sequence(int depth) {
+    Info result = empty_match();
+    MaybeSet best, run = Set{""};
+    while (!failed_ && !at_end() && p_[pos_] != '|' && p_[pos_] != ')') {
+      const Info item = quantified(depth);
+      consider(best, item.required);
+      result.exact = result.exact && item.exact ? cross(*result.exact, *item.exact) : std::nullopt;
+      MaybeSet joined = run && item.exact ? cross(*run, *item.exact) : std::nullopt;
+      if (!joined) {
+        consider(best, run);
+        joined = item.exact;
+      }
+      run = joined;
+    }
+    consider(best, run);
+    result.required = best;
+    return result;
+  }
+
+  Info quantified(int depth) {
+    Info atom_info = atom(depth);
+    if (failed_ || at_end()) return atom_info;
+    size_t min = 1, max = 1;
+    const char c = p_[pos_];
+    if (c == '*') min = 0, max = SIZE_MAX, ++pos_;
+    else if (c == '+') min = 1, max = SIZE_MAX, ++pos_;
+    else if (c == '?') min = 0, max = 1, ++pos_;
+    else if (c == '{') {
+      if (!braces(min, max)) return fail();
+    } else {
+      return atom_info;
+    }
+    if (!at_end() && (p_[pos_] == '?' || p_[pos_] == '+')) ++pos_;  // lazy or possessive
+    if (min == 1 && max == 1) return atom_info;
+    if (min == 0 && max == 1 && atom_info.exact) return {unite(*atom_info.exact, Set{""}), std::nullopt};
+    if (min == 0) return {};
+    return {std::nullopt, atom_info.required};
+  }
+
+  // {n}, {n,}, {n,m}
+  bool braces(size_t& min, size_t& max) {
+    const size_t close = p_.find('}', pos_);
+    if (close == std::string_view::npos) return false;
+    const std::string_view body = p_.substr(pos_ + 1, close - pos_ - 1);
+    const size_t comma = body.find(',');
+    auto number = [](std::string_view digits, size_t& out) {
+      if (digits.empty() || digits.size() > 6) return false;
+      out = 0;
+      for (char d : digits) {
+        if (d < '0' || d > '9') return false;
+        out = out * 10 + static_cast<size_t>(d - '0');
+      }
+      return true;
+    };
+    if (!number(body.substr(0, comma), min)) return false;
+    if (comma == std::string_view::npos) max = min;
+    else if (comma + 1 == body.size()) max = SIZE_MAX;
+    else if (!number(body.substr(comma + 1), max)) return false;
+    pos_ = close + 1;
+    return true;
+  }
+
+  Info atom(int depth) {
+    const char c = p_[pos_++];
+    switch (c) {
+      case '(': return group(depth);
+      case '[': return char_class();
+      case '.': return any_char();
+      case '^':
+      case '$': return empty_match();
+      case '\\': return escape();
+      case '*':
+      case '+':
+      case '?':
+      case '{': return fail();
+      default:
+        if (static_cast<unsigned char>(c) >= 0x80 && ignore_case_) return any_char();
+        return literal(c);
+    }
+  }
+
+  Info group(int depth) {
+    bool zero_width = false;
+    if (p_.substr(pos_, 1) == "?") {
+      const std::string_view rest = p_.substr(pos_);
+      if (rest.substr(0, 2) == "?:" || rest.substr(0, 2) == "?>") {
+        pos_ += 2;
+      } else if (rest.substr(0, 2) == "?=" || rest.substr(0, 2) == "?!") {
+        pos_ += 2, zero_width = true;
+      } else if (rest.substr(0, 3) == "?<=" || rest.substr(0, 3) == "?<!") {
+        pos_ += 3, zero_width = true;
+      } else {
+        return fail();  // inline modifiers, named groups, conditionals, comments
+      }
+    }
+    Info inner = alternation(depth + 1);
+    if (failed_ || at_end() || p_[pos_] != ')') return fail();
+    ++pos_;
+    return zero_width ? empty_match() : inner;
+  }
+
+  // A bracket expression matches one character (or, for [[:<:]], none):
+  // nothing to learn but where it ends. Collating elements ([.x.], [=x=]),
+  // \Q inside a class and class names that are not plain words give up.
+  Info char_class() {
+    if (!at_end() && p_[pos_] == '^') ++pos_;
+    if (!at_end() && p_[pos_] == ']') ++pos_;
+    while (!at_end() && p_[pos_] != ']') {
+      if (p_[pos_] == '\\') {
+        if (pos_ + 1 >= p_.size() || p_[pos_ + 1] == 'Q' || p_[pos_ + 1] == 'E') return fail();
+        pos_ += 2;
+      } else if (p_[pos_] == '[' && pos_ + 1 < p_.size() && std::strchr(".=", p_[pos_ + 1])) {
+        return fail();
+      } else if (p_.substr(pos_, 2) == "[:") {
+        if (!class_name()) return fail();
+      } else {
+        ++pos_;
+      }
+    }
+    if (at_end()) return fail();
+    ++pos_;
+    return any_char();
+  }
+
+  // Skips "[:name:]" at pos_ when name is letters, '<' or '>'.
+  bool class_name() {
+    size_t end = pos_ + 2;
+    while (end < p_.size() && (std::isalpha(static_cast<unsigned char>(p_[end])) || p_[end] == '<' || p_[end] == '>'))
+      ++end;
+    if (p_.substr(end, 2) != ":]") return false;
+    pos_ = end + 2;
+    return true;
+  }
+
+  Info escape() {
+    if (at_end()) return fail();
+    const char c = p_[pos_++];
+    const bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    if (std::strchr("<>`'", c)) return empty_match();  // Boost: word start/end, buffer start/end
+    if (!alnum) return literal(c);
+    if (std::strchr("bBAzZG", c)) return empty_match();
+    if (std::strchr("dwsDWShHvVnrtfae", c)) return any_char();
+    return fail();  // \x, \p, \Q, back-references, ...: not worth the risk
+  }
+
+  std::string_view p_;
+  bool ignore_case_;
+  size_t pos_ = 0;
+  bool failed_ = false;
+};
+
+}  // namespace
+
+std::optional<std::vector<std::string>> required_literals(std::string_view pattern, std::string_view flags) {
+  if (flags.find('x') != std::string_view::npos) return std::nullopt;  // whitespace and # change meaning
+  MaybeSet set = Analyzer(pattern, flags.find('i') != std::string_view::npos).run();
+  if (strength(set) < kMinLiteral) return std::nullopt;
+  return set;
+}
+
+}  // namespace spamgate

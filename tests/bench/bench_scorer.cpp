@@ -1,0 +1,190 @@
+// bench_scorer: time per comment of Scorer::score with and without the
+// literal prefilter, for several rule sets and comment sizes; rule-set load
+// time and memory. Google Benchmark flags apply (--benchmark_format=json,
+// --benchmark_filter=...). Extra flag: --dump_comments=FILE writes the
+// comments as JSON (for tests/bench/wp_disallowed.php) and exits.
+#include <benchmark/benchmark.h>
+#include <malloc.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "scorer_inputs.h"
+#include "scoring/scorer.h"
+
+using namespace spamgate;
+using namespace spamgate::bench;
+
+namespace {
+
+struct Memory {
+  double rss_mb = -1;   // resident set growth while loading
+  double heap_mb = -1;  // malloc'd bytes held by the loaded set
+};
+
+double rss_bytes() {
+  long pages = 0, resident = 0;
+  if (FILE* f = std::fopen("/proc/self/statm", "r")) {
+    if (std::fscanf(f, "%ld %ld", &pages, &resident) != 2) resident = 0;
+    std::fclose(f);
+  }
+  return static_cast<double>(resident) * static_cast<double>(sysconf(_SC_PAGESIZE));
+}
+
+double heap_bytes() {
+  const struct mallinfo2 info = mallinfo2();
+  return static_cast<double>(info.uordblks + info.hblkhd);
+}
+
+// Loads `spec` in a child process, so that memory freed by earlier loads
+// cannot hide the growth. {-1, -1} when the child fails.
+Memory memory_of(const RuleSetSpec& spec) {
+  int fds[2];
+  if (pipe(fds) != 0) return {};
+  const pid_t pid = fork();
+  if (pid == 0) {
+    close(fds[0]);
+    const double rss = rss_bytes(), heap = heap_bytes();
+    const RuleLoad load = load_rules(spec.files);
+    Memory m{(rss_bytes() - rss) / 1e6, (heap_bytes() - heap) / 1e6};
+    if (!load.rules) m = {};
+    const bool written = write(fds[1], &m, sizeof m) == static_cast<ssize_t>(sizeof m);
+    _exit(written ? 0 : 1);
+  }
+  close(fds[1]);
+  Memory m;
+  if (pid < 0 || read(fds[0], &m, sizeof m) != static_cast<ssize_t>(sizeof m)) m = {};
+  close(fds[0]);
+  if (pid > 0) waitpid(pid, nullptr, 0);
+  return m;
+}
+
+void load_benchmark(benchmark::State& state, const RuleSetSpec& spec, Memory memory) {
+  size_t regexes = 0, prefiltered = 0;
+  for (auto _ : state) {
+    const RuleLoad load = load_rules(spec.files);
+    if (!load.rules) {
+      state.SkipWithError(load.errors.front().c_str());
+      return;
+    }
+    regexes = load.rules->compiled().regexes.size();
+    prefiltered = load.rules->compiled().prefilter.filtered_count();
+  }
+  state.counters["rss_growth_MB"] = memory.rss_mb;
+  state.counters["heap_MB"] = memory.heap_mb;
+  state.counters["regexes"] = static_cast<double>(regexes);
+  state.counters["prefiltered"] = static_cast<double>(prefiltered);
+}
+
+// One iteration scores one comment (cycling through the class); besides the
+// mean, reports the median time of one comment.
+void score_benchmark(benchmark::State& state, const RuleSet& rules, const CommentClass& comments, bool prefilter) {
+  ChecksConfig config;
+  const CheckContext context{config, "", nullptr, TimePoint{}};
+  const Scorer scorer(ScorerOptions{prefilter});
+  std::vector<double> micros;
+  size_t next = 0, bytes = 0, hits = 0;
+  for (auto _ : state) {
+    const Submission& s = comments.comments[next++ % comments.comments.size()];
+    const auto start = std::chrono::steady_clock::now();
+    Verdict verdict = scorer.score(rules, s, context);
+    micros.push_back(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count());
+    benchmark::DoNotOptimize(verdict);
+    bytes += s.author.size() + s.body.size();
+    hits += verdict.hits.size();
+  }
+  std::nth_element(micros.begin(), micros.begin() + static_cast<long>(micros.size() / 2), micros.end());
+  state.SetItemsProcessed(state.iterations());
+  state.SetBytesProcessed(static_cast<int64_t>(bytes));
+  state.counters["median_us"] = micros.empty() ? 0 : micros[micros.size() / 2];
+  state.counters["hits_per_comment"] =
+      static_cast<double>(hits) / static_cast<double>(std::max<size_t>(1, static_cast<size_t>(state.iterations())));
+}
+
+int dump_comments(const std::vector<CommentClass>& classes, const std::string& path) {
+  nlohmann::json out = nlohmann::json::object();
+  for (const CommentClass& c : classes)
+    for (const Submission& s : c.comments) out[c.name].push_back({{"author", s.author}, {"body", s.body}});
+  std::ofstream file(path, std::ios::binary);
+  file << out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  if (!file) {
+    std::cerr << "bench_scorer: cannot write " << path << "\n";
+    return 1;
+  }
+  return 0;
+}
+
+// Removes --dump_comments=FILE from argv; returns FILE or "".
+std::string take_dump_flag(int& argc, char** argv) {
+  const char* kFlag = "--dump_comments=";
+  std::string path;
+  int kept = 0;
+  for (int i = 0; i < argc; ++i) {
+    if (std::strncmp(argv[i], kFlag, std::strlen(kFlag)) == 0) path = argv[i] + std::strlen(kFlag);
+    else argv[kept++] = argv[i];
+  }
+  argc = kept;
+  return path;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::string dump = take_dump_flag(argc, argv);
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+
+  const auto scratch = std::filesystem::temp_directory_path() / ("spamgate-bench-" + std::to_string(getpid()));
+  std::vector<CommentClass> classes;
+  std::vector<RuleSetSpec> specs;
+  try {
+    classes = corpus_comment_classes(SPAMGATE_CORPUS_DIR);
+    if (!dump.empty()) return dump_comments(classes, dump);
+    std::filesystem::create_directories(scratch);
+    specs = rule_set_specs(SPAMGATE_SOURCE_DIR, SPAMGATE_CORPUS_DIR, scratch);
+  } catch (const std::exception& e) {
+    std::cerr << "bench_scorer: " << e.what() << "\n";
+    std::filesystem::remove_all(scratch);
+    return 1;
+  }
+
+  // Memory first, in children, before this process holds any rule set.
+  std::vector<Memory> memory;
+  std::fprintf(stderr, "%-16s %14s %10s\n", "rule set", "rss_growth_MB", "heap_MB");
+  for (const RuleSetSpec& spec : specs) {
+    memory.push_back(memory_of(spec));
+    std::fprintf(stderr, "%-16s %14.1f %10.1f\n", spec.name.c_str(), memory.back().rss_mb, memory.back().heap_mb);
+  }
+
+  std::vector<std::shared_ptr<const RuleSet>> sets;
+  for (size_t i = 0; i < specs.size(); ++i) {
+    RuleLoad load = load_rules(specs[i].files);
+    if (!load.rules) {
+      for (const std::string& e : load.errors) std::cerr << e << "\n";
+      std::filesystem::remove_all(scratch);
+      return 1;
+    }
+    sets.push_back(load.rules);
+    benchmark::RegisterBenchmark(("load/" + specs[i].name).c_str(), load_benchmark, specs[i], memory[i])
+        ->Unit(benchmark::kMillisecond);
+  }
+  for (size_t i = 0; i < specs.size(); ++i)
+    for (const CommentClass& c : classes)
+      for (bool prefilter : {true, false})
+        benchmark::RegisterBenchmark(
+            ("score/" + specs[i].name + "/" + c.name + (prefilter ? "/prefilter" : "/no_prefilter")).c_str(),
+            score_benchmark, std::cref(*sets[i]), std::cref(c), prefilter)
+            ->Unit(benchmark::kMicrosecond);
+
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  std::filesystem::remove_all(scratch);
+  return 0;
+}

@@ -1,0 +1,44 @@
+// Inputs of bench_scorer: comments of three sizes taken from the shared
+// corpus, and the rule sets it measures (written as rule files into a
+// scratch directory). Deterministic: the same corpus gives the same inputs.
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "form/submission.h"
+
+namespace spamgate::bench {
+
+struct CommentClass {
+  std::string name;                  // "short", "1KB", "16KB"
+  std::vector<Submission> comments;  // author + body, as WordPress posts them
+};
+
+// short: the YouTube comments of 150..300 bytes; 1KB: consecutive comments
+// joined (blank line between) until >= 1,000 bytes, 64 of them; 16KB: the
+// same until >= 16,384 bytes, 16 of them. Throws std::runtime_error when the
+// corpus cannot be read.
+std::vector<CommentClass> corpus_comment_classes(const std::string& corpus_dir);
+
+struct RuleSetSpec {
+  std::string name;                // "default", "default+wp62k", "synthetic1000", ...
+  std::vector<std::string> files;  // for load_rules
+};
+
+// The rule sets: default (rules/default.rules), wp62k (only the WordPress
+// disallowed list as a `list any` rule), default+wp62k, and synthetic100,
+// synthetic1000, synthetic10000 (see synthetic_rules). Rule files that
+// need writing go into `scratch`. Throws std::runtime_error on I/O failure.
+std::vector<RuleSetSpec> rule_set_specs(const std::string& source_dir, const std::string& corpus_dir,
+                                        const std::filesystem::path& scratch);
+
+// `count` regex rules in the style of hand-written spam rules: words and
+// phrases from the corpus vocabulary with alternations, optional plurals,
+// separators, proximity and URL shapes, most with the i flag, 80% on body
+// and 20% on any.
+std::string synthetic_rules(const std::vector<std::string>& vocabulary, size_t count, unsigned seed);
+
+}  // namespace spamgate::bench

@@ -1,0 +1,80 @@
+// Test harness: reads the messages the SMTP test server recorded the way a
+// mail client would (header block, unfolding, RFC 2047 words), writes the
+// [mail] config that points `spamgate serve` at that server, posts many
+// forms concurrently over kept-alive connections, and looks for secrets in
+// text. Never used by spamgate itself; never sends beyond 127.0.0.1.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "harness/http_client.h"
+#include "harness/smtp_server.h"
+#include "harness/spamgate_server.h"
+
+namespace harness {
+
+struct HeaderField {
+  std::string name;   // as written ("" for a line in the header block that is no field at all)
+  std::string value;  // unfolded (CRLF + WSP replaced by the WSP), leading space removed
+};
+
+// The header block of raw message `data` (up to the first empty line), one
+// entry per field, in order. A line that neither starts a field nor
+// continues one comes back with an empty name, so a test can count it.
+std::vector<HeaderField> header_fields(const std::string& data);
+// The body of `data` (after the first CRLF CRLF), or "" when none.
+std::string message_body(const std::string& data);
+// Values of every field named `name` (case-insensitive).
+std::vector<std::string> header_values(const std::vector<HeaderField>& fields, const std::string& name);
+// The first value of `name`, or "".
+std::string header_value(const std::vector<HeaderField>& fields, const std::string& name);
+// `value` with RFC 2047 encoded-words (B and Q, charset UTF-8) decoded and
+// the white space between two adjacent encoded-words dropped, as a mail
+// reader shows it.
+std::string decode_words(const std::string& value);
+// `text` with quoted-printable soft line breaks and =XX escapes decoded.
+std::string decode_quoted_printable(const std::string& text);
+// Standard base64 of `bytes` (for looking for an encoded secret).
+std::string base64(const std::string& bytes);
+
+// The forms a secret can take on the wire or in a log: itself, its base64,
+// and the AUTH PLAIN blob "\0user\0secret" in base64. Returns the first form
+// found in `text` ("" when none), described without the secret itself.
+std::string find_secret(const std::string& text, const std::string& secret, const std::string& user = "");
+
+struct MailTomlOptions {
+  std::vector<std::string> owners = {"owner@blog.test", "second-owner@blog.test"};
+  std::vector<std::string> allowed_recipients = {"editor@blog.test"};
+  std::string password_file;  // "" = the server's password file
+  std::string smtp_url;       // "" = the server's url
+  std::string caps;           // lines of [mail.caps]; "" = caps far above what the test sends
+  std::string extra_mail;     // more lines for [mail]
+};
+
+// `[mail]` and `[mail.caps]` sections (TOML) that send through `server`
+// with `ca_file`, From = the server's user, site_domain = "blog.test".
+std::string mail_toml(const SmtpServer& server, const std::string& ca_file, const MailTomlOptions& options = {});
+
+// POSTs every body (application/x-www-form-urlencoded) to `url` from
+// `threads` threads, each keeping its one connection alive. Returns the
+// HTTP status of each body, in the order given (0 when the request failed).
+std::vector<long> post_many(const std::string& url, const std::vector<std::string>& bodies, int threads,
+                            const std::vector<std::string>& headers = {});
+
+// Options for a `spamgate serve` that only takes contact forms and API
+// calls (its upstream is a port nothing listens on), with the shipped rules,
+// `local_rules` when not empty, `extra_toml` appended and `shared_secret`.
+SpamgateOptions mail_spamgate_options(const std::string& extra_toml, const std::string& shared_secret, int threads,
+                                      const std::string& local_rules = "");
+
+// POSTs `body` as `content_type` to `url`, with `headers` added.
+HttpResponse post_body(const std::string& url, const std::string& content_type, const std::string& body,
+                       std::vector<std::string> headers = {});
+
+// The first column of the first row of `sql` on the SQLite file `db_path`
+// (opened read-only), as text; "" when there is no row or on error.
+std::string sqlite_query(const std::string& db_path, const std::string& sql);
+
+}  // namespace harness

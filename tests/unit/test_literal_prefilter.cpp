@@ -1,0 +1,158 @@
+// The literal prefilter must never change a verdict: every test here scores
+// the same submissions with and without it and compares everything.
+#include <doctest/doctest.h>
+
+#include <array>
+#include <fstream>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "random_regex.h"
+#include "rule_files.h"
+#include "scoring/eval.h"
+#include "scoring/literal_prefilter.h"
+#include "scoring/scorer.h"
+
+using namespace spamgate;
+using spamgate::testing::RuleDir;
+
+namespace {
+
+const std::string kCorpus = SPAMGATE_CORPUS_DIR;
+
+struct Twins {
+  ChecksConfig config;
+  CheckContext context{config, "", nullptr, TimePoint{}};
+  Scorer with{ScorerOptions{true}};
+  Scorer without{ScorerOptions{false}};
+  size_t hits = 0;  // hits seen, so a test can tell that it compared something
+
+  // Scores `s` both ways; true when the verdicts are identical (hits, scores,
+  // details, action, rule errors).
+  bool same(const RuleSet& rules, const Submission& s) {
+    const Verdict a = with.score(rules, s, context);
+    const Verdict b = without.score(rules, s, context);
+    hits += b.hits.size();
+    bool equal = a.action == b.action && a.score == b.score && a.rule_errors == b.rule_errors &&
+                 a.hits.size() == b.hits.size();
+    for (size_t i = 0; equal && i < a.hits.size(); ++i)
+      equal = a.hits[i].rule == b.hits[i].rule && a.hits[i].score == b.hits[i].score &&
+              a.hits[i].detail == b.hits[i].detail;
+    if (!equal) {
+      MESSAGE("with prefilter:    " << a.to_json());
+      MESSAGE("without prefilter: " << b.to_json());
+    }
+    return equal;
+  }
+};
+
+Submission comment(std::string author, std::string body) {
+  Submission s;
+  s.author = std::move(author);
+  s.email = "reader@example.org";
+  s.body = std::move(body);
+  s.ip = "192.0.2.7";
+  s.user_agent = "Mozilla/5.0";
+  return s;
+}
+
+// Every comment of the corpus: the YouTube CSVs (author and body) and the
+// SMS collection (body only).
+std::vector<Submission> corpus_comments() {
+  std::vector<Submission> out;
+  for (const char* name : {"Youtube01-Psy.csv", "Youtube02-KatyPerry.csv", "Youtube03-LMFAO.csv",
+                           "Youtube04-Eminem.csv", "Youtube05-Shakira.csv"}) {
+    auto rows = read_labelled_csv(kCorpus + "/comments/" + name);
+    if (!rows) FAIL(rows.error());
+    for (LabelledComment& row : rows.value()) out.push_back(comment(std::move(row.author), std::move(row.body)));
+  }
+  std::ifstream sms(kCorpus + "/comments/SMSSpamCollection.tsv", std::ios::binary);
+  REQUIRE(sms);
+  for (std::string line; std::getline(sms, line);) {
+    const size_t tab = line.find('\t');
+    if (tab != std::string::npos) out.push_back(comment("", line.substr(tab + 1)));
+  }
+  return out;
+}
+
+// A rule file of `count` random regex rules on random fields, some scored 0
+// (they only feed the meta), and one meta over the first two.
+std::string random_rules(std::mt19937& random, size_t count) {
+  static const std::array<const char*, 5> kFields = {"body", "author", "url", "subject", "any"};
+  std::string out = "threshold hold 5\nthreshold reject 10\n";
+  for (size_t i = 0; i < count; ++i) {
+    const std::string name = "R" + std::to_string(i);
+    out += std::string(kFields[testing::pick(random, kFields.size())]) + " " + name + " /" +
+           testing::random_regex(random) + "/" + testing::random_flags(random) + "\n";
+    out += "score " + name + " " + std::to_string(testing::pick(random, 4)) + "\n";
+  }
+  out += "meta BOTH R0 && R1\nscore BOTH 2\n";
+  return out;
+}
+
+Submission random_submission(std::mt19937& random) {
+  Submission s = comment(testing::random_text(random), testing::random_text(random));
+  s.url = testing::random_text(random);
+  s.subject = testing::random_text(random);
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("the prefilter marks regexes without literals always, others only when a literal occurs") {
+  const LiteralPrefilter prefilter({std::vector<std::string>{"casino", "poker"}, std::nullopt,
+                                    std::vector<std::string>{"viagra"}});
+  CHECK(prefilter.filtered_count() == 2);
+  std::vector<char> out;
+  prefilter.candidates("Play POKER now", out);
+  CHECK(out == std::vector<char>{1, 1, 0});
+  prefilter.candidates("nothing", out);
+  CHECK(out == std::vector<char>{0, 1, 0});
+  prefilter.candidates("ViAgRa casino", out);
+  CHECK(out == std::vector<char>{1, 1, 1});
+}
+
+TEST_CASE("default rules: identical verdicts with and without the prefilter on every corpus comment") {
+  auto load = load_rules({std::string(SPAMGATE_SOURCE_DIR) + "/rules/default.rules"});
+  REQUIRE(load.errors.empty());
+  const RuleSet& rules = *load.rules;
+  // Most regex rules of the default set must be prefiltered, or this test
+  // would compare two identical code paths.
+  CHECK(rules.compiled().prefilter.filtered_count() * 4 >= rules.compiled().regexes.size() * 3);
+
+  Twins twins;
+  const std::vector<Submission> comments = corpus_comments();
+  CHECK(comments.size() > 7000);
+  size_t differing = 0;
+  for (const Submission& s : comments) differing += twins.same(rules, s) ? 0 : 1;
+  CHECK(differing == 0);
+  CHECK(twins.hits > 300);
+}
+
+TEST_CASE("random rule sets: identical verdicts with and without the prefilter on random and corpus text") {
+  std::mt19937 random(7);
+  const std::vector<Submission> comments = corpus_comments();
+  Twins twins;
+  size_t compared = 0, filtered = 0;
+  for (int round = 0; round < 25; ++round) {
+    RuleDir dir;
+    auto load = load_rules({dir.write("random.rules", random_rules(random, 60))});
+    for (const std::string& e : load.errors) FAIL_CHECK(e);
+    REQUIRE(load.rules);
+    const RuleSet& rules = *load.rules;
+    filtered += rules.compiled().prefilter.filtered_count();
+    for (int i = 0; i < 200; ++i) {
+      const Submission s = random_submission(random);
+      CHECK(twins.same(rules, s));
+      ++compared;
+    }
+    for (size_t i = static_cast<size_t>(round); i < comments.size(); i += 40) {
+      CHECK(twins.same(rules, comments[i]));
+      ++compared;
+    }
+  }
+  CHECK(compared > 9000);
+  CHECK(filtered > 25 * 60 / 3);
+  CHECK(twins.hits > 10000);
+}
