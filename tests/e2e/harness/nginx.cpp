@@ -44,7 +44,7 @@ Nginx::Nginx(NginxOptions options) : options_(std::move(options)), dir_(std::mak
   conf += "worker_processes " + std::to_string(options_.worker_processes) + ";\n";
   conf += "pid " + d + "/nginx.pid;\n";
   conf += "error_log " + d + "/error.log info;\n";
-  conf += "events { worker_connections 256; }\n";
+  conf += "events { worker_connections " + std::to_string(options_.worker_connections) + "; }\n";
   conf += "http {\n";
   conf += "  access_log " + d + "/access.log;\n";
   conf += "  client_body_temp_path " + d + "/client_body;\n";

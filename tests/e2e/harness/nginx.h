@@ -19,6 +19,7 @@ struct NginxOptions {
   // Directives at http{} level (upstream blocks, extra maps), written before server{}.
   std::string http_extra;
   int worker_processes = 1;
+  int worker_connections = 256;  // per worker, client and upstream connections together
 };
 
 class Nginx {

@@ -1,0 +1,69 @@
+#include "system_bench_stacks.h"
+
+#include <fstream>
+#include <sstream>
+
+#include "harness/spamgate_server.h"
+
+namespace bench {
+
+harness::NginxOptions bench_nginx(const std::string& server_body, const std::string& http_extra) {
+  harness::NginxOptions options;
+  options.worker_processes = 2;
+  options.worker_connections = 1024;
+  options.http_extra = http_extra;
+  options.server_body = "access_log off;\n" + server_body;
+  return options;
+}
+
+std::string fastcgi_location(const std::string& path, const std::string& address, const std::string& extra) {
+  return "location = " + path + " {\n  include fastcgi_params;\n" + extra + "  fastcgi_pass " + address + ";\n}\n";
+}
+
+FcgiFloor::FcgiFloor(int threads)
+    : port_(harness::free_port()),
+      process_({FCGI_FLOOR_BINARY, "127.0.0.1:" + std::to_string(port_), std::to_string(threads)},
+               dir_ / "floor.log") {}
+
+bool FcgiFloor::wait_until_listening() { return harness::wait_for_port(port_); }
+
+BenchSpamgate::BenchSpamgate(const SpamgateSetup& setup) : port_(harness::free_port()) {
+  std::string files = "\"" SPAMGATE_SOURCE_DIR "/rules/default.rules\"";
+  if (!setup.local_rules.empty()) {
+    harness::write_file(rules_path(), setup.local_rules);
+    files += ", \"" + rules_path() + "\"";
+  }
+  const std::string config = "[server]\nlisten = \"" + address() + "\"\nthreads = " + std::to_string(setup.threads) +
+                             "\n\n[rules]\nfiles = [" + files + "]\nreload_check_seconds = 0\n\n[upstream]\naddress = \"" +
+                             setup.upstream + "\"\n" + setup.upstream_extra + "\n[store]\npath = \"spamgate.db\"\n" + setup.store_extra + "\n" +
+                             setup.extra_toml;
+  harness::write_file(dir_ / "spamgate.toml", config);
+  process_ = harness::Process({harness::spamgate_binary(), "serve", "--config", dir_ / "spamgate.toml"},
+                              dir_ / "spamgate.log");
+}
+
+bool BenchSpamgate::wait_until_listening() {
+  return harness::eventually([&] { return process_.running() && harness::wait_for_port(port_, std::chrono::milliseconds(50)); },
+                             std::chrono::seconds(30));
+}
+
+namespace {
+
+long status_field_kib(pid_t pid, const std::string& field) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind(field + ":", 0) != 0) continue;
+    std::istringstream value(line.substr(field.size() + 1));
+    long kib = 0;
+    value >> kib;
+    return kib;
+  }
+  return 0;
+}
+
+}  // namespace
+
+long rss_kib(pid_t pid) { return status_field_kib(pid, "VmRSS"); }
+long peak_rss_kib(pid_t pid) { return status_field_kib(pid, "VmHWM"); }
+
+}  // namespace bench

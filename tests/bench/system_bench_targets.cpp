@@ -1,0 +1,98 @@
+// The targets, each as measured vs target (reported, not asserted).
+#include <algorithm>
+
+#include "system_bench_sections.h"
+#include "system_bench_shared.h"
+
+namespace bench {
+namespace {
+
+const std::string kSpamgate = "spamgate, default.rules, 16 threads";
+
+Target not_measured(const std::string& name, const std::string& target) {
+  return {name, "not measured", target, false, false};
+}
+
+}  // namespace
+
+void add_targets(BenchContext& c) {
+  Report& r = c.report;
+  const Row* sg = r.find("reject", kSpamgate, 32);
+  const Row* floor_row = r.find("reject", "libfcgi floor, 16 threads", 32);
+  if (sg && floor_row) {
+    const double share = sg->figures.rps / floor_row->figures.rps;
+    r.add_target({"spam rejection vs FastCGI floor (32 conns)", fixed(100 * share, 0) + "% of floor", ">= 80%",
+                  share >= 0.8});
+  } else {
+    r.add_target(not_measured("spam rejection vs FastCGI floor (32 conns)", ">= 80%"));
+  }
+
+  const Row* sg8 = r.find("reject", kSpamgate, 8);
+  const Row* wp = r.find("wordpress", "nginx -> PHP-FPM -> wp-comments-post.php", 8);
+  if (sg8 && wp && wp->figures.rps > 0) {
+    const double times = sg8->figures.rps / wp->figures.rps;
+    r.add_target({"spam rejection vs WordPress's own (8 conns)", fixed(times, 0) + "x", ">= 100x", times >= 100});
+  } else {
+    r.add_target(not_measured("spam rejection vs WordPress's own (8 conns)", ">= 100x"));
+  }
+
+  const Row* direct32 = r.find("pass-through", "nginx -> PHP-FPM (4 children)", 32);
+  const Row* via32 = r.find("pass-through", "nginx -> spamgate -> PHP-FPM", 32);
+  if (direct32 && via32) {
+    const double share = via32->figures.rps / direct32->figures.rps;
+    r.add_target({"ham pass-through, small PHP script (32 conns)", fixed(100 * share, 0) + "% of direct", ">= 90%",
+                  share >= 0.9});
+  } else {
+    r.add_target(not_measured("ham pass-through, small PHP script (32 conns)", ">= 90%"));
+  }
+  const Row* wp_direct = r.find("wordpress", "ham: nginx -> PHP-FPM -> WordPress", 8);
+  const Row* wp_via = r.find("wordpress", "ham: nginx -> spamgate -> PHP-FPM -> WordPress", 8);
+  if (wp_direct && wp_via) {
+    const double share = wp_via->figures.rps / wp_direct->figures.rps;
+    r.add_target({"ham pass-through, WordPress (8 conns)", fixed(100 * share, 0) + "% of direct", ">= 90%",
+                  share >= 0.9});
+  } else {
+    r.add_target(not_measured("ham pass-through, WordPress (8 conns)", ">= 90%"));
+  }
+  const Row* direct1 = r.find("pass-through", "nginx -> PHP-FPM (4 children)", 1);
+  const Row* via1 = r.find("pass-through", "nginx -> spamgate -> PHP-FPM", 1);
+  if (direct1 && via1) {
+    const double added = via1->figures.p50_ms - direct1->figures.p50_ms;
+    const Row* kept1 = r.find("pass-through", "nginx -> spamgate (upstream keepalive 2) -> PHP-FPM", 1);
+    std::string measured = fixed(added, 3) + " ms";
+    if (kept1) measured += "; keepalive 2: " + fixed(kept1->figures.p50_ms - direct1->figures.p50_ms, 3) + " ms";
+    r.add_target({"ham pass-through added p50 (1 conn)", measured, "<= 0.3 ms", added <= 0.3});
+  } else {
+    r.add_target(not_measured("ham pass-through added p50 (1 conn)", "<= 0.3 ms"));
+  }
+
+  if (c.rss_list_mib > 0)
+    r.add_target({"RSS with the 62k-entry list, under load",
+                  fixed(c.rss_list_mib, 1) + " MiB serving; " + fixed(c.rss_reload_peak_mib, 1) + " MiB in reloads",
+                  "<= 64 MB", c.rss_list_mib <= 64});
+  else
+    r.add_target(not_measured("RSS with the 62k-entry list, under load", "<= 64 MB"));
+
+  if (!c.reload_ms.empty() && c.reload_dropped >= 0) {
+    const double worst = *std::max_element(c.reload_ms.begin(), c.reload_ms.end());
+    const bool all_seen = std::find(c.reload_ms.begin(), c.reload_ms.end(), -1.0) == c.reload_ms.end();
+    r.add_target({"reload of the 62k list under load", fixed(worst, 0) + " ms worst of " +
+                      std::to_string(c.reload_ms.size()) + ", " + std::to_string(c.reload_dropped) + " dropped of " +
+                      std::to_string(c.reload_requests),
+                  "<= 200 ms, 0 dropped", all_seen && worst <= 200 && c.reload_dropped == 0});
+  } else {
+    r.add_target(not_measured("reload of the 62k list under load", "<= 200 ms, 0 dropped"));
+  }
+
+  const Row* batched = r.find("reject", "spamgate, log flushed every 5 s", 32);
+  if (sg && batched && c.rows_dropped >= 0) {
+    const double share = sg->figures.rps / batched->figures.rps;
+    r.add_target({"storage not the bottleneck (reject, 32 conns)",
+                  fixed(100 * share, 0) + "% of 5 s-batched log, " + fixed(c.rows_dropped, 0) + " rows dropped",
+                  ">= 90%, 0 dropped", share >= 0.9 && c.rows_dropped == 0});
+  } else {
+    r.add_target(not_measured("storage not the bottleneck (reject, 32 conns)", ">= 90%, 0 dropped"));
+  }
+}
+
+}  // namespace bench
