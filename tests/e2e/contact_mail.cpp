@@ -102,7 +102,9 @@ TEST_CASE("Reply-To only for exactly one valid address; the submitter never gets
   std::this_thread::sleep_for(300ms);  // nothing more is on its way
   const auto messages = stack.smtp.messages();
   CHECK(messages.size() == delivered.size());
-  for (const auto& [token, c] : delivered) {
+  for (const auto& entry : delivered) {  // no structured binding: clang 14 cannot capture one in INFO
+    const auto& token = entry.first;
+    const auto* c = entry.second;
     INFO("email " << c->email);
     const RecordedMessage* m = find_by_token(messages, token);
     REQUIRE(m != nullptr);

@@ -137,7 +137,9 @@ inline std::vector<HeaderField> check_envelope_and_headers(const RecordedMessage
   const std::vector<HeaderField> fields = header_fields(m.data);
   std::map<std::string, int> names;
   for (const HeaderField& field : fields) ++names[field.name];
-  for (const auto& [name, count] : names) {
+  for (const auto& entry : names) {  // no structured binding: clang 14 cannot capture one in INFO
+    const std::string& name = entry.first;
+    const int count = entry.second;
     INFO("header " << (name.empty() ? "(a line that is no field)" : name) << " appears " << count << " times");
     CHECK((kAlwaysHeaders.count(name) == 1 || name == "Reply-To"));
     CHECK(count == 1);

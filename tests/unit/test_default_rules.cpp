@@ -87,8 +87,8 @@ TEST_CASE_FIXTURE(DefaultRules, "default.rules holds or rejects realistic blog s
 TEST_CASE_FIXTURE(DefaultRules, "default.rules passes ordinary comments") {
   const char* comments[] = {
       "Thanks for the clear explanation. I tried it on my site and the hold threshold works as described.",
-      "I disagree with the second point: caching matters more than the database here. The docs at "
-      "https://wordpress.org/documentation/ say the same.",
+      ("I disagree with the second point: caching matters more than the database here. The docs at "
+       "https://wordpress.org/documentation/ say the same."),
       "My father takes Cialis for his blood pressure, so this article was useful to us.",
       "Poker Face is still my favourite Lady Gaga song, and this cover is great.",
       "Great post, keep up the good work!",
