@@ -4,7 +4,7 @@
 // resident memory grew less than 5% after warm-up, and its open file
 // descriptors did not grow. Prints the figures either way.
 //   soak [seconds=60] [requests-per-second=200]
-// Not a ctest test: scripts/soak runs it for 10 minutes, scripts/test for 90 s.
+// Not a ctest test: scripts/soak runs it for 10 minutes, scripts/test for 60 s.
 #define DOCTEST_CONFIG_IMPLEMENT  // the harness reports through doctest; no test runner here
 #include <doctest/doctest.h>
 
