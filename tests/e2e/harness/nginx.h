@@ -53,6 +53,10 @@ class Nginx {
   Process process_;
 };
 
+// `location MATCH { include fastcgi_params; EXTRA fastcgi_pass ADDRESS; }`,
+// MATCH e.g. "= /contact" or "/spamgate/", EXTRA whole directive lines.
+std::string fastcgi_location(const std::string& match, const std::string& address, const std::string& extra = "");
+
 // The fastcgi_params text: Debian's /etc/nginx/fastcgi_params when present,
 // otherwise the same standard set built in.
 std::string fastcgi_params_text();
