@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <ctime>
 
+#include "util/time_format.h"
+
 namespace spamgate {
 
 std::string logfmt_value(std::string_view value) {
@@ -35,13 +37,9 @@ LogLine::LogLine(std::string_view level) {
   const auto now = std::chrono::system_clock::now();
   const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
   const auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char stamp[40];
-  std::snprintf(stamp, sizeof stamp, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900, utc.tm_mon + 1,
-                utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, static_cast<int>(millis));
-  line_ = "time=";
-  line_ += stamp;
+  char millis_text[16];
+  std::snprintf(millis_text, sizeof millis_text, ".%03dZ", static_cast<int>(millis));
+  line_ = "time=" + format_utc(seconds, "%Y-%m-%dT%H:%M:%S") + millis_text;
   add("level", level);
 }
 
