@@ -17,7 +17,7 @@ struct NginxOptions {
   // `include fastcgi_params;` finds the copy in the TempDir (the conf prefix).
   std::string server_body;
   // Directives at http{} level (upstream blocks, extra maps), written before server{}.
-  std::string http_extra;
+  std::string http_extra = {};
   int worker_processes = 1;
   int worker_connections = 256;  // per worker, client and upstream connections together
 };
