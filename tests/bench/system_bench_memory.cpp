@@ -61,7 +61,7 @@ void measure_list_and_reload(BenchContext& c) {
   require(spamgate.wait_until_listening(), "spamgate did not start: " + spamgate.log());
   const double startup_ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
   const double idle_mib = rss_kib(spamgate.pid()) / 1024.0;
-  harness::Nginx nginx(bench_nginx(fastcgi_location("/wp-comments-post.php", spamgate.address())));
+  harness::Nginx nginx(bench_nginx(harness::fastcgi_location("= /wp-comments-post.php", spamgate.address())));
   require(nginx.wait_until_listening(), "nginx did not start: " + nginx.error_log());
   const std::string base = nginx.url("");
 
@@ -115,7 +115,7 @@ void measure_keepalive(BenchContext& c) {
     BenchSpamgate spamgate({fpm.address(), threads});
     require(spamgate.wait_until_listening(), "spamgate did not start: " + spamgate.log());
     harness::Nginx nginx(bench_nginx(
-        fastcgi_location("/wp-comments-post.php", "spamgate_pool", "  fastcgi_keep_conn on;\n"),
+        harness::fastcgi_location("= /wp-comments-post.php", "spamgate_pool", "  fastcgi_keep_conn on;\n"),
         "upstream spamgate_pool {\n  server " + spamgate.address() + ";\n  keepalive " + std::to_string(keepalive) +
             ";\n}\n"));
     require(nginx.wait_until_listening(), "nginx did not start: " + nginx.error_log());

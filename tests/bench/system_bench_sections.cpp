@@ -58,11 +58,10 @@ void measure_reject(BenchContext& c) {
   require(spamgate.wait_until_listening(), "spamgate did not start: " + spamgate.log());
   require(batched.wait_until_listening(), "spamgate did not start: " + batched.log());
   harness::Nginx nginx(bench_nginx("location = /ceiling/wp-comments-post.php { return 403; }\n" +
-                                   fastcgi_location("/floor/wp-comments-post.php", floor.address()) +
-                                   fastcgi_location("/wp-comments-post.php", spamgate.address()) +
-                                   "location /spamgate/ {\n  include fastcgi_params;\n  fastcgi_pass " +
-                                   spamgate.address() + ";\n}\n"));
-  harness::Nginx nginx_batched(bench_nginx(fastcgi_location("/wp-comments-post.php", batched.address())));
+                                   harness::fastcgi_location("= /floor/wp-comments-post.php", floor.address()) +
+                                   harness::fastcgi_location("= /wp-comments-post.php", spamgate.address()) +
+                                   harness::fastcgi_location("/spamgate/", spamgate.address())));
+  harness::Nginx nginx_batched(bench_nginx(harness::fastcgi_location("= /wp-comments-post.php", batched.address())));
   require(nginx.wait_until_listening(), "nginx did not start: " + nginx.error_log());
   require(nginx_batched.wait_until_listening(), "nginx did not start: " + nginx_batched.error_log());
   const std::string base = nginx.url("");
@@ -103,9 +102,9 @@ void measure_pass_through(BenchContext& c) {
   require(fpm.wait_until_listening(), "PHP-FPM did not start: " + fpm.error_log());
   require(spamgate.wait_until_listening(), "spamgate did not start: " + spamgate.log());
   require(kept.wait_until_listening(), "spamgate did not start: " + kept.log());
-  harness::Nginx nginx(bench_nginx(fastcgi_location("/wp-comments-post.php", spamgate.address(), kScriptParam) +
-                                   fastcgi_location("/direct/wp-comments-post.php", fpm.address(), kScriptParam)));
-  harness::Nginx nginx_kept(bench_nginx(fastcgi_location("/wp-comments-post.php", kept.address(), kScriptParam)));
+  harness::Nginx nginx(bench_nginx(harness::fastcgi_location("= /wp-comments-post.php", spamgate.address(), kScriptParam) +
+                                   harness::fastcgi_location("= /direct/wp-comments-post.php", fpm.address(), kScriptParam)));
+  harness::Nginx nginx_kept(bench_nginx(harness::fastcgi_location("= /wp-comments-post.php", kept.address(), kScriptParam)));
   require(nginx.wait_until_listening(), "nginx did not start: " + nginx.error_log());
   require(nginx_kept.wait_until_listening(), "nginx did not start: " + nginx_kept.error_log());
   const std::string base = nginx.url("");
@@ -141,8 +140,8 @@ void measure_fpm_pinning(BenchContext& c) {
   BenchSpamgate spamgate({fpm.address(), 16, "", "", kRelaxedChecks, "keepalive_connections = 16\n"});
   require(fpm.wait_until_listening(), "PHP-FPM did not start: " + fpm.error_log());
   require(spamgate.wait_until_listening(), "spamgate did not start: " + spamgate.log());
-  harness::Nginx nginx(bench_nginx(fastcgi_location("/wp-comments-post.php", spamgate.address(), kScriptParam) +
-                                   fastcgi_location("/direct/wp-comments-post.php", fpm.address(), kScriptParam)));
+  harness::Nginx nginx(bench_nginx(harness::fastcgi_location("= /wp-comments-post.php", spamgate.address(), kScriptParam) +
+                                   harness::fastcgi_location("= /direct/wp-comments-post.php", fpm.address(), kScriptParam)));
   require(nginx.wait_until_listening(), "nginx did not start: " + nginx.error_log());
   const std::string base = nginx.url("");
   WrkLoad burst_load{base, "/wp-comments-post.php", c.bodies.ham, 8, 2};
@@ -198,8 +197,8 @@ void measure_wordpress(BenchContext& c) {
   // Ham to WordPress itself, directly and through spamgate (best of two alternating rounds).
   BenchSpamgate spamgate({fpm.address(), 16, "", "", kRelaxedChecks});
   require(spamgate.wait_until_listening(), "spamgate did not start: " + spamgate.log());
-  harness::Nginx via_nginx(bench_nginx(fastcgi_location(
-      "/wp-comments-post.php", spamgate.address(),
+  harness::Nginx via_nginx(bench_nginx(harness::fastcgi_location(
+      "= /wp-comments-post.php", spamgate.address(),
       "  fastcgi_param HTTP_HOST $host:$server_port;\n  fastcgi_param SCRIPT_FILENAME " + docroot +
           "/wp-comments-post.php;\n")));
   require(via_nginx.wait_until_listening(), "nginx did not start: " + via_nginx.error_log());

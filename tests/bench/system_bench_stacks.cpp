@@ -16,10 +16,6 @@ harness::NginxOptions bench_nginx(const std::string& server_body, const std::str
   return options;
 }
 
-std::string fastcgi_location(const std::string& path, const std::string& address, const std::string& extra) {
-  return "location = " + path + " {\n  include fastcgi_params;\n" + extra + "  fastcgi_pass " + address + ";\n}\n";
-}
-
 FcgiFloor::FcgiFloor(int threads)
     : port_(harness::free_port()),
       process_({FCGI_FLOOR_BINARY, "127.0.0.1:" + std::to_string(port_), std::to_string(threads)},

@@ -16,8 +16,6 @@ namespace bench {
 // The nginx every stack uses: 2 workers (this machine's `auto`), no access
 // log, room for 128 clients plus as many upstream connections.
 harness::NginxOptions bench_nginx(const std::string& server_body, const std::string& http_extra = "");
-// A location block `location = PATH { include fastcgi_params; <extra> fastcgi_pass ADDRESS; }`.
-std::string fastcgi_location(const std::string& path, const std::string& address, const std::string& extra = "");
 
 // tests/bench/fcgi_floor serving on a free port with `threads` threads.
 class FcgiFloor {

@@ -29,9 +29,9 @@ TEST_CASE("the test's header reader sees injected fields, stray lines and encode
   CHECK(addresses(header_value(fields, "To")) == std::vector<std::string>{"x@b.test", "y@b.test"});
   CHECK(decode_words(header_value(fields, "Subject")) == "日本 🎉");
   CHECK(decode_quoted_printable(message_body(data)) == "body .\r\n");
-  CHECK(find_secret("x " + base64(std::string("\0user\0password", 14)) + " y", "password", "user") ==
+  CHECK(find_secret("x " + base64_encode(std::string("\0user\0password", 14)) + " y", "password", "user") ==
         "the AUTH PLAIN blob");
-  CHECK(find_secret("x " + base64("password") + " y", "password") == "the secret in base64 (AUTH LOGIN)");
+  CHECK(find_secret("x " + base64_encode("password") + " y", "password") == "the secret in base64 (AUTH LOGIN)");
   CHECK(find_secret("nothing here", "password", "user").empty());
 }
 

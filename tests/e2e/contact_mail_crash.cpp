@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <map>
+#include <memory>
 #include <thread>
 
 #include "harness/http_client.h"
@@ -26,11 +27,7 @@ const std::string kSharedSecret = "crash-secret-91c4a7e2";
 
 NginxOptions site(const SpamgateServer& spamgate) {
   NginxOptions options;
-  options.server_body =
-      "location /spamgate/ {\n"
-      "  include fastcgi_params;\n"
-      "  fastcgi_pass " + spamgate.address() + ";\n"
-      "}\n";
+  options.server_body = fastcgi_location("/spamgate/", spamgate.address());
   return options;
 }
 
@@ -41,46 +38,59 @@ std::map<std::string, int> message_ids(const SmtpServer& smtp) {
   return ids;
 }
 
+// spamgate behind nginx with 500 notifications queued while its SMTP server
+// "is down" (nothing listens on the configured port); stopped, its config
+// then names the real server, so the next start flushes the queue.
+struct QueuedOutbox {
+  TempDir dir;
+  TestCa ca;
+  SmtpServer smtp;
+  std::string down_url = "smtp://127.0.0.1:" + std::to_string(free_port());
+  std::unique_ptr<SpamgateServer> spamgate;
+
+  explicit QueuedOutbox(const std::string& name)
+      : dir("spamgate-" + name), ca(make_test_ca(dir.path(), name)), smtp(dir.path(), ca) {
+    chmod(smtp.password_file().c_str(), 0600);
+    MailTomlOptions mail;
+    mail.smtp_url = down_url;
+    mail.extra_mail = "max_attempts = 1000\n";
+    mail.backoff_max_seconds = 1;
+    spamgate = std::make_unique<SpamgateServer>(
+        mail_spamgate_options(mail_toml(smtp, ca.ca_cert, mail), kSharedSecret, 8));
+    REQUIRE_MESSAGE(spamgate->wait_until_listening(), spamgate->log());
+    Nginx nginx(site(*spamgate));
+    REQUIRE_MESSAGE(nginx.wait_until_listening(), nginx.error_log());
+
+    std::vector<std::string> bodies;
+    for (int i = 0; i < kMessages; ++i)
+      bodies.push_back(form_body({{"subject", "Queued notification " + std::to_string(i)},
+                                  {"text", "Notification body " + std::to_string(i) + "\n"}}));
+    const std::vector<long> statuses =
+        post_many(nginx.url("/spamgate/notify"), bodies, 4, {"Authorization: Bearer " + kSharedSecret});
+    REQUIRE(std::count(statuses.begin(), statuses.end(), 202L) == kMessages);
+    CHECK(smtp.messages().empty());
+    spamgate->stop();
+    CHECK(sqlite_query(spamgate->database_path(), "SELECT count(*) FROM outbox WHERE status = 'queued'") ==
+          std::to_string(kMessages));
+
+    std::string config = read_file(spamgate->config_path());
+    const size_t at = config.find(down_url);
+    REQUIRE(at != std::string::npos);
+    config.replace(at, down_url.size(), smtp.url());
+    write_file(spamgate->config_path(), config);
+  }
+};
+
 }  // namespace
 
 TEST_CASE("kill -9 of serve mid-flush, three times: after a restart all 500 arrive, at most the ones in flight twice") {
-  TempDir dir{"spamgate-crash"};
-  TestCa ca = make_test_ca(dir.path(), "crash");
-  SmtpServer smtp(dir.path(), ca);
-  chmod(smtp.password_file().c_str(), 0600);
-
-  // Phase 1: the SMTP server "is down" (nothing listens on the configured
-  // port), so the 500 notifications wait in the outbox.
-  const std::string down_url = "smtp://127.0.0.1:" + std::to_string(free_port());
-  MailTomlOptions mail;
-  mail.smtp_url = down_url;
-  mail.extra_mail = "max_attempts = 1000\nbackoff_initial_seconds = 1\nbackoff_max_seconds = 1\n";
-  SpamgateServer spamgate(mail_spamgate_options(mail_toml(smtp, ca.ca_cert, mail), kSharedSecret, 8));
-  REQUIRE_MESSAGE(spamgate.wait_until_listening(), spamgate.log());
-  Nginx nginx(site(spamgate));
-  REQUIRE_MESSAGE(nginx.wait_until_listening(), nginx.error_log());
-
-  std::vector<std::string> bodies;
-  for (int i = 0; i < kMessages; ++i)
-    bodies.push_back(form_body({{"subject", "Queued notification " + std::to_string(i)},
-                                {"text", "Notification body " + std::to_string(i) + "\n"}}));
-  const std::vector<long> statuses =
-      post_many(nginx.url("/spamgate/notify"), bodies, 4, {"Authorization: Bearer " + kSharedSecret});
-  int accepted = 0;
-  for (long status : statuses) accepted += status == 202 ? 1 : 0;
-  REQUIRE(accepted == kMessages);
-  CHECK(smtp.messages().empty());
-  spamgate.stop();
-  CHECK(sqlite_query(spamgate.database_path(), "SELECT count(*) FROM outbox WHERE status = 'queued'") ==
-        std::to_string(kMessages));
+  // Phase 1: 500 notifications wait in the outbox while the SMTP server is down.
+  QueuedOutbox queued("crash");
+  SpamgateServer& spamgate = *queued.spamgate;
+  SmtpServer& smtp = queued.smtp;
 
   // Phase 2: the server is back; serve starts flushing and is killed in
   // mid-flush three times, each time after a few more deliveries.
-  std::string config = read_file(spamgate.config_path());
-  const size_t at = config.find(down_url);
-  REQUIRE(at != std::string::npos);
-  config.replace(at, down_url.size(), smtp.url());
-  write_file(spamgate.config_path(), config);
   std::vector<size_t> kills;
   for (size_t threshold : {100, 250, 400}) {
     REQUIRE_MESSAGE(spamgate.restart(), spamgate.log());
@@ -127,29 +137,9 @@ TEST_CASE("kill -9 of serve mid-flush, three times: after a restart all 500 arri
 }
 
 TEST_CASE("SIGTERM of serve mid-flush: the claimed but unsent messages go back; all 500 arrive exactly once") {
-  TempDir dir{"spamgate-term"};
-  TestCa ca = make_test_ca(dir.path(), "term");
-  SmtpServer smtp(dir.path(), ca);
-  chmod(smtp.password_file().c_str(), 0600);
-  const std::string down_url = "smtp://127.0.0.1:" + std::to_string(free_port());
-  MailTomlOptions mail;
-  mail.smtp_url = down_url;
-  mail.extra_mail = "max_attempts = 1000\nbackoff_initial_seconds = 1\nbackoff_max_seconds = 1\n";
-  SpamgateServer spamgate(mail_spamgate_options(mail_toml(smtp, ca.ca_cert, mail), kSharedSecret, 8));
-  REQUIRE_MESSAGE(spamgate.wait_until_listening(), spamgate.log());
-  Nginx nginx(site(spamgate));
-  REQUIRE_MESSAGE(nginx.wait_until_listening(), nginx.error_log());
-  std::vector<std::string> bodies;
-  for (int i = 0; i < kMessages; ++i)
-    bodies.push_back(form_body({{"subject", "Queued " + std::to_string(i)}, {"text", "Body " + std::to_string(i)}}));
-  const std::vector<long> statuses =
-      post_many(nginx.url("/spamgate/notify"), bodies, 4, {"Authorization: Bearer " + kSharedSecret});
-  REQUIRE(std::count(statuses.begin(), statuses.end(), 202L) == kMessages);
-  spamgate.stop();
-
-  std::string config = read_file(spamgate.config_path());
-  config.replace(config.find(down_url), down_url.size(), smtp.url());
-  write_file(spamgate.config_path(), config);
+  QueuedOutbox queued("term");
+  SpamgateServer& spamgate = *queued.spamgate;
+  SmtpServer& smtp = queued.smtp;
   REQUIRE_MESSAGE(spamgate.restart(), spamgate.log());
   REQUIRE(smtp.wait_for_messages(150, 120s));
   spamgate.stop();  // SIGTERM: the sender finishes the message in hand and gives back the rest of its batch

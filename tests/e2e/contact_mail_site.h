@@ -40,14 +40,7 @@ duplicate_window_seconds = 0
 inline NginxOptions site(const SpamgateServer& spamgate) {
   NginxOptions options;
   options.server_body =
-      "location = /contact {\n"
-      "  include fastcgi_params;\n"
-      "  fastcgi_pass " + spamgate.address() + ";\n"
-      "}\n"
-      "location /spamgate/ {\n"
-      "  include fastcgi_params;\n"
-      "  fastcgi_pass " + spamgate.address() + ";\n"
-      "}\n";
+      fastcgi_location("= /contact", spamgate.address()) + fastcgi_location("/spamgate/", spamgate.address());
   return options;
 }
 

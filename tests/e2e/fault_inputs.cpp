@@ -30,8 +30,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-std::string echo_script() { return std::string(SPAMGATE_SOURCE_DIR) + "/tests/e2e/php/echo.php"; }
-
 struct Stack {
   PhpFpm fpm;
   SpamgateServer spamgate;
@@ -43,12 +41,10 @@ struct Stack {
       : spamgate(SpamgateOptions{fpm.address(), "", true,
                                  "[checks]\nrate_per_minute = 100000\nrate_burst = 100000\nduplicate_window_seconds = 0\n",
                                  "", 4}),
-        nginx(NginxOptions{"client_max_body_size 200m;\n"
-                           "location = /wp-comments-post.php {\n  include fastcgi_params;\n"
-                           "  fastcgi_param SCRIPT_FILENAME " + echo_script() + ";\n"
-                           "  fastcgi_pass " + spamgate.address() + ";\n}\n"
-                           "location /spamgate/ {\n  include fastcgi_params;\n  fastcgi_pass " + spamgate.address() +
-                               ";\n}\n",
+        nginx(NginxOptions{"client_max_body_size 200m;\n" +
+                               fastcgi_location("= /wp-comments-post.php", spamgate.address(),
+                                                "  fastcgi_param SCRIPT_FILENAME " + echo_script() + ";\n") +
+                               fastcgi_location("/spamgate/", spamgate.address()),
                            "", 1}) {
     REQUIRE_MESSAGE(fpm.wait_until_listening(), fpm.error_log());
     REQUIRE_MESSAGE(spamgate.wait_until_listening(), spamgate.log());

@@ -26,8 +26,6 @@ const char* kRules = "body TEST_SPAM /\\bspamword\\b/i\nscore TEST_SPAM 20\n";
 const char* kRelaxed =
     "[checks]\nrate_per_minute = 1000000\nrate_burst = 1000000\nduplicate_window_seconds = 0\n";
 
-std::string echo_script() { return std::string(SPAMGATE_SOURCE_DIR) + "/tests/e2e/php/echo.php"; }
-
 // More PHP workers than spamgate has threads: every connection spamgate
 // keeps alive pins a PHP-FPM worker (see src/upstream/fastcgi_client.h).
 PhpFpmOptions roomy_pool() {
@@ -43,11 +41,9 @@ struct Stack {
 
   Stack()
       : spamgate(SpamgateOptions{fpm.address(), kRules, false, kRelaxed, "", 4}),
-        nginx(NginxOptions{"location = /wp-comments-post.php {\n  include fastcgi_params;\n"
-                           "  fastcgi_param SCRIPT_FILENAME " + echo_script() + ";\n"
-                           "  fastcgi_pass " + spamgate.address() + ";\n}\n"
-                           "location /spamgate/ {\n  include fastcgi_params;\n  fastcgi_pass " + spamgate.address() +
-                               ";\n}\n",
+        nginx(NginxOptions{fastcgi_location("= /wp-comments-post.php", spamgate.address(),
+                                            "  fastcgi_param SCRIPT_FILENAME " + echo_script() + ";\n") +
+                               fastcgi_location("/spamgate/", spamgate.address()),
                            "", 1}) {
     REQUIRE_MESSAGE(fpm.wait_until_listening(), fpm.error_log());
     REQUIRE_MESSAGE(spamgate.wait_until_listening(), spamgate.log());

@@ -10,7 +10,7 @@
 #include <thread>
 
 #include "harness/http_client.h"
-#include "harness/mail_toml.h"
+#include "harness/mail_inspect.h"
 #include "harness/nginx.h"
 #include "harness/php_fpm.h"
 #include "harness/smtp_server.h"
@@ -20,11 +20,6 @@ using namespace harness;
 using namespace std::chrono_literals;
 
 namespace {
-
-// nginx passing every request to spamgate, as a site would.
-NginxOptions front_of(const SpamgateServer& spamgate) {
-  return NginxOptions{"location / {\n  include fastcgi_params;\n  fastcgi_pass " + spamgate.address() + ";\n}\n", "", 1};
-}
 
 const char* kSecret = "shared-secret-7d1f0b2a9e";
 const char* kWrongPassword = "wrong-smtp-password-4c8e1d";
@@ -38,7 +33,6 @@ HttpResponse notify(const Nginx& nginx, const std::string& bearer) {
   return http(request);
 }
 
-
 }  // namespace
 
 TEST_CASE("a failing SMTP AUTH and bad shared secrets leave no secret in any output") {
@@ -49,9 +43,11 @@ TEST_CASE("a failing SMTP AUTH and bad shared secrets leave no secret in any out
   write_file(wrong_password_file, std::string(kWrongPassword) + "\n");
   chmod(wrong_password_file.c_str(), 0600);
   PhpFpm fpm;
-  SpamgateServer spamgate(SpamgateOptions{fpm.address(), "", true, mail_toml(smtp, ca, wrong_password_file), kSecret, 2});
+  MailTomlOptions mail;
+  mail.password_file = wrong_password_file;
+  SpamgateServer spamgate(SpamgateOptions{fpm.address(), "", true, mail_toml(smtp, ca.ca_cert, mail), kSecret, 2});
   REQUIRE_MESSAGE(spamgate.wait_until_listening(), spamgate.log());
-  Nginx nginx(front_of(spamgate));
+  Nginx nginx(NginxOptions{fastcgi_location("/", spamgate.address())});  // every request to spamgate
   REQUIRE_MESSAGE(nginx.wait_until_listening(), nginx.error_log());
 
   CHECK(notify(nginx, "not-the-secret").status == 401);

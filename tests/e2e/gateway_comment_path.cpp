@@ -37,27 +37,14 @@ max_fields = 50
 max_field_bytes = 131072
 )";
 
-std::string echo_script() { return std::string(SPAMGATE_SOURCE_DIR) + "/tests/e2e/php/echo.php"; }
-
 // nginx with the comment endpoint and spamgate's API behind spamgate, and
 // /direct.php straight to PHP-FPM.
 NginxOptions site(const SpamgateServer& spamgate, const PhpFpm& fpm) {
   NginxOptions options;
-  options.server_body =
-      "location = /wp-comments-post.php {\n"
-      "  include fastcgi_params;\n"
-      "  fastcgi_param SCRIPT_FILENAME " + echo_script() + ";\n"
-      "  fastcgi_pass " + spamgate.address() + ";\n"
-      "}\n"
-      "location /spamgate/ {\n"
-      "  include fastcgi_params;\n"
-      "  fastcgi_pass " + spamgate.address() + ";\n"
-      "}\n"
-      "location = /direct.php {\n"
-      "  include fastcgi_params;\n"
-      "  fastcgi_param SCRIPT_FILENAME " + echo_script() + ";\n"
-      "  fastcgi_pass " + fpm.address() + ";\n"
-      "}\n";
+  const std::string echo = "  fastcgi_param SCRIPT_FILENAME " + echo_script() + ";\n";
+  options.server_body = fastcgi_location("= /wp-comments-post.php", spamgate.address(), echo) +
+                        fastcgi_location("/spamgate/", spamgate.address()) +
+                        fastcgi_location("= /direct.php", fpm.address(), echo);
   return options;
 }
 

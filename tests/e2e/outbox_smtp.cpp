@@ -12,6 +12,7 @@
 #include <memory>
 #include <mutex>
 
+#include "harness/mail_inspect.h"
 #include "harness/process.h"
 #include "harness/smtp_server.h"
 #include "mail/composer.h"
@@ -68,14 +69,6 @@ int64_t enqueue(Outbox& outbox, const MailConfig& mail, const std::string& subje
   return *id;
 }
 
-// The Subject of a recorded message ("" when absent).
-std::string subject_of(const std::string& data) {
-  const size_t at = data.find("\r\nSubject: ");
-  if (at == std::string::npos) return "";
-  const size_t start = at + 11;
-  return data.substr(start, data.find("\r\n", start) - start);
-}
-
 }  // namespace
 
 TEST_CASE("outbox e2e: a server that is down is a temporary failure; the message arrives after the backoff") {
@@ -107,7 +100,7 @@ TEST_CASE("outbox e2e: a server that is down is a temporary failure; the message
   clock.set(TimePoint{std::chrono::seconds(row.next_attempt_at)});
   CHECK(worker.flush_once().sent == 1);
   REQUIRE(server.wait_for_messages(1));
-  CHECK(subject_of(server.messages()[0].data) == "while down");
+  CHECK(harness::subject_of(server.messages()[0].data) == "while down");
   CHECK(outbox->get(id)->status == OutboxStatus::sent);
 }
 
@@ -190,7 +183,7 @@ TEST_CASE("outbox e2e: a flush killed with SIGKILL loses nothing; a new flush de
   CHECK(*outbox->count(OutboxStatus::sending) == 0);
 
   std::map<std::string, int> seen;
-  for (const harness::RecordedMessage& m : server.messages()) ++seen[subject_of(m.data)];
+  for (const harness::RecordedMessage& m : server.messages()) ++seen[harness::subject_of(m.data)];
   CHECK(seen.size() == static_cast<size_t>(kMessages));
   int twice = 0;
   for (const auto& entry : seen) {  // not a structured binding: clang 14 cannot capture one in CHECK_MESSAGE

@@ -18,16 +18,10 @@ namespace {
 const char* kRules = "body TEST_SPAM /\\bspamword\\b/i\nscore TEST_SPAM 20\n";
 const char* kRelaxed = "[checks]\nrate_per_minute = 100000\nrate_burst = 100000\n";
 
-std::string echo_script() { return std::string(SPAMGATE_SOURCE_DIR) + "/tests/e2e/php/echo.php"; }
-
 NginxOptions site(const SpamgateServer& spamgate) {
   NginxOptions options;
-  options.server_body =
-      "location = /wp-comments-post.php {\n"
-      "  include fastcgi_params;\n"
-      "  fastcgi_param SCRIPT_FILENAME " + echo_script() + ";\n"
-      "  fastcgi_pass " + spamgate.address() + ";\n"
-      "}\n";
+  options.server_body = fastcgi_location("= /wp-comments-post.php", spamgate.address(),
+                                         "  fastcgi_param SCRIPT_FILENAME " + echo_script() + ";\n");
   return options;
 }
 

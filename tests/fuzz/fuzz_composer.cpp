@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "mail/composer.h"
+#include "support/mail_decode.h"
 #include "util/email_address.h"
 
 namespace {
@@ -34,25 +35,6 @@ std::vector<std::string> split_fields(std::string_view input) {
   return fields;
 }
 
-std::string decode_base64(std::string_view text) {
-  static const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  unsigned bits = 0;
-  int count = 0;
-  for (char c : text) {
-    if (c == '=') break;
-    const size_t index = alphabet.find(c);
-    require(index != std::string::npos);
-    bits = (bits << 6) | static_cast<unsigned>(index);
-    count += 6;
-    if (count >= 8) {
-      count -= 8;
-      out += static_cast<char>((bits >> count) & 0xFF);
-    }
-  }
-  return out;
-}
-
 // The unfolded value is either the subject itself or encoded-words only.
 std::string decode_subject(const std::string& value) {
   if (value.rfind("=?UTF-8?B?", 0) != 0) return value;
@@ -63,7 +45,7 @@ std::string decode_subject(const std::string& value) {
     const size_t end = value.find("?=", pos + 10);
     require(end != std::string::npos);
     require(end + 2 - pos <= 75);
-    out += decode_base64(std::string_view(value).substr(pos + 10, end - pos - 10));
+    out += mail_decode::base64_decode(std::string_view(value).substr(pos + 10, end - pos - 10));
     pos = end + 2;
     if (pos < value.size()) {
       require(value[pos] == ' ');

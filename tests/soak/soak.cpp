@@ -146,11 +146,8 @@ int main(int argc, char** argv) {
   SpamgateServer spamgate(SpamgateOptions{
       fpm.address(), "", true,
       "[checks]\nrate_per_minute = 1000000\nrate_burst = 1000000\nduplicate_window_seconds = 0\n", "", 8});
-  const std::string echo = std::string(SPAMGATE_SOURCE_DIR) + "/tests/e2e/php/echo.php";
-  Nginx nginx(NginxOptions{"location = /wp-comments-post.php {\n  include fastcgi_params;\n"
-                           "  fastcgi_param SCRIPT_FILENAME " + echo + ";\n  fastcgi_pass " + spamgate.address() +
-                               ";\n}\n",
-                           "", 1});
+  Nginx nginx(NginxOptions{fastcgi_location("= /wp-comments-post.php", spamgate.address(),
+                                            "  fastcgi_param SCRIPT_FILENAME " + echo_script() + ";\n")});
   if (!fpm.wait_until_listening() || !spamgate.wait_until_listening() || !nginx.wait_until_listening()) {
     std::fprintf(stderr, "soak: a server did not start\n%s\n%s\n", spamgate.log().c_str(), nginx.error_log().c_str());
     return 2;

@@ -68,43 +68,8 @@ std::vector<std::string> encoded_words(const std::string& value) {
 }
 
 std::string decode_word(const std::string& word) {
-  static const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  const std::string payload = word.substr(10, word.size() - 12);
   std::string out;
-  unsigned bits = 0;
-  int count = 0;
-  for (char c : payload) {
-    if (c == '=') break;
-    const size_t index = alphabet.find(c);
-    if (index == std::string::npos) throw std::runtime_error("bad base64");
-    bits = (bits << 6) | static_cast<unsigned>(index);
-    count += 6;
-    if (count >= 8) {
-      count -= 8;
-      out += static_cast<char>((bits >> count) & 0xFF);
-    }
-  }
-  return out;
-}
-
-std::string decode_words(const std::string& value) {
-  std::string out;
-  for (const std::string& word : encoded_words(value)) out += decode_word(word);
-  return out;
-}
-
-std::string decode_quoted_printable(const std::string& body) {
-  std::string out;
-  for (size_t i = 0; i < body.size(); ++i) {
-    if (body[i] != '=') {
-      out += body[i];
-    } else if (body.compare(i + 1, 2, "\r\n") == 0) {
-      i += 2;
-    } else {
-      out += static_cast<char>(std::stoi(body.substr(i + 1, 2), nullptr, 16));
-      i += 2;
-    }
-  }
+  mail_decode::decode_word(word, out);
   return out;
 }
 

@@ -1,10 +1,12 @@
-// Decoders the mail unit tests use to read back what the composer wrote:
-// header fields, RFC 2047 B-words, quoted-printable. Test-only.
+// What the mail unit tests use to read back what the composer wrote:
+// header fields and encoded-words (decoding in support/mail_decode). Test-only.
 #pragma once
 
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "support/mail_decode.h"
 
 namespace mailtest {
 
@@ -20,11 +22,9 @@ std::string field_value(const std::string& data, const std::string& name);
 int field_count(const std::string& data, const std::string& name);
 // Every "=?UTF-8?B?...?=" word in `value`, in order.
 std::vector<std::string> encoded_words(const std::string& value);
-// Decodes one B-encoded word's payload.
+// Decodes one B-encoded word's payload ("" when `word` is not one).
 std::string decode_word(const std::string& word);
-// RFC 2047 decoding of an unstructured value made only of encoded-words
-// separated by whitespace (the whitespace between words is dropped).
-std::string decode_words(const std::string& value);
-std::string decode_quoted_printable(const std::string& body);
+using mail_decode::decode_quoted_printable;
+using mail_decode::decode_words;
 
 }  // namespace mailtest

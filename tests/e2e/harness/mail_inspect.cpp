@@ -10,53 +10,6 @@
 namespace harness {
 namespace {
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
-}
-
-std::string decode_base64(const std::string& text) {
-  static const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  unsigned bits = 0;
-  int count = 0;
-  for (char c : text) {
-    const size_t v = alphabet.find(c);
-    if (v == std::string::npos) continue;  // '=' padding
-    bits = (bits << 6) | static_cast<unsigned>(v);
-    count += 6;
-    if (count >= 8) {
-      count -= 8;
-      out += static_cast<char>((bits >> count) & 0xFF);
-    }
-  }
-  return out;
-}
-
-// Decodes one "=?charset?enc?text?=" word; false when `word` is not one.
-bool decode_word(const std::string& word, std::string& out) {
-  if (word.size() < 8 || word.rfind("=?", 0) != 0 || word.substr(word.size() - 2) != "?=") return false;
-  const size_t q1 = word.find('?', 2);
-  if (q1 == std::string::npos || q1 + 2 >= word.size() || word[q1 + 2] != '?') return false;
-  const char encoding = static_cast<char>(toupper(static_cast<unsigned char>(word[q1 + 1])));
-  const std::string text = word.substr(q1 + 3, word.size() - q1 - 5);
-  if (encoding == 'B') {
-    out += decode_base64(text);
-    return true;
-  }
-  if (encoding != 'Q') return false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '_') out += ' ';
-    else if (text[i] == '=' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 && hex_value(text[i + 2]) >= 0) {
-      out += static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2]));
-      i += 2;
-    } else out += text[i];
-  }
-  return true;
-}
-
 size_t discard(char*, size_t size, size_t count, void*) { return size * count; }
 
 }  // namespace
@@ -106,79 +59,14 @@ std::string header_value(const std::vector<HeaderField>& fields, const std::stri
   return values.empty() ? "" : values.front();
 }
 
-std::string decode_words(const std::string& value) {
-  std::string out;
-  std::string pending_space;  // white space after an encoded-word, dropped if another follows
-  bool after_word = false;
-  size_t pos = 0;
-  while (pos < value.size()) {
-    const size_t space_end = value.find_first_not_of(" \t", pos);
-    const std::string space = value.substr(pos, (space_end == std::string::npos ? value.size() : space_end) - pos);
-    if (space_end == std::string::npos) {
-      out += space;
-      break;
-    }
-    size_t token_end = value.find_first_of(" \t", space_end);
-    if (token_end == std::string::npos) token_end = value.size();
-    const std::string token = value.substr(space_end, token_end - space_end);
-    std::string decoded;
-    if (decode_word(token, decoded)) {
-      if (!after_word) out += space;
-      out += decoded;
-      after_word = true;
-    } else {
-      out += space + token;
-      after_word = false;
-    }
-    pos = token_end;
-  }
-  return out;
-}
-
-std::string decode_quoted_printable(const std::string& text) {
-  std::string out;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] != '=') {
-      out += text[i];
-      continue;
-    }
-    if (text.compare(i + 1, 2, "\r\n") == 0) {
-      i += 2;
-    } else if (i + 2 < text.size() && hex_value(text[i + 1]) >= 0 && hex_value(text[i + 2]) >= 0) {
-      out += static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2]));
-      i += 2;
-    } else {
-      out += text[i];
-    }
-  }
-  return out;
-}
-
-std::string base64(const std::string& bytes) {
-  static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  size_t i = 0;
-  for (; i + 2 < bytes.size(); i += 3) {
-    const unsigned n = (static_cast<unsigned char>(bytes[i]) << 16) | (static_cast<unsigned char>(bytes[i + 1]) << 8) |
-                       static_cast<unsigned char>(bytes[i + 2]);
-    out += {alphabet[n >> 18], alphabet[(n >> 12) & 63], alphabet[(n >> 6) & 63], alphabet[n & 63]};
-  }
-  if (i + 1 == bytes.size()) {
-    const unsigned n = static_cast<unsigned char>(bytes[i]) << 16;
-    out += {alphabet[n >> 18], alphabet[(n >> 12) & 63], '=', '='};
-  } else if (i + 2 == bytes.size()) {
-    const unsigned n = (static_cast<unsigned char>(bytes[i]) << 16) | (static_cast<unsigned char>(bytes[i + 1]) << 8);
-    out += {alphabet[n >> 18], alphabet[(n >> 12) & 63], alphabet[(n >> 6) & 63], '='};
-  }
-  return out;
-}
+std::string subject_of(const std::string& data) { return decode_words(header_value(header_fields(data), "Subject")); }
 
 std::string find_secret(const std::string& text, const std::string& secret, const std::string& user) {
   if (secret.empty()) return "";
   if (text.find(secret) != std::string::npos) return "the secret in clear";
-  if (!user.empty() && text.find(base64(std::string(1, '\0') + user + '\0' + secret)) != std::string::npos)
+  if (!user.empty() && text.find(base64_encode(std::string(1, '\0') + user + '\0' + secret)) != std::string::npos)
     return "the AUTH PLAIN blob";
-  if (text.find(base64(secret)) != std::string::npos) return "the secret in base64 (AUTH LOGIN)";
+  if (text.find(base64_encode(secret)) != std::string::npos) return "the secret in base64 (AUTH LOGIN)";
   return "";
 }
 
@@ -195,6 +83,8 @@ std::string mail_toml(const SmtpServer& server, const std::string& ca_file, cons
   toml += "password = { file = \"" + password_file + "\" }\n";
   toml += "ca_file = \"" + ca_file + "\"\n";
   toml += "connect_timeout_seconds = 5\ntimeout_seconds = 10\n";
+  toml += "backoff_initial_seconds = " + std::to_string(options.backoff_initial_seconds) +
+          "\nbackoff_max_seconds = " + std::to_string(options.backoff_max_seconds) + "\n";
   toml += "from_address = \"" + server.options().user + "\"\nfrom_name = \"Blog notifications\"\n";
   toml += "owners = " + list(options.owners) + "\n";
   toml += "allowed_recipients = " + list(options.allowed_recipients) + "\n";

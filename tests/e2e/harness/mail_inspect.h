@@ -12,6 +12,7 @@
 #include "harness/http_client.h"
 #include "harness/smtp_server.h"
 #include "harness/spamgate_server.h"
+#include "support/mail_decode.h"
 
 namespace harness {
 
@@ -30,14 +31,11 @@ std::string message_body(const std::string& data);
 std::vector<std::string> header_values(const std::vector<HeaderField>& fields, const std::string& name);
 // The first value of `name`, or "".
 std::string header_value(const std::vector<HeaderField>& fields, const std::string& name);
-// `value` with RFC 2047 encoded-words (B and Q, charset UTF-8) decoded and
-// the white space between two adjacent encoded-words dropped, as a mail
-// reader shows it.
-std::string decode_words(const std::string& value);
-// `text` with quoted-printable soft line breaks and =XX escapes decoded.
-std::string decode_quoted_printable(const std::string& text);
-// Standard base64 of `bytes` (for looking for an encoded secret).
-std::string base64(const std::string& bytes);
+// The Subject of a raw message, encoded-words decoded ("" when absent).
+std::string subject_of(const std::string& data);
+using mail_decode::base64_encode;
+using mail_decode::decode_quoted_printable;
+using mail_decode::decode_words;
 
 // The forms a secret can take on the wire or in a log: itself, its base64,
 // and the AUTH PLAIN blob "\0user\0secret" in base64. Returns the first form
@@ -51,6 +49,8 @@ struct MailTomlOptions {
   std::string smtp_url;       // "" = the server's url
   std::string caps;           // lines of [mail.caps]; "" = caps far above what the test sends
   std::string extra_mail;     // more lines for [mail]
+  int backoff_initial_seconds = 1;  // retries happen within a test
+  int backoff_max_seconds = 2;
 };
 
 // `[mail]` and `[mail.caps]` sections (TOML) that send through `server`

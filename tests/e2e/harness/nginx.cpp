@@ -6,6 +6,10 @@
 
 namespace harness {
 
+std::string fastcgi_location(const std::string& match, const std::string& address, const std::string& extra) {
+  return "location " + match + " {\n  include fastcgi_params;\n" + extra + "  fastcgi_pass " + address + ";\n}\n";
+}
+
 std::string fastcgi_params_text() {
   const std::string system_copy = "/etc/nginx/fastcgi_params";
   if (file_exists(system_copy)) return read_file(system_copy);

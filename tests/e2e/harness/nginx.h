@@ -17,7 +17,7 @@ struct NginxOptions {
   // `include fastcgi_params;` finds the copy in the TempDir (the conf prefix).
   std::string server_body;
   // Directives at http{} level (upstream blocks, extra maps), written before server{}.
-  std::string http_extra;
+  std::string http_extra = {};
   int worker_processes = 1;
   int worker_connections = 256;  // per worker, client and upstream connections together
 };
@@ -52,6 +52,10 @@ class Nginx {
   int port_ = 0;
   Process process_;
 };
+
+// `location MATCH { include fastcgi_params; EXTRA fastcgi_pass ADDRESS; }`,
+// MATCH e.g. "= /contact" or "/spamgate/", EXTRA whole directive lines.
+std::string fastcgi_location(const std::string& match, const std::string& address, const std::string& extra = "");
 
 // The fastcgi_params text: Debian's /etc/nginx/fastcgi_params when present,
 // otherwise the same standard set built in.

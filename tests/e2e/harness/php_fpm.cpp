@@ -77,6 +77,8 @@ bool PhpFpm::restart() {
 
 bool PhpFpm::running() { return process_.running(); }
 
+std::string echo_script() { return std::string(SPAMGATE_SOURCE_DIR) + "/tests/e2e/php/echo.php"; }
+
 std::string PhpFpm::address() const {
   return options_.unix_socket ? "unix:" + socket_path_ : "127.0.0.1:" + std::to_string(port_);
 }

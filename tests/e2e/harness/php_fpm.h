@@ -27,6 +27,9 @@ struct PhpFpmOptions {
   std::map<std::string, std::string> env;
 };
 
+// tests/e2e/php/echo.php: answers with the request it was given, as JSON.
+std::string echo_script();
+
 class PhpFpm {
  public:
   // Writes the config into a fresh TempDir and starts php-fpm8.2 in the
