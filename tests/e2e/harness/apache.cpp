@@ -15,10 +15,9 @@ std::string load_module(const std::string& name) {
 
 }  // namespace
 
-Apache::Apache(ApacheOptions options) : options_(std::move(options)), dir_(std::make_unique<TempDir>("spamgate-apache")) {
+Apache::Apache(ApacheOptions options) : WebServer("spamgate-apache") {
   const std::string program = find_program("apache2");
   if (program.empty()) throw std::runtime_error("apache2 not found (apt-get install apache2)");
-  port_ = free_port();
   const std::string& d = dir_->path();
   run("mkdir -p '" + d + "/run'");
 
@@ -34,18 +33,18 @@ Apache::Apache(ApacheOptions options) : options_(std::move(options)), dir_(std::
   conf += "CustomLog " + d + "/access.log common\n";
   for (const char* name : {"mpm_event", "authz_core", "authz_host", "mime", "dir", "alias", "setenvif"})
     conf += load_module(name);
-  for (const auto& name : options_.modules) conf += load_module(name);
+  for (const auto& name : options.modules) conf += load_module(name);
   // Apache will not run its children as root; as root they become nobody.
   if (geteuid() == 0) conf += "User nobody\nGroup nogroup\n";
   conf += "StartServers 1\nServerLimit 2\nThreadsPerChild 16\nMaxRequestWorkers 32\n";
   conf += "TypesConfig /etc/mime.types\n";
   conf += "DirectoryIndex index.php index.html\n";
   conf += "<Directory />\n    AllowOverride None\n    Require all denied\n</Directory>\n";
-  if (!options_.document_root.empty()) {
-    conf += "DocumentRoot \"" + options_.document_root + "\"\n";
-    conf += "<Directory \"" + options_.document_root + "\">\n    Require all granted\n</Directory>\n";
+  if (!options.document_root.empty()) {
+    conf += "DocumentRoot \"" + options.document_root + "\"\n";
+    conf += "<Directory \"" + options.document_root + "\">\n    Require all granted\n</Directory>\n";
   }
-  conf += options_.config_body + "\n";
+  conf += options.config_body + "\n";
   write_file(d + "/apache2.conf", conf);
 
   std::string output;
@@ -53,17 +52,5 @@ Apache::Apache(ApacheOptions options) : options_(std::move(options)), dir_(std::
     throw std::runtime_error("apache2 config test failed: " + output + "\n--- apache2.conf ---\n" + conf);
   process_ = Process({program, "-d", d, "-f", d + "/apache2.conf", "-DFOREGROUND"}, d + "/apache2.out");
 }
-
-Apache::~Apache() { stop(); }
-
-bool Apache::wait_until_listening(std::chrono::milliseconds timeout) { return wait_for_port(port_, timeout); }
-
-void Apache::stop() { process_.stop(); }
-
-std::string Apache::url(const std::string& path) const { return "http://127.0.0.1:" + std::to_string(port_) + path; }
-
-std::string Apache::error_log() const { return read_file(*dir_ / "error.log") + read_file(*dir_ / "apache2.out"); }
-
-std::string Apache::access_log() const { return read_file(*dir_ / "access.log"); }
 
 }  // namespace harness

@@ -4,12 +4,10 @@
 // never uses apache2ctl or Debian's envvars.
 #pragma once
 
-#include <chrono>
-#include <memory>
 #include <string>
 #include <vector>
 
-#include "harness/process.h"
+#include "harness/web_server.h"
 
 namespace harness {
 
@@ -22,34 +20,13 @@ struct ApacheOptions {
   std::string config_body;
 };
 
-class Apache {
+class Apache : public WebServer {
  public:
   // Writes apache2.conf into a fresh TempDir, checks it with `apache2 -t`
   // and starts `apache2 -d <dir> -f <dir>/apache2.conf -DFOREGROUND`.
   // Throws std::runtime_error when apache2 is missing or the config test
   // fails; the message holds Apache's complaint and the config.
   explicit Apache(ApacheOptions options);
-  ~Apache();
-  Apache(const Apache&) = delete;
-  Apache& operator=(const Apache&) = delete;
-
-  // True once Apache accepts connections; false after `timeout`.
-  bool wait_until_listening(std::chrono::milliseconds timeout = std::chrono::seconds(20));
-  // SIGTERM (Apache stops its children and exits), SIGKILL after 5 s.
-  void stop();
-
-  int port() const { return port_; }
-  // "http://127.0.0.1:<port>" + path (path starts with '/').
-  std::string url(const std::string& path = "/") const;
-  const std::string& dir() const { return dir_->path(); }
-  std::string error_log() const;
-  std::string access_log() const;
-
- private:
-  ApacheOptions options_;
-  std::unique_ptr<TempDir> dir_;
-  int port_ = 0;
-  Process process_;
 };
 
 }  // namespace harness

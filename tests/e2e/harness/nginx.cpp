@@ -35,20 +35,19 @@ fastcgi_param  REDIRECT_STATUS    200;
 )";
 }
 
-Nginx::Nginx(NginxOptions options) : options_(std::move(options)), dir_(std::make_unique<TempDir>("spamgate-nginx")) {
+Nginx::Nginx(NginxOptions options) : WebServer("spamgate-nginx") {
   const std::string program = find_program("nginx");
   if (program.empty()) throw std::runtime_error("nginx not found (apt-get install nginx-light)");
-  port_ = free_port();
   const std::string& d = dir_->path();
 
   std::string conf;
   // Workers must read the TempDir and the test's document root; as root the
   // default user (nobody / www-data) could not, so keep root.
   if (geteuid() == 0) conf += "user root;\n";
-  conf += "worker_processes " + std::to_string(options_.worker_processes) + ";\n";
+  conf += "worker_processes " + std::to_string(options.worker_processes) + ";\n";
   conf += "pid " + d + "/nginx.pid;\n";
   conf += "error_log " + d + "/error.log info;\n";
-  conf += "events { worker_connections " + std::to_string(options_.worker_connections) + "; }\n";
+  conf += "events { worker_connections " + std::to_string(options.worker_connections) + "; }\n";
   conf += "http {\n";
   conf += "  access_log " + d + "/access.log;\n";
   conf += "  client_body_temp_path " + d + "/client_body;\n";
@@ -58,11 +57,11 @@ Nginx::Nginx(NginxOptions options) : options_(std::move(options)), dir_(std::mak
   conf += "  scgi_temp_path " + d + "/scgi;\n";
   conf += "  default_type application/octet-stream;\n";
   conf += "  client_max_body_size 16m;\n";
-  conf += options_.http_extra + "\n";
+  conf += options.http_extra + "\n";
   conf += "  server {\n";
   conf += "    listen 127.0.0.1:" + std::to_string(port_) + ";\n";
   conf += "    server_name localhost;\n";
-  conf += options_.server_body + "\n";
+  conf += options.server_body + "\n";
   conf += "  }\n}\n";
   write_file(d + "/nginx.conf", conf);
   write_file(d + "/fastcgi_params", fastcgi_params_text());
@@ -80,19 +79,5 @@ Nginx::Nginx(NginxOptions options) : options_(std::move(options)), dir_(std::mak
   base.push_back("daemon off; master_process on;");
   process_ = Process(base, d + "/nginx.out");
 }
-
-Nginx::~Nginx() { stop(); }
-
-bool Nginx::wait_until_listening(std::chrono::milliseconds timeout) { return wait_for_port(port_, timeout); }
-
-void Nginx::stop() { process_.stop(); }
-
-bool Nginx::running() { return process_.running(); }
-
-std::string Nginx::url(const std::string& path) const { return "http://127.0.0.1:" + std::to_string(port_) + path; }
-
-std::string Nginx::error_log() const { return read_file(*dir_ / "error.log"); }
-
-std::string Nginx::access_log() const { return read_file(*dir_ / "access.log"); }
 
 }  // namespace harness

@@ -3,11 +3,9 @@
 // Never reads /etc/nginx/nginx.conf (fastcgi_params is copied, not included).
 #pragma once
 
-#include <chrono>
-#include <memory>
 #include <string>
 
-#include "harness/process.h"
+#include "harness/web_server.h"
 
 namespace harness {
 
@@ -22,35 +20,13 @@ struct NginxOptions {
   int worker_connections = 256;  // per worker, client and upstream connections together
 };
 
-class Nginx {
+class Nginx : public WebServer {
  public:
   // Writes nginx.conf and fastcgi_params into a fresh TempDir and starts
   // nginx -p <dir> -c <dir>/nginx.conf -g 'daemon off; master_process on;'.
   // Throws std::runtime_error when nginx is missing or the config test
   // (`nginx -t`) fails; the message holds nginx's complaint.
   explicit Nginx(NginxOptions options);
-  ~Nginx();
-  Nginx(const Nginx&) = delete;
-  Nginx& operator=(const Nginx&) = delete;
-
-  // True once nginx accepts connections; false after `timeout`.
-  bool wait_until_listening(std::chrono::milliseconds timeout = std::chrono::seconds(20));
-  // SIGTERM (fast shutdown), SIGKILL after 5 s.
-  void stop();
-  bool running();
-
-  int port() const { return port_; }
-  // "http://127.0.0.1:<port>" + path (path starts with '/').
-  std::string url(const std::string& path = "/") const;
-  const std::string& dir() const { return dir_->path(); }
-  std::string error_log() const;
-  std::string access_log() const;
-
- private:
-  NginxOptions options_;
-  std::unique_ptr<TempDir> dir_;
-  int port_ = 0;
-  Process process_;
 };
 
 // `location MATCH { include fastcgi_params; EXTRA fastcgi_pass ADDRESS; }`,
