@@ -42,8 +42,7 @@ struct Stack {
                                  "[checks]\nrate_per_minute = 100000\nrate_burst = 100000\nduplicate_window_seconds = 0\n",
                                  "", 4}),
         nginx(NginxOptions{"client_max_body_size 200m;\n" +
-                               fastcgi_location("= /wp-comments-post.php", spamgate.address(),
-                                                "  fastcgi_param SCRIPT_FILENAME " + echo_script() + ";\n") +
+                               echo_comment_location(spamgate.address()) +
                                fastcgi_location("/spamgate/", spamgate.address()),
                            "", 1}) {
     REQUIRE_MESSAGE(fpm.wait_until_listening(), fpm.error_log());

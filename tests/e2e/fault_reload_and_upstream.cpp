@@ -41,8 +41,7 @@ struct Stack {
 
   Stack()
       : spamgate(SpamgateOptions{fpm.address(), kRules, false, kRelaxed, "", 4}),
-        nginx(NginxOptions{fastcgi_location("= /wp-comments-post.php", spamgate.address(),
-                                            "  fastcgi_param SCRIPT_FILENAME " + echo_script() + ";\n") +
+        nginx(NginxOptions{echo_comment_location(spamgate.address()) +
                                fastcgi_location("/spamgate/", spamgate.address()),
                            "", 1}) {
     REQUIRE_MESSAGE(fpm.wait_until_listening(), fpm.error_log());

@@ -42,7 +42,7 @@ max_field_bytes = 131072
 NginxOptions site(const SpamgateServer& spamgate, const PhpFpm& fpm) {
   NginxOptions options;
   const std::string echo = "  fastcgi_param SCRIPT_FILENAME " + echo_script() + ";\n";
-  options.server_body = fastcgi_location("= /wp-comments-post.php", spamgate.address(), echo) +
+  options.server_body = echo_comment_location(spamgate.address()) +
                         fastcgi_location("/spamgate/", spamgate.address()) +
                         fastcgi_location("= /direct.php", fpm.address(), echo);
   return options;

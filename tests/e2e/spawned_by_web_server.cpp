@@ -20,8 +20,7 @@ const char* kRelaxed = "[checks]\nrate_per_minute = 100000\nrate_burst = 100000\
 
 NginxOptions site(const SpamgateServer& spamgate) {
   NginxOptions options;
-  options.server_body = fastcgi_location("= /wp-comments-post.php", spamgate.address(),
-                                         "  fastcgi_param SCRIPT_FILENAME " + echo_script() + ";\n");
+  options.server_body = echo_comment_location(spamgate.address());
   return options;
 }
 

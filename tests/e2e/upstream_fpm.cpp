@@ -23,7 +23,7 @@ namespace {
 fcgi::Params echo_params(const std::string& query, size_t content_length,
                          const std::string& content_type = "application/octet-stream") {
   return {
-      {"SCRIPT_FILENAME", std::string(SPAMGATE_SOURCE_DIR) + "/tests/e2e/php/echo.php"},
+      {"SCRIPT_FILENAME", echo_script()},
       {"SCRIPT_NAME", "/echo.php"},
       {"REQUEST_METHOD", "POST"},
       {"REQUEST_URI", "/echo.php" + (query.empty() ? "" : "?" + query)},

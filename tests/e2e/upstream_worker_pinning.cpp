@@ -20,7 +20,7 @@ using namespace harness;
 namespace {
 
 fcgi::Params echo_params(const std::string& query) {
-  return {{"SCRIPT_FILENAME", std::string(SPAMGATE_SOURCE_DIR) + "/tests/e2e/php/echo.php"},
+  return {{"SCRIPT_FILENAME", echo_script()},
           {"SCRIPT_NAME", "/echo.php"},
           {"REQUEST_METHOD", "GET"},
           {"REQUEST_URI", "/echo.php?" + query},

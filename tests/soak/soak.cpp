@@ -146,8 +146,7 @@ int main(int argc, char** argv) {
   SpamgateServer spamgate(SpamgateOptions{
       fpm.address(), "", true,
       "[checks]\nrate_per_minute = 1000000\nrate_burst = 1000000\nduplicate_window_seconds = 0\n", "", 8});
-  Nginx nginx(NginxOptions{fastcgi_location("= /wp-comments-post.php", spamgate.address(),
-                                            "  fastcgi_param SCRIPT_FILENAME " + echo_script() + ";\n")});
+  Nginx nginx(NginxOptions{echo_comment_location(spamgate.address())});
   if (!fpm.wait_until_listening() || !spamgate.wait_until_listening() || !nginx.wait_until_listening()) {
     std::fprintf(stderr, "soak: a server did not start\n%s\n%s\n", spamgate.log().c_str(), nginx.error_log().c_str());
     return 2;

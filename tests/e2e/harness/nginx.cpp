@@ -1,5 +1,7 @@
 #include "harness/nginx.h"
 
+#include "harness/php_fpm.h"
+
 #include <unistd.h>
 
 #include <stdexcept>
@@ -8,6 +10,10 @@ namespace harness {
 
 std::string fastcgi_location(const std::string& match, const std::string& address, const std::string& extra) {
   return "location " + match + " {\n  include fastcgi_params;\n" + extra + "  fastcgi_pass " + address + ";\n}\n";
+}
+
+std::string echo_comment_location(const std::string& address) {
+  return fastcgi_location("= /wp-comments-post.php", address, "  fastcgi_param SCRIPT_FILENAME " + echo_script() + ";\n");
 }
 
 std::string fastcgi_params_text() {

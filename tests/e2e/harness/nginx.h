@@ -32,6 +32,9 @@ class Nginx : public WebServer {
 // `location MATCH { include fastcgi_params; EXTRA fastcgi_pass ADDRESS; }`,
 // MATCH e.g. "= /contact" or "/spamgate/", EXTRA whole directive lines.
 std::string fastcgi_location(const std::string& match, const std::string& address, const std::string& extra = "");
+// `location = /wp-comments-post.php` passed to spamgate at `address`, with
+// SCRIPT_FILENAME set to tests/e2e/php/echo.php for the PHP-FPM behind it.
+std::string echo_comment_location(const std::string& address);
 
 // The fastcgi_params text: Debian's /etc/nginx/fastcgi_params when present,
 // otherwise the same standard set built in.

@@ -70,6 +70,8 @@ bool eventually(Predicate predicate, std::chrono::milliseconds timeout = std::ch
 void write_file(const std::string& path, const std::string& content);
 std::string read_file(const std::string& path);
 bool file_exists(const std::string& path);
+// `text` in single quotes for /bin/sh, embedded quotes escaped.
+std::string shell_quote(const std::string& text);
 // Runs a shell command, returns its exit status; output appended to `log`.
 int run(const std::string& command, std::string* output = nullptr);
 // Absolute path of a program from PATH or the usual sbin directories ("" if none).

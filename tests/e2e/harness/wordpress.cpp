@@ -8,12 +8,6 @@
 namespace harness {
 namespace {
 
-std::string shell_quote(const std::string& text) {
-  std::string out = "'";
-  for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
 std::string php_string(const std::string& text) {
   std::string out = "'";
   for (char c : text) {
