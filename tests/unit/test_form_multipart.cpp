@@ -4,11 +4,13 @@
 
 #include "form/form_decoder.h"
 #include "form/multipart.h"
+#include "form_test_support.h"
 
 using spamgate::decode_form;
 using spamgate::FormFields;
 using spamgate::FormResult;
 using spamgate::LimitsConfig;
+using formtest::check_error;
 
 namespace {
 
@@ -25,13 +27,6 @@ const std::string kClosing = "--" + kBoundary + "--\r\n";
 
 FormResult multipart(const std::string& body, const LimitsConfig& limits = {}) {
   return decode_form(kType, body, limits);
-}
-
-void check_error(const FormResult& result, int status, const std::string& reason) {
-  CHECK_FALSE(result.ok());
-  CHECK(result.error.http_status == status);
-  CHECK(result.error.reason == reason);
-  CHECK(result.fields.empty());
 }
 
 }  // namespace

@@ -49,6 +49,20 @@ OutboxRow row(Outbox& outbox, int64_t id) {
   return *r;
 }
 
+// An outbox, its caps and a worker sending through a FakeTransport, on a
+// ManualClock, in a fresh store.
+struct WorkerRig {
+  explicit WorkerRig(BackoffPolicy backoff = {}) : outbox(open_outbox(tmp, clock, backoff)) {}
+
+  TempStore tmp;
+  ManualClock clock;
+  Config config = outboxtest::test_config();
+  std::unique_ptr<Outbox> outbox;
+  std::unique_ptr<MailCaps> caps = open_caps(tmp, clock);
+  FakeTransport transport;
+  OutboxWorker worker{*outbox, *caps, transport, config.mail, clock};
+};
+
 }  // namespace
 
 TEST_CASE("outbox: an enqueued message is committed: another connection sees it, and so does a reopened outbox") {
@@ -143,68 +157,56 @@ TEST_CASE("outbox: temporary failures back off exponentially with jitter, then f
 }
 
 TEST_CASE("worker: 451 is retried after the backoff and then delivered") {
-  TempStore tmp;
-  ManualClock clock;
-  Config config = outboxtest::test_config();
-  auto outbox = open_outbox(tmp, clock, BackoffPolicy{12, 30s, 3600s});
-  auto caps = open_caps(tmp, clock);
-  FakeTransport transport;
-  transport.then(SendOutcome::temporary_failure, "451 4.3.0 greylisted");
-  OutboxWorker worker(*outbox, *caps, transport, config.mail, clock);
-  const int64_t id = enqueue(*outbox);
+  WorkerRig rig(BackoffPolicy{12, 30s, 3600s});
+  rig.transport.then(SendOutcome::temporary_failure, "451 4.3.0 greylisted");
+  const int64_t id = enqueue(*rig.outbox);
 
-  FlushCounts first = worker.flush_once();
+  FlushCounts first = rig.worker.flush_once();
   CHECK(first.deferred == 1);
   CHECK(first.sent == 0);
-  CHECK(row(*outbox, id).status == OutboxStatus::queued);
-  CHECK(worker.flush_once().deferred == 0);  // not due yet: nothing attempted
-  CHECK(transport.attempts() == 1);
+  CHECK(row(*rig.outbox, id).status == OutboxStatus::queued);
+  CHECK(rig.worker.flush_once().deferred == 0);  // not due yet: nothing attempted
+  CHECK(rig.transport.attempts() == 1);
 
-  clock.advance(46s);  // 30 s * at most 1.5
-  FlushCounts second = worker.flush_once();
+  rig.clock.advance(46s);  // 30 s * at most 1.5
+  FlushCounts second = rig.worker.flush_once();
   CHECK(second.sent == 1);
-  const OutboxRow r = row(*outbox, id);
+  const OutboxRow r = row(*rig.outbox, id);
   CHECK(r.status == OutboxStatus::sent);
   CHECK(r.attempts == 2);
   CHECK(r.last_reply == "250 2.0.0 OK queued");
-  CHECK(r.sent_at == unix_seconds(clock.now()));
-  CHECK(worker.counters().temporary_failures == 1);
-  CHECK(worker.counters().sent == 1);
-  CHECK(transport.delivered().size() == 1);
+  CHECK(r.sent_at == unix_seconds(rig.clock.now()));
+  CHECK(rig.worker.counters().temporary_failures == 1);
+  CHECK(rig.worker.counters().sent == 1);
+  CHECK(rig.transport.delivered().size() == 1);
 }
 
 TEST_CASE("worker: 550 is a permanent failure, kept with the server's reply; retry(id) queues it again") {
-  TempStore tmp;
-  ManualClock clock;
-  Config config = outboxtest::test_config();
-  auto outbox = open_outbox(tmp, clock);
-  auto caps = open_caps(tmp, clock);
-  FakeTransport transport;
-  transport.then(SendOutcome::permanent_failure, "550 5.7.1 relaying denied");
-  OutboxWorker worker(*outbox, *caps, transport, config.mail, clock);
-  const int64_t id = enqueue(*outbox);
+  WorkerRig rig;
+  rig.transport.then(SendOutcome::permanent_failure, "550 5.7.1 relaying denied");
+  const int64_t id = enqueue(*rig.outbox);
 
-  FlushCounts counts = worker.flush_once();
+  FlushCounts counts = rig.worker.flush_once();
   CHECK(counts.failed == 1);
-  OutboxRow r = row(*outbox, id);
+  OutboxRow r = row(*rig.outbox, id);
   CHECK(r.status == OutboxStatus::failed);
   CHECK(r.last_reply == "550 5.7.1 relaying denied");
-  CHECK(worker.counters().permanent_failures == 1);
-  Result<std::vector<OutboxRow>> failed = outbox->list(OutboxStatus::failed);
+  CHECK(rig.worker.counters().permanent_failures == 1);
+  Result<std::vector<OutboxRow>> failed = rig.outbox->list(OutboxStatus::failed);
   REQUIRE(failed.ok());
   REQUIRE(failed->size() == 1);
   CHECK(failed->front().id == id);
   // Kept: later flushes do not touch it.
-  clock.advance(24h);
-  CHECK(worker.flush_once().sent == 0);
-  CHECK(transport.attempts() == 1);
+  rig.clock.advance(24h);
+  CHECK(rig.worker.flush_once().sent == 0);
+  CHECK(rig.transport.attempts() == 1);
 
-  CHECK_FALSE(outbox->retry(id + 100).ok());
-  REQUIRE(outbox->retry(id).ok());
-  CHECK(row(*outbox, id).status == OutboxStatus::queued);
-  CHECK(worker.flush_once().sent == 1);
-  CHECK(row(*outbox, id).status == OutboxStatus::sent);
-  CHECK_FALSE(outbox->retry(id).ok());  // a sent message is not sent again by retry
+  CHECK_FALSE(rig.outbox->retry(id + 100).ok());
+  REQUIRE(rig.outbox->retry(id).ok());
+  CHECK(row(*rig.outbox, id).status == OutboxStatus::queued);
+  CHECK(rig.worker.flush_once().sent == 1);
+  CHECK(row(*rig.outbox, id).status == OutboxStatus::sent);
+  CHECK_FALSE(rig.outbox->retry(id).ok());  // a sent message is not sent again by retry
 }
 
 TEST_CASE("outbox: purge deletes old sent rows, keeps failed ones unless asked, and keeps recent and queued ones") {
@@ -266,30 +268,24 @@ TEST_CASE("outbox: rows a crash left in 'sending' are queued again at start, and
 }
 
 TEST_CASE("worker thread: wakes on enqueue, delivers, and stops cleanly") {
-  TempStore tmp;
-  ManualClock clock;
-  Config config = outboxtest::test_config();
-  auto outbox = open_outbox(tmp, clock);
-  auto caps = open_caps(tmp, clock);
-  FakeTransport transport;
-  OutboxWorker worker(*outbox, *caps, transport, config.mail, clock);
-  REQUIRE(worker.start().ok());
+  WorkerRig rig;
+  REQUIRE(rig.worker.start().ok());
   std::vector<int64_t> ids;
   for (int i = 0; i < 3; ++i) {
-    ids.push_back(enqueue(*outbox, "thread " + std::to_string(i)));
-    worker.wake();
+    ids.push_back(enqueue(*rig.outbox, "thread " + std::to_string(i)));
+    rig.worker.wake();
   }
   const auto deadline = std::chrono::steady_clock::now() + 10s;
-  while (transport.delivered().size() < 3 && std::chrono::steady_clock::now() < deadline)
+  while (rig.transport.delivered().size() < 3 && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(10ms);
-  worker.stop();
-  CHECK(transport.delivered().size() == 3);
-  for (int64_t id : ids) CHECK(row(*outbox, id).status == OutboxStatus::sent);
+  rig.worker.stop();
+  CHECK(rig.transport.delivered().size() == 3);
+  for (int64_t id : ids) CHECK(row(*rig.outbox, id).status == OutboxStatus::sent);
   // Stopped: a new message stays queued.
-  const int64_t after = enqueue(*outbox, "after stop");
-  worker.wake();
+  const int64_t after = enqueue(*rig.outbox, "after stop");
+  rig.worker.wake();
   std::this_thread::sleep_for(50ms);
-  CHECK(row(*outbox, after).status == OutboxStatus::queued);
+  CHECK(row(*rig.outbox, after).status == OutboxStatus::queued);
 }
 
 TEST_CASE("sender lock: one holder at a time; released when the holder goes") {
@@ -311,31 +307,24 @@ TEST_CASE("sender lock: one holder at a time; released when the holder goes") {
 }
 
 TEST_CASE("worker thread with a sender lock: sends nothing while another process holds it, then takes over") {
-  TempStore tmp;
-  ManualClock clock;
-  Config config = outboxtest::test_config();
-  auto outbox = open_outbox(tmp, clock);
-  auto caps = open_caps(tmp, clock);
-  FakeTransport transport;
-  const std::string lock_path = sender_lock_path(tmp.path());
+  WorkerRig rig;
+  const std::string lock_path = sender_lock_path(rig.tmp.path());
   Result<std::optional<SenderLock>> other = SenderLock::try_acquire(lock_path);
   REQUIRE(other.ok());
   REQUIRE(other->has_value());
-
-  OutboxWorker worker(*outbox, *caps, transport, config.mail, clock);
-  REQUIRE(worker.start(lock_path).ok());
-  const int64_t id = enqueue(*outbox, "waiting for the lock");
-  worker.wake();
+  REQUIRE(rig.worker.start(lock_path).ok());
+  const int64_t id = enqueue(*rig.outbox, "waiting for the lock");
+  rig.worker.wake();
   std::this_thread::sleep_for(200ms);
-  CHECK(transport.delivered().empty());
-  CHECK(row(*outbox, id).status == OutboxStatus::queued);
+  CHECK(rig.transport.delivered().empty());
+  CHECK(row(*rig.outbox, id).status == OutboxStatus::queued);
 
   other->reset();  // the other sender exits
-  worker.wake();
+  rig.worker.wake();
   const auto deadline = std::chrono::steady_clock::now() + 10s;
-  while (transport.delivered().empty() && std::chrono::steady_clock::now() < deadline)
+  while (rig.transport.delivered().empty() && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(10ms);
-  worker.stop();
-  CHECK(transport.delivered().size() == 1);
-  CHECK(row(*outbox, id).status == OutboxStatus::sent);
+  rig.worker.stop();
+  CHECK(rig.transport.delivered().size() == 1);
+  CHECK(row(*rig.outbox, id).status == OutboxStatus::sent);
 }
