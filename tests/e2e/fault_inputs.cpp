@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "http/fcgi_server.h"
+#include "harness/echo_stack.h"
 #include "harness/http_client.h"
 #include "harness/nginx.h"
 #include "harness/php_fpm.h"
@@ -30,31 +31,15 @@ using namespace std::chrono_literals;
 
 namespace {
 
-struct Stack {
-  PhpFpm fpm;
-  SpamgateServer spamgate;
-  Nginx nginx;
-
-  // spamgate with the default limits (1 MiB body, 200 fields) and 4 threads;
-  // nginx lets 200 MB bodies through so spamgate's own limit is what is tested.
+// spamgate with the default limits (1 MiB body, 200 fields) and 4 threads;
+// nginx lets 200 MB bodies through so spamgate's own limit is what is tested.
+struct Stack : EchoStack {
   Stack()
-      : spamgate(SpamgateOptions{fpm.address(), "", true,
-                                 "[checks]\nrate_per_minute = 100000\nrate_burst = 100000\nduplicate_window_seconds = 0\n",
-                                 "", 4}),
-        nginx(NginxOptions{"client_max_body_size 200m;\n" +
-                               echo_comment_location(spamgate.address()) +
-                               fastcgi_location("/spamgate/", spamgate.address()),
-                           "", 1}) {
-    REQUIRE_MESSAGE(fpm.wait_until_listening(), fpm.error_log());
-    REQUIRE_MESSAGE(spamgate.wait_until_listening(), spamgate.log());
-    REQUIRE_MESSAGE(nginx.wait_until_listening(), nginx.error_log());
-  }
-  std::string url(const std::string& path) const { return nginx.url(path); }
+      : EchoStack(SpamgateOptions{"", "", true,
+                                  "[checks]\nrate_per_minute = 100000\nrate_burst = 100000\nduplicate_window_seconds = 0\n",
+                                  "", 4},
+                  {}, "client_max_body_size 200m;\n") {}
 };
-
-std::vector<std::pair<std::string, std::string>> comment(const std::string& text) {
-  return {{"comment", text}, {"author", "Ann Example"}, {"email", "ann@example.org"}, {"comment_post_ID", "1"}};
-}
 
 HttpResponse post(const Stack& stack, const std::string& content_type, const std::string& body) {
   HttpRequest request;
@@ -133,7 +118,7 @@ TEST_CASE("half-written FastCGI records straight to spamgate do not hang other r
   short_body.send_bytes(fcgi_begin() + fcgi_record(4, params) + fcgi_record(4, "") + fcgi_record(5, "comment=hi"));
 
   const auto start = std::chrono::steady_clock::now();
-  auto normal = http_post_form(stack.url("/wp-comments-post.php"), comment("A patient comment behind stalled ones."));
+  auto normal = http_post_form(stack.url("/wp-comments-post.php"), comment_fields("A patient comment behind stalled ones."));
   const auto waited = std::chrono::steady_clock::now() - start;
   CHECK(normal.status == 200);
   CHECK(waited < std::chrono::seconds(spamgate::kClientTimeoutSeconds + 5));
@@ -160,7 +145,7 @@ TEST_CASE("slowloris against nginx does not stop comments from being served") {
   }
   for (int round = 0; round < 3; ++round) {
     for (auto& connection : slow) connection->send_bytes("b");
-    auto response = http_post_form(stack.url("/wp-comments-post.php"), comment("Round " + std::to_string(round)));
+    auto response = http_post_form(stack.url("/wp-comments-post.php"), comment_fields("Round " + std::to_string(round)));
     CHECK(response.status == 200);
     CHECK(response.seconds < 3);
   }
@@ -168,7 +153,7 @@ TEST_CASE("slowloris against nginx does not stop comments from being served") {
   RawConnection half_body(stack.nginx.port());
   half_body.send_bytes("POST /wp-comments-post.php HTTP/1.1\r\nHost: localhost\r\n"
                        "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 5000\r\n\r\ncomment=x");
-  CHECK(http_post_form(stack.url("/wp-comments-post.php"), comment("Still here.")).status == 200);
+  CHECK(http_post_form(stack.url("/wp-comments-post.php"), comment_fields("Still here.")).status == 200);
   CHECK(http_get(stack.url("/spamgate/health")).status == 200);
 }
 
@@ -240,7 +225,7 @@ TEST_CASE("running out of file descriptors does not stop spamgate's workers") {
     std::this_thread::sleep_for(500ms);  // every worker has met EMFILE by now
   }  // the flood hangs up
   REQUIRE(prlimit(pid, RLIMIT_NOFILE, &old_limit, nullptr) == 0);
-  auto response = http_post_form(stack.url("/wp-comments-post.php"), comment("Served after EMFILE."));
+  auto response = http_post_form(stack.url("/wp-comments-post.php"), comment_fields("Served after EMFILE."));
   CHECK(response.status == 200);
   CHECK(response.seconds < 5);
   CHECK(stack.spamgate.log().find("accept failed") != std::string::npos);

@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "harness/echo_stack.h"
 #include "harness/http_client.h"
 #include "harness/nginx.h"
 #include "harness/php_fpm.h"
@@ -34,26 +35,9 @@ PhpFpmOptions roomy_pool() {
   return options;
 }
 
-struct Stack {
-  PhpFpm fpm{roomy_pool()};
-  SpamgateServer spamgate;
-  Nginx nginx;
-
-  Stack()
-      : spamgate(SpamgateOptions{fpm.address(), kRules, false, kRelaxed, "", 4}),
-        nginx(NginxOptions{echo_comment_location(spamgate.address()) +
-                               fastcgi_location("/spamgate/", spamgate.address()),
-                           "", 1}) {
-    REQUIRE_MESSAGE(fpm.wait_until_listening(), fpm.error_log());
-    REQUIRE_MESSAGE(spamgate.wait_until_listening(), spamgate.log());
-    REQUIRE_MESSAGE(nginx.wait_until_listening(), nginx.error_log());
-  }
-  std::string url(const std::string& path) const { return nginx.url(path); }
+struct Stack : EchoStack {
+  Stack() : EchoStack(SpamgateOptions{"", kRules, false, kRelaxed, "", 4}, roomy_pool()) {}
 };
-
-std::vector<std::pair<std::string, std::string>> comment(const std::string& text) {
-  return {{"comment", text}, {"author", "Ann Example"}, {"email", "ann@example.org"}, {"comment_post_ID", "1"}};
-}
 
 // Posts ham and spam from `threads` clients until stopped; counts statuses,
 // and keeps the body of every 502 for the caller to inspect.
@@ -65,7 +49,7 @@ class Load {
         for (int i = 0; !stop_.load(); ++i) {
           const bool spam = i % 3 == 0;
           auto response = http_post_form(stack.url("/wp-comments-post.php"),
-                                         comment((spam ? "spamword offer " : "a kind remark ") + std::to_string(t * 100000 + i)));
+                                         comment_fields((spam ? "spamword offer " : "a kind remark ") + std::to_string(t * 100000 + i)));
           std::lock_guard lock(mutex_);
           const long expected = spam ? 403 : 200;
           ++counts_[response.status == expected ? 0 : response.status];
@@ -119,7 +103,7 @@ TEST_CASE("broken rule files under load: no request fails, the old rules stay, f
     write_file(stack.spamgate.rules_path(), entry.first);
     CHECK_MESSAGE(eventually([&] { return stack.spamgate.log().find(where) != std::string::npos; }, 10s), where);
     std::this_thread::sleep_for(1500ms);  // requests keep arriving while the broken file sits there
-    CHECK(http_post_form(stack.url("/wp-comments-post.php"), comment("spamword still caught")).status == 403);
+    CHECK(http_post_form(stack.url("/wp-comments-post.php"), comment_fields("spamword still caught")).status == 403);
   }
   load.finish();
   const auto counts = load.counts();
@@ -139,10 +123,10 @@ TEST_CASE("PHP-FPM killed with SIGKILL under load: clear 502s, spamgate serves o
   std::this_thread::sleep_for(2s);
   for (int i = 0; i < 3; ++i) CHECK(http_get(stack.url("/spamgate/health")).status == 200);
   // Spam is still refused without PHP: the verdict needs no upstream.
-  CHECK(http_post_form(stack.url("/wp-comments-post.php"), comment("spamword while PHP is dead")).status == 403);
+  CHECK(http_post_form(stack.url("/wp-comments-post.php"), comment_fields("spamword while PHP is dead")).status == 403);
   REQUIRE(stack.fpm.restart());
   CHECK(eventually([&] {
-    return http_post_form(stack.url("/wp-comments-post.php"), comment("PHP is back")).status == 200;
+    return http_post_form(stack.url("/wp-comments-post.php"), comment_fields("PHP is back")).status == 200;
   }, 10s));
   std::this_thread::sleep_for(1s);
   load.finish();

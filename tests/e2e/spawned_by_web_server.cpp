@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "harness/echo_stack.h"
 #include "harness/http_client.h"
 #include "harness/nginx.h"
 #include "harness/php_fpm.h"
@@ -24,10 +25,6 @@ NginxOptions site(const SpamgateServer& spamgate) {
   return options;
 }
 
-std::vector<std::pair<std::string, std::string>> comment(const std::string& text) {
-  return {{"comment", text}, {"author", "Ann Example"}, {"email", "ann@example.org"}, {"comment_post_ID", "1"}};
-}
-
 }  // namespace
 
 TEST_CASE("spawned on an inherited socket, spamgate serves the comment path and stops cleanly") {
@@ -38,14 +35,14 @@ TEST_CASE("spawned on an inherited socket, spamgate serves the comment path and 
   REQUIRE_MESSAGE(spamgate.wait_until_listening(), spamgate.log());
   REQUIRE_MESSAGE(nginx.wait_until_listening(), nginx.error_log());
 
-  auto ham = http_post_form(nginx.url("/wp-comments-post.php"), comment("Thanks, this helped."));
+  auto ham = http_post_form(nginx.url("/wp-comments-post.php"), comment_fields("Thanks, this helped."));
   INFO(ham.body, spamgate.log());
   REQUIRE(ham.status == 200);
   const auto echo = nlohmann::json::parse(ham.body);
   CHECK(echo["server"]["SPAMGATE_VERDICT"] == "pass");
   CHECK(echo["post"]["comment"] == "Thanks, this helped.");
 
-  auto spam = http_post_form(nginx.url("/wp-comments-post.php"), comment("buy spamword now"));
+  auto spam = http_post_form(nginx.url("/wp-comments-post.php"), comment_fields("buy spamword now"));
   CHECK(spam.status == 403);
 
   CHECK(spamgate.log().find("listen=\"inherited socket\"") != std::string::npos);
