@@ -1,5 +1,6 @@
 // Loads spamgate.toml into Config: one section at a time, every key typed
 // and bounded, unknown keys refused, all errors reported together.
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -7,6 +8,7 @@
 #include "config/config.h"
 #include "config/toml_depth.h"
 #include "config/toml_reader.h"
+#include "util/utf8.h"
 
 namespace spamgate {
 namespace {
@@ -162,12 +164,19 @@ Result<Config> load_config(const std::string& path) {
   if (!file) return Error{path + ": cannot open config file"};
   std::ostringstream text;
   text << file.rdbuf();
-  if (std::optional<size_t> line = toml_too_deep_line(text.str()))
+  const std::string content = text.str();
+  // toml11 3.7 reads out of bounds when it reports invalid UTF-8 in a literal
+  // string (found by fuzz_config), so it only ever sees well-formed UTF-8.
+  if (size_t bad = first_invalid_utf8(content); bad < content.size())
+    return Error{path + ":" + std::to_string(1 + std::count(content.begin(), content.begin() + bad, '\n')) +
+                 ": not valid UTF-8 (a TOML file must be UTF-8 text)"};
+  if (std::optional<size_t> line = toml_too_deep_line(content))
     return Error{path + ":" + std::to_string(*line) + ": arrays and inline tables nest deeper than " +
                  std::to_string(kMaxTomlNesting) + " levels"};
   toml::value root;
   try {
-    root = toml::parse(path);
+    std::istringstream parsed_text(content);
+    root = toml::parse(parsed_text, path);
   } catch (const toml::exception& e) {
     return Error{path + ":" + std::to_string(e.location().line()) + ": " + first_line_of(e.what())};
   } catch (const std::exception& e) {

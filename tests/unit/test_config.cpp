@@ -173,3 +173,16 @@ TEST_CASE("deeply nested arrays and inline tables are refused with file:line, no
                                  std::string(64, ']')).has_value());
   CHECK(toml_too_deep_line("a = 1\nb = \"\\\"[\"\n" + std::string(65, '{')) == size_t{3});
 }
+
+TEST_CASE("a config that is not UTF-8 is refused with file:line before toml11 parses it") {
+  // Regression (fuzz_config): invalid UTF-8 inside a quoted key made toml11
+  // 3.7.1 read past its buffer while building the error message.
+  auto key = write_temp_config("[server]\nthreads = 2\n'erv\xaa" "check'.rate = 1\n");
+  CHECK(load_config(key).error() == key + ":3: not valid UTF-8 (a TOML file must be UTF-8 text)");
+  auto value = write_temp_config("[mail]\nfrom_name = \"Blog \xc3\"\n");
+  CHECK(load_config(value).error() == value + ":2: not valid UTF-8 (a TOML file must be UTF-8 text)");
+  auto japanese = write_temp_config("[mail]\nfrom_name = \"\xe3\x83\x96\xe3\x83\xad\xe3\x82\xb0\"\n");
+  auto loaded = load_config(japanese);
+  REQUIRE_MESSAGE(loaded.ok(), loaded.error());
+  CHECK(loaded->mail.from_name == "\xe3\x83\x96\xe3\x83\xad\xe3\x82\xb0");
+}
