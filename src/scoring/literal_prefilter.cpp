@@ -1,28 +1,50 @@
 #include "scoring/literal_prefilter.h"
 
+#include <algorithm>
+
 namespace spamgate {
 
-LiteralPrefilter::LiteralPrefilter(const std::vector<std::optional<std::vector<std::string>>>& literals) {
+std::span<const uint32_t> PrefilterHits::starts(size_t regex) const {
+  const auto [first, last] =
+      std::equal_range(found_.begin(), found_.end(), std::pair<uint32_t, uint32_t>{static_cast<uint32_t>(regex), 0},
+                       [](const auto& a, const auto& b) { return a.first < b.first; });
+  return {offsets_.data() + (first - found_.begin()), static_cast<size_t>(last - first)};
+}
+
+LiteralPrefilter::LiteralPrefilter(const std::vector<RegexLiterals>& literals) {
   std::vector<std::string> patterns;
-  for (size_t regex = 0; regex < literals.size(); ++regex) {
-    always_.push_back(literals[regex] ? 0 : 1);
-    if (!literals[regex]) continue;
-    ++filtered_;
-    for (const std::string& literal : *literals[regex]) {
+  auto add = [&](uint32_t regex, const std::vector<std::string>& strings, uint8_t kind) {
+    needs_[regex] |= kind;
+    for (const std::string& literal : strings) {
       patterns.push_back(literal);
-      regex_of_literal_.push_back(static_cast<uint32_t>(regex));
+      owner_of_literal_.push_back({regex, static_cast<uint32_t>(literal.size()), kind});
     }
+  };
+  needs_.assign(literals.size(), 0);
+  for (uint32_t regex = 0; regex < literals.size(); ++regex) {
+    const RegexLiterals& l = literals[regex];
+    if (l.leading) add(regex, *l.leading, kLeading);
+    if (l.required && l.required != l.leading) add(regex, *l.required, kRequired);
+    if (needs_[regex] != 0) ++filtered_;
   }
   automaton_ = AhoCorasick(patterns, true);
 }
 
-void LiteralPrefilter::candidates(std::string_view text, std::vector<char>& out) const {
-  out = always_;
+void LiteralPrefilter::scan(std::string_view text, PrefilterHits& out) const {
+  out.missing_ = needs_;
+  out.found_.clear();
+  out.offsets_.clear();
   if (filtered_ == 0) return;
   automaton_.scan(text, [&](AhoCorasick::Match match) {
-    out[regex_of_literal_[match.pattern]] = 1;
+    const Owner& owner = owner_of_literal_[match.pattern];
+    out.missing_[owner.regex] &= static_cast<uint8_t>(~owner.kind);
+    if (owner.kind == kLeading)
+      out.found_.emplace_back(owner.regex, static_cast<uint32_t>(match.end - owner.length));
     return true;
   });
+  std::sort(out.found_.begin(), out.found_.end());
+  out.found_.erase(std::unique(out.found_.begin(), out.found_.end()), out.found_.end());
+  for (const auto& [regex, offset] : out.found_) out.offsets_.push_back(offset);
 }
 
 }  // namespace spamgate

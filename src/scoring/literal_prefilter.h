@@ -1,42 +1,68 @@
 // LiteralPrefilter: one Aho-Corasick pass over a field finds which regex
-// rules could match it at all, from the literals each regex requires (see
-// regex_literals.h); only those run Boost.Regex. It only ever skips a regex
-// that cannot match, so hits, scores and details are identical with and
-// without it (a skipped regex can no longer hit Boost's complexity limit on
-// a text it cannot match, so it reports no rule error there).
+// rules could match it at all, from the literals each regex requires, and
+// where a match of each could start, from the literals it must start with
+// (see regex_literals.h). Only those regexes run Boost.Regex, and a regex
+// with leading literals is tried only at those offsets. It only ever skips
+// work that cannot produce a match, so hits, scores and details are
+// identical with and without it (a skipped regex can no longer hit Boost's
+// complexity limit on a text it cannot match, so it reports no rule error
+// there).
 #pragma once
 
 #include <cstdint>
-#include <optional>
-#include <string>
+#include <span>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "scoring/aho_corasick.h"
+#include "scoring/regex_literals.h"
 
 namespace spamgate {
+
+// What one prefilter pass found in one text. Reused between passes so that
+// scanning stops allocating once its vectors have grown.
+class PrefilterHits {
+ public:
+  // Whether regex `regex` may match the text.
+  bool may_match(size_t regex) const { return missing_[regex] == 0; }
+  // For a regex with leading literals: the offsets, ascending, where one of
+  // them starts in the text; every match of the regex starts at one of them.
+  std::span<const uint32_t> starts(size_t regex) const;
+
+ private:
+  friend class LiteralPrefilter;
+  std::vector<uint8_t> missing_;                      // per regex: kinds of literal not yet seen
+  std::vector<std::pair<uint32_t, uint32_t>> found_;  // (regex, start offset), sorted
+  std::vector<uint32_t> offsets_;                     // found_'s offsets, in the same order
+};
 
 class LiteralPrefilter {
  public:
   // A prefilter that lets every regex run.
   LiteralPrefilter() = default;
 
-  // literals[i]: the necessary literals of regex i (lower-cased), or nullopt
-  // when regex i must always run.
-  explicit LiteralPrefilter(const std::vector<std::optional<std::vector<std::string>>>& literals);
+  // literals[i]: what regex i requires (see regex_literals()).
+  explicit LiteralPrefilter(const std::vector<RegexLiterals>& literals);
 
-  // Resizes `out` to the number of regexes and sets out[i] to 1 for every
-  // regex i that may match `text`, 0 for the others. Never allocates once
-  // `out` has its size.
-  void candidates(std::string_view text, std::vector<char>& out) const;
+  void scan(std::string_view text, PrefilterHits& out) const;
+
+  // Whether regex i is tried only where its leading literals start.
+  bool anchored(size_t regex) const { return (needs_[regex] & kLeading) != 0; }
 
   // How many regexes the prefilter can skip (those with literals).
   size_t filtered_count() const { return filtered_; }
 
  private:
+  static constexpr uint8_t kRequired = 1, kLeading = 2;
+  struct Owner {
+    uint32_t regex;
+    uint32_t length;  // of the literal
+    uint8_t kind;     // kRequired or kLeading
+  };
   AhoCorasick automaton_;
-  std::vector<uint32_t> regex_of_literal_;  // automaton pattern id → regex index
-  std::vector<char> always_;                // per regex: 1 when it has no literals
+  std::vector<Owner> owner_of_literal_;  // automaton pattern id → its regex
+  std::vector<uint8_t> needs_;           // per regex: the kinds of literal it has
   size_t filtered_ = 0;
 };
 

@@ -15,11 +15,13 @@ constexpr size_t kMaxStrings = 256;  // larger sets are given up
 constexpr size_t kMaxLength = 64;    // longer strings are given up
 constexpr size_t kMinLiteral = 3;    // shorter literals would select nearly every text
 constexpr int kMaxDepth = 100;
+constexpr size_t kMaxClassMembers = 8;  // a larger bracket expression is taken as any character
 
-// What is known about a piece of the pattern.
+// What is known about a piece of the pattern (all strings lower-cased).
 struct Info {
-  MaybeSet exact;     // it matches exactly one of these strings (lower-cased)
+  MaybeSet exact;     // it matches exactly one of these strings
   MaybeSet required;  // every match of it contains one of these
+  MaybeSet leading;   // every match of it starts with one of these
 };
 
 Set normalized(Set set) {
@@ -56,6 +58,18 @@ size_t strength(const MaybeSet& set) {
   return shortest;
 }
 
+// Whether trying a regex only where one of `leading` starts beats one search
+// of the whole text: each string must be rare in prose, by being long
+// enough or by starting with punctuation ("$", "<a", "?ref=").
+bool worth_anchoring(const Set& leading) {
+  auto punctuation = [](char c) {
+    return c > ' ' && c < 0x7F && !(c >= 'a' && c <= 'z') && !(c >= 'A' && c <= 'Z') && !(c >= '0' && c <= '9');
+  };
+  for (const std::string& s : leading)
+    if (s.size() < kMinLiteral && (s.empty() || !punctuation(s[0]))) return false;
+  return true;
+}
+
 void consider(MaybeSet& best, const MaybeSet& candidate) {
   if (strength(candidate) == 0) return;
   if (strength(candidate) > strength(best) ||
@@ -66,19 +80,21 @@ void consider(MaybeSet& best, const MaybeSet& candidate) {
 Info literal(char c) {
   if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + ('a' - 'A'));
   Set one{std::string(1, c)};
-  return {one, one};
+  return {one, one, one};
 }
-Info empty_match() { return {Set{""}, std::nullopt}; }
+Info empty_match() { return {Set{""}, std::nullopt, Set{""}}; }
 Info any_char() { return {}; }
 
 class Analyzer {
  public:
   Analyzer(std::string_view pattern, bool ignore_case) : p_(pattern), ignore_case_(ignore_case) {}
 
-  MaybeSet run() {
+  RegexLiterals run() {
     Info top = alternation(0);
-    if (failed_ || pos_ != p_.size()) return std::nullopt;
-    return top.required;
+    if (failed_ || pos_ != p_.size()) return {};
+    // \G matches where the search began: trying the regex only where a
+    // leading literal starts would move it.
+    return {top.required, uses_search_start_ ? std::nullopt : top.leading};
   }
 
  private:
@@ -97,17 +113,24 @@ class Analyzer {
       result.exact = result.exact && branch.exact ? unite(*result.exact, *branch.exact) : std::nullopt;
       result.required =
           result.required && branch.required ? unite(*result.required, *branch.required) : std::nullopt;
+      result.leading = result.leading && branch.leading ? unite(*result.leading, *branch.leading) : std::nullopt;
     }
     return result;
   }
 
   // Concatenation: the best necessary set among the items' own and those
-  // made by joining runs of adjacent exact items ("http" "s?" "://").
+  // made by joining runs of adjacent exact items ("http" "s?" "://"); the
+  // leading set joins the exact items at the start with what begins the
+  // first item that is not exact.
   Info sequence(int depth) {
     Info result = empty_match();
     MaybeSet best, run = Set{""};
+    bool exact_so_far = true;
     while (!failed_ && !at_end() && p_[pos_] != '|' && p_[pos_] != ')') {
       const Info item = quantified(depth);
+      if (exact_so_far && result.exact && item.leading)
+        if (MaybeSet longer = cross(*result.exact, *item.leading)) result.leading = longer;
+      exact_so_far = exact_so_far && item.exact.has_value();
       consider(best, item.required);
       result.exact = result.exact && item.exact ? cross(*result.exact, *item.exact) : std::nullopt;
       MaybeSet joined = run && item.exact ? cross(*run, *item.exact) : std::nullopt;
@@ -137,9 +160,12 @@ class Analyzer {
     }
     if (!at_end() && (p_[pos_] == '?' || p_[pos_] == '+')) ++pos_;  // lazy or possessive
     if (min == 1 && max == 1) return atom_info;
-    if (min == 0 && max == 1 && atom_info.exact) return {unite(*atom_info.exact, Set{""}), std::nullopt};
+    if (min == 0 && max == 1 && atom_info.exact) {
+      const MaybeSet optional = unite(*atom_info.exact, Set{""});
+      return {optional, std::nullopt, optional};
+    }
     if (min == 0) return {};
-    return {std::nullopt, atom_info.required};
+    return {std::nullopt, atom_info.required, atom_info.leading};
   }
 
   // {n}, {n,}, {n,m}
@@ -204,27 +230,40 @@ class Analyzer {
     return zero_width ? empty_match() : inner;
   }
 
-  // A bracket expression matches one character (or, for [[:<:]], none):
-  // nothing to learn but where it ends. Collating elements ([.x.], [=x=]),
-  // \Q inside a class and class names that are not plain words give up.
+  // A bracket expression matches one character (or, for [[:<:]], none). A
+  // short list of plain characters ([?&#]) is an exact set; anything else
+  // (negation, ranges, escapes, class names) matches some character.
+  // Collating elements ([.x.], [=x=]), \Q inside a class and class names
+  // that are not plain words give up.
   Info char_class() {
-    if (!at_end() && p_[pos_] == '^') ++pos_;
+    const bool negated = !at_end() && p_[pos_] == '^';
+    if (negated) ++pos_;
+    const size_t first = pos_;
+    bool plain = !negated;
     if (!at_end() && p_[pos_] == ']') ++pos_;
     while (!at_end() && p_[pos_] != ']') {
       if (p_[pos_] == '\\') {
         if (pos_ + 1 >= p_.size() || p_[pos_ + 1] == 'Q' || p_[pos_ + 1] == 'E') return fail();
-        pos_ += 2;
+        pos_ += 2, plain = false;
       } else if (p_[pos_] == '[' && pos_ + 1 < p_.size() && std::strchr(".=", p_[pos_ + 1])) {
         return fail();
       } else if (p_.substr(pos_, 2) == "[:") {
         if (!class_name()) return fail();
+        plain = false;
       } else {
+        if (p_[pos_] == '-' && pos_ != first && pos_ + 1 < p_.size() && p_[pos_ + 1] != ']') plain = false;
+        if (static_cast<unsigned char>(p_[pos_]) >= 0x80 && ignore_case_) plain = false;
         ++pos_;
       }
     }
     if (at_end()) return fail();
+    const std::string_view members = p_.substr(first, pos_ - first);
     ++pos_;
-    return any_char();
+    if (!plain || members.size() > kMaxClassMembers) return any_char();
+    Set one_of;
+    for (char c : members) one_of.push_back(*literal(c).exact->begin());
+    one_of = normalized(std::move(one_of));
+    return {one_of, one_of, one_of};
   }
 
   // Skips "[:name:]" at pos_ when name is letters, '<' or '>'.
@@ -243,6 +282,7 @@ class Analyzer {
     const bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
     if (std::strchr("<>`'", c)) return empty_match();  // Boost: word start/end, buffer start/end
     if (!alnum) return literal(c);
+    if (c == 'G') uses_search_start_ = true;
     if (std::strchr("bBAzZG", c)) return empty_match();
     if (std::strchr("dwsDWShHvVnrtfae", c)) return any_char();
     return fail();  // \x, \p, \Q, back-references, ...: not worth the risk
@@ -252,15 +292,18 @@ class Analyzer {
   bool ignore_case_;
   size_t pos_ = 0;
   bool failed_ = false;
+  bool uses_search_start_ = false;
 };
 
 }  // namespace
 
-std::optional<std::vector<std::string>> required_literals(std::string_view pattern, std::string_view flags) {
-  if (flags.find('x') != std::string_view::npos) return std::nullopt;  // whitespace and # change meaning
-  MaybeSet set = Analyzer(pattern, flags.find('i') != std::string_view::npos).run();
-  if (strength(set) < kMinLiteral) return std::nullopt;
-  return set;
+RegexLiterals regex_literals(std::string_view pattern, std::string_view flags) {
+  if (flags.find('x') != std::string_view::npos) return {};  // whitespace and # change meaning
+  RegexLiterals found = Analyzer(pattern, flags.find('i') != std::string_view::npos).run();
+  if (found.leading && !worth_anchoring(*found.leading)) found.leading.reset();
+  consider(found.required, found.leading);  // a leading set is also a necessary one
+  if (strength(found.required) < kMinLiteral) found.required.reset();
+  return found;
 }
 
 }  // namespace spamgate

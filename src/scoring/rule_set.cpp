@@ -125,7 +125,7 @@ class Compiler {
         const uint32_t rule = add_rule({dir.name, RuleKind::regex, 1, "", d.where});
         try {
           compiled_.regexes.push_back({rule, dir.field, boost::regex(dir.pattern, regex_flags(dir.flags))});
-          literals_.push_back(required_literals(dir.pattern, dir.flags));
+          literals_.push_back(regex_literals(dir.pattern, dir.flags));
         } catch (const boost::regex_error& e) {
           error(d, dir.name + ": invalid regex: " + e.what());
         }
@@ -230,7 +230,7 @@ class Compiler {
   std::vector<RuleInfo> rules_;
   std::map<std::string, uint32_t, std::less<>> index_;
   CompiledRules compiled_;
-  std::vector<std::optional<std::vector<std::string>>> literals_;  // per compiled regex
+  std::vector<RegexLiterals> literals_;  // per compiled regex
   std::map<size_t, MetaExpression> metas_;  // parsed meta expressions by directive order
   std::map<uint32_t, size_t> meta_orders_;  // meta rule index → directive order
   std::set<uint32_t> unresolved_;           // metas naming an unknown rule

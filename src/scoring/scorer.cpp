@@ -1,5 +1,6 @@
 #include "scoring/scorer.h"
 
+#include <algorithm>
 #include <exception>
 
 namespace spamgate {
@@ -44,20 +45,21 @@ class Run {
  public:
   Run(const RuleSet& rules, const Submission& submission, const CheckContext& context, bool prefilter)
       : rules_(rules), c_(rules.compiled()), submission_(submission), context_(context), prefilter_(prefilter),
-        fired_(rules.rules().size(), 0), details_(rules.rules().size()) {}
+        fired_(rules.rules().size(), 0) {}
 
   Verdict finish() {
     run_builtins();
     run_links();
-    for (size_t i = 0; i < c_.regexes.size(); ++i) run_regex(c_.regexes[i], i);
+    for (uint32_t i = 0; i < c_.regexes.size(); ++i) run_regex(c_.regexes[i], i);
     for (const CompiledList& rule : c_.lists) run_list(rule);
     for (const CompiledMeta& meta : c_.metas)
       if (evaluate_meta(meta.program, fired_)) fire(meta.rule, meta.expression);
 
-    for (size_t i = 0; i < fired_.size(); ++i) {
-      if (!fired_[i] || c_.scores[i] == 0) continue;
-      verdict_.hits.push_back({rules_.rules()[i].name, c_.scores[i], std::move(details_[i])});
-      verdict_.score += c_.scores[i];
+    std::sort(details_.begin(), details_.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (auto& [rule, detail] : details_) {
+      if (c_.scores[rule] == 0) continue;
+      verdict_.hits.push_back({rules_.rules()[rule].name, c_.scores[rule], std::move(detail)});
+      verdict_.score += c_.scores[rule];
     }
     verdict_.action = verdict_.score >= c_.reject ? Action::reject
                       : verdict_.score >= c_.hold ? Action::hold
@@ -67,8 +69,9 @@ class Run {
 
  private:
   void fire(uint32_t rule, std::string detail) {
+    if (fired_[rule]) return;  // each kind of rule fires at most once; keep the first detail
     fired_[rule] = 1;
-    details_[rule] = std::move(detail);
+    details_.emplace_back(rule, std::move(detail));
   }
   void rule_error(uint32_t rule, const char* reason) {
     verdict_.rule_errors.push_back(rules_.rules()[rule].name + ": " + reason);
@@ -91,15 +94,36 @@ class Run {
       if (count >= rule.min_links) fire(rule.rule, std::to_string(count) + " links");
   }
 
+  // The leftmost match of the regex at `position` in `text`: a search of
+  // the whole text, or, when the prefilter knows where a match must start,
+  // an attempt at each of those offsets in turn (which finds the same match:
+  // a search tries every offset in that order and stops at the first that
+  // matches; match_prev_avail and the base let \b, ^ and lookbehinds see the
+  // text before the offset).
+  bool find(uint32_t position, const std::string& text, const PrefilterHits* hits, boost::match_flag_type flags,
+            boost::smatch& match) const {
+    const boost::regex& regex = c_.regexes[position].regex;
+    if (!hits || !c_.prefilter.anchored(position)) return boost::regex_search(text, match, regex, flags);
+    for (uint32_t start : hits->starts(position)) {
+      const auto at = text.begin() + start;
+      const auto here = flags | boost::match_continuous | (start > 0 ? boost::match_prev_avail : boost::match_default);
+      if (boost::regex_search(at, text.end(), match, regex, here, text.begin())) return true;
+    }
+    return false;
+  }
+
   // Searches one field; true when the rule fired.
-  bool search(const CompiledRegex& rule, Field field, bool& failed) {
+  bool search(uint32_t position, Field field, bool& failed) {
+    const CompiledRegex& rule = c_.regexes[position];
+    const PrefilterHits* hits = prefilter_hits(field);
+    if (hits && !hits->may_match(position)) return false;
     const std::string& text = field_text(submission_, field);
     // A rule scored 0 only feeds metas: any match will do. Otherwise the
     // Perl match, whose text goes into the hit's detail.
     const auto flags = c_.scores[rule.rule] == 0 ? boost::match_default | boost::match_any : boost::match_default;
     boost::smatch match;
     try {
-      if (!boost::regex_search(text, match, rule.regex, flags)) return false;
+      if (!find(position, text, hits, flags, match)) return false;
     } catch (const std::exception& e) {  // std::runtime_error: complexity or stack limit
       if (!failed) rule_error(rule.rule, e.what());
       failed = true;
@@ -110,26 +134,26 @@ class Run {
     return true;
   }
 
-  // Whether the regex at `position` could match `field` (always true
-  // without the prefilter). One prefilter pass per field, on first use.
-  bool may_match(size_t position, Field field) {
-    if (!prefilter_) return true;
+  // What the prefilter found in `field` (nullptr without the prefilter).
+  // One prefilter pass per field, on first use.
+  const PrefilterHits* prefilter_hits(Field field) {
+    if (!prefilter_) return nullptr;
     const auto f = static_cast<size_t>(field);
     if (!scanned_[f]) {
-      c_.prefilter.candidates(field_text(submission_, field), candidates_[f]);
+      c_.prefilter.scan(field_text(submission_, field), prefilter_hits_[f]);
       scanned_[f] = true;
     }
-    return candidates_[f][position] != 0;
+    return &prefilter_hits_[f];
   }
 
-  void run_regex(const CompiledRegex& rule, size_t position) {
+  void run_regex(const CompiledRegex& rule, uint32_t position) {
     bool failed = false;
     if (rule.field != Field::any) {
-      if (may_match(position, rule.field)) search(rule, rule.field, failed);
+      search(position, rule.field, failed);
       return;
     }
     for (Field field : kTextFields)
-      if (may_match(position, field) && search(rule, field, failed)) return;
+      if (search(position, field, failed)) return;
   }
 
   bool scan_list(const CompiledList& rule, Field field, std::string_view text) {
@@ -160,9 +184,9 @@ class Run {
   const CheckContext& context_;
   const bool prefilter_;
   bool scanned_[static_cast<size_t>(Field::any)] = {};
-  std::vector<char> candidates_[static_cast<size_t>(Field::any)];  // per concrete field
+  PrefilterHits prefilter_hits_[static_cast<size_t>(Field::any)];  // per concrete field
   std::vector<char> fired_;
-  std::vector<std::string> details_;
+  std::vector<std::pair<uint32_t, std::string>> details_;  // (rule, detail) of each rule fired
   Verdict verdict_;
 };
 

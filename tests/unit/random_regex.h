@@ -1,7 +1,7 @@
 // Test support for the literal prefilter: random Perl regexes (words,
 // alternations, classes, optional groups, quantifiers, anchors, escapes,
-// lookarounds) and random texts over the same words, so that matches are
-// frequent. Every generated regex compiles with Boost.Regex.
+// word boundaries, lookaheads and lookbehinds) and random texts over the
+// same words, so that matches are frequent. Every generated regex compiles with Boost.Regex.
 #pragma once
 
 #include <array>
@@ -50,9 +50,14 @@ inline std::string random_sequence(std::mt19937& random, int depth) {
   const size_t items = 1 + pick(random, 4);
   for (size_t i = 0; i < items; ++i) {
     switch (pick(random, 12)) {
-      case 0: out += "\\b"; break;
+      case 0: out += pick(random, 3) ? "\\b" : (pick(random, 2) ? "\\<" : "\\>"); break;
       case 1: out += pick(random, 2) ? "^" : "$"; break;
-      case 2: out += (pick(random, 2) ? "(?=" : "(?!") + random_case(random, kWords[pick(random, kWords.size())]) + ")"; break;
+      case 2: {
+        static const std::array<const char*, 4> kLookarounds = {"(?=", "(?!", "(?<=", "(?<!"};
+        out += kLookarounds[pick(random, kLookarounds.size())];
+        out += random_case(random, kWords[pick(random, kWords.size())]) + ")";
+        break;
+      }
       default: out += random_atom(random, depth) + random_quantifier(random);
     }
   }

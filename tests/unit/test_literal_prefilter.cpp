@@ -100,17 +100,42 @@ Submission random_submission(std::mt19937& random) {
 
 }  // namespace
 
-TEST_CASE("the prefilter marks regexes without literals always, others only when a literal occurs") {
-  const LiteralPrefilter prefilter({std::vector<std::string>{"casino", "poker"}, std::nullopt,
-                                    std::vector<std::string>{"viagra"}});
-  CHECK(prefilter.filtered_count() == 2);
-  std::vector<char> out;
-  prefilter.candidates("Play POKER now", out);
-  CHECK(out == std::vector<char>{1, 1, 0});
-  prefilter.candidates("nothing", out);
-  CHECK(out == std::vector<char>{0, 1, 0});
-  prefilter.candidates("ViAgRa casino", out);
-  CHECK(out == std::vector<char>{1, 1, 1});
+TEST_CASE("the prefilter marks regexes without literals always, others only when their literals occur") {
+  using Strings = std::vector<std::string>;
+  const LiteralPrefilter prefilter({{Strings{"casino", "poker"}, std::nullopt},
+                                    {},
+                                    {Strings{"viagra"}, std::nullopt},
+                                    {Strings{"money"}, Strings{"free"}}});  // needs both
+  CHECK(prefilter.filtered_count() == 3);
+  auto candidates = [&](std::string_view text) {
+    PrefilterHits hits;
+    prefilter.scan(text, hits);
+    std::vector<bool> out;
+    for (size_t i = 0; i < 4; ++i) out.push_back(hits.may_match(i));
+    return out;
+  };
+  CHECK(candidates("Play POKER now") == std::vector<bool>{true, true, false, false});
+  CHECK(candidates("nothing") == std::vector<bool>{false, true, false, false});
+  CHECK(candidates("ViAgRa casino free") == std::vector<bool>{true, true, true, false});
+  CHECK(candidates("free money") == std::vector<bool>{false, true, false, true});
+}
+
+TEST_CASE("the prefilter gives, for a regex with leading literals, every offset where one starts") {
+  using Strings = std::vector<std::string>;
+  const LiteralPrefilter prefilter({{Strings{"http://", "https://"}, Strings{"http://", "https://"}},
+                                    {Strings{"casino"}, std::nullopt}});
+  CHECK(prefilter.anchored(0));
+  CHECK_FALSE(prefilter.anchored(1));
+  PrefilterHits hits;
+  prefilter.scan("see HTTPS://a and http://b, casino, https://c", hits);
+  REQUIRE(hits.may_match(0));
+  const auto starts = hits.starts(0);
+  CHECK(std::vector<uint32_t>(starts.begin(), starts.end()) == std::vector<uint32_t>{4, 18, 36});
+  CHECK(hits.may_match(1));
+  CHECK(hits.starts(1).empty());
+  prefilter.scan("no links", hits);  // a second pass over the same hits forgets the first
+  CHECK_FALSE(hits.may_match(0));
+  CHECK(hits.starts(0).empty());
 }
 
 TEST_CASE("default rules: identical verdicts with and without the prefilter on every corpus comment") {
@@ -134,7 +159,7 @@ TEST_CASE("random rule sets: identical verdicts with and without the prefilter o
   std::mt19937 random(7);
   const std::vector<Submission> comments = corpus_comments();
   Twins twins;
-  size_t compared = 0, filtered = 0;
+  size_t compared = 0, filtered = 0, anchored = 0;
   for (int round = 0; round < 25; ++round) {
     RuleDir dir;
     auto load = load_rules({dir.write("random.rules", random_rules(random, 60))});
@@ -142,6 +167,7 @@ TEST_CASE("random rule sets: identical verdicts with and without the prefilter o
     REQUIRE(load.rules);
     const RuleSet& rules = *load.rules;
     filtered += rules.compiled().prefilter.filtered_count();
+    for (size_t i = 0; i < rules.compiled().regexes.size(); ++i) anchored += rules.compiled().prefilter.anchored(i);
     for (int i = 0; i < 200; ++i) {
       const Submission s = random_submission(random);
       CHECK(twins.same(rules, s));
@@ -154,5 +180,6 @@ TEST_CASE("random rule sets: identical verdicts with and without the prefilter o
   }
   CHECK(compared > 9000);
   CHECK(filtered > 25 * 60 / 3);
+  CHECK(anchored > 25 * 60 / 5);
   CHECK(twins.hits > 10000);
 }
