@@ -127,13 +127,13 @@ void AhoCorasick::build_dense_table() {
     if (byte_class_[label] == 0) byte_class_[label] = static_cast<uint16_t>(classes++);
   if (ignore_case_)
     for (int upper = 'A'; upper <= 'Z'; ++upper) byte_class_[upper] = byte_class_[upper - 'A' + 'a'];
-  const size_t states = fail_.size();
-  if (states * classes > kDenseMaxEntries) return;
   class_count_ = classes;
+  dense_states_ = static_cast<uint32_t>(std::min(fail_.size(), kDenseMaxEntries / class_count_));
   // A state's row is its failure state's row with its own edges on top;
-  // breadth-first order puts every failure state before the states using it.
-  dense_.assign(states * class_count_, 0);
-  for (size_t s = 0; s < states; ++s) {
+  // breadth-first order puts every failure state before the states using
+  // it, so the rows are the first dense_states_ states'.
+  dense_.assign(size_t{dense_states_} * class_count_, 0);
+  for (size_t s = 0; s < dense_states_; ++s) {
     uint32_t* row = &dense_[s * class_count_];
     if (s != 0) std::copy_n(&dense_[size_t{fail_[s]} * class_count_], class_count_, row);
     for (uint32_t e = edge_begin_[s]; e < edge_begin_[s + 1]; ++e) row[byte_class_[labels_[e]]] = targets_[e];

@@ -3,6 +3,7 @@
 // shareable between threads afterwards; scanning never allocates or throws.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -41,14 +42,17 @@ class AhoCorasick {
 
  private:
   static constexpr uint32_t kNone = UINT32_MAX;
-  // Small automata (the prefilter, short lists) get a full transition
-  // table over byte classes, up to this many entries (4 MB); larger ones
-  // (a 62,204-entry list) keep only the compact sparse form.
+  // The states nearest the root (all of them in a small automaton: the
+  // prefilter of a few hundred rules, a short list) get a full transition
+  // row over byte classes, up to this many entries (4 MB) in all; deeper
+  // states of a large one (a 62,204-entry list) keep only the compact
+  // sparse form, and their failure links soon lead back to a full row.
   static constexpr size_t kDenseMaxEntries = size_t{1} << 20;
 
-  // The sparse transition on an already case-folded byte.
+  // The sparse transition on an already case-folded byte, for building.
   uint32_t next_state(uint32_t state, unsigned char byte) const;
-  // The transition on a text byte: one table load when dense_ is built.
+  // The transition on a text byte: one table load from a state with a
+  // full row, a sparse lookup (and failure links) from the others.
   uint32_t step(uint32_t state, unsigned char byte) const;
   void build_dense_table();
 
@@ -65,7 +69,8 @@ class AhoCorasick {
   std::vector<uint32_t> out_;
   uint16_t byte_class_[256];             // text byte -> column of dense_ (case folded; 0 = in no pattern)
   uint32_t class_count_ = 1;
-  std::vector<uint32_t> dense_;          // dense_[state * class_count_ + class], or empty
+  uint32_t dense_states_ = 0;            // states [0, dense_states_) have a row in dense_
+  std::vector<uint32_t> dense_;          // dense_[state * class_count_ + class]
 };
 
 inline uint32_t AhoCorasick::next_state(uint32_t state, unsigned char byte) const {
@@ -89,9 +94,20 @@ inline uint32_t AhoCorasick::next_state(uint32_t state, unsigned char byte) cons
 }
 
 inline uint32_t AhoCorasick::step(uint32_t state, unsigned char byte) const {
-  if (!dense_.empty()) return dense_[size_t{state} * class_count_ + byte_class_[byte]];
+  const uint16_t byte_class = byte_class_[byte];
   if (ignore_case_ && byte >= 'A' && byte <= 'Z') byte = static_cast<unsigned char>(byte + ('a' - 'A'));
-  return next_state(state, byte);
+  for (;;) {
+    if (state < dense_states_) return dense_[size_t{state} * class_count_ + byte_class];
+    const uint32_t begin = edge_begin_[state], end = edge_begin_[state + 1];
+    if (end - begin <= 8) {
+      for (uint32_t e = begin; e < end; ++e)
+        if (labels_[e] == byte) return targets_[e];
+    } else {
+      const auto* found = std::lower_bound(&labels_[begin], &labels_[begin] + (end - begin), byte);
+      if (found != &labels_[begin] + (end - begin) && *found == byte) return targets_[begin + (found - &labels_[begin])];
+    }
+    state = fail_[state];
+  }
 }
 
 template <typename OnMatch>

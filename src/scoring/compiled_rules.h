@@ -54,6 +54,7 @@ struct CompiledRules {
   std::vector<CompiledLinks> links;
   std::vector<CompiledRegex> regexes;
   LiteralPrefilter prefilter;  // over `regexes`, by position
+  std::vector<Field> regex_fields;  // the concrete fields `regexes` search
   std::vector<CompiledList> lists;
   std::vector<CompiledMeta> metas;  // ordered so a meta comes after every meta it names
 };

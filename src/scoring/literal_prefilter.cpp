@@ -26,18 +26,23 @@ LiteralPrefilter::LiteralPrefilter(const std::vector<RegexLiterals>& literals) {
     if (l.leading) add(regex, *l.leading, kLeading);
     if (l.required && l.required != l.leading) add(regex, *l.required, kRequired);
     if (needs_[regex] != 0) ++filtered_;
+    else unfiltered_.push_back(regex);
   }
   automaton_ = AhoCorasick(patterns, true);
 }
 
 void LiteralPrefilter::scan(std::string_view text, PrefilterHits& out) const {
   out.missing_ = needs_;
+  out.ready_.clear();
   out.found_.clear();
   out.offsets_.clear();
   if (filtered_ == 0) return;
   automaton_.scan(text, [&](AhoCorasick::Match match) {
     const Owner& owner = owner_of_literal_[match.pattern];
-    out.missing_[owner.regex] &= static_cast<uint8_t>(~owner.kind);
+    if (uint8_t& missing = out.missing_[owner.regex]; missing != 0) {
+      missing &= static_cast<uint8_t>(~owner.kind);
+      if (missing == 0) out.ready_.push_back(owner.regex);
+    }
     if (owner.kind == kLeading)
       out.found_.emplace_back(owner.regex, static_cast<uint32_t>(match.end - owner.length));
     return true;

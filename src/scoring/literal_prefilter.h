@@ -26,6 +26,8 @@ class PrefilterHits {
  public:
   // Whether regex `regex` may match the text.
   bool may_match(size_t regex) const { return missing_[regex] == 0; }
+  // The regexes with literals that may match the text, in no order.
+  std::span<const uint32_t> ready() const { return ready_; }
   // For a regex with leading literals: the offsets, ascending, where one of
   // them starts in the text; every match of the regex starts at one of them.
   std::span<const uint32_t> starts(size_t regex) const;
@@ -33,6 +35,7 @@ class PrefilterHits {
  private:
   friend class LiteralPrefilter;
   std::vector<uint8_t> missing_;                      // per regex: kinds of literal not yet seen
+  std::vector<uint32_t> ready_;                       // regexes whose missing_ went to 0
   std::vector<std::pair<uint32_t, uint32_t>> found_;  // (regex, start offset), sorted
   std::vector<uint32_t> offsets_;                     // found_'s offsets, in the same order
 };
@@ -52,6 +55,8 @@ class LiteralPrefilter {
 
   // How many regexes the prefilter can skip (those with literals).
   size_t filtered_count() const { return filtered_; }
+  // The regexes without literals, which may match any text, ascending.
+  std::span<const uint32_t> unfiltered() const { return unfiltered_; }
 
  private:
   static constexpr uint8_t kRequired = 1, kLeading = 2;
@@ -63,6 +68,7 @@ class LiteralPrefilter {
   AhoCorasick automaton_;
   std::vector<Owner> owner_of_literal_;  // automaton pattern id → its regex
   std::vector<uint8_t> needs_;           // per regex: the kinds of literal it has
+  std::vector<uint32_t> unfiltered_;     // regexes with no literal
   size_t filtered_ = 0;
 };
 

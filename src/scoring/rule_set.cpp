@@ -29,6 +29,19 @@ boost::regex::flag_type regex_flags(const std::string& flags) {
 }
 
 // Turns read directives into a RuleSet, collecting every error it finds.
+// The concrete fields the regex rules search, each once, in Field order.
+std::vector<Field> searched_fields(const std::vector<CompiledRegex>& regexes) {
+  std::vector<bool> searched(static_cast<size_t>(Field::any), false);
+  for (const CompiledRegex& regex : regexes) {
+    if (regex.field != Field::any) searched[static_cast<size_t>(regex.field)] = true;
+    else for (Field field : kTextFields) searched[static_cast<size_t>(field)] = true;
+  }
+  std::vector<Field> fields;
+  for (size_t f = 0; f < searched.size(); ++f)
+    if (searched[f]) fields.push_back(static_cast<Field>(f));
+  return fields;
+}
+
 class Compiler {
  public:
   explicit Compiler(RuleSources sources) : sources_(std::move(sources)), errors_(std::move(sources_.errors)) {}
@@ -48,6 +61,7 @@ class Compiler {
     for (LocatedError& e : errors_) load.errors.push_back(std::move(e.message));
     if (load.errors.empty()) {
       compiled_.prefilter = LiteralPrefilter(literals_);
+      compiled_.regex_fields = searched_fields(compiled_.regexes);
       for (const RuleInfo& info : rules_) compiled_.scores.push_back(info.score);
       load.rules = std::make_shared<const RuleSet>(std::move(rules_), std::move(compiled_), std::move(sources_.files));
     }

@@ -50,7 +50,7 @@ class Run {
   Verdict finish() {
     run_builtins();
     run_links();
-    for (uint32_t i = 0; i < c_.regexes.size(); ++i) run_regex(c_.regexes[i], i);
+    run_regexes();
     for (const CompiledList& rule : c_.lists) run_list(rule);
     for (const CompiledMeta& meta : c_.metas)
       if (evaluate_meta(meta.program, fired_)) fire(meta.rule, meta.expression);
@@ -144,6 +144,24 @@ class Run {
       scanned_[f] = true;
     }
     return &prefilter_hits_[f];
+  }
+
+  // Every regex rule in order; with the prefilter, only those it lets
+  // through in some field, so that the work follows the rules that may
+  // match rather than the number of rules.
+  void run_regexes() {
+    if (!prefilter_) {
+      for (uint32_t i = 0; i < c_.regexes.size(); ++i) run_regex(c_.regexes[i], i);
+      return;
+    }
+    std::vector<uint32_t> candidates(c_.prefilter.unfiltered().begin(), c_.prefilter.unfiltered().end());
+    for (Field field : c_.regex_fields) {
+      const std::span<const uint32_t> ready = prefilter_hits(field)->ready();
+      candidates.insert(candidates.end(), ready.begin(), ready.end());
+    }
+    std::sort(candidates.begin(), candidates.end());
+    candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+    for (uint32_t i : candidates) run_regex(c_.regexes[i], i);
   }
 
   void run_regex(const CompiledRegex& rule, uint32_t position) {

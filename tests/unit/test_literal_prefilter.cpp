@@ -2,6 +2,7 @@
 // the same submissions with and without it and compares everything.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <array>
 #include <fstream>
 #include <random>
@@ -118,6 +119,15 @@ TEST_CASE("the prefilter marks regexes without literals always, others only when
   CHECK(candidates("nothing") == std::vector<bool>{false, true, false, false});
   CHECK(candidates("ViAgRa casino free") == std::vector<bool>{true, true, true, false});
   CHECK(candidates("free money") == std::vector<bool>{false, true, false, true});
+  // The scorer walks only these: the regexes without literals, and those
+  // whose literals all occurred.
+  CHECK(std::vector<uint32_t>(prefilter.unfiltered().begin(), prefilter.unfiltered().end()) ==
+        std::vector<uint32_t>{1});
+  PrefilterHits hits;
+  prefilter.scan("poker casino, free money, free money", hits);
+  std::vector<uint32_t> ready(hits.ready().begin(), hits.ready().end());
+  std::sort(ready.begin(), ready.end());
+  CHECK(ready == std::vector<uint32_t>{0, 3});
 }
 
 TEST_CASE("the prefilter gives, for a regex with leading literals, every offset where one starts") {
