@@ -4,6 +4,7 @@
 #include <random>
 #include <set>
 #include <stdexcept>
+#include <utility>
 
 #include "scoring/eval.h"
 
@@ -68,6 +69,18 @@ std::vector<std::string> vocabulary(const std::vector<LabelledComment>& all) {
   return {words.begin(), words.end()};
 }
 
+// The plain words (4 or more lower-case letters) among the entries of the
+// WordPress disallowed list: spam vocabulary, rare in the comments.
+std::vector<std::string> blocklist_words(const std::string& corpus_dir) {
+  std::ifstream list(corpus_dir + "/blocklists/wordpress-comment-blacklist.txt", std::ios::binary);
+  if (!list) throw std::runtime_error("cannot read the blocklist in " + corpus_dir);
+  std::set<std::string> words;
+  for (std::string entry; std::getline(list, entry);)
+    if (entry.size() >= 4 && entry.find_first_not_of("abcdefghijklmnopqrstuvwxyz") == std::string::npos)
+      words.insert(entry);
+  return {words.begin(), words.end()};
+}
+
 void write_file(const std::filesystem::path& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary);
   out << text;
@@ -116,12 +129,15 @@ std::vector<RuleSetSpec> rule_set_specs(const std::string& source_dir, const std
   write_file(list, "list WP_DISALLOWED any " + corpus_dir + "/blocklists/wordpress-comment-blacklist.txt\n");
   std::vector<RuleSetSpec> specs = {
       {"default", {default_rules}}, {"wp62k", {list}}, {"default+wp62k", {default_rules, list}}};
-  const std::vector<std::string> words = vocabulary(youtube_comments(corpus_dir));
-  for (size_t count : {100, 1000, 10000}) {
-    const std::string name = "synthetic" + std::to_string(count);
-    const std::string file = scratch / (name + ".rules");
-    write_file(file, "threshold hold 5\nthreshold reject 10\n" + synthetic_rules(words, count, 1234));
-    specs.push_back({name, {file}});
+  const std::pair<std::string, std::vector<std::string>> families[] = {
+      {"synthetic", vocabulary(youtube_comments(corpus_dir))}, {"spamwords", blocklist_words(corpus_dir)}};
+  for (const auto& [family, words] : families) {
+    for (size_t count : {100, 1000, 10000}) {
+      const std::string name = family + std::to_string(count);
+      const std::string file = scratch / (name + ".rules");
+      write_file(file, "threshold hold 5\nthreshold reject 10\n" + synthetic_rules(words, count, 1234));
+      specs.push_back({name, {file}});
+    }
   }
   return specs;
 }

@@ -29,14 +29,18 @@ struct RuleSetSpec {
 };
 
 // The rule sets: default (rules/default.rules), wp62k (only the WordPress
-// disallowed list as a `list any` rule), default+wp62k, and synthetic100,
-// synthetic1000, synthetic10000 (see synthetic_rules). Rule files that
-// need writing go into `scratch`. Throws std::runtime_error on I/O failure.
+// disallowed list as a `list any` rule), default+wp62k; synthetic100,
+// synthetic1000, synthetic10000 (see synthetic_rules) over the comments'
+// own vocabulary, so that about 1% of the rules match each comment (the
+// worst case for a prefilter); and spamwords100, ..., spamwords10000, the
+// same shapes over the plain words of the WordPress disallowed list, as
+// spam rules are written. Rule files that need writing go into `scratch`.
+// Throws std::runtime_error on I/O failure.
 std::vector<RuleSetSpec> rule_set_specs(const std::string& source_dir, const std::string& corpus_dir,
                                         const std::filesystem::path& scratch);
 
 // `count` regex rules in the style of hand-written spam rules: words and
-// phrases from the corpus vocabulary with alternations, optional plurals,
+// phrases from `vocabulary` with alternations, optional plurals,
 // separators, proximity and URL shapes, most with the i flag, 80% on body
 // and 20% on any.
 std::string synthetic_rules(const std::vector<std::string>& vocabulary, size_t count, unsigned seed);
