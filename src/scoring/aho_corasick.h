@@ -49,6 +49,8 @@ class AhoCorasick {
   // sparse form, and their failure links soon lead back to a full row.
   static constexpr size_t kDenseMaxEntries = size_t{1} << 20;
 
+  // The target of the edge of `state` itself labelled `byte`, or kNone.
+  uint32_t own_edge(uint32_t state, unsigned char byte) const;
   // The sparse transition on an already case-folded byte, for building.
   uint32_t next_state(uint32_t state, unsigned char byte) const;
   // The transition on a text byte: one table load from a state with a
@@ -73,22 +75,22 @@ class AhoCorasick {
   std::vector<uint32_t> dense_;          // dense_[state * class_count_ + class]
 };
 
+inline uint32_t AhoCorasick::own_edge(uint32_t state, unsigned char byte) const {
+  const uint32_t begin = edge_begin_[state], end = edge_begin_[state + 1];
+  if (end - begin <= 8) {
+    for (uint32_t e = begin; e < end; ++e)
+      if (labels_[e] == byte) return targets_[e];
+    return kNone;
+  }
+  const unsigned char* first = &labels_[begin];
+  const unsigned char* found = std::lower_bound(first, first + (end - begin), byte);
+  return found != first + (end - begin) && *found == byte ? targets_[begin + (found - first)] : kNone;
+}
+
 inline uint32_t AhoCorasick::next_state(uint32_t state, unsigned char byte) const {
   for (;;) {
     if (state == 0) return root_next_[byte];
-    const uint32_t begin = edge_begin_[state], end = edge_begin_[state + 1];
-    if (end - begin <= 8) {
-      for (uint32_t e = begin; e < end; ++e)
-        if (labels_[e] == byte) return targets_[e];
-    } else {
-      uint32_t lo = begin, hi = end;
-      while (lo < hi) {
-        const uint32_t mid = (lo + hi) / 2;
-        if (labels_[mid] < byte) lo = mid + 1;
-        else hi = mid;
-      }
-      if (lo < end && labels_[lo] == byte) return targets_[lo];
-    }
+    if (const uint32_t target = own_edge(state, byte); target != kNone) return target;
     state = fail_[state];
   }
 }
@@ -98,14 +100,7 @@ inline uint32_t AhoCorasick::step(uint32_t state, unsigned char byte) const {
   if (ignore_case_ && byte >= 'A' && byte <= 'Z') byte = static_cast<unsigned char>(byte + ('a' - 'A'));
   for (;;) {
     if (state < dense_states_) return dense_[size_t{state} * class_count_ + byte_class];
-    const uint32_t begin = edge_begin_[state], end = edge_begin_[state + 1];
-    if (end - begin <= 8) {
-      for (uint32_t e = begin; e < end; ++e)
-        if (labels_[e] == byte) return targets_[e];
-    } else {
-      const auto* found = std::lower_bound(&labels_[begin], &labels_[begin] + (end - begin), byte);
-      if (found != &labels_[begin] + (end - begin) && *found == byte) return targets_[begin + (found - &labels_[begin])];
-    }
+    if (const uint32_t target = own_edge(state, byte); target != kNone) return target;
     state = fail_[state];
   }
 }

@@ -151,7 +151,7 @@ class Run {
   // match rather than the number of rules.
   void run_regexes() {
     if (!prefilter_) {
-      for (uint32_t i = 0; i < c_.regexes.size(); ++i) run_regex(c_.regexes[i], i);
+      for (uint32_t i = 0; i < c_.regexes.size(); ++i) run_regex(i);
       return;
     }
     std::vector<uint32_t> candidates(c_.prefilter.unfiltered().begin(), c_.prefilter.unfiltered().end());
@@ -161,13 +161,13 @@ class Run {
     }
     std::sort(candidates.begin(), candidates.end());
     candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
-    for (uint32_t i : candidates) run_regex(c_.regexes[i], i);
+    for (uint32_t i : candidates) run_regex(i);
   }
 
-  void run_regex(const CompiledRegex& rule, uint32_t position) {
+  void run_regex(uint32_t position) {
     bool failed = false;
-    if (rule.field != Field::any) {
-      search(position, rule.field, failed);
+    if (const Field field = c_.regexes[position].field; field != Field::any) {
+      search(position, field, failed);
       return;
     }
     for (Field field : kTextFields)
