@@ -4,11 +4,11 @@
 
 namespace spamgate {
 
-std::span<const uint32_t> PrefilterHits::starts(size_t regex) const {
+std::span<const std::pair<uint32_t, uint32_t>> PrefilterHits::starts(size_t regex) const {
   const auto [first, last] =
       std::equal_range(found_.begin(), found_.end(), std::pair<uint32_t, uint32_t>{static_cast<uint32_t>(regex), 0},
                        [](const auto& a, const auto& b) { return a.first < b.first; });
-  return {offsets_.data() + (first - found_.begin()), static_cast<size_t>(last - first)};
+  return {first, last};
 }
 
 LiteralPrefilter::LiteralPrefilter(const std::vector<RegexLiterals>& literals) {
@@ -35,7 +35,6 @@ void LiteralPrefilter::scan(std::string_view text, PrefilterHits& out) const {
   out.missing_ = needs_;
   out.ready_.clear();
   out.found_.clear();
-  out.offsets_.clear();
   if (filtered_ == 0) return;
   automaton_.scan(text, [&](AhoCorasick::Match match) {
     const Owner& owner = owner_of_literal_[match.pattern];
@@ -49,7 +48,6 @@ void LiteralPrefilter::scan(std::string_view text, PrefilterHits& out) const {
   });
   std::sort(out.found_.begin(), out.found_.end());
   out.found_.erase(std::unique(out.found_.begin(), out.found_.end()), out.found_.end());
-  for (const auto& [regex, offset] : out.found_) out.offsets_.push_back(offset);
 }
 
 }  // namespace spamgate

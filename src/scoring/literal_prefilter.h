@@ -28,16 +28,16 @@ class PrefilterHits {
   bool may_match(size_t regex) const { return missing_[regex] == 0; }
   // The regexes with literals that may match the text, in no order.
   std::span<const uint32_t> ready() const { return ready_; }
-  // For a regex with leading literals: the offsets, ascending, where one of
-  // them starts in the text; every match of the regex starts at one of them.
-  std::span<const uint32_t> starts(size_t regex) const;
+  // For a regex with leading literals: (regex, offset) for each offset,
+  // ascending, where one of them starts in the text; every match of the
+  // regex starts at one of those offsets.
+  std::span<const std::pair<uint32_t, uint32_t>> starts(size_t regex) const;
 
  private:
   friend class LiteralPrefilter;
   std::vector<uint8_t> missing_;                      // per regex: kinds of literal not yet seen
   std::vector<uint32_t> ready_;                       // regexes whose missing_ went to 0
   std::vector<std::pair<uint32_t, uint32_t>> found_;  // (regex, start offset), sorted
-  std::vector<uint32_t> offsets_;                     // found_'s offsets, in the same order
 };
 
 class LiteralPrefilter {

@@ -28,7 +28,6 @@ boost::regex::flag_type regex_flags(const std::string& flags) {
   return result;
 }
 
-// Turns read directives into a RuleSet, collecting every error it finds.
 // The concrete fields the regex rules search, each once, in Field order.
 std::vector<Field> searched_fields(const std::vector<CompiledRegex>& regexes) {
   std::vector<bool> searched(static_cast<size_t>(Field::any), false);
@@ -42,6 +41,7 @@ std::vector<Field> searched_fields(const std::vector<CompiledRegex>& regexes) {
   return fields;
 }
 
+// Turns read directives into a RuleSet, collecting every error it finds.
 class Compiler {
  public:
   explicit Compiler(RuleSources sources) : sources_(std::move(sources)), errors_(std::move(sources_.errors)) {}

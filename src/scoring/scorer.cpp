@@ -104,7 +104,8 @@ class Run {
             boost::smatch& match) const {
     const boost::regex& regex = c_.regexes[position].regex;
     if (!hits || !c_.prefilter.anchored(position)) return boost::regex_search(text, match, regex, flags);
-    for (uint32_t start : hits->starts(position)) {
+    for (const auto& found : hits->starts(position)) {
+      const uint32_t start = found.second;
       const auto at = text.begin() + start;
       const auto here = flags | boost::match_continuous | (start > 0 ? boost::match_prev_avail : boost::match_default);
       if (boost::regex_search(at, text.end(), match, regex, here, text.begin())) return true;
