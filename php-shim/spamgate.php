@@ -1,7 +1,7 @@
 <?php
 /**
  * Plugin Name:       spamgate
- * Description:       Connects WordPress to the spamgate gateway: comments are held on spamgate's verdict, wp_mail() goes through spamgate's authenticated SMTP outbox (never sendmail), moderation decisions train spamgate.
+ * Description:       Connects WordPress to the spamgate gateway: comments are held on spamgate's verdict, wp_mail() goes through spamgate's authenticated SMTP outbox (never sendmail), moderation decisions and the site's comment history train spamgate (Settings > spamgate, wp spamgate train).
  * Version:           0.1.0
  * Requires at least: 5.7
  * Requires PHP:      7.4
@@ -26,6 +26,11 @@ require_once __DIR__ . '/includes/functions.php';
 require_once __DIR__ . '/includes/client.php';
 require_once __DIR__ . '/includes/mail.php';
 require_once __DIR__ . '/includes/comments.php';
-if ( is_admin() ) {
+require_once __DIR__ . '/includes/training.php';
+if ( is_admin() ) { // Also admin-ajax.php and admin-post.php.
 	require_once __DIR__ . '/includes/admin.php';
+	require_once __DIR__ . '/includes/settings.php';
+}
+if ( defined( 'WP_CLI' ) && WP_CLI ) {
+	require_once __DIR__ . '/includes/cli.php';
 }

@@ -70,9 +70,10 @@ function spamgate_pre_comment_approved( $approved ) {
 add_filter( 'pre_comment_approved', 'spamgate_pre_comment_approved', PHP_INT_MAX );
 
 /**
- * The comment_post action (runs first): stores the verdict, score, rules
- * and spamgate's submission id as comment meta (used by feedback and by
- * the moderation-mail filter).
+ * The comment_post action (runs first): stores the verdict, score, rules,
+ * the learned check's explanation and spamgate's submission id as comment
+ * meta (used by feedback and by the moderation-mail filter), each cut to
+ * 500 bytes at a character boundary.
  *
  * @param int $comment_id The new comment.
  * @return void
@@ -84,13 +85,14 @@ function spamgate_comment_post( $comment_id ) {
 	}
 	add_comment_meta( $comment_id, '_spamgate_outcome', $outcome, true );
 	foreach ( array(
-		'SPAMGATE_ID'    => '_spamgate_id',
-		'SPAMGATE_SCORE' => '_spamgate_score',
-		'SPAMGATE_RULES' => '_spamgate_rules',
+		'SPAMGATE_ID'      => '_spamgate_id',
+		'SPAMGATE_SCORE'   => '_spamgate_score',
+		'SPAMGATE_RULES'   => '_spamgate_rules',
+		'SPAMGATE_LEARNED' => '_spamgate_learned',
 	) as $param => $key ) {
 		$value = spamgate_request_param( $param );
 		if ( null !== $value && '' !== $value ) {
-			add_comment_meta( $comment_id, $key, substr( $value, 0, 500 ), true );
+			add_comment_meta( $comment_id, $key, wp_slash( spamgate_cut_bytes( $value, 500 ) ), true ); // add_comment_meta() unslashes.
 		}
 	}
 }

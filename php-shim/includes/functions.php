@@ -350,3 +350,23 @@ function spamgate_stats_totals( array $stats ) {
 	}
 	return $totals;
 }
+
+/**
+ * The first $max bytes of a UTF-8 string, cut before a character that
+ * would not fit whole (WordPress refuses to store a broken character).
+ *
+ * @param string $text UTF-8 text.
+ * @param int    $max  Bytes.
+ * @return string
+ */
+function spamgate_cut_bytes( $text, $max ) {
+	$text = (string) $text;
+	if ( strlen( $text ) <= $max ) {
+		return $text;
+	}
+	$end = $max;
+	while ( $end > 0 && 0x80 === ( ord( $text[ $end ] ) & 0xC0 ) ) {
+		--$end;
+	}
+	return substr( $text, 0, $end );
+}

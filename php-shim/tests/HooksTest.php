@@ -14,7 +14,7 @@ final class HooksTest extends TestCase {
 
 	protected function setUp(): void {
 		spamgate_test_reset();
-		unset( $_SERVER['SPAMGATE_VERDICT'], $_SERVER['SPAMGATE_ID'], $_SERVER['SPAMGATE_SCORE'], $_SERVER['SPAMGATE_RULES'] );
+		unset( $_SERVER['SPAMGATE_VERDICT'], $_SERVER['SPAMGATE_ID'], $_SERVER['SPAMGATE_SCORE'], $_SERVER['SPAMGATE_RULES'], $_SERVER['SPAMGATE_LEARNED'] );
 		$_SERVER['REQUEST_URI'] = '/wp-comments-post.php';
 	}
 
@@ -90,6 +90,26 @@ final class HooksTest extends TestCase {
 		$this->assertSame( '6.5', get_comment_meta( 42, '_spamgate_score', true ) );
 		$this->assertFalse( spamgate_notify_moderator( true, 42 ) );
 		$this->assertFalse( get_option( 'spamgate_problem_bypass' ) );
+	}
+
+	public function test_the_learned_explanation_is_kept_verbatim_and_cut_at_a_character_boundary() {
+		$_SERVER['SPAMGATE_VERDICT'] = 'hold';
+		$_SERVER['SPAMGATE_LEARNED'] = '4.1 p=0.97: "my channel", "subscribe", host bit.ly, "C:\\temp"';
+		spamgate_pre_comment_approved( 1 );
+		spamgate_comment_post( 43 );
+		$this->assertSame( '4.1 p=0.97: "my channel", "subscribe", host bit.ly, "C:\\temp"', get_comment_meta( 43, '_spamgate_learned', true ) );
+
+		$_SERVER['SPAMGATE_LEARNED'] = str_repeat( 'x', 499 ) . "\xc3\xa9 and more";
+		spamgate_comment_post( 44 );
+		$this->assertSame( str_repeat( 'x', 499 ), get_comment_meta( 44, '_spamgate_learned', true ) );
+	}
+
+	public function test_no_learned_meta_when_the_learner_did_not_contribute() {
+		$_SERVER['SPAMGATE_VERDICT'] = 'pass';
+		spamgate_pre_comment_approved( 1 );
+		spamgate_comment_post( 45 );
+		$this->assertSame( '', get_comment_meta( 45, '_spamgate_learned', true ) );
+		$this->assertArrayNotHasKey( '_spamgate_learned', $GLOBALS['spamgate_test']['meta'][45] );
 	}
 
 	public function test_comment_without_verdict_is_held_and_flagged_as_bypass() {

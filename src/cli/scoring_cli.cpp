@@ -18,6 +18,8 @@ struct ScoringOptions {
   std::vector<std::string> rule_files;  // overrides the config's [rules] files
   std::vector<std::string> inputs;      // corpus files or rule files
   bool json = false;
+  std::vector<std::string> train_files;  // eval: teach a fresh model these first
+  int min_per_class = 0;                 // eval: the learner's gate (0: the config's)
 };
 
 // The rule set named by --rules or the config; prints every error on failure.
@@ -69,8 +71,22 @@ int run_eval(const ScoringOptions& options) {
   if (!config) return 2;
   auto rules = load_rule_set(options, *config);
   if (!rules) return 2;
-  Result<EvalReport> report = evaluate(*rules, config->checks, options.inputs);
+  std::shared_ptr<const LearnedModel> learned;
+  if (!options.train_files.empty()) {
+    const int gate = options.min_per_class > 0 ? options.min_per_class : config->learning.min_per_class;
+    auto trained = train_on_files(options.train_files, gate);
+    if (!trained) return std::cerr << trained.error() << "\n", 2;
+    learned = *trained;
+  }
+  Result<EvalReport> report = evaluate(*rules, config->checks, options.inputs, learned.get());
   if (!report) return std::cerr << report.error() << "\n", 2;
+  if (options.json) {
+    std::cout << render_eval_json(*report, learned.get());
+    return 0;
+  }
+  if (learned)
+    std::cout << "learned from " << learned->counts().spam << " spam and " << learned->counts().ham << " ham"
+              << (learned->active() ? "" : " (below the gate: LEARNED is silent)") << "\n\n";
   std::cout << render_eval(*report);
   return 0;
 }
@@ -104,6 +120,14 @@ void add_eval_command(CLI::App& app, Handler& run) {
   add_config_option(*eval, options->config);
   add_rules_option(*eval, *options);
   eval->add_option("CORPUS", options->inputs, "CSV files")->required()->check(CLI::ExistingFile);
+  eval->add_option("--train", options->train_files,
+                   "Teach a fresh in-memory model these labelled CSV files first (the site's store is not touched), "
+                   "then score with rules plus learner")
+      ->check(CLI::ExistingFile);
+  eval->add_option("--min-per-class", options->min_per_class,
+                   "With --train: the learner's gate (default: the config's [learning] min_per_class)")
+      ->check(CLI::PositiveNumber);
+  eval->add_flag("--json", options->json, "Print one JSON object with the counts per file and in total");
   eval->callback([&run, options] { run = [options] { return run_eval(*options); }; });
 }
 

@@ -36,6 +36,8 @@ struct EndpointsConfig {
   std::string notify = "/spamgate/notify";
   std::string feedback = "/spamgate/feedback";
   std::string stats = "/spamgate/stats";
+  std::string train = "/spamgate/train";   // the plugin's history import
+  std::string model = "/spamgate/model";   // the learner's counts, for the plugin
 };
 
 struct RulesConfig {
@@ -76,6 +78,14 @@ struct StoreConfig {
   std::string path = "var/spamgate.db";  // relative to the config file
   int retention_days = 30;               // held/rejected content is deleted after this
   int flush_interval_ms = 200;           // how long log rows may wait to be batched
+};
+
+struct LearningConfig {
+  // LEARNED scores nothing until the site has taught at least this many
+  // spam and this many ham (clicks, history import, CLI). To turn the
+  // learner off, score it 0 in a rule file (`score LEARNED 0`).
+  int min_per_class = 40;
+  int poll_seconds = 2;  // how often serve looks for labels other processes added to the log
 };
 
 struct SecretRef {
@@ -123,6 +133,7 @@ struct Config {
   ChecksConfig checks;
   UpstreamConfig upstream;
   StoreConfig store;
+  LearningConfig learning;
   MailConfig mail;
   SecretRef shared_secret;  // authenticates the WordPress plugin and signs form tokens
 

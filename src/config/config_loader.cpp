@@ -34,7 +34,8 @@ void read_endpoints(TomlReader& in, Config& c) {
   auto& e = c.endpoints;
   for (auto [key, field] : {std::pair{"comment", &e.comment}, {"contact", &e.contact}, {"check", &e.check},
                             {"health", &e.health}, {"metrics", &e.metrics}, {"notify", &e.notify},
-                            {"feedback", &e.feedback}, {"stats", &e.stats}}) {
+                            {"feedback", &e.feedback}, {"stats", &e.stats},
+                            {"train", &e.train}, {"model", &e.model}}) {
     in.read(key, *field);
     if (!field->empty() && field->front() != '/') in.error_at(key, "must start with '/' (or be \"\" to turn it off)");
   }
@@ -79,6 +80,11 @@ void read_store(TomlReader& in, Config& c) {
   in.read("path", c.store.path);
   in.read("retention_days", c.store.retention_days, 1, 3650);
   in.read("flush_interval_ms", c.store.flush_interval_ms, 1, 60000);
+}
+
+void read_learning(TomlReader& in, Config& c) {
+  in.read("min_per_class", c.learning.min_per_class, 1, 1000000);
+  in.read("poll_seconds", c.learning.poll_seconds, 1, 3600);
 }
 
 void read_secret_ref(TomlReader& parent, const std::string& key, SecretRef& out, std::vector<std::string>* errors,
@@ -144,6 +150,7 @@ struct SectionEntry {
 constexpr SectionEntry kSections[] = {
     {"server", read_server},   {"limits", read_limits}, {"endpoints", read_endpoints}, {"rules", read_rules},
     {"actions", read_actions}, {"checks", read_checks}, {"upstream", read_upstream},   {"store", read_store},
+    {"learning", read_learning},
 };
 
 std::string first_line_of(const std::string& text) {

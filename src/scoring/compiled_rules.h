@@ -46,6 +46,20 @@ struct CompiledMeta {
   std::string expression;  // as written, shown as the hit's detail
 };
 
+// LEARNED scores the highest band whose probability the model reaches.
+struct ScoreBand {
+  double probability;
+  double score;
+};
+
+// The bands LEARNED has when no rule file scores it.
+std::vector<ScoreBand> default_learned_bands();
+
+struct CompiledLearned {
+  uint32_t rule = 0;
+  std::vector<ScoreBand> bands;  // increasing probability; empty: LEARNED is off
+};
+
 struct CompiledRules {
   double hold = 5;
   double reject = 10;
@@ -57,6 +71,7 @@ struct CompiledRules {
   std::vector<Field> regex_fields;  // the concrete fields `regexes` search
   std::vector<CompiledList> lists;
   std::vector<CompiledMeta> metas;  // ordered so a meta comes after every meta it names
+  CompiledLearned learned;
 };
 
 }  // namespace spamgate

@@ -6,6 +6,8 @@
 #include <map>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 #include "scoring/scorer.h"
 
 namespace spamgate {
@@ -37,8 +39,30 @@ double EvalCounts::recall() const {
   return spam == 0 ? 0.0 : static_cast<double>(spam_caught) / static_cast<double>(spam);
 }
 
-Result<EvalReport> evaluate(const RuleSet& rules, const ChecksConfig& checks, const std::vector<std::string>& files) {
-  const CheckContext context{checks, "", nullptr, TimePoint{}};
+Submission labelled_submission(const LabelledComment& comment) {
+  Submission submission;
+  submission.author = comment.author;
+  submission.body = comment.body;
+  return submission;
+}
+
+Result<std::shared_ptr<const LearnedModel>> train_on_files(const std::vector<std::string>& files,
+                                                           int64_t min_per_class) {
+  std::vector<ModelTrainer::Example> examples;
+  for (const std::string& file : files) {
+    auto comments = read_labelled_csv(file);
+    if (!comments) return Error{comments.error()};
+    for (const LabelledComment& comment : *comments)
+      examples.push_back({extract_features(labelled_submission(comment)), comment.spam});
+  }
+  ModelTrainer trainer;
+  trainer.train_all(examples);
+  return trainer.snapshot(min_per_class);
+}
+
+Result<EvalReport> evaluate(const RuleSet& rules, const ChecksConfig& checks, const std::vector<std::string>& files,
+                            const LearnedModel* learned) {
+  const CheckContext context{checks, "", nullptr, TimePoint{}, learned};
   const Scorer scorer;
   EvalReport report;
   report.total.name = "total";
@@ -49,10 +73,7 @@ Result<EvalReport> evaluate(const RuleSet& rules, const ChecksConfig& checks, co
     EvalCounts counts;
     counts.name = std::filesystem::path(file).filename().string();
     for (const LabelledComment& comment : *comments) {
-      Submission submission;
-      submission.author = comment.author;
-      submission.body = comment.body;
-      const Verdict verdict = scorer.score(rules, submission, context);
+      const Verdict verdict = scorer.score(rules, labelled_submission(comment), context);
       const bool flagged = verdict.action != Action::pass;
       const bool rejected = verdict.action == Action::reject || verdict.action == Action::discard;
       report.rule_errors += verdict.rule_errors.size();
@@ -102,6 +123,23 @@ std::string render_eval(const EvalReport& report) {
   }
   if (report.rule_errors > 0) out << "\nrule errors while scoring: " << report.rule_errors << "\n";
   return out.str();
+}
+
+std::string render_eval_json(const EvalReport& report, const LearnedModel* learned) {
+  auto counts = [](const EvalCounts& c) {
+    return nlohmann::json{{"spam", c.spam}, {"ham", c.ham}, {"caught", c.spam_caught}, {"fp", c.false_positives}};
+  };
+  nlohmann::json out;
+  out["files"] = nlohmann::json::array();
+  for (const EvalCounts& c : report.files) {
+    nlohmann::json file = counts(c);
+    file["file"] = c.name;
+    out["files"].push_back(std::move(file));
+  }
+  out["total"] = counts(report.total);
+  if (learned)
+    out["learned"] = {{"spam", learned->counts().spam}, {"ham", learned->counts().ham}, {"active", learned->active()}};
+  return out.dump() + "\n";
 }
 
 }  // namespace spamgate

@@ -4,10 +4,13 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "config/config.h"
+#include "form/submission.h"
+#include "scoring/learn/learned_model.h"
 #include "scoring/rule_set.h"
 #include "util/result.h"
 
@@ -55,12 +58,27 @@ struct EvalReport {
   size_t rule_errors = 0;               // rule errors raised while scoring (complexity limit)
 };
 
+// The comment as the scorer and the learner see it: a comment with its
+// author and body, nothing else.
+Submission labelled_submission(const LabelledComment& comment);
+
 // Reads every file and scores each comment (author and body only, no
-// history, no form token) with `rules` and `checks`. Returns the report, or
-// the first file error.
-Result<EvalReport> evaluate(const RuleSet& rules, const ChecksConfig& checks, const std::vector<std::string>& files);
+// history, no form token) with `rules`, `checks` and, when given, the
+// learned model. Returns the report, or the first file error.
+Result<EvalReport> evaluate(const RuleSet& rules, const ChecksConfig& checks, const std::vector<std::string>& files,
+                            const LearnedModel* learned = nullptr);
+
+// A fresh model taught every row of `files` in order, gated at
+// min_per_class; or the first file error. Touches no store.
+Result<std::shared_ptr<const LearnedModel>> train_on_files(const std::vector<std::string>& files,
+                                                           int64_t min_per_class);
 
 // A plain-text table of the report for the terminal.
 std::string render_eval(const EvalReport& report);
+
+// The report as one JSON object: {"files":[{"file","spam","ham","caught",
+// "fp"}],"total":{...}}, plus "learned":{"spam","ham","active"} when a
+// model was given.
+std::string render_eval_json(const EvalReport& report, const LearnedModel* learned);
 
 }  // namespace spamgate

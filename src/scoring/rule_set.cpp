@@ -49,6 +49,7 @@ class Compiler {
   RuleLoad run() {
     parse_metas();
     add_builtins();
+    add_learned();
     add_links();
     add_definitions();
     apply_settings();
@@ -95,6 +96,31 @@ class Compiler {
                                       std::string(check.description), "built-in"});
       compiled_.builtins.push_back({rule, check.run});
     }
+  }
+
+  // LEARNED: the site's own classifier, scored by probability bands.
+  void add_learned() {
+    compiled_.learned.bands = default_learned_bands();
+    compiled_.learned.rule = add_rule({"LEARNED", RuleKind::learned, max_band_score(compiled_.learned.bands),
+                                       "The classifier this site taught says spam", "built-in"});
+  }
+
+  static double max_band_score(const std::vector<ScoreBand>& bands) {
+    double top = 0;
+    for (const ScoreBand& band : bands) top = std::max(top, band.score);
+    return top;
+  }
+
+  // `score LEARNED P:SCORE ...` sets the bands; `score LEARNED 0` turns it off.
+  void apply_learned_score(const LocatedDirective& d) {
+    const Directive& dir = d.directive;
+    if (dir.bands.empty() && dir.number != 0) {
+      error(d, "score LEARNED takes probability bands P:SCORE (e.g. 'score LEARNED 0.9:3 0.99:5'), or 0 to turn it off");
+      return;
+    }
+    compiled_.learned.bands.clear();
+    for (const auto& [probability, score] : dir.bands) compiled_.learned.bands.push_back({probability, score});
+    rules_[compiled_.learned.rule].score = max_band_score(compiled_.learned.bands);
   }
 
   // LINKS_N exists for every N that a score, describe or meta line names.
@@ -170,6 +196,10 @@ class Compiler {
       if (found == index_.end()) {
         error(d, (dir.kind == DirectiveKind::score ? "score" : "describe") + std::string(" for unknown rule ") +
                      dir.name);
+      } else if (dir.kind == DirectiveKind::score && found->second == compiled_.learned.rule) {
+        apply_learned_score(d);
+      } else if (dir.kind == DirectiveKind::score && !dir.bands.empty()) {
+        error(d, "score " + dir.name + ": only LEARNED is scored by probability bands");
       } else if (dir.kind == DirectiveKind::score) {
         rules_[found->second].score = dir.number;
       } else {
@@ -253,6 +283,8 @@ class Compiler {
 
 }  // namespace
 
+std::vector<ScoreBand> default_learned_bands() { return {{0.5, 3}, {0.65, 5}}; }
+
 const char* rule_kind_name(RuleKind kind) {
   switch (kind) {
     case RuleKind::builtin: return "builtin";
@@ -260,6 +292,7 @@ const char* rule_kind_name(RuleKind kind) {
     case RuleKind::regex: return "regex";
     case RuleKind::list: return "list";
     case RuleKind::meta: return "meta";
+    case RuleKind::learned: return "learned";
   }
   return "regex";
 }

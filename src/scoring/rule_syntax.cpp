@@ -50,6 +50,24 @@ Result<std::string_view> rule_name(std::string_view& rest, std::string_view dire
   return name;
 }
 
+// "P:SCORE P:SCORE ...", each P a probability above the one before.
+Result<std::optional<Directive>> parse_bands(Directive d, std::string_view rest) {
+  const std::string what = "score " + d.name + ": ";
+  while (!rest.empty()) {
+    const std::string_view band = next_word(rest);
+    const size_t colon = band.find(':');
+    auto probability = colon == std::string_view::npos ? std::nullopt : parse_number(band.substr(0, colon));
+    auto score = colon == std::string_view::npos ? std::nullopt : parse_number(band.substr(colon + 1));
+    if (!probability || !score) return error(what + "expected probability bands P:SCORE, not '" + std::string(band) + "'");
+    if (*probability <= 0 || *probability >= 1)
+      return error(what + "band probability " + std::string(band.substr(0, colon)) + " is not between 0 and 1");
+    if (!d.bands.empty() && *probability <= d.bands.back().first)
+      return error(what + "band probabilities must increase");
+    d.bands.emplace_back(*probability, *score);
+  }
+  return std::optional<Directive>(std::move(d));
+}
+
 // `/pattern/flags` followed by nothing but an optional comment.
 Result<std::optional<Directive>> parse_regex(Directive d, std::string_view rest) {
   rest = trim(rest);
@@ -123,6 +141,7 @@ Result<std::optional<Directive>> parse_rule_line(std::string_view line) {
     if (!name) return Error{name.error()};
     d.kind = DirectiveKind::score;
     d.name = std::string(*name);
+    if (rest.find(':') != std::string_view::npos) return parse_bands(std::move(d), rest);
     auto number = parse_number(next_word(rest));
     if (!number || !rest.empty()) return error("score " + d.name + ": expected one number");
     d.number = *number;

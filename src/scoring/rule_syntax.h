@@ -6,6 +6,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "scoring/field.h"
 #include "util/result.h"
@@ -22,6 +24,9 @@ struct Directive {
   std::string flags;    // regex: any of "isx"
   std::string text;     // list and include: path; meta: expression; describe: text
   double number = 0;    // threshold and score
+  // score with probability bands ("score LEARNED 0.9:3 0.99:5"): (P, SCORE)
+  // pairs, P strictly increasing in (0, 1). Empty for a plain score.
+  std::vector<std::pair<double, double>> bands;
 };
 
 // True for a rule name made of A-Z, 0-9 and _.

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <exception>
 
+#include "scoring/learn/explanation.h"
+#include "scoring/learn/learned_model.h"
+
 namespace spamgate {
 namespace {
 
@@ -52,14 +55,16 @@ class Run {
     run_links();
     run_regexes();
     for (const CompiledList& rule : c_.lists) run_list(rule);
+    run_learned();
     for (const CompiledMeta& meta : c_.metas)
       if (evaluate_meta(meta.program, fired_)) fire(meta.rule, meta.expression);
 
     std::sort(details_.begin(), details_.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     for (auto& [rule, detail] : details_) {
-      if (c_.scores[rule] == 0) continue;
-      verdict_.hits.push_back({rules_.rules()[rule].name, c_.scores[rule], std::move(detail)});
-      verdict_.score += c_.scores[rule];
+      const double score = rule == c_.learned.rule ? learned_score_ : c_.scores[rule];
+      if (score == 0) continue;
+      verdict_.hits.push_back({rules_.rules()[rule].name, score, std::move(detail)});
+      verdict_.score += score;
     }
     verdict_.action = verdict_.score >= c_.reject ? Action::reject
                       : verdict_.score >= c_.hold ? Action::hold
@@ -85,6 +90,18 @@ class Run {
         rule_error(check.rule, e.what());
       }
     }
+  }
+
+  // LEARNED: silent until the model has learned enough of both classes;
+  // then the score of the highest band the spam probability reaches.
+  void run_learned() {
+    const LearnedModel* model = context_.learned;
+    if (!model || !model->active() || c_.learned.bands.empty()) return;
+    const FeatureVector features = extract_features(submission_);
+    const double probability = model->probability(features);
+    for (const ScoreBand& band : c_.learned.bands)
+      if (probability >= band.probability) learned_score_ = band.score;
+    if (learned_score_ != 0) fire(c_.learned.rule, explain_learned(*model, submission_, features, probability));
   }
 
   void run_links() {
@@ -206,6 +223,7 @@ class Run {
   PrefilterHits prefilter_hits_[static_cast<size_t>(Field::any)];  // per concrete field
   std::vector<char> fired_;
   std::vector<std::pair<uint32_t, std::string>> details_;  // (rule, detail) of each rule fired
+  double learned_score_ = 0;  // LEARNED's band score for this submission
   Verdict verdict_;
 };
 

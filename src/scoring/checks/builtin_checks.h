@@ -17,11 +17,14 @@
 
 namespace spamgate {
 
+class LearnedModel;
+
 struct CheckContext {
   const ChecksConfig& config;          // from src/config/config.h
   std::string_view token_secret;       // shared secret for form tokens ("" = none)
   SubmissionHistory* history;          // nullptr: stateful checks (RATE_IP, DUPLICATE) are skipped
   TimePoint now;
+  const LearnedModel* learned = nullptr;  // the site's classifier; nullptr: LEARNED is silent
 };
 
 struct BuiltinCheck {

@@ -1,0 +1,271 @@
+#include "scoring/learn/features.h"
+
+#include <libpsl.h>
+#include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
+#include <unicode/uscript.h>
+#include <unicode/unistr.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "util/text_decode.h"
+#include "util/utf8.h"
+
+namespace spamgate {
+namespace {
+
+constexpr size_t kMaxWordBytes = 30;
+constexpr size_t kMaxAuthorBytes = 48;
+
+bool is_ascii(std::string_view text) {
+  return std::all_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+}
+
+// Decodes the code point at text[pos] of valid UTF-8; sets `length`.
+UChar32 decode(std::string_view text, size_t pos, size_t& length) {
+  const auto byte = [&](size_t i) { return static_cast<unsigned char>(text[pos + i]); };
+  const unsigned char lead = byte(0);
+  if (lead < 0x80) return length = 1, lead;
+  if (lead < 0xE0) return length = 2, ((lead & 0x1F) << 6) | (byte(1) & 0x3F);
+  if (lead < 0xF0) return length = 3, ((lead & 0x0F) << 12) | ((byte(1) & 0x3F) << 6) | (byte(2) & 0x3F);
+  return length = 4, ((lead & 0x07) << 18) | ((byte(1) & 0x3F) << 12) | ((byte(2) & 0x3F) << 6) | (byte(3) & 0x3F);
+}
+
+enum class CharClass { separator, word, unspaced };
+
+// Scripts written without spaces between words: their text is cut into
+// character pairs instead of words.
+bool unspaced_script(UChar32 c) {
+  if (c >= 0x3040 && c <= 0x30FF) return true;  // kana, with the prolonged sound mark (script Common)
+  UErrorCode status = U_ZERO_ERROR;
+  switch (uscript_getScript(c, &status)) {
+    case USCRIPT_HAN: case USCRIPT_HIRAGANA: case USCRIPT_KATAKANA: case USCRIPT_THAI:
+    case USCRIPT_LAO: case USCRIPT_KHMER: case USCRIPT_MYANMAR:
+      return true;
+    default:
+      return false;
+  }
+}
+
+CharClass classify(UChar32 c) {
+  if (c < 0x80) return std::isalnum(static_cast<int>(c)) ? CharClass::word : CharClass::separator;
+  if (unspaced_script(c)) return CharClass::unspaced;
+  if (u_isalnum(c) || (U_GET_GC_MASK(c) & U_GC_M_MASK)) return CharClass::word;
+  return CharClass::separator;
+}
+
+// The host of the URL whose scheme or "www." ends at `pos` in folded text.
+std::string_view host_at(std::string_view text, size_t pos) {
+  size_t end = pos;
+  while (end < text.size()) {
+    const auto c = static_cast<unsigned char>(text[end]);
+    if (!(std::isalnum(c) || c == '.' || c == '-' || c >= 0x80)) break;
+    ++end;
+  }
+  std::string_view host = text.substr(pos, end - pos);
+  while (!host.empty() && host.back() == '.') host.remove_suffix(1);
+  return host;
+}
+
+// Every link host in folded text ("http://", "https://" or "www."), without "www.".
+std::vector<std::string_view> link_hosts(std::string_view text) {
+  std::vector<std::string_view> hosts;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t start = std::string_view::npos;
+    size_t found = text.find("://", pos);
+    size_t www = text.find("www.", pos);
+    if (www < found) start = www;
+    else if (found != std::string_view::npos) start = found + 3;
+    if (start == std::string_view::npos) break;
+    std::string_view host = host_at(text, start);
+    if (host.substr(0, 4) == "www.") host.remove_prefix(4);
+    if (host.find('.') != std::string_view::npos) hosts.push_back(host);
+    pos = start + std::max<size_t>(host.size(), 1);
+  }
+  return hosts;
+}
+
+std::string_view referer_host(std::string_view referer) {
+  const size_t scheme = referer.find("://");
+  if (scheme == std::string_view::npos) return {};
+  std::string_view rest = referer.substr(scheme + 3);
+  rest = rest.substr(0, rest.find_first_of("/:?#"));
+  if (rest.substr(0, 4) == "www.") rest.remove_prefix(4);
+  return rest;
+}
+
+std::string bucket(size_t value, std::initializer_list<size_t> bounds) {
+  size_t index = 0;
+  for (size_t bound : bounds) {
+    if (value < bound) break;
+    ++index;
+  }
+  return std::to_string(index);
+}
+
+// Share of capitals among the ASCII letters of `text`, as a bucket.
+std::string capitals_bucket(std::string_view text) {
+  size_t letters = 0, capitals = 0;
+  for (char c : text) {
+    if (std::isalpha(static_cast<unsigned char>(c))) ++letters;
+    if (std::isupper(static_cast<unsigned char>(c))) ++capitals;
+  }
+  if (letters < 10) return "few";
+  return bucket(capitals * 100 / letters, {10, 30, 60});
+}
+
+// Calls emit(kind, text) for every feature of the submission (a feature may
+// come more than once). `kind` is one letter naming the feature family.
+template <typename Emit>
+void walk_features(const Submission& s, Emit&& emit) {
+  emit('k', kind_name(s.kind));
+  emit('z', "bias");
+
+  const std::string body = fold_text(s.subject.empty() ? s.body : s.subject + "\n" + s.body);
+  std::string_view previous_word;
+  std::string_view text = body;
+  size_t pos = 0;
+  size_t unspaced_start = std::string_view::npos, unspaced_prev = 0;
+  auto end_word = [&](size_t start, size_t end) {
+    std::string_view word = text.substr(start, end - start);
+    if (word.size() > kMaxWordBytes) word = "#long";
+    else if (std::all_of(word.begin(), word.end(), [](char c) { return c >= '0' && c <= '9'; }) && word.size() > 2)
+      word = word.size() > 6 ? "#digits7+" : "#digits3-6";
+    emit('w', word);
+    if (!previous_word.empty()) emit('b', previous_word, word);
+    previous_word = word;
+  };
+  size_t word_start = std::string_view::npos;
+  while (pos < text.size()) {
+    size_t length = 1;
+    const UChar32 c = decode(text, pos, length);
+    const CharClass cls = classify(c);
+    if (cls != CharClass::word && word_start != std::string_view::npos) {
+      end_word(word_start, pos);
+      word_start = std::string_view::npos;
+    }
+    if (cls == CharClass::unspaced) {
+      if (unspaced_start == std::string_view::npos) unspaced_start = pos;
+      else emit('c', text.substr(unspaced_prev, pos + length - unspaced_prev));
+      unspaced_prev = pos;
+      previous_word = {};
+    } else {
+      if (unspaced_start != std::string_view::npos && unspaced_prev == unspaced_start)
+        emit('c', text.substr(unspaced_start, pos - unspaced_start));  // a lone character
+      unspaced_start = std::string_view::npos;
+      if (cls == CharClass::word && word_start == std::string_view::npos) word_start = pos;
+      if (cls == CharClass::separator && c != ' ' && c != '\'') previous_word = {};  // pairs do not cross punctuation
+    }
+    pos += length;
+  }
+  if (word_start != std::string_view::npos) end_word(word_start, text.size());
+  if (unspaced_start != std::string_view::npos && unspaced_prev == unspaced_start)
+    emit('c', text.substr(unspaced_start));
+
+  const std::vector<std::string_view> hosts = link_hosts(text);
+  const std::string_view own = referer_host(s.referer);
+  for (std::string_view host : hosts) {
+    emit('h', host);
+    emit('d', registrable_domain(std::string(host)));
+    if (!own.empty()) emit('x', host == own ? "link to own site" : "link elsewhere");
+  }
+  emit('x', "links " + bucket(hosts.size(), {1, 2, 3, 5}));
+  emit('x', "length " + bucket(s.body.size(), {20, 50, 100, 200, 400, 800, 1600}));
+  emit('x', "capitals " + capitals_bucket(s.body));
+
+  const std::string author = fold_text(s.author);
+  if (author.empty()) emit('a', "(none)");
+  else emit('a', std::string_view(author).substr(0, kMaxAuthorBytes));
+  const size_t at = s.email.rfind('@');
+  emit('e', at == std::string::npos ? std::string("(none)") : fold_text(std::string_view(s.email).substr(at + 1)));
+  if (!s.url.empty()) {
+    const std::string url = fold_text(s.url);
+    const std::string_view host = referer_host(url);
+    emit('u', host.empty() ? std::string_view("(unreadable)") : host);
+  }
+}
+
+uint64_t fnv1a(uint64_t hash, std::string_view bytes) {
+  for (char c : bytes) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= 0x100000001b3ULL;
+  }
+  return hash;
+}
+
+uint32_t slot_of(char kind, std::string_view a, std::string_view b) {
+  uint64_t hash = 0xcbf29ce484222325ULL;
+  hash = fnv1a(hash, std::string_view(&kind, 1));
+  hash = fnv1a(hash, a);
+  if (!b.empty()) hash = fnv1a(fnv1a(hash, " "), b);
+  hash ^= hash >> 29;
+  hash *= 0xbf58476d1ce4e5b9ULL;
+  hash ^= hash >> 32;
+  return static_cast<uint32_t>(hash) & (kFeatureSlots - 1);
+}
+
+const psl_ctx_t* public_suffixes() {
+  static const psl_ctx_t* context = [] {
+    const psl_ctx_t* latest = psl_latest(nullptr);
+    return latest ? latest : psl_builtin();
+  }();
+  return context;
+}
+
+}  // namespace
+
+std::string fold_text(std::string_view raw) {
+  std::string decoded = raw.find('&') == std::string_view::npos ? std::string(raw) : html_entity_decode_once(raw);
+  if (is_ascii(decoded)) {
+    for (char& c : decoded) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return decoded;
+  }
+  if (!is_valid_utf8(decoded)) decoded = replace_invalid_utf8(decoded);
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* nfkc_cf = icu::Normalizer2::getNFKCCasefoldInstance(status);
+  if (U_FAILURE(status)) return decoded;
+  icu::UnicodeString folded = nfkc_cf->normalize(icu::UnicodeString::fromUTF8(decoded), status);
+  if (U_FAILURE(status)) return decoded;
+  std::string out;
+  folded.toUTF8String(out);
+  return out;
+}
+
+std::string registrable_domain(const std::string& host) {
+  const psl_ctx_t* suffixes = public_suffixes();
+  const char* domain = suffixes ? psl_registrable_domain(suffixes, host.c_str()) : nullptr;
+  return domain ? std::string(domain) : host;
+}
+
+FeatureVector extract_features(const Submission& submission) {
+  std::vector<uint32_t> slots;
+  slots.reserve(256);
+  walk_features(submission, [&](char kind, std::string_view a, std::string_view b = {}) {
+    slots.push_back(slot_of(kind, a, b));
+  });
+  std::sort(slots.begin(), slots.end());
+  slots.erase(std::unique(slots.begin(), slots.end()), slots.end());
+  const float value = 1.0f / std::sqrt(static_cast<float>(slots.size()));
+  FeatureVector features;
+  features.reserve(slots.size());
+  for (uint32_t slot : slots) features.push_back({slot, value});
+  return features;
+}
+
+std::vector<NamedFeature> describe_features(const Submission& submission) {
+  std::vector<NamedFeature> named;
+  walk_features(submission, [&](char kind, std::string_view a, std::string_view b = {}) {
+    std::string name{kind, ':'};
+    name.append(a);
+    if (!b.empty()) name.append(" ").append(b);
+    named.push_back({slot_of(kind, a, b), std::move(name)});
+  });
+  std::sort(named.begin(), named.end(), [](const auto& x, const auto& y) { return x.slot < y.slot; });
+  named.erase(std::unique(named.begin(), named.end(), [](const auto& x, const auto& y) { return x.slot == y.slot; }),
+              named.end());
+  return named;
+}
+
+}  // namespace spamgate

@@ -1,0 +1,54 @@
+// Features: turns a Submission into the hashed features the learned model
+// weighs: words and word pairs after NFKC case folding, character pairs for
+// scripts written without spaces (Japanese, Chinese, Thai), link hosts and
+// their registrable domains, links to the site's own host, the author and
+// the e-mail domain, the kind, and a few shape buckets. Pure: no state, no
+// I/O; any input (invalid UTF-8 included) gives some features, never a throw.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "form/submission.h"
+
+namespace spamgate {
+
+// The model's weights live in 2^kFeatureBits hashed slots.
+constexpr uint32_t kFeatureBits = 20;
+constexpr uint32_t kFeatureSlots = 1u << kFeatureBits;
+
+// One present feature: its slot, and its value (1/sqrt(number of distinct
+// features), so that long and short texts weigh alike).
+struct Feature {
+  uint32_t slot;
+  float value;
+};
+
+// The distinct features of one submission, sorted by slot.
+using FeatureVector = std::vector<Feature>;
+
+// The features of `submission`.
+FeatureVector extract_features(const Submission& submission);
+
+// The same features with a readable name each ("w:subscribe", "b:my channel",
+// "h:bit.ly", ...), for explanations and `spamgate model`. Slower; not for
+// the request path except to explain a hit.
+struct NamedFeature {
+  uint32_t slot;
+  std::string name;
+};
+std::vector<NamedFeature> describe_features(const Submission& submission);
+
+// `text` NFKC case-folded (ICU), with HTML character references decoded
+// first and invalid UTF-8 replaced. ASCII text takes a fast path with the
+// same result.
+std::string fold_text(std::string_view text);
+
+// The registrable domain of a lower-case host name: the public suffix plus
+// one label ("www.example.co.uk" -> "example.co.uk"), by libpsl's list; the
+// host itself when it is an IP address or has no known suffix.
+std::string registrable_domain(const std::string& host);
+
+}  // namespace spamgate

@@ -1,0 +1,112 @@
+// LearnedModel and ModelTrainer: the site's own spam classifier, an online
+// logistic regression (FTRL-Proximal, per-coordinate learning rates) over
+// hashed features. The trainer is mutable and has one writer; the model is
+// the immutable snapshot request threads score against (swapped whole, like
+// the RuleSet). Neither does I/O; persistence lives in store/.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "scoring/learn/features.h"
+
+namespace spamgate {
+
+// What the model knows about how much it has been taught.
+struct ModelCounts {
+  int64_t spam = 0;     // spam labels in effect
+  int64_t ham = 0;      // ham labels in effect
+  int64_t updates = 0;  // learn and unlearn steps applied, ever
+};
+
+// One feature's part in a probability, for explanations.
+struct Contribution {
+  uint32_t slot;
+  double weight;  // weight x value: > 0 pushes toward spam
+};
+
+class LearnedModel {
+ public:
+  LearnedModel(std::vector<float> weights, ModelCounts counts, int64_t min_per_class)
+      : weights_(std::move(weights)), counts_(counts), min_per_class_(min_per_class) {}
+
+  // Spam probability of a submission with these features, in (0, 1).
+  double probability(const FeatureVector& features) const;
+  // The `limit` features that pushed most toward spam (when `spam`) or ham.
+  std::vector<Contribution> strongest(const FeatureVector& features, bool spam, size_t limit) const;
+
+  // True once the site has taught at least min_per_class spam and ham:
+  // before that, LEARNED scores nothing.
+  bool active() const { return counts_.spam >= min_per_class_ && counts_.ham >= min_per_class_; }
+  const ModelCounts& counts() const { return counts_; }
+  int64_t min_per_class() const { return min_per_class_; }
+  float weight(uint32_t slot) const { return weights_[slot]; }
+
+ private:
+  std::vector<float> weights_;  // kFeatureSlots entries
+  ModelCounts counts_;
+  int64_t min_per_class_;
+};
+
+// FTRL-Proximal's settings (McMahan et al., 2013), tuned on the dev corpus.
+struct TrainerOptions {
+  double alpha = 2.0;   // learning rate scale
+  double beta = 1.0;    // learning rate smoothing
+  double l1 = 0.002;    // L1: keeps rare, useless features at zero
+  double l2 = 0.01;     // L2
+  int passes = 1;       // online: steps per new label
+  int epochs = 15;      // train_all: passes over every example, each in a fresh shuffled order
+  // One step moves a weight by at most about alpha / beta: a single label,
+  // however extreme, has a bounded effect.
+};
+
+class ModelTrainer {
+ public:
+  explicit ModelTrainer(TrainerOptions options = {});
+
+  // Teaches one labelled example. Counts it in `counts` (spam or ham).
+  void learn(const FeatureVector& features, bool spam);
+  // Takes back an example learned earlier with the same label: a step in
+  // the opposite direction (approximate: FTRL is not exactly reversible)
+  // and the label uncounted.
+  void unlearn(const FeatureVector& features, bool spam);
+
+  // Teaches every example from scratch: `epochs` passes, each in a
+  // shuffled order fixed by the examples themselves (the same examples give
+  // the same model), so the order labels arrived in does not matter (a blog
+  // sends its approved comments, then its spam folder). Counts them all.
+  struct Example {
+    FeatureVector features;
+    bool spam;
+  };
+  void train_all(const std::vector<Example>& examples);
+
+  // An immutable snapshot of the current weights, gated at min_per_class.
+  std::shared_ptr<const LearnedModel> snapshot(int64_t min_per_class) const;
+
+  const ModelCounts& counts() const { return counts_; }
+
+  // The raw state, for persistence: (slot, z, n) of every touched slot.
+  struct SlotState {
+    uint32_t slot;
+    float z;
+    float n;
+  };
+  std::vector<SlotState> state() const;
+  // Replaces the state with a persisted one (slots out of range are skipped).
+  void restore(const std::vector<SlotState>& slots, ModelCounts counts);
+
+ private:
+  void step(const FeatureVector& features, double label, double direction);
+  void update_weight(uint32_t slot);
+
+  TrainerOptions options_;
+  std::vector<float> z_;  // FTRL's per-slot state
+  std::vector<float> n_;
+  std::vector<float> w_;  // the weights z_ and n_ give, kept current
+  ModelCounts counts_;
+};
+
+}  // namespace spamgate
