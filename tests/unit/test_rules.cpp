@@ -86,11 +86,11 @@ TEST_CASE("every directive loads: thresholds, regex fields, list, meta, score, d
 
   CHECK(rules.source_files() == std::vector<std::string>{dir.path("main.rules"), dir.path("lists/words.txt"),
                                                          dir.path("sub/local.rules")});
-  // Order: built-ins, LINKS_N by N, then definitions in file order.
+  // Order: built-ins, LEARNED, LINKS_N by N, then definitions in file order.
   std::vector<std::string> names;
   for (const RuleInfo& info : rules.rules())
     if (info.kind != RuleKind::builtin) names.push_back(info.name);
-  CHECK(names == std::vector<std::string>{"LINKS_2", "LINKS_5", "PHARMA", "A1", "E1", "U1", "S1", "I1", "UA1",
+  CHECK(names == std::vector<std::string>{"LEARNED", "LINKS_2", "LINKS_5", "PHARMA", "A1", "E1", "U1", "S1", "I1", "UA1",
                                           "R1", "HASHTAG", "WORDS", "COMBO"});
 }
 

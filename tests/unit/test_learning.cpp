@@ -1,0 +1,191 @@
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <string>
+
+#include "rule_files.h"
+#include "scoring/eval.h"
+#include "scoring/learn/explanation.h"
+#include "scoring/learn/features.h"
+#include "scoring/learn/learned_model.h"
+#include "scoring/scorer.h"
+
+using namespace spamgate;
+using spamgate::testing::RuleDir;
+
+namespace {
+
+Submission comment(std::string author, std::string body) {
+  Submission s;
+  s.author = std::move(author);
+  s.body = std::move(body);
+  return s;
+}
+
+bool has_feature(const Submission& s, const std::string& name) {
+  const auto named = describe_features(s);
+  return std::any_of(named.begin(), named.end(), [&](const NamedFeature& f) { return f.name == name; });
+}
+
+// A model taught `rounds` copies of a few spam and ham comments.
+std::shared_ptr<const LearnedModel> taught_model(int rounds, int64_t gate) {
+  const char* spam[] = {"subscribe to my channel for free gifts", "check out my channel and subscribe",
+                        "free iphone giveaway at http://bit.ly/x1 subscribe now"};
+  const char* ham[] = {"this song reminds me of summer with my friends", "great video, the chorus is beautiful",
+                       "I listened to this song every day in 2012"};
+  std::vector<ModelTrainer::Example> examples;
+  for (int i = 0; i < rounds; ++i) {
+    for (const char* text : spam) examples.push_back({extract_features(comment("bot" + std::to_string(i), text)), true});
+    for (const char* text : ham) examples.push_back({extract_features(comment("fan" + std::to_string(i), text)), false});
+  }
+  ModelTrainer trainer;
+  trainer.train_all(examples);
+  return trainer.snapshot(gate);
+}
+
+}  // namespace
+
+TEST_CASE("fold_text applies NFKC case folding and decodes HTML entities once") {
+  CHECK(fold_text("ＳＵＢＳＣＲＩＢＥ Now") == "subscribe now");
+  CHECK(fold_text("Straße") == "strasse");
+  CHECK(fold_text("Tom &amp; Jerry&#39;s") == "tom & jerry's");
+  CHECK(fold_text("ｶﾀｶﾅ") == "カタカナ");
+  CHECK(fold_text(std::string("bad \xff utf8")) == "bad \xef\xbf\xbd utf8");
+}
+
+TEST_CASE("features: words, word pairs, link hosts and their registrable domains") {
+  const Submission s = comment("Ann", "Check OUT my channel: https://www.Example.co.uk/x and http://bit.ly/abc");
+  CHECK(has_feature(s, "w:check"));
+  CHECK(has_feature(s, "b:my channel"));
+  CHECK_FALSE(has_feature(s, "b:channel https"));  // pairs do not cross punctuation
+  CHECK(has_feature(s, "h:example.co.uk"));
+  CHECK(has_feature(s, "d:example.co.uk"));
+  CHECK(has_feature(s, "h:bit.ly"));
+  CHECK(has_feature(s, "a:ann"));
+  CHECK(has_feature(s, "k:comment"));
+  CHECK(has_feature(s, "x:links 2"));
+  CHECK(registrable_domain("www.shop.example.com") == "example.com");
+  CHECK(registrable_domain("a.b.example.co.jp") == "example.co.jp");
+}
+
+TEST_CASE("features: Japanese and Thai text becomes character pairs") {
+  const Submission s = comment("太郎", "無料で稼げる方法はこちら");
+  CHECK(has_feature(s, "c:無料"));
+  CHECK(has_feature(s, "c:稼げ"));
+  CHECK(has_feature(s, "c:こち"));
+  CHECK_FALSE(has_feature(s, "w:無料で稼げる方法はこちら"));
+  CHECK(has_feature(comment("", "ซื้อยา"), "c:ซื"));
+}
+
+TEST_CASE("features: links to the site's own host are told apart") {
+  Submission s = comment("Ann", "see https://blog.example.org/about and https://spam.example.net/");
+  s.referer = "https://blog.example.org/2026/hello/";
+  CHECK(has_feature(s, "x:link to own site"));
+  CHECK(has_feature(s, "x:link elsewhere"));
+}
+
+TEST_CASE("features of any bytes are a sorted set of slots with equal values") {
+  const FeatureVector f = extract_features(comment("x", std::string("\0\xc3(\xe2\x82 ok", 9)));
+  REQUIRE_FALSE(f.empty());
+  CHECK(std::is_sorted(f.begin(), f.end(), [](const Feature& a, const Feature& b) { return a.slot < b.slot; }));
+  for (const Feature& feature : f) CHECK(feature.slot < kFeatureSlots);
+}
+
+TEST_CASE("a taught model separates spam from ham and explains itself") {
+  const auto model = taught_model(20, 10);
+  REQUIRE(model->active());
+  CHECK(model->counts().spam == 60);
+  CHECK(model->counts().ham == 60);
+  const Submission spam = comment("bot99", "please subscribe to my channel");
+  const Submission ham = comment("fan99", "the chorus of this song is beautiful");
+  const double p_spam = model->probability(extract_features(spam));
+  CHECK(p_spam > 0.8);
+  CHECK(model->probability(extract_features(ham)) < 0.2);
+  const std::string why = explain_learned(*model, spam, extract_features(spam), p_spam);
+  CHECK(why.rfind("p=0.", 0) == 0);
+  CHECK(why.find("\"subscribe\"") != std::string::npos);
+}
+
+TEST_CASE("training is independent of the order the labels arrived in") {
+  std::vector<ModelTrainer::Example> hams_first, spams_first;
+  for (int i = 0; i < 30; ++i) {
+    hams_first.push_back({extract_features(comment("", "lovely song number " + std::to_string(i))), false});
+    spams_first.push_back({extract_features(comment("", "buy cheap followers " + std::to_string(i))), true});
+  }
+  std::vector<ModelTrainer::Example> a = hams_first, b = spams_first;
+  a.insert(a.end(), spams_first.begin(), spams_first.end());
+  b.insert(b.end(), hams_first.begin(), hams_first.end());
+  ModelTrainer first, second;
+  first.train_all(a);
+  second.train_all(b);
+  const FeatureVector probe = extract_features(comment("", "buy cheap song"));
+  CHECK(first.snapshot(1)->probability(probe) == doctest::Approx(second.snapshot(1)->probability(probe)).epsilon(0.1));
+}
+
+TEST_CASE("unlearning takes a label back") {
+  ModelTrainer trainer;
+  const FeatureVector spam = extract_features(comment("", "cheap pills online"));
+  trainer.learn(spam, true);
+  const double learned = trainer.snapshot(1)->weight(spam.front().slot);
+  trainer.unlearn(spam, true);
+  CHECK(trainer.counts().spam == 0);
+  CHECK(std::abs(trainer.snapshot(1)->weight(spam.front().slot)) < std::abs(learned));
+}
+
+TEST_CASE("LEARNED: silent below the gate, banded above it, never without a model") {
+  RuleDir dir;
+  auto load = load_rules({dir.write("r.rules", "threshold hold 5\nthreshold reject 10\nscore LEARNED 0.5:3 0.65:5\n")});
+  REQUIRE(load.rules);
+  ChecksConfig config;
+  const Submission spam = comment("bot99", "please subscribe to my channel");
+  const Scorer scorer;
+
+  const Verdict rules_alone = scorer.score(*load.rules, spam, CheckContext{config, "", nullptr, TimePoint{}});
+  const auto gated = taught_model(20, 1000);
+  const Verdict below_gate = scorer.score(*load.rules, spam, CheckContext{config, "", nullptr, TimePoint{}, gated.get()});
+  CHECK(below_gate.to_json() == rules_alone.to_json());
+
+  const auto model = taught_model(20, 10);
+  const Verdict learned = scorer.score(*load.rules, spam, CheckContext{config, "", nullptr, TimePoint{}, model.get()});
+  REQUIRE(learned.hits.size() == 1);
+  CHECK(learned.hits[0].rule == "LEARNED");
+  CHECK(learned.hits[0].score == 5);
+  CHECK(learned.action == Action::hold);  // the learner alone never rejects
+  CHECK(learned.hits[0].detail.find("subscribe") != std::string::npos);
+}
+
+TEST_CASE("score LEARNED takes probability bands; other rules do not") {
+  RuleDir dir;
+  auto errors = [&](const std::string& text) {
+    auto load = load_rules({dir.write("r.rules", text)});
+    return load.errors.empty() ? std::string() : load.errors.front();
+  };
+  CHECK(errors("score LEARNED 0.5:3 0.9:5\n").empty());
+  CHECK(errors("score LEARNED 0\n").empty());
+  CHECK(errors("score LEARNED 4\n").find("r.rules:1: score LEARNED takes probability bands") != std::string::npos);
+  CHECK(errors("score LEARNED 0.9:3 0.5:5\n").find("band probabilities must increase") != std::string::npos);
+  CHECK(errors("score LEARNED 1.5:3\n").find("not between 0 and 1") != std::string::npos);
+  CHECK(errors("score LEARNED 0.5:x\n").find("expected probability bands") != std::string::npos);
+  CHECK(errors("body A /a/\nscore A 0.5:3\n").find("only LEARNED is scored by probability bands") != std::string::npos);
+}
+
+TEST_CASE("eval --train on the YouTube corpus: a fresh model catches more than the rules, untrained changes nothing") {
+  const std::string dir = SPAMGATE_CORPUS_DIR "/comments/";
+  auto load = load_rules({SPAMGATE_SOURCE_DIR "/rules/default.rules"});
+  REQUIRE(load.rules);
+  ChecksConfig checks;
+  const std::vector<std::string> test = {dir + "Youtube05-Shakira.csv"};
+  auto trained = train_on_files({dir + "Youtube01-Psy.csv", dir + "Youtube02-KatyPerry.csv"}, 40);
+  REQUIRE(trained.ok());
+  auto alone = evaluate(*load.rules, checks, test);
+  auto learned = evaluate(*load.rules, checks, test, trained->get());
+  REQUIRE(alone.ok());
+  REQUIRE(learned.ok());
+  CHECK(learned->total.spam_caught > alone->total.spam_caught + 20);
+  CHECK(learned->total.false_positives <= 4);
+  const auto untrained = ModelTrainer().snapshot(40);
+  auto silent = evaluate(*load.rules, checks, test, untrained.get());
+  REQUIRE(silent.ok());
+  CHECK(silent->total.spam_caught == alone->total.spam_caught);
+  CHECK(silent->total.false_positives == alone->total.false_positives);
+}
