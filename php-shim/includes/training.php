@@ -30,7 +30,7 @@ define( 'SPAMGATE_TRAIN_MAX', 500 );
  * @return array
  */
 function spamgate_train_query_args( $status, $offset, $limit ) {
-	return array(
+	$args = array(
 		'status'                    => 'spam' === $status ? 'spam' : 'approve',
 		'type'                      => 'comment',
 		'orderby'                   => 'comment_ID',
@@ -39,6 +39,24 @@ function spamgate_train_query_args( $status, $offset, $limit ) {
 		'offset'                    => (int) $offset,
 		'update_comment_meta_cache' => false,
 	);
+	if ( 'spam' === $status ) {
+		// Labels come from people only: a comment in the spam folder because
+		// spamgate held it (and nobody reviewed it) is spamgate's own verdict.
+		// The owner's own "spam" clicks reach spamgate as feedback anyway.
+		$args['meta_query'] = array( // phpcs:ignore WordPress.DB.SlowDBQuery
+			'relation' => 'OR',
+			array(
+				'key'     => '_spamgate_outcome',
+				'compare' => 'NOT EXISTS',
+			),
+			array(
+				'key'     => '_spamgate_outcome',
+				'value'   => array( 'hold', 'bypass' ),
+				'compare' => 'NOT IN',
+			),
+		);
+	}
+	return $args;
 }
 
 /**
