@@ -6,6 +6,7 @@
 #include "cli/commands.h"
 #include "cli/config_option.h"
 #include "form/submission_builder.h"
+#include "learning/learner.h"
 #include "scoring/eval.h"
 #include "scoring/rule_set.h"
 #include "scoring/scorer.h"
@@ -50,8 +51,15 @@ int run_check(const ScoringOptions& options) {
   const std::string input{std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>()};
   Result<Submission> submission = submission_from_check_input("", input, config->limits);
   if (!submission) return std::cerr << "stdin: " << submission.error() << "\n", 2;
+  // The site's classifier, as a running spamgate has it: trained from the
+  // store's feedback log (silent below the gate).
+  auto feedback = FeedbackLog::open(config->resolve(config->store.path));
+  if (!feedback) return std::cerr << feedback.error() << "\n", 2;
+  auto decisions = (*feedback)->labels();
+  if (!decisions) return std::cerr << decisions.error() << "\n", 2;
+  const auto learned = train_on_decisions(*decisions, config->learning.min_per_class);
   SystemClock clock;
-  const CheckContext context{config->checks, secret, nullptr, clock.now()};
+  const CheckContext context{config->checks, secret, nullptr, clock.now(), learned.get()};
   const Verdict verdict = Scorer{}.score(*rules, *submission, context);
   std::cout << (options.json ? verdict.to_json() + "\n" : verdict.to_text());
   return verdict.action == Action::pass ? 0 : verdict.action == Action::hold ? 1 : 2;

@@ -73,6 +73,12 @@ HttpResponse Gateway::handle(HttpRequest& request) {
   } else if (is(endpoints.stats)) {
     log.endpoint = EndpointKind::stats;
     response = handle_stats(request);
+  } else if (is(endpoints.train)) {
+    log.endpoint = EndpointKind::feedback;
+    response = handle_train(request, log);
+  } else if (is(endpoints.model)) {
+    log.endpoint = EndpointKind::stats;
+    response = handle_model(request);
   } else if (is(endpoints.health)) {
     log.endpoint = EndpointKind::health;
     response = handle_health();

@@ -22,6 +22,7 @@ class FastCgiClient;
 class SubmissionLog;
 class FeedbackLog;
 class Notifier;
+class Learner;
 
 struct GatewayServices {
   const Config* config = nullptr;
@@ -29,6 +30,7 @@ struct GatewayServices {
   SubmissionHistory* history = nullptr;  // RATE_IP and DUPLICATE state
   SubmissionLog* log = nullptr;          // verdict rows and stats
   FeedbackLog* feedback = nullptr;       // the owner's decisions from WordPress
+  Learner* learner = nullptr;            // the site's classifier (LEARNED); null: silent
   FastCgiClient* upstream = nullptr;     // PHP-FPM
   Notifier* notifier = nullptr;          // null when [mail] is not enabled
   Metrics* metrics = nullptr;
@@ -52,6 +54,8 @@ class Gateway {
   HttpResponse handle_notify(const HttpRequest& request, struct RequestLog& log);
   HttpResponse handle_feedback(const HttpRequest& request, struct RequestLog& log);
   HttpResponse handle_stats(const HttpRequest& request);
+  HttpResponse handle_train(const HttpRequest& request, struct RequestLog& log);
+  HttpResponse handle_model(const HttpRequest& request);
   // Scores with the live rule set; `stateful` = use and update RATE_IP and
   // DUPLICATE state. Fills the log's score, rules and outcome.
   Verdict score(const Submission& submission, bool stateful, struct RequestLog& log);

@@ -5,6 +5,7 @@
 #include "form/form_decoder.h"
 #include "http/gateway.h"
 #include "http/request_log.h"
+#include "learning/learner.h"
 #include "mail/notifier.h"
 #include "store/feedback_log.h"
 #include "store/submission_log.h"
@@ -36,6 +37,43 @@ Result<std::map<std::string, std::string>> api_fields(const HttpRequest& request
 std::string get(const std::map<std::string, std::string>& fields, const std::string& key) {
   auto it = fields.find(key);
   return it == fields.end() ? std::string() : it->second;
+}
+
+// Retrains after new decisions; a failure keeps the previous model and is
+// logged (the decision itself is stored and is learned at the next refresh).
+void refresh_learner(Learner* learner, RequestLog& log) {
+  if (!learner) return;
+  if (Status refreshed = learner->refresh(); !refreshed) log.reason = "learner: " + refreshed.error();
+}
+
+constexpr size_t kMaxTrainItems = 500;
+
+std::string string_member(const nlohmann::json& item, const char* key) {
+  auto it = item.find(key);
+  return it != item.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+// One item of POST /spamgate/train as a decision, or the reason it is not one.
+Result<FeedbackRecord> training_item(const nlohmann::json& item, size_t index, int64_t now) {
+  const std::string where = "items[" + std::to_string(index) + "]: ";
+  if (!item.is_object()) return Error{where + "not an object"};
+  FeedbackRecord f;
+  f.decision = string_member(item, "decision");
+  if (f.decision != "spam" && f.decision != "ham") return Error{where + "decision must be spam or ham"};
+  auto id = item.find("comment_id");
+  if (id == item.end() || !id->is_number_integer()) return Error{where + "comment_id must be an integer"};
+  f.comment_id = id->get<int64_t>();
+  f.kind = string_member(item, "kind").empty() ? "comment" : string_member(item, "kind");
+  if (f.kind != "comment" && f.kind != "contact") return Error{where + "kind must be comment or contact"};
+  f.author = string_member(item, "author");
+  f.email = string_member(item, "email");
+  f.url = string_member(item, "url");
+  f.ip = string_member(item, "ip");
+  f.subject = string_member(item, "subject");
+  f.body = string_member(item, "body");
+  f.source = "history";
+  f.created_at = now;
+  return f;
 }
 
 HttpResponse unauthorized() {
@@ -89,15 +127,56 @@ HttpResponse Gateway::handle_feedback(const HttpRequest& request, RequestLog& lo
   feedback.url = get(*fields, "url");
   feedback.ip = get(*fields, "ip");
   feedback.body = get(*fields, "body");
+  feedback.kind = get(*fields, "kind").empty() ? "comment" : get(*fields, "kind");
+  feedback.subject = get(*fields, "subject");
   feedback.source = "wordpress";
   feedback.created_at = std::chrono::duration_cast<std::chrono::seconds>(
                             services_.clock->now().time_since_epoch()).count();
+  if (feedback.kind != "comment" && feedback.kind != "contact")
+    return HttpResponse::text(400, "kind must be comment or contact");
   Result<int64_t> stored = services_.feedback->record(feedback);
   if (!stored.ok()) {
     log.reason = stored.error();
     return HttpResponse::text(503, "the decision could not be stored; try again");
   }
+  refresh_learner(services_.learner, log);
   return HttpResponse::json(200, nlohmann::json{{"stored", true}, {"id", *stored}}.dump());
+}
+
+HttpResponse Gateway::handle_train(const HttpRequest& request, RequestLog& log) {
+  if (request.method != "POST") return HttpResponse::text(405, "POST the labelled comments");
+  if (!authorized(request)) return unauthorized();
+  if (request.body_too_large) return HttpResponse::text(413, "the request body is too large; send smaller batches");
+  const auto body = nlohmann::json::parse(request.body, nullptr, false);
+  if (body.is_discarded() || !body.is_object() || !body.contains("items") || !body["items"].is_array())
+    return HttpResponse::text(400, "the body must be a JSON object {\"items\": [...]}");
+  const auto& items = body["items"];
+  if (items.size() > kMaxTrainItems)
+    return HttpResponse::text(400, "at most " + std::to_string(kMaxTrainItems) + " items per request");
+  const int64_t now =
+      std::chrono::duration_cast<std::chrono::seconds>(services_.clock->now().time_since_epoch()).count();
+  std::vector<FeedbackRecord> decisions;
+  for (size_t i = 0; i < items.size(); ++i) {
+    Result<FeedbackRecord> decision = training_item(items[i], i, now);
+    if (!decision) return HttpResponse::text(400, decision.error());
+    decisions.push_back(std::move(*decision));
+  }
+  Result<int64_t> replaced = services_.feedback->record_all(decisions);
+  if (!replaced) {
+    log.reason = replaced.error();
+    return HttpResponse::text(503, "the comments could not be stored; try again");
+  }
+  refresh_learner(services_.learner, log);
+  nlohmann::json answer = {{"stored", decisions.size()}, {"replaced", *replaced}};
+  if (services_.learner) answer["model"] = nlohmann::json::parse(services_.learner->status_json());
+  return HttpResponse::json(200, answer.dump());
+}
+
+HttpResponse Gateway::handle_model(const HttpRequest& request) {
+  if (request.method != "GET") return HttpResponse::text(405, "GET the learner's status");
+  if (!authorized(request)) return unauthorized();
+  if (!services_.learner) return HttpResponse::text(503, "the learner is not running");
+  return HttpResponse::json(200, services_.learner->status_json());
 }
 
 HttpResponse Gateway::handle_stats(const HttpRequest& request) {

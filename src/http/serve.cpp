@@ -12,6 +12,7 @@
 
 #include "http/fcgi_server.h"
 #include "http/gateway.h"
+#include "learning/learner.h"
 #include "mail/curl_smtp_transport.h"
 #include "mail/mail_caps.h"
 #include "mail/notifier.h"
@@ -40,6 +41,7 @@ struct Services {
   std::unique_ptr<RuleSetHolder> rules;
   std::unique_ptr<StoredHistory> history;
   std::unique_ptr<FeedbackLog> feedback;
+  std::unique_ptr<Learner> learner;
   std::unique_ptr<FastCgiClient> upstream;
   std::unique_ptr<Outbox> outbox;
   std::unique_ptr<MailCaps> caps;
@@ -111,6 +113,8 @@ Status build_services(const Config& config, Services& s) {
   auto feedback = FeedbackLog::open(db_path);
   if (!feedback) return Error{feedback.error()};
   s.feedback = std::move(*feedback);
+  s.learner = std::make_unique<Learner>(*s.feedback, config.learning.min_per_class);
+  if (Status learned = s.learner->refresh(); !learned) return Error{db_path + ": " + learned.error()};
   s.upstream = std::make_unique<FastCgiClient>(config.upstream);
 
   if (config.mail.enabled)
@@ -165,7 +169,7 @@ int run_serve(const Config& config) {
     return 2;
   }
   Gateway gateway({&config, services.rules.get(), services.history.get(), services.log.get(),
-                   services.feedback.get(), services.upstream.get(), services.notifier.get(), &services.metrics,
+                   services.feedback.get(), services.learner.get(), services.upstream.get(), services.notifier.get(), &services.metrics,
                    &services.clock, services.shared_secret});
   FcgiServer server;
   if (Status opened = server.open(config.server); !opened) {
@@ -192,6 +196,22 @@ int run_serve(const Config& config) {
       if (services.rules->changed_on_disk()) reload_rules(*services.rules, services.metrics, "file changed");
     }
   });
+  // Decisions other processes add to the log (the CLI, other mod_fcgid
+  // processes) reach this process's model within poll_seconds.
+  std::thread learner_poll([&] {
+    const auto interval = std::chrono::seconds(config.learning.poll_seconds);
+    auto next = std::chrono::steady_clock::now() + interval;
+    bool failing = false;
+    while (!stopping.load()) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      if (std::chrono::steady_clock::now() < next) continue;
+      next = std::chrono::steady_clock::now() + interval;
+      const Status refreshed = services.learner->refresh();
+      if (!refreshed && !failing)
+        LogLine("error").add("msg", "the learner could not read the feedback log").add("error", refreshed.error()).write();
+      failing = !refreshed;
+    }
+  });
 
   for (;;) {
     int received = 0;
@@ -203,6 +223,7 @@ int run_serve(const Config& config) {
   LogLine().add("msg", "spamgate stopping").write();
   stopping = true;
   watcher.join();
+  learner_poll.join();
   server.stop();
   if (services.worker) services.worker->stop();
   if (Status flushed = services.log->flush(); !flushed)

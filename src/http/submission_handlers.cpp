@@ -7,6 +7,7 @@
 #include "http/gateway.h"
 #include "http/pages.h"
 #include "http/request_log.h"
+#include "learning/learner.h"
 #include "mail/notifier.h"
 #include "scoring/scorer.h"
 #include "store/submission_log.h"
@@ -77,8 +78,10 @@ std::string script_filename(const Config& config, const std::string& path) {
 
 Verdict Gateway::score(const Submission& submission, bool stateful, RequestLog& log) {
   const std::shared_ptr<const RuleSet> rules = services_.rules->current();
+  const std::shared_ptr<const LearnedModel> learned =
+      services_.learner ? services_.learner->current() : std::shared_ptr<const LearnedModel>();
   CheckContext context{services_.config->checks, services_.shared_secret, stateful ? services_.history : nullptr,
-                       services_.clock->now()};
+                       services_.clock->now(), learned.get()};
   Verdict verdict = Scorer{}.score(*rules, submission, context);
   if (verdict.action == Action::reject && services_.config->actions.on_reject == RejectMode::discard)
     verdict.action = Action::discard;
@@ -126,6 +129,8 @@ HttpResponse Gateway::handle_comment(const HttpRequest& request, RequestLog& log
   params.emplace_back("SPAMGATE_SCORE", format_number(verdict.score));
   params.emplace_back("SPAMGATE_RULES", verdict.rule_names());
   params.emplace_back("SPAMGATE_ID", log.id);
+  for (const Hit& hit : verdict.hits)
+    if (hit.rule == "LEARNED") params.emplace_back("SPAMGATE_LEARNED", format_number(hit.score) + " " + hit.detail);
   UpstreamResponse result = services_.upstream->forward(params, request.body);
   if (!result.ok()) {
     const int status = result.gateway_status();

@@ -1,5 +1,7 @@
 #include "store/feedback_log.h"
 
+#include <map>
+
 #include <nlohmann/json.hpp>
 
 #include "store/migrations.h"
@@ -12,12 +14,82 @@ bool valid_feedback_decision(const std::string& decision) {
 
 std::string FeedbackRecord::to_json() const {
   nlohmann::json out = {{"id", id},         {"created_at", created_at}, {"submission_id", submission_id},
+                        {"kind", kind},     {"subject", subject},
                         {"decision", decision}, {"author", author},     {"email", email},
                         {"url", url},       {"ip", ip},                 {"body", body},
                         {"source", source}};
   out["comment_id"] = comment_id ? nlohmann::json(*comment_id) : nlohmann::json(nullptr);
   return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
+
+std::string FeedbackRecord::key() const {
+  if (comment_id) return "c:" + std::to_string(*comment_id);
+  if (!submission_id.empty()) return "s:" + submission_id;
+  return "";
+}
+
+namespace {
+
+constexpr const char* kColumns =
+    "id, created_at, submission_id, comment_id, decision, author, email, url, ip, body, source, kind, subject";
+
+FeedbackRecord read_row(const Statement& st) {
+  FeedbackRecord f;
+  f.id = st.column_int(0);
+  f.created_at = st.column_int(1);
+  f.submission_id = st.column_text(2);
+  if (!st.column_is_null(3)) f.comment_id = st.column_int(3);
+  f.decision = st.column_text(4);
+  f.author = st.column_text(5);
+  f.email = st.column_text(6);
+  f.url = st.column_text(7);
+  f.ip = st.column_text(8);
+  f.body = st.column_text(9);
+  f.source = st.column_text(10);
+  f.kind = st.column_text(11);
+  f.subject = st.column_text(12);
+  return f;
+}
+
+Result<std::vector<FeedbackRecord>> read_rows(Statement& st) {
+  std::vector<FeedbackRecord> rows;
+  for (;;) {
+    Result<bool> row = st.step();
+    if (!row) return Error{row.error()};
+    if (!*row) return rows;
+    rows.push_back(read_row(st));
+  }
+}
+
+Status insert(Database& db, const FeedbackRecord& f) {
+  if (!valid_feedback_decision(f.decision))
+    return Error{"feedback decision must be spam, ham or approve, not \"" + f.decision.substr(0, 20) + "\""};
+  if (f.kind != "comment" && f.kind != "contact") return Error{"feedback kind must be comment or contact"};
+  Result<Statement> st = db.prepare(
+      "INSERT INTO feedback (created_at, submission_id, comment_id, decision, author, email, url, ip, body, source,"
+      " kind, subject) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
+  if (!st) return Error{st.error()};
+  st->bind(1, f.created_at).bind(2, f.submission_id);
+  if (f.comment_id) st->bind(3, *f.comment_id);
+  else st->bind_null(3);
+  st->bind(4, f.decision).bind(5, f.author).bind(6, f.email).bind(7, f.url).bind(8, f.ip).bind(9, f.body);
+  st->bind(10, f.source).bind(11, f.kind).bind(12, f.subject);
+  return st->run();
+}
+
+// True when an earlier decision has the same key as `f`.
+Result<bool> has_earlier(Database& db, const FeedbackRecord& f) {
+  if (f.key().empty()) return false;
+  Result<Statement> st = f.comment_id
+      ? db.prepare("SELECT 1 FROM feedback WHERE comment_id = ?1 LIMIT 1")
+      : db.prepare("SELECT 1 FROM feedback WHERE comment_id IS NULL AND submission_id = ?1 LIMIT 1");
+  if (!st) return Error{st.error()};
+  if (f.comment_id) st->bind(1, *f.comment_id);
+  else st->bind(1, f.submission_id);
+  return st->step();
+}
+
+}  // namespace
 
 Result<std::unique_ptr<FeedbackLog>> FeedbackLog::open(const std::string& path) {
   Result<Database> db = open_store(path);
@@ -26,48 +98,69 @@ Result<std::unique_ptr<FeedbackLog>> FeedbackLog::open(const std::string& path) 
 }
 
 Result<int64_t> FeedbackLog::record(const FeedbackRecord& f) {
-  if (!valid_feedback_decision(f.decision))
-    return Error{"feedback decision must be spam, ham or approve, not \"" + f.decision.substr(0, 20) + "\""};
+  std::lock_guard lock(mutex_);
+  if (Status st = insert(db_, f); !st) return Error{st.error()};
+  return db_.last_insert_rowid();
+}
+
+Result<int64_t> FeedbackLog::record_all(const std::vector<FeedbackRecord>& decisions) {
+  std::lock_guard lock(mutex_);
+  Result<Transaction> tx = Transaction::begin(db_);
+  if (!tx) return Error{tx.error()};
+  int64_t replaced = 0;
+  for (const FeedbackRecord& f : decisions) {
+    Result<bool> earlier = has_earlier(db_, f);
+    if (!earlier) return Error{earlier.error()};
+    replaced += *earlier;
+    if (Status st = insert(db_, f); !st) return Error{st.error()};
+  }
+  if (Status st = tx->commit(); !st) return Error{st.error()};
+  return replaced;
+}
+
+Result<std::vector<FeedbackRecord>> FeedbackLog::labels() {
+  std::lock_guard lock(mutex_);
+  Result<Statement> st = db_.prepare(std::string("SELECT ") + kColumns + " FROM feedback ORDER BY id");
+  if (!st) return Error{st.error()};
+  Result<std::vector<FeedbackRecord>> rows = read_rows(*st);
+  if (!rows) return rows;
+  std::map<std::string, size_t> latest;  // key -> index of its latest decision
+  for (size_t i = 0; i < rows->size(); ++i)
+    if (std::string key = (*rows)[i].key(); !key.empty()) latest[key] = i;
+  std::vector<FeedbackRecord> effective;
+  for (size_t i = 0; i < rows->size(); ++i) {
+    const std::string key = (*rows)[i].key();
+    if (key.empty() || latest[key] == i) effective.push_back(std::move((*rows)[i]));
+  }
+  return effective;
+}
+
+Result<std::string> FeedbackLog::signature() {
+  std::lock_guard lock(mutex_);
+  Result<Statement> st = db_.prepare("SELECT count(*), coalesce(max(id), 0) FROM feedback");
+  if (!st) return Error{st.error()};
+  Result<bool> row = st->step();
+  if (!row) return Error{row.error()};
+  return std::to_string(st->column_int(0)) + "/" + std::to_string(st->column_int(1));
+}
+
+Result<int64_t> FeedbackLog::forget(const std::string& id) {
   std::lock_guard lock(mutex_);
   Result<Statement> st = db_.prepare(
-      "INSERT INTO feedback (created_at, submission_id, comment_id, decision, author, email, url, ip, body, source)"
-      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+      "DELETE FROM feedback WHERE submission_id = ?1 OR CAST(id AS TEXT) = ?1 OR CAST(comment_id AS TEXT) = ?1");
   if (!st) return Error{st.error()};
-  st->bind(1, f.created_at).bind(2, f.submission_id);
-  if (f.comment_id) st->bind(3, *f.comment_id);
-  else st->bind_null(3);
-  st->bind(4, f.decision).bind(5, f.author).bind(6, f.email).bind(7, f.url).bind(8, f.ip).bind(9, f.body);
-  st->bind(10, f.source);
+  st->bind(1, id);
   if (Status run = st->run(); !run) return Error{run.error()};
-  return db_.last_insert_rowid();
+  return db_.changes();
 }
 
 Result<std::vector<FeedbackRecord>> FeedbackLog::recent(int limit) {
   std::lock_guard lock(mutex_);
-  Result<Statement> st = db_.prepare(
-      "SELECT id, created_at, submission_id, comment_id, decision, author, email, url, ip, body, source"
-      " FROM feedback ORDER BY created_at DESC, id DESC LIMIT ?1");
+  Result<Statement> st =
+      db_.prepare(std::string("SELECT ") + kColumns + " FROM feedback ORDER BY created_at DESC, id DESC LIMIT ?1");
   if (!st) return Error{st.error()};
   st->bind(1, limit);
-  std::vector<FeedbackRecord> rows;
-  for (;;) {
-    Result<bool> row = st->step();
-    if (!row) return Error{row.error()};
-    if (!*row) return rows;
-    FeedbackRecord f;
-    f.id = st->column_int(0);
-    f.created_at = st->column_int(1);
-    f.submission_id = st->column_text(2);
-    if (!st->column_is_null(3)) f.comment_id = st->column_int(3);
-    f.decision = st->column_text(4);
-    f.author = st->column_text(5);
-    f.email = st->column_text(6);
-    f.url = st->column_text(7);
-    f.ip = st->column_text(8);
-    f.body = st->column_text(9);
-    f.source = st->column_text(10);
-    rows.push_back(std::move(f));
-  }
+  return read_rows(*st);
 }
 
 }  // namespace spamgate

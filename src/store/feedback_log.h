@@ -1,6 +1,7 @@
 // FeedbackLog: the site owner's spam / not-spam / approve decisions, as
-// reported by the WordPress plugin (POST /spamgate/feedback) or the CLI.
-// Stored for later tuning; it never changes a verdict by itself.
+// reported by the WordPress plugin (POST /spamgate/feedback, /spamgate/train)
+// or the CLI. It is the learner's source of truth: the model is derived from
+// the decisions in effect (the latest per comment), never from verdicts.
 #pragma once
 
 #include <cstdint>
@@ -21,7 +22,15 @@ struct FeedbackRecord {
   std::optional<int64_t> comment_id;  // WordPress comment id
   std::string decision;    // "spam" | "ham" | "approve"
   std::string author, email, url, ip, body;
-  std::string source;      // "wordpress", "cli", ...
+  std::string kind = "comment";  // "comment" | "contact"
+  std::string subject;     // contact forms
+  std::string source;      // "wordpress" (a click), "history" (import), "cli"
+
+  // Which earlier decision this one replaces: the same WordPress comment
+  // ("c:ID"), else the same spamgate submission ("s:ID"); "" = none.
+  std::string key() const;
+  // True for a decision that teaches spam (spam) or ham (ham, approve).
+  bool is_spam() const { return decision == "spam"; }
 
   // The record as one JSON object, for the CLI and APIs.
   std::string to_json() const;
@@ -41,8 +50,23 @@ class FeedbackLog {
   // SQLite failure is an error and nothing is stored. Thread-safe.
   Result<int64_t> record(const FeedbackRecord& feedback);
 
+  // Inserts many decisions in one transaction (all or none). Returns how
+  // many replaced an earlier decision on the same key. Thread-safe.
+  Result<int64_t> record_all(const std::vector<FeedbackRecord>& decisions);
+
   // The newest `limit` decisions, newest first. Thread-safe.
   Result<std::vector<FeedbackRecord>> recent(int limit);
+
+  // The decisions in effect, oldest first: for each key only the latest,
+  // and every decision without a key. Thread-safe.
+  Result<std::vector<FeedbackRecord>> labels();
+
+  // Changes whenever a decision is added or deleted (by any process).
+  Result<std::string> signature();
+
+  // Deletes every decision whose row id, submission id or comment id is
+  // `id` (the learner forgets them at its next refresh). Returns how many.
+  Result<int64_t> forget(const std::string& id);
 
  private:
   explicit FeedbackLog(Database db) : db_(std::move(db)) {}

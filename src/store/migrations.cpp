@@ -83,6 +83,13 @@ CREATE TABLE mail_state (
   value  INTEGER NOT NULL            -- unix seconds
 );
 )sql"},
+    {3, R"sql(
+-- The learner learns from the feedback log: its kind and subject too, and
+-- the latest decision per comment (or submission) is the one in effect.
+ALTER TABLE feedback ADD COLUMN kind TEXT NOT NULL DEFAULT 'comment';
+ALTER TABLE feedback ADD COLUMN subject TEXT NOT NULL DEFAULT '';
+CREATE INDEX feedback_comment ON feedback (comment_id);
+)sql"},
 };
 
 Status apply(Database& db, const Migration& migration) {
