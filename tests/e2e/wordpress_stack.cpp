@@ -30,7 +30,10 @@
 #include "harness/smtp_server.h"
 #include "harness/spamgate_server.h"
 #include "harness/wordpress.h"
+#include "scoring/eval.h"
 #include "upstream/fastcgi_client.h"
+
+#include <nlohmann/json.hpp>
 
 using namespace harness;
 
@@ -584,4 +587,130 @@ TEST_CASE("mod_fcgid (deploy/apache/spamgate-fcgid.conf): Apache spawns spamgate
   HttpRequest health;
   health.url = apache.url("/spamgate/health");
   CHECK(http(health).status == 200);
+}
+
+namespace {
+
+// Logs the admin in through wp-login.php, as a browser does; returns the
+// Cookie header value for the admin's later requests ("" on failure).
+std::string admin_login(Stack& s) {
+  const HttpResponse login = http_post_form(
+      s.nginx->url("/wp-login.php"),
+      {{"log", "admin"}, {"pwd", "admin-test-password"}, {"wp-submit", "Log In"}, {"testcookie", "1"}},
+      {"Cookie: wordpress_test_cookie=WP%20Cookie%20check"});
+  std::string cookies;
+  for (const std::string& set : login.header_values("set-cookie"))
+    cookies += (cookies.empty() ? "" : "; ") + set.substr(0, set.find(';'));
+  return login.status == 302 ? cookies : "";
+}
+
+HttpResponse admin_get(const std::string& url, const std::string& cookies) {
+  HttpRequest request;
+  request.url = url;
+  request.headers = {"Cookie: " + cookies};
+  return http(request);
+}
+
+// The value of the hidden input `name` in the first form with id `form_id`.
+std::string form_value(const std::string& html, const std::string& form_id, const std::string& name) {
+  const size_t form = html.find("id=\"" + form_id + "\"");
+  if (form == std::string::npos) return "";
+  const size_t input = html.find("name=\"" + name + "\" value=\"", form);
+  if (input == std::string::npos) return "";
+  const size_t start = input + name.size() + 15;
+  return html.substr(start, html.find('"', start) - start);
+}
+
+// Puts the rows of a labelled YouTube file into WordPress as its history:
+// ham approved, spam in the spam folder, as an owner's blog holds them.
+void import_history(Stack& s, const std::string& csv) {
+  auto rows = spamgate::read_labelled_csv(csv);
+  REQUIRE(rows.ok());
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& row : *rows) items.push_back({{"author", row.author}, {"content", row.body}, {"spam", row.spam}});
+  const std::string file = s.work / "history.json";
+  write_file(file, items.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  const std::string out = s.wp->php(
+      "$n = 0; foreach ( json_decode( file_get_contents( '" + file + "' ), true ) as $c ) {"
+      " wp_insert_comment( array( 'comment_post_ID' => " + std::to_string(s.wp->post_id()) + ","
+      " 'comment_author' => $c['author'], 'comment_content' => $c['content'], 'comment_type' => 'comment',"
+      " 'comment_approved' => $c['spam'] ? 'spam' : 1 ) ); ++$n; } echo \"imported $n\";");
+  REQUIRE_MESSAGE(out.find("imported " + std::to_string(rows->size())) != std::string::npos, out);
+}
+
+}  // namespace
+
+// Last in this file: once trained, LEARNED acts on every later comment.
+TEST_CASE("learning: the owner trains spamgate from the blog's history with the plugin's button, and clicks teach it") {
+  Stack& s = stack();
+  // A comment spam the rules let through before any training.
+  const std::string channel_spam = "hi guys i make rap songs, subscribe and like my videos on my channel";
+  REQUIRE(s.post_comment(channel_spam).status == 302);
+  std::optional<WpComment> before = s.find_comment(channel_spam);
+  REQUIRE(before);
+  CHECK(before->meta["_spamgate_outcome"] == "pass");
+  CHECK(before->meta.count("_spamgate_learned") == 0);
+
+  import_history(s, SPAMGATE_CORPUS_DIR "/comments/Youtube01-Psy.csv");
+  const std::string cookies = admin_login(s);
+  REQUIRE_MESSAGE(!cookies.empty(), "admin login failed");
+  const HttpResponse settings = admin_get(s.nginx->url("/wp-admin/options-general.php?page=spamgate"), cookies);
+  REQUIRE_MESSAGE(settings.status == 200, settings.body.substr(0, 2000));
+  CHECK(settings.body.find("Train spamgate from this site&#039;s comments") != std::string::npos);
+  const std::string nonce = form_value(settings.body, "spamgate-train-form", "_wpnonce");
+  REQUIRE_MESSAGE(!nonce.empty(), settings.body.substr(0, 4000));
+  const HttpResponse trained = http_post_form(s.nginx->url("/wp-admin/admin-post.php"),
+                                              {{"action", "spamgate_train"}, {"_wpnonce", nonce}},
+                                              {"Cookie: " + cookies});
+  REQUIRE_MESSAGE(trained.status == 302, trained.body.substr(0, 2000), s.spamgate->log());
+  const HttpResponse result = admin_get(trained.header("location"), cookies);
+  // The blog's approved comments are ham (the corpus's ham and the ones
+  // earlier tests approved), its spam folder is spam except what spamgate held.
+  CHECK_MESSAGE(result.body.find("Trained spamgate with") != std::string::npos, result.body.substr(0, 4000));
+  const auto counts = sqlite_rows(s.db_path(), "SELECT decision, count(*) FROM feedback WHERE source = 'history' "
+                                               "GROUP BY decision ORDER BY decision");
+  REQUIRE(counts.size() == 2);
+  CHECK(std::stoi(counts[0].substr(4)) >= 175);  // ham|N
+  CHECK(counts[1] == "spam|175");
+  const HttpRequest model{"GET", s.nginx->url("/spamgate/model"), {"Authorization: Bearer " + kSecret}};
+  const auto status = nlohmann::json::parse(http(model).body, nullptr, false);
+  REQUIRE(status.is_object());
+  CHECK(status["active"] == true);
+  CHECK(status["spam"] == 175);
+
+  // The same kind of spam is now held, and the reason is on the comment.
+  const std::string again = "hi guys i make rap songs, subscribe and like my videos on my channel please";
+  REQUIRE(s.post_comment(again).status == 302);
+  std::optional<WpComment> held = s.find_comment(again);
+  REQUIRE_MESSAGE(held, s.spamgate->log());
+  CHECK(held->approved == "spam");
+  CHECK(held->meta["_spamgate_outcome"] == "hold");
+  CHECK(held->meta["_spamgate_rules"].find("LEARNED") != std::string::npos);
+  CHECK(held->meta["_spamgate_learned"].find("p=") != std::string::npos);
+
+  // A click: the owner marks a new kind of spam, and the next one like it is held.
+  const std::string novel = "Zorblax gallery sells zorblax canvas prints, zorblax frames and zorblax posters";
+  REQUIRE(s.post_comment(novel).status == 302);
+  std::optional<WpComment> passed = s.find_comment(novel);
+  REQUIRE(passed);
+  REQUIRE(passed->meta["_spamgate_outcome"] == "pass");
+  for (int i = 0; i < 3; ++i) {  // a few of them, as a spam wave brings
+    const std::string text = novel + " " + std::to_string(i);
+    REQUIRE(s.post_comment(text).status == 302);
+    s.wp->php("wp_spam_comment( " + std::to_string(s.find_comment(text)->id) + " );");
+  }
+  s.wp->php("wp_spam_comment( " + std::to_string(passed->id) + " );");
+  const std::string next = "zorblax canvas prints and zorblax posters, cheap";
+  REQUIRE(s.post_comment(next).status == 302);
+  std::optional<WpComment> learned = s.find_comment(next);
+  REQUIRE(learned);
+  CHECK_MESSAGE(learned->meta["_spamgate_outcome"] == "hold", learned->meta["_spamgate_rules"]);
+
+  // A restart keeps what was learned: the model is rebuilt from the log.
+  REQUIRE(s.spamgate->restart());
+  const std::string after_restart = "zorblax prints and frames for sale";
+  REQUIRE(s.post_comment(after_restart).status == 302);
+  std::optional<WpComment> still = s.find_comment(after_restart);
+  REQUIRE(still);
+  CHECK(still->meta["_spamgate_outcome"] == "hold");
 }
