@@ -4,6 +4,12 @@
 #include <string>
 
 #include "rule_files.h"
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <stdlib.h>
+
+#include "learning/learner.h"
 #include "scoring/eval.h"
 #include "scoring/learn/explanation.h"
 #include "scoring/learn/features.h"
@@ -188,4 +194,46 @@ TEST_CASE("eval --train on the YouTube corpus: a fresh model catches more than t
   REQUIRE(silent.ok());
   CHECK(silent->total.spam_caught == alone->total.spam_caught);
   CHECK(silent->total.false_positives == alone->total.false_positives);
+}
+
+TEST_CASE("Learner: silent on an empty log, retrains when decisions arrive or are forgotten") {
+  char dir_template[] = "/tmp/spamgate-learner-XXXXXX";
+  REQUIRE(mkdtemp(dir_template));
+  const std::string dir = dir_template;
+  {
+    auto log = FeedbackLog::open(dir + "/s.db");
+    REQUIRE(log.ok());
+    Learner learner(**log, 6);
+    REQUIRE(learner.refresh().ok());
+    CHECK_FALSE(learner.current()->active());
+    std::vector<FeedbackRecord> decisions;
+    for (int i = 0; i < 6; ++i) {
+      FeedbackRecord spam, ham;
+      spam.comment_id = 100 + i;
+      spam.decision = "spam";
+      spam.body = "subscribe to my channel " + std::to_string(i);
+      ham.comment_id = 200 + i;
+      ham.decision = "approve";
+      ham.body = "what a lovely melody " + std::to_string(i);
+      decisions.push_back(spam);
+      decisions.push_back(ham);
+    }
+    REQUIRE((*log)->record_all(decisions).ok());
+    const auto before = learner.current();
+    REQUIRE(learner.refresh().ok());
+    const auto after = learner.current();
+    CHECK(after != before);  // a new snapshot; `before` stays valid for whoever holds it
+    CHECK(after->active());
+    CHECK(after->counts().spam == 6);
+    CHECK(after->counts().ham == 6);
+    CHECK(after->probability(extract_features(comment("", "subscribe to my channel"))) > 0.5);
+    REQUIRE(learner.refresh().ok());
+    CHECK(learner.current() == after);  // nothing changed: no retrain
+    CHECK(*(*log)->forget("100") == 1);
+    REQUIRE(learner.refresh().ok());
+    CHECK(learner.current()->counts().spam == 5);
+    CHECK_FALSE(learner.current()->active());
+    CHECK(nlohmann::json::parse(learner.status_json())["min_per_class"] == 6);
+  }
+  std::filesystem::remove_all(dir);
 }

@@ -454,6 +454,54 @@ TEST_CASE("FeedbackLog records decisions and lists the newest first") {
   CHECK(nlohmann::json::parse(rows->at(1).to_json())["author"] == "Bob");
 }
 
+TEST_CASE("FeedbackLog: the latest decision per comment is in effect; forget deletes; the signature follows changes") {
+  TempStore tmp;
+  auto feedback = FeedbackLog::open(tmp.path());
+  REQUIRE_MESSAGE(feedback.ok(), feedback.error());
+  FeedbackLog& log = **feedback;
+  auto decision = [](std::optional<int64_t> comment, std::string submission, std::string label, std::string body) {
+    FeedbackRecord f;
+    f.comment_id = comment;
+    f.submission_id = std::move(submission);
+    f.decision = std::move(label);
+    f.body = std::move(body);
+    f.source = "history";
+    return f;
+  };
+  const std::string empty_log = *log.signature();
+  Result<int64_t> replaced = log.record_all({decision(1, "", "ham", "first"), decision(2, "s2", "spam", "second"),
+                                             decision(std::nullopt, "s3", "spam", "third")});
+  REQUIRE_MESSAGE(replaced.ok(), replaced.error());
+  CHECK(*replaced == 0);
+  CHECK(*log.signature() != empty_log);
+  // The owner reverses comment 1 and re-sends comment 2: each replaces, none counts twice.
+  replaced = log.record_all({decision(1, "", "spam", "first"), decision(2, "s2", "spam", "second")});
+  REQUIRE(replaced.ok());
+  CHECK(*replaced == 2);
+  auto labels = log.labels();
+  REQUIRE(labels.ok());
+  REQUIRE(labels->size() == 3);
+  CHECK(labels->at(0).body == "third");
+  CHECK(labels->at(1).body == "first");
+  CHECK(labels->at(1).decision == "spam");
+  CHECK(labels->at(2).body == "second");
+
+  FeedbackRecord contact = decision(std::nullopt, "", "ham", "hello");
+  contact.kind = "letter";
+  CHECK_FALSE(log.record(contact).ok());  // nothing of a bad batch is stored
+  CHECK_FALSE(log.record_all({decision(9, "", "ham", "x"), decision(10, "", "nonsense", "y")}).ok());
+  CHECK(log.labels()->size() == 3);
+
+  const std::string before = *log.signature();
+  CHECK(*log.forget("s3") == 1);
+  CHECK(*log.forget("1") == 2);  // comment 1: both of its decisions
+  CHECK(*log.forget("nothing") == 0);
+  CHECK(*log.signature() != before);
+  labels = log.labels();
+  REQUIRE(labels->size() == 1);
+  CHECK(labels->at(0).body == "second");
+}
+
 // Prints figures, asserts nothing about speed. Run with:
 //   ./build/unit_tests -tc="store micro-measurement" --no-skip
 TEST_CASE("store micro-measurement" * doctest::skip()) {
