@@ -680,6 +680,21 @@ TEST_CASE("learning: the owner trains spamgate from the blog's history with the 
   }
   CHECK(spamgates_holds >= 1);  // earlier tests' holds stay out: spamgate never learns its own verdicts
   CHECK(counts[1] == "spam|" + std::to_string(owners_spam));
+  // Bad batches are refused with a reason and store nothing.
+  auto train = [&](const std::string& body, const std::string& secret) {
+    return http(HttpRequest{"POST", s.nginx->url("/spamgate/train"),
+                            {"Authorization: Bearer " + secret, "Content-Type: application/json"}, body});
+  };
+  CHECK(train(R"({"items":[]})", "wrong").status == 401);
+  const HttpResponse not_json = train("{items", kSecret);
+  CHECK(not_json.status == 400);
+  CHECK(not_json.body.find("JSON object") != std::string::npos);
+  const HttpResponse bad_item = train(R"({"items":[{"decision":"maybe","comment_id":1,"body":"x"}]})", kSecret);
+  CHECK(bad_item.status == 400);
+  CHECK(bad_item.body.find("items[0]: decision must be spam or ham") != std::string::npos);
+  std::string many = R"({"items":[)";
+  for (int i = 0; i < 501; ++i) many += std::string(i ? "," : "") + R"({"decision":"ham","comment_id":)" + std::to_string(i) + "}";
+  CHECK(train(many + "]}", kSecret).status == 400);
   const HttpRequest model{"GET", s.nginx->url("/spamgate/model"), {"Authorization: Bearer " + kSecret}};
   const auto status = nlohmann::json::parse(http(model).body, nullptr, false);
   REQUIRE(status.is_object());
