@@ -1,6 +1,7 @@
 // bench_scorer: time per comment of Scorer::score with and without the
 // literal prefilter, for several rule sets and comment sizes; rule-set load
-// time and memory. Google Benchmark flags apply (--benchmark_format=json,
+// time and memory; with a trained LEARNED model: scoring, one learn step,
+// a full retrain. Google Benchmark flags apply (--benchmark_format=json,
 // --benchmark_filter=...). Extra flag: --dump_comments=FILE writes the
 // comments as JSON (for tests/bench/wp_disallowed.php) and exits.
 #include <benchmark/benchmark.h>
@@ -17,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "scorer_inputs.h"
+#include "scoring/learn/learned_model.h"
 #include "scoring/scorer.h"
 
 using namespace spamgate;
@@ -85,9 +87,10 @@ void load_benchmark(benchmark::State& state, const RuleSetSpec& spec, Memory mem
 
 // One iteration scores one comment (cycling through the class); besides the
 // mean, reports the median time of one comment.
-void score_benchmark(benchmark::State& state, const RuleSet& rules, const CommentClass& comments, bool prefilter) {
+void score_benchmark(benchmark::State& state, const RuleSet& rules, const CommentClass& comments, bool prefilter,
+                     const LearnedModel* learned) {
   ChecksConfig config;
-  const CheckContext context{config, "", nullptr, TimePoint{}};
+  const CheckContext context{config, "", nullptr, TimePoint{}, learned};
   const Scorer scorer(ScorerOptions{prefilter});
   std::vector<double> micros;
   size_t next = 0, bytes = 0, hits = 0;
@@ -106,6 +109,29 @@ void score_benchmark(benchmark::State& state, const RuleSet& rules, const Commen
   state.counters["median_us"] = micros.empty() ? 0 : micros[micros.size() / 2];
   state.counters["hits_per_comment"] =
       static_cast<double>(hits) / static_cast<double>(std::max<size_t>(1, static_cast<size_t>(state.iterations())));
+}
+
+// One online learn step on one comment of the class, features included.
+void learn_step_benchmark(benchmark::State& state, const CommentClass& comments) {
+  ModelTrainer trainer;
+  size_t next = 0;
+  for (auto _ : state) {
+    const Submission& s = comments.comments[next % comments.comments.size()];
+    trainer.learn(extract_features(s), ++next % 2 == 0);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
+// A full retrain (what serve does when the feedback log changed) on `examples`.
+void retrain_benchmark(benchmark::State& state, const std::vector<ModelTrainer::Example>& examples) {
+  for (auto _ : state) {
+    ModelTrainer trainer;
+    trainer.train_all(examples);
+    benchmark::DoNotOptimize(trainer.snapshot(40));
+  }
+  state.counters["examples"] = static_cast<double>(examples.size());
+  state.counters["trainer_MB"] = 3.0 * kFeatureSlots * sizeof(float) / 1e6;
+  state.counters["snapshot_MB"] = 1.0 * kFeatureSlots * sizeof(float) / 1e6;
 }
 
 int dump_comments(const std::vector<CommentClass>& classes, const std::string& path) {
@@ -180,8 +206,25 @@ int main(int argc, char** argv) {
       for (bool prefilter : {true, false})
         benchmark::RegisterBenchmark(
             ("score/" + specs[i].name + "/" + c.name + (prefilter ? "/prefilter" : "/no_prefilter")).c_str(),
-            score_benchmark, std::cref(*sets[i]), std::cref(c), prefilter)
+            score_benchmark, std::cref(*sets[i]), std::cref(c), prefilter, nullptr)
             ->Unit(benchmark::kMicrosecond);
+
+  // LEARNED: the default rules with a model taught the whole YouTube corpus.
+  std::vector<ModelTrainer::Example> examples;
+  for (const CommentClass& c : classes)
+    if (c.name == "short")
+      for (size_t k = 0; k < c.comments.size(); ++k) examples.push_back({extract_features(c.comments[k]), k % 2 == 0});
+  ModelTrainer trainer;
+  trainer.train_all(examples);
+  const auto learned = trainer.snapshot(1);
+  for (const CommentClass& c : classes)
+    benchmark::RegisterBenchmark(("score/" + specs.front().name + "+learned/" + c.name + "/prefilter").c_str(),
+                                 score_benchmark, std::cref(*sets.front()), std::cref(c), true, learned.get())
+        ->Unit(benchmark::kMicrosecond);
+  for (const CommentClass& c : classes)
+    benchmark::RegisterBenchmark(("learn/step/" + c.name).c_str(), learn_step_benchmark, std::cref(c))
+        ->Unit(benchmark::kMicrosecond);
+  benchmark::RegisterBenchmark("learn/retrain", retrain_benchmark, std::cref(examples))->Unit(benchmark::kMillisecond);
 
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();

@@ -26,7 +26,9 @@ std::string explain_learned(const LearnedModel& model, const Submission& submiss
   std::string text = head;
   const std::vector<Contribution> strongest = model.strongest(features, probability >= 0.5, 4);
   if (strongest.empty()) return text;
-  const std::vector<NamedFeature> names = describe_features(submission);
+  std::vector<uint32_t> slots;
+  for (const Contribution& part : strongest) slots.push_back(part.slot);
+  const std::vector<NamedFeature> names = describe_slots(submission, slots);
   size_t shown = 0;
   for (const Contribution& part : strongest) {
     for (const NamedFeature& named : names) {

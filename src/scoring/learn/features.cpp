@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "util/ascii.h"
 #include "util/text_decode.h"
 #include "util/utf8.h"
 
@@ -17,6 +18,9 @@ namespace {
 
 constexpr size_t kMaxWordBytes = 30;
 constexpr size_t kMaxAuthorBytes = 48;
+
+bool ascii_alnum(unsigned char c) { return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'); }
+bool ascii_upper(unsigned char c) { return c >= 'A' && c <= 'Z'; }
 
 bool is_ascii(std::string_view text) {
   return std::all_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
@@ -49,7 +53,7 @@ bool unspaced_script(UChar32 c) {
 }
 
 CharClass classify(UChar32 c) {
-  if (c < 0x80) return std::isalnum(static_cast<int>(c)) ? CharClass::word : CharClass::separator;
+  if (c < 0x80) return ascii_alnum(static_cast<unsigned char>(c)) ? CharClass::word : CharClass::separator;
   if (unspaced_script(c)) return CharClass::unspaced;
   if (u_isalnum(c) || (U_GET_GC_MASK(c) & U_GC_M_MASK)) return CharClass::word;
   return CharClass::separator;
@@ -60,7 +64,7 @@ std::string_view host_at(std::string_view text, size_t pos) {
   size_t end = pos;
   while (end < text.size()) {
     const auto c = static_cast<unsigned char>(text[end]);
-    if (!(std::isalnum(c) || c == '.' || c == '-' || c >= 0x80)) break;
+    if (!(ascii_alnum(c) || c == '.' || c == '-' || c >= 0x80)) break;
     ++end;
   }
   std::string_view host = text.substr(pos, end - pos);
@@ -109,8 +113,9 @@ std::string bucket(size_t value, std::initializer_list<size_t> bounds) {
 std::string capitals_bucket(std::string_view text) {
   size_t letters = 0, capitals = 0;
   for (char c : text) {
-    if (std::isalpha(static_cast<unsigned char>(c))) ++letters;
-    if (std::isupper(static_cast<unsigned char>(c))) ++capitals;
+    const auto byte = static_cast<unsigned char>(c);
+    letters += ascii_alnum(byte) && !(byte >= '0' && byte <= '9');
+    capitals += ascii_upper(byte);
   }
   if (letters < 10) return "few";
   return bucket(capitals * 100 / letters, {10, 30, 60});
@@ -219,7 +224,7 @@ const psl_ctx_t* public_suffixes() {
 std::string fold_text(std::string_view raw) {
   std::string decoded = raw.find('&') == std::string_view::npos ? std::string(raw) : html_entity_decode_once(raw);
   if (is_ascii(decoded)) {
-    for (char& c : decoded) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (char& c : decoded) c = ascii_lower(c);
     return decoded;
   }
   if (!is_valid_utf8(decoded)) decoded = replace_invalid_utf8(decoded);
@@ -252,6 +257,21 @@ FeatureVector extract_features(const Submission& submission) {
   features.reserve(slots.size());
   for (uint32_t slot : slots) features.push_back({slot, value});
   return features;
+}
+
+std::vector<NamedFeature> describe_slots(const Submission& submission, const std::vector<uint32_t>& slots) {
+  std::vector<NamedFeature> named;
+  walk_features(submission, [&](char kind, std::string_view a, std::string_view b = {}) {
+    const uint32_t slot = slot_of(kind, a, b);
+    if (std::find(slots.begin(), slots.end(), slot) == slots.end()) return;
+    for (const NamedFeature& known : named)
+      if (known.slot == slot) return;
+    std::string name{kind, ':'};
+    name.append(a);
+    if (!b.empty()) name.append(" ").append(b);
+    named.push_back({slot, std::move(name)});
+  });
+  return named;
 }
 
 std::vector<NamedFeature> describe_features(const Submission& submission) {

@@ -16,7 +16,7 @@
 namespace spamgate {
 
 // The model's weights live in 2^kFeatureBits hashed slots.
-constexpr uint32_t kFeatureBits = 20;
+constexpr uint32_t kFeatureBits = 18;
 constexpr uint32_t kFeatureSlots = 1u << kFeatureBits;
 
 // One present feature: its slot, and its value (1/sqrt(number of distinct
@@ -40,6 +40,9 @@ struct NamedFeature {
   std::string name;
 };
 std::vector<NamedFeature> describe_features(const Submission& submission);
+// The names of just these slots (the first name found for each), for
+// explaining one verdict cheaply.
+std::vector<NamedFeature> describe_slots(const Submission& submission, const std::vector<uint32_t>& slots);
 
 // `text` NFKC case-folded (ICU), with HTML character references decoded
 // first and invalid UTF-8 replaced. ASCII text takes a fast path with the
