@@ -651,6 +651,10 @@ TEST_CASE("learning: the owner trains spamgate from the blog's history with the 
   CHECK(before->meta["_spamgate_outcome"] == "pass");
   CHECK(before->meta.count("_spamgate_learned") == 0);
 
+  // spamgate's own hold sits in the spam folder too; it must not be learned.
+  const std::string held_by_rules = "holdword before training " + std::to_string(std::time(nullptr));
+  REQUIRE(s.post_comment(held_by_rules).status == 302);
+  REQUIRE(s.find_comment(held_by_rules)->approved == "spam");
   import_history(s, SPAMGATE_CORPUS_DIR "/comments/Youtube01-Psy.csv");
   const std::string cookies = admin_login(s);
   REQUIRE_MESSAGE(!cookies.empty(), "admin login failed");
@@ -682,8 +686,12 @@ TEST_CASE("learning: the owner trains spamgate from the blog's history with the 
   CHECK(counts[1] == "spam|" + std::to_string(owners_spam));
   // Bad batches are refused with a reason and store nothing.
   auto train = [&](const std::string& body, const std::string& secret) {
-    return http(HttpRequest{"POST", s.nginx->url("/spamgate/train"),
-                            {"Authorization: Bearer " + secret, "Content-Type: application/json"}, body});
+    HttpRequest request;
+    request.method = "POST";
+    request.url = s.nginx->url("/spamgate/train");
+    request.headers = {"Authorization: Bearer " + secret, "Content-Type: application/json"};
+    request.body = body;
+    return http(request);
   };
   CHECK(train(R"({"items":[]})", "wrong").status == 401);
   const HttpResponse not_json = train("{items", kSecret);
@@ -695,7 +703,9 @@ TEST_CASE("learning: the owner trains spamgate from the blog's history with the 
   std::string many = R"({"items":[)";
   for (int i = 0; i < 501; ++i) many += std::string(i ? "," : "") + R"({"decision":"ham","comment_id":)" + std::to_string(i) + "}";
   CHECK(train(many + "]}", kSecret).status == 400);
-  const HttpRequest model{"GET", s.nginx->url("/spamgate/model"), {"Authorization: Bearer " + kSecret}};
+  HttpRequest model;
+  model.url = s.nginx->url("/spamgate/model");
+  model.headers = {"Authorization: Bearer " + kSecret};
   const auto status = nlohmann::json::parse(http(model).body, nullptr, false);
   REQUIRE(status.is_object());
   CHECK(status["active"] == true);
