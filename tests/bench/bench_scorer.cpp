@@ -1,7 +1,6 @@
 // bench_scorer: time per comment of Scorer::score with and without the
 // literal prefilter, for several rule sets and comment sizes; rule-set load
-// time and memory; with a trained LEARNED model: scoring, one learn step,
-// a full retrain. Google Benchmark flags apply (--benchmark_format=json,
+// time and memory; with a trained LEARNED model: scoring and a full retrain. Google Benchmark flags apply (--benchmark_format=json,
 // --benchmark_filter=...). Extra flag: --dump_comments=FILE writes the
 // comments as JSON (for tests/bench/wp_disallowed.php) and exits.
 #include <benchmark/benchmark.h>
@@ -111,17 +110,6 @@ void score_benchmark(benchmark::State& state, const RuleSet& rules, const Commen
       static_cast<double>(hits) / static_cast<double>(std::max<size_t>(1, static_cast<size_t>(state.iterations())));
 }
 
-// One online learn step on one comment of the class, features included.
-void learn_step_benchmark(benchmark::State& state, const CommentClass& comments) {
-  ModelTrainer trainer;
-  size_t next = 0;
-  for (auto _ : state) {
-    const Submission& s = comments.comments[next % comments.comments.size()];
-    trainer.learn(extract_features(s), ++next % 2 == 0);
-  }
-  state.SetItemsProcessed(state.iterations());
-}
-
 // A full retrain (what serve does when the feedback log changed) on `examples`.
 void retrain_benchmark(benchmark::State& state, const std::vector<ModelTrainer::Example>& examples) {
   for (auto _ : state) {
@@ -220,9 +208,6 @@ int main(int argc, char** argv) {
   for (const CommentClass& c : classes)
     benchmark::RegisterBenchmark(("score/" + specs.front().name + "+learned/" + c.name + "/prefilter").c_str(),
                                  score_benchmark, std::cref(*sets.front()), std::cref(c), true, learned.get())
-        ->Unit(benchmark::kMicrosecond);
-  for (const CommentClass& c : classes)
-    benchmark::RegisterBenchmark(("learn/step/" + c.name).c_str(), learn_step_benchmark, std::cref(c))
         ->Unit(benchmark::kMicrosecond);
   benchmark::RegisterBenchmark("learn/retrain", retrain_benchmark, std::cref(examples))->Unit(benchmark::kMillisecond);
 

@@ -128,16 +128,6 @@ TEST_CASE("training is independent of the order the labels arrived in") {
   CHECK(first.snapshot(1)->probability(probe) == doctest::Approx(second.snapshot(1)->probability(probe)).epsilon(0.1));
 }
 
-TEST_CASE("unlearning takes a label back") {
-  ModelTrainer trainer;
-  const FeatureVector spam = extract_features(comment("", "cheap pills online"));
-  trainer.learn(spam, true);
-  const double learned = trainer.snapshot(1)->weight(spam.front().slot);
-  trainer.unlearn(spam, true);
-  CHECK(trainer.counts().spam == 0);
-  CHECK(std::abs(trainer.snapshot(1)->weight(spam.front().slot)) < std::abs(learned));
-}
-
 TEST_CASE("LEARNED: silent below the gate, banded above it, never without a model") {
   RuleDir dir;
   auto load = load_rules({dir.write("r.rules", "threshold hold 5\nthreshold reject 10\nscore LEARNED 0.5:3 0.65:5\n")});

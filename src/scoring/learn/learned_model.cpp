@@ -48,10 +48,10 @@ void ModelTrainer::update_weight(uint32_t slot) {
                                  options_.l2));
 }
 
-void ModelTrainer::step(const FeatureVector& features, double label, double direction) {
+void ModelTrainer::step(const FeatureVector& features, double label) {
   double margin = 0;
   for (const Feature& f : features) margin += w_[f.slot] * f.value;
-  const double error = (sigmoid(margin) - label) * direction;
+  const double error = sigmoid(margin) - label;
   for (const Feature& f : features) {
     const double g = error * f.value;
     const double n = n_[f.slot];
@@ -62,54 +62,23 @@ void ModelTrainer::step(const FeatureVector& features, double label, double dire
   }
 }
 
-void ModelTrainer::learn(const FeatureVector& features, bool spam) {
-  for (int pass = 0; pass < options_.passes; ++pass) step(features, spam ? 1 : 0, 1);
-  ++(spam ? counts_.spam : counts_.ham);
-  ++counts_.updates;
-}
-
-void ModelTrainer::unlearn(const FeatureVector& features, bool spam) {
-  for (int pass = 0; pass < options_.passes; ++pass) step(features, spam ? 1 : 0, -1);
-  int64_t& count = spam ? counts_.spam : counts_.ham;
-  count = std::max<int64_t>(0, count - 1);
-  ++counts_.updates;
-}
-
 void ModelTrainer::train_all(const std::vector<Example>& examples) {
-  restore({}, {});
+  std::fill(z_.begin(), z_.end(), 0.0f);
+  std::fill(n_.begin(), n_.end(), 0.0f);
+  std::fill(w_.begin(), w_.end(), 0.0f);
+  counts_ = {};
   std::vector<size_t> order(examples.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::mt19937_64 shuffle(examples.size());
   for (int epoch = 0; epoch < options_.epochs; ++epoch) {
     std::shuffle(order.begin(), order.end(), shuffle);
-    for (size_t i : order) step(examples[i].features, examples[i].spam ? 1 : 0, 1);
+    for (size_t i : order) step(examples[i].features, examples[i].spam ? 1 : 0);
   }
   for (const Example& example : examples) ++(example.spam ? counts_.spam : counts_.ham);
-  counts_.updates = static_cast<int64_t>(examples.size());
 }
 
 std::shared_ptr<const LearnedModel> ModelTrainer::snapshot(int64_t min_per_class) const {
   return std::make_shared<const LearnedModel>(w_, counts_, min_per_class);
-}
-
-std::vector<ModelTrainer::SlotState> ModelTrainer::state() const {
-  std::vector<SlotState> slots;
-  for (uint32_t slot = 0; slot < kFeatureSlots; ++slot)
-    if (n_[slot] != 0 || z_[slot] != 0) slots.push_back({slot, z_[slot], n_[slot]});
-  return slots;
-}
-
-void ModelTrainer::restore(const std::vector<SlotState>& slots, ModelCounts counts) {
-  std::fill(z_.begin(), z_.end(), 0.0f);
-  std::fill(n_.begin(), n_.end(), 0.0f);
-  std::fill(w_.begin(), w_.end(), 0.0f);
-  for (const SlotState& s : slots) {
-    if (s.slot >= kFeatureSlots || !std::isfinite(s.z) || !std::isfinite(s.n) || s.n < 0) continue;
-    z_[s.slot] = s.z;
-    n_[s.slot] = s.n;
-    update_weight(s.slot);
-  }
-  counts_ = counts;
 }
 
 }  // namespace spamgate

@@ -1,4 +1,4 @@
-// LearnedModel and ModelTrainer: the site's own spam classifier, an online
+// LearnedModel and ModelTrainer: the site's own spam classifier, a
 // logistic regression (FTRL-Proximal, per-coordinate learning rates) over
 // hashed features. The trainer is mutable and has one writer; the model is
 // the immutable snapshot request threads score against (swapped whole, like
@@ -18,7 +18,6 @@ namespace spamgate {
 struct ModelCounts {
   int64_t spam = 0;     // spam labels in effect
   int64_t ham = 0;      // ham labels in effect
-  int64_t updates = 0;  // learn and unlearn steps applied, ever
 };
 
 // One feature's part in a probability, for explanations.
@@ -56,7 +55,6 @@ struct TrainerOptions {
   double beta = 1.0;    // learning rate smoothing
   double l1 = 0.002;    // L1: keeps rare, useless features at zero
   double l2 = 0.01;     // L2
-  int passes = 1;       // online: steps per new label
   int epochs = 15;      // train_all: passes over every example, each in a fresh shuffled order
   // One step moves a weight by at most about alpha / beta: a single label,
   // however extreme, has a bounded effect.
@@ -65,13 +63,6 @@ struct TrainerOptions {
 class ModelTrainer {
  public:
   explicit ModelTrainer(TrainerOptions options = {});
-
-  // Teaches one labelled example. Counts it in `counts` (spam or ham).
-  void learn(const FeatureVector& features, bool spam);
-  // Takes back an example learned earlier with the same label: a step in
-  // the opposite direction (approximate: FTRL is not exactly reversible)
-  // and the label uncounted.
-  void unlearn(const FeatureVector& features, bool spam);
 
   // Teaches every example from scratch: `epochs` passes, each in a
   // shuffled order fixed by the examples themselves (the same examples give
@@ -88,18 +79,8 @@ class ModelTrainer {
 
   const ModelCounts& counts() const { return counts_; }
 
-  // The raw state, for persistence: (slot, z, n) of every touched slot.
-  struct SlotState {
-    uint32_t slot;
-    float z;
-    float n;
-  };
-  std::vector<SlotState> state() const;
-  // Replaces the state with a persisted one (slots out of range are skipped).
-  void restore(const std::vector<SlotState>& slots, ModelCounts counts);
-
  private:
-  void step(const FeatureVector& features, double label, double direction);
+  void step(const FeatureVector& features, double label);
   void update_weight(uint32_t slot);
 
   TrainerOptions options_;
