@@ -74,10 +74,10 @@ HttpResponse Gateway::handle(HttpRequest& request) {
     log.endpoint = EndpointKind::stats;
     response = handle_stats(request);
   } else if (is(endpoints.train)) {
-    log.endpoint = EndpointKind::feedback;
+    log.endpoint = EndpointKind::train;
     response = handle_train(request, log);
   } else if (is(endpoints.model)) {
-    log.endpoint = EndpointKind::stats;
+    log.endpoint = EndpointKind::model;
     response = handle_model(request);
   } else if (is(endpoints.health)) {
     log.endpoint = EndpointKind::health;

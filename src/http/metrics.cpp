@@ -10,8 +10,8 @@ const char* outcome_name(Outcome outcome) {
 }
 
 const char* endpoint_name(EndpointKind endpoint) {
-  static const char* names[kEndpointCount] = {"comment", "contact", "check",  "notify", "feedback",
-                                              "stats",   "health",  "metrics", "other"};
+  static const char* names[kEndpointCount] = {"comment", "contact", "check",  "notify",  "feedback", "stats",
+                                              "train",   "model",   "health", "metrics", "other"};
   return names[static_cast<int>(endpoint)];
 }
 

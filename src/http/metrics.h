@@ -20,8 +20,8 @@ inline constexpr int kOutcomeCount = 7;
 const char* outcome_name(Outcome outcome);
 
 // The endpoints metrics are kept for; "other" is every unknown path.
-enum class EndpointKind { comment, contact, check, notify, feedback, stats, health, metrics, other };
-inline constexpr int kEndpointCount = 9;
+enum class EndpointKind { comment, contact, check, notify, feedback, stats, train, model, health, metrics, other };
+inline constexpr int kEndpointCount = 11;
 const char* endpoint_name(EndpointKind endpoint);
 
 class Metrics {

@@ -63,8 +63,8 @@ Result<FeedbackRecord> training_item(const nlohmann::json& item, size_t index, i
   auto id = item.find("comment_id");
   if (id == item.end() || !id->is_number_integer()) return Error{where + "comment_id must be an integer"};
   f.comment_id = id->get<int64_t>();
-  f.kind = string_member(item, "kind").empty() ? "comment" : string_member(item, "kind");
-  if (f.kind != "comment" && f.kind != "contact") return Error{where + "kind must be comment or contact"};
+  if (std::string kind = string_member(item, "kind"); !kind.empty()) f.kind = kind;
+  if (!valid_feedback_kind(f.kind)) return Error{where + "kind must be comment or contact"};
   f.author = string_member(item, "author");
   f.email = string_member(item, "email");
   f.url = string_member(item, "url");
@@ -127,13 +127,12 @@ HttpResponse Gateway::handle_feedback(const HttpRequest& request, RequestLog& lo
   feedback.url = get(*fields, "url");
   feedback.ip = get(*fields, "ip");
   feedback.body = get(*fields, "body");
-  feedback.kind = get(*fields, "kind").empty() ? "comment" : get(*fields, "kind");
+  if (std::string kind = get(*fields, "kind"); !kind.empty()) feedback.kind = kind;
   feedback.subject = get(*fields, "subject");
   feedback.source = "wordpress";
   feedback.created_at = std::chrono::duration_cast<std::chrono::seconds>(
                             services_.clock->now().time_since_epoch()).count();
-  if (feedback.kind != "comment" && feedback.kind != "contact")
-    return HttpResponse::text(400, "kind must be comment or contact");
+  if (!valid_feedback_kind(feedback.kind)) return HttpResponse::text(400, "kind must be comment or contact");
   Result<int64_t> stored = services_.feedback->record(feedback);
   if (!stored.ok()) {
     log.reason = stored.error();
@@ -168,7 +167,7 @@ HttpResponse Gateway::handle_train(const HttpRequest& request, RequestLog& log) 
   }
   refresh_learner(services_.learner, log);
   nlohmann::json answer = {{"stored", decisions.size()}, {"replaced", *replaced}};
-  if (services_.learner) answer["model"] = nlohmann::json::parse(services_.learner->status_json());
+  if (services_.learner) answer["model"] = services_.learner->status();
   return HttpResponse::json(200, answer.dump());
 }
 
@@ -176,7 +175,7 @@ HttpResponse Gateway::handle_model(const HttpRequest& request) {
   if (request.method != "GET") return HttpResponse::text(405, "GET the learner's status");
   if (!authorized(request)) return unauthorized();
   if (!services_.learner) return HttpResponse::text(503, "the learner is not running");
-  return HttpResponse::json(200, services_.learner->status_json());
+  return HttpResponse::json(200, services_.learner->status().dump());
 }
 
 HttpResponse Gateway::handle_stats(const HttpRequest& request) {

@@ -156,6 +156,23 @@ void reload_rules(RuleSetHolder& rules, Metrics& metrics, const char* cause) {
     LogLine("error").add("msg", "rule reload failed; the previous rules stay active").add("error", error).write();
 }
 
+// A thread that runs `task` every `seconds` (never when seconds <= 0)
+// until `stopping` is set; it notices `stopping` within 100 ms.
+template <typename Task>
+std::thread every(int seconds, const std::atomic<bool>& stopping, Task task) {
+  return std::thread([seconds, &stopping, task] {
+    if (seconds <= 0) return;
+    const auto interval = std::chrono::seconds(seconds);
+    auto next = std::chrono::steady_clock::now() + interval;
+    while (!stopping.load()) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      if (std::chrono::steady_clock::now() < next) continue;
+      next = std::chrono::steady_clock::now() + interval;
+      task();
+    }
+  });
+}
+
 }  // namespace
 
 int run_serve(const Config& config) {
@@ -169,8 +186,8 @@ int run_serve(const Config& config) {
     return 2;
   }
   Gateway gateway({&config, services.rules.get(), services.history.get(), services.log.get(),
-                   services.feedback.get(), services.learner.get(), services.upstream.get(), services.notifier.get(), &services.metrics,
-                   &services.clock, services.shared_secret});
+                   services.feedback.get(), services.learner.get(), services.upstream.get(), services.notifier.get(),
+                   &services.metrics, &services.clock, services.shared_secret});
   FcgiServer server;
   if (Status opened = server.open(config.server); !opened) {
     std::cerr << opened.error() << "\n";
@@ -185,32 +202,17 @@ int run_serve(const Config& config) {
       .write();
 
   std::atomic<bool> stopping{false};
-  std::thread watcher([&] {
-    if (config.rules.reload_check_seconds <= 0) return;
-    const auto interval = std::chrono::seconds(config.rules.reload_check_seconds);
-    auto next = std::chrono::steady_clock::now() + interval;
-    while (!stopping.load()) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-      if (std::chrono::steady_clock::now() < next) continue;
-      next = std::chrono::steady_clock::now() + interval;
-      if (services.rules->changed_on_disk()) reload_rules(*services.rules, services.metrics, "file changed");
-    }
+  std::thread watcher = every(config.rules.reload_check_seconds, stopping, [&] {
+    if (services.rules->changed_on_disk()) reload_rules(*services.rules, services.metrics, "file changed");
   });
   // Decisions other processes add to the log (the CLI, other mod_fcgid
   // processes) reach this process's model within poll_seconds.
-  std::thread learner_poll([&] {
-    const auto interval = std::chrono::seconds(config.learning.poll_seconds);
-    auto next = std::chrono::steady_clock::now() + interval;
-    bool failing = false;
-    while (!stopping.load()) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-      if (std::chrono::steady_clock::now() < next) continue;
-      next = std::chrono::steady_clock::now() + interval;
-      const Status refreshed = services.learner->refresh();
-      if (!refreshed && !failing)
-        LogLine("error").add("msg", "the learner could not read the feedback log").add("error", refreshed.error()).write();
-      failing = !refreshed;
-    }
+  bool learner_failing = false;
+  std::thread learner_poll = every(config.learning.poll_seconds, stopping, [&] {
+    const Status refreshed = services.learner->refresh();
+    if (!refreshed && !learner_failing)
+      LogLine("error").add("msg", "the learner could not read the feedback log").add("error", refreshed.error()).write();
+    learner_failing = !refreshed;
   });
 
   for (;;) {

@@ -2,8 +2,6 @@
 
 #include <chrono>
 
-#include <nlohmann/json.hpp>
-
 namespace spamgate {
 
 Submission labelled_submission(const FeedbackRecord& decision) {
@@ -57,14 +55,13 @@ std::shared_ptr<const LearnedModel> Learner::current() const {
   return model_;
 }
 
-std::string Learner::status_json() const {
+nlohmann::json Learner::status() const {
   std::lock_guard lock(swap_mutex_);
   return nlohmann::json{{"spam", model_->counts().spam},
                         {"ham", model_->counts().ham},
                         {"min_per_class", min_per_class_},
                         {"active", model_->active()},
-                        {"updated_at", updated_at_}}
-      .dump();
+                        {"updated_at", updated_at_}};
 }
 
 }  // namespace spamgate

@@ -10,6 +10,8 @@
 #include <mutex>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "scoring/learn/learned_model.h"
 #include "store/feedback_log.h"
 
@@ -37,7 +39,7 @@ class Learner {
   std::shared_ptr<const LearnedModel> current() const;
 
   // {"spam":S,"ham":H,"min_per_class":N,"active":bool,"updated_at":unix}
-  std::string status_json() const;
+  nlohmann::json status() const;
 
  private:
   FeedbackLog& log_;

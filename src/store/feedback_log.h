@@ -38,6 +38,8 @@ struct FeedbackRecord {
 
 // True for the decisions the store accepts: spam, ham, approve.
 bool valid_feedback_decision(const std::string& decision);
+// True for the kinds the store accepts: comment, contact.
+bool valid_feedback_kind(const std::string& kind);
 
 class FeedbackLog {
  public:

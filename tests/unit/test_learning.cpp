@@ -223,7 +223,7 @@ TEST_CASE("Learner: silent on an empty log, retrains when decisions arrive or ar
     REQUIRE(learner.refresh().ok());
     CHECK(learner.current()->counts().spam == 5);
     CHECK_FALSE(learner.current()->active());
-    CHECK(nlohmann::json::parse(learner.status_json())["min_per_class"] == 6);
+    CHECK(learner.status()["min_per_class"] == 6);
   }
   std::filesystem::remove_all(dir);
 }
