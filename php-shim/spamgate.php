@@ -1,11 +1,13 @@
 <?php
 /**
  * Plugin Name:       spamgate
- * Description:       Connects WordPress to the spamgate gateway: comments are held on spamgate's verdict, wp_mail() goes through spamgate's authenticated SMTP outbox (never sendmail), moderation decisions and the site's comment history train spamgate (Settings > spamgate, wp spamgate train).
+ * Description:       Connects WordPress to the spamgate gateway: comments are held on spamgate's verdict, wp_mail() goes through spamgate's authenticated SMTP outbox (never sendmail), what spamgate blocked can be reviewed and rescued (Comments > Blocked by spamgate), moderation decisions and the site's comment history train spamgate (Settings > spamgate, wp spamgate train).
  * Version:           0.1.0
  * Requires at least: 5.7
  * Requires PHP:      7.4
  * License:           GPL-2.0-or-later
+ * Text Domain:       spamgate
+ * Domain Path:       /languages
  *
  * Works as a normal plugin (wp-content/plugins/spamgate/spamgate.php) and as
  * a must-use plugin (symlink this file into wp-content/mu-plugins/, or copy
@@ -22,14 +24,19 @@ if ( ! defined( 'ABSPATH' ) ) {
 	exit;
 }
 
+require_once __DIR__ . '/includes/i18n.php';
 require_once __DIR__ . '/includes/functions.php';
 require_once __DIR__ . '/includes/client.php';
 require_once __DIR__ . '/includes/mail.php';
 require_once __DIR__ . '/includes/comments.php';
 require_once __DIR__ . '/includes/training.php';
+require_once __DIR__ . '/includes/review-api.php';
+require_once __DIR__ . '/includes/privacy.php'; // Privacy exporter and eraser: registered everywhere, used from wp-admin.
 if ( is_admin() ) { // Also admin-ajax.php and admin-post.php.
 	require_once __DIR__ . '/includes/admin.php';
+	require_once __DIR__ . '/includes/dashboard-chart.php';
 	require_once __DIR__ . '/includes/settings.php';
+	require_once __DIR__ . '/includes/review-screen.php';
 }
 if ( defined( 'WP_CLI' ) && WP_CLI ) {
 	require_once __DIR__ . '/includes/cli.php';

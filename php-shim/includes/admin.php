@@ -19,7 +19,7 @@ function spamgate_stats() {
 	if ( is_array( $cached ) ) {
 		return isset( $cached['days'] ) ? $cached : null;
 	}
-	$result = spamgate_api_request( 'GET', '/spamgate/stats', null, 3 );
+	$result = spamgate_api_request( 'GET', '/spamgate/stats?days=7', null, 3 );
 	$stats  = 200 === $result['status'] ? spamgate_parse_stats( $result['body'] ) : null;
 	set_transient( 'spamgate_stats', null === $stats ? array( 'failed' => true ) : $stats, null === $stats ? MINUTE_IN_SECONDS : 5 * MINUTE_IN_SECONDS );
 	return $stats;
@@ -34,7 +34,13 @@ function spamgate_stats() {
 function spamgate_stats_line( array $stats ) {
 	$t = spamgate_stats_totals( $stats );
 	return sprintf(
-		'spamgate, last %d days: %d passed, %d held, %d rejected, %d discarded.',
+		/* translators: 1: number of days, 2: passed, 3: held, 4: rejected, 5: discarded submissions. */
+		_n(
+			'spamgate, last %1$d day: %2$d passed, %3$d held, %4$d rejected, %5$d discarded.',
+			'spamgate, last %1$d days: %2$d passed, %3$d held, %4$d rejected, %5$d discarded.',
+			$t['days'],
+			'spamgate'
+		),
 		$t['days'],
 		$t['pass'],
 		$t['hold'],
@@ -54,11 +60,11 @@ function spamgate_admin_notices() {
 		return;
 	}
 	if ( ! spamgate_configured() ) {
-		echo '<div class="notice notice-error"><p>spamgate: define SPAMGATE_URL and SPAMGATE_SECRET in wp-config.php. Until then WordPress sends no mail at all.</p></div>';
+		echo '<div class="notice notice-error"><p>' . esc_html__( 'spamgate: define SPAMGATE_URL and SPAMGATE_SECRET in wp-config.php. Until then WordPress sends no mail at all.', 'spamgate' ) . '</p></div>';
 	}
 	$texts = array(
-		'mail'   => 'spamgate could not take a mail from WordPress; it was not sent.',
-		'bypass' => 'Comments are reaching WordPress without passing spamgate: check the web server config (wp-comments-post.php must go to spamgate). They are held.',
+		'mail'   => __( 'spamgate could not take a mail from WordPress; it was not sent.', 'spamgate' ),
+		'bypass' => __( 'Comments are reaching WordPress without passing spamgate: check the web server config (wp-comments-post.php must go to spamgate). They are held.', 'spamgate' ),
 	);
 	foreach ( $texts as $kind => $text ) {
 		$problem = get_option( 'spamgate_problem_' . $kind );
@@ -67,19 +73,26 @@ function spamgate_admin_notices() {
 		}
 		$dismiss = wp_nonce_url( admin_url( 'admin-post.php?action=spamgate_dismiss&kind=' . $kind ), 'spamgate_dismiss_' . $kind );
 		printf(
-			'<div class="notice notice-error spamgate-%1$s"><p><strong>%2$s</strong> Last: %3$s (%4$s, %5$d times). <a href="%6$s">Dismiss</a></p></div>',
+			'<div class="notice notice-error spamgate-%1$s"><p><strong>%2$s</strong> %3$s <a href="%4$s">%5$s</a></p></div>',
 			esc_attr( $kind ),
 			esc_html( $text ),
-			esc_html( $problem['message'] ),
-			esc_html( wp_date( 'Y-m-d H:i', (int) $problem['time'] ) ),
-			(int) $problem['count'],
-			esc_url( $dismiss )
+			esc_html(
+				sprintf(
+					/* translators: 1: the last problem, 2: its date and time, 3: how often it happened. */
+					_n( 'Last: %1$s (%2$s, %3$d time).', 'Last: %1$s (%2$s, %3$d times).', (int) $problem['count'], 'spamgate' ),
+					$problem['message'],
+					wp_date( 'Y-m-d H:i', (int) $problem['time'] ),
+					(int) $problem['count']
+				)
+			),
+			esc_url( $dismiss ),
+			esc_html__( 'Dismiss', 'spamgate' )
 		);
 	}
 	$screen = function_exists( 'get_current_screen' ) ? get_current_screen() : null;
 	if ( $screen && 'edit-comments' === $screen->id && spamgate_configured() ) {
 		$stats = spamgate_stats();
-		$line  = null === $stats ? 'spamgate: stats are not available right now.' : spamgate_stats_line( $stats );
+		$line  = null === $stats ? __( 'spamgate: stats are not available right now.', 'spamgate' ) : spamgate_stats_line( $stats );
 		echo '<div class="notice notice-info"><p>' . esc_html( $line ) . '</p></div>';
 	}
 }
@@ -93,7 +106,7 @@ add_action( 'admin_notices', 'spamgate_admin_notices' );
 function spamgate_dismiss_notice() {
 	$kind = isset( $_GET['kind'] ) ? sanitize_key( wp_unslash( $_GET['kind'] ) ) : '';
 	if ( ! in_array( $kind, array( 'mail', 'bypass' ), true ) || ! current_user_can( 'manage_options' ) ) {
-		wp_die( 'Not allowed.', 403 );
+		wp_die( esc_html__( 'Not allowed.', 'spamgate' ), 403 );
 	}
 	check_admin_referer( 'spamgate_dismiss_' . $kind );
 	spamgate_clear_problem( $kind );
@@ -103,36 +116,51 @@ function spamgate_dismiss_notice() {
 add_action( 'admin_post_spamgate_dismiss', 'spamgate_dismiss_notice' );
 
 /**
- * The dashboard widget: counts per day and the rules that hit most.
+ * The dashboard widget: the summary line, a chart of the last seven days
+ * (includes/dashboard-chart.php), the counts per day as a table, the rules
+ * that hit most, and a link to the Blocked by spamgate screen.
  *
  * @return void
  */
 function spamgate_render_dashboard_widget() {
 	$stats = spamgate_stats();
 	if ( null === $stats ) {
-		echo '<p>spamgate\'s stats are not available right now.</p>';
-		return;
-	}
-	echo '<p>' . esc_html( spamgate_stats_line( $stats ) ) . '</p>';
-	echo '<table class="widefat striped"><thead><tr><th>Day</th><th>Passed</th><th>Held</th><th>Rejected</th><th>Discarded</th></tr></thead><tbody>';
-	foreach ( array_reverse( $stats['days'] ) as $day ) {
+		echo '<p>' . esc_html__( 'spamgate\'s stats are not available right now.', 'spamgate' ) . '</p>';
+	} else {
+		echo '<p>' . esc_html( spamgate_stats_line( $stats ) ) . '</p>';
+		echo spamgate_chart_html( $stats ); // phpcs:ignore WordPress.Security.EscapeOutput -- escaped when built.
 		printf(
-			'<tr><td>%s</td><td>%d</td><td>%d</td><td>%d</td><td>%d</td></tr>',
-			esc_html( $day['date'] ),
-			(int) $day['pass'],
-			(int) $day['hold'],
-			(int) $day['reject'],
-			(int) $day['discard']
+			'<table class="widefat striped"><thead><tr><th scope="col">%1$s</th><th scope="col">%2$s</th><th scope="col">%3$s</th><th scope="col">%4$s</th><th scope="col">%5$s</th></tr></thead><tbody>',
+			esc_html__( 'Day', 'spamgate' ),
+			esc_html__( 'Passed', 'spamgate' ),
+			esc_html__( 'Held', 'spamgate' ),
+			esc_html__( 'Rejected', 'spamgate' ),
+			esc_html__( 'Discarded', 'spamgate' )
 		);
-	}
-	echo '</tbody></table>';
-	if ( ! empty( $stats['top_rules'] ) ) {
-		echo '<p>Top rules:</p><ul>';
-		foreach ( $stats['top_rules'] as $rule ) {
-			printf( '<li><code>%s</code>: %d</li>', esc_html( $rule['rule'] ), (int) $rule['hits'] );
+		foreach ( array_reverse( $stats['days'] ) as $day ) {
+			printf(
+				'<tr><th scope="row">%s</th><td>%d</td><td>%d</td><td>%d</td><td>%d</td></tr>',
+				esc_html( $day['date'] ),
+				(int) $day['pass'],
+				(int) $day['hold'],
+				(int) $day['reject'],
+				(int) $day['discard']
+			);
 		}
-		echo '</ul>';
+		echo '</tbody></table>';
+		if ( ! empty( $stats['top_rules'] ) ) {
+			echo '<p>' . esc_html__( 'Top rules:', 'spamgate' ) . '</p><ul>';
+			foreach ( $stats['top_rules'] as $rule ) {
+				printf( '<li><code>%s</code>: %d</li>', esc_html( $rule['rule'] ), (int) $rule['hits'] );
+			}
+			echo '</ul>';
+		}
 	}
+	printf(
+		'<p class="spamgate-blocked-link"><a href="%1$s">%2$s</a></p>',
+		esc_url( admin_url( 'edit-comments.php?page=spamgate-blocked' ) ),
+		esc_html__( 'Review what spamgate blocked', 'spamgate' )
+	);
 }
 
 /**
@@ -142,7 +170,7 @@ function spamgate_render_dashboard_widget() {
  */
 function spamgate_dashboard_setup() {
 	if ( current_user_can( 'moderate_comments' ) && spamgate_configured() ) {
-		wp_add_dashboard_widget( 'spamgate_stats', 'spamgate', 'spamgate_render_dashboard_widget' );
+		wp_add_dashboard_widget( 'spamgate_stats', __( 'spamgate', 'spamgate' ), 'spamgate_render_dashboard_widget' );
 	}
 }
 add_action( 'wp_dashboard_setup', 'spamgate_dashboard_setup' );

@@ -41,7 +41,8 @@ class Spamgate_CLI_Command {
 	public function train( $args, $assoc_args ) {
 		$limit = isset( $assoc_args['batch'] ) ? (int) $assoc_args['batch'] : SPAMGATE_TRAIN_BATCH;
 		if ( $limit < 1 || $limit > SPAMGATE_TRAIN_MAX ) {
-			WP_CLI::error( sprintf( 'The batch size must be 1 to %d.', SPAMGATE_TRAIN_MAX ) );
+			/* translators: %d: the largest batch size. */
+			WP_CLI::error( sprintf( __( 'The batch size must be 1 to %d.', 'spamgate' ), SPAMGATE_TRAIN_MAX ) );
 		}
 		$total    = spamgate_train_total( 'ham' ) + spamgate_train_total( 'spam' );
 		$progress = \WP_CLI\Utils\make_progress_bar( __( 'Training spamgate', 'spamgate' ), $total );

@@ -31,7 +31,7 @@ function spamgate_api_request( $method, $path, $payload = null, $timeout = 5 ) {
 		return array(
 			'status' => 0,
 			'body'   => '',
-			'error'  => 'SPAMGATE_URL and SPAMGATE_SECRET are not both defined in wp-config.php',
+			'error'  => __( 'SPAMGATE_URL and SPAMGATE_SECRET are not both defined in wp-config.php', 'spamgate' ),
 		);
 	}
 	$args = array(
@@ -52,7 +52,8 @@ function spamgate_api_request( $method, $path, $payload = null, $timeout = 5 ) {
 		return array(
 			'status' => 0,
 			'body'   => '',
-			'error'  => 'spamgate unreachable at ' . SPAMGATE_URL . ': ' . $response->get_error_message(),
+			/* translators: 1: SPAMGATE_URL, 2: the HTTP error. */
+			'error'  => sprintf( __( 'spamgate unreachable at %1$s: %2$s', 'spamgate' ), SPAMGATE_URL, $response->get_error_message() ),
 		);
 	}
 	$status = (int) wp_remote_retrieve_response_code( $response );

@@ -62,7 +62,11 @@ function spamgate_pre_comment_approved( $approved ) {
 		$path = spamgate_request_param( 'REQUEST_URI' );
 		spamgate_record_problem(
 			'bypass',
-			'a comment reached WordPress without passing spamgate (' . ( null === $path ? 'no request URI' : substr( strtok( $path, '?' ), 0, 100 ) ) . ')'
+			sprintf(
+				/* translators: %s: the request's path. */
+				__( 'a comment reached WordPress without passing spamgate (%s)', 'spamgate' ),
+				null === $path ? __( 'no request URI', 'spamgate' ) : substr( strtok( $path, '?' ), 0, 100 )
+			)
 		);
 	}
 	return $decision['approved'];
@@ -124,7 +128,7 @@ function spamgate_comment_form_fields() {
 	if ( ! spamgate_configured() ) {
 		return;
 	}
-	echo spamgate_form_fields_html( spamgate_make_token( SPAMGATE_SECRET, time() ) ); // phpcs:ignore WordPress.Security.EscapeOutput
+	echo spamgate_form_fields_html( spamgate_make_token( SPAMGATE_SECRET, time() ), __( 'Leave this field empty', 'spamgate' ) ); // phpcs:ignore WordPress.Security.EscapeOutput
 }
 add_action( 'comment_form', 'spamgate_comment_form_fields' );
 

@@ -25,11 +25,12 @@ function spamgate_make_token( $secret, $time ) {
  * keyboard, never autofilled) and hidden token field, as HTML.
  *
  * @param string $token From spamgate_make_token().
+ * @param string $label The honeypot's label (translated by the caller).
  * @return string
  */
-function spamgate_form_fields_html( $token ) {
+function spamgate_form_fields_html( $token, $label = 'Leave this field empty' ) {
 	return '<p class="sg-website" aria-hidden="true" style="position:absolute;left:-10000px;top:auto;width:1px;height:1px;overflow:hidden">'
-		. '<label for="sg_website">Leave this field empty</label>'
+		. '<label for="sg_website">' . htmlspecialchars( $label, ENT_QUOTES ) . '</label>'
 		. '<input type="text" name="sg_website" id="sg_website" value="" tabindex="-1" autocomplete="off"></p>'
 		. '<input type="hidden" name="sg_token" value="' . htmlspecialchars( $token, ENT_QUOTES ) . '">' . "\n";
 }

@@ -32,7 +32,8 @@ function spamgate_pre_wp_mail( $short_circuit, $atts ) {
 			continue;
 		}
 		$error = '' !== $result['error'] ? $result['error']
-			: 'spamgate refused a notification to ' . $payload['recipient'] . ' (HTTP ' . $result['status'] . ')';
+			/* translators: 1: recipient address, 2: HTTP status. */
+			: sprintf( __( 'spamgate refused a notification to %1$s (HTTP %2$d)', 'spamgate' ), $payload['recipient'], $result['status'] );
 	}
 	$ok = '' === $error && $sent > 0;
 	if ( $ok ) {
@@ -40,7 +41,7 @@ function spamgate_pre_wp_mail( $short_circuit, $atts ) {
 		return true;
 	}
 	if ( '' === $error ) {
-		$error = 'no message was sent';
+		$error = __( 'no message was sent', 'spamgate' );
 	}
 	$subject = isset( $atts['subject'] ) ? substr( (string) $atts['subject'], 0, 80 ) : '';
 	spamgate_record_problem( 'mail', 'wp_mail "' . $subject . '": ' . $error );

@@ -1,7 +1,10 @@
 <?php
 /**
- * spamgate: the settings screen (Settings > spamgate): the learner's status
- * and the button that trains it from the site's comments. The button runs
+ * spamgate: the settings screen (Settings > spamgate): how comments rescued
+ * from the Blocked by spamgate screen are stored (option
+ * spamgate_rescue_status, through the Settings API and options.php), the
+ * learner's status and the button that trains it from the site's comments.
+ * The button runs
  * batch by batch through admin-ajax.php (assets/train.js); without
  * JavaScript its form posts to admin-post.php, which runs every batch in one
  * request. Both need manage_options and the 'spamgate_train' nonce.
@@ -27,6 +30,77 @@ function spamgate_settings_menu() {
 	}
 }
 add_action( 'admin_menu', 'spamgate_settings_menu' );
+
+/**
+ * The admin_init action: registers the option spamgate_rescue_status
+ * (group "spamgate", saved by options.php for manage_options).
+ *
+ * @return void
+ */
+function spamgate_register_settings() {
+	register_setting(
+		'spamgate',
+		'spamgate_rescue_status',
+		array(
+			'type'              => 'string',
+			'description'       => __( 'How comments rescued from the Blocked by spamgate screen are stored: pending or approved.', 'spamgate' ),
+			'sanitize_callback' => 'spamgate_sanitize_rescue_status',
+			'default'           => 'pending',
+			'show_in_rest'      => false,
+		)
+	);
+}
+add_action( 'admin_init', 'spamgate_register_settings' );
+
+/**
+ * The sanitize callback of spamgate_rescue_status: 'approved' or 'pending'.
+ *
+ * @param mixed $value From the form.
+ * @return string
+ */
+function spamgate_sanitize_rescue_status( $value ) {
+	return 'approved' === $value ? 'approved' : 'pending';
+}
+
+/**
+ * How rescued comments are stored: 'pending' (default) or 'approved'.
+ *
+ * @return string
+ */
+function spamgate_rescue_status() {
+	return 'approved' === get_option( 'spamgate_rescue_status' ) ? 'approved' : 'pending';
+}
+
+/**
+ * The form of the "Rescued comments are" setting (posts to options.php).
+ *
+ * @return string HTML.
+ */
+function spamgate_rescue_settings_html() {
+	$current = spamgate_rescue_status();
+	$choices = array(
+		'pending'  => __( 'Pending: you approve them in the Comments list', 'spamgate' ),
+		'approved' => __( 'Approved: they appear on the site at once', 'spamgate' ),
+	);
+	ob_start();
+	settings_fields( 'spamgate' );
+	$fields = ob_get_clean();
+	$html   = '<form method="post" action="' . esc_url( admin_url( 'options.php' ) ) . '" id="spamgate-settings-form">' . $fields;
+	$html  .= '<table class="form-table" role="presentation"><tr><th scope="row">' . esc_html__( 'Rescued comments are', 'spamgate' ) . '</th><td><fieldset>';
+	$html  .= '<legend class="screen-reader-text">' . esc_html__( 'Rescued comments are', 'spamgate' ) . '</legend>';
+	foreach ( $choices as $value => $label ) {
+		$html .= sprintf(
+			'<label><input type="radio" name="spamgate_rescue_status" value="%1$s"%2$s> %3$s</label><br>',
+			esc_attr( $value ),
+			$value === $current ? ' checked="checked"' : '',
+			esc_html( $label )
+		);
+	}
+	$html .= '<p class="description">' . esc_html__( 'When you click "Not spam" on Comments > Blocked by spamgate, the comment is put back into WordPress with this status.', 'spamgate' ) . '</p>';
+	$html .= '</fieldset></td></tr></table>';
+	$html .= '<p class="submit"><button type="submit" class="button button-primary">' . esc_html__( 'Save Changes', 'spamgate' ) . '</button></p></form>';
+	return $html;
+}
 
 /**
  * The load-{page} action of the settings screen: its script goes out on
@@ -100,6 +174,8 @@ function spamgate_render_settings_page() {
 	$spam   = spamgate_train_total( 'spam' );
 	echo '<div class="wrap"><h1>' . esc_html__( 'spamgate', 'spamgate' ) . '</h1>';
 	echo spamgate_train_notice_html(); // phpcs:ignore WordPress.Security.EscapeOutput -- escaped when built.
+	echo '<h2>' . esc_html__( 'Blocked by spamgate', 'spamgate' ) . '</h2>';
+	echo spamgate_rescue_settings_html(); // phpcs:ignore WordPress.Security.EscapeOutput -- escaped when built.
 	echo '<h2>' . esc_html__( 'Learned classifier', 'spamgate' ) . '</h2>';
 	echo '<p id="spamgate-model-status">' . esc_html( spamgate_model_status_line( $status['model'] ) ) . '</p>';
 	if ( '' !== $status['error'] ) {

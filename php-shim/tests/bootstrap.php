@@ -31,9 +31,90 @@ function spamgate_test_reset( array $responses = array() ) {
 		'comments'  => array(),
 		'queries'   => array(),
 		'transient' => array(),
+		'timezone'  => 'UTC',
+		'posts'     => array(),
+		'inserted'  => array(),
+		'next_id'   => 100,
+		'db'        => array(),
+		'db_col'    => array(),
+		'db_lock'   => '1',
+		'insert_ok' => true,
 	);
+	$GLOBALS['wpdb'] = new Spamgate_Test_Wpdb();
 }
 spamgate_test_reset();
+
+/** Stub of WordPress's $wpdb: records queries; GET_LOCK answers $GLOBALS['spamgate_test']['db_lock']. */
+class Spamgate_Test_Wpdb {
+	/**
+	 * The options table's name.
+	 *
+	 * @var string
+	 */
+	public $options = 'wp_options';
+
+	/**
+	 * Fills %s and %d placeholders (quoted, not escaped: tests only).
+	 *
+	 * @param string $query The query.
+	 * @param mixed  ...$args Values.
+	 * @return string
+	 */
+	public function prepare( $query, ...$args ) {
+		$i = 0;
+		return preg_replace_callback(
+			'/%[sd]/',
+			function ( $m ) use ( $args, &$i ) {
+				$value = $args[ $i++ ];
+				return '%d' === $m[0] ? (string) (int) $value : "'" . $value . "'";
+			},
+			$query
+		);
+	}
+
+	/**
+	 * Escapes LIKE wildcards as WordPress does.
+	 *
+	 * @param string $text Text.
+	 * @return string
+	 */
+	public function esc_like( $text ) {
+		return addcslashes( $text, '_%\\' );
+	}
+
+	/**
+	 * Records a query; GET_LOCK answers the configured value.
+	 *
+	 * @param string $query The query.
+	 * @return string|null
+	 */
+	public function get_var( $query ) {
+		$GLOBALS['spamgate_test']['db'][] = $query;
+		return 0 === strpos( $query, 'SELECT GET_LOCK' ) ? $GLOBALS['spamgate_test']['db_lock'] : null;
+	}
+
+	/**
+	 * Records a query; answers the configured column.
+	 *
+	 * @param string $query The query.
+	 * @return array
+	 */
+	public function get_col( $query ) {
+		$GLOBALS['spamgate_test']['db'][] = $query;
+		return $GLOBALS['spamgate_test']['db_col'];
+	}
+
+	/**
+	 * Records a query.
+	 *
+	 * @param string $query The query.
+	 * @return int
+	 */
+	public function query( $query ) {
+		$GLOBALS['spamgate_test']['db'][] = $query;
+		return 1;
+	}
+}
 
 /** What the stubs of wp_send_json_*() and wp_die() throw instead of ending the request. */
 class Spamgate_Test_Exit extends Exception {
@@ -68,6 +149,13 @@ class Spamgate_Test_Exit extends Exception {
 /** Stub of WordPress's WP_Error. */
 class WP_Error {
 	/**
+	 * The code.
+	 *
+	 * @var string
+	 */
+	private $code;
+
+	/**
 	 * The message.
 	 *
 	 * @var string
@@ -77,11 +165,21 @@ class WP_Error {
 	/**
 	 * Builds an error.
 	 *
-	 * @param string $code    Code (ignored).
+	 * @param string $code    Code.
 	 * @param string $message Message.
 	 */
 	public function __construct( $code = '', $message = '' ) {
+		$this->code    = $code;
 		$this->message = $message;
+	}
+
+	/**
+	 * The code.
+	 *
+	 * @return string
+	 */
+	public function get_error_code() {
+		return $this->code;
 	}
 
 	/**
@@ -146,9 +244,15 @@ function get_comment_meta( $id, $key, $single = false ) {
 	return isset( $GLOBALS['spamgate_test']['meta'][ $id ][ $key ] ) ? $GLOBALS['spamgate_test']['meta'][ $id ][ $key ] : '';
 }
 function wp_slash( $value ) {
+	if ( is_array( $value ) ) {
+		return array_map( 'wp_slash', $value );
+	}
 	return is_string( $value ) ? addslashes( $value ) : $value;
 }
 function wp_unslash( $value ) {
+	if ( is_array( $value ) ) {
+		return array_map( 'wp_unslash', $value );
+	}
 	return is_string( $value ) ? stripslashes( $value ) : $value;
 }
 function __( $text, $domain = 'default' ) {
@@ -190,7 +294,10 @@ function delete_transient( $name ) {
 	return true;
 }
 function wp_date( $format, $timestamp = null ) {
-	return gmdate( 'Y-m-d H:i', $timestamp );
+	// In the site's timezone, $GLOBALS['spamgate_test']['timezone'].
+	$date = new DateTime( '@' . (int) $timestamp );
+	$date->setTimezone( new DateTimeZone( $GLOBALS['spamgate_test']['timezone'] ) );
+	return $date->format( $format );
 }
 function wp_die( $message = '', $title = '', $args = array() ) {
 	throw new Spamgate_Test_Exit( 'die', $message, is_int( $title ) ? $title : null );
@@ -208,8 +315,9 @@ function wp_send_json_error( $data = null, $status = null ) {
 	throw new Spamgate_Test_Exit( 'error', $data, $status );
 }
 function get_comments( $args ) {
-	// Over $GLOBALS['spamgate_test']['comments'], for the arguments the plugin uses: status approve|spam,
-	// type comment ('' or 'comment'), by comment_ID ascending, number and offset, or count.
+	// Over $GLOBALS['spamgate_test']['comments'], for the arguments the plugin uses: status approve|spam|any,
+	// type comment ('' or 'comment'), meta_key and meta_value, by comment_ID ascending, number and offset,
+	// count, fields ids.
 	$GLOBALS['spamgate_test']['queries'][] = $args;
 	$approved = array(
 		'approve' => '1',
@@ -217,7 +325,10 @@ function get_comments( $args ) {
 	);
 	$matches  = array();
 	foreach ( $GLOBALS['spamgate_test']['comments'] as $comment ) {
-		if ( $comment->comment_approved !== $approved[ $args['status'] ] ) {
+		if ( 'any' !== $args['status'] && $comment->comment_approved !== $approved[ $args['status'] ] ) {
+			continue;
+		}
+		if ( isset( $args['meta_key'] ) && get_comment_meta( $comment->comment_ID, $args['meta_key'], true ) !== $args['meta_value'] ) {
 			continue;
 		}
 		if ( isset( $args['type'] ) && 'comment' === $args['type'] && ! in_array( $comment->comment_type, array( '', 'comment' ), true ) ) {
@@ -234,7 +345,100 @@ function get_comments( $args ) {
 			return (int) $a->comment_ID - (int) $b->comment_ID;
 		}
 	);
-	return array_slice( $matches, isset( $args['offset'] ) ? $args['offset'] : 0, $args['number'] );
+	$page = array_slice( $matches, isset( $args['offset'] ) ? $args['offset'] : 0, $args['number'] );
+	return isset( $args['fields'] ) && 'ids' === $args['fields'] ? array_map( 'intval', array_column( $page, 'comment_ID' ) ) : $page;
+}
+function _n( $single, $plural, $number, $domain = 'default' ) {
+	return 1 === (int) $number ? $single : $plural;
+}
+function esc_attr__( $text, $domain = 'default' ) {
+	return esc_attr( __( $text, $domain ) );
+}
+function esc_html_e( $text, $domain = 'default' ) {
+	echo esc_html__( $text, $domain );
+}
+function number_format_i18n( $number, $decimals = 0 ) {
+	return number_format( $number, $decimals );
+}
+function sanitize_text_field( $text ) {
+	return trim( preg_replace( '/[\r\n\t ]+/', ' ', strip_tags( (string) $text ) ) );
+}
+function wp_parse_url( $url, $component = -1 ) {
+	return parse_url( $url, $component );
+}
+function wp_kses( $text, $allowed ) {
+	// Enough of kses for the tests: tags other than a, b, em, strong go (their text stays).
+	return strip_tags( $text, '<a><b><em><strong>' );
+}
+function wp_filter_comment( $data ) {
+	$data['filtered'] = true;
+	return $data;
+}
+function wp_insert_comment( $data ) {
+	// Stores a comment (unslashed, as wp_insert_comment() does) and its comment_meta.
+	if ( ! $GLOBALS['spamgate_test']['insert_ok'] ) {
+		return false;
+	}
+	$data = wp_unslash( $data );
+	$id   = $GLOBALS['spamgate_test']['next_id']++;
+	$GLOBALS['spamgate_test']['inserted'][ $id ] = $data;
+	$GLOBALS['spamgate_test']['comments'][]      = (object) array(
+		'comment_ID'       => (string) $id,
+		'comment_post_ID'  => (string) $data['comment_post_ID'],
+		'comment_approved' => (string) $data['comment_approved'],
+		'comment_type'     => 'comment',
+	);
+	foreach ( isset( $data['comment_meta'] ) ? $data['comment_meta'] : array() as $key => $value ) {
+		add_comment_meta( $id, $key, $value, true );
+	}
+	return $id;
+}
+function get_comment( $id ) {
+	foreach ( $GLOBALS['spamgate_test']['comments'] as $comment ) {
+		if ( (int) $comment->comment_ID === (int) $id ) {
+			return $comment;
+		}
+	}
+	return null;
+}
+function get_post( $id ) {
+	return isset( $GLOBALS['spamgate_test']['posts'][ $id ] ) ? $GLOBALS['spamgate_test']['posts'][ $id ] : null;
+}
+function get_the_title( $post ) {
+	return $post->post_title;
+}
+function get_permalink( $post ) {
+	return 'http://blog.example/?p=' . $post->ID;
+}
+function wp_count_comments() {
+	return (object) array(
+		'spam'      => 4,
+		'moderated' => 2,
+	);
+}
+function wp_create_nonce( $action ) {
+	return 'nonce-' . $action;
+}
+function check_admin_referer( $action, $query_arg = '_wpnonce' ) {
+	// Like wp_verify_nonce() with the nonces of wp_create_nonce() above; a bad nonce dies as WordPress does.
+	$nonce = isset( $_REQUEST[ $query_arg ] ) ? $_REQUEST[ $query_arg ] : '';
+	if ( ! $GLOBALS['spamgate_test']['nonce_ok'] || 'nonce-' . $action !== $nonce ) {
+		throw new Spamgate_Test_Exit( 'die', 'The link you followed has expired.', 403 );
+	}
+	return 1;
+}
+function wp_safe_redirect( $location, $status = 302 ) {
+	throw new Spamgate_Test_Exit( 'redirect', $location, $status );
+}
+function wp_get_referer() {
+	return isset( $GLOBALS['spamgate_test']['referer'] ) ? $GLOBALS['spamgate_test']['referer'] : false;
+}
+function settings_fields( $group ) {
+	echo '<input type="hidden" name="option_page" value="' . esc_attr( $group ) . '"><input type="hidden" name="action" value="update">';
+	wp_nonce_field( $group . '-options' );
+}
+function is_multisite() {
+	return false;
 }
 // phpcs:enable
 
@@ -245,4 +449,10 @@ require_once dirname( __DIR__ ) . '/includes/client.php';
 require_once dirname( __DIR__ ) . '/includes/mail.php';
 require_once dirname( __DIR__ ) . '/includes/comments.php';
 require_once dirname( __DIR__ ) . '/includes/training.php';
+require_once dirname( __DIR__ ) . '/includes/review-api.php';
+require_once dirname( __DIR__ ) . '/includes/privacy.php';
 require_once dirname( __DIR__ ) . '/includes/settings.php';
+require_once dirname( __DIR__ ) . '/includes/review-screen.php';
+require_once dirname( __DIR__ ) . '/includes/dashboard-chart.php';
+require_once dirname( __DIR__ ) . '/includes/admin.php';
+require_once dirname( __DIR__ ) . '/includes/cleanup.php';

@@ -38,6 +38,10 @@ struct EndpointsConfig {
   std::string stats = "/spamgate/stats";
   std::string train = "/spamgate/train";   // the plugin's history import
   std::string model = "/spamgate/model";   // the learner's counts, for the plugin
+  // The review screen's API: GET PREFIX, GET PREFIX/ID, POST PREFIX/ID/decision.
+  std::string submissions = "/spamgate/submissions";
+  // Privacy requests: GET PREFIX?email=, POST PREFIX/erase.
+  std::string personal_data = "/spamgate/personal-data";
 };
 
 struct RulesConfig {
@@ -48,7 +52,7 @@ struct RulesConfig {
 enum class RejectMode { reject, discard };
 
 struct ActionsConfig {
-  RejectMode on_reject = RejectMode::reject;  // 403 page, or pretend success and keep nothing
+  RejectMode on_reject = RejectMode::reject;  // 403 page, or pretend success (kept for review either way)
   std::string contact_success_redirect;       // where a passed contact form redirects ("" = a 200 page)
 };
 
@@ -76,7 +80,7 @@ struct UpstreamConfig {
 
 struct StoreConfig {
   std::string path = "var/spamgate.db";  // relative to the config file
-  int retention_days = 30;               // held/rejected content is deleted after this
+  int retention_days = 30;               // submission rows (and blocked content) are deleted after this
   int flush_interval_ms = 200;           // how long log rows may wait to be batched
 };
 
@@ -86,6 +90,16 @@ struct LearningConfig {
   // learner off, score it 0 in a rule file (`score LEARNED 0`).
   int min_per_class = 40;
   int poll_seconds = 2;  // how often serve looks for labels other processes added to the log
+};
+
+enum class DigestPeriod { off, daily, weekly };
+
+struct ReviewConfig {
+  // A mail to mail.owners summing up what was blocked (counts by action,
+  // top reasons, the held and rejected items), at most one per period.
+  DigestPeriod digest = DigestPeriod::off;
+  std::string screen_url;         // the "Blocked by spamgate" screen, linked from the digest ("" = named only)
+  int digest_check_seconds = 60;  // how often serve looks whether a digest is due
 };
 
 struct SecretRef {
@@ -134,6 +148,7 @@ struct Config {
   UpstreamConfig upstream;
   StoreConfig store;
   LearningConfig learning;
+  ReviewConfig review;
   MailConfig mail;
   SecretRef shared_secret;  // authenticates the WordPress plugin and signs form tokens
 

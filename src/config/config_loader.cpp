@@ -35,7 +35,8 @@ void read_endpoints(TomlReader& in, Config& c) {
   for (auto [key, field] : {std::pair{"comment", &e.comment}, {"contact", &e.contact}, {"check", &e.check},
                             {"health", &e.health}, {"metrics", &e.metrics}, {"notify", &e.notify},
                             {"feedback", &e.feedback}, {"stats", &e.stats},
-                            {"train", &e.train}, {"model", &e.model}}) {
+                            {"train", &e.train}, {"model", &e.model}, {"submissions", &e.submissions},
+                            {"personal_data", &e.personal_data}}) {
     in.read(key, *field);
     if (!field->empty() && field->front() != '/') in.error_at(key, "must start with '/' (or be \"\" to turn it off)");
   }
@@ -85,6 +86,18 @@ void read_store(TomlReader& in, Config& c) {
 void read_learning(TomlReader& in, Config& c) {
   in.read("min_per_class", c.learning.min_per_class, 1, 1000000);
   in.read("poll_seconds", c.learning.poll_seconds, 1, 3600);
+}
+
+void read_review(TomlReader& in, Config& c) {
+  const char* names[] = {"off", "daily", "weekly"};
+  std::string digest = names[static_cast<int>(c.review.digest)];
+  in.read("digest", digest);
+  if (digest == "off") c.review.digest = DigestPeriod::off;
+  else if (digest == "daily") c.review.digest = DigestPeriod::daily;
+  else if (digest == "weekly") c.review.digest = DigestPeriod::weekly;
+  else in.error_at("digest", "must be \"off\", \"daily\" or \"weekly\"");
+  in.read("screen_url", c.review.screen_url);
+  in.read("digest_check_seconds", c.review.digest_check_seconds, 1, 86400);
 }
 
 void read_secret_ref(TomlReader& parent, const std::string& key, SecretRef& out, std::vector<std::string>* errors,
@@ -150,7 +163,7 @@ struct SectionEntry {
 constexpr SectionEntry kSections[] = {
     {"server", read_server},   {"limits", read_limits}, {"endpoints", read_endpoints}, {"rules", read_rules},
     {"actions", read_actions}, {"checks", read_checks}, {"upstream", read_upstream},   {"store", read_store},
-    {"learning", read_learning},
+    {"learning", read_learning}, {"review", read_review},
 };
 
 std::string first_line_of(const std::string& text) {
@@ -211,6 +224,8 @@ Result<Config> load_config(const std::string& path) {
   top.reject_unknown_keys();
   if (config.checks.require_token && config.shared_secret.file.empty() && config.shared_secret.env.empty())
     errors.push_back(path + ": checks.require_token needs shared_secret, which signs and verifies the form token");
+  if (config.review.digest != DigestPeriod::off && !config.mail.enabled)
+    errors.push_back(path + ": review.digest needs [mail] enabled = true: the digest is mailed to mail.owners");
 
   if (errors.empty()) return config;
   std::string message;

@@ -53,6 +53,10 @@ HttpResponse Gateway::handle(HttpRequest& request) {
   const EndpointsConfig& endpoints = services_.config->endpoints;
   const std::string& path = request.path;
   auto is = [&](const std::string& endpoint) { return !endpoint.empty() && path == endpoint; };
+  auto under = [&](const std::string& prefix) {
+    return is(prefix) || (!prefix.empty() && path.size() > prefix.size() && path.compare(0, prefix.size(), prefix) == 0 &&
+                          path[prefix.size()] == '/');
+  };
 
   HttpResponse response;
   if (is(endpoints.comment)) {
@@ -79,6 +83,12 @@ HttpResponse Gateway::handle(HttpRequest& request) {
   } else if (is(endpoints.model)) {
     log.endpoint = EndpointKind::model;
     response = handle_model(request);
+  } else if (under(endpoints.submissions)) {
+    log.endpoint = EndpointKind::submissions;
+    response = handle_submissions(request, log);
+  } else if (under(endpoints.personal_data)) {
+    log.endpoint = EndpointKind::personal_data;
+    response = handle_personal_data(request, log);
   } else if (is(endpoints.health)) {
     log.endpoint = EndpointKind::health;
     response = handle_health();

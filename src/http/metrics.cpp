@@ -11,7 +11,7 @@ const char* outcome_name(Outcome outcome) {
 
 const char* endpoint_name(EndpointKind endpoint) {
   static const char* names[kEndpointCount] = {"comment", "contact", "check",  "notify",  "feedback", "stats",
-                                              "train",   "model",   "health", "metrics", "other"};
+                                              "train",   "model",   "submissions", "personal_data", "health", "metrics", "other"};
   return names[static_cast<int>(endpoint)];
 }
 

@@ -20,8 +20,10 @@ inline constexpr int kOutcomeCount = 7;
 const char* outcome_name(Outcome outcome);
 
 // The endpoints metrics are kept for; "other" is every unknown path.
-enum class EndpointKind { comment, contact, check, notify, feedback, stats, train, model, health, metrics, other };
-inline constexpr int kEndpointCount = 11;
+enum class EndpointKind {
+  comment, contact, check, notify, feedback, stats, train, model, submissions, personal_data, health, metrics, other
+};
+inline constexpr int kEndpointCount = 13;
 const char* endpoint_name(EndpointKind endpoint);
 
 class Metrics {

@@ -18,6 +18,7 @@
 #include "mail/notifier.h"
 #include "mail/outbox.h"
 #include "mail/outbox_worker.h"
+#include "mail/review_digest.h"
 #include "mail/sender_lock.h"
 #include "store/feedback_log.h"
 #include "store/migrations.h"
@@ -48,7 +49,8 @@ struct Services {
   std::unique_ptr<CurlSmtpTransport> transport;
   std::unique_ptr<OutboxWorker> worker;
   std::unique_ptr<Notifier> notifier;
-  std::unique_ptr<SubmissionLog> log;  // last: its writer persists `history` until it stops
+  std::unique_ptr<SubmissionLog> log;  // its writer persists `history` until it stops
+  std::unique_ptr<ReviewDigest> digest;  // null when review.digest is off
 };
 
 void warn_if_readable_by_others(const std::string& path, const char* what) {
@@ -131,6 +133,11 @@ Status build_services(const Config& config, Services& s) {
   if (!log) return Error{log.error()};
   s.log = std::move(*log);
   SubmissionLog* log_ptr = s.log.get();
+  if (config.review.digest != DigestPeriod::off && s.notifier) {
+    auto digest = ReviewDigest::open(db_path, config, *s.log, *s.notifier, s.clock);
+    if (!digest) return Error{digest.error()};
+    s.digest = std::move(*digest);
+  }
   s.metrics.add_external("spamgate_log_rows_dropped_total", "Verdict rows dropped because the write queue was full.",
                          "counter", [log_ptr] { return static_cast<double>(log_ptr->dropped()); });
   return {};
@@ -215,6 +222,12 @@ int run_serve(const Config& config) {
     learner_failing = !refreshed;
   });
 
+  std::thread digest = every(services.digest ? config.review.digest_check_seconds : 0, stopping, [&] {
+    Result<bool> queued = services.digest->send_if_due();
+    if (!queued) LogLine("error").add("msg", "the review digest could not be queued").add("error", queued.error()).write();
+    else if (*queued) LogLine("info").add("event", "review_digest_queued").write();
+  });
+
   for (;;) {
     int received = 0;
     sigwait(&signals, &received);
@@ -226,6 +239,7 @@ int run_serve(const Config& config) {
   stopping = true;
   watcher.join();
   learner_poll.join();
+  digest.join();
   server.stop();
   if (services.worker) services.worker->stop();
   if (Status flushed = services.log->flush(); !flushed)

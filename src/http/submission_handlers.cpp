@@ -110,8 +110,7 @@ HttpResponse Gateway::handle_comment(const HttpRequest& request, RequestLog& log
   if (auto* error = std::get_if<HttpResponse>(&read)) return std::move(*error);
   const Submission& submission = std::get<Submission>(read);
   const Verdict verdict = score(submission, true, log);
-  const bool keep_content = verdict.action == Action::hold || verdict.action == Action::reject;
-  record(submission, verdict, log, keep_content);
+  record(submission, verdict, log, verdict.action != Action::pass);
 
   if (verdict.action == Action::reject) return HttpResponse::html(403, rejected_page());
   if (verdict.action == Action::discard) return HttpResponse::redirect(discard_location(request));
@@ -147,12 +146,10 @@ HttpResponse Gateway::handle_contact(const HttpRequest& request, RequestLog& log
   if (auto* error = std::get_if<HttpResponse>(&read)) return std::move(*error);
   const Submission& submission = std::get<Submission>(read);
   const Verdict verdict = score(submission, true, log);
-  // Held messages are kept for review; passed ones are kept when there is
-  // no mail to carry them. Discarded ones keep nothing but the log row.
+  // Blocked messages are kept for review; passed ones are kept when there
+  // is no mail to carry them.
   const bool mailed = verdict.action == Action::pass && services_.notifier;
-  const bool keep_content = verdict.action == Action::hold || verdict.action == Action::reject ||
-                            (verdict.action == Action::pass && !mailed);
-  record(submission, verdict, log, keep_content);
+  record(submission, verdict, log, !mailed);
 
   if (verdict.action == Action::reject) return HttpResponse::html(403, rejected_page());
   if (mailed) {

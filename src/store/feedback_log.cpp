@@ -165,4 +165,23 @@ Result<std::vector<FeedbackRecord>> FeedbackLog::recent(int limit) {
   return read_rows(*st);
 }
 
+Result<std::vector<FeedbackRecord>> FeedbackLog::by_email(const std::string& email, int limit) {
+  std::lock_guard lock(mutex_);
+  Result<Statement> st = db_.prepare(std::string("SELECT ") + kColumns +
+                                     " FROM feedback WHERE email = ?1 COLLATE NOCASE ORDER BY created_at DESC, id DESC"
+                                     " LIMIT ?2");
+  if (!st) return Error{st.error()};
+  st->bind(1, email).bind(2, limit);
+  return read_rows(*st);
+}
+
+Result<int64_t> FeedbackLog::forget_email(const std::string& email) {
+  std::lock_guard lock(mutex_);
+  Result<Statement> st = db_.prepare("DELETE FROM feedback WHERE email = ?1 COLLATE NOCASE");
+  if (!st) return Error{st.error()};
+  st->bind(1, email);
+  if (Status run = st->run(); !run) return Error{run.error()};
+  return db_.changes();
+}
+
 }  // namespace spamgate

@@ -70,6 +70,13 @@ class FeedbackLog {
   // `id` (the learner forgets them at its next refresh). Returns how many.
   Result<int64_t> forget(const std::string& id);
 
+  // The decisions about a commenter with e-mail address `email`
+  // (case-insensitive), newest first, at most `limit`: a privacy export.
+  Result<std::vector<FeedbackRecord>> by_email(const std::string& email, int limit);
+  // Deletes every decision about `email` (the learner unlearns them at its
+  // next refresh): a privacy erasure. Returns how many.
+  Result<int64_t> forget_email(const std::string& email);
+
  private:
   explicit FeedbackLog(Database db) : db_(std::move(db)) {}
   std::mutex mutex_;

@@ -90,6 +90,16 @@ ALTER TABLE feedback ADD COLUMN kind TEXT NOT NULL DEFAULT 'comment';
 ALTER TABLE feedback ADD COLUMN subject TEXT NOT NULL DEFAULT '';
 CREATE INDEX feedback_comment ON feedback (comment_id);
 )sql"},
+    {4, R"sql(
+-- The owner's review of a blocked submission (the "Blocked by spamgate"
+-- screen): the latest decision stands; a contact message rescued as ham is
+-- queued to the owners once.
+ALTER TABLE submissions ADD COLUMN decision TEXT CHECK (decision IN ('ham', 'spam'));
+ALTER TABLE submissions ADD COLUMN decided_at INTEGER;     -- unix seconds
+ALTER TABLE submissions ADD COLUMN delivered_at INTEGER;   -- unix seconds; a rescued contact message was queued
+CREATE INDEX submissions_review ON submissions (decision, created_at);
+CREATE INDEX feedback_email ON feedback (email COLLATE NOCASE);
+)sql"},
 };
 
 Status apply(Database& db, const Migration& migration) {

@@ -62,6 +62,33 @@ struct SubmissionStats {
   std::string to_json() const;
 };
 
+// What the owner's review screen asks for (GET /spamgate/submissions).
+enum class ReviewState { undecided, decided, any };
+
+struct ReviewQuery {
+  std::vector<std::string> actions = {"hold", "reject", "discard"};  // blocked actions only
+  std::string kind;                    // "comment" | "contact"; "" = both
+  std::string rule;                    // only submissions this rule hit; "" = any
+  int64_t since = 0;                   // created at or after (unix seconds)
+  std::string text;                    // in author, e-mail, URL, subject or body; "" = any
+  bool exclude_held_comments = false;  // held comments are already in WordPress's lists
+  ReviewState state = ReviewState::undecided;
+  int page = 1;                        // 1-based
+  int per_page = 20;                   // clamped to 1..100
+};
+
+struct ReviewPage {
+  std::vector<SubmissionRecord> items;  // newest first
+  int64_t total = 0;                    // matching rows on every page
+  std::vector<RuleCount> reasons;       // rules hit by the matches, ignoring ReviewQuery::rule
+};
+
+// The outcome of SubmissionLog::decide().
+struct ReviewDecision {
+  SubmissionRecord record;                // as it is now
+  std::optional<std::string> previous;    // the decision it replaced
+};
+
 class SubmissionLog {
  public:
   // Opens the store at `path` (migrating it) with two connections: one for
@@ -99,6 +126,24 @@ class SubmissionLog {
   // included; clamped to 1..366) and the `top` most hit rules (0..100) over
   // the same range.
   Result<SubmissionStats> stats(int days, int top = 10);
+
+  // The owner's review (submission_review.cpp), on the query connection.
+  // A page of blocked submissions still within retention that match.
+  Result<ReviewPage> review(const ReviewQuery& query);
+  // Records `decision` ("ham" | "spam") on blocked submission `id` at `now`;
+  // the latest decision stands. nullopt when no blocked submission has that
+  // id (never was, or deleted by retention).
+  Result<std::optional<ReviewDecision>> decide(const std::string& id, const std::string& decision, int64_t now);
+  // Marks a rescued contact message as queued to the owners. True the first
+  // time for `id`, false after (so a repeated rescue never mails twice).
+  Result<bool> claim_delivery(const std::string& id, int64_t now);
+  // Undoes claim_delivery() when the message could not be queued.
+  Status release_delivery(const std::string& id);
+  // Blocked submissions whose e-mail address is `email` (case-insensitive),
+  // newest first, at most `limit`: a commenter's data for a privacy export.
+  Result<std::vector<SubmissionRecord>> by_email(const std::string& email, int limit);
+  // Deletes every submission whose e-mail address is `email`. Returns how many.
+  Result<int64_t> erase_email(const std::string& email);
 
  private:
   SubmissionLog(Database write_db, Database query_db, SubmissionLogOptions options, const Clock& clock,

@@ -6,15 +6,14 @@
 #include <nlohmann/json.hpp>
 
 #include "store/submission_log.h"
+#include "store/submission_rows.h"
 
 namespace spamgate {
 
-namespace {
+const char* const kSubmissionColumns =
+    "id, created_at, endpoint, kind, ip, action, score, rules, hits, content, user_agent, decision, decided_at";
 
-constexpr const char* kColumns =
-    "id, created_at, endpoint, kind, ip, action, score, rules, hits, content, user_agent";
-
-SubmissionRecord read_record(const Statement& st) {
+SubmissionRecord read_submission_row(const Statement& st) {
   SubmissionRecord r;
   r.id = st.column_text(0);
   r.created_at = st.column_int(1);
@@ -27,8 +26,12 @@ SubmissionRecord read_record(const Statement& st) {
   r.hits = st.column_text(8);
   r.content = st.column_optional_text(9);
   r.user_agent = st.column_text(10);
+  r.decision = st.column_optional_text(11);
+  if (!st.column_is_null(12)) r.decided_at = st.column_int(12);
   return r;
 }
+
+namespace {
 
 // "YYYY-MM-DD" of the UTC day that starts at `day_start` (unix seconds).
 std::string utc_date(int64_t day_start) {
@@ -53,7 +56,7 @@ std::string SubmissionStats::to_json() const {
 
 Result<std::vector<SubmissionRecord>> SubmissionLog::recent(int limit) {
   std::lock_guard lock(query_mutex_);
-  Result<Statement> st = query_db_.prepare(std::string("SELECT ") + kColumns +
+  Result<Statement> st = query_db_.prepare(std::string("SELECT ") + kSubmissionColumns +
                                            " FROM submissions ORDER BY created_at DESC, rowid DESC LIMIT ?1");
   if (!st) return Error{st.error()};
   st->bind(1, limit);
@@ -62,19 +65,19 @@ Result<std::vector<SubmissionRecord>> SubmissionLog::recent(int limit) {
     Result<bool> row = st->step();
     if (!row) return Error{row.error()};
     if (!*row) return rows;
-    rows.push_back(read_record(*st));
+    rows.push_back(read_submission_row(*st));
   }
 }
 
 Result<std::optional<SubmissionRecord>> SubmissionLog::find(const std::string& id) {
   std::lock_guard lock(query_mutex_);
-  Result<Statement> st = query_db_.prepare(std::string("SELECT ") + kColumns + " FROM submissions WHERE id = ?1");
+  Result<Statement> st = query_db_.prepare(std::string("SELECT ") + kSubmissionColumns + " FROM submissions WHERE id = ?1");
   if (!st) return Error{st.error()};
   st->bind(1, id);
   Result<bool> row = st->step();
   if (!row) return Error{row.error()};
   if (!*row) return std::optional<SubmissionRecord>();
-  return std::optional<SubmissionRecord>(read_record(*st));
+  return std::optional<SubmissionRecord>(read_submission_row(*st));
 }
 
 Result<SubmissionStats> SubmissionLog::stats(int days, int top) {

@@ -13,6 +13,15 @@ nlohmann::json parse_or_string(const std::string& text) {
   return parsed.is_discarded() ? nlohmann::json(text) : parsed;
 }
 
+// The form field `name` as a positive number, or null.
+nlohmann::json form_id(const Submission& submission, const char* name) {
+  const std::string* value = submission.field(name);
+  if (!value || value->empty() || value->size() > 18) return nullptr;
+  for (char c : *value)
+    if (c < '0' || c > '9') return nullptr;
+  return std::stoll(*value);
+}
+
 }  // namespace
 
 std::string SubmissionRecord::to_json() const {
@@ -21,16 +30,25 @@ std::string SubmissionRecord::to_json() const {
                         {"score", score},   {"rules", rules},           {"hits", parse_or_string(hits)},
                         {"user_agent", user_agent}};
   out["content"] = content ? parse_or_string(*content) : nlohmann::json(nullptr);
+  out["decision"] = decision ? nlohmann::json(*decision) : nlohmann::json(nullptr);
+  out["decided_at"] = decided_at ? nlohmann::json(*decided_at) : nlohmann::json(nullptr);
   return out.dump(-1, ' ', false, kReplace);
 }
 
 std::string submission_content_json(const Submission& submission) {
+  const bool comment = submission.kind == SubmissionKind::comment;
   nlohmann::json content = {{"author", submission.author},
                             {"email", submission.email},
                             {"url", submission.url},
                             {"subject", submission.subject},
-                            {"body", submission.body}};
+                            {"body", submission.body},
+                            {"post_id", comment ? form_id(submission, "comment_post_ID") : nullptr},
+                            {"parent", comment ? form_id(submission, "comment_parent") : nullptr}};
   return content.dump(-1, ' ', false, kReplace);
+}
+
+bool is_blocked_action(std::string_view action) {
+  return action == "hold" || action == "reject" || action == "discard";
 }
 
 SubmissionRecord make_submission_record(const std::string& id, const Submission& submission,
@@ -47,7 +65,7 @@ SubmissionRecord make_submission_record(const std::string& id, const Submission&
   nlohmann::json hits = nlohmann::json::array();
   for (const Hit& hit : verdict.hits) hits.push_back({{"rule", hit.rule}, {"score", hit.score}, {"detail", hit.detail}});
   record.hits = hits.dump(-1, ' ', false, kReplace);
-  if (verdict.action == Action::hold || verdict.action == Action::reject) record.content = submission_content_json(submission);
+  if (is_blocked_action(record.action)) record.content = submission_content_json(submission);
   record.user_agent = submission.user_agent;
   return record;
 }

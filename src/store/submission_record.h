@@ -1,11 +1,12 @@
 // SubmissionRecord: one row of the submission log, as stored and as read
-// back. Holds the submitted text only for hold and reject: what passed is
-// WordPress's business and what was discarded is not kept at all.
+// back. Holds the submitted text of what was blocked (hold, reject,
+// discard) for the owner's review; what passed is WordPress's business.
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "form/submission.h"
 #include "scoring/verdict.h"
@@ -23,19 +24,28 @@ struct SubmissionRecord {
   double score = 0;
   std::string rules;     // "PHARMA,LINKS_3"
   std::string hits;      // JSON array [{rule, score, detail}]
-  std::optional<std::string> content;  // JSON {author, email, url, subject, body}; hold/reject only
+  // JSON {author, email, url, subject, body, post_id, parent}; blocked only
+  // (post_id and parent: the comment form's, null when absent).
+  std::optional<std::string> content;
   std::string user_agent;
+  std::optional<std::string> decision;  // the owner's review: "ham" | "spam"; nullopt = not yet
+  std::optional<int64_t> decided_at;    // unix seconds
 
   // The record as one JSON object (content parsed, hits parsed), for the CLI
   // and APIs. Invalid UTF-8 is replaced, never thrown.
   std::string to_json() const;
 };
 
-// The content kept for review: JSON {author, email, url, subject, body}.
+// The content kept for review: JSON {author, email, url, subject, body,
+// post_id, parent}; post_id and parent are the comment form's
+// comment_post_ID and comment_parent as numbers, or null.
 std::string submission_content_json(const Submission& submission);
 
+// True for the actions whose submissions are kept for review.
+bool is_blocked_action(std::string_view action);
+
 // Builds the row for a scored submission: rules and hits from the verdict,
-// content only when the action is hold or reject.
+// content only when it was blocked (hold, reject, discard).
 SubmissionRecord make_submission_record(const std::string& id, const Submission& submission,
                                         const Verdict& verdict, TimePoint now);
 

@@ -152,7 +152,7 @@ TEST_CASE("header injection in the name, email or subject is rejected") {
   }
 }
 
-TEST_CASE("discard mode answers like a successful post and keeps nothing") {
+TEST_CASE("discard mode answers like a successful post and never reaches PHP") {
   Stack stack(std::string(kRelaxedLimits) + "\n[actions]\non_reject = \"discard\"\n");
   const std::string post_page = stack.url("/hello-world/");
   auto response = http_post_form(stack.url("/wp-comments-post.php?stderr=PHP-WAS-CALLED"), comment("spamword"),

@@ -276,7 +276,7 @@ TEST_CASE("SubmissionLog stats count per day and action and rank rules, in the p
   CHECK(recent->at(1).id == "b");
 }
 
-TEST_CASE("make_submission_record keeps content only for hold and reject") {
+TEST_CASE("make_submission_record keeps content only for what was blocked, with the comment's post and parent") {
   Submission submission;
   submission.author = "Ann";
   submission.body = "buy \xff now";
@@ -290,12 +290,21 @@ TEST_CASE("make_submission_record keeps content only for hold and reject") {
     SubmissionRecord r = make_submission_record("id1", submission, verdict, clock.now());
     CHECK(r.rules == "PHARMA,LINKS_3");
     CHECK(r.action == action_name(action));
-    CHECK(r.content.has_value() == (action == Action::hold || action == Action::reject));
+    CHECK(r.content.has_value() == (action != Action::pass));
     CHECK(nlohmann::json::parse(r.hits).size() == 2);
     nlohmann::json json = nlohmann::json::parse(r.to_json());
     CHECK(json["hits"][0]["rule"] == "PHARMA");
     if (r.content) CHECK(json["content"]["author"] == "Ann");
+    if (r.content) CHECK(json["content"]["post_id"].is_null());
   }
+  submission.raw_form = {{"comment_post_ID", "12"}, {"comment_parent", "0"}};
+  verdict.action = Action::reject;
+  nlohmann::json content = nlohmann::json::parse(*make_submission_record("id2", submission, verdict, clock.now()).content);
+  CHECK(content["post_id"] == 12);
+  CHECK(content["parent"] == 0);
+  submission.raw_form = {{"comment_post_ID", "12; DROP"}};
+  content = nlohmann::json::parse(*make_submission_record("id3", submission, verdict, clock.now()).content);
+  CHECK(content["post_id"].is_null());
 }
 
 TEST_CASE("StoredHistory token buckets: burst, refusal, refill, per IP") {

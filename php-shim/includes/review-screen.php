@@ -1,0 +1,619 @@
+<?php
+/**
+ * spamgate: the "Blocked by spamgate" screen (Comments > Blocked by
+ * spamgate, edit-comments.php?page=spamgate-blocked) for users who may
+ * moderate comments: what spamgate rejected or discarded, and every contact
+ * message it blocked, with why, and "Not spam" / "Confirm spam" per row
+ * (links to admin-post.php?action=spamgate_review) and in bulk (the list
+ * form, handled on load-comments_page_spamgate-blocked before any output).
+ * Comments spamgate held are in WordPress's Spam or Pending list already and
+ * are not listed again. Every action needs moderate_comments and a nonce.
+ *
+ * @package spamgate
+ */
+
+/**
+ * The screen's slug.
+ */
+define( 'SPAMGATE_REVIEW_PAGE', 'spamgate-blocked' );
+
+/**
+ * The admin_menu action: adds Comments > Blocked by spamgate.
+ *
+ * @return void
+ */
+function spamgate_review_menu() {
+	$hook = add_comments_page(
+		__( 'Blocked by spamgate', 'spamgate' ),
+		__( 'Blocked by spamgate', 'spamgate' ),
+		'moderate_comments',
+		SPAMGATE_REVIEW_PAGE,
+		'spamgate_review_render_page'
+	);
+	if ( $hook ) {
+		add_action( 'load-' . $hook, 'spamgate_review_load' );
+	}
+}
+add_action( 'admin_menu', 'spamgate_review_menu' );
+
+/**
+ * A reason filter's rule name, as spamgate writes them (PHARMA, LINKS_3).
+ *
+ * @param mixed $rule From the request.
+ * @return string
+ */
+function spamgate_review_sanitize_rule( $rule ) {
+	return is_string( $rule ) ? substr( preg_replace( '/[^A-Za-z0-9_.:\-]/', '', $rule ), 0, 64 ) : '';
+}
+
+/**
+ * The screen's filters from a request's parameters.
+ *
+ * @param array $params $_GET or $_POST (slashed, as PHP's superglobals are in WordPress).
+ * @return array array( 'reason' => rule or '', 's' => search text or '', 'paged' => page >= 1 ).
+ */
+function spamgate_review_filters( array $params ) {
+	$search = isset( $params['s'] ) && is_string( $params['s'] ) ? sanitize_text_field( wp_unslash( $params['s'] ) ) : '';
+	return array(
+		'reason' => isset( $params['reason'] ) ? spamgate_review_sanitize_rule( wp_unslash( $params['reason'] ) ) : '',
+		's'      => substr( $search, 0, 200 ),
+		'paged'  => isset( $params['paged'] ) && is_scalar( $params['paged'] ) ? max( 1, absint( $params['paged'] ) ) : 1,
+	);
+}
+
+/**
+ * The screen's URL with its filters (empty ones and page 1 left out).
+ *
+ * @param array $filters From spamgate_review_filters(), or part of it.
+ * @return string
+ */
+function spamgate_review_url( array $filters = array() ) {
+	$query = array( 'page' => SPAMGATE_REVIEW_PAGE );
+	foreach ( array( 'reason', 's' ) as $key ) {
+		if ( isset( $filters[ $key ] ) && '' !== $filters[ $key ] ) {
+			$query[ $key ] = $filters[ $key ];
+		}
+	}
+	if ( isset( $filters['paged'] ) && $filters['paged'] > 1 ) {
+		$query['paged'] = (int) $filters['paged'];
+	}
+	return admin_url( 'edit-comments.php?' . http_build_query( $query, '', '&', PHP_QUERY_RFC3986 ) );
+}
+
+/**
+ * The URL a row action goes to: admin-post.php?action=spamgate_review
+ * with the decision, the id and a nonce for that id.
+ *
+ * @param string $id       A submission id.
+ * @param string $decision 'ham' or 'spam'.
+ * @return string Not escaped.
+ */
+function spamgate_review_action_url( $id, $decision ) {
+	$query = array(
+		'action'   => 'spamgate_review',
+		'decision' => $decision,
+		'id'       => $id,
+		'_wpnonce' => wp_create_nonce( 'spamgate_review_' . $id ),
+	);
+	return admin_url( 'admin-post.php?' . http_build_query( $query, '', '&', PHP_QUERY_RFC3986 ) );
+}
+
+/**
+ * The valid submission ids of a request's submission[] list.
+ *
+ * @param mixed $raw $_POST['submission'].
+ * @return array
+ */
+function spamgate_review_ids( $raw ) {
+	$ids = array();
+	foreach ( is_array( $raw ) ? $raw : array() as $id ) {
+		$id = is_string( $id ) ? wp_unslash( $id ) : '';
+		if ( spamgate_is_submission_id( $id ) && ! in_array( $id, $ids, true ) ) {
+			$ids[] = $id;
+		}
+	}
+	return $ids;
+}
+
+/**
+ * The bulk actions of the list.
+ *
+ * @return array Value => label.
+ */
+function spamgate_review_bulk_actions() {
+	return array(
+		'not_spam'     => __( 'Not spam', 'spamgate' ),
+		'confirm_spam' => __( 'Confirm spam', 'spamgate' ),
+	);
+}
+
+/**
+ * The bulk action a posted list form asks for: the top selector, else the
+ * bottom one; '' when it asks for none (the Filter or Search button).
+ *
+ * @param array $post $_POST.
+ * @return string 'not_spam', 'confirm_spam' or ''.
+ */
+function spamgate_review_bulk_action( array $post ) {
+	if ( ! empty( $post['filter_action'] ) ) {
+		return '';
+	}
+	foreach ( array( 'action', 'action2' ) as $key ) {
+		$action = isset( $post[ $key ] ) && is_string( $post[ $key ] ) ? $post[ $key ] : '-1';
+		if ( '-1' !== $action ) {
+			return array_key_exists( $action, spamgate_review_bulk_actions() ) ? $action : '';
+		}
+	}
+	return '';
+}
+
+/**
+ * Keeps the notices about decisions for the next view of the screen (ten
+ * minutes, for the current user).
+ *
+ * @param array $results From spamgate_review_decide_many().
+ * @return void
+ */
+function spamgate_review_remember( array $results ) {
+	set_transient(
+		'spamgate_review_result_' . get_current_user_id(),
+		spamgate_review_result_notices( $results, spamgate_rescue_status() ),
+		10 * MINUTE_IN_SECONDS
+	);
+}
+
+/**
+ * The kept notices as HTML, once: <div class="notice notice-success
+ * spamgate-review-result"> (notice-error for failures). '' when none.
+ *
+ * @return string
+ */
+function spamgate_review_notices_html() {
+	$key     = 'spamgate_review_result_' . get_current_user_id();
+	$notices = get_transient( $key );
+	if ( ! is_array( $notices ) ) {
+		return '';
+	}
+	delete_transient( $key );
+	$html = '';
+	foreach ( $notices as $notice ) {
+		if ( ! is_array( $notice ) || ! isset( $notice['type'], $notice['lines'] ) ) {
+			continue;
+		}
+		$html .= '<div class="notice ' . ( 'success' === $notice['type'] ? 'notice-success' : 'notice-error' ) . ' spamgate-review-result">';
+		foreach ( (array) $notice['lines'] as $line ) {
+			$html .= '<p>' . esc_html( $line ) . '</p>';
+		}
+		$html .= '</div>';
+	}
+	return $html;
+}
+
+/**
+ * The load-{page} action of the screen, before any output: a posted bulk
+ * action is carried out (or a posted filter becomes a GET URL) and the
+ * browser is sent back; otherwise the table asks spamgate for its page.
+ *
+ * @return void
+ */
+function spamgate_review_load() {
+	if ( ! current_user_can( 'moderate_comments' ) ) {
+		wp_die( esc_html__( 'Sorry, you are not allowed to moderate comments.', 'spamgate' ), 403 );
+	}
+	if ( isset( $_SERVER['REQUEST_METHOD'] ) && 'POST' === $_SERVER['REQUEST_METHOD'] ) {
+		spamgate_review_handle_post();
+	}
+	if ( ! class_exists( 'WP_List_Table' ) ) {
+		require_once ABSPATH . 'wp-admin/includes/class-wp-list-table.php';
+	}
+	require_once __DIR__ . '/class-spamgate-blocked-table.php';
+	$table = new Spamgate_Blocked_Table( spamgate_review_filters( $_GET ) ); // phpcs:ignore WordPress.Security.NonceVerification.Recommended -- filters only.
+	$table->prepare_items();
+	spamgate_review_table( $table );
+	add_action( 'admin_enqueue_scripts', 'spamgate_review_styles' );
+}
+
+/**
+ * The screen's table, once spamgate_review_load() made it.
+ *
+ * @param Spamgate_Blocked_Table|null $set The table to keep; null to read.
+ * @return Spamgate_Blocked_Table|null
+ */
+function spamgate_review_table( $set = null ) {
+	static $table = null;
+	if ( null !== $set ) {
+		$table = $set;
+	}
+	return $table;
+}
+
+/**
+ * The posted list form: a bulk action (moderate_comments and the list's
+ * nonce "bulk-spamgate_submissions" checked first) or the filters. Always
+ * redirects back to the screen.
+ *
+ * @return void
+ */
+function spamgate_review_handle_post() {
+	// phpcs:disable WordPress.Security.NonceVerification.Missing -- checked below before anything changes.
+	$filters = spamgate_review_filters( $_POST );
+	$action  = spamgate_review_bulk_action( $_POST );
+	// phpcs:enable
+	if ( '' === $action ) {
+		$filters['paged'] = 1;
+		wp_safe_redirect( spamgate_review_url( $filters ) );
+		exit;
+	}
+	if ( ! current_user_can( 'moderate_comments' ) ) {
+		wp_die( esc_html__( 'Sorry, you are not allowed to moderate comments.', 'spamgate' ), 403 );
+	}
+	check_admin_referer( 'bulk-spamgate_submissions' );
+	$ids = spamgate_review_ids( isset( $_POST['submission'] ) ? $_POST['submission'] : array() ); // phpcs:ignore WordPress.Security.ValidatedSanitizedInput -- each id is validated.
+	spamgate_review_remember( spamgate_review_decide_many( $ids, 'not_spam' === $action ? 'ham' : 'spam' ) );
+	wp_safe_redirect( spamgate_review_url( $filters ) );
+	exit;
+}
+
+/**
+ * The admin_post_spamgate_review action behind a row's "Not spam" and
+ * "Confirm spam" links (GET decision, id, _wpnonce): moderate_comments and
+ * the id's nonce, then the decision, then back to the screen as the
+ * referer left it.
+ *
+ * @return void
+ */
+function spamgate_review_admin_post() {
+	// phpcs:disable WordPress.Security.NonceVerification.Recommended -- checked below before anything changes.
+	$id       = isset( $_GET['id'] ) && is_string( $_GET['id'] ) ? sanitize_key( wp_unslash( $_GET['id'] ) ) : '';
+	$decision = isset( $_GET['decision'] ) && is_string( $_GET['decision'] ) ? sanitize_key( wp_unslash( $_GET['decision'] ) ) : '';
+	// phpcs:enable
+	if ( ! current_user_can( 'moderate_comments' ) ) {
+		wp_die( esc_html__( 'Sorry, you are not allowed to moderate comments.', 'spamgate' ), 403 );
+	}
+	if ( ! spamgate_is_submission_id( $id ) || ! in_array( $decision, array( 'ham', 'spam' ), true ) ) {
+		wp_die( esc_html__( 'This link does not name a spamgate submission and a decision.', 'spamgate' ), 400 );
+	}
+	check_admin_referer( 'spamgate_review_' . $id );
+	spamgate_review_remember( array( spamgate_review_decide( $id, $decision ) ) );
+	wp_safe_redirect( spamgate_review_back_url( wp_get_referer() ) );
+	exit;
+}
+add_action( 'admin_post_spamgate_review', 'spamgate_review_admin_post' );
+
+/**
+ * Where a row action returns: the screen with the referer's filters and
+ * page, or the plain screen when the referer was elsewhere.
+ *
+ * @param string|false $referer wp_get_referer().
+ * @return string
+ */
+function spamgate_review_back_url( $referer ) {
+	$params = array();
+	$query  = is_string( $referer ) ? wp_parse_url( $referer, PHP_URL_QUERY ) : null;
+	if ( is_string( $query ) ) {
+		parse_str( $query, $params );
+	}
+	if ( ! isset( $params['page'] ) || SPAMGATE_REVIEW_PAGE !== $params['page'] ) {
+		return spamgate_review_url();
+	}
+	return spamgate_review_url( spamgate_review_filters( wp_slash( $params ) ) );
+}
+
+/**
+ * The admin_enqueue_scripts action on the screen: column widths.
+ *
+ * @return void
+ */
+function spamgate_review_styles() {
+	wp_add_inline_style(
+		'common',
+		'.spamgate_submissions .column-author{width:17%}'
+		. '.spamgate_submissions .column-response,.spamgate_submissions .column-action,.spamgate_submissions .column-submitted{width:11%}'
+		. '.spamgate_submissions .column-reasons{width:20%}'
+		. '.spamgate_submissions td{overflow-wrap:anywhere}'
+		. '.spamgate-reasons{margin:0}.spamgate-reasons li{margin:0 0 .3em}'
+		. '.spamgate-learned{display:block;color:#646970}'
+		. '.spamgate-full-text{white-space:pre-wrap}'
+	);
+}
+
+/**
+ * The columns of the list.
+ *
+ * @return array Key => header.
+ */
+function spamgate_review_columns() {
+	return array(
+		'cb'         => '<input type="checkbox" />',
+		'author'     => __( 'Author', 'spamgate' ),
+		'submission' => __( 'Submission', 'spamgate' ),
+		'response'   => __( 'In response to', 'spamgate' ),
+		'action'     => __( 'Action', 'spamgate' ),
+		'reasons'    => __( 'Reasons', 'spamgate' ),
+		'submitted'  => __( 'Submitted', 'spamgate' ),
+	);
+}
+
+/**
+ * A row's checkbox: <input type="checkbox" name="submission[]" value="{ID}">
+ * in a label for screen readers.
+ *
+ * @param array $item From spamgate_parse_submission().
+ * @return string
+ */
+function spamgate_review_checkbox_html( array $item ) {
+	return '<label><span class="screen-reader-text">' . esc_html(
+		sprintf(
+			/* translators: %s: the author's name. */
+			__( 'Select the submission from %s', 'spamgate' ),
+			'' === $item['author'] ? __( 'an anonymous author', 'spamgate' ) : $item['author']
+		)
+	) . '</span><input type="checkbox" name="submission[]" value="' . esc_attr( $item['id'] ) . '"></label>';
+}
+
+/**
+ * A row's actions: "Not spam" (class spamgate-not-spam) and "Confirm spam"
+ * (class spamgate-confirm-spam).
+ *
+ * @param array $item From spamgate_parse_submission().
+ * @return array Key => link HTML, for WP_List_Table::row_actions().
+ */
+function spamgate_review_row_action_links( array $item ) {
+	$author = '' === $item['author'] ? __( 'an anonymous author', 'spamgate' ) : $item['author'];
+	return array(
+		'not_spam'     => sprintf(
+			'<a href="%1$s" class="spamgate-not-spam" aria-label="%2$s">%3$s</a>',
+			esc_url( spamgate_review_action_url( $item['id'], 'ham' ) ),
+			/* translators: %s: the author's name. */
+			esc_attr( sprintf( __( 'Not spam: rescue the submission from %s', 'spamgate' ), $author ) ),
+			esc_html__( 'Not spam', 'spamgate' )
+		),
+		'confirm_spam' => sprintf(
+			'<a href="%1$s" class="spamgate-confirm-spam" aria-label="%2$s">%3$s</a>',
+			esc_url( spamgate_review_action_url( $item['id'], 'spam' ) ),
+			/* translators: %s: the author's name. */
+			esc_attr( sprintf( __( 'Confirm that the submission from %s is spam', 'spamgate' ), $author ) ),
+			esc_html__( 'Confirm spam', 'spamgate' )
+		),
+	);
+}
+
+/**
+ * One cell of a row, as HTML.
+ *
+ * @param array  $item   From spamgate_parse_submission().
+ * @param string $column A key of spamgate_review_columns().
+ * @return string
+ */
+function spamgate_review_cell_html( array $item, $column ) {
+	switch ( $column ) {
+		case 'author':
+			return spamgate_review_author_html( $item );
+		case 'submission':
+			return spamgate_review_submission_html( $item );
+		case 'response':
+			return spamgate_review_response_html( $item );
+		case 'action':
+			return esc_html( spamgate_review_action_label( $item['action'] ) );
+		case 'reasons':
+			return spamgate_review_reasons_html( $item );
+		case 'submitted':
+			return spamgate_review_submitted_html( $item );
+	}
+	return '';
+}
+
+/**
+ * The author cell: name, e-mail, website and IP address.
+ *
+ * @param array $item The submission.
+ * @return string
+ */
+function spamgate_review_author_html( array $item ) {
+	$html = '<strong>' . esc_html( '' === $item['author'] ? __( '(no name)', 'spamgate' ) : $item['author'] ) . '</strong>';
+	if ( '' !== $item['email'] ) {
+		$mailto = esc_url( 'mailto:' . $item['email'] );
+		$html  .= '<br>' . ( '' === $mailto ? esc_html( $item['email'] ) : '<a href="' . $mailto . '">' . esc_html( $item['email'] ) . '</a>' );
+	}
+	if ( '' !== $item['url'] ) {
+		$url   = esc_url( $item['url'], array( 'http', 'https' ) );
+		$html .= '<br>' . ( '' === $url ? esc_html( $item['url'] ) : '<a href="' . $url . '" rel="nofollow noopener noreferrer">' . esc_html( $item['url'] ) . '</a>' );
+	}
+	if ( '' !== $item['ip'] ) {
+		$html .= '<br>' . esc_html( $item['ip'] );
+	}
+	return $html;
+}
+
+/**
+ * The first $max characters of a text on one line, with an ellipsis when cut.
+ *
+ * @param string $text Any text.
+ * @param int    $max  Characters.
+ * @return string Plain text.
+ */
+function spamgate_review_excerpt( $text, $max = 200 ) {
+	$line = trim( preg_replace( '/\s+/u', ' ', (string) $text ) );
+	if ( function_exists( 'mb_strlen' ) ? mb_strlen( $line, 'UTF-8' ) <= $max : strlen( $line ) <= $max ) {
+		return $line;
+	}
+	$cut = function_exists( 'mb_substr' ) ? mb_substr( $line, 0, $max, 'UTF-8' ) : spamgate_cut_bytes( $line, $max );
+	return rtrim( $cut ) . "\u{2026}";
+}
+
+/**
+ * The submission cell: a contact message's subject, an excerpt of the
+ * text, and the whole text behind a disclosure when it is longer.
+ *
+ * @param array $item The submission.
+ * @return string
+ */
+function spamgate_review_submission_html( array $item ) {
+	$html = '';
+	if ( '' !== $item['subject'] ) {
+		$html .= '<strong>' . esc_html( $item['subject'] ) . '</strong><br>';
+	}
+	$excerpt = spamgate_review_excerpt( $item['body'] );
+	$html   .= '' === $excerpt ? '<em>' . esc_html__( '(empty)', 'spamgate' ) . '</em>' : esc_html( $excerpt );
+	if ( $excerpt !== trim( preg_replace( '/\s+/u', ' ', $item['body'] ) ) ) {
+		$html .= '<details><summary>' . esc_html__( 'Full text', 'spamgate' ) . '</summary><div class="spamgate-full-text">' . esc_html( $item['body'] ) . '</div></details>';
+	}
+	return $html;
+}
+
+/**
+ * The "In response to" cell: the post's title linked to it (comments),
+ * or "Contact form" and the form's path (contact messages).
+ *
+ * @param array $item The submission.
+ * @return string
+ */
+function spamgate_review_response_html( array $item ) {
+	if ( 'contact' === $item['kind'] ) {
+		$html = esc_html__( 'Contact form', 'spamgate' );
+		return '' === $item['endpoint'] ? $html : $html . '<br><code>' . esc_html( $item['endpoint'] ) . '</code>';
+	}
+	$post = null === $item['post_id'] ? null : get_post( $item['post_id'] );
+	if ( ! $post ) {
+		return null === $item['post_id'] ? esc_html__( 'Unknown post', 'spamgate' )
+			/* translators: %d: post ID. */
+			: esc_html( sprintf( __( 'Post %d (deleted)', 'spamgate' ), $item['post_id'] ) );
+	}
+	$title = get_the_title( $post );
+	return '<a href="' . esc_url( get_permalink( $post ) ) . '">' . esc_html( '' === $title ? __( '(no title)', 'spamgate' ) : $title ) . '</a>';
+}
+
+/**
+ * The reasons cell: each rule that hit, by its description (the rule's
+ * name when it has none; name, score and detail as a tooltip), the learned
+ * check's strongest features, and the total score.
+ *
+ * @param array $item The submission.
+ * @return string
+ */
+function spamgate_review_reasons_html( array $item ) {
+	$hits = $item['hits'];
+	if ( empty( $hits ) ) {
+		foreach ( array_filter( array_map( 'trim', explode( ',', $item['rules'] ) ) ) as $rule ) {
+			$hits[] = array(
+				'rule'        => $rule,
+				'score'       => 0.0,
+				'detail'      => '',
+				'description' => '',
+			);
+		}
+	}
+	$html = '<ul class="spamgate-reasons">';
+	foreach ( $hits as $hit ) {
+		$tip = $hit['rule'] . ( 0.0 !== $hit['score'] ? ' ' . sprintf( '%+.1f', $hit['score'] ) : '' ) . ( '' !== $hit['detail'] ? ': ' . $hit['detail'] : '' );
+		$html .= '<li title="' . esc_attr( $tip ) . '">' . esc_html( '' !== $hit['description'] ? $hit['description'] : $hit['rule'] );
+		if ( 'LEARNED' === $hit['rule'] && '' !== $hit['detail'] ) {
+			$html .= '<span class="spamgate-learned">' . esc_html( $hit['detail'] ) . '</span>';
+		}
+		$html .= '</li>';
+	}
+	$html .= '</ul>';
+	/* translators: %s: spamgate's score. */
+	return $html . '<span class="description">' . esc_html( sprintf( __( 'Score %s', 'spamgate' ), number_format_i18n( $item['score'], 1 ) ) ) . '</span>';
+}
+
+/**
+ * The submitted cell: when it was sent, in the site's timezone.
+ *
+ * @param array $item The submission.
+ * @return string
+ */
+function spamgate_review_submitted_html( array $item ) {
+	return '<time datetime="' . esc_attr( gmdate( 'c', $item['created_at'] ) ) . '">'
+		. esc_html( wp_date( get_option( 'date_format' ) . ' ' . get_option( 'time_format' ), $item['created_at'] ) ) . '</time>';
+}
+
+/**
+ * The reason filter: <select name="reason"> from the listed set's rules,
+ * and its Filter button.
+ *
+ * @param array  $reasons From spamgate_parse_submission_list().
+ * @param string $current The selected rule, or ''.
+ * @return string
+ */
+function spamgate_review_reason_filter_html( array $reasons, $current ) {
+	$rules = array_column( $reasons, 'rule' );
+	if ( '' !== $current && ! in_array( $current, $rules, true ) ) {
+		$reasons[] = array(
+			'rule'        => $current,
+			'description' => '',
+			'count'       => 0,
+		);
+	}
+	$html  = '<div class="alignleft actions">';
+	$html .= '<label class="screen-reader-text" for="spamgate-filter-reason">' . esc_html__( 'Filter by reason', 'spamgate' ) . '</label>';
+	$html .= '<select name="reason" id="spamgate-filter-reason"><option value="">' . esc_html__( 'All reasons', 'spamgate' ) . '</option>';
+	foreach ( $reasons as $reason ) {
+		$label = ( '' !== $reason['description'] ? $reason['description'] : $reason['rule'] ) . ( $reason['count'] > 0 ? ' (' . number_format_i18n( $reason['count'] ) . ')' : '' );
+		$html .= '<option value="' . esc_attr( $reason['rule'] ) . '"' . ( $reason['rule'] === $current ? ' selected="selected"' : '' ) . '>' . esc_html( $label ) . '</option>';
+	}
+	$html .= '</select>';
+	$html .= '<input type="submit" name="filter_action" id="spamgate-filter-submit" class="button" value="' . esc_attr__( 'Filter', 'spamgate' ) . '">';
+	return $html . '</div>';
+}
+
+/**
+ * The line that points to the comments spamgate held: they are in
+ * WordPress's own Spam and Pending lists, not in this one.
+ *
+ * @return string
+ */
+function spamgate_review_held_line_html() {
+	$counts  = wp_count_comments();
+	$spam    = sprintf(
+		'<a href="%1$s">%2$s</a>',
+		esc_url( admin_url( 'edit-comments.php?comment_status=spam' ) ),
+		/* translators: %s: number of comments. */
+		esc_html( sprintf( __( 'Spam (%s)', 'spamgate' ), number_format_i18n( (int) $counts->spam ) ) )
+	);
+	$pending = sprintf(
+		'<a href="%1$s">%2$s</a>',
+		esc_url( admin_url( 'edit-comments.php?comment_status=moderated' ) ),
+		/* translators: %s: number of comments. */
+		esc_html( sprintf( __( 'Pending (%s)', 'spamgate' ), number_format_i18n( (int) $counts->moderated ) ) )
+	);
+	return '<p class="spamgate-held-line">' . sprintf(
+		/* translators: 1: link to the Spam list, 2: link to the Pending list. */
+		esc_html__( 'Comments spamgate held are in WordPress already, in its %1$s and %2$s lists; they are not listed here.', 'spamgate' ),
+		$spam,
+		$pending
+	) . '</p>';
+}
+
+/**
+ * The screen.
+ *
+ * @return void
+ */
+function spamgate_review_render_page() {
+	if ( ! current_user_can( 'moderate_comments' ) ) {
+		wp_die( esc_html__( 'Sorry, you are not allowed to moderate comments.', 'spamgate' ), 403 );
+	}
+	$table = spamgate_review_table();
+	echo '<div class="wrap"><h1 class="wp-heading-inline">' . esc_html__( 'Blocked by spamgate', 'spamgate' ) . '</h1>';
+	if ( $table && '' !== $table->filters['s'] ) {
+		/* translators: %s: the search text. */
+		echo '<span class="subtitle">' . esc_html( sprintf( __( 'Search results for: %s', 'spamgate' ), $table->filters['s'] ) ) . '</span>';
+	}
+	echo '<hr class="wp-header-end">';
+	echo spamgate_review_notices_html(); // phpcs:ignore WordPress.Security.EscapeOutput -- escaped when built.
+	echo '<p>' . esc_html__( 'spamgate rejected or discarded these comments before WordPress saw them, and blocked these contact messages. "Not spam" brings a comment back into WordPress and has spamgate mail you a contact message; "Confirm spam" keeps it out. spamgate learns from both.', 'spamgate' ) . '</p>';
+	echo spamgate_review_held_line_html(); // phpcs:ignore WordPress.Security.EscapeOutput -- escaped when built.
+	if ( ! $table || '' !== $table->error ) {
+		printf(
+			'<div class="notice notice-error inline spamgate-unavailable"><p>%1$s</p><p>%2$s</p></div></div>',
+			esc_html__( 'The blocked submissions cannot be listed right now: spamgate did not answer as expected.', 'spamgate' ),
+			esc_html( $table ? $table->error : __( 'The list was not loaded.', 'spamgate' ) )
+		);
+		return;
+	}
+	printf( '<form id="spamgate-blocked-form" method="post" action="%s">', esc_url( spamgate_review_url() ) );
+	$table->search_box( __( 'Search blocked submissions', 'spamgate' ), 'spamgate-blocked' );
+	$table->display();
+	echo '</form></div>';
+}

@@ -1,0 +1,302 @@
+// The owner's review of what spamgate blocked, for the WordPress plugin's
+// "Blocked by spamgate" screen, and its privacy requests (export and erase a
+// commenter's data by e-mail address). All behind the shared secret.
+#include <nlohmann/json.hpp>
+
+#include "form/urlencoded.h"
+#include "http/gateway.h"
+#include "http/request_log.h"
+#include "learning/learner.h"
+#include "mail/notifier.h"
+#include "store/feedback_log.h"
+#include "store/submission_log.h"
+
+namespace spamgate {
+namespace {
+
+constexpr auto kReplace = nlohmann::json::error_handler_t::replace;
+constexpr int kPersonalDataLimit = 500;
+
+HttpResponse unauthorized() {
+  return HttpResponse::text(401, "this endpoint needs Authorization: Bearer <shared secret>");
+}
+
+HttpResponse not_found(const std::string& id) {
+  return HttpResponse::text(404, "no blocked submission " + id +
+                                     " (unknown, or deleted after store.retention_days)");
+}
+
+bool is_request_id(std::string_view id) {
+  if (id.size() != 16) return false;
+  for (char c : id)
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  return true;
+}
+
+int64_t unix_now(const Clock& clock) { return unix_seconds(clock.now()); }
+
+// The query string's parameters (the last value of a repeated name).
+Result<std::map<std::string, std::string>> query_parameters(const HttpRequest& request, const LimitsConfig& limits) {
+  FormResult decoded = decode_urlencoded(request.param("QUERY_STRING"), limits);
+  if (!decoded.ok()) return Error{decoded.error.reason};
+  std::map<std::string, std::string> out;
+  for (auto& [name, value] : decoded.fields) out[name] = std::move(value);
+  return out;
+}
+
+nlohmann::json parsed_or_null(const std::optional<std::string>& text) {
+  if (!text) return nullptr;
+  nlohmann::json parsed = nlohmann::json::parse(*text, nullptr, false);
+  return parsed.is_discarded() ? nlohmann::json(nullptr) : parsed;
+}
+
+// One submission as the plugin reads it: the stored fields flattened, each
+// hit with its rule's description from the live rules.
+nlohmann::json review_item(const SubmissionRecord& r, const RuleSet* rules) {
+  nlohmann::json item = {{"id", r.id},         {"created_at", r.created_at}, {"endpoint", r.endpoint},
+                         {"kind", r.kind},     {"ip", r.ip},                 {"user_agent", r.user_agent},
+                         {"action", r.action}, {"score", r.score},           {"rules", r.rules}};
+  nlohmann::json hits = parsed_or_null(r.hits);
+  if (!hits.is_array()) hits = nlohmann::json::array();
+  for (auto& hit : hits) {
+    const RuleInfo* rule = rules && hit.contains("rule") && hit["rule"].is_string() ? rules->find(hit["rule"].get<std::string>())
+                                                                                     : nullptr;
+    hit["description"] = rule ? rule->description : "";
+  }
+  item["hits"] = hits;
+  const nlohmann::json content = parsed_or_null(r.content);
+  for (const char* key : {"author", "email", "url", "subject", "body"})
+    item[key] = content.is_object() && content.contains(key) && content[key].is_string() ? content[key] : "";
+  for (const char* key : {"post_id", "parent"})
+    item[key] = content.is_object() && content.contains(key) && content[key].is_number_integer() ? content[key]
+                                                                                                 : nlohmann::json(nullptr);
+  item["decision"] = r.decision ? nlohmann::json(*r.decision) : nlohmann::json(nullptr);
+  item["decided_at"] = r.decided_at ? nlohmann::json(*r.decided_at) : nlohmann::json(nullptr);
+  return item;
+}
+
+// GET .../submissions's parameters as a query, or the reason they are not one.
+Result<ReviewQuery> review_query(const std::map<std::string, std::string>& p) {
+  auto get = [&](const char* key) {
+    auto it = p.find(key);
+    return it == p.end() ? std::string() : it->second;
+  };
+  auto number = [](const std::string& text, int64_t& out) {
+    if (text.empty() || text.size() > 12 || text.find_first_not_of("0123456789") != std::string::npos) return false;
+    out = std::stoll(text);
+    return true;
+  };
+  ReviewQuery q;
+  if (std::string action = get("action"); !action.empty()) {
+    if (!is_blocked_action(action)) return Error{"action must be hold, reject or discard"};
+    q.actions = {action};
+  }
+  q.kind = get("kind");
+  if (!q.kind.empty() && q.kind != "comment" && q.kind != "contact") return Error{"kind must be comment or contact"};
+  q.rule = get("rule");
+  q.text = get("q");
+  int64_t value = 0;
+  if (std::string since = get("since"); !since.empty()) {
+    if (!number(since, value)) return Error{"since must be unix seconds"};
+    q.since = value;
+  }
+  if (std::string page = get("page"); !page.empty()) {
+    if (!number(page, value) || value < 1) return Error{"page must be a number from 1"};
+    q.page = static_cast<int>(std::min<int64_t>(value, 1000000));
+  }
+  if (std::string per_page = get("per_page"); !per_page.empty()) {
+    if (!number(per_page, value) || value < 1 || value > 100) return Error{"per_page must be 1 to 100"};
+    q.per_page = static_cast<int>(value);
+  }
+  const std::string held = get("held_comments");
+  if (!held.empty() && held != "exclude" && held != "include") return Error{"held_comments must be exclude or include"};
+  q.exclude_held_comments = held == "exclude";
+  const std::string decided = get("decided");
+  if (decided.empty() || decided == "0") q.state = ReviewState::undecided;
+  else if (decided == "1") q.state = ReviewState::decided;
+  else if (decided == "all") q.state = ReviewState::any;
+  else return Error{"decided must be 0, 1 or all"};
+  return q;
+}
+
+// The decision as the learner's feedback, from the stored submission.
+FeedbackRecord review_feedback(const ReviewDecision& decided, std::optional<int64_t> comment_id, int64_t now) {
+  const SubmissionRecord& r = decided.record;
+  const nlohmann::json content = parsed_or_null(r.content);
+  auto text = [&](const char* key) {
+    return content.is_object() && content.contains(key) && content[key].is_string() ? content[key].get<std::string>()
+                                                                                    : std::string();
+  };
+  FeedbackRecord f;
+  f.created_at = now;
+  f.submission_id = r.id;
+  f.comment_id = comment_id;
+  f.decision = *r.decision;
+  f.author = text("author");
+  f.email = text("email");
+  f.url = text("url");
+  f.ip = r.ip;
+  f.body = text("body");
+  f.kind = r.kind;
+  f.subject = text("subject");
+  f.source = "review";
+  return f;
+}
+
+// A stored contact submission as the Submission the notifier mails.
+Submission stored_contact(const SubmissionRecord& r) {
+  const nlohmann::json content = parsed_or_null(r.content);
+  auto text = [&](const char* key) {
+    return content.is_object() && content.contains(key) && content[key].is_string() ? content[key].get<std::string>()
+                                                                                    : std::string();
+  };
+  Submission s;
+  s.kind = SubmissionKind::contact;
+  s.author = text("author");
+  s.email = text("email");
+  s.url = text("url");
+  s.subject = text("subject");
+  s.body = text("body");
+  s.ip = r.ip;
+  s.user_agent = r.user_agent;
+  s.endpoint = r.endpoint;
+  return s;
+}
+
+}  // namespace
+
+HttpResponse Gateway::handle_submissions(const HttpRequest& request, RequestLog& log) {
+  if (!authorized(request)) return unauthorized();
+  if (!services_.log) return HttpResponse::text(503, "the store is not open");
+  const std::string rest = request.path.substr(services_.config->endpoints.submissions.size());
+  const std::shared_ptr<const RuleSet> rules = services_.rules->current();
+
+  if (rest.empty() || rest == "/") {
+    if (request.method != "GET") return HttpResponse::text(405, "GET the blocked submissions");
+    auto parameters = query_parameters(request, services_.config->limits);
+    if (!parameters) return HttpResponse::text(400, parameters.error());
+    Result<ReviewQuery> query = review_query(*parameters);
+    if (!query) return HttpResponse::text(400, query.error());
+    Result<ReviewPage> page = services_.log->review(*query);
+    if (!page) {
+      log.reason = page.error();
+      return HttpResponse::text(503, "the blocked submissions cannot be read right now");
+    }
+    nlohmann::json answer = {{"items", nlohmann::json::array()}, {"total", page->total},
+                             {"page", query->page},              {"per_page", std::clamp(query->per_page, 1, 100)},
+                             {"reasons", nlohmann::json::array()}};
+    for (const SubmissionRecord& r : page->items) answer["items"].push_back(review_item(r, rules.get()));
+    for (const RuleCount& reason : page->reasons) {
+      const RuleInfo* rule = rules ? rules->find(reason.rule) : nullptr;
+      answer["reasons"].push_back(
+          {{"rule", reason.rule}, {"description", rule ? rule->description : ""}, {"count", reason.hits}});
+    }
+    return HttpResponse::json(200, answer.dump(-1, ' ', false, kReplace));
+  }
+
+  const std::string id = rest.substr(1, rest.find('/', 1) == std::string::npos ? std::string::npos : rest.find('/', 1) - 1);
+  const std::string action = rest.substr(1 + id.size());
+  if (!is_request_id(id)) return HttpResponse::text(404, "a submission id is 16 hex digits");
+  if (action.empty()) {
+    if (request.method != "GET") return HttpResponse::text(405, "GET the submission");
+    Result<std::optional<SubmissionRecord>> found = services_.log->find(id);
+    if (!found) return HttpResponse::text(503, "the submission cannot be read right now");
+    if (!*found || !(*found)->content || !is_blocked_action((*found)->action)) return not_found(id);
+    return HttpResponse::json(200, review_item(**found, rules.get()).dump(-1, ' ', false, kReplace));
+  }
+  if (action != "/decision") return HttpResponse::text(404, "spamgate has no endpoint at this path");
+  if (request.method != "POST") return HttpResponse::text(405, "POST the decision");
+  if (request.body_too_large) return HttpResponse::text(413, "the request body is too large");
+  const auto body = nlohmann::json::parse(request.body, nullptr, false);
+  if (body.is_discarded() || !body.is_object()) return HttpResponse::text(400, "the body must be a JSON object");
+  const std::string decision = body.contains("decision") && body["decision"].is_string() ? body["decision"].get<std::string>() : "";
+  if (decision != "ham" && decision != "spam") return HttpResponse::text(400, "decision must be ham or spam");
+  std::optional<int64_t> comment_id;
+  if (body.contains("comment_id") && !body["comment_id"].is_null()) {
+    if (!body["comment_id"].is_number_integer()) return HttpResponse::text(400, "comment_id must be an integer");
+    comment_id = body["comment_id"].get<int64_t>();
+  }
+
+  const int64_t now = unix_now(*services_.clock);
+  Result<std::optional<ReviewDecision>> decided = services_.log->decide(id, decision, now);
+  if (!decided) {
+    log.reason = decided.error();
+    return HttpResponse::text(503, "the decision could not be stored; try again");
+  }
+  if (!*decided) return not_found(id);
+  if (Result<int64_t> stored = services_.feedback->record(review_feedback(**decided, comment_id, now)); !stored) {
+    log.reason = stored.error();
+    return HttpResponse::text(503, "the decision could not be stored; try again");
+  }
+  bool mailed = false;
+  const SubmissionRecord& record = (*decided)->record;
+  if (decision == "ham" && record.kind == "contact" && services_.notifier) {
+    Result<bool> claimed = services_.log->claim_delivery(id, now);
+    if (!claimed) return HttpResponse::text(503, "the message could not be queued; try again");
+    if (*claimed) {
+      QueueResult queued = services_.notifier->queue_contact(stored_contact(record), id);
+      if (!queued.ok()) {
+        (void)services_.log->release_delivery(id);
+        log.reason = queued.reason;
+        return HttpResponse::text(503, "the rescued message could not be queued: " + queued.reason);
+      }
+      mailed = true;
+    }
+  }
+  if (services_.learner)
+    if (Status refreshed = services_.learner->refresh(); !refreshed) log.reason = "learner: " + refreshed.error();
+  nlohmann::json answer = {{"id", id},
+                           {"decision", decision},
+                           {"previous", (*decided)->previous ? nlohmann::json(*(*decided)->previous) : nlohmann::json(nullptr)},
+                           {"mailed", mailed},
+                           {"item", review_item(record, rules.get())}};
+  return HttpResponse::json(200, answer.dump(-1, ' ', false, kReplace));
+}
+
+HttpResponse Gateway::handle_personal_data(const HttpRequest& request, RequestLog& log) {
+  if (!authorized(request)) return unauthorized();
+  if (!services_.log) return HttpResponse::text(503, "the store is not open");
+  const std::string rest = request.path.substr(services_.config->endpoints.personal_data.size());
+  const std::shared_ptr<const RuleSet> rules = services_.rules->current();
+  std::string email;
+  if (rest.empty() || rest == "/") {
+    if (request.method != "GET") return HttpResponse::text(405, "GET a commenter's data with ?email=");
+    auto parameters = query_parameters(request, services_.config->limits);
+    if (!parameters) return HttpResponse::text(400, parameters.error());
+    email = (*parameters)["email"];
+  } else if (rest == "/erase") {
+    if (request.method != "POST") return HttpResponse::text(405, "POST {\"email\": ...} to erase");
+    const auto body = nlohmann::json::parse(request.body, nullptr, false);
+    if (!body.is_discarded() && body.is_object() && body.contains("email") && body["email"].is_string())
+      email = body["email"].get<std::string>();
+  } else {
+    return HttpResponse::text(404, "spamgate has no endpoint at this path");
+  }
+  if (email.empty() || email.size() > 254 || email.find('@') == std::string::npos)
+    return HttpResponse::text(400, "email must be an e-mail address");
+  (void)services_.log->flush();  // rows still queued belong to the answer too
+
+  if (rest == "/erase") {
+    Result<int64_t> submissions = services_.log->erase_email(email);
+    Result<int64_t> decisions = services_.feedback->forget_email(email);
+    if (!submissions || !decisions) {
+      log.reason = !submissions ? submissions.error() : decisions.error();
+      return HttpResponse::text(503, "the data could not be erased; try again");
+    }
+    if (services_.learner)
+      if (Status refreshed = services_.learner->refresh(); !refreshed) log.reason = "learner: " + refreshed.error();
+    return HttpResponse::json(200, nlohmann::json{{"submissions_erased", *submissions}, {"decisions_erased", *decisions}}.dump());
+  }
+  Result<std::vector<SubmissionRecord>> submissions = services_.log->by_email(email, kPersonalDataLimit);
+  Result<std::vector<FeedbackRecord>> decisions = services_.feedback->by_email(email, kPersonalDataLimit);
+  if (!submissions || !decisions) {
+    log.reason = !submissions ? submissions.error() : decisions.error();
+    return HttpResponse::text(503, "the data cannot be read right now");
+  }
+  nlohmann::json answer = {{"submissions", nlohmann::json::array()}, {"decisions", nlohmann::json::array()}};
+  for (const SubmissionRecord& r : *submissions) answer["submissions"].push_back(review_item(r, rules.get()));
+  for (const FeedbackRecord& f : *decisions) answer["decisions"].push_back(nlohmann::json::parse(f.to_json()));
+  return HttpResponse::json(200, answer.dump(-1, ' ', false, kReplace));
+}
+
+}  // namespace spamgate

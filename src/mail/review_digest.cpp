@@ -1,0 +1,168 @@
+#include "mail/review_digest.h"
+
+#include <algorithm>
+
+#include <nlohmann/json.hpp>
+
+#include "mail/mail_reports.h"
+#include "mail/notifier.h"
+#include "util/time_format.h"
+
+namespace spamgate {
+namespace {
+
+constexpr const char* kStateKey = "review_digest_at";
+
+std::string when(int64_t unix_seconds) { return format_utc(unix_seconds, "%Y-%m-%d %H:%M UTC"); }
+
+std::string padded(std::string text, size_t width) {
+  if (text.size() < width) text.append(width - text.size(), ' ');
+  return text;
+}
+
+const char* action_label(const std::string& action) {
+  return action == "hold" ? "held" : action == "reject" ? "rejected" : "discarded";
+}
+
+std::string content_text(const SubmissionRecord& r, const char* key) {
+  if (!r.content) return "";
+  const nlohmann::json content = nlohmann::json::parse(*r.content, nullptr, false);
+  return content.is_object() && content.contains(key) && content[key].is_string() ? content[key].get<std::string>() : "";
+}
+
+int64_t period_seconds(DigestPeriod period) { return period == DigestPeriod::weekly ? 7 * 86400 : 86400; }
+
+}  // namespace
+
+ReviewDigestText review_digest_text(const Config& config, const ReviewDigestInput& in) {
+  const int64_t blocked = in.held + in.rejected + in.discarded;
+  ReviewDigestText text;
+  text.subject = site_tag(config.mail) + " spamgate digest: " + std::to_string(blocked) + " blocked since " + when(in.since);
+  std::string& b = text.body;
+  b = "spamgate blocked " + std::to_string(blocked) + " submissions from " + when(in.since) + " to " + when(in.until) +
+      ":\n\n";
+  b += "  held       " + std::to_string(in.held) + "\n";
+  b += "  rejected   " + std::to_string(in.rejected) + "\n";
+  b += "  discarded  " + std::to_string(in.discarded) + "\n\n";
+  if (!in.reasons.empty()) {
+    b += "Top reasons:\n";
+    for (size_t i = 0; i < in.reasons.size() && i < 10; ++i)
+      b += "  " + padded(std::to_string(in.reasons[i].hits), 6) + visible_escapes(in.reasons[i].rule) + "\n";
+    b += "\n";
+  }
+  b += "Review them and rescue what is not spam: ";
+  b += config.review.screen_url.empty() ? "WordPress admin, Comments > Blocked by spamgate." : config.review.screen_url;
+  b += "\n";
+  if (!in.items.empty()) {
+    b += "\nHeld and rejected, newest first:\n";
+    for (const SubmissionRecord& r : in.items) {
+      const std::string subject = content_text(r, "subject");
+      b += "\n- " + when(r.created_at) + "  " + r.kind + "  " + action_label(r.action) + "  " +
+           visible_escapes(content_text(r, "author")) + " <" + visible_escapes(content_text(r, "email")) + ">\n";
+      b += "  reasons: " + visible_escapes(r.rules) + "\n";
+      if (!subject.empty()) b += "  subject: " + visible_escapes(subject) + "\n";
+      const std::string preview = make_preview(content_text(r, "body"), 2, 120);
+      for (size_t start = 0; start < preview.size();) {
+        const size_t end = std::min(preview.find('\n', start), preview.size());
+        b += "  | " + preview.substr(start, end - start) + "\n";
+        start = end + 1;
+      }
+    }
+    if (in.more > 0) b += "\n... and " + std::to_string(in.more) + " more held or rejected.\n";
+  }
+  b += "\nThis digest comes at most once a " + std::string(config.review.digest == DigestPeriod::weekly ? "week" : "day") +
+       " (review.digest in spamgate.toml).\n";
+  return text;
+}
+
+Result<std::unique_ptr<ReviewDigest>> ReviewDigest::open(const std::string& path, const Config& config,
+                                                         SubmissionLog& log, Notifier& notifier, const Clock& clock) {
+  Result<Database> db = Database::open(path);
+  if (!db) return Error{path + ": " + db.error()};
+  return std::unique_ptr<ReviewDigest>(new ReviewDigest(std::move(*db), config, log, notifier, clock));
+}
+
+Result<std::optional<int64_t>> ReviewDigest::claim(int64_t now, int64_t period) {
+  Result<Transaction> tx = Transaction::begin(db_);
+  if (!tx) return Error{tx.error()};
+  Result<Statement> read = db_.prepare("SELECT value FROM mail_state WHERE key = ?1");
+  if (!read) return Error{read.error()};
+  read->bind(1, kStateKey);
+  Result<bool> row = read->step();
+  if (!row) return Error{row.error()};
+  const int64_t previous = *row ? read->column_int(0) : 0;
+  if (previous > 0 && now < previous + period) return std::optional<int64_t>();
+  Result<Statement> write = db_.prepare(
+      "INSERT INTO mail_state (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+  if (!write) return Error{write.error()};
+  write->bind(1, kStateKey).bind(2, now);
+  if (Status st = write->run(); !st) return Error{st.error()};
+  if (Status committed = tx->commit(); !committed) return Error{committed.error()};
+  return std::optional<int64_t>(previous);
+}
+
+Status ReviewDigest::unclaim(int64_t previous) {
+  Result<Statement> st = db_.prepare(previous > 0 ? "UPDATE mail_state SET value = ?2 WHERE key = ?1"
+                                                  : "DELETE FROM mail_state WHERE key = ?1");
+  if (!st) return Error{st.error()};
+  st->bind(1, kStateKey);
+  if (previous > 0) st->bind(2, previous);
+  return st->run();
+}
+
+Result<ReviewDigestInput> ReviewDigest::gather(int64_t since, int64_t until) {
+  ReviewDigestInput in;
+  in.since = since;
+  in.until = until;
+  ReviewQuery query;
+  query.since = since;
+  query.state = ReviewState::any;
+  query.per_page = 1;
+  for (auto [action, count] : {std::pair{"hold", &in.held}, {"reject", &in.rejected}, {"discard", &in.discarded}}) {
+    query.actions = {action};
+    Result<ReviewPage> page = log_.review(query);
+    if (!page) return Error{page.error()};
+    *count = page->total;
+  }
+  query.actions = {"hold", "reject"};
+  query.per_page = kReviewDigestItems;
+  Result<ReviewPage> listed = log_.review(query);
+  if (!listed) return Error{listed.error()};
+  in.items = std::move(listed->items);
+  in.more = listed->total - static_cast<int64_t>(in.items.size());
+  query.actions = {"hold", "reject", "discard"};
+  query.per_page = 1;
+  Result<ReviewPage> all = log_.review(query);
+  if (!all) return Error{all.error()};
+  in.reasons = std::move(all->reasons);
+  return in;
+}
+
+Result<bool> ReviewDigest::send_if_due() {
+  if (config_.review.digest == DigestPeriod::off) return false;
+  const int64_t period = period_seconds(config_.review.digest);
+  const int64_t now = unix_seconds(clock_.now());
+  Result<std::optional<int64_t>> previous = claim(now, period);
+  if (!previous) return Error{"digest: " + previous.error()};
+  if (!*previous) return false;
+  const int64_t since = std::max(**previous, now - period);
+  if (Status flushed = log_.flush(); !flushed) return Error{"digest: " + flushed.error()};
+  Result<ReviewDigestInput> input = gather(since, now);
+  if (!input) {
+    (void)unclaim(**previous);
+    return Error{"digest: " + input.error()};
+  }
+  if (input->held + input->rejected + input->discarded == 0) return false;
+  const ReviewDigestText text = review_digest_text(config_, *input);
+  NotifyRequest request;
+  request.subject = text.subject;
+  request.text = text.body;
+  QueueResult queued = notifier_.queue_notification(request);
+  if (!queued.ok()) {
+    (void)unclaim(**previous);
+    return Error{"digest: " + queued.reason};
+  }
+  return true;
+}
+
+}  // namespace spamgate
