@@ -1,0 +1,122 @@
+// The owner's review by mail, end to end through the running `spamgate
+// serve` and a real SMTP server (STARTTLS + AUTH) on 127.0.0.1: the review
+// digest arrives once a period with the right counts, across restarts; a
+// held contact message rescued through the review API reaches the owners
+// exactly once, however often it is rescued.
+#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#include <doctest/doctest.h>
+
+#include <fstream>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "contact_mail_site.h"
+
+using namespace harness;
+using namespace contact_mail;
+using namespace std::chrono_literals;
+
+namespace {
+
+const char* kRules = R"(body     TEST_SPAM  /\bspamword\b/i
+score    TEST_SPAM  20
+describe TEST_SPAM  The test's spam word
+body     TEST_HOLD  /\bholdword\b/i
+score    TEST_HOLD  6
+)";
+
+const std::string kDigestSubject = "spamgate digest";
+
+std::vector<RecordedMessage> digests(const SmtpServer& smtp) {
+  std::vector<RecordedMessage> out;
+  for (const RecordedMessage& m : smtp.messages())
+    if (decode_words(header_value(header_fields(m.data), "Subject")).find(kDigestSubject) != std::string::npos)
+      out.push_back(m);
+  return out;
+}
+
+HttpResponse api(const MailStack& stack, const std::string& method, const std::string& path, const std::string& body = "") {
+  HttpRequest request;
+  request.method = method;
+  request.url = stack.url(path);
+  request.headers = {"Authorization: Bearer " + kSharedSecret, "Content-Type: application/json"};
+  request.body = body;
+  return http(request);
+}
+
+}  // namespace
+
+TEST_CASE("one digest a period reaches the owners with the counts by action and the top reason, across restarts") {
+  MailStack stack({}, kRules);
+  for (int i = 0; i < 40; ++i)
+    CHECK(stack.post_raw("/contact", contact_body("Bot " + std::to_string(i), "bot@spam.example", "offer",
+                                                  "spamword number " + std::to_string(i))).status == 403);
+  for (int i = 0; i < 3; ++i)
+    CHECK(stack.post_raw("/contact", contact_body("Maybe", "maybe@example.org", "question",
+                                                  "holdword " + std::to_string(i))).status == 200);
+  REQUIRE(stack.smtp.messages().empty());  // nothing passed, so nothing was mailed yet
+
+  // The owner turns the digest on.
+  stack.spamgate->stop();
+  std::ofstream(stack.spamgate->config_path(), std::ios::app)
+      << "\n[review]\ndigest = \"daily\"\ndigest_check_seconds = 1\n"
+         "screen_url = \"https://blog.test/wp-admin/edit-comments.php?page=spamgate-blocked\"\n";
+  REQUIRE(stack.spamgate->restart());
+  REQUIRE_MESSAGE(stack.spamgate->wait_until_listening(), stack.spamgate->log());
+  REQUIRE_MESSAGE(stack.smtp.wait_for_messages(1, 20s), stack.spamgate->log());
+  std::this_thread::sleep_for(4s);  // four more checks: none is due
+  REQUIRE(stack.spamgate->restart());
+  REQUIRE(stack.spamgate->wait_until_listening());
+  std::this_thread::sleep_for(3s);
+
+  const std::vector<RecordedMessage> sent = digests(stack.smtp);
+  REQUIRE_MESSAGE(sent.size() == 1, stack.spamgate->log());
+  CHECK(stack.smtp.messages().size() == 1);
+  const auto fields = check_envelope_and_headers(sent[0], kOwners);  // the owners only, never a submitter
+  CHECK(decode_words(header_value(fields, "Subject")).find("43 blocked") != std::string::npos);
+  const std::string body = decode_quoted_printable(message_body(sent[0].data));
+  CHECK(body.find("  held       3\r\n") != std::string::npos);
+  CHECK(body.find("  rejected   40\r\n") != std::string::npos);
+  CHECK(body.find("  discarded  0\r\n") != std::string::npos);
+  CHECK(body.find("40    TEST_SPAM") != std::string::npos);
+  CHECK(body.find("page=spamgate-blocked") != std::string::npos);
+  CHECK(body.find("Bot 39 <bot@spam.example>") != std::string::npos);
+  CHECK(body.find("... and 0 more") == std::string::npos);
+  CHECK(sqlite_query(stack.spamgate->database_path(), "SELECT count(*) FROM mail_state WHERE key = 'review_digest_at'") ==
+        "1");
+}
+
+TEST_CASE("a held contact message rescued as not spam reaches the owners once, and the decision is stored") {
+  MailStack stack({}, kRules);
+  CHECK(stack.post_raw("/contact", contact_body("Rita", "rita@example.org", "a real question",
+                                                "holdword: do you ship to Norway? token-rescue")).status == 200);
+  std::string id;
+  for (int attempt = 0; attempt < 50 && id.empty(); ++attempt) {
+    const HttpResponse list = api(stack, "GET", "/spamgate/submissions?kind=contact");
+    REQUIRE(list.status == 200);
+    const auto json = nlohmann::json::parse(list.body);
+    if (json["total"] == 1) id = json["items"][0]["id"];
+    else std::this_thread::sleep_for(100ms);
+  }
+  REQUIRE(!id.empty());
+  REQUIRE(stack.smtp.messages().empty());  // held: not mailed
+
+  const HttpResponse rescued = api(stack, "POST", "/spamgate/submissions/" + id + "/decision", R"({"decision":"ham"})");
+  REQUIRE_MESSAGE(rescued.status == 200, rescued.body);
+  CHECK(nlohmann::json::parse(rescued.body)["mailed"] == true);
+  CHECK(api(stack, "POST", "/spamgate/submissions/" + id + "/decision", R"({"decision":"spam"})").status == 200);
+  const HttpResponse again = api(stack, "POST", "/spamgate/submissions/" + id + "/decision", R"({"decision":"ham"})");
+  CHECK(nlohmann::json::parse(again.body)["mailed"] == false);
+  REQUIRE_MESSAGE(stack.smtp.wait_for_messages(1), stack.spamgate->log());
+  std::this_thread::sleep_for(2s);
+  REQUIRE(stack.smtp.messages().size() == 1);
+  const RecordedMessage m = stack.smtp.messages()[0];
+  const auto fields = check_envelope_and_headers(m, kOwners);
+  CHECK(decode_words(header_value(fields, "Subject")) == "[blog.test] Contact: a real question");
+  CHECK(holds_token(m, "token-rescue"));
+  CHECK(sqlite_query(stack.spamgate->database_path(), "SELECT decision FROM submissions WHERE id = '" + id + "'") == "ham");
+  CHECK(sqlite_query(stack.spamgate->database_path(), "SELECT count(*) FROM feedback WHERE submission_id = '" + id + "'") ==
+        "3");
+  CHECK(api(stack, "GET", "/spamgate/submissions?kind=contact").body.find(id) == std::string::npos);
+}
