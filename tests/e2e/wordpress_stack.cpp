@@ -16,6 +16,7 @@
 #include <cctype>
 #include <chrono>
 #include <ctime>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <optional>
@@ -46,6 +47,7 @@ const std::string kAccount = "notify@blog.test";    // the SMTP account: spamgat
 // The site owner's local rules for this suite.
 const char* kRules = R"(body  TEST_SPAM  /\bspamword\b/i
 score TEST_SPAM  20
+describe TEST_SPAM  The test's spam word
 body  TEST_HOLD  /\bholdword\b/i
 score TEST_HOLD  6
 )";
@@ -746,4 +748,60 @@ TEST_CASE("learning: the owner trains spamgate from the blog's history with the 
   std::optional<WpComment> still = s.find_comment(after_restart);
   REQUIRE(still);
   CHECK(still->meta["_spamgate_outcome"] == "hold");
+}
+
+TEST_CASE("review: in a real browser the owner finds a rejected comment with its reason, rescues it, and confirms spam in bulk") {
+  Stack& s = stack();
+  const std::string stamp = std::to_string(std::time(nullptr));
+  const std::string rescue = "My neighbours spamword poem, honest " + stamp;
+  const std::vector<std::string> confirm = {"spamword pills " + stamp, "spamword casino " + stamp};
+  for (const std::string& text : confirm) REQUIRE(s.post_comment(text).status == 403);
+  REQUIRE(s.post_comment(rescue).status == 403);
+  CHECK_FALSE(s.find_comment(rescue));  // rejected at the door: not in WordPress
+  auto submission_of = [&](const std::string& text) {
+    auto rows = sqlite_rows(s.db_path(), "SELECT id, created_at FROM submissions WHERE json_extract(content, '$.body') = '" +
+                                             text + "'");
+    return rows.empty() ? std::string() : rows[0];
+  };
+  REQUIRE(eventually([&] { return !submission_of(rescue).empty(); }));
+  const std::string rescue_row = submission_of(rescue);
+  const std::string rescue_id = rescue_row.substr(0, rescue_row.find('|'));
+  const long created_at = std::stol(rescue_row.substr(rescue_row.find('|') + 1));
+
+  std::filesystem::create_directories(SPAMGATE_BUILD_DIR "/artifacts");
+  const std::string screenshot = SPAMGATE_BUILD_DIR "/artifacts/review-screen.png";
+  std::string command = "/usr/bin/python3 '" SPAMGATE_SOURCE_DIR "/tests/e2e/browser/review_screen.py' --site '" +
+                        s.nginx->url("") + "' --user admin --password admin-test-password --rescue '" + rescue +
+                        "' --reason \"The test's spam word\" --screenshot '" + screenshot + "' --confirm";
+  for (const std::string& text : confirm) command += " '" + text + "'";
+  std::string output;
+  const int status = run(command + " 2>&1", &output);
+  REQUIRE_MESSAGE(status == 0, output, s.spamgate->log().substr(0, 4000), s.wp->debug_log());
+  const nlohmann::json seen = nlohmann::json::parse(output.substr(output.rfind("\n{") == std::string::npos ? 0 : output.rfind("\n{") + 1));
+  CHECK(seen["rescue_id"] == rescue_id);
+  CHECK(file_exists(screenshot));
+  MESSAGE("review screen screenshot: " << screenshot);
+
+  // "Not spam" recreated the comment with its original author, content and time.
+  std::optional<WpComment> rescued = s.find_comment(rescue);
+  REQUIRE_MESSAGE(rescued, s.wp->debug_log());
+  CHECK(rescued->author == "Visitor");
+  CHECK(rescued->email == "visitor@example.com");
+  CHECK(rescued->post_id == s.wp->post_id());
+  CHECK(rescued->meta["_spamgate_id"] == rescue_id);
+  char expected_gmt[32];
+  const std::time_t when = created_at;
+  std::strftime(expected_gmt, sizeof expected_gmt, "%Y-%m-%d %H:%M:%S", std::gmtime(&when));
+  CHECK(s.wp->php("echo get_comment( " + std::to_string(rescued->id) + " )->comment_date_gmt;").find(expected_gmt) !=
+        std::string::npos);
+  // spamgate's store records the decisions, and the learner has them.
+  CHECK(sqlite_rows(s.db_path(), "SELECT decision FROM submissions WHERE id = '" + rescue_id + "'") ==
+        std::vector<std::string>{"ham"});
+  CHECK(sqlite_rows(s.db_path(), "SELECT decision, comment_id, source FROM feedback WHERE submission_id = '" +
+                                     rescue_id + "'") ==
+        std::vector<std::string>{"ham|" + std::to_string(rescued->id) + "|review"});
+  for (const std::string& id : seen["confirm_ids"])
+    CHECK(sqlite_rows(s.db_path(), "SELECT decision FROM submissions WHERE id = '" + id + "'") ==
+          std::vector<std::string>{"spam"});
+  for (const std::string& text : confirm) CHECK_FALSE(s.find_comment(text));
 }

@@ -1,0 +1,143 @@
+#!/usr/bin/python3
+"""Drives Debian's headless Chromium through WordPress's "Blocked by spamgate"
+screen the way a site owner does, for tests/e2e/wordpress_stack.cpp:
+
+  log in -> Comments > Blocked by spamgate -> find the rejected comment and
+  its reason -> save a screenshot -> "Not spam" on it -> tick two others ->
+  bulk "Confirm spam".
+
+Run with Debian's python3 (python3-selenium, chromium-driver). Exits 0 and
+prints one JSON line of what it saw; on a failed expectation exits 1 with the
+reason, the page's URL and its visible text (and saves <screenshot>.fail.png).
+"""
+import argparse
+import json
+import sys
+
+from selenium import webdriver
+from selenium.common.exceptions import TimeoutException, WebDriverException
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as until
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+
+class Failed(Exception):
+    pass
+
+
+def expect(condition, reason):
+    if not condition:
+        raise Failed(reason)
+
+
+def browser():
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--window-size=1400,1000", "--no-first-run", "--disable-extensions"):
+        options.add_argument(flag)
+    service = Service(executable_path="/usr/bin/chromedriver")
+    driver = webdriver.Chrome(options=options, service=service)
+    driver.set_page_load_timeout(60)
+    return driver
+
+
+def log_in(driver, site, user, password):
+    driver.get(site + "/wp-login.php")
+    driver.find_element(By.ID, "user_login").send_keys(user)
+    driver.find_element(By.ID, "user_pass").send_keys(password)
+    driver.find_element(By.ID, "wp-submit").click()
+    WebDriverWait(driver, 30).until(until.presence_of_element_located((By.ID, "wpadminbar")))
+
+
+def open_screen_from_menu(driver, site):
+    """Opens the screen the way an owner finds it: Comments menu -> Blocked by spamgate."""
+    driver.get(site + "/wp-admin/edit-comments.php")
+    link = driver.find_element(By.CSS_SELECTOR, "#menu-comments a[href*='page=spamgate-blocked']")
+    expect("Blocked by spamgate" in link.get_attribute("textContent"), "the Comments menu has no 'Blocked by spamgate'")
+    driver.get(link.get_attribute("href"))
+    WebDriverWait(driver, 30).until(until.presence_of_element_located((By.CSS_SELECTOR, "table.wp-list-table")))
+
+
+def row_with(driver, text):
+    for row in driver.find_elements(By.CSS_SELECTOR, "table.wp-list-table tbody tr[id^='spamgate-row-']"):
+        if text in row.text:
+            return row
+    return None
+
+
+def result_notice(driver):
+    notice = WebDriverWait(driver, 30).until(
+        until.presence_of_element_located((By.CSS_SELECTOR, ".spamgate-review-result")))
+    return notice.get_attribute("class"), notice.text
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--site", required=True)
+    parser.add_argument("--user", required=True)
+    parser.add_argument("--password", required=True)
+    parser.add_argument("--rescue", required=True, help="text of the rejected comment to rescue")
+    parser.add_argument("--reason", required=True, help="the reason the screen must show for it")
+    parser.add_argument("--confirm", required=True, nargs="+", help="texts of comments to confirm as spam in bulk")
+    parser.add_argument("--screenshot", required=True)
+    args = parser.parse_args()
+
+    seen = {}
+    driver = browser()
+    try:
+        log_in(driver, args.site, args.user, args.password)
+        open_screen_from_menu(driver, args.site)
+        expect("Blocked by spamgate" in driver.find_element(By.TAG_NAME, "h1").text, "no 'Blocked by spamgate' heading")
+
+        row = row_with(driver, args.rescue)
+        expect(row is not None, "the rejected comment is not listed")
+        seen["rescue_id"] = row.get_attribute("id")[len("spamgate-row-"):]
+        reasons = row.find_element(By.CSS_SELECTOR, "td.column-reasons").text
+        expect(args.reason in reasons, "its reasons cell says %r, not %r" % (reasons, args.reason))
+        seen["reasons"] = reasons
+        seen["rows"] = len(driver.find_elements(By.CSS_SELECTOR, "tbody tr[id^='spamgate-row-']"))
+        driver.save_screenshot(args.screenshot)
+
+        # Row actions appear when the pointer is over the row, as for a person.
+        ActionChains(driver).move_to_element(row).perform()
+        link = row.find_element(By.CSS_SELECTOR, "a.spamgate-not-spam")
+        WebDriverWait(driver, 10).until(until.element_to_be_clickable(link))
+        link.click()
+        kind, text = result_notice(driver)
+        expect("notice-success" in kind, "'Not spam' failed: " + text)
+        seen["rescue_notice"] = text
+        expect(row_with(driver, args.rescue) is None, "the rescued comment is still listed")
+
+        ids = []
+        for text in args.confirm:
+            row = row_with(driver, text)
+            expect(row is not None, "%r is not listed" % text)
+            ids.append(row.get_attribute("id")[len("spamgate-row-"):])
+            row.find_element(By.CSS_SELECTOR, "input[type=checkbox][name='submission[]']").click()
+        Select(driver.find_element(By.ID, "bulk-action-selector-top")).select_by_value("confirm_spam")
+        driver.find_element(By.ID, "doaction").click()
+        kind, text = result_notice(driver)
+        expect("notice-success" in kind, "bulk 'Confirm spam' failed: " + text)
+        seen["confirm_ids"] = ids
+        seen["confirm_notice"] = text
+        for text in args.confirm:
+            expect(row_with(driver, text) is None, "%r is still listed after 'Confirm spam'" % text)
+        print(json.dumps(seen))
+        return 0
+    except (Failed, TimeoutException, WebDriverException) as error:
+        try:
+            driver.save_screenshot(args.screenshot + ".fail.png")
+            body = driver.find_element(By.TAG_NAME, "body").text
+        except WebDriverException:
+            body = ""
+        print("FAILED: %s\nat %s\n%s" % (str(error).strip(), driver.current_url, body[:3000]))
+        return 1
+    finally:
+        driver.quit()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
