@@ -33,14 +33,10 @@ function spamgate_stats() {
  */
 function spamgate_stats_line( array $stats ) {
 	$t = spamgate_stats_totals( $stats );
+	/* translators: 1: number of days, 2: passed, 3: held, 4: rejected, 5: discarded submissions. */
+	$format = _n( 'spamgate, last %1$d day: %2$d passed, %3$d held, %4$d rejected, %5$d discarded.', 'spamgate, last %1$d days: %2$d passed, %3$d held, %4$d rejected, %5$d discarded.', $t['days'], 'spamgate' );
 	return sprintf(
-		/* translators: 1: number of days, 2: passed, 3: held, 4: rejected, 5: discarded submissions. */
-		_n(
-			'spamgate, last %1$d day: %2$d passed, %3$d held, %4$d rejected, %5$d discarded.',
-			'spamgate, last %1$d days: %2$d passed, %3$d held, %4$d rejected, %5$d discarded.',
-			$t['days'],
-			'spamgate'
-		),
+		$format,
 		$t['days'],
 		$t['pass'],
 		$t['hold'],

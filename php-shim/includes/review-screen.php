@@ -56,7 +56,7 @@ function spamgate_review_filters( array $params ) {
 	$search = isset( $params['s'] ) && is_string( $params['s'] ) ? sanitize_text_field( wp_unslash( $params['s'] ) ) : '';
 	return array(
 		'reason' => isset( $params['reason'] ) ? spamgate_review_sanitize_rule( wp_unslash( $params['reason'] ) ) : '',
-		's'      => substr( $search, 0, 200 ),
+		's'      => spamgate_cut_bytes( $search, 200 ),
 		'paged'  => isset( $params['paged'] ) && is_scalar( $params['paged'] ) ? max( 1, absint( $params['paged'] ) ) : 1,
 	);
 }
@@ -426,6 +426,17 @@ function spamgate_review_author_html( array $item ) {
 }
 
 /**
+ * A text on one line: runs of white space become one space.
+ *
+ * @param string $text Any text (UTF-8; other bytes are left as they are).
+ * @return string
+ */
+function spamgate_review_one_line( $text ) {
+	$line = preg_replace( '/\s+/u', ' ', (string) $text );
+	return trim( null === $line ? (string) $text : $line );
+}
+
+/**
  * The first $max characters of a text on one line, with an ellipsis when cut.
  *
  * @param string $text Any text.
@@ -433,7 +444,7 @@ function spamgate_review_author_html( array $item ) {
  * @return string Plain text.
  */
 function spamgate_review_excerpt( $text, $max = 200 ) {
-	$line = trim( preg_replace( '/\s+/u', ' ', (string) $text ) );
+	$line = spamgate_review_one_line( $text );
 	if ( function_exists( 'mb_strlen' ) ? mb_strlen( $line, 'UTF-8' ) <= $max : strlen( $line ) <= $max ) {
 		return $line;
 	}
@@ -455,7 +466,7 @@ function spamgate_review_submission_html( array $item ) {
 	}
 	$excerpt = spamgate_review_excerpt( $item['body'] );
 	$html   .= '' === $excerpt ? '<em>' . esc_html__( '(empty)', 'spamgate' ) . '</em>' : esc_html( $excerpt );
-	if ( $excerpt !== trim( preg_replace( '/\s+/u', ' ', $item['body'] ) ) ) {
+	if ( $excerpt !== spamgate_review_one_line( $item['body'] ) ) {
 		$html .= '<details><summary>' . esc_html__( 'Full text', 'spamgate' ) . '</summary><div class="spamgate-full-text">' . esc_html( $item['body'] ) . '</div></details>';
 	}
 	return $html;
@@ -607,7 +618,7 @@ function spamgate_review_render_page() {
 	if ( ! $table || '' !== $table->error ) {
 		printf(
 			'<div class="notice notice-error inline spamgate-unavailable"><p>%1$s</p><p>%2$s</p></div></div>',
-			esc_html__( 'The blocked submissions cannot be listed right now: spamgate did not answer as expected.', 'spamgate' ),
+			esc_html__( 'The blocked submissions cannot be listed right now: spamgate could not be asked for them.', 'spamgate' ),
 			esc_html( $table ? $table->error : __( 'The list was not loaded.', 'spamgate' ) )
 		);
 		return;

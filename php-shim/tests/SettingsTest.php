@@ -181,4 +181,26 @@ final class SettingsTest extends TestCase {
 		$this->assertStringContainsString( 'notice-error', $html );
 		$this->assertStringContainsString( 'Training stopped after 0 ham and 0 spam comments: spamgate unreachable at', $html );
 	}
+
+	public function test_the_rescue_setting_defaults_to_pending_and_posts_to_options_php() {
+		$html = spamgate_rescue_settings_html();
+		$this->assertStringContainsString( '<form method="post" action="http://blog.example/wp-admin/options.php" id="spamgate-settings-form"><input type="hidden" name="option_page" value="spamgate">', $html );
+		$this->assertStringContainsString( 'name="_wpnonce" value="nonce-spamgate-options"', $html );
+		$this->assertStringContainsString( '<th scope="row">Rescued comments are</th>', $html );
+		$this->assertStringContainsString( '<input type="radio" name="spamgate_rescue_status" value="pending" checked="checked"> Pending', $html );
+		$this->assertStringContainsString( '<input type="radio" name="spamgate_rescue_status" value="approved"> Approved', $html );
+
+		update_option( 'spamgate_rescue_status', 'approved' );
+		$this->assertSame( 'approved', spamgate_rescue_status() );
+		$this->assertStringContainsString( 'value="approved" checked="checked"', spamgate_rescue_settings_html() );
+		update_option( 'spamgate_rescue_status', 'bogus' );
+		$this->assertSame( 'pending', spamgate_rescue_status() );
+	}
+
+	public function test_the_rescue_setting_is_sanitized() {
+		$this->assertSame( 'approved', spamgate_sanitize_rescue_status( 'approved' ) );
+		$this->assertSame( 'pending', spamgate_sanitize_rescue_status( 'pending' ) );
+		$this->assertSame( 'pending', spamgate_sanitize_rescue_status( array( 'approved' ) ) );
+		$this->assertSame( 'pending', spamgate_sanitize_rescue_status( '<script>' ) );
+	}
 }

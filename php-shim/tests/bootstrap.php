@@ -56,7 +56,7 @@ class Spamgate_Test_Wpdb {
 	/**
 	 * Fills %s and %d placeholders (quoted, not escaped: tests only).
 	 *
-	 * @param string $query The query.
+	 * @param string $query   The query.
 	 * @param mixed  ...$args Values.
 	 * @return string
 	 */
@@ -267,7 +267,12 @@ function esc_attr( $text ) {
 function esc_html__( $text, $domain = 'default' ) {
 	return esc_html( __( $text, $domain ) );
 }
-function esc_url( $url ) {
+function esc_url( $url, $protocols = null ) {
+	// Like WordPress: '' for a scheme that is not allowed (javascript: and the like).
+	$allowed = null === $protocols ? array( 'http', 'https', 'mailto', 'ftp' ) : $protocols;
+	if ( preg_match( '/^([a-z][a-z0-9+.\-]*):/i', (string) $url, $m ) && ! in_array( strtolower( $m[1] ), $allowed, true ) ) {
+		return '';
+	}
 	return esc_html( $url );
 }
 function admin_url( $path = '' ) {
@@ -379,6 +384,7 @@ function wp_insert_comment( $data ) {
 	if ( ! $GLOBALS['spamgate_test']['insert_ok'] ) {
 		return false;
 	}
+	$meta = isset( $data['comment_meta'] ) ? $data['comment_meta'] : array(); // Still slashed: add_comment_meta() unslashes, as in WordPress.
 	$data = wp_unslash( $data );
 	$id   = $GLOBALS['spamgate_test']['next_id']++;
 	$GLOBALS['spamgate_test']['inserted'][ $id ] = $data;
@@ -388,7 +394,7 @@ function wp_insert_comment( $data ) {
 		'comment_approved' => (string) $data['comment_approved'],
 		'comment_type'     => 'comment',
 	);
-	foreach ( isset( $data['comment_meta'] ) ? $data['comment_meta'] : array() as $key => $value ) {
+	foreach ( $meta as $key => $value ) {
 		add_comment_meta( $id, $key, $value, true );
 	}
 	return $id;

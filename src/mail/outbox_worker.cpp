@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "http/metrics.h"
 #include "mail/composer.h"
 #include "mail/mail_reports.h"
 #include "util/logfmt.h"
@@ -250,30 +249,6 @@ Status OutboxWorker::alert_if_first_today(int64_t in_hand) {
   LogLine("error").add("event", "mail_daily_cap").add("outbox_id", static_cast<long long>(*id))
       .add("kept", static_cast<long long>(kept)).write();
   return Status::success();
-}
-
-void add_outbox_metrics(Metrics& metrics, const OutboxWorker& worker, Outbox& outbox) {
-  const OutboxCounters& c = worker.counters();
-  const auto counter = [&](const char* name, const char* help, const std::atomic<uint64_t>& value) {
-    metrics.add_external(name, help, "counter", [&value] { return static_cast<double>(value.load()); });
-  };
-  counter("spamgate_mail_sent_total", "Messages the SMTP server accepted", c.sent);
-  counter("spamgate_mail_temporary_failures_total", "Send attempts that failed temporarily", c.temporary_failures);
-  counter("spamgate_mail_permanent_failures_total", "Messages that failed permanently (kept as failed)",
-          c.permanent_failures);
-  counter("spamgate_mail_held_total", "Messages held by the mail caps", c.held);
-  counter("spamgate_mail_digests_total", "Digests of held messages written", c.digests);
-  counter("spamgate_mail_alerts_total", "Daily-cap alerts written", c.alerts);
-  counter("spamgate_mail_errors_total", "Outbox store or compose errors", c.errors);
-  const auto gauge = [&](const char* name, const char* help, OutboxStatus status) {
-    metrics.add_external(name, help, "gauge", [&outbox, status] {
-      Result<int64_t> n = outbox.count(status);
-      return n ? static_cast<double>(*n) : -1.0;
-    });
-  };
-  gauge("spamgate_mail_outbox_queued", "Messages waiting in the outbox", OutboxStatus::queued);
-  gauge("spamgate_mail_outbox_held", "Messages held for a digest", OutboxStatus::held);
-  gauge("spamgate_mail_outbox_failed", "Messages that failed and are kept", OutboxStatus::failed);
 }
 
 }  // namespace spamgate

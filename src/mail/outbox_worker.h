@@ -25,7 +25,6 @@
 
 namespace spamgate {
 
-class Metrics;
 
 // Totals since the worker was made, for /spamgate/metrics.
 struct OutboxCounters {
@@ -110,9 +109,5 @@ class OutboxWorker {
   std::optional<std::string> lock_path_;
   std::optional<SenderLock> sender_lock_;
 };
-
-// Registers the counters and the outbox's queued/held/failed gauges with
-// `metrics` as spamgate_mail_*. `worker` and `outbox` must outlive `metrics`.
-void add_outbox_metrics(Metrics& metrics, const OutboxWorker& worker, Outbox& outbox);
 
 }  // namespace spamgate
