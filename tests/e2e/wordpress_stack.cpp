@@ -779,6 +779,11 @@ TEST_CASE("review: in a real browser the owner finds a rejected comment with its
   REQUIRE_MESSAGE(status == 0, output, s.spamgate->log().substr(0, 4000), s.wp->debug_log());
   const nlohmann::json seen = nlohmann::json::parse(output.substr(output.rfind("\n{") == std::string::npos ? 0 : output.rfind("\n{") + 1));
   CHECK(seen["rescue_id"] == rescue_id);
+  // The chart has a bar title per day; today's counts the rejected comments of this suite.
+  REQUIRE(seen["dashboard_reject_bars"].size() == 7);
+  const std::string today = seen["dashboard_reject_bars"][6];
+  CHECK_MESSAGE(today.find(" rejected") != std::string::npos, today);
+  CHECK_MESSAGE(today.find(": 0 rejected") == std::string::npos, today);
   CHECK(file_exists(screenshot));
   MESSAGE("review screen screenshot: " << screenshot);
 

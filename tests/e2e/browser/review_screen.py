@@ -4,7 +4,7 @@ screen the way a site owner does, for tests/e2e/wordpress_stack.cpp:
 
   log in -> Comments > Blocked by spamgate -> find the rejected comment and
   its reason -> save a screenshot -> "Not spam" on it -> tick two others ->
-  bulk "Confirm spam".
+  bulk "Confirm spam" -> the dashboard widget's chart and link.
 
 Run with Debian's python3 (python3-selenium, chromium-driver). Exits 0 and
 prints one JSON line of what it saw; on a failed expectation exits 1 with the
@@ -125,6 +125,16 @@ def main():
         seen["confirm_notice"] = text
         for text in args.confirm:
             expect(row_with(driver, text) is None, "%r is still listed after 'Confirm spam'" % text)
+
+        # The dashboard widget: a seven-day chart per action and a link to the screen.
+        driver.get(args.site + "/wp-admin/index.php")
+        widget = WebDriverWait(driver, 30).until(until.presence_of_element_located((By.ID, "spamgate_stats")))
+        bars = widget.find_elements(By.CSS_SELECTOR, "svg.spamgate-chart rect.spamgate-bar-reject title")
+        seen["dashboard_reject_bars"] = [bar.get_attribute("textContent") for bar in bars]
+        expect(len(widget.find_elements(By.CSS_SELECTOR, "svg.spamgate-chart")) == 1, "the widget has no chart")
+        expect(widget.find_elements(By.CSS_SELECTOR, "a[href*='page=spamgate-blocked']"),
+               "the widget does not link to the screen")
+        widget.screenshot(args.screenshot.replace(".png", "-dashboard.png"))
         print(json.dumps(seen))
         return 0
     except (Failed, TimeoutException, WebDriverException) as error:
