@@ -810,3 +810,45 @@ TEST_CASE("review: in a real browser the owner finds a rejected comment with its
           std::vector<std::string>{"spam"});
   for (const std::string& text : confirm) CHECK_FALSE(s.find_comment(text));
 }
+
+TEST_CASE("privacy: WordPress's personal-data exporter and eraser find and delete one commenter's data in spamgate") {
+  Stack& s = stack();
+  const std::string email = "privacy-" + std::to_string(std::time(nullptr)) + "@example.net";
+  auto fields = s.comment_fields("spamword from a commenter who later asks to be forgotten", form_token(20));
+  for (auto& [name, value] : fields)
+    if (name == "email") value = email;
+  REQUIRE(http_post_form(s.nginx->url("/wp-comments-post.php"), fields).status == 403);
+  auto rows_of = [&] {
+    return sqlite_rows(s.db_path(), "SELECT count(*) FROM submissions WHERE json_extract(content, '$.email') = '" +
+                                        email + "'")[0];
+  };
+  REQUIRE(eventually([&] { return rows_of() == "1"; }));
+  const auto id = sqlite_rows(s.db_path(), "SELECT id FROM submissions WHERE json_extract(content, '$.email') = '" +
+                                               email + "'")[0];
+  HttpRequest decide;
+  decide.method = "POST";
+  decide.url = s.nginx->url("/spamgate/submissions/" + id + "/decision");
+  decide.headers = {"Authorization: Bearer " + kSecret, "Content-Type: application/json"};
+  decide.body = R"({"decision":"spam"})";
+  REQUIRE(http(decide).status == 200);
+
+  // What Tools > Export Personal Data and Erase Personal Data call, page by page.
+  const std::string exported = s.wp->php(
+      "$e = apply_filters( 'wp_privacy_personal_data_exporters', array() );"
+      "$r = call_user_func( $e['spamgate']['callback'], '" + email + "', 1 );"
+      "echo wp_json_encode( $r );");
+  const auto data = nlohmann::json::parse(exported.substr(exported.find('{')));
+  REQUIRE_MESSAGE(data["data"].size() == 2, exported);  // the blocked comment and the decision about it
+  CHECK(data["done"] == true);
+  CHECK(exported.find("spamword from a commenter") != std::string::npos);
+
+  const std::string erased = s.wp->php(
+      "$e = apply_filters( 'wp_privacy_personal_data_erasers', array() );"
+      "$r = call_user_func( $e['spamgate']['callback'], '" + email + "', 1 );"
+      "echo wp_json_encode( $r );");
+  const auto result = nlohmann::json::parse(erased.substr(erased.find('{')));
+  CHECK_MESSAGE(result["items_removed"] == true, erased);
+  CHECK(result["done"] == true);
+  CHECK(rows_of() == "0");
+  CHECK(sqlite_rows(s.db_path(), "SELECT count(*) FROM feedback WHERE email = '" + email + "'")[0] == "0");
+}
