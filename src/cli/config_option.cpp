@@ -12,7 +12,12 @@ void add_config_option(CLI::App& command, std::string& path) {
 std::optional<Config> load_config_or_report(const std::string& path) {
   if (path.empty()) {
     Config defaults;
-    defaults.base_dir = std::filesystem::current_path().string();
+    std::error_code error;
+    defaults.base_dir = std::filesystem::current_path(error).string();
+    if (error) {
+      std::cerr << "spamgate: cannot tell the current directory: " << error.message() << "\n";
+      return std::nullopt;
+    }
     return defaults;
   }
   Result<Config> config = load_config(path);

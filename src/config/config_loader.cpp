@@ -205,7 +205,9 @@ Result<Config> load_config(const std::string& path) {
 
   Config config;
   config.source_path = path;
-  config.base_dir = std::filesystem::absolute(path).parent_path().string();
+  std::error_code absolute_error;
+  config.base_dir = std::filesystem::absolute(path, absolute_error).parent_path().string();
+  if (absolute_error) return Error{path + ": cannot make the path absolute: " + absolute_error.message()};
   std::vector<std::string> errors;
   TomlReader top(root, "", path, &errors);
   for (const auto& section : kSections) {

@@ -7,6 +7,7 @@
 #include "form/field_collector.h"
 #include "form/form_decoder.h"
 #include "util/ascii.h"
+#include "util/json_body.h"
 
 namespace spamgate {
 namespace {
@@ -30,15 +31,6 @@ std::optional<SubmissionKind> parse_kind(std::string_view text) {
 }
 
 const std::string kBadKind = "kind must be \"comment\" or \"contact\"";
-
-// nlohmann's message without its "[json.exception...] " prefix, on one line.
-std::string json_reason(const std::exception& e) {
-  std::string message = e.what();
-  if (const size_t bracket = message.find("] "); message.front() == '[' && bracket != std::string::npos)
-    message.erase(0, bracket + 2);
-  std::replace_if(message.begin(), message.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
-  return "invalid JSON: " + message;
-}
 
 }  // namespace
 
@@ -66,12 +58,9 @@ Submission build_submission(SubmissionKind kind, FormFields fields, ClientInfo c
 Result<Submission> submission_from_json(std::string_view json, const LimitsConfig& limits) {
   if (static_cast<int64_t>(json.size()) > limits.max_body_bytes)
     return Error{"check input is larger than " + std::to_string(limits.max_body_bytes) + " bytes"};
-  nlohmann::ordered_json document;
-  try {
-    document = nlohmann::ordered_json::parse(json);
-  } catch (const nlohmann::json::exception& e) {
-    return Error{json_reason(e)};
-  }
+  Result<nlohmann::ordered_json> parsed = parse_json_body(json);
+  if (!parsed) return Error{parsed.error()};
+  const nlohmann::ordered_json& document = *parsed;
   if (!document.is_object()) return Error{"check input must be a JSON object"};
 
   static const char* const kTextMembers[] = {"author", "email", "url", "subject", "body",

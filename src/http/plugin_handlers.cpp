@@ -9,6 +9,7 @@
 #include "mail/notifier.h"
 #include "store/feedback_log.h"
 #include "store/submission_log.h"
+#include "util/json_body.h"
 
 namespace spamgate {
 namespace {
@@ -19,9 +20,10 @@ Result<std::map<std::string, std::string>> api_fields(const HttpRequest& request
   std::map<std::string, std::string> fields;
   if (request.body_too_large) return Error{"the request body is too large"};
   if (request.content_type.rfind("application/json", 0) == 0) {
-    const auto json = nlohmann::json::parse(request.body, nullptr, false);
-    if (json.is_discarded() || !json.is_object()) return Error{"the body is not a JSON object"};
-    for (const auto& [key, value] : json.items()) {
+    Result<nlohmann::ordered_json> json = parse_json_body(request.body);
+    if (!json) return Error{json.error()};
+    if (!json->is_object()) return Error{"the body is not a JSON object"};
+    for (const auto& [key, value] : json->items()) {
       if (value.is_string()) fields[key] = value.get<std::string>();
       else if (value.is_number_integer()) fields[key] = std::to_string(value.get<long long>());
       else if (!value.is_null()) return Error{"field " + key + " must be a string or an integer"};
@@ -48,13 +50,13 @@ void refresh_learner(Learner* learner, RequestLog& log) {
 
 constexpr size_t kMaxTrainItems = 500;
 
-std::string string_member(const nlohmann::json& item, const char* key) {
+std::string string_member(const nlohmann::ordered_json& item, const char* key) {
   auto it = item.find(key);
   return it != item.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
 // One item of POST /spamgate/train as a decision, or the reason it is not one.
-Result<FeedbackRecord> training_item(const nlohmann::json& item, size_t index, int64_t now) {
+Result<FeedbackRecord> training_item(const nlohmann::ordered_json& item, size_t index, int64_t now) {
   const std::string where = "items[" + std::to_string(index) + "]: ";
   if (!item.is_object()) return Error{where + "not an object"};
   FeedbackRecord f;
@@ -146,10 +148,11 @@ HttpResponse Gateway::handle_train(const HttpRequest& request, RequestLog& log) 
   if (request.method != "POST") return HttpResponse::text(405, "POST the labelled comments");
   if (!authorized(request)) return unauthorized();
   if (request.body_too_large) return HttpResponse::text(413, "the request body is too large; send smaller batches");
-  const auto body = nlohmann::json::parse(request.body, nullptr, false);
-  if (body.is_discarded() || !body.is_object() || !body.contains("items") || !body["items"].is_array())
+  Result<nlohmann::ordered_json> body = parse_json_body(request.body);
+  if (!body) return HttpResponse::text(400, body.error());
+  if (!body->is_object() || !body->contains("items") || !(*body)["items"].is_array())
     return HttpResponse::text(400, "the body must be a JSON object {\"items\": [...]}");
-  const auto& items = body["items"];
+  const auto& items = (*body)["items"];
   if (items.size() > kMaxTrainItems)
     return HttpResponse::text(400, "at most " + std::to_string(kMaxTrainItems) + " items per request");
   const int64_t now =

@@ -10,6 +10,7 @@
 #include "mail/notifier.h"
 #include "store/feedback_log.h"
 #include "store/submission_log.h"
+#include "util/json_body.h"
 
 namespace spamgate {
 namespace {
@@ -207,9 +208,12 @@ HttpResponse Gateway::handle_submissions(const HttpRequest& request, RequestLog&
   if (action != "/decision") return HttpResponse::text(404, "spamgate has no endpoint at this path");
   if (request.method != "POST") return HttpResponse::text(405, "POST the decision");
   if (request.body_too_large) return HttpResponse::text(413, "the request body is too large");
-  const auto body = nlohmann::json::parse(request.body, nullptr, false);
-  if (body.is_discarded() || !body.is_object()) return HttpResponse::text(400, "the body must be a JSON object");
-  const std::string decision = body.contains("decision") && body["decision"].is_string() ? body["decision"].get<std::string>() : "";
+  Result<nlohmann::ordered_json> parsed = parse_json_body(request.body);
+  if (!parsed) return HttpResponse::text(400, parsed.error());
+  const nlohmann::ordered_json& body = *parsed;
+  if (!body.is_object()) return HttpResponse::text(400, "the body must be a JSON object");
+  const std::string decision =
+      body.contains("decision") && body["decision"].is_string() ? body["decision"].get<std::string>() : "";
   if (decision != "ham" && decision != "spam") return HttpResponse::text(400, "decision must be ham or spam");
   std::optional<int64_t> comment_id;
   if (body.contains("comment_id") && !body["comment_id"].is_null()) {
@@ -266,9 +270,10 @@ HttpResponse Gateway::handle_personal_data(const HttpRequest& request, RequestLo
     email = (*parameters)["email"];
   } else if (rest == "/erase") {
     if (request.method != "POST") return HttpResponse::text(405, "POST {\"email\": ...} to erase");
-    const auto body = nlohmann::json::parse(request.body, nullptr, false);
-    if (!body.is_discarded() && body.is_object() && body.contains("email") && body["email"].is_string())
-      email = body["email"].get<std::string>();
+    Result<nlohmann::ordered_json> body = parse_json_body(request.body);
+    if (!body) return HttpResponse::text(400, body.error());
+    if (body->is_object() && body->contains("email") && (*body)["email"].is_string())
+      email = (*body)["email"].get<std::string>();
   } else {
     return HttpResponse::text(404, "spamgate has no endpoint at this path");
   }
@@ -295,7 +300,7 @@ HttpResponse Gateway::handle_personal_data(const HttpRequest& request, RequestLo
   }
   nlohmann::json answer = {{"submissions", nlohmann::json::array()}, {"decisions", nlohmann::json::array()}};
   for (const SubmissionRecord& r : *submissions) answer["submissions"].push_back(review_item(r, rules.get()));
-  for (const FeedbackRecord& f : *decisions) answer["decisions"].push_back(nlohmann::json::parse(f.to_json()));
+  for (const FeedbackRecord& f : *decisions) answer["decisions"].push_back(nlohmann::json::parse(f.to_json(), nullptr, false));
   return HttpResponse::json(200, answer.dump(-1, ' ', false, kReplace));
 }
 

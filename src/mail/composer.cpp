@@ -8,22 +8,16 @@
 
 #include "mail/header_encoding.h"
 #include "mail/quoted_printable.h"
-#include "util/utf8.h"
 #include "util/email_address.h"
 #include "util/header_safety.h"
+#include "util/utf8.h"
 
 namespace spamgate {
 namespace {
 
 // Why `value` may not become (part of) a header, or "" when it may.
-std::string text_problem(std::string_view value) {
-  if (auto reason = header_unsafe_reason(value)) return *reason;
-  if (!is_valid_utf8(value)) return "invalid UTF-8";
-  return "";
-}
-
 std::string address_problem(std::string_view address) {
-  if (std::string problem = text_problem(address); !problem.empty()) return problem;
+  if (std::string problem = header_value_problem(address); !problem.empty()) return problem;
   if (!address.empty() && address.front() == '-') return "address starts with '-'";
   // One plain ASCII dot-atom mailbox: no quoted local part, no address
   // literal, nothing a mail program could read as an option.
@@ -70,7 +64,7 @@ Result<std::string> message_id(TimePoint now, const std::string& domain) {
 Status check_request(const MailConfig& config, const ComposeRequest& request) {
   if (std::string problem = address_problem(config.from_address); !problem.empty())
     return field_error("mail.from_address", problem);
-  if (std::string problem = text_problem(config.from_name); !problem.empty())
+  if (std::string problem = header_value_problem(config.from_name); !problem.empty())
     return field_error("mail.from_name", problem);
   if (request.to.empty()) return Error{"to: no recipients"};
   for (const std::string& to : request.to) {
@@ -82,10 +76,10 @@ Status check_request(const MailConfig& config, const ComposeRequest& request) {
       return field_error("reply_to", problem);
   }
   if (request.reply_to_name) {
-    if (std::string problem = text_problem(*request.reply_to_name); !problem.empty())
+    if (std::string problem = header_value_problem(*request.reply_to_name); !problem.empty())
       return field_error("reply_to_name", problem);
   }
-  if (std::string problem = text_problem(request.subject); !problem.empty()) return field_error("subject", problem);
+  if (std::string problem = header_value_problem(request.subject); !problem.empty()) return field_error("subject", problem);
   return Status::success();
 }
 

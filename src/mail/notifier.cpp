@@ -7,22 +7,14 @@
 #include <algorithm>
 
 #include "mail/mail_reports.h"
-#include "util/utf8.h"
 #include "util/email_address.h"
 #include "util/header_safety.h"
 
 namespace spamgate {
 namespace {
 
-// Why `value` cannot be a header value, or "" when it can.
-std::string header_problem(std::string_view value) {
-  if (auto reason = header_unsafe_reason(value)) return *reason;
-  if (!is_valid_utf8(value)) return "invalid UTF-8";
-  return "";
-}
-
 bool usable_reply_to(std::string_view address) {
-  return header_problem(address).empty() && is_safe_reply_to_address(address);
+  return header_value_problem(address).empty() && is_safe_reply_to_address(address);
 }
 
 // The configured spelling of `address` when it is allowlisted.
@@ -76,7 +68,7 @@ QueueResult Notifier::queue_contact(const Submission& s, std::string_view reques
   body += field_line("Email", s.email);
   if (usable_reply_to(s.email)) {
     request.reply_to = s.email;
-    if (!s.author.empty() && header_problem(s.author).empty()) request.reply_to_name = s.author;
+    if (!s.author.empty() && header_value_problem(s.author).empty()) request.reply_to_name = s.author;
   } else {
     body += "       (not one valid address: no Reply-To was set; replying goes nowhere)\n";
   }
@@ -86,7 +78,7 @@ QueueResult Notifier::queue_contact(const Submission& s, std::string_view reques
   const std::string withheld = site + " Contact form message (subject withheld: unsafe characters)";
   if (s.subject.empty()) {
     request.subject = site + " Contact form message";
-  } else if (std::string problem = header_problem(s.subject); !problem.empty()) {
+  } else if (std::string problem = header_value_problem(s.subject); !problem.empty()) {
     request.subject = withheld;
     body += "       (withheld from the mail's subject: " + problem + ")\n";
   } else {
@@ -126,7 +118,7 @@ QueueResult Notifier::queue_notification(const NotifyRequest& r) {
   std::string notes;
   if (r.subject.empty()) {
     request.subject = site_tag(mail) + " Notification";
-  } else if (std::string problem = header_problem(r.subject); !problem.empty()) {
+  } else if (std::string problem = header_value_problem(r.subject); !problem.empty()) {
     request.subject = withheld;
     notes += "[spamgate: subject withheld (" + problem + "): " + visible_escapes(r.subject) + "]\n";
   } else {

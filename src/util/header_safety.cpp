@@ -2,6 +2,8 @@
 
 #include <boost/regex.hpp>
 
+#include "util/utf8.h"
+
 namespace spamgate {
 namespace {
 
@@ -28,6 +30,12 @@ std::optional<std::string> header_unsafe_reason(std::string_view value) {
   }
   if (value.find("=?") != std::string_view::npos && looks_like_encoded_word(value)) return "encoded-word";
   return std::nullopt;
+}
+
+std::string header_value_problem(std::string_view value) {
+  if (auto reason = header_unsafe_reason(value)) return *reason;
+  if (!is_valid_utf8(value)) return "invalid UTF-8";
+  return "";
 }
 
 }  // namespace spamgate

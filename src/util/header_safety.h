@@ -15,4 +15,8 @@ namespace spamgate {
 // names the character class, e.g. "line feed", "encoded-word".
 std::optional<std::string> header_unsafe_reason(std::string_view value);
 
+// Why `value` cannot be a header value as it stands: header_unsafe_reason,
+// else "invalid UTF-8"; "" when it can.
+std::string header_value_problem(std::string_view value);
+
 }  // namespace spamgate

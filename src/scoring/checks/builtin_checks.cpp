@@ -1,24 +1,8 @@
 #include "scoring/checks/builtin_checks.h"
 
-#include <exception>
-
 #include "scoring/checks/check_functions.h"
 
 namespace spamgate {
-namespace {
-
-// Keeps the "never throws" promise: a check that cannot finish (out of
-// memory) counts as not fired rather than failing the request.
-template <checks::Finding (*Run)(const Submission&, const CheckContext&)>
-std::optional<std::string> guarded(const Submission& submission, const CheckContext& context) noexcept {
-  try {
-    return Run(submission, context);
-  } catch (const std::exception&) {
-    return std::nullopt;
-  }
-}
-
-}  // namespace
 
 // Scores assume the default thresholds (hold 5, reject 10): the two checks
 // that only an attack or a bot trips reject on their own, and a post sent
@@ -26,15 +10,15 @@ std::optional<std::string> guarded(const Submission& submission, const CheckCont
 const std::vector<BuiltinCheck>& builtin_checks() {
   static const std::vector<BuiltinCheck> kChecks = {
       {"HEADER_INJECTION", 10, "Line break, encoded-word or address list in a single-line field",
-       guarded<checks::header_injection>},
-      {"HONEYPOT", 10, "Hidden honeypot field filled in", guarded<checks::honeypot>},
-      {"TOO_FAST", 5, "Form sent too soon after it was shown", guarded<checks::too_fast>},
-      {"NO_TOKEN", 4, "Form token missing, forged or expired", guarded<checks::no_token>},
-      {"RATE_IP", 4, "Too many submissions from this IP address", guarded<checks::rate_ip>},
-      {"DUPLICATE", 3, "Same text submitted recently", guarded<checks::duplicate>},
-      {"BBCODE_LINK", 3, "BBCode link markup, which WordPress does not render", guarded<checks::bbcode_link>},
-      {"INVALID_EMAIL", 2.5, "E-mail field is not a valid address", guarded<checks::invalid_email>},
-      {"BAD_UTF8", 3, "Text field is not valid UTF-8", guarded<checks::bad_utf8>},
+       checks::header_injection},
+      {"HONEYPOT", 10, "Hidden honeypot field filled in", checks::honeypot},
+      {"TOO_FAST", 5, "Form sent too soon after it was shown", checks::too_fast},
+      {"NO_TOKEN", 4, "Form token missing, forged or expired", checks::no_token},
+      {"RATE_IP", 4, "Too many submissions from this IP address", checks::rate_ip},
+      {"DUPLICATE", 3, "Same text submitted recently", checks::duplicate},
+      {"BBCODE_LINK", 3, "BBCode link markup, which WordPress does not render", checks::bbcode_link},
+      {"INVALID_EMAIL", 2.5, "E-mail field is not a valid address", checks::invalid_email},
+      {"BAD_UTF8", 3, "Text field is not valid UTF-8", checks::bad_utf8},
   };
   return kChecks;
 }

@@ -31,7 +31,9 @@ struct BuiltinCheck {
   std::string_view name;               // e.g. "HEADER_INJECTION"
   double default_score;
   std::string_view description;
-  // Returns a detail string when the check fires, nullopt otherwise. Never throws.
+  // Returns a detail string when the check fires, nullopt otherwise. May
+  // throw (out of memory): the scorer records that as a rule error, counted
+  // in spamgate_rule_errors_total, and the check as not fired.
   std::optional<std::string> (*run)(const Submission&, const CheckContext&);
 };
 
