@@ -5,6 +5,7 @@
 #include <fcgiapp.h>
 
 #include <cstdio>
+#include <cstring>
 #include <cstdlib>
 #include <string>
 #include <thread>
@@ -32,9 +33,10 @@ void serve(int listen_fd) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  const bool help = argc == 2 && (std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0);
   if (argc != 3) {
-    std::fprintf(stderr, "usage: fcgi_floor HOST:PORT THREADS\n");
-    return 2;
+    std::fprintf(help ? stdout : stderr, "usage: fcgi_floor HOST:PORT THREADS  (the bare libfcgi responder scripts/bench compares with)\n");
+    return help ? 0 : 2;
   }
   const int threads = std::atoi(argv[2]);
   if (FCGX_Init() != 0 || threads < 1) return 2;

@@ -3,6 +3,7 @@
 # bench_scorer uses, with the 62,204-entry list; compare its µs per comment
 # with bench_scorer's score/wp62k/* (list only) and score/default+wp62k/*.
 # Usage: tests/bench/run_wp_disallowed.sh [BUILD_DIR]   (default: build)
+case "${1:-}" in -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;; esac
 set -eu
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-$root/build}

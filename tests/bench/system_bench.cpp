@@ -64,8 +64,14 @@ void run_scorer(const std::string& path, Report& report) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 2) {
-    std::cerr << "usage: system_bench OUT_DIR [--seconds N] [--scorer PATH] [--only SECTION]\n";
+  const char* usage = "usage: system_bench OUT_DIR [--seconds N] [--scorer PATH] [--only SECTION]\n"
+                      "  SECTION: reject, pass-through, wordpress, list, keepalive (scripts/bench runs it)\n";
+  if (argc >= 2 && (std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0)) {
+    std::cout << usage;
+    return 0;
+  }
+  if (argc < 2 || argv[1][0] == '-') {
+    std::cerr << usage;
     return 2;
   }
   BenchContext context;

@@ -12,6 +12,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <cstdlib>
 #include <map>
 #include <mutex>
@@ -133,6 +134,11 @@ Sample quiet_sample(Driver& driver, pid_t pid, Clock::time_point start) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  const bool help = argc > 1 && (std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0);
+  if (help || (argc > 1 && std::atoi(argv[1]) <= 0)) {
+    std::fprintf(help ? stdout : stderr, "usage: soak [SECONDS=60] [REQUESTS_PER_SECOND=200]  (scripts/soak builds and runs it)\n");
+    return help ? 0 : 2;
+  }
   const int seconds = argc > 1 ? std::atoi(argv[1]) : 60;
   const double rate = argc > 2 ? std::atof(argv[2]) : 200;
   // Bounded caches fill during the first ~30 s at 200/s (SQLite's page cache,
