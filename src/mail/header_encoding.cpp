@@ -116,7 +116,8 @@ std::string unstructured_field(std::string_view name, std::string_view value) {
 }
 
 std::string mailbox_field(std::string_view name, std::string_view display_name, std::string_view address) {
-  const std::string angle_address = "<" + std::string(address) + ">";
+  std::string angle_address = "<";  // not "<" + std::string: GCC 12 -Wrestrict false positive (PR 105651)
+  angle_address.append(address).append(">");
   if (display_name.empty()) return fold(name, {std::string(address)});
   if (is_printable_ascii(display_name)) {
     std::string field = fold(name, {quoted_string(display_name), angle_address});

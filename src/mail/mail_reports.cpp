@@ -93,7 +93,8 @@ DigestText digest_text(const MailConfig& mail, const Outbox::HeldOverview& held)
   b += "To see them all:\n";
   b += "  spamgate outbox list --status folded\n\n";
   for (const OutboxRow& row : held.first) {
-    b += "#" + std::to_string(row.id) + "  " + utc_time(row.created_at) + "  " + to_string(row.kind) + "\n";
+    b += '#';
+    b += std::to_string(row.id) + "  " + utc_time(row.created_at) + "  " + to_string(row.kind) + "\n";
     b += "  Subject: " + cut(visible_escapes(row.subject), 200) + "\n";
     size_t pos = 0;
     for (int line = 0; line < 2 && pos < row.preview.size(); ++line) {

@@ -33,7 +33,7 @@ class RuleSet {
   double hold_threshold() const { return compiled_.hold; }
   double reject_threshold() const { return compiled_.reject; }
 
-  // Every rule: built-ins, then LINKS_N by N, then the files' rules in the
+  // Every rule: built-ins, LEARNED, then LINKS_N by N, then the files' rules in the
   // order they were defined. A rule's position is its index in Verdict order.
   const std::vector<RuleInfo>& rules() const { return rules_; }
 

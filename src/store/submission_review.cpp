@@ -27,7 +27,8 @@ struct Filter {
       }
       values.push_back(bound.at(0));
       bound.erase(bound.begin());
-      numbered += "?" + std::to_string(values.size());
+      numbered += '?';
+      numbered += std::to_string(values.size());
     }
     sql += " AND (" + numbered + ")";
   }

@@ -25,6 +25,7 @@
 #include "harness/php_fpm.h"
 #include "harness/proc_stats.h"
 #include "harness/spamgate_server.h"
+#include "support/text_cat.h"
 
 using namespace harness;
 using namespace std::chrono_literals;
@@ -168,7 +169,7 @@ TEST_CASE("huge, wide, deep and malformed forms get a 4xx with a reason, in boun
   CHECK(huge.body.find("larger than 1048576 bytes") != std::string::npos);
 
   std::string wide;
-  for (int i = 0; i < 100000; ++i) wide += "f" + std::to_string(i) + "=1&";
+  for (int i = 0; i < 100000; ++i) wide += spamgate::testing::cat("f", i, "=1&");
   auto many = post(stack, "application/x-www-form-urlencoded", wide.substr(0, 1000000));
   CHECK(many.status == 400);
   CHECK(many.body.find("more than 200 form fields") != std::string::npos);

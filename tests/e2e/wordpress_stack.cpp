@@ -114,7 +114,8 @@ std::vector<std::string> sqlite_rows(const std::string& path, const std::string&
       std::string row;
       for (int i = 0; i < sqlite3_column_count(statement); ++i) {
         const auto* text = sqlite3_column_text(statement, i);
-        row += (i ? "|" : "") + std::string(text ? reinterpret_cast<const char*>(text) : "NULL");
+        if (i) row += '|';
+        row += text ? reinterpret_cast<const char*>(text) : "NULL";
       }
       rows.push_back(row);
     }
@@ -805,7 +806,7 @@ TEST_CASE("review: in a real browser the owner finds a rejected comment with its
   CHECK(sqlite_rows(s.db_path(), "SELECT decision, comment_id, source FROM feedback WHERE submission_id = '" +
                                      rescue_id + "'") ==
         std::vector<std::string>{"ham|" + std::to_string(rescued->id) + "|review"});
-  for (const std::string& id : seen["confirm_ids"])
+  for (const std::string id : seen["confirm_ids"])
     CHECK(sqlite_rows(s.db_path(), "SELECT decision FROM submissions WHERE id = '" + id + "'") ==
           std::vector<std::string>{"spam"});
   for (const std::string& text : confirm) CHECK_FALSE(s.find_comment(text));

@@ -67,7 +67,10 @@ inline std::string random_sequence(std::mt19937& random, int depth) {
 inline std::string random_alternation(std::mt19937& random, int depth) {
   std::string out = random_sequence(random, depth);
   const size_t more = pick(random, 3) == 0 ? 1 + pick(random, 3) : 0;
-  for (size_t i = 0; i < more; ++i) out += "|" + (pick(random, 20) == 0 ? std::string() : random_sequence(random, depth));
+  for (size_t i = 0; i < more; ++i) {
+    out += '|';
+    if (pick(random, 20) != 0) out += random_sequence(random, depth);
+  }
   return out;
 }
 

@@ -15,6 +15,7 @@
 #include "store/migrations.h"
 #include "store/stored_history.h"
 #include "store/submission_log.h"
+#include "support/text_cat.h"
 
 using namespace spamgate;
 using namespace std::chrono_literals;
@@ -184,7 +185,7 @@ TEST_CASE("SubmissionLog writes 1,000 records from 4 threads") {
   for (int t = 0; t < 4; ++t)
     threads.emplace_back([&, t] {
       for (int i = 0; i < 250; ++i)
-        (*log)->record(make_row("t" + std::to_string(t) + "-" + std::to_string(i), unix_seconds(clock.now()), "pass"));
+        (*log)->record(make_row(testing::cat("t", t, "-", i), unix_seconds(clock.now()), "pass"));
     });
   for (std::thread& t : threads) t.join();
   REQUIRE((*log)->flush().ok());
@@ -194,7 +195,7 @@ TEST_CASE("SubmissionLog writes 1,000 records from 4 threads") {
   REQUIRE(rows.ok());
   CHECK(rows->size() == 1000);
   for (int t = 0; t < 4; ++t) {
-    Result<std::optional<SubmissionRecord>> found = (*log)->find("t" + std::to_string(t) + "-249");
+    Result<std::optional<SubmissionRecord>> found = (*log)->find(testing::cat("t", t, "-249"));
     REQUIRE(found.ok());
     CHECK(found->has_value());
   }
@@ -210,7 +211,7 @@ TEST_CASE("SubmissionLog drops and counts rows when its queue is full, and the d
     Result<std::unique_ptr<SubmissionLog>> log = SubmissionLog::open(tmp.path(), options, clock);
     REQUIRE(log.ok());
     int accepted = 0;
-    for (int i = 0; i < 15; ++i) accepted += (*log)->record(make_row("r" + std::to_string(i), 1, "pass"));
+    for (int i = 0; i < 15; ++i) accepted += (*log)->record(make_row(testing::cat("r", i), 1, "pass"));
     CHECK(accepted == 10);
     CHECK((*log)->dropped() == 5);
   }
@@ -524,7 +525,7 @@ TEST_CASE("store micro-measurement" * doctest::skip()) {
   std::vector<SubmissionRecord> rows;
   rows.reserve(kRows);
   for (int i = 0; i < kRows; ++i)
-    rows.push_back(make_row("m" + std::to_string(i), unix_seconds(clock.now()), "hold", "PHARMA,LINKS_3"));
+    rows.push_back(make_row(testing::cat("m", i), unix_seconds(clock.now()), "hold", "PHARMA,LINKS_3"));
   auto t0 = std::chrono::steady_clock::now();
   for (SubmissionRecord& r : rows) (*log)->record(std::move(r));  // the writer runs alongside
   auto t1 = std::chrono::steady_clock::now();

@@ -60,10 +60,12 @@ void MariaDb::stop() { process_.stop(std::chrono::seconds(10)); }
 int MariaDb::sql(const std::string& statements, std::string* output, const std::string& database) {
   const std::string script = dir_->path() + "/query.sql";
   write_file(script, statements);
-  std::string command = shell_quote(client_) + " --no-defaults -S " + shell_quote(socket_path_) + " -u " +
-                        shell_quote(admin_user_) + " -N -B";
-  if (!database.empty()) command += " " + shell_quote(database);
-  return run(command + " < " + shell_quote(script), output);
+  std::string command = shell_quote(client_);  // appended piecewise: GCC 12 -Wrestrict false positive
+  command.append(" --no-defaults -S ").append(shell_quote(socket_path_));
+  command.append(" -u ").append(shell_quote(admin_user_)).append(" -N -B");
+  if (!database.empty()) command.append(" ").append(shell_quote(database));
+  command.append(" < ").append(shell_quote(script));
+  return run(command, output);
 }
 
 bool MariaDb::create_database(const std::string& name, const std::string& user, const std::string& password,
