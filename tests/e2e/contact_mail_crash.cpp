@@ -11,6 +11,7 @@
 #include <memory>
 #include <thread>
 
+#include "contact_mail_site.h"
 #include "harness/http_client.h"
 #include "harness/mail_inspect.h"
 #include "harness/nginx.h"
@@ -19,17 +20,12 @@
 
 using namespace harness;
 using namespace std::chrono_literals;
+using contact_mail::site;  // this test uses only its /spamgate/ routes
 
 namespace {
 
 constexpr int kMessages = 500;
 const std::string kSharedSecret = "crash-secret-91c4a7e2";
-
-NginxOptions site(const SpamgateServer& spamgate) {
-  NginxOptions options;
-  options.server_body = fastcgi_location("/spamgate/", spamgate.address());
-  return options;
-}
 
 // Message-ID -> how many times the server accepted it.
 std::map<std::string, int> message_ids(const SmtpServer& smtp) {

@@ -6,12 +6,12 @@
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
 
-#include <fstream>
 #include <map>
 #include <set>
 #include <thread>
 
 #include "contact_mail_site.h"
+#include "support/temp_dir.h"
 
 using namespace harness;
 using namespace contact_mail;
@@ -19,13 +19,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-std::vector<std::string> read_lines(const std::string& path) {
-  std::vector<std::string> lines;
-  std::ifstream in(path);
-  for (std::string line; std::getline(in, line);)
-    if (!line.empty()) lines.push_back(line);
-  return lines;
-}
+using spamgate::testing::read_lines;
 
 // Posts every payload of the injection corpus in the contact form's name,
 // then email, then subject, and checks that each post was refused (403, or

@@ -18,6 +18,7 @@
 #include "harness/nginx.h"
 #include "harness/smtp_server.h"
 #include "harness/spamgate_server.h"
+#include "support/text_cat.h"
 
 namespace contact_mail {
 
@@ -36,11 +37,21 @@ duplicate_window_seconds = 0
 
 )";
 
-// nginx in front of spamgate: the contact form and spamgate's API.
-inline NginxOptions site(const SpamgateServer& spamgate) {
+// nginx in front of spamgate: the contact form (= /contact) and spamgate's
+// API (/spamgate/). With `keepalive` > 0 nginx keeps up to that many
+// connections to spamgate open and reuses them for the contact form (the
+// storm's throughput); otherwise it opens one per request.
+inline NginxOptions site(const SpamgateServer& server, int keepalive = 0) {
   NginxOptions options;
-  options.server_body =
-      fastcgi_location("= /contact", spamgate.address()) + fastcgi_location("/spamgate/", spamgate.address());
+  if (keepalive <= 0) {
+    options.server_body =
+        fastcgi_location("= /contact", server.address()) + fastcgi_location("/spamgate/", server.address());
+    return options;
+  }
+  options.http_extra =
+      spamgate::testing::cat("upstream spamgate { server ", server.address(), "; keepalive ", keepalive, "; }\n");
+  options.server_body = fastcgi_location("= /contact", "spamgate", "  fastcgi_keep_conn on;\n") +
+                        fastcgi_location("/spamgate/", "spamgate");
   return options;
 }
 

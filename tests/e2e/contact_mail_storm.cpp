@@ -9,6 +9,7 @@
 #include <regex>
 #include <thread>
 
+#include "contact_mail_site.h"
 #include "harness/http_client.h"
 #include "harness/mail_inspect.h"
 #include "harness/nginx.h"
@@ -17,29 +18,13 @@
 
 using namespace harness;
 using namespace std::chrono_literals;
+using contact_mail::kRelaxedChecks;
+using contact_mail::site;
 
 namespace {
 
 constexpr int kPosts = 10000;
 const std::string kSharedSecret = "storm-secret-5d2e8b71";
-
-const char* kRelaxedChecks = R"(
-[checks]
-rate_per_minute = 1000000
-rate_burst = 1000000
-duplicate_window_seconds = 0
-
-)";
-
-// nginx keeps 8 connections to spamgate alive (spamgate runs more threads).
-NginxOptions site(const SpamgateServer& spamgate) {
-  NginxOptions options;
-  options.http_extra = "upstream spamgate { server " + spamgate.address() + "; keepalive 8; }\n";
-  options.server_body =
-      fastcgi_location("= /contact", "spamgate", "  fastcgi_keep_conn on;\n") +
-      fastcgi_location("/spamgate/", "spamgate");
-  return options;
-}
 
 struct StormStack {
   TempDir dir{"spamgate-storm"};
@@ -56,7 +41,8 @@ struct StormStack {
     spamgate = std::make_unique<SpamgateServer>(
         mail_spamgate_options(kRelaxedChecks + mail_toml(smtp, ca.ca_cert, mail), kSharedSecret, 16));
     REQUIRE_MESSAGE(spamgate->wait_until_listening(), spamgate->log());
-    nginx = std::make_unique<Nginx>(site(*spamgate));
+    // nginx keeps 8 connections to spamgate alive (spamgate runs more threads).
+    nginx = std::make_unique<Nginx>(site(*spamgate, 8));
     REQUIRE_MESSAGE(nginx->wait_until_listening(), nginx->error_log());
   }
   ~StormStack() {

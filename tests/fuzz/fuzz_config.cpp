@@ -3,16 +3,14 @@
 // line is "file:line: message" or "file: message", and a loaded config keeps
 // the bounds the loader promises (positive threads, sane limits).
 // Input: the text of one config file.
-#include <unistd.h>
-
 #include <cstddef>
 #include <cstdint>
-#include <cstdlib>
-#include <fstream>
 #include <sstream>
 #include <string>
+#include <string_view>
 
 #include "config/config.h"
+#include "support/temp_dir.h"
 
 namespace {
 
@@ -20,12 +18,10 @@ void require(bool condition) {
   if (!condition) __builtin_trap();
 }
 
+// In a private directory, removed when the fuzzer exits normally.
 const std::string& config_path() {
-  static const std::string path = [] {
-    char dir[] = "/tmp/spamgate-fuzz-config-XXXXXX";
-    require(mkdtemp(dir) != nullptr);
-    return std::string(dir) + "/spamgate.toml";
-  }();
+  static const spamgate::testing::TempDir dir("spamgate-fuzz-config");
+  static const std::string path = dir / "spamgate.toml";
   return path;
 }
 
@@ -33,10 +29,7 @@ const std::string& config_path() {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string& path = config_path();
-  {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
-  }
+  spamgate::testing::write_file(path, std::string_view(reinterpret_cast<const char*>(data), size));
   const spamgate::Result<spamgate::Config> config = spamgate::load_config(path);
   if (!config.ok()) {
     require(!config.error().empty());

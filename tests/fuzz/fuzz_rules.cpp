@@ -3,17 +3,14 @@
 // form "file:line: message" (one line each), and a loaded set scores a
 // submission without throwing, with an action that matches its thresholds.
 // Input: the text of one rule file (it may include or list other files).
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <cstddef>
 #include <cstdint>
-#include <cstdlib>
-#include <fstream>
 #include <string>
+#include <string_view>
 
 #include "scoring/rule_set.h"
 #include "scoring/scorer.h"
+#include "support/temp_dir.h"
 
 namespace {
 
@@ -21,15 +18,14 @@ void require(bool condition) {
   if (!condition) __builtin_trap();
 }
 
-// A private directory holding the rule file, and a list file it may name.
-const std::string& rule_dir() {
-  static const std::string dir = [] {
-    char path[] = "/tmp/spamgate-fuzz-rules-XXXXXX";
-    require(mkdtemp(path) != nullptr);
-    std::ofstream(std::string(path) + "/words.txt") << "casino\nviagra\n\n0\n";
-    mkdir((std::string(path) + "/lists").c_str(), 0700);  // so rules/default.rules loads as shipped
-    std::ofstream(std::string(path) + "/lists/shorteners.txt") << "bit.ly\ntinyurl.com\n";
-    return std::string(path);
+// A private directory holding the rule file, and a list file it may name;
+// removed when the fuzzer exits normally.
+const spamgate::testing::TempDir& rule_dir() {
+  static const spamgate::testing::TempDir dir = [] {
+    spamgate::testing::TempDir made("spamgate-fuzz-rules");
+    made.write("words.txt", "casino\nviagra\n\n0\n");
+    made.write("lists/shorteners.txt", "bit.ly\ntinyurl.com\n");  // so rules/default.rules loads as shipped
+    return made;
   }();
   return dir;
 }
@@ -37,11 +33,7 @@ const std::string& rule_dir() {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  const std::string file = rule_dir() + "/fuzz.rules";
-  {
-    std::ofstream out(file, std::ios::binary | std::ios::trunc);
-    out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
-  }
+  const std::string file = rule_dir().write("fuzz.rules", std::string_view(reinterpret_cast<const char*>(data), size));
   const spamgate::RuleLoad load = spamgate::load_rules({file});
   require((load.rules == nullptr) == !load.errors.empty());
   for (const std::string& error : load.errors) {

@@ -1,12 +1,9 @@
-// Test support for the outbox, caps and notifier tests: a throwaway store
-// directory, a scripted fake SmtpTransport, and a mail config. Test-only.
+// Test support for the outbox, caps and notifier tests: a scripted fake
+// SmtpTransport and a mail config (their throwaway store is
+// spamgate::testing::TempStore, support/temp_dir.h). Test-only.
 #pragma once
 
-#include <unistd.h>
-
-#include <atomic>
 #include <deque>
-#include <filesystem>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -15,24 +12,6 @@
 #include "mail/smtp_transport.h"
 
 namespace outboxtest {
-
-// A fresh directory (on /dev/shm when there is one: the outbox fsyncs every
-// commit, and the storm tests make tens of thousands), removed at the end.
-class TempStore {
- public:
-  TempStore() {
-    static std::atomic<int> counter{0};
-    const std::filesystem::path base =
-        std::filesystem::is_directory("/dev/shm") ? std::filesystem::path("/dev/shm") : std::filesystem::temp_directory_path();
-    dir_ = base / ("spamgate-outbox-" + std::to_string(getpid()) + "-" + std::to_string(counter++));
-    std::filesystem::remove_all(dir_);
-  }
-  ~TempStore() { std::filesystem::remove_all(dir_); }
-  std::string path() const { return (dir_ / "spamgate.db").string(); }
-
- private:
-  std::filesystem::path dir_;
-};
 
 // Answers each send with the next scripted result, then with "250 OK"
 // once the script is used up; records every message it was given.

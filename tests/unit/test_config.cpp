@@ -1,25 +1,14 @@
 #include <doctest/doctest.h>
 
-#include <unistd.h>
-
-#include <fstream>
 #include <string>
 
 #include "config/config.h"
 #include "config/toml_depth.h"
+#include "support/temp_dir.h"
 
 using namespace spamgate;
-
-namespace {
-
-std::string write_temp_config(const std::string& text) {
-  static int counter = 0;
-  std::string path = "/tmp/spamgate-config-test-" + std::to_string(getpid()) + "-" + std::to_string(counter++) + ".toml";
-  std::ofstream(path) << text;
-  return path;
-}
-
-}  // namespace
+using spamgate::testing::TempDir;
+using spamgate::testing::write_file;
 
 TEST_CASE("the shipped sample config loads and matches the built-in defaults") {
   auto loaded = load_config(SPAMGATE_SOURCE_DIR "/spamgate.toml");
@@ -40,7 +29,8 @@ TEST_CASE("the shipped sample config loads and matches the built-in defaults") {
 }
 
 TEST_CASE("values are read and relative paths resolve against the config's folder") {
-  auto path = write_temp_config(R"(
+  const TempDir dir("spamgate-config");
+  auto path = dir.write("spamgate.toml", R"(
 [server]
 listen = "unix:/run/spamgate.sock"
 threads = 4
@@ -64,7 +54,7 @@ shared_secret = { file = "secret.txt" }
   REQUIRE_FALSE(loaded.ok());
   CHECK(loaded.error() == path + ":18: unknown setting 'mail.caps.shared_secret'");
 
-  std::ofstream(path) << R"(
+  write_file(path, R"(
 shared_secret = { file = "secret.txt" }
 [server]
 listen = "unix:/run/spamgate.sock"
@@ -81,20 +71,21 @@ from_address = "blog@example.com"
 owners = ["owner@example.com"]
 [mail.caps]
 per_hour = 3
-)";
+)");
   loaded = load_config(path);
   REQUIRE_MESSAGE(loaded.ok(), loaded.error());
   CHECK(loaded->server.listen == "unix:/run/spamgate.sock");
   CHECK(loaded->server.threads == 4);
   CHECK(loaded->actions.on_reject == RejectMode::discard);
-  CHECK(loaded->resolve(loaded->store.path) == "/tmp/data/sg.db");
+  CHECK(loaded->resolve(loaded->store.path) == dir / "data/sg.db");
   CHECK(loaded->mail.password.env == "SMTP_PASSWORD");
   CHECK(loaded->mail.caps.per_hour == 3);
   CHECK(loaded->shared_secret.file == "secret.txt");
 }
 
 TEST_CASE("every error is reported as file:line: message, all at once") {
-  auto path = write_temp_config(R"([server]
+  const TempDir dir("spamgate-config");
+  auto path = dir.write("spamgate.toml", R"([server]
 threads = "many"
 lisen = "127.0.0.1:1"
 [checks]
@@ -116,14 +107,16 @@ password = "hunter2"
 }
 
 TEST_CASE("a TOML syntax error names the file and line") {
-  auto path = write_temp_config("[server]\nthreads = 4\nlisten = \"unterminated\n");
+  const TempDir dir("spamgate-config");
+  auto path = dir.write("spamgate.toml", "[server]\nthreads = 4\nlisten = \"unterminated\n");
   auto loaded = load_config(path);
   REQUIRE_FALSE(loaded.ok());
   CHECK(loaded.error().rfind(path + ":3: ", 0) == 0);
 }
 
 TEST_CASE("mail enabled without its essentials is refused") {
-  auto path = write_temp_config("[mail]\nenabled = true\nsmtp_url = \"http://x\"\n");
+  const TempDir dir("spamgate-config");
+  auto path = dir.write("spamgate.toml", "[mail]\nenabled = true\nsmtp_url = \"http://x\"\n");
   auto loaded = load_config(path);
   REQUIRE_FALSE(loaded.ok());
   CHECK(loaded.error().find("smtp_url: must start with smtp://") != std::string::npos);
@@ -133,11 +126,12 @@ TEST_CASE("mail enabled without its essentials is refused") {
 }
 
 TEST_CASE("a required form token without the shared secret that signs it is refused") {
-  auto path = write_temp_config("[checks]\nrequire_token = true\n");
+  const TempDir dir("spamgate-config");
+  auto path = dir.write("no-secret.toml", "[checks]\nrequire_token = true\n");
   auto loaded = load_config(path);
   REQUIRE_FALSE(loaded.ok());
   CHECK(loaded.error() == path + ": checks.require_token needs shared_secret, which signs and verifies the form token");
-  auto with_secret = write_temp_config("shared_secret = { env = \"SG_SECRET\" }\n[checks]\nrequire_token = true\n");
+  auto with_secret = dir.write("with-secret.toml", "shared_secret = { env = \"SG_SECRET\" }\n[checks]\nrequire_token = true\n");
   CHECK(load_config(with_secret).ok());
 }
 
@@ -148,24 +142,26 @@ TEST_CASE("a missing config file is a clear error") {
 }
 
 TEST_CASE("upstream.document_root is read as given; resolve() makes a relative one absolute") {
-  auto loaded = load_config(write_temp_config("[upstream]\ndocument_root = \"wordpress\"\n"));
+  const TempDir dir("spamgate-config");
+  auto loaded = load_config(dir.write("spamgate.toml", "[upstream]\ndocument_root = \"wordpress\"\n"));
   REQUIRE_MESSAGE(loaded.ok(), loaded.error());
   CHECK(loaded->upstream.document_root == "wordpress");
-  CHECK(loaded->resolve(loaded->upstream.document_root) == "/tmp/wordpress");
+  CHECK(loaded->resolve(loaded->upstream.document_root) == dir / "wordpress");
   CHECK(Config{}.upstream.document_root.empty());  // default: SCRIPT_FILENAME forwarded unchanged
 }
 
 TEST_CASE("deeply nested arrays and inline tables are refused with file:line, not a stack overflow") {
   // Regression (found by feeding fuzz_config deep inputs): toml11 recursed
   // once per level and overflowed the stack around a few thousand levels.
+  const TempDir dir("spamgate-config");
   for (const std::string& deep : {"a = " + std::string(100000, '['), "a = " + std::string(50000, '{'),
                                   "[server]\n# [[[[\nx = \"[[[[\"\ny = [" + std::string(100, '[')}) {
-    auto path = write_temp_config(deep);
+    auto path = dir.write("deep.toml", deep);
     auto loaded = load_config(path);
     REQUIRE_FALSE(loaded.ok());
     CHECK(loaded.error().find("nest deeper than 64 levels") != std::string::npos);
   }
-  auto path = write_temp_config("[server]\nthreads = 4\n\n\n" + std::string("x = ") + std::string(65, '[') + "\n");
+  auto path = dir.write("deep-line-5.toml", "[server]\nthreads = 4\n\n\n" + std::string("x = ") + std::string(65, '[') + "\n");
   CHECK(load_config(path).error() == path + ":5: arrays and inline tables nest deeper than 64 levels");
   // Brackets inside strings and comments do not count; 64 real levels are fine for the guard.
   CHECK_FALSE(toml_too_deep_line("s = \"" + std::string(200, '[') + "\" # " + std::string(200, '{') + "\n"
@@ -177,11 +173,12 @@ TEST_CASE("deeply nested arrays and inline tables are refused with file:line, no
 TEST_CASE("a config that is not UTF-8 is refused with file:line before toml11 parses it") {
   // Regression (fuzz_config): invalid UTF-8 inside a quoted key made toml11
   // 3.7.1 read past its buffer while building the error message.
-  auto key = write_temp_config("[server]\nthreads = 2\n'erv\xaa" "check'.rate = 1\n");
+  const TempDir dir("spamgate-config");
+  auto key = dir.write("bad-key.toml", "[server]\nthreads = 2\n'erv\xaa" "check'.rate = 1\n");
   CHECK(load_config(key).error() == key + ":3: not valid UTF-8 (a TOML file must be UTF-8 text)");
-  auto value = write_temp_config("[mail]\nfrom_name = \"Blog \xc3\"\n");
+  auto value = dir.write("bad-value.toml", "[mail]\nfrom_name = \"Blog \xc3\"\n");
   CHECK(load_config(value).error() == value + ":2: not valid UTF-8 (a TOML file must be UTF-8 text)");
-  auto japanese = write_temp_config("[mail]\nfrom_name = \"\xe3\x83\x96\xe3\x83\xad\xe3\x82\xb0\"\n");
+  auto japanese = dir.write("japanese.toml", "[mail]\nfrom_name = \"\xe3\x83\x96\xe3\x83\xad\xe3\x82\xb0\"\n");
   auto loaded = load_config(japanese);
   REQUIRE_MESSAGE(loaded.ok(), loaded.error());
   CHECK(loaded->mail.from_name == "\xe3\x83\x96\xe3\x83\xad\xe3\x82\xb0");

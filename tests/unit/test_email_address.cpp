@@ -5,15 +5,14 @@
 #include <doctest/doctest.h>
 
 #include <boost/regex.hpp>
-#include <fstream>
 #include <map>
 #include <set>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "scoring/checks/builtin_checks.h"
 #include "util/email_address.h"
+#include "support/temp_dir.h"
 #include "util/text_decode.h"
 
 using namespace spamgate;
@@ -22,25 +21,10 @@ namespace {
 
 const std::string kCorpus = SPAMGATE_CORPUS_DIR "/email-addresses/";
 
-std::string read_all(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  REQUIRE_MESSAGE(in, "cannot read " << path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-// One address per line; the fuzzdb files mix CRLF and LF line ends. Only the
-// line end is removed: leading and trailing spaces are part of the entry.
-std::vector<std::string> read_lines(const std::string& path) {
-  std::vector<std::string> lines;
-  std::istringstream in(read_all(path));
-  for (std::string line; std::getline(in, line);) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (!line.empty()) lines.push_back(line);
-  }
-  return lines;
-}
+// One address per line; the fuzzdb files mix CRLF and LF line ends, and
+// read_lines removes only the line end: leading and trailing spaces are
+// part of the entry.
+using spamgate::testing::read_lines;
 
 bool check_fires(std::string_view name, const std::string& email) {
   ChecksConfig config;
@@ -142,7 +126,7 @@ std::string isemail_address(const std::string& xml_text) {
 }
 
 std::vector<IsemailTest> read_isemail_tests() {
-  const std::string xml = read_all(kCorpus + "isemail_tests.xml");
+  const std::string xml = spamgate::testing::read_file(kCorpus + "isemail_tests.xml");
   static const boost::regex test(
       R"re(<test id="(\d+)">\s*(?:<address/>|<address>(.*?)</address>)\s*(?:<comment>.*?</comment>\s*)?<category>(\w+)</category>\s*<diagnosis>(\w+)</diagnosis>)re");
   std::vector<IsemailTest> tests;

@@ -2,11 +2,11 @@
 
 #include <string>
 
-#include "rule_files.h"
 #include "scoring/eval.h"
+#include "support/temp_dir.h"
 
 using namespace spamgate;
-using spamgate::testing::RuleDir;
+using spamgate::testing::TempDir;
 
 namespace {
 const std::string kCorpus = std::string(SPAMGATE_CORPUS_DIR) + "/comments/";
@@ -29,7 +29,7 @@ TEST_CASE("the YouTube CSVs read completely: quoted line breaks, doubled quotes,
 }
 
 TEST_CASE("read_labelled_csv: fields, columns by header name, errors with file:line") {
-  RuleDir dir;
+  TempDir dir;
   const std::string good = dir.write("good.csv",
                                      "\xEF\xBB\xBF\"CLASS\",\"CONTENT\",\"AUTHOR\"\r\n"
                                      "1,\"Buy \"\"now\"\",\nsecond line\xEF\xBB\xBF\",Bot\r\n"
@@ -45,18 +45,18 @@ TEST_CASE("read_labelled_csv: fields, columns by header name, errors with file:l
 
   auto bad_class = read_labelled_csv(dir.write("bad.csv", "AUTHOR,CONTENT,CLASS\nA,text,1\nB,text,yes\n"));
   REQUIRE_FALSE(bad_class.ok());
-  CHECK(bad_class.error() == dir.path("bad.csv") + ":3: CLASS must be 0 or 1, not 'yes'");
+  CHECK(bad_class.error() == (dir / "bad.csv") + ":3: CLASS must be 0 or 1, not 'yes'");
   auto short_row = read_labelled_csv(dir.write("short.csv", "AUTHOR,CONTENT,CLASS\nA,text\n"));
-  CHECK(short_row.error() == dir.path("short.csv") + ":2: expected at least 3 fields");
+  CHECK(short_row.error() == (dir / "short.csv") + ":2: expected at least 3 fields");
   auto no_header = read_labelled_csv(dir.write("nohead.csv", "a,b,c\n"));
-  CHECK(no_header.error() == dir.path("nohead.csv") + ":1: header must name AUTHOR, CONTENT and CLASS");
+  CHECK(no_header.error() == (dir / "nohead.csv") + ":1: header must name AUTHOR, CONTENT and CLASS");
   auto unclosed = read_labelled_csv(dir.write("open.csv", "AUTHOR,CONTENT,CLASS\nA,\"never closed,1\n"));
-  CHECK(unclosed.error() == dir.path("open.csv") + ":2: unclosed quote");
-  CHECK_FALSE(read_labelled_csv(dir.path("absent.csv")).ok());
+  CHECK(unclosed.error() == (dir / "open.csv") + ":2: unclosed quote");
+  CHECK_FALSE(read_labelled_csv(dir / "absent.csv").ok());
 }
 
 TEST_CASE("evaluate counts caught spam, false positives and per-rule hits") {
-  RuleDir dir;
+  TempDir dir;
   const std::string csv = dir.write("mini.csv",
                                     "AUTHOR,CONTENT,CLASS\n"
                                     "a,cheap pills here,1\n"        // caught (reject)
@@ -84,7 +84,7 @@ TEST_CASE("evaluate counts caught spam, false positives and per-rule hits") {
   const std::string text = render_eval(*report);
   CHECK(text.find("mini.csv") != std::string::npos);
   CHECK(text.find("66.7%") != std::string::npos);
-  CHECK_FALSE(evaluate(*load.rules, ChecksConfig{}, {dir.path("absent.csv")}).ok());
+  CHECK_FALSE(evaluate(*load.rules, ChecksConfig{}, {dir / "absent.csv"}).ok());
 }
 
 TEST_CASE("default.rules on the held-out video (Youtube05-Shakira, not used for tuning)") {

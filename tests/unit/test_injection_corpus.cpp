@@ -5,12 +5,11 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "scoring/checks/builtin_checks.h"
+#include "support/temp_dir.h"
 #include "util/text_decode.h"
 
 using namespace spamgate;
@@ -19,23 +18,8 @@ namespace {
 
 const std::filesystem::path kCorpus = SPAMGATE_CORPUS_DIR;
 
-std::string read_all(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  REQUIRE_MESSAGE(in, "cannot read " << path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-std::vector<std::string> read_lines(const std::filesystem::path& path) {
-  std::vector<std::string> lines;
-  std::istringstream in(read_all(path));
-  for (std::string line; std::getline(in, line);) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (!line.empty()) lines.push_back(line);
-  }
-  return lines;
-}
+using spamgate::testing::read_file;
+using spamgate::testing::read_lines;
 
 std::optional<std::string> header_injection(const Submission& submission) {
   static const ChecksConfig config;
@@ -46,7 +30,7 @@ std::optional<std::string> header_injection(const Submission& submission) {
 // RFC 4180 records: ',' between fields, '"' quoting with '""' for a quote;
 // a quoted field may span lines.
 std::vector<std::vector<std::string>> read_csv(const std::filesystem::path& path) {
-  const std::string text = read_all(path);
+  const std::string text = read_file(path);
   std::vector<std::vector<std::string>> rows(1);
   std::string field;
   bool quoted = false;

@@ -1,13 +1,8 @@
 #include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <string>
-
-#include "rule_files.h"
-#include <nlohmann/json.hpp>
-
-#include <filesystem>
-#include <stdlib.h>
 
 #include "learning/learner.h"
 #include "scoring/eval.h"
@@ -15,9 +10,10 @@
 #include "scoring/learn/features.h"
 #include "scoring/learn/learned_model.h"
 #include "scoring/scorer.h"
+#include "support/temp_dir.h"
 
 using namespace spamgate;
-using spamgate::testing::RuleDir;
+using spamgate::testing::TempDir;
 
 namespace {
 
@@ -129,7 +125,7 @@ TEST_CASE("training is independent of the order the labels arrived in") {
 }
 
 TEST_CASE("LEARNED: silent below the gate, banded above it, never without a model") {
-  RuleDir dir;
+  TempDir dir;
   auto load = load_rules({dir.write("r.rules", "threshold hold 5\nthreshold reject 10\nscore LEARNED 0.5:3 0.65:5\n")});
   REQUIRE(load.rules);
   ChecksConfig config;
@@ -151,7 +147,7 @@ TEST_CASE("LEARNED: silent below the gate, banded above it, never without a mode
 }
 
 TEST_CASE("score LEARNED takes probability bands; other rules do not") {
-  RuleDir dir;
+  TempDir dir;
   auto errors = [&](const std::string& text) {
     auto load = load_rules({dir.write("r.rules", text)});
     return load.errors.empty() ? std::string() : load.errors.front();
@@ -187,11 +183,9 @@ TEST_CASE("eval --train on the YouTube corpus: a fresh model catches more than t
 }
 
 TEST_CASE("Learner: silent on an empty log, retrains when decisions arrive or are forgotten") {
-  char dir_template[] = "/tmp/spamgate-learner-XXXXXX";
-  REQUIRE(mkdtemp(dir_template));
-  const std::string dir = dir_template;
+  const TempDir dir("spamgate-learner");
   {
-    auto log = FeedbackLog::open(dir + "/s.db");
+    auto log = FeedbackLog::open(dir / "s.db");
     REQUIRE(log.ok());
     Learner learner(**log, 6);
     REQUIRE(learner.refresh().ok());
@@ -225,5 +219,4 @@ TEST_CASE("Learner: silent on an empty log, retrains when decisions arrive or ar
     CHECK_FALSE(learner.current()->active());
     CHECK(learner.status()["min_per_class"] == 6);
   }
-  std::filesystem::remove_all(dir);
 }

@@ -10,13 +10,13 @@
 #include <vector>
 
 #include "random_regex.h"
-#include "rule_files.h"
 #include "scoring/eval.h"
 #include "scoring/literal_prefilter.h"
 #include "scoring/scorer.h"
+#include "support/temp_dir.h"
 
 using namespace spamgate;
-using spamgate::testing::RuleDir;
+using spamgate::testing::TempDir;
 
 namespace {
 
@@ -172,7 +172,7 @@ TEST_CASE("random rule sets: identical verdicts with and without the prefilter o
   Twins twins;
   size_t compared = 0, filtered = 0, anchored = 0;
   for (int round = 0; round < 25; ++round) {
-    RuleDir dir;
+    TempDir dir;
     auto load = load_rules({dir.write("random.rules", random_rules(random, 60))});
     for (const std::string& e : load.errors) FAIL_CHECK(e);
     REQUIRE(load.rules);

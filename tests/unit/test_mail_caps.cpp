@@ -11,11 +11,12 @@
 #include "mail/outbox_worker.h"
 #include "mail_test_support.h"
 #include "outbox_test_support.h"
+#include "support/temp_dir.h"
 
 using namespace spamgate;
 using namespace std::chrono_literals;
 using outboxtest::FakeTransport;
-using outboxtest::TempStore;
+using spamgate::testing::TempStore;
 
 namespace {
 
@@ -23,10 +24,10 @@ namespace {
 struct Rig {
   explicit Rig(MailCapsConfig caps_config = {}) {
     config.mail.caps = caps_config;
-    Result<std::unique_ptr<Outbox>> o = Outbox::open(tmp.path(), clock, BackoffPolicy::from(config.mail));
+    Result<std::unique_ptr<Outbox>> o = Outbox::open(tmp.store_path(), clock, BackoffPolicy::from(config.mail));
     REQUIRE_MESSAGE(o.ok(), o.error());
     outbox = std::move(*o);
-    Result<std::unique_ptr<MailCaps>> c = MailCaps::open(tmp.path(), config.mail.caps, clock);
+    Result<std::unique_ptr<MailCaps>> c = MailCaps::open(tmp.store_path(), config.mail.caps, clock);
     REQUIRE_MESSAGE(c.ok(), c.error());
     caps = std::move(*c);
     worker = std::make_unique<OutboxWorker>(*outbox, *caps, transport, config.mail, clock);
@@ -68,7 +69,7 @@ TEST_CASE("caps: the hourly bucket admits per_hour, then holds and starts foldin
   TempStore tmp;
   MailCapsConfig config;
   config.per_hour = 3;
-  auto caps = std::move(*MailCaps::open(tmp.path(), config, clock));
+  auto caps = std::move(*MailCaps::open(tmp.store_path(), config, clock));
   const std::vector<std::string> owner = {"owner@blog.test"};
   for (int i = 0; i < 3; ++i) CHECK(caps->admit(OutboxKind::contact, owner)->verdict == CapVerdict::send);
   REQUIRE(caps->refund(OutboxKind::contact, owner).ok());
@@ -95,16 +96,16 @@ TEST_CASE("caps: the state survives a restart (buckets and folding)") {
   config.per_hour = 2;
   const std::vector<std::string> owner = {"owner@blog.test"};
   {
-    auto caps = std::move(*MailCaps::open(tmp.path(), config, clock));
+    auto caps = std::move(*MailCaps::open(tmp.store_path(), config, clock));
     CHECK(caps->admit(OutboxKind::contact, owner)->verdict == CapVerdict::send);
     CHECK(caps->admit(OutboxKind::contact, owner)->verdict == CapVerdict::send);
   }
   {
-    auto caps = std::move(*MailCaps::open(tmp.path(), config, clock));
+    auto caps = std::move(*MailCaps::open(tmp.store_path(), config, clock));
     CHECK_FALSE(caps->folding());
     CHECK(caps->admit(OutboxKind::contact, owner)->verdict == CapVerdict::hold);
   }
-  auto caps = std::move(*MailCaps::open(tmp.path(), config, clock));
+  auto caps = std::move(*MailCaps::open(tmp.store_path(), config, clock));
   CHECK(caps->folding());
 }
 

@@ -6,15 +6,16 @@
 #include "mail/outbox.h"
 #include "mail_test_support.h"
 #include "outbox_test_support.h"
+#include "support/temp_dir.h"
 
 using namespace spamgate;
-using outboxtest::TempStore;
+using spamgate::testing::TempStore;
 
 namespace {
 
 struct Rig {
   Rig() {
-    Result<std::unique_ptr<Outbox>> o = Outbox::open(tmp.path(), clock, BackoffPolicy{});
+    Result<std::unique_ptr<Outbox>> o = Outbox::open(tmp.store_path(), clock, BackoffPolicy{});
     REQUIRE_MESSAGE(o.ok(), o.error());
     outbox = std::move(*o);
     notifier = std::make_unique<Notifier>(config, *outbox, clock, [this] { ++wakes; });

@@ -13,11 +13,12 @@
 #include "mail/sender_lock.h"
 #include "outbox_test_support.h"
 #include "store/database.h"
+#include "support/temp_dir.h"
 
 using namespace spamgate;
 using namespace std::chrono_literals;
 using outboxtest::FakeTransport;
-using outboxtest::TempStore;
+using spamgate::testing::TempStore;
 
 namespace {
 
@@ -26,13 +27,13 @@ MailMessage message_to(const std::string& to, const std::string& subject = "hell
 }
 
 std::unique_ptr<Outbox> open_outbox(const TempStore& tmp, const Clock& clock, BackoffPolicy backoff = {}) {
-  Result<std::unique_ptr<Outbox>> outbox = Outbox::open(tmp.path(), clock, backoff);
+  Result<std::unique_ptr<Outbox>> outbox = Outbox::open(tmp.store_path(), clock, backoff);
   REQUIRE_MESSAGE(outbox.ok(), outbox.error());
   return std::move(*outbox);
 }
 
 std::unique_ptr<MailCaps> open_caps(const TempStore& tmp, const Clock& clock, MailCapsConfig caps = {}) {
-  Result<std::unique_ptr<MailCaps>> opened = MailCaps::open(tmp.path(), caps, clock);
+  Result<std::unique_ptr<MailCaps>> opened = MailCaps::open(tmp.store_path(), caps, clock);
   REQUIRE_MESSAGE(opened.ok(), opened.error());
   return std::move(*opened);
 }
@@ -73,7 +74,7 @@ TEST_CASE("outbox: an enqueued message is committed: another connection sees it,
     auto outbox = open_outbox(tmp, clock);
     id = enqueue(*outbox, "durable");
     // Another connection, while the outbox is still open.
-    Result<Database> other = Database::open(tmp.path());
+    Result<Database> other = Database::open(tmp.store_path());
     REQUIRE(other.ok());
     Result<Statement> st = other->prepare("SELECT status, subject, recipients, data FROM outbox WHERE id = ?1");
     REQUIRE(st.ok());
@@ -290,7 +291,7 @@ TEST_CASE("worker thread: wakes on enqueue, delivers, and stops cleanly") {
 
 TEST_CASE("sender lock: one holder at a time; released when the holder goes") {
   TempStore tmp;
-  const std::string path = sender_lock_path(tmp.path());
+  const std::string path = sender_lock_path(tmp.store_path());
   std::filesystem::create_directories(std::filesystem::path(path).parent_path());
   {
     Result<std::optional<SenderLock>> first = SenderLock::try_acquire(path);
@@ -308,7 +309,7 @@ TEST_CASE("sender lock: one holder at a time; released when the holder goes") {
 
 TEST_CASE("worker thread with a sender lock: sends nothing while another process holds it, then takes over") {
   WorkerRig rig;
-  const std::string lock_path = sender_lock_path(rig.tmp.path());
+  const std::string lock_path = sender_lock_path(rig.tmp.store_path());
   Result<std::optional<SenderLock>> other = SenderLock::try_acquire(lock_path);
   REQUIRE(other.ok());
   REQUIRE(other->has_value());

@@ -12,10 +12,10 @@
 #include "http/gateway.h"
 #include "learning/learner.h"
 #include "mail/review_digest.h"
-#include "rule_files.h"
 #include "store/feedback_log.h"
 #include "store/stored_history.h"
 #include "store/submission_log.h"
+#include "support/temp_dir.h"
 #include "upstream/fastcgi_client.h"
 
 using namespace spamgate;
@@ -41,7 +41,7 @@ UpstreamConfig closed_upstream() {
 
 // A gateway with every service but PHP-FPM and mail, on a fresh store.
 struct Site {
-  testing::RuleDir dir;
+  testing::TempDir dir;
   Config config;
   ManualClock clock;
   Metrics metrics;
@@ -57,7 +57,7 @@ struct Site {
     REQUIRE(rules.reload().empty());
     config.checks.min_seconds = 0;
     config.checks.rate_burst = 1000;
-    const std::string db = dir.path("spamgate.db");
+    const std::string db = dir / "spamgate.db";
     auto opened_feedback = FeedbackLog::open(db);
     REQUIRE(opened_feedback.ok());
     feedback = std::move(*opened_feedback);
@@ -219,12 +219,12 @@ TEST_CASE("a decision on an unknown, passed or malformed id is refused with a re
 }
 
 TEST_CASE("an expired submission cannot be decided: retention deleted it") {
-  testing::RuleDir dir;
+  testing::TempDir dir;
   ManualClock clock;
   SubmissionLogOptions options;
   options.retention_days = 1;
   options.retention_interval = std::chrono::seconds(60);
-  auto log = SubmissionLog::open(dir.path("s.db"), options, clock);
+  auto log = SubmissionLog::open(dir / "s.db", options, clock);
   REQUIRE(log.ok());
   SubmissionRecord row;
   row.id = "00000000000000aa";
@@ -241,9 +241,9 @@ TEST_CASE("an expired submission cannot be decided: retention deleted it") {
 }
 
 TEST_CASE("a rescued contact message is delivered once, however often it is rescued") {
-  testing::RuleDir dir;
+  testing::TempDir dir;
   ManualClock clock;
-  auto log = SubmissionLog::open(dir.path("s.db"), SubmissionLogOptions{}, clock);
+  auto log = SubmissionLog::open(dir / "s.db", SubmissionLogOptions{}, clock);
   REQUIRE(log.ok());
   CHECK_FALSE(*(*log)->claim_delivery("00000000000000ab", 1));  // no such submission
   SubmissionRecord row;

@@ -12,14 +12,13 @@
 // Any other fence is a fragment and is not loaded.
 #include <doctest/doctest.h>
 
-#include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
 
-#include "rule_files.h"
 #include "scoring/checks/builtin_checks.h"
 #include "scoring/rule_set.h"
+#include "support/temp_dir.h"
 
 using namespace spamgate;
 
@@ -33,13 +32,7 @@ struct Fence {
   int line = 0;          // line number of the opening fence in the page
 };
 
-std::string read_page() {
-  std::ifstream in(SPAMGATE_SOURCE_DIR "/docs/rules.md", std::ios::binary);
-  REQUIRE_MESSAGE(in.is_open(), "cannot open " SPAMGATE_SOURCE_DIR "/docs/rules.md");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+std::string read_page() { return testing::read_file(SPAMGATE_SOURCE_DIR "/docs/rules.md"); }
 
 // Every fenced code block: an opening line "```info" (exactly three
 // backticks) up to the next line that is just "```".
@@ -78,7 +71,7 @@ std::string file_name(const Fence& fence) {
 
 // Writes every list file and every rules example into `dir`, so examples
 // can name each other's files (an include, a list).
-void write_examples(const testing::RuleDir& dir, const std::vector<Fence>& fences) {
+void write_examples(const testing::TempDir& dir, const std::vector<Fence>& fences) {
   for (const Fence& fence : fences) {
     if (fence.language == "list") {
       REQUIRE_MESSAGE(!fence.name.empty(), "docs/rules.md:", fence.line, ": ```list needs a path");
@@ -89,10 +82,10 @@ void write_examples(const testing::RuleDir& dir, const std::vector<Fence>& fence
   }
 }
 
-RuleLoad load_example(const testing::RuleDir& dir, const Fence& fence) {
+RuleLoad load_example(const testing::TempDir& dir, const Fence& fence) {
   std::vector<std::string> files;
   if (!fence.after.empty()) files.push_back(std::string(SPAMGATE_SOURCE_DIR) + "/" + fence.after);
-  files.push_back(dir.path(file_name(fence)));
+  files.push_back(dir / file_name(fence));
   return load_rules(files);
 }
 
@@ -107,7 +100,7 @@ std::string score_text(double score) {
 
 TEST_CASE("docs/rules.md: every ```rules example loads without an error, as `rules lint` loads it") {
   const std::vector<Fence> fences = fenced_blocks(read_page());
-  testing::RuleDir dir;
+  testing::TempDir dir;
   write_examples(dir, fences);
   int examples = 0;
   for (const Fence& fence : fences) {
@@ -126,9 +119,9 @@ TEST_CASE("docs/rules.md: every ```rules example loads without an error, as `rul
 TEST_CASE("docs/rules.md: the ```rules-error example fails with the file:line: messages the page shows") {
   const std::string page = read_page();
   const std::vector<Fence> fences = fenced_blocks(page);
-  testing::RuleDir dir;
+  testing::TempDir dir;
   write_examples(dir, fences);
-  const std::string base = dir.path("x").substr(0, dir.path("x").size() - 1);  // the directory, with its '/'
+  const std::string base = dir / "";  // the directory, with its '/'
   int examples = 0;
   for (const Fence& fence : fences) {
     if (fence.language != "rules-error") continue;
@@ -137,7 +130,7 @@ TEST_CASE("docs/rules.md: the ```rules-error example fails with the file:line: m
     const RuleLoad load = load_example(dir, fence);
     CHECK(load.rules == nullptr);
     REQUIRE_FALSE(load.errors.empty());
-    const std::string file = dir.path(file_name(fence));
+    const std::string file = dir / file_name(fence);
     for (const std::string& error : load.errors) {
       CAPTURE(error);
       // "<file>:<line>: <message>"

@@ -3,12 +3,12 @@
 #include <string>
 #include <vector>
 
-#include "rule_files.h"
 #include "scoring/rule_set.h"
 #include "scoring/rule_syntax.h"
+#include "support/temp_dir.h"
 
 using namespace spamgate;
-using spamgate::testing::RuleDir;
+using spamgate::testing::TempDir;
 
 namespace {
 
@@ -19,9 +19,9 @@ struct Loaded {
   std::vector<std::string> errors;
 };
 
-Loaded load_text(const RuleDir& dir, const std::string& content) {
+Loaded load_text(const TempDir& dir, const std::string& content) {
   Loaded out{load_rules({dir.write("main.rules", content)}), {}};
-  const std::string prefix = dir.path("");
+  const std::string prefix = dir / "";
   for (std::string e : out.load.errors) {
     for (size_t at = e.find(prefix); at != std::string::npos; at = e.find(prefix)) e.erase(at, prefix.size());
     out.errors.push_back(e);
@@ -30,14 +30,14 @@ Loaded load_text(const RuleDir& dir, const std::string& content) {
 }
 
 std::vector<std::string> errors_of(const std::string& content) {
-  RuleDir dir;
+  TempDir dir;
   return load_text(dir, content).errors;
 }
 
 }  // namespace
 
 TEST_CASE("every directive loads: thresholds, regex fields, list, meta, score, describe, include") {
-  RuleDir dir;
+  TempDir dir;
   dir.write("lists/words.txt", "casino\n\n  payday loan  \n");
   dir.write("sub/local.rules", "score PHARMA 7   # the site owner's override\n");
   const auto loaded = load_text(dir,
@@ -71,7 +71,7 @@ TEST_CASE("every directive loads: thresholds, regex fields, list, meta, score, d
   CHECK(pharma->kind == RuleKind::regex);
   CHECK(pharma->score == 7);  // the include comes later and wins
   CHECK(pharma->description == "Mentions prescription drugs");
-  CHECK(pharma->source == dir.path("main.rules") + ":5");
+  CHECK(pharma->source == (dir / "main.rules") + ":5");
   CHECK(rules.find("A1")->score == 1);  // default score
   CHECK(rules.find("HASHTAG"));
   CHECK(rules.find("WORDS")->kind == RuleKind::list);
@@ -84,8 +84,8 @@ TEST_CASE("every directive loads: thresholds, regex fields, list, meta, score, d
   CHECK(rules.find("LINKS_3") == nullptr);
   CHECK(rules.compiled().lists.at(0).entries == std::vector<std::string>{"casino", "payday loan"});
 
-  CHECK(rules.source_files() == std::vector<std::string>{dir.path("main.rules"), dir.path("lists/words.txt"),
-                                                         dir.path("sub/local.rules")});
+  CHECK(rules.source_files() == std::vector<std::string>{dir / "main.rules", dir / "lists/words.txt",
+                                                         dir / "sub/local.rules"});
   // Order: built-ins, LEARNED, LINKS_N by N, then definitions in file order.
   std::vector<std::string> names;
   for (const RuleInfo& info : rules.rules())
@@ -95,7 +95,7 @@ TEST_CASE("every directive loads: thresholds, regex fields, list, meta, score, d
 }
 
 TEST_CASE("default thresholds are hold 5 and reject 10") {
-  RuleDir dir;
+  TempDir dir;
   const auto loaded = load_text(dir, "body X /x/\n");
   REQUIRE(loaded.errors.empty());
   CHECK(loaded.load.rules->hold_threshold() == 5);
@@ -103,7 +103,7 @@ TEST_CASE("default thresholds are hold 5 and reject 10") {
 }
 
 TEST_CASE("CRLF line endings and a missing final newline are accepted") {
-  RuleDir dir;
+  TempDir dir;
   const auto loaded = load_text(dir, "body X /x/i\r\nscore X 2\r\ndescribe X Some text\r\nthreshold hold 3");
   REQUIRE(loaded.errors.empty());
   CHECK(loaded.load.rules->find("X")->description == "Some text");
@@ -161,7 +161,7 @@ TEST_CASE("a regex Boost refuses is an error carrying Boost's message") {
 }
 
 TEST_CASE("a slash inside a regex is escaped; # inside a regex is not a comment") {
-  RuleDir dir;
+  TempDir dir;
   const auto loaded = load_text(dir, "url SLASH /^https?:\\/\\/bit\\.ly\\//i # shortener\nbody TAG /#\\w+/\n");
   REQUIRE(loaded.errors.empty());
   CHECK(loaded.load.rules->compiled().regexes.at(0).regex.str() == "^https?:\\/\\/bit\\.ly\\/");
@@ -214,7 +214,7 @@ TEST_CASE("meta errors: syntax, unknown rules, cycles") {
 }
 
 TEST_CASE("include and list errors: missing files, include cycles, errors inside included files") {
-  RuleDir dir;
+  TempDir dir;
   dir.write("a.rules", "include b.rules\nbody IN_A /a/\n");
   dir.write("b.rules", "body IN_B /b/\nbogus line\ninclude a.rules\n");
   const auto loaded = load_text(dir,
@@ -233,10 +233,10 @@ TEST_CASE("include and list errors: missing files, include cycles, errors inside
 }
 
 TEST_CASE("a missing top-level file is an error naming the file") {
-  RuleDir dir;
-  const auto load = load_rules({dir.path("absent.rules")});
+  TempDir dir;
+  const auto load = load_rules({dir / "absent.rules"});
   REQUIRE(load.errors.size() == 1);
-  CHECK(load.errors[0] == dir.path("absent.rules") + ": cannot read rule file: No such file or directory");
+  CHECK(load.errors[0] == (dir / "absent.rules") + ": cannot read rule file: No such file or directory");
   CHECK(load.rules == nullptr);
 }
 
@@ -248,7 +248,7 @@ TEST_CASE("hold must stay below reject, reported at the last threshold line") {
 }
 
 TEST_CASE("several files load in order; a later score overrides an earlier one") {
-  RuleDir dir;
+  TempDir dir;
   const std::string base = dir.write("base.rules", "body X /x/\nscore X 3\n");
   const std::string local = dir.write("local.rules", "score X 0.5\nscore BBCODE_LINK 4\n");
   const auto load = load_rules({base, local});

@@ -3,18 +3,18 @@
 #include <algorithm>
 #include <string>
 
-#include "rule_files.h"
 #include "scoring/checks/builtin_checks.h"
 #include "scoring/scorer.h"
+#include "support/temp_dir.h"
 
 using namespace spamgate;
-using spamgate::testing::RuleDir;
+using spamgate::testing::TempDir;
 
 
 namespace {
 
 struct Fixture {
-  RuleDir dir;
+  TempDir dir;
   ChecksConfig config;
   CheckContext context{config, "", nullptr, TimePoint{}};
   Scorer scorer;

@@ -2,14 +2,12 @@
 
 #include <curl/curl.h>
 
-#include <unistd.h>
-
-#include <cstdio>
 #include <cstdlib>
 
 #include "config/config.h"
 #include "mail/smtp_conversation.h"
 #include "mail/smtp_outcome.h"
+#include "support/temp_dir.h"
 
 using namespace spamgate;
 
@@ -89,23 +87,17 @@ TEST_CASE("smtp outcome: replies and curl errors map to retry or give up") {
 }
 
 TEST_CASE("read_secret: first line of a file, or an environment variable; errors never hold the value") {
-  char dir_template[] = "/tmp/spamgate-secret-XXXXXX";
-  REQUIRE(mkdtemp(dir_template));
-  const std::string dir = dir_template;
+  const testing::TempDir dir("spamgate-secret");
   Config config;
-  config.base_dir = dir;
-  {
-    FILE* f = std::fopen((dir + "/pw").c_str(), "w");
-    std::fputs("s3cret-pass\r\nsecond line\n", f);
-    std::fclose(f);
-  }
+  config.base_dir = dir.path();
+  dir.write("pw", "s3cret-pass\r\nsecond line\n");
   Result<std::string> from_file = read_secret(SecretRef{"pw", ""}, config);
   REQUIRE(from_file.ok());
   CHECK(*from_file == "s3cret-pass");
 
   Result<std::string> missing = read_secret(SecretRef{"nope", ""}, config);
   REQUIRE_FALSE(missing.ok());
-  CHECK(missing.error() == dir + "/nope: cannot read secret file");
+  CHECK(missing.error() == (dir / "nope") + ": cannot read secret file");
 
   setenv("SPAMGATE_TEST_SECRET", "env-s3cret", 1);
   Result<std::string> from_env = read_secret(SecretRef{"", "SPAMGATE_TEST_SECRET"}, config);
@@ -116,6 +108,4 @@ TEST_CASE("read_secret: first line of a file, or an environment variable; errors
   REQUIRE_FALSE(unset.ok());
   CHECK(unset.error() == "environment variable SPAMGATE_TEST_SECRET is not set or empty");
   CHECK_FALSE(read_secret(SecretRef{}, config).ok());
-  std::remove((dir + "/pw").c_str());
-  rmdir(dir.c_str());
 }

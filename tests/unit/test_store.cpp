@@ -1,6 +1,5 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
-#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -15,28 +14,14 @@
 #include "store/migrations.h"
 #include "store/stored_history.h"
 #include "store/submission_log.h"
+#include "support/temp_dir.h"
 #include "support/text_cat.h"
 
 using namespace spamgate;
 using namespace std::chrono_literals;
+using spamgate::testing::TempStore;
 
 namespace {
-
-// A fresh directory under /tmp, removed with everything in it at the end.
-class TempStore {
- public:
-  TempStore() {
-    static std::atomic<int> counter{0};
-    dir_ = std::filesystem::temp_directory_path() /
-           ("spamgate-store-" + std::to_string(getpid()) + "-" + std::to_string(counter++));
-    std::filesystem::remove_all(dir_);
-  }
-  ~TempStore() { std::filesystem::remove_all(dir_); }
-  std::string path() const { return (dir_ / "sub" / "spamgate.db").string(); }
-
- private:
-  std::filesystem::path dir_;
-};
 
 int64_t query_int(Database& db, const std::string& sql) {
   Result<Statement> st = db.prepare(sql);
@@ -82,9 +67,9 @@ TEST_SUITE("store") {
 
 TEST_CASE("Database opens a file in WAL mode with foreign keys and the chosen synchronous level") {
   TempStore tmp;
-  Result<Database> db = Database::open(tmp.path());
+  Result<Database> db = Database::open(tmp.store_path());
   REQUIRE_MESSAGE(db.ok(), db.error());
-  CHECK(std::filesystem::exists(tmp.path()));
+  CHECK(std::filesystem::exists(tmp.store_path()));
   CHECK(query_int(*db, "PRAGMA foreign_keys") == 1);
   CHECK(query_int(*db, "PRAGMA synchronous") == 1);  // NORMAL
   Result<Statement> mode = db->prepare("PRAGMA journal_mode");
@@ -92,14 +77,14 @@ TEST_CASE("Database opens a file in WAL mode with foreign keys and the chosen sy
   REQUIRE(*mode->step());
   CHECK(mode->column_text(0) == "wal");
 
-  Result<Database> full = Database::open(tmp.path(), {Synchronous::full, 1000});
+  Result<Database> full = Database::open(tmp.store_path(), {Synchronous::full, 1000});
   REQUIRE(full.ok());
   CHECK(query_int(*full, "PRAGMA synchronous") == 2);  // FULL
 }
 
 TEST_CASE("Database reports SQLite's message for bad SQL and bad binds") {
   TempStore tmp;
-  Result<Database> db = Database::open(tmp.path());
+  Result<Database> db = Database::open(tmp.store_path());
   REQUIRE(db.ok());
   Result<Statement> bad = db->prepare("SELEC 1");
   REQUIRE_FALSE(bad.ok());
@@ -117,7 +102,7 @@ TEST_CASE("Database reports SQLite's message for bad SQL and bad binds") {
 
 TEST_CASE("a Transaction rolls back unless committed") {
   TempStore tmp;
-  Result<Database> db = Database::open(tmp.path());
+  Result<Database> db = Database::open(tmp.store_path());
   REQUIRE(db->exec("CREATE TABLE t (x INTEGER)").ok());
   {
     Result<Transaction> tx = Transaction::begin(*db);
@@ -133,7 +118,7 @@ TEST_CASE("a Transaction rolls back unless committed") {
 
 TEST_CASE("migrations build the schema from an empty file and are idempotent") {
   TempStore tmp;
-  Result<Database> db = open_store(tmp.path());
+  Result<Database> db = open_store(tmp.store_path());
   REQUIRE_MESSAGE(db.ok(), db.error());
   CHECK(query_int(*db, "PRAGMA user_version") == latest_schema_version());
   CHECK(latest_schema_version() == static_cast<int>(migrations().size()));
@@ -149,12 +134,12 @@ TEST_CASE("migrations build the schema from an empty file and are idempotent") {
 TEST_CASE("migrations bring a version-1 file up to date and keep its rows") {
   TempStore tmp;
   {
-    Result<Database> db = Database::open(tmp.path());
+    Result<Database> db = Database::open(tmp.store_path());
     REQUIRE(db->exec(migrations().front().sql).ok());
     REQUIRE(db->exec("PRAGMA user_version = 1").ok());
     REQUIRE(db->exec("INSERT INTO rate_limits VALUES ('192.0.2.7', 2.5, 100)").ok());
   }
-  Result<Database> db = open_store(tmp.path());
+  Result<Database> db = open_store(tmp.store_path());
   REQUIRE_MESSAGE(db.ok(), db.error());
   CHECK(query_int(*db, "PRAGMA user_version") == latest_schema_version());
   CHECK(query_int(*db, "SELECT count(*) FROM rate_limits WHERE ip = '192.0.2.7'") == 1);
@@ -164,14 +149,14 @@ TEST_CASE("a database newer than this build is refused, untouched") {
   TempStore tmp;
   int newer = latest_schema_version() + 1;
   {
-    Result<Database> db = Database::open(tmp.path());
+    Result<Database> db = Database::open(tmp.store_path());
     REQUIRE(db->exec("PRAGMA user_version = " + std::to_string(newer)).ok());
   }
-  Result<Database> db = open_store(tmp.path());
+  Result<Database> db = open_store(tmp.store_path());
   REQUIRE_FALSE(db.ok());
   CHECK(db.error().find("newer than this spamgate") != std::string::npos);
-  CHECK(db.error().find(tmp.path()) == 0);
-  Result<Database> raw = Database::open(tmp.path());
+  CHECK(db.error().find(tmp.store_path()) == 0);
+  Result<Database> raw = Database::open(tmp.store_path());
   CHECK(query_int(*raw, "PRAGMA user_version") == newer);
   CHECK(query_int(*raw, "SELECT count(*) FROM sqlite_master") == 0);
 }
@@ -179,7 +164,7 @@ TEST_CASE("a database newer than this build is refused, untouched") {
 TEST_CASE("SubmissionLog writes 1,000 records from 4 threads") {
   TempStore tmp;
   ManualClock clock;
-  Result<std::unique_ptr<SubmissionLog>> log = SubmissionLog::open(tmp.path(), quiet_options(), clock);
+  Result<std::unique_ptr<SubmissionLog>> log = SubmissionLog::open(tmp.store_path(), quiet_options(), clock);
   REQUIRE_MESSAGE(log.ok(), log.error());
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t)
@@ -208,14 +193,14 @@ TEST_CASE("SubmissionLog drops and counts rows when its queue is full, and the d
   options.queue_capacity = 10;
   options.batch_rows = 1000;
   {
-    Result<std::unique_ptr<SubmissionLog>> log = SubmissionLog::open(tmp.path(), options, clock);
+    Result<std::unique_ptr<SubmissionLog>> log = SubmissionLog::open(tmp.store_path(), options, clock);
     REQUIRE(log.ok());
     int accepted = 0;
     for (int i = 0; i < 15; ++i) accepted += (*log)->record(make_row(testing::cat("r", i), 1, "pass"));
     CHECK(accepted == 10);
     CHECK((*log)->dropped() == 5);
   }
-  Result<Database> db = open_store(tmp.path());
+  Result<Database> db = open_store(tmp.store_path());
   CHECK(query_int(*db, "SELECT count(*) FROM submissions") == 10);
 }
 
@@ -223,7 +208,7 @@ TEST_CASE("SubmissionLog retention deletes rows older than retention_days, at st
   TempStore tmp;
   ManualClock clock;
   int64_t now = unix_seconds(clock.now());
-  Result<std::unique_ptr<SubmissionLog>> log = SubmissionLog::open(tmp.path(), quiet_options(), clock);
+  Result<std::unique_ptr<SubmissionLog>> log = SubmissionLog::open(tmp.store_path(), quiet_options(), clock);
   REQUIRE(log.ok());
   (*log)->record(make_row("old", now - 31 * 86400, "hold"));
   (*log)->record(make_row("new", now - 29 * 86400, "hold"));
@@ -241,7 +226,7 @@ TEST_CASE("SubmissionLog stats count per day and action and rank rules, in the p
   TempStore tmp;
   ManualClock clock(TimePoint{std::chrono::seconds{1'700'000'000}});  // 2023-11-14 22:13:20 UTC
   int64_t now = unix_seconds(clock.now());
-  Result<std::unique_ptr<SubmissionLog>> log = SubmissionLog::open(tmp.path(), quiet_options(), clock);
+  Result<std::unique_ptr<SubmissionLog>> log = SubmissionLog::open(tmp.store_path(), quiet_options(), clock);
   REQUIRE(log.ok());
   (*log)->record(make_row("a", now, "pass"));
   (*log)->record(make_row("b", now - 60, "hold", "PHARMA,LINKS_3"));
@@ -358,14 +343,14 @@ TEST_CASE("StoredHistory survives a restart through SQLite") {
     StoredHistory history;
     SubmissionLogOptions options = quiet_options();
     Result<std::unique_ptr<SubmissionLog>> log =
-        SubmissionLog::open(tmp.path(), options, clock, {history.persist_task(clock, 30s)});
+        SubmissionLog::open(tmp.store_path(), options, clock, {history.persist_task(clock, 30s)});
     REQUIRE(log.ok());
     for (int i = 0; i < 3; ++i) history.take_rate_token("203.0.113.5", 6, 3, clock.now());
     history.seen_recently(big_hash, 3600, clock.now());
   }  // the log's shutdown runs the persist task
   clock.advance(1s);
   StoredHistory restarted;
-  Result<Database> db = open_store(tmp.path());
+  Result<Database> db = open_store(tmp.store_path());
   REQUIRE(db.ok());
   REQUIRE(restarted.load(*db, clock.now()).ok());
   CHECK(restarted.ip_count() == 1);
@@ -380,9 +365,9 @@ TEST_CASE("StoredHistory persists periodically by the clock and prunes expired r
   ManualClock clock;
   StoredHistory history;
   Result<std::unique_ptr<SubmissionLog>> log =
-      SubmissionLog::open(tmp.path(), quiet_options(), clock, {history.persist_task(clock, 30s)});
+      SubmissionLog::open(tmp.store_path(), quiet_options(), clock, {history.persist_task(clock, 30s)});
   REQUIRE(log.ok());
-  Result<Database> db = open_store(tmp.path());
+  Result<Database> db = open_store(tmp.store_path());
   history.take_rate_token("192.0.2.1", 6, 3, clock.now());
   history.seen_recently(7, 3600, clock.now());
   REQUIRE((*log)->flush().ok());
@@ -433,7 +418,7 @@ TEST_CASE("StoredHistory forgets full buckets and old hashes as it goes") {
 
 TEST_CASE("FeedbackLog records decisions and lists the newest first") {
   TempStore tmp;
-  Result<std::unique_ptr<FeedbackLog>> feedback = FeedbackLog::open(tmp.path());
+  Result<std::unique_ptr<FeedbackLog>> feedback = FeedbackLog::open(tmp.store_path());
   REQUIRE_MESSAGE(feedback.ok(), feedback.error());
   FeedbackRecord f;
   f.created_at = 100;
@@ -466,7 +451,7 @@ TEST_CASE("FeedbackLog records decisions and lists the newest first") {
 
 TEST_CASE("FeedbackLog: the latest decision per comment is in effect; forget deletes; the signature follows changes") {
   TempStore tmp;
-  auto feedback = FeedbackLog::open(tmp.path());
+  auto feedback = FeedbackLog::open(tmp.store_path());
   REQUIRE_MESSAGE(feedback.ok(), feedback.error());
   FeedbackLog& log = **feedback;
   auto decision = [](std::optional<int64_t> comment, std::string submission, std::string label, std::string body) {
@@ -515,11 +500,11 @@ TEST_CASE("FeedbackLog: the latest decision per comment is in effect; forget del
 // Prints figures, asserts nothing about speed. Run with:
 //   ./build/unit_tests -tc="store micro-measurement" --no-skip
 TEST_CASE("store micro-measurement" * doctest::skip()) {
-  TempStore tmp;
+  TempStore tmp(TempStore::Medium::disk);
   SystemClock clock;
   SubmissionLogOptions options = quiet_options();
   options.queue_capacity = 200000;  // measure the path, not drops
-  Result<std::unique_ptr<SubmissionLog>> log = SubmissionLog::open(tmp.path(), options, clock);
+  Result<std::unique_ptr<SubmissionLog>> log = SubmissionLog::open(tmp.store_path(), options, clock);
   REQUIRE(log.ok());
   constexpr int kRows = 100000;
   std::vector<SubmissionRecord> rows;

@@ -14,8 +14,6 @@
 
 #include <cstdio>
 #include <cstring>
-#include <filesystem>
-#include <fstream>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -109,18 +107,8 @@ int Process::stop(std::chrono::milliseconds grace) {
 
 std::string Process::log() const { return read_file(log_path_); }
 
-TempDir::TempDir(const std::string& prefix) {
-  std::string templ = "/tmp/" + prefix + "-XXXXXX";
-  if (!mkdtemp(templ.data())) throw std::runtime_error("mkdtemp failed");
-  path_ = templ;
-  chmod(path_.c_str(), 0755);
-}
-
-TempDir::~TempDir() {
-  const char* keep = getenv("SPAMGATE_KEEP_TEST_DIRS");
-  if (keep && std::string(keep) == "1") return;
-  std::error_code ignored;
-  std::filesystem::remove_all(path_, ignored);
+TempDir::TempDir(const std::string& prefix) : spamgate::testing::TempDir(prefix, "/tmp") {
+  chmod(path().c_str(), 0755);
 }
 
 int free_port() {
@@ -161,23 +149,10 @@ bool wait_for_unix_socket(const std::string& path, std::chrono::milliseconds tim
   return eventually([&] { return try_connect(AF_UNIX, reinterpret_cast<sockaddr*>(&addr), sizeof addr); }, timeout);
 }
 
-void write_file(const std::string& path, const std::string& content) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) throw std::runtime_error("cannot write " + path);
-  out << content;
-}
-
 std::string shell_quote(const std::string& text) {
   std::string out = "'";
   for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
   return out + "'";
-}
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
 }
 
 bool file_exists(const std::string& path) { return access(path.c_str(), F_OK) == 0; }

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "support/temp_dir.h"
+
 namespace harness {
 
 // A child process whose stdout and stderr go to `log_path`.
@@ -42,19 +44,14 @@ class Process {
   std::string log_path_;
 };
 
-// A private directory under /tmp, removed at the end unless the
-// environment has SPAMGATE_KEEP_TEST_DIRS=1 (for debugging).
-class TempDir {
+// A spamgate::testing::TempDir (removed at the end unless the environment
+// has SPAMGATE_KEEP_TEST_DIRS=1) that is always under /tmp, whatever $TMPDIR
+// says (unix socket paths stay short), and that other users may enter (mode
+// 0755): nginx, php-fpm and apache workers may run as another user.
+class TempDir : public spamgate::testing::TempDir {
  public:
+  // Throws std::runtime_error when the directory cannot be made.
   explicit TempDir(const std::string& prefix = "spamgate-test");
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-  std::string operator/(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
 };
 
 // A TCP port on 127.0.0.1 that was free a moment ago.
@@ -67,8 +64,11 @@ bool wait_for_unix_socket(const std::string& path, std::chrono::milliseconds tim
 template <typename Predicate>
 bool eventually(Predicate predicate, std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
-void write_file(const std::string& path, const std::string& content);
-std::string read_file(const std::string& path);
+// Writes `content` to `path` (its folder must exist); throws std::runtime_error.
+using spamgate::testing::write_file;
+// The file's bytes; "" when it does not exist yet or cannot be read (a
+// server's log): the lenient read, so a failing test's diagnostics never throw.
+inline std::string read_file(const std::string& path) { return spamgate::testing::read_file_or_empty(path); }
 bool file_exists(const std::string& path);
 // `text` in single quotes for /bin/sh, embedded quotes escaped.
 std::string shell_quote(const std::string& text);
