@@ -123,6 +123,23 @@ function spamgate_render_dashboard_widget() {
 	if ( null === $stats ) {
 		echo '<p>' . esc_html__( 'spamgate\'s stats are not available right now.', 'spamgate' ) . '</p>';
 	} else {
+		if ( ! empty( $stats['foreign_bounces_7d'] ) ) {
+			printf(
+				'<p class="spamgate-foreign-bounces" style="color:#b32d2e;font-weight:600">%s</p>',
+				esc_html(
+					sprintf(
+						/* translators: %d: number of bounce reports. */
+						_n(
+							'%d bounce in the last 7 days was for mail spamgate never sent: someone may be sending mail as this site. Change the SMTP password and check SPF, DKIM and DMARC (spamgate bounces lists them).',
+							'%d bounces in the last 7 days were for mail spamgate never sent: someone may be sending mail as this site. Change the SMTP password and check SPF, DKIM and DMARC (spamgate bounces lists them).',
+							$stats['foreign_bounces_7d'],
+							'spamgate'
+						),
+						$stats['foreign_bounces_7d']
+					)
+				)
+			);
+		}
 		echo '<p>' . esc_html( spamgate_stats_line( $stats ) ) . '</p>';
 		echo spamgate_chart_html( $stats ); // phpcs:ignore WordPress.Security.EscapeOutput -- escaped when built.
 		printf(

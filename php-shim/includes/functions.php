@@ -325,8 +325,9 @@ function spamgate_parse_stats( $json ) {
 		}
 	}
 	return array(
-		'days'      => $days,
-		'top_rules' => $rules,
+		'days'               => $days,
+		'top_rules'          => $rules,
+		'foreign_bounces_7d' => isset( $data['foreign_bounces_7d'] ) ? max( 0, (int) $data['foreign_bounces_7d'] ) : 0,
 	);
 }
 

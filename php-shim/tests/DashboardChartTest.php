@@ -81,6 +81,15 @@ final class DashboardChartTest extends TestCase {
 		$this->assertStringContainsString( '<svg class="spamgate-chart"', $html );
 		$this->assertStringContainsString( '<tr><th scope="row">2025-12-01</th><td>3</td><td>0</td><td>1</td><td>0</td></tr>', $html );
 		$this->assertStringContainsString( '<a href="http://blog.example/wp-admin/edit-comments.php?page=spamgate-blocked">Review what spamgate blocked</a>', $html );
+		$this->assertStringNotContainsString( 'spamgate-foreign-bounces', $html );
+	}
+
+	public function test_the_widget_shows_a_red_line_when_foreign_bounces_were_seen_this_week() {
+		spamgate_test_reset( array( array( 200, json_encode( array( 'days' => array(), 'foreign_bounces_7d' => 2 ) ) ) ) );
+		ob_start();
+		spamgate_render_dashboard_widget();
+		$html = ob_get_clean();
+		$this->assertStringContainsString( '<p class="spamgate-foreign-bounces" style="color:#b32d2e;font-weight:600">2 bounces in the last 7 days were for mail spamgate never sent: someone may be sending mail as this site.', $html );
 	}
 
 	public function test_the_widget_without_stats_still_links_to_the_screen() {

@@ -165,6 +165,8 @@ final class FunctionsTest extends TestCase {
 			),
 			spamgate_stats_totals( $stats )
 		);
+		$this->assertSame( 0, $stats['foreign_bounces_7d'] );
+		$this->assertSame( 3, spamgate_parse_stats( '{"days":[],"foreign_bounces_7d":3}' )['foreign_bounces_7d'] );
 		$this->assertNull( spamgate_parse_stats( 'not json' ) );
 		$this->assertNull( spamgate_parse_stats( '{"days":[{"pass":1}]}' ) );
 		$this->assertNull( spamgate_parse_stats( '{"top_rules":[]}' ) );

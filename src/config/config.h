@@ -115,6 +115,17 @@ struct MailCapsConfig {
   int digest_interval_minutes = 60; // over the hourly cap, one digest per interval
 };
 
+// Bounce watch: the mailbox that receives the sending account's bounces.
+struct MailBouncesConfig {
+  bool enabled = false;
+  std::string url;          // imaps://host/INBOX, or imap://host/INBOX (STARTTLS is then required)
+  std::string username;     // "" = mail.username
+  SecretRef password;       // none = mail.password
+  int poll_seconds = 300;   // how often serve reads the mailbox
+  std::string move_to;      // folder handled reports are moved to ("" = leave them, read)
+  int owner_bounce_limit = 3;  // an owner address whose mail bounced this often in 7 days is reported
+};
+
 struct MailConfig {
   bool enabled = false;
   std::string smtp_url;        // smtp://host:587 (STARTTLS required) or smtps://host:465
@@ -134,6 +145,7 @@ struct MailConfig {
   int max_attempts = 12;       // temporary failures before a message counts as failed
   int backoff_initial_seconds = 30;
   int backoff_max_seconds = 3600;
+  MailBouncesConfig bounces;
 };
 
 struct Config {

@@ -121,6 +121,20 @@ void read_caps(TomlReader& in, Config& c) {
   in.read("digest_interval_minutes", caps.digest_interval_minutes, 1, 1440);
 }
 
+void read_bounces(TomlReader& in, Config& c, std::vector<std::string>* errors, const std::string& file) {
+  auto& b = c.mail.bounces;
+  in.read("enabled", b.enabled);
+  in.read("url", b.url);
+  in.read("username", b.username);
+  read_secret_ref(in, "password", b.password, errors, file, "mail.bounces");
+  in.read("poll_seconds", b.poll_seconds, 1, 86400);
+  in.read("move_to", b.move_to);
+  in.read("owner_bounce_limit", b.owner_bounce_limit, 1, 1000);
+  if (b.enabled && b.url.rfind("imaps://", 0) != 0 && b.url.rfind("imap://", 0) != 0)
+    in.error_at("url", "must start with imaps:// or imap:// (STARTTLS is then required)");
+  if (b.move_to.find_first_of("\r\n\"") != std::string::npos) in.error_at("move_to", "must be a plain folder name");
+}
+
 void read_mail(TomlReader& in, Config& c, std::vector<std::string>* errors, const std::string& file) {
   auto& m = c.mail;
   in.read("enabled", m.enabled);
@@ -140,6 +154,11 @@ void read_mail(TomlReader& in, Config& c, std::vector<std::string>* errors, cons
   in.read("max_attempts", m.max_attempts, 1, 1000);
   in.read("backoff_initial_seconds", m.backoff_initial_seconds, 1, 86400);
   in.read("backoff_max_seconds", m.backoff_max_seconds, 1, 7 * 86400);
+  if (const toml::value* bounces = in.table("bounces")) {
+    TomlReader bounces_in(*bounces, "mail.bounces", file, errors);
+    read_bounces(bounces_in, c, errors, file);
+    bounces_in.reject_unknown_keys();
+  }
   if (const toml::value* caps = in.table("caps")) {
     TomlReader caps_in(*caps, "mail.caps", file, errors);
     read_caps(caps_in, c);
@@ -226,6 +245,8 @@ Result<Config> load_config(const std::string& path) {
   top.reject_unknown_keys();
   if (config.checks.require_token && config.shared_secret.file.empty() && config.shared_secret.env.empty())
     errors.push_back(path + ": checks.require_token needs shared_secret, which signs and verifies the form token");
+  if (config.mail.bounces.enabled && !config.mail.enabled)
+    errors.push_back(path + ": mail.bounces needs [mail] enabled = true: bounce watch reports through the outbox");
   if (config.review.digest != DigestPeriod::off && !config.mail.enabled)
     errors.push_back(path + ": review.digest needs [mail] enabled = true: the digest is mailed to mail.owners");
 

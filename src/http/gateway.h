@@ -23,6 +23,7 @@ class SubmissionLog;
 class FeedbackLog;
 class Notifier;
 class Learner;
+class BounceLog;
 
 struct GatewayServices {
   const Config* config = nullptr;
@@ -36,6 +37,7 @@ struct GatewayServices {
   Metrics* metrics = nullptr;
   const Clock* clock = nullptr;
   std::string shared_secret;             // "" when none is configured
+  BounceLog* bounces = nullptr;          // null unless bounce watch runs
 };
 
 class Gateway {

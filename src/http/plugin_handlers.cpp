@@ -2,6 +2,7 @@
 // behind the shared secret, and the health check.
 #include <nlohmann/json.hpp>
 
+#include "bounce/bounce_log.h"
 #include "form/form_decoder.h"
 #include "http/gateway.h"
 #include "http/request_log.h"
@@ -190,7 +191,13 @@ HttpResponse Gateway::handle_stats(const HttpRequest& request) {
   days = std::clamp(days, 1, 90);
   auto stats = services_.log->stats(days);
   if (!stats.ok()) return HttpResponse::text(503, "statistics are not available right now");
-  return HttpResponse::json(200, stats->to_json());
+  nlohmann::json answer = nlohmann::json::parse(stats->to_json(), nullptr, false);
+  if (services_.bounces) {  // the dashboard's red line: someone may be sending as the site
+    const int64_t week_ago = unix_seconds(services_.clock->now()) - 7 * 86400;
+    Result<int64_t> foreign = services_.bounces->count("foreign", week_ago);
+    if (foreign) answer["foreign_bounces_7d"] = *foreign;
+  }
+  return HttpResponse::json(200, answer.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 }  // namespace spamgate

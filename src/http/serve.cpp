@@ -10,6 +10,9 @@
 #include <memory>
 #include <thread>
 
+#include "bounce/bounce_command.h"
+#include "bounce/bounce_log.h"
+#include "bounce/bounce_watch.h"
 #include "http/fcgi_server.h"
 #include "http/gateway.h"
 #include "learning/learner.h"
@@ -49,6 +52,8 @@ struct Services {
   std::unique_ptr<CurlSmtpTransport> transport;
   std::unique_ptr<OutboxWorker> worker;
   std::unique_ptr<Notifier> notifier;
+  std::unique_ptr<BounceLog> bounce_log;      // null unless [mail.bounces] is enabled
+  std::unique_ptr<BounceWatch> bounce_watch;
   std::unique_ptr<SubmissionLog> log;  // its writer persists `history` until it stops
   std::unique_ptr<ReviewDigest> digest;  // null when review.digest is off
 };
@@ -96,6 +101,28 @@ void add_outbox_metrics(Metrics& metrics, const OutboxWorker& worker, Outbox& ou
   gauge("spamgate_mail_outbox_failed", "Messages that failed and are kept", OutboxStatus::failed);
 }
 
+// Bounce watch reads the account's mailbox from serve's poll thread; its
+// log is shared with the stats endpoint (foreign bounces in the last week).
+Status start_bounce_watch(const Config& config, const std::string& db_path, Services& s) {
+  Result<std::string> password = bounce_password(config);
+  if (!password) return Error{"mail.bounces.password: " + password.error()};
+  auto log = BounceLog::open(db_path);
+  if (!log) return Error{log.error()};
+  s.bounce_log = std::move(*log);
+  OutboxWorker* worker = s.worker.get();
+  s.bounce_watch = std::make_unique<BounceWatch>(config, *s.bounce_log, *s.outbox, s.clock, *password,
+                                                 [worker] { worker->wake(); });
+  const BounceCounters& c = s.bounce_watch->counters();
+  const auto counter = [&](const char* name, const char* help, const std::atomic<uint64_t>& value) {
+    s.metrics.add_external(name, help, "counter", [&value] { return static_cast<double>(value.load()); });
+  };
+  counter("spamgate_bounces_own_total", "Bounce reports about mail spamgate sent", c.own);
+  counter("spamgate_bounces_foreign_total", "Bounce reports about mail spamgate never sent", c.foreign);
+  counter("spamgate_bounce_polls_total", "Reads of the bounce mailbox", c.polls);
+  counter("spamgate_bounce_poll_errors_total", "Reads of the bounce mailbox that failed", c.poll_errors);
+  return Status::success();
+}
+
 Status start_mail(const Config& config, const std::string& db_path, Services& s) {
   if (Status valid = validate_transport_config(config.mail); !valid) return Error{"mail: " + valid.error()};
   Result<std::string> password = read_guarded_secret(config.mail.password, config, "mail.password");
@@ -111,6 +138,8 @@ Status start_mail(const Config& config, const std::string& db_path, Services& s)
   OutboxWorker* worker = s.worker.get();
   s.notifier = std::make_unique<Notifier>(config, *s.outbox, s.clock, [worker] { worker->wake(); });
   add_outbox_metrics(s.metrics, *s.worker, *s.outbox);
+  if (config.mail.bounces.enabled)
+    if (Status watching = start_bounce_watch(config, db_path, s); !watching) return watching;
   return s.worker->start(sender_lock_path(db_path));
 }
 
@@ -220,7 +249,7 @@ int run_serve(const Config& config) {
   }
   Gateway gateway({&config, services.rules.get(), services.history.get(), services.log.get(),
                    services.feedback.get(), services.learner.get(), services.upstream.get(), services.notifier.get(),
-                   &services.metrics, &services.clock, services.shared_secret});
+                   &services.metrics, &services.clock, services.shared_secret, services.bounce_log.get()});
   FcgiServer server;
   if (Status opened = server.open(config.server); !opened) {
     std::cerr << opened.error() << "\n";
@@ -248,6 +277,14 @@ int run_serve(const Config& config) {
     learner_failing = !refreshed;
   });
 
+  // Bounce watch: one warning per distinct error, not one per poll.
+  std::string bounce_error;
+  std::thread bounce_poll = every(services.bounce_watch ? config.mail.bounces.poll_seconds : 0, stopping, [&] {
+    Result<BouncePoll> poll = services.bounce_watch->poll_once();
+    if (!poll && poll.error() != bounce_error)
+      LogLine("error").add("msg", "the bounce mailbox could not be read").add("error", poll.error()).write();
+    bounce_error = poll ? "" : poll.error();
+  });
   std::thread digest = every(services.digest ? config.review.digest_check_seconds : 0, stopping, [&] {
     Result<bool> queued = services.digest->send_if_due();
     if (!queued) LogLine("error").add("msg", "the review digest could not be queued").add("error", queued.error()).write();
@@ -266,6 +303,7 @@ int run_serve(const Config& config) {
   watcher.join();
   learner_poll.join();
   digest.join();
+  bounce_poll.join();
   server.stop();
   if (services.worker) services.worker->stop();
   if (Status flushed = services.log->flush(); !flushed)

@@ -11,6 +11,17 @@
 namespace spamgate {
 namespace {
 
+// The Message-ID header's value without angle brackets ("" when absent):
+// the composer always writes one, and bounce watch matches reports by it.
+std::string message_id_header(const std::string& data) {
+  const size_t head_end = data.find("\r\n\r\n");
+  const size_t at = data.find("\r\nMessage-ID: <");
+  if (at == std::string::npos || at > head_end) return "";
+  const size_t start = at + 15;
+  const size_t end = data.find('>', start);
+  return end == std::string::npos ? "" : data.substr(start, end - start);
+}
+
 constexpr std::array<const char*, 5> kKindNames = {"notification", "contact", "digest", "alert", "test"};
 constexpr std::array<const char*, 6> kStatusNames = {"queued", "sending", "sent", "failed", "held", "folded"};
 
@@ -86,7 +97,7 @@ Result<int64_t> Outbox::insert(OutboxKind kind, const MailMessage& message, cons
                                const std::string& preview) {
   Result<Statement> st = db_.prepare(
       "INSERT INTO outbox (created_at, kind, recipients, envelope_from, subject, preview, data, status, "
-      "next_attempt_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'queued', ?1)");
+      "next_attempt_at, message_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'queued', ?1, ?8)");
   if (!st) return Error{st.error()};
   st->bind(1, unix_seconds(clock_.now()))
       .bind(2, to_string(kind))
@@ -94,7 +105,8 @@ Result<int64_t> Outbox::insert(OutboxKind kind, const MailMessage& message, cons
       .bind(4, message.envelope_from)
       .bind(5, subject)
       .bind(6, preview)
-      .bind(7, message.data);
+      .bind(7, message.data)
+      .bind(8, message_id_header(message.data));
   if (Status done = st->run(); !done) return Error{"outbox: " + done.error()};
   return db_.last_insert_rowid();
 }

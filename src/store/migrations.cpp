@@ -100,6 +100,36 @@ ALTER TABLE submissions ADD COLUMN delivered_at INTEGER;   -- unix seconds; a re
 CREATE INDEX submissions_review ON submissions (decision, created_at);
 CREATE INDEX feedback_email ON feedback (email COLLATE NOCASE);
 )sql"},
+    {5, R"sql(
+-- Bounce watch: which message each outbox row was, whether it bounced, and
+-- every delivery report read from the account's mailbox (each once).
+ALTER TABLE outbox ADD COLUMN message_id TEXT;         -- without angle brackets
+ALTER TABLE outbox ADD COLUMN bounced_at INTEGER;      -- unix seconds
+ALTER TABLE outbox ADD COLUMN bounce_diagnostic TEXT;  -- "5.1.1 user unknown"
+CREATE INDEX outbox_message_id ON outbox (message_id);
+CREATE TABLE bounces (
+  id                   INTEGER PRIMARY KEY,
+  received_at          INTEGER NOT NULL,  -- unix seconds, when spamgate read it
+  digest               TEXT NOT NULL UNIQUE,  -- SHA-256 of the report: each is handled once
+  kind                 TEXT NOT NULL CHECK (kind IN ('bounce', 'complaint')),
+  origin               TEXT NOT NULL CHECK (origin IN ('own', 'foreign', 'unknown')),
+  outbox_id            INTEGER,           -- own: the message it reports on
+  recipient            TEXT NOT NULL,
+  status               TEXT NOT NULL,     -- "5.1.1", "" when the report states none
+  diagnostic           TEXT NOT NULL,
+  original_message_id  TEXT NOT NULL,
+  original_from        TEXT NOT NULL,
+  original_subject     TEXT NOT NULL,
+  reporting_mta        TEXT NOT NULL,
+  report_from          TEXT NOT NULL,
+  report_subject       TEXT NOT NULL
+);
+CREATE INDEX bounces_received_at ON bounces (received_at);
+CREATE TABLE bounce_state (
+  key    TEXT PRIMARY KEY,  -- "last_uid", "last_poll_at", "last_error", "foreign_alert_at"
+  value  TEXT NOT NULL
+);
+)sql"},
 };
 
 Status apply(Database& db, const Migration& migration) {

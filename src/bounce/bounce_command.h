@@ -1,0 +1,29 @@
+// `spamgate bounces [list]|poll|parse`: the owner's view of bounce watch.
+// Each returns the process exit code (0 ok, 1 something to look at, 2 error)
+// and writes to `out` / `err`.
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+
+namespace spamgate {
+
+// The last poll (time, error), the last 7 days' own and foreign counts,
+// owner addresses over mail.bounces.owner_bounce_limit, then the newest
+// `limit` reports. Exit 1 when foreign bounces were seen in 7 days or the
+// last poll failed.
+int bounces_list(const Config& config, int limit, std::ostream& out, std::ostream& err);
+
+// Reads the mailbox once now (as serve does every poll_seconds).
+int bounces_poll(const Config& config, std::ostream& out, std::ostream& err);
+
+// Parses saved messages; prints one JSON object per file, with "file".
+int bounces_parse(const std::vector<std::string>& files, std::ostream& out, std::ostream& err);
+
+// The password bounce watch logs in with: mail.bounces.password, else mail.password.
+Result<std::string> bounce_password(const Config& config);
+
+}  // namespace spamgate

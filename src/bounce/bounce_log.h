@@ -1,0 +1,63 @@
+// BounceLog (thread-safe): the delivery reports bounce watch has read, in the store: each
+// once (by digest), matched to the outbox row it reports on (own) or to
+// none (foreign: someone else sent as the account), plus the watch's own
+// state (last UID read, last poll and error, last foreign alert).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "bounce/bounce_report.h"
+#include "store/database.h"
+
+namespace spamgate {
+
+struct BounceRow {
+  int64_t id = 0;
+  int64_t received_at = 0;
+  std::string kind;    // "bounce" | "complaint"
+  std::string origin;  // "own" | "foreign" | "unknown" (the report names no original Message-ID)
+  std::optional<int64_t> outbox_id;
+  std::string recipient, status, diagnostic;
+  std::string original_message_id, original_from, original_subject;
+  std::string reporting_mta, report_from, report_subject;
+
+  std::string to_json() const;
+};
+
+class BounceLog {
+ public:
+  // Opens (and migrates) the store at `path`. Error: "PATH: reason".
+  static Result<std::unique_ptr<BounceLog>> open(const std::string& path);
+
+  // True when a report with this digest was recorded already.
+  Result<bool> seen(const std::string& digest);
+  // Records a bounce or complaint read at `now`: own when an outbox row
+  // has its original Message-ID (that row is marked bounced with the
+  // diagnostic), foreign when none has, unknown when it names none.
+  Result<BounceRow> record(const BounceReport& report, const std::string& digest, int64_t now);
+  // The newest `limit` rows, newest first.
+  Result<std::vector<BounceRow>> recent(int limit);
+  // Rows of `origin` received at or after `since`.
+  Result<int64_t> count(const std::string& origin, int64_t since);
+  // Own bounces for mail to `address` (case-insensitive) since `since`.
+  Result<int64_t> own_bounces_to(const std::string& address, int64_t since);
+
+  // The watch's state: a value by key ("" when unset), and setting one.
+  Result<std::string> state(const std::string& key);
+  Status set_state(const std::string& key, const std::string& value);
+
+ private:
+  explicit BounceLog(Database db) : db_(std::move(db)) {}
+  std::mutex mutex_;  // serve's poll thread and the stats endpoint share the log
+  Database db_;
+};
+
+// Lower-case hex SHA-256 of `bytes`.
+std::string sha256_hex(std::string_view bytes);
+
+}  // namespace spamgate

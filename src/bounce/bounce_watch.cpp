@@ -1,0 +1,157 @@
+#include "bounce/bounce_watch.h"
+
+#include "mail/composer.h"
+#include "mail/mail_reports.h"
+#include "util/logfmt.h"
+
+namespace spamgate {
+namespace {
+
+constexpr size_t kMessagesPerPoll = 200;
+constexpr size_t kMaxMessageBytes = 2 << 20;
+constexpr int64_t kDay = 86400;
+
+int64_t to_int(const std::string& text) { return text.empty() ? 0 : std::atoll(text.c_str()); }
+
+std::string foreign_alert_body(const Config& config, const BounceRow& row) {
+  const MailConfig& mail = config.mail;
+  std::string b = "A mail server returned a message that spamgate never sent, from your account " + mail.from_address +
+                  ".\nSomeone else may be sending mail in your site's name: with your SMTP password, or by\n"
+                  "forging your address.\n\nThe returned message:\n";
+  b += "  From:     " + visible_escapes(row.original_from) + "\n";
+  b += "  Subject:  " + visible_escapes(row.original_subject) + "\n";
+  b += "  Message-ID: " + visible_escapes(row.original_message_id) + "\n";
+  b += "  Sent to:  " + visible_escapes(row.recipient) + "\n";
+  b += "  Refused by: " + visible_escapes(row.reporting_mta.empty() ? "(not stated)" : row.reporting_mta) + "\n";
+  b += "  Reason:   " + visible_escapes((row.status.empty() ? "" : row.status + " ") + row.diagnostic) + "\n\n";
+  b += "What to do:\n"
+       "  1. Change the SMTP password of " + mail.username + " at your mail provider, then in the\n"
+       "     file spamgate.toml's [mail] password names.\n"
+       "  2. Check your domain's SPF, DKIM and DMARC records, so that receivers refuse mail\n"
+       "     forged in your name (DMARC p=quarantine or p=reject).\n"
+       "  3. `spamgate bounces` lists every report spamgate has read.\n\n"
+       "spamgate sends this alert at most once a day; it never replies to a bounce.\n";
+  return b;
+}
+
+}  // namespace
+
+ImapOptions bounce_mailbox_options(const Config& config, std::string password) {
+  ImapOptions options;
+  options.url = config.mail.bounces.url;
+  options.username = config.mail.bounces.username.empty() ? config.mail.username : config.mail.bounces.username;
+  options.password = std::move(password);
+  options.ca_file = config.resolve(config.mail.ca_file);
+  options.verify_peer = config.mail.verify_peer;
+  options.connect_timeout_seconds = config.mail.connect_timeout_seconds;
+  options.timeout_seconds = config.mail.timeout_seconds;
+  return options;
+}
+
+BounceWatch::BounceWatch(const Config& config, BounceLog& log, Outbox& outbox, const Clock& clock,
+                         std::string password, std::function<void()> on_queued)
+    : config_(config),
+      log_(log),
+      outbox_(outbox),
+      clock_(clock),
+      mailbox_(bounce_mailbox_options(config, std::move(password))),
+      on_queued_(std::move(on_queued)) {}
+
+Result<BouncePoll> BounceWatch::poll_once() {
+  const int64_t now = unix_seconds(clock_.now());
+  counters_.polls.fetch_add(1, std::memory_order_relaxed);
+  BouncePoll poll;
+  auto fail = [&](const std::string& error) -> Result<BouncePoll> {
+    counters_.poll_errors.fetch_add(1, std::memory_order_relaxed);
+    (void)log_.set_state("last_poll_at", std::to_string(now));
+    (void)log_.set_state("last_error", error);
+    return Error{error};
+  };
+  Result<std::string> last = log_.state("last_uid");
+  if (!last) return fail(last.error());
+  uint64_t last_uid = static_cast<uint64_t>(to_int(*last));
+  Result<std::vector<uint64_t>> uids = mailbox_.uids_after(last_uid, kMessagesPerPoll);
+  if (!uids) return fail(uids.error());
+  for (uint64_t uid : *uids) {
+    Result<std::string> message = mailbox_.fetch(uid, kMaxMessageBytes);
+    if (!message) return fail(message.error());
+    ++poll.read;
+    const std::string digest = sha256_hex(*message);
+    Result<bool> seen = log_.seen(digest);
+    if (!seen) return fail(seen.error());
+    const BounceReport report = parse_bounce(*message);
+    const bool is_report = report.kind == MessageKind::bounce || report.kind == MessageKind::complaint;
+    if (!is_report) ++poll.ignored;
+    if (is_report && !*seen)
+      if (Status acted = act_on(report, digest, now, poll); !acted) return fail(acted.error());
+    if (is_report) {  // handled: out of the owner's way; other mail stays as it was
+      Status tidied = config_.mail.bounces.move_to.empty() ? mailbox_.mark_seen(uid)
+                                                           : mailbox_.move(uid, config_.mail.bounces.move_to);
+      if (!tidied) LogLine("warn").add("msg", "a handled bounce could not be tidied").add("error", tidied.error()).write();
+    }
+    if (Status st = log_.set_state("last_uid", std::to_string(uid)); !st) return fail(st.error());
+  }
+  (void)log_.set_state("last_poll_at", std::to_string(now));
+  (void)log_.set_state("last_error", "");
+  return poll;
+}
+
+Status BounceWatch::act_on(const BounceReport& report, const std::string& digest, int64_t now, BouncePoll& poll) {
+  Result<BounceRow> row = log_.record(report, digest, now);
+  if (!row) return Error{row.error()};
+  LogLine(row->origin == "foreign" ? "warn" : "info")
+      .add("event", "bounce")
+      .add("origin", row->origin)
+      .add("kind", row->kind)
+      .add("recipient", row->recipient)
+      .add("status", row->status)
+      .add("original_message_id", row->original_message_id)
+      .write();
+  if (row->origin == "own") {
+    ++poll.own;
+    counters_.own.fetch_add(1, std::memory_order_relaxed);
+    report_owner_bounces(*row, now);
+  } else if (row->origin == "foreign") {
+    ++poll.foreign;
+    counters_.foreign.fetch_add(1, std::memory_order_relaxed);
+    Result<bool> alerted = alert_foreign(*row, now);
+    if (!alerted) return Error{alerted.error()};
+    poll.alerted = poll.alerted || *alerted;
+  } else {
+    ++poll.unknown;
+  }
+  return Status::success();
+}
+
+Result<bool> BounceWatch::alert_foreign(const BounceRow& row, int64_t now) {
+  Result<std::string> last = log_.state("foreign_alert_at");
+  if (!last) return Error{last.error()};
+  if (!last->empty() && now - to_int(*last) < kDay) return false;
+  ComposeRequest request;
+  request.to = config_.mail.owners;
+  request.subject = site_tag(config_.mail) + " Someone may be sending mail as " + config_.mail.from_address;
+  request.text_body = foreign_alert_body(config_, row);
+  Result<MailMessage> message = compose_message(config_.mail, request, clock_.now());
+  if (!message) return Error{"foreign-bounce alert: " + message.error()};
+  Result<int64_t> id = outbox_.enqueue(OutboxKind::alert, *message, request.subject, make_preview(request.text_body));
+  if (!id) return Error{"foreign-bounce alert: " + id.error()};
+  if (Status st = log_.set_state("foreign_alert_at", std::to_string(now)); !st) return Error{st.error()};
+  if (on_queued_) on_queued_();
+  LogLine("warn").add("event", "foreign_bounce_alert").add("outbox_id", static_cast<long long>(*id)).write();
+  return true;
+}
+
+void BounceWatch::report_owner_bounces(const BounceRow& row, int64_t now) {
+  for (const std::string& owner : config_.mail.owners) {
+    Result<int64_t> n = log_.own_bounces_to(owner, now - 7 * kDay);
+    if (n && *n >= config_.mail.bounces.owner_bounce_limit)
+      LogLine("warn")
+          .add("msg", "mail to an owner address keeps bouncing; fix mail.owners or the mailbox")
+          .add("owner", owner)
+          .add("bounces_7d", static_cast<long long>(*n))
+          .add("status", row.status)
+          .write();
+  }
+}
+
+}  // namespace spamgate

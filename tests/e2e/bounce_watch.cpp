@@ -1,0 +1,160 @@
+// Bounce watch end to end: `spamgate serve` sends through the real SMTP
+// server (STARTTLS + AUTH) and reads the account's mailbox on a real
+// Dovecot IMAP server (TLS, test CA, a user with a password), both on
+// 127.0.0.1. A bounce for a message spamgate really sent marks its outbox
+// row; bounces for messages it never sent bring the owners exactly one
+// alert; other mail in the box is left unread; a wrong IMAP password is a
+// clear error that never stops sending.
+#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#include <doctest/doctest.h>
+#include <sys/stat.h>
+
+#include <thread>
+
+#include "harness/dovecot.h"
+#include "harness/http_client.h"
+#include "harness/mail_inspect.h"
+#include "harness/nginx.h"
+#include "harness/smtp_server.h"
+#include "harness/spamgate_server.h"
+
+using namespace harness;
+using namespace std::chrono_literals;
+
+namespace {
+
+const std::string kSecret = "bounce-secret-7c1d";
+const std::string kImapUser = "notify@blog.test";
+
+// An RFC 3464 report from the receiving server for `message_id`.
+std::string delivery_report(const std::string& message_id, const std::string& recipient, const std::string& subject) {
+  return "From: Mail Delivery System <MAILER-DAEMON@mx.example.net>\r\n"
+         "To: notify@blog.test\r\nSubject: Undelivered Mail Returned to Sender\r\n"
+         "Auto-Submitted: auto-replied\r\nMIME-Version: 1.0\r\n"
+         "Content-Type: multipart/report; report-type=delivery-status; boundary=\"B1\"\r\n"
+         "Message-ID: <report-" + message_id + ">\r\n\r\n"
+         "--B1\r\nContent-Type: text/plain\r\n\r\nI'm sorry to have to inform you that your message could not\r\n"
+         "be delivered to one or more recipients.\r\n\r\n<" + recipient + ">: host mx.example.net said: 550 5.1.1 "
+         "<" + recipient + ">: Recipient address rejected: User unknown\r\n\r\n"
+         "--B1\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example.net\r\n\r\n"
+         "Final-Recipient: rfc822; " + recipient + "\r\nAction: failed\r\nStatus: 5.1.1\r\n"
+         "Diagnostic-Code: smtp; 550 5.1.1 <" + recipient + ">: Recipient address rejected: User unknown\r\n\r\n"
+         "--B1\r\nContent-Type: text/rfc822-headers\r\n\r\nFrom: notify@blog.test\r\nTo: " + recipient + "\r\n"
+         "Subject: " + subject + "\r\nMessage-ID: <" + message_id + ">\r\n\r\n--B1--\r\n";
+}
+
+struct BounceStack {
+  TempDir dir{"spamgate-bounce"};
+  TestCa ca = make_test_ca(dir.path(), "bounce");
+  SmtpServer smtp{dir.path(), ca};
+  Dovecot imap{ca, kImapUser, "imap password 1"};
+  std::unique_ptr<SpamgateServer> spamgate;
+  std::unique_ptr<Nginx> nginx;
+
+  explicit BounceStack(const std::string& imap_password_file = "") {
+    chmod(smtp.password_file().c_str(), 0600);
+    // Mail for a person, in the box before spamgate looks: UID 1, unread.
+    REQUIRE(imap.append("From: friend@example.org\r\nTo: notify@blog.test\r\nSubject: lunch?\r\n"
+                        "Message-ID: <lunch@example.org>\r\n\r\nAre you free on Friday?\r\n"));
+    imap.command("UID STORE 1 -FLAGS (\\Seen)");
+    MailTomlOptions mail;
+    mail.owners = {"owner@blog.test"};
+    const std::string bounces = "[mail.bounces]\nenabled = true\nurl = \"" + imap.url() + "\"\nusername = \"" +
+                                kImapUser + "\"\npassword = { file = \"" +
+                                (imap_password_file.empty() ? imap.password_file() : imap_password_file) +
+                                "\" }\npoll_seconds = 1\nmove_to = \"Handled\"\n";
+    spamgate = std::make_unique<SpamgateServer>(
+        mail_spamgate_options(mail_toml(smtp, ca.ca_cert, mail) + bounces, kSecret, 4));
+    REQUIRE_MESSAGE(spamgate->wait_until_listening(), spamgate->log());
+    NginxOptions site;
+    site.server_body = fastcgi_location("/spamgate/", spamgate->address());
+    nginx = std::make_unique<Nginx>(site);
+    REQUIRE_MESSAGE(nginx->wait_until_listening(), nginx->error_log());
+  }
+
+  // Queues a notification through the plugin's API, as WordPress does.
+  int notify(const std::string& subject) {
+    HttpRequest request;
+    request.method = "POST";
+    request.url = nginx->url("/spamgate/notify");
+    request.headers = {"Authorization: Bearer " + kSecret, "Content-Type: application/json"};
+    request.body = "{\"subject\": \"" + subject + "\", \"text\": \"A new comment is waiting.\"}";
+    return http(request).status;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("a bounce for spamgate's own mail marks its outbox row; foreign bounces alert the owners once; other mail is untouched") {
+  BounceStack stack;
+  std::string output;
+  REQUIRE(stack.notify("Please moderate") == 202);
+  REQUIRE_MESSAGE(stack.smtp.wait_for_messages(1), stack.smtp.log());
+  const RecordedMessage sent = stack.smtp.messages()[0];
+  const std::string message_id = header_value(header_fields(sent.data), "Message-ID");
+  REQUIRE(message_id.size() > 2);
+  const std::string bare_id = message_id.substr(1, message_id.size() - 2);
+
+  REQUIRE_MESSAGE(stack.imap.append(delivery_report(bare_id, "owner@blog.test", "spamgate test"), "INBOX", &output), output);
+  REQUIRE(stack.imap.append(delivery_report("forged-1@blog.test", "victim1@example.org", "Cheap pills 1")));
+  REQUIRE(stack.imap.append(delivery_report("forged-2@blog.test", "victim2@example.org", "Cheap pills 2")));
+
+  // One alert for the two foreign bounces, to the owners only.
+  if (!stack.smtp.wait_for_messages(2, 20s)) {
+    stack.spamgate->cli("bounces poll", &output);
+    std::string listed;
+    stack.spamgate->cli("bounces", &listed);
+    FAIL("no alert; bounces poll: " << output << "\nbounces: " << listed << "\nflags: " << stack.imap.flags() << "\n"
+                                    << stack.spamgate->log() << stack.imap.log());
+  }
+  std::this_thread::sleep_for(3s);  // three more polls: nothing new
+  const auto messages = stack.smtp.messages();
+  REQUIRE_MESSAGE(messages.size() == 2, stack.spamgate->log());
+  const RecordedMessage alert = messages[1];
+  CHECK(alert.recipients == std::vector<std::string>{"owner@blog.test"});
+  const std::string subject = decode_words(header_value(header_fields(alert.data), "Subject"));
+  CHECK(subject == "[blog.test] Someone may be sending mail as notify@blog.test");
+  const std::string body = decode_quoted_printable(message_body(alert.data));
+  CHECK(body.find("Cheap pills 1") != std::string::npos);
+  CHECK(body.find("mx.example.net") != std::string::npos);
+  CHECK(body.find("Change the SMTP password") != std::string::npos);
+
+  const std::string db = stack.spamgate->database_path();
+  CHECK(sqlite_query(db, "SELECT bounce_diagnostic IS NOT NULL FROM outbox WHERE message_id = '" + bare_id + "'") == "1");
+  CHECK(sqlite_query(db, "SELECT count(*) FROM bounces WHERE origin = 'own'") == "1");
+  CHECK(sqlite_query(db, "SELECT count(*) FROM bounces WHERE origin = 'foreign'") == "2");
+  CHECK(sqlite_query(db, "SELECT status FROM bounces WHERE origin = 'own'") == "5.1.1");
+
+  // The reports moved to Handled; the friend's mail stays in the inbox, unread.
+  const std::string inbox = stack.imap.flags();
+  CHECK_MESSAGE(inbox.find("UID 1 FLAGS ()") != std::string::npos, inbox);
+  CHECK_MESSAGE(inbox.find("UID 2 ") == std::string::npos, inbox);
+  CHECK(stack.imap.command("SEARCH ALL", "Handled").find("* SEARCH 1 2 3") != std::string::npos);
+
+  REQUIRE(stack.spamgate->cli("bounces", &output) == 1);  // 1: something to look at
+  CHECK_MESSAGE(output.find("FOREIGN BOUNCES") != std::string::npos, output);
+  CHECK(output.find("forged-2@blog.test") != std::string::npos);
+  CHECK(output.find("1 bounces of spamgate's own mail, 2 foreign") != std::string::npos);
+  REQUIRE(stack.spamgate->cli("bounces parse " + stack.dir.path() + "/nonexistent.eml", &output) != 0);
+}
+
+TEST_CASE("a wrong IMAP password is a clear error in the log and in `spamgate bounces`, and mail still goes out") {
+  TempDir wrong{"spamgate-bounce-wrong"};
+  write_file(wrong / "password", "not the password\n");
+  chmod((wrong / "password").c_str(), 0600);
+  BounceStack stack(wrong / "password");
+  std::this_thread::sleep_for(3s);
+  std::string output;
+  REQUIRE(stack.notify("Please moderate") == 202);
+  CHECK_MESSAGE(stack.smtp.wait_for_messages(1), stack.spamgate->log());
+  const std::string log = stack.spamgate->log();
+  CHECK_MESSAGE(log.find("the bounce mailbox could not be read") != std::string::npos, log);
+  size_t count = 0;
+  for (size_t at = log.find("bounce mailbox could not be read"); at != std::string::npos;
+       at = log.find("bounce mailbox could not be read", at + 1))
+    ++count;
+  CHECK(count == 1);  // once, not once per poll
+  CHECK(stack.spamgate->running());
+  CHECK(stack.spamgate->cli("bounces", &output) == 1);
+  CHECK_MESSAGE(output.find("FAILED: IMAP") != std::string::npos, output);
+}
