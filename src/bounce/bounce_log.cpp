@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "store/migrations.h"
+#include "util/hex.h"
 
 namespace spamgate {
 namespace {
@@ -44,13 +45,7 @@ std::string sha256_hex(std::string_view bytes) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
   EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr);
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < length; ++i) {
-    out += hex[digest[i] >> 4];
-    out += hex[digest[i] & 15];
-  }
-  return out;
+  return to_hex(digest, length);
 }
 
 std::string BounceRow::to_json() const {

@@ -4,6 +4,8 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include "util/hex.h"
+
 namespace spamgate {
 namespace {
 
@@ -12,14 +14,7 @@ std::string hmac_sha256_hex(std::string_view secret, std::string_view message) {
   unsigned int length = 0;
   HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
        reinterpret_cast<const unsigned char*>(message.data()), message.size(), digest, &length);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  hex.reserve(2 * length);
-  for (unsigned int i = 0; i < length; ++i) {
-    hex += kHex[digest[i] >> 4];
-    hex += kHex[digest[i] & 0x0F];
-  }
-  return hex;
+  return to_hex(digest, length);
 }
 
 bool all_of(std::string_view text, bool (*predicate)(char)) {
