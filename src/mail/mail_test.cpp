@@ -2,6 +2,7 @@
 
 #include "mail/composer.h"
 #include "mail/curl_smtp_transport.h"
+#include "mail/outbox.h"
 
 namespace spamgate {
 
@@ -33,6 +34,9 @@ Result<std::string> run_mail_test(const Config& config, const Clock& clock, std:
   for (const TranscriptLine& line : transcript) out << (line.from_server ? "S: " : "C: ") << line.text << "\n";
   out << "result: " << to_string(result.outcome) << ": " << result.server_reply << "\n";
   if (result.outcome != SendOutcome::sent) return Error{result.server_reply};
+  // Kept as sent, so a bounce of the test message counts as spamgate's own.
+  auto outbox = Outbox::open(config.resolve(config.store.path), clock, BackoffPolicy::from(mail));
+  if (outbox) (void)(*outbox)->record_sent(OutboxKind::test, *message, request.subject, result.server_reply);
   return "sent to " + std::to_string(message->recipients.size()) + " recipient" +
          (message->recipients.size() == 1 ? "" : "s");
 }

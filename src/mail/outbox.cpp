@@ -117,6 +117,22 @@ Result<int64_t> Outbox::enqueue(OutboxKind kind, const MailMessage& message, con
   return insert(kind, message, subject, preview);  // autocommit: durable when it returns
 }
 
+Result<int64_t> Outbox::record_sent(OutboxKind kind, const MailMessage& message, const std::string& subject,
+                                    const std::string& reply) {
+  std::lock_guard lock(mutex_);
+  Result<Transaction> tx = Transaction::begin(db_);
+  if (!tx) return Error{"outbox: " + tx.error()};
+  Result<int64_t> id = insert(kind, message, subject, "");
+  if (!id) return id;
+  Result<Statement> st =
+      db_.prepare("UPDATE outbox SET status = 'sent', attempts = 1, last_reply = ?2, sent_at = ?3 WHERE id = ?1");
+  if (!st) return Error{"outbox: " + st.error()};
+  st->bind(1, *id).bind(2, reply).bind(3, unix_seconds(clock_.now()));
+  if (Status done = st->run(); !done) return Error{"outbox: " + done.error()};
+  if (Status committed = tx->commit(); !committed) return Error{"outbox: " + committed.error()};
+  return id;
+}
+
 Result<int64_t> Outbox::enqueue_digest(const MailMessage& message, const std::string& subject,
                                        const std::string& preview, int64_t up_to_id) {
   std::lock_guard lock(mutex_);

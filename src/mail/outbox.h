@@ -72,6 +72,11 @@ class Outbox {
   // Error: the store's reason (nothing was queued).
   Result<int64_t> enqueue(OutboxKind kind, const MailMessage& message, const std::string& subject,
                           const std::string& preview);
+  // Records a message sent outside the outbox (`spamgate mail test`) as
+  // sent with the server's `reply`, so that bounce watch knows its
+  // Message-ID. In one transaction: no sender ever sees it queued.
+  Result<int64_t> record_sent(OutboxKind kind, const MailMessage& message, const std::string& subject,
+                              const std::string& reply);
   // Stores a digest (queued, due now) and marks every held row with
   // id <= `up_to_id` as folded into it, in one transaction. Returns the
   // digest's id.

@@ -158,3 +158,20 @@ TEST_CASE("a wrong IMAP password is a clear error in the log and in `spamgate bo
   CHECK(stack.spamgate->cli("bounces", &output) == 1);
   CHECK_MESSAGE(output.find("FAILED: IMAP") != std::string::npos, output);
 }
+
+TEST_CASE("a bounce of `spamgate mail test`'s message is spamgate's own, not foreign") {
+  BounceStack stack;
+  std::string output;
+  REQUIRE_MESSAGE(stack.spamgate->cli("mail test", &output) == 0, output);
+  REQUIRE(stack.smtp.wait_for_messages(1));
+  const std::string message_id = header_value(header_fields(stack.smtp.messages()[0].data), "Message-ID");
+  REQUIRE(stack.imap.append(delivery_report(message_id.substr(1, message_id.size() - 2), "owner@blog.test",
+                                            "spamgate test message")));
+  const std::string db = stack.spamgate->database_path();
+  REQUIRE_MESSAGE(eventually([&] { return sqlite_query(db, "SELECT count(*) FROM bounces") == "1"; }, 15s),
+                  stack.spamgate->log());
+  CHECK(sqlite_query(db, "SELECT origin FROM bounces") == "own");
+  CHECK(sqlite_query(db, "SELECT kind || '/' || status FROM outbox WHERE bounced_at IS NOT NULL") == "test/sent");
+  std::this_thread::sleep_for(2s);
+  CHECK(stack.smtp.messages().size() == 1);  // no alert
+}
