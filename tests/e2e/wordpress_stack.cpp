@@ -699,7 +699,7 @@ TEST_CASE("learning: the owner trains spamgate from the blog's history with the 
   CHECK(train(R"({"items":[]})", "wrong").status == 401);
   const HttpResponse not_json = train("{items", kSecret);
   CHECK(not_json.status == 400);
-  CHECK(not_json.body.find("JSON object") != std::string::npos);
+  CHECK_MESSAGE(not_json.body.find("invalid JSON: parse error at line 1") != std::string::npos, not_json.body);
   const HttpResponse bad_item = train(R"({"items":[{"decision":"maybe","comment_id":1,"body":"x"}]})", kSecret);
   CHECK(bad_item.status == 400);
   CHECK(bad_item.body.find("items[0]: decision must be spam or ham") != std::string::npos);
