@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <mutex>
 
+#include "mail/curl_tls.h"
+
 namespace spamgate {
 namespace {
 
@@ -38,13 +40,7 @@ Result<std::string> ImapMailbox::command(const std::string& request, const std::
   const std::string url = options_.url + url_suffix;
   curl_easy_setopt(handle, CURLOPT_URL, url.c_str());
   curl_easy_setopt(handle, CURLOPT_PROTOCOLS_STR, "imap,imaps");
-  curl_easy_setopt(handle, CURLOPT_PROXY, "");  // never through a proxy from the environment
-  curl_easy_setopt(handle, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(handle, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_ALL));
-  curl_easy_setopt(handle, CURLOPT_SSLVERSION, static_cast<long>(CURL_SSLVERSION_TLSv1_2));
-  curl_easy_setopt(handle, CURLOPT_SSL_VERIFYPEER, options_.verify_peer ? 1L : 0L);
-  curl_easy_setopt(handle, CURLOPT_SSL_VERIFYHOST, options_.verify_peer ? 2L : 0L);
-  if (!options_.ca_file.empty()) curl_easy_setopt(handle, CURLOPT_CAINFO, options_.ca_file.c_str());
+  require_mail_tls(handle, options_.ca_file, options_.verify_peer);
   curl_easy_setopt(handle, CURLOPT_USERNAME, options_.username.c_str());
   curl_easy_setopt(handle, CURLOPT_PASSWORD, options_.password.c_str());
   curl_easy_setopt(handle, CURLOPT_CONNECTTIMEOUT, static_cast<long>(options_.connect_timeout_seconds));

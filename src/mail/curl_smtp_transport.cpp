@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 
+#include "mail/curl_tls.h"
 #include "mail/smtp_conversation.h"
 #include "mail/smtp_outcome.h"
 
@@ -109,14 +110,8 @@ SendResult CurlSmtpTransport::send(const MailMessage& message, std::vector<Trans
 
   curl_easy_setopt(handle, CURLOPT_URL, config_.smtp_url.c_str());
   curl_easy_setopt(handle, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
-  curl_easy_setopt(handle, CURLOPT_PROXY, "");  // never through a proxy from the environment
-  curl_easy_setopt(handle, CURLOPT_NOSIGNAL, 1L);
+  require_mail_tls(handle, config_.ca_file, config_.verify_peer);
   curl_easy_setopt(handle, CURLOPT_FORBID_REUSE, 1L);  // QUIT inside perform, while we still listen
-  curl_easy_setopt(handle, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_ALL));
-  curl_easy_setopt(handle, CURLOPT_SSLVERSION, static_cast<long>(CURL_SSLVERSION_TLSv1_2));
-  curl_easy_setopt(handle, CURLOPT_SSL_VERIFYPEER, config_.verify_peer ? 1L : 0L);
-  curl_easy_setopt(handle, CURLOPT_SSL_VERIFYHOST, config_.verify_peer ? 2L : 0L);
-  if (!config_.ca_file.empty()) curl_easy_setopt(handle, CURLOPT_CAINFO, config_.ca_file.c_str());
   curl_easy_setopt(handle, CURLOPT_USERNAME, config_.username.c_str());
   if (config_.auth == "xoauth2") {
     curl_easy_setopt(handle, CURLOPT_XOAUTH2_BEARER, secret_.c_str());

@@ -68,6 +68,13 @@ def row_with(driver, text):
     return None
 
 
+def click_and_wait_for_load(driver, element):
+    """Clicks, then waits until the page it was on is gone (the next one has loaded)."""
+    old_page = driver.find_element(By.TAG_NAME, "html")
+    element.click()
+    WebDriverWait(driver, 30).until(until.staleness_of(old_page))
+
+
 def result_notice(driver):
     notice = WebDriverWait(driver, 30).until(
         until.presence_of_element_located((By.CSS_SELECTOR, ".spamgate-review-result")))
@@ -105,7 +112,7 @@ def main():
         ActionChains(driver).move_to_element(row).perform()
         link = row.find_element(By.CSS_SELECTOR, "a.spamgate-not-spam")
         WebDriverWait(driver, 10).until(until.element_to_be_clickable(link))
-        link.click()
+        click_and_wait_for_load(driver, link)
         kind, text = result_notice(driver)
         expect("notice-success" in kind, "'Not spam' failed: " + text)
         seen["rescue_notice"] = text
@@ -118,7 +125,8 @@ def main():
             ids.append(row.get_attribute("id")[len("spamgate-row-"):])
             row.find_element(By.CSS_SELECTOR, "input[type=checkbox][name='submission[]']").click()
         Select(driver.find_element(By.ID, "bulk-action-selector-top")).select_by_value("confirm_spam")
-        driver.find_element(By.ID, "doaction").click()
+        # The page still shows the rescue's notice: wait for the next page.
+        click_and_wait_for_load(driver, driver.find_element(By.ID, "doaction"))
         kind, text = result_notice(driver)
         expect("notice-success" in kind, "bulk 'Confirm spam' failed: " + text)
         seen["confirm_ids"] = ids
