@@ -1,286 +1,326 @@
+// How a message is read (bounce_report.h says what comes out):
+//  1. Complaints: a message/feedback-report part (RFC 5965, ARF), Microsoft's
+//     JMRP ("complaint about message from ..." with the message attached),
+//     Apple's X-Apple-Unsubscribe reports.
+//  2. Recipient blocks of RFC 3464: a message/delivery-status part, or from
+//     a machine sender the same fields written into the text (Amazon
+//     WorkMail), or an Amazon SES notice in JSON. Every recipient that was
+//     not delivered, relayed or expanded counts. A report naming only
+//     "delayed" recipients (a warning: delivery is still being tried) is a
+//     bounce too, as Sisimai reads it; each recipient keeps its action, the
+//     failed ones come first, so a caller can tell a warning from a failure.
+//  3. Auto-replies (RFC 3834 Auto-Submitted: auto-replied, X-Autoreply,
+//     "Out of office" subjects and texts), unless the message is clearly a
+//     bounce: X-Failed-Recipients, report-type=delivery-status, or a
+//     mailer-daemon/postmaster sender wording a delivery failure (Exim, Gmail
+//     and Office 365 mark their bounces auto-replied too).
+//  4. Non-standard bounces, only from a machine (mailer-daemon, postmaster,
+//     null Return-Path) wording a failure, or an Auto-Submitted/no-reply
+//     sender with a failure Subject: a person writing about a bounce is none.
+//     The recipients, in order of trust: X-Failed-Recipients; the addresses
+//     the failure text lists (framed by the phrase table in
+//     bounce_report_freetext.cpp); the recipients of a bounce attached to it
+//     (a forwarded report); addresses the text mentions in passing; the
+//     returned message's To. Free text that says delivery goes on ("THIS IS
+//     A WARNING MESSAGE ONLY") marks its recipients "delayed".
 #include "bounce/bounce_report.h"
 
-#include <gmime/gmime.h>
-
 #include <algorithm>
-#include <mutex>
 
-#include <boost/regex.hpp>
 #include <nlohmann/json.hpp>
 
-#include "util/ascii.h"
+#include "bounce/bounce_report_freetext.h"
+#include "bounce/bounce_report_mime.h"
+#include "bounce/bounce_report_sources.h"
+#include "bounce/bounce_report_text.h"
 
 namespace spamgate {
 namespace {
 
-// Releases a GObject at scope exit.
-struct Unref {
-  void operator()(gpointer object) const {
-    if (object) g_object_unref(object);
-  }
+namespace mime = bounce_mime;
+namespace text = bounce_text;
+using text::Phrases;
+using bounce_sources::add_recipient;
+using bounce_sources::mta_name;
+using bounce_sources::typed_address;
+using bounce_sources::without_type;
+
+// What a report says about one recipient.
+struct Said {
+  std::string status, diagnostic;
+  std::string own_status;  // the status in the recipient's own paragraph of the text, "" when none
 };
-template <typename T>
-using GPtr = std::unique_ptr<T, Unref>;
 
-std::string lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
-  return text;
+class Reader {
+ public:
+  explicit Reader(const BounceParseLimits& limits) : limits_(limits) {}
+  BounceReport read(GMimeMessage* message, std::string_view raw, int depth);
+
+ private:
+  void recipients_from_blocks(const std::vector<text::Fields>& blocks, BounceReport& report);
+  void recipients_from_text(const bounce_sources::Sender& sender, GMimeMessage* message, BounceReport& report);
+  Said said_about(const std::string& address);
+  void fill_original(GMimeObject* top, BounceReport& report) const;
+
+  const BounceParseLimits& limits_;
+  int parts_ = 0;
+  // The message being read.
+  mime::Content content_;
+  text::Sections sections_;
+  std::string_view failure_text_;  // the text before the copy of the original message
+  std::vector<text::Candidate> candidates_;  // the addresses the failure text names, read on first need
+  bool candidates_read_ = false;
+};
+
+// Where GMime found no text (a MIME structure it could not follow): the raw body.
+std::string raw_body(std::string_view raw) {
+  size_t body = raw.find("\n\n");
+  if (const size_t crlf = raw.find("\r\n\r\n"); crlf != std::string_view::npos && crlf < body) body = crlf;
+  return body == std::string_view::npos ? "" : std::string(raw.substr(body, 512 * 1024));
 }
 
-std::string trim(std::string_view text) {
-  size_t b = 0, e = text.size();
-  while (b < e && std::isspace(static_cast<unsigned char>(text[b]))) ++b;
-  while (e > b && std::isspace(static_cast<unsigned char>(text[e - 1]))) --e;
-  return std::string(text.substr(b, e - b));
-}
+BounceReport Reader::read(GMimeMessage* message, std::string_view raw, int depth) {
+  BounceReport report;
+  GMimeObject* top = GMIME_OBJECT(message);
+  report.from = text::one_line(mime::header(top, "From"), 300);
+  report.subject = text::one_line(mime::header(top, "Subject"), 300);
+  content_ = mime::collect(message, limits_, depth, parts_);
+  if (content_.text.empty() && content_.delivery_status.empty() && !content_.beyond_limits)
+    content_.text = raw_body(raw);
+  sections_ = text::find_sections(content_.text);
+  failure_text_ = std::string_view(content_.text).substr(0, std::min(sections_.original, content_.text.size()));
+  const bounce_sources::Sender sender = bounce_sources::read_sender(top);
+  const bool machine = sender.system || sender.null_path || !sender.failed.empty();
 
-// One line, at most `limit` bytes.
-std::string one_line(std::string text, size_t limit = 500) {
-  std::replace_if(text.begin(), text.end(), [](char c) { return c == '\r' || c == '\n' || c == '\t'; }, ' ');
-  text = trim(text);
-  std::string squeezed;
-  for (char c : text)
-    if (!(c == ' ' && !squeezed.empty() && squeezed.back() == ' ')) squeezed += c;
-  if (squeezed.size() > limit) squeezed.resize(limit);
-  return squeezed;
-}
-
-std::string without_angles(std::string id) {
-  id = trim(id);
-  if (const size_t open = id.find('<'); open != std::string::npos) {
-    const size_t close = id.find('>', open);
-    id = id.substr(open + 1, close == std::string::npos ? std::string::npos : close - open - 1);
-  }
-  return trim(id);
-}
-
-// RFC 822-style header blocks ("Name: value", folded lines joined), as
-// found in message/delivery-status and text/rfc822-headers parts. A blank
-// line ends a block.
-using Fields = std::vector<std::pair<std::string, std::string>>;
-std::vector<Fields> field_blocks(std::string_view text) {
-  std::vector<Fields> blocks(1);
-  size_t pos = 0;
-  while (pos <= text.size()) {
-    size_t end = text.find('\n', pos);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view line = text.substr(pos, end - pos);
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    pos = end + 1;
-    if (trim(line).empty()) {
-      if (!blocks.back().empty()) blocks.emplace_back();
-    } else if ((line[0] == ' ' || line[0] == '\t') && !blocks.back().empty()) {
-      blocks.back().back().second += " " + trim(line);
-    } else if (const size_t colon = line.find(':'); colon != std::string_view::npos && colon > 0) {
-      blocks.back().emplace_back(lower(trim(line.substr(0, colon))), trim(line.substr(colon + 1)));
+  // 1. Complaints: ARF, Microsoft's JMRP ("complaint about message from ..."
+  //    with the message attached), Apple's unsubscribe reports. The
+  //    recipient is the complainer: Original-Rcpt-To, else the message's.
+  const bool jmrp =
+      content_.returned && text::lower(report.subject).find("complaint about message from") != std::string::npos;
+  if (!content_.feedback_report.empty() || content_.report_type == "feedback-report" || jmrp ||
+      text::lower(text::trim(mime::header(top, "X-Apple-Unsubscribe"))) == "true") {
+    report.kind = MessageKind::complaint;
+    for (const std::string& part : content_.feedback_report)
+      for (const text::Fields& block : text::field_blocks(part))
+        for (const auto& [name, value] : block) {
+          if (name == "reporting-mta" && report.reporting_mta.empty()) report.reporting_mta = mta_name(value);
+          if (name == "original-rcpt-to" || name == "removal-recipient")
+            if (const std::string address = typed_address(value); !address.empty())
+              add_recipient(report, {address, "", "", ""}, limits_);
+        }
+    if (report.recipients.empty() && content_.returned) {
+      std::string complainer = mime::header(GMIME_OBJECT(content_.returned), "X-HmXmrOriginalRecipient");
+      if (complainer.empty()) complainer = mime::header(GMIME_OBJECT(content_.returned), "To");
+      const auto hits = text::find_addresses(complainer, 2);
+      if (hits.size() == 1) add_recipient(report, {hits.front().address, "", "", ""}, limits_);
     }
-    if (end == text.size()) break;
+    fill_original(top, report);
+    return report;
   }
-  if (blocks.back().empty()) blocks.pop_back();
-  return blocks;
-}
 
-std::string field(const Fields& fields, const char* name) {
-  for (const auto& [key, value] : fields)
-    if (key == name) return value;
-  return "";
-}
-
-// "rfc822; user@example.org" -> "user@example.org"
-std::string typed_address(const std::string& value) {
-  const size_t semicolon = value.find(';');
-  return lower(without_angles(semicolon == std::string::npos ? value : value.substr(semicolon + 1)));
-}
-
-const boost::regex& status_pattern() {
-  static const boost::regex pattern(R"(\b([245])\.(\d{1,3})\.(\d{1,3})\b)");
-  return pattern;
-}
-
-std::string first_status(const std::string& text) {
-  boost::smatch match;
-  return boost::regex_search(text, match, status_pattern()) ? match.str(0) : "";
-}
-
-// What the walk over the MIME tree collects.
-struct Collected {
-  std::vector<Fields> dsn_blocks;       // message/delivery-status
-  bool feedback_report = false;         // message/feedback-report (ARF)
-  std::string text;                     // the text parts, in order
-  Fields original_headers;              // the returned message's headers
-  int parts = 0;
-};
-
-std::string part_content(GMimePart* part, size_t limit) {
-  GMimeDataWrapper* wrapper = g_mime_part_get_content(part);
-  if (!wrapper) return "";
-  GPtr<GMimeStream> stream(g_mime_stream_mem_new());
-  g_mime_data_wrapper_write_to_stream(wrapper, stream.get());
-  GByteArray* bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(stream.get()));
-  return std::string(reinterpret_cast<const char*>(bytes->data), std::min<size_t>(bytes->len, limit));
-}
-
-void take_headers(Fields& into, GMimeObject* object) {
-  if (!into.empty()) return;
-  GMimeHeaderList* headers = g_mime_object_get_header_list(object);
-  const int count = g_mime_header_list_get_count(headers);
-  for (int i = 0; i < count && i < 200; ++i) {
-    GMimeHeader* header = g_mime_header_list_get_header_at(headers, i);
-    const char* name = g_mime_header_get_name(header);
-    const char* value = g_mime_header_get_value(header);
-    if (name && value) into.emplace_back(lower(name), value);
+  // 2. RFC 3464 recipient blocks.
+  std::vector<text::Fields> blocks;
+  for (const std::string& part : content_.delivery_status)
+    for (text::Fields& block : text::field_blocks(part)) blocks.push_back(std::move(block));
+  recipients_from_blocks(blocks, report);
+  if (report.recipients.empty() && machine) recipients_from_blocks(text::field_blocks(failure_text_), report);
+  if (report.recipients.empty() && (machine || sender.no_reply || sender.auto_submitted))
+    bounce_sources::read_ses_notification(content_.text, report, limits_);
+  if (!report.recipients.empty()) {
+    std::stable_partition(report.recipients.begin(), report.recipients.end(),
+                          [](const FailedRecipient& r) { return r.action != "delayed"; });
+    if (report.kind == MessageKind::not_a_bounce) report.kind = MessageKind::bounce;
+    fill_original(top, report);
+    return report;
   }
-}
 
-void walk(GMimeObject* object, int depth, const BounceParseLimits& limits, Collected& out) {
-  if (!object || depth > limits.max_mime_depth || ++out.parts > limits.max_parts) return;
-  if (GMIME_IS_MULTIPART(object)) {
-    GMimeMultipart* multipart = GMIME_MULTIPART(object);
-    const int count = g_mime_multipart_get_count(multipart);
-    for (int i = 0; i < count; ++i) walk(g_mime_multipart_get_part(multipart, i), depth + 1, limits, out);
-    return;
+  // 3. Auto-replies.
+  const bool failure_subject = text::has_phrase(report.subject, Phrases::bounce_subject);
+  const bool failure_words = text::has_phrase(failure_text_, Phrases::failure_words);
+  const bool surely_bounce = !sender.failed.empty() || content_.report_type == "delivery-status" ||
+                             (sender.system && (failure_subject || failure_words));
+  const bool auto_reply =
+      sender.autoreply_header || sender.auto_replied || text::has_phrase(report.subject, Phrases::auto_subject) ||
+      ((sender.auto_submitted || sender.null_path) && text::has_phrase(content_.text, Phrases::auto_body));
+  if (!surely_bounce && auto_reply) {
+    report.kind = MessageKind::auto_reply;
+    fill_original(top, report);
+    return report;
   }
-  if (GMIME_IS_MESSAGE_PART(object)) {  // message/rfc822: the returned message
-    GMimeMessage* inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(object));
-    if (inner) take_headers(out.original_headers, GMIME_OBJECT(inner));
-    return;
+
+  // 4. Non-standard bounces: only from a machine, never a person's mail about one.
+  if (!surely_bounce && !(machine && failure_words) &&
+      !((machine || sender.auto_submitted || sender.no_reply) && failure_subject))
+    return report;
+  recipients_from_text(sender, message, report);
+  if (report.recipients.empty()) return report;
+  if (report.kind != MessageKind::bounce) {  // not taken from an attached bounce
+    const std::string wording = text::lower(report.subject + "\n" + std::string(failure_text_));
+    const bool delayed = text::has_phrase(wording, Phrases::delay_words) &&
+                         wording.find("permanent") == std::string::npos &&
+                         wording.find("given up") == std::string::npos;
+    for (FailedRecipient& r : report.recipients) r.action = delayed ? "delayed" : "";
+    report.kind = MessageKind::bounce;
+    fill_original(top, report);
   }
-  if (!GMIME_IS_PART(object)) return;
-  GMimeContentType* type = g_mime_object_get_content_type(object);
-  const char* major = g_mime_content_type_get_media_type(type);
-  const char* minor = g_mime_content_type_get_media_subtype(type);
-  std::string media = major ? major : "";
-  media.append("/").append(minor ? minor : "");
-  media = lower(media);
-  const std::string content = part_content(GMIME_PART(object), limits.max_message_bytes);
-  if (media == "message/delivery-status" || media == "message/global-delivery-status") {
-    for (Fields& block : field_blocks(content)) out.dsn_blocks.push_back(std::move(block));
-  } else if (media == "message/feedback-report") {
-    out.feedback_report = true;
-  } else if (media == "text/rfc822-headers" || media == "text/rfc822-header") {
-    if (out.original_headers.empty()) {
-      auto blocks = field_blocks(content);
-      if (!blocks.empty()) out.original_headers = std::move(blocks.front());
-    }
-  } else if (media.rfind("text/", 0) == 0 && media != "text/html") {
-    out.text += content + "\n";
-  } else if (media == "text/html" && out.text.empty()) {
-    out.text += content + "\n";
-  }
+  return report;
 }
 
-// Phrases that start the copy of the returned message in a bounce's text.
-const char* const kOriginalMarkers[] = {
-    "original message follows", "below this line is a copy of the message", "copy of the message",
-    "original message headers", "----- original message -----", "returned message", "message headers follow",
-    "the original message was received", "content-type: message/rfc822", "\nreceived: from",
-    "\nreturn-path:", "--- the header of the original message", "bounced e-mail", "bounced message",
-    "original message:",
-};
-
-// Words that say a text is about a failed delivery.
-const char* const kBounceWords[] = {
-    "undeliver", "undelivered", "delivery status notification (failure)", "failure notice",
-    "returned mail", "mail delivery failed", "delivery failure", "could not be delivered",
-    "couldn't be delivered", "delivery has failed", "non-delivery", "nondeliverable",
-    "returned to sender", "permanent error", "permanent fatal error", "user unknown", "mailbox unavailable",
-    "no such user", "recipient address rejected", "delivery to the following recipient", "was not delivered",
-    "message not delivered", "unable to deliver", "delivery notification: delivery has failed",
-    "rejected your message", "mail system error", "mailbox is full", "quota exceeded", "address not found",
-    "delivery problem", "permanent delivery error", "no such user", "invalid user", "message rejected",
-    "メールエラー", "送信できませんでした", "配信できませんでした", "届きませんでした", "宛先不明",
-};
-
-const char* const kAutoReplyWords[] = {"out of office", "out of the office", "automatic reply", "auto-reply",
-                                       "autoreply", "vacation", "away from", "auto reply", "abwesend"};
-
-bool contains_any(const std::string& haystack, const char* const* words, size_t count) {
-  for (size_t i = 0; i < count; ++i)
-    if (haystack.find(words[i]) != std::string::npos) return true;
-  return false;
-}
-
-const boost::regex& address_pattern() {
-  static const boost::regex pattern(R"([A-Za-z0-9._%+=-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+)");
-  return pattern;
-}
-
-bool is_system_address(const std::string& address) {
-  const std::string local = address.substr(0, address.find('@'));
-  return local == "mailer-daemon" || local == "postmaster" || local == "post_master" || local == "root" ||
-         local.rfind("bounce", 0) == 0 || local == "noreply" || local == "no-reply" || local == "abuse";
-}
-
-// A sender that only machines use: the bouncing system's own address.
-bool is_system_sender(const std::string& from_lower) {
-  for (const char* word : {"mailer-daemon", "postmaster", "post_master", "mail delivery", "no-reply", "noreply",
-                           "mail administrator", "mailer"})
-    if (from_lower.find(word) != std::string::npos) return true;
-  return false;
-}
-
-// The failed recipients named in a bounce's free text (before the copy of
-// the original message), with the status and server reply near each.
-void recipients_from_text(const std::string& failure_text, const std::vector<std::string>& exclude,
-                          BounceReport& report, const BounceParseLimits& limits, bool allow_system = false) {
-  const std::string whole_status = first_status(failure_text);
-  // An "RCPT TO:" line names the recipient outright; then only those count.
-  static const boost::regex rcpt_line(R"(rcpt to:?\s*<?[^\s<>@]+@)", boost::regex::icase);
-  const bool has_rcpt_lines = boost::regex_search(failure_text, rcpt_line);
-  auto begin = boost::sregex_iterator(failure_text.begin(), failure_text.end(), address_pattern());
-  for (auto it = begin; it != boost::sregex_iterator(); ++it) {
-    const std::string address = lower(it->str());
-    if (!allow_system && is_system_address(address)) continue;
-    if (has_rcpt_lines) {
-      const size_t at = static_cast<size_t>(it->position());
-      const size_t line_start = failure_text.rfind('\n', at) == std::string::npos ? 0 : failure_text.rfind('\n', at) + 1;
-      if (lower(failure_text.substr(line_start, at - line_start)).find("rcpt to") == std::string::npos) continue;
-    }
-    if (std::find(exclude.begin(), exclude.end(), address) != exclude.end()) continue;
-    if (std::any_of(report.recipients.begin(), report.recipients.end(),
-                    [&](const FailedRecipient& r) { return r.address == address; }))
-      continue;
-    if (static_cast<int>(report.recipients.size()) >= limits.max_recipients) break;
+void Reader::recipients_from_blocks(const std::vector<text::Fields>& blocks, BounceReport& report) {
+  for (const text::Fields& block : blocks) {
+    if (report.reporting_mta.empty()) report.reporting_mta = mta_name(text::field(block, "reporting-mta"));
+    std::string address = typed_address(text::field(block, "original-recipient"));
+    if (address.empty()) address = typed_address(text::field(block, "final-recipient"));
+    if (address.empty()) continue;
+    const std::string action = text::lower(text::trim(text::field(block, "action")));
     FailedRecipient r;
     r.address = address;
-    // The reply: the rest of the address's line and the next few lines.
-    const size_t at = static_cast<size_t>(it->position());
-    const size_t line_start = failure_text.rfind('\n', at) == std::string::npos ? 0 : failure_text.rfind('\n', at) + 1;
-    std::string nearby = failure_text.substr(line_start, 400);
-    r.status = first_status(nearby);
-    if (r.status.empty()) r.status = whole_status;
-    static const boost::regex reply(R"(\b[45]\d\d[ -][^\r\n]{3,})");
-    boost::smatch match;
-    if (boost::regex_search(nearby, match, reply)) r.diagnostic = one_line(match.str(0));
-    else if (boost::regex_search(failure_text, match, reply)) r.diagnostic = one_line(match.str(0));
-    report.recipients.push_back(std::move(r));
+    r.action = action.substr(0, action.find_first_of(" \t("));
+    if (r.action == "delivered" || r.action == "relayed" || r.action == "expanded") continue;
+    r.diagnostic = without_type(text::field(block, "diagnostic-code"));
+    r.status = text::find_status(text::field(block, "status"));
+    if (r.status.empty()) r.status = text::find_status(r.diagnostic);
+    r.status = text::refine_status(r.status, r.diagnostic);
+    if (r.status.empty() || r.diagnostic.empty() || r.status.compare(1, 4, ".0.0") == 0) {
+      // Not in the block, or only its class: what the text says about it.
+      const Said said = said_about(address);
+      if (r.status.empty()) r.status = said.status;
+      else if (!said.own_status.empty() && said.own_status[0] == r.status[0]) r.status = said.own_status;
+      if (r.diagnostic.empty()) r.diagnostic = said.diagnostic;
+    }
+    add_recipient(report, std::move(r), limits_);
   }
 }
 
-// The returned message's headers quoted in a bounce's text.
-void original_from_text(const std::string& text, BounceReport& report) {
-  static const boost::regex message_id(R"((?:^|\n)\s*Message-Id:\s*(<[^>\r\n]{3,250}>))", boost::regex::icase);
-  static const boost::regex from(R"((?:^|\n)\s*From:\s*([^\r\n]{1,300}))", boost::regex::icase);
-  static const boost::regex subject(R"((?:^|\n)\s*Subject:\s*([^\r\n]{1,300}))", boost::regex::icase);
-  boost::smatch match;
-  if (report.original_message_id.empty() && boost::regex_search(text, match, message_id))
-    report.original_message_id = without_angles(match.str(1));
-  if (report.original_from.empty() && boost::regex_search(text, match, from)) report.original_from = trim(match.str(1));
-  if (report.original_subject.empty() && boost::regex_search(text, match, subject))
-    report.original_subject = trim(match.str(1));
+// What the failure text says about `address`: the status code and SMTP
+// reply in its paragraph; when it has none, the text's only reply (if it
+// lists one recipient), the lines under the address, the words after "The
+// response was:" and the like, in that order.
+Said Reader::said_about(const std::string& address) {
+  if (!candidates_read_) candidates_ = text::recipient_candidates(failure_text_, sections_.failure_marker, {});
+  candidates_read_ = true;
+  const auto at = std::find_if(candidates_.begin(), candidates_.end(),
+                               [&](const text::Candidate& c) { return c.address == address; });
+  const size_t listed =
+      std::count_if(candidates_.begin(), candidates_.end(), [](const text::Candidate& c) { return c.tier <= 1; });
+  text::Details d;
+  if (at != candidates_.end()) {
+    size_t until = failure_text_.size();
+    for (const text::Candidate& c : candidates_)
+      if (c.tier <= 1 && c.line_start > at->line_start) until = std::min(until, c.line_start);
+    d = text::details_for(failure_text_, at->line_start, at->begin, at->end, until);
+  }
+  const std::string_view after_marker =
+      failure_text_.substr(std::min(sections_.failure_marker == std::string_view::npos ? 0 : sections_.failure_marker,
+                                    failure_text_.size()));
+  Said said{d.status, d.reply, d.status};
+  if (said.status.empty()) said.status = text::find_status(after_marker);
+  if (said.status.empty()) said.status = text::find_status(failure_text_);
+  if (said.diagnostic.empty() && listed <= 1) said.diagnostic = text::find_reply(after_marker);
+  if (said.diagnostic.empty()) said.diagnostic = d.note;
+  if (said.diagnostic.empty()) said.diagnostic = text::find_explanation(failure_text_);
+  if (said.diagnostic.empty()) said.diagnostic = text::find_reply(failure_text_);
+  return said;
 }
 
-std::string decoded(const char* text) {
-  if (!text) return "";
-  char* value = g_mime_utils_header_decode_text(nullptr, text);
-  std::string out = value ? value : text;
-  g_free(value);
-  return out;
+void Reader::recipients_from_text(const bounce_sources::Sender& sender, GMimeMessage* message, BounceReport& report) {
+  GMimeObject* top = GMIME_OBJECT(message);
+  // Never the report's own parties, nor the returned message's sender.
+  std::string parties;
+  for (const char* name : {"From", "To", "Cc", "Reply-To", "Sender", "Return-Path"})
+    parties += mime::header(top, name) + "\n";
+  mime::Original original;
+  if (content_.returned) original = mime::original_of(content_.returned);
+  else if (!content_.returned_headers.empty()) original = mime::original_in_text(content_.returned_headers);
+  else if (sections_.original < content_.text.size())
+    original = mime::original_in_text(content_.text.substr(sections_.original));
+  parties += original.from;
+  std::vector<std::string> exclude;
+  for (const auto& hit : text::find_addresses(parties, 100)) exclude.push_back(hit.address);
+  candidates_ = text::recipient_candidates(failure_text_, sections_.failure_marker, exclude);
+  candidates_read_ = true;
+
+  const auto take = [&](const std::vector<std::string>& addresses) {
+    for (const std::string& address : addresses) {
+      const Said said = said_about(address);
+      add_recipient(report, {address, said.status, "", said.diagnostic}, limits_);
+    }
+    return !report.recipients.empty();
+  };
+  const auto tier = [&](int wanted) {
+    std::vector<std::string> addresses;
+    for (const text::Candidate& c : candidates_)
+      if (c.tier == wanted) addresses.push_back(c.address);
+    return addresses;
+  };
+  if (take(sender.failed) || take(tier(0)) || take(tier(1))) return;
+  // A bounce attached to this one (a forwarded report): its recipients.
+  if (content_.returned && content_.returned_depth <= limits_.max_mime_depth) {
+    Reader inner(limits_);
+    inner.parts_ = parts_;
+    BounceReport attached = inner.read(content_.returned, "", content_.returned_depth);
+    parts_ = inner.parts_;
+    if (attached.kind == MessageKind::bounce) {
+      report.kind = MessageKind::bounce;
+      report.recipients = std::move(attached.recipients);
+      report.original_message_id = attached.original_message_id;
+      report.original_from = attached.original_from;
+      report.original_subject = attached.original_subject;
+      report.reporting_mta = attached.reporting_mta;
+      return;
+    }
+  }
+  if (take(tier(2)) || take(tier(3))) return;
+  // Naming nobody: the returned message was addressed to the failed recipient.
+  std::vector<std::string> to;
+  for (const auto& hit : text::find_addresses(original.to, 20))
+    if (std::find(exclude.begin(), exclude.end(), hit.address) == exclude.end()) to.push_back(hit.address);
+  take(to);
 }
 
-void init_gmime() {
-  static std::once_flag once;
-  std::call_once(once, [] { g_mime_init(); });
+void Reader::fill_original(GMimeObject* top, BounceReport& report) const {
+  mime::Original o;
+  if (content_.returned) o = mime::original_of(content_.returned);
+  if (o.empty() && !content_.returned_headers.empty()) o = mime::original_in_text(content_.returned_headers);
+  if (o.empty() && sections_.original < content_.text.size())
+    o = mime::original_in_text(std::string_view(content_.text).substr(sections_.original));
+  // Else quoted in the failure text ("  Subject: ..." in Exchange and Domino reports).
+  if (o.empty() && report.kind != MessageKind::auto_reply) {
+    o.subject = mime::decode_text(text::quoted_field(failure_text_, "subject"));
+    o.message_id = text::without_angles(text::quoted_field(failure_text_, "message-id"));
+  }
+  if (o.message_id.empty()) o.message_id = text::without_angles(mime::header(top, "In-Reply-To"));
+  if (report.original_message_id.empty()) report.original_message_id = text::one_line(o.message_id, 300);
+  if (report.original_from.empty()) report.original_from = text::one_line(o.from, 300);
+  if (report.original_subject.empty()) report.original_subject = text::one_line(o.subject, 300);
+  // No Reporting-MTA: the bouncing host, as its From tells it.
+  if (report.reporting_mta.empty() && report.kind != MessageKind::auto_reply) {
+    const auto hits = text::find_addresses(report.from, 1);
+    if (!hits.empty()) report.reporting_mta = hits.front().address.substr(hits.front().address.find('@') + 1);
+  }
+}
+
+// GMime builds every part and header it finds before we read any, so the
+// input is cut where more would only cost memory: after the header block's
+// 2,000th line, and before the boundary line ("--...") past
+// max(16 × max_parts, 1,024) (a 2 MB message of empty parts otherwise costs
+// half a gigabyte). Nothing the limits let us read is lost.
+std::string_view bounded(std::string_view message, const BounceParseLimits& limits) {
+  const size_t max_boundaries = std::max<size_t>(16 * static_cast<size_t>(std::max(limits.max_parts, 0)), 1024);
+  size_t header_lines = 0, boundaries = 0;
+  bool in_headers = true;
+  for (size_t pos = 0; pos < message.size();) {
+    const size_t end = message.find('\n', pos);
+    const std::string_view line =
+        message.substr(pos, end == std::string_view::npos ? std::string_view::npos : end - pos);
+    if (in_headers && (line.empty() || line == "\r")) in_headers = false;
+    if (in_headers && ++header_lines > 2000) return message.substr(0, pos);
+    if (!in_headers && line.size() >= 2 && line[0] == '-' && line[1] == '-' && ++boundaries > max_boundaries)
+      return message.substr(0, pos);
+    if (end == std::string_view::npos) break;
+    pos = end + 1;
+  }
+  return message;
 }
 
 }  // namespace
@@ -296,125 +336,16 @@ const char* kind_name(MessageKind kind) {
 }
 
 BounceReport parse_bounce(std::string_view message, const BounceParseLimits& limits) {
-  BounceReport report;
   try {
-    init_gmime();
-    message = message.substr(0, limits.max_message_bytes);
-    GPtr<GMimeStream> stream(g_mime_stream_mem_new_with_buffer(message.data(), message.size()));
-    GPtr<GMimeParser> parser(g_mime_parser_new_with_stream(stream.get()));
-    GPtr<GMimeMessage> parsed(g_mime_parser_construct_message(parser.get(), nullptr));
-    if (!parsed) return report;
-    GMimeObject* top = GMIME_OBJECT(parsed.get());
-    auto header = [&](const char* name) {
-      const char* value = g_mime_object_get_header(top, name);
-      return std::string(value ? value : "");
-    };
-    report.from = one_line(decoded(header("From").c_str()), 300);
-    report.subject = one_line(decoded(header("Subject").c_str()), 300);
-
-    Collected c;
-    walk(g_mime_message_get_mime_part(parsed.get()), 0, limits, c);
-    if (c.text.empty()) {  // MIME structure GMime could not follow (a broken boundary): read the raw body
-      size_t body = message.find("\n\n");
-      if (const size_t crlf = message.find("\r\n\r\n"); crlf != std::string_view::npos && crlf < body) body = crlf;
-      if (body != std::string_view::npos) c.text = std::string(message.substr(body));
-    }
-
-    // The returned message, from an attached copy or its headers.
-    report.original_message_id = without_angles(field(c.original_headers, "message-id"));
-    report.original_from = one_line(decoded(field(c.original_headers, "from").c_str()), 300);
-    report.original_subject = one_line(decoded(field(c.original_headers, "subject").c_str()), 300);
-
-    const std::string subject = lower(report.subject);
-    const std::string from = lower(report.from);
-    const std::string auto_submitted = lower(header("Auto-Submitted"));
-    const std::string text_lower = lower(c.text);
-
-    if (c.feedback_report) {
-      report.kind = MessageKind::complaint;
-      original_from_text(c.text, report);
-      return report;
-    }
-
-    // RFC 3464: a recipient block per recipient after the per-message block.
-    for (const Fields& block : c.dsn_blocks) {
-      if (report.reporting_mta.empty()) report.reporting_mta = typed_address(field(block, "reporting-mta"));
-      const std::string final_recipient = field(block, "final-recipient");
-      const std::string original_recipient = field(block, "original-recipient");
-      if (final_recipient.empty() && original_recipient.empty()) continue;
-      const std::string action = lower(field(block, "action"));
-      const std::string status = first_status(field(block, "status"));
-      if (action == "delivered" || action == "relayed" || action == "expanded") continue;
-      if (static_cast<int>(report.recipients.size()) >= limits.max_recipients) break;
-      FailedRecipient r;
-      r.address = typed_address(final_recipient.empty() ? original_recipient : final_recipient);
-      r.action = action;
-      r.status = status;
-      r.diagnostic = one_line(field(block, "diagnostic-code"));
-      if (const size_t semicolon = r.diagnostic.find(';'); semicolon != std::string::npos && semicolon < 12)
-        r.diagnostic = trim(r.diagnostic.substr(semicolon + 1));
-      report.recipients.push_back(std::move(r));
-    }
-    if (!report.recipients.empty()) {
-      report.kind = MessageKind::bounce;
-      original_from_text(c.text, report);
-      return report;
-    }
-
-    // Auto-replies: marked as such and not worded as a delivery failure.
-    const bool failure_words = contains_any(subject, kBounceWords, std::size(kBounceWords)) ||
-                               from.find("mailer-daemon") != std::string::npos ||
-                               from.find("postmaster") != std::string::npos ||
-                               from.find("mail delivery") != std::string::npos;
-    const bool auto_marked = auto_submitted.rfind("auto-replied", 0) == 0 || !header("X-Autoreply").empty() ||
-                             !header("X-Autorespond").empty() || lower(header("Precedence")) == "auto_reply" ||
-                             contains_any(subject, kAutoReplyWords, std::size(kAutoReplyWords));
-    if (auto_marked && !failure_words) {
-      report.kind = MessageKind::auto_reply;
-      return report;
-    }
-    const bool failure_text_words = contains_any(text_lower, kBounceWords, std::size(kBounceWords));
-    if (!failure_words && !failure_text_words) return report;
-    // Failure words in the text of a person's mail are not a bounce: the
-    // text must come from a machine (a system sender or Auto-Submitted).
-    if (!failure_words && auto_submitted.empty() && !is_system_sender(from)) return report;
-
-    // A bounce in free text: recipients before the copy of the message.
-    size_t cut = text_lower.size();
-    for (const char* marker : kOriginalMarkers)
-      if (const size_t at = text_lower.find(marker); at != std::string::npos && at > 0) cut = std::min(cut, at);
-    const std::string failure_text = c.text.substr(0, cut);
-    std::vector<std::string> exclude;
-    for (const std::string& own : {header("To"), header("From"), report.original_from})
-      for (auto it = boost::sregex_iterator(own.begin(), own.end(), address_pattern()); it != boost::sregex_iterator(); ++it)
-        exclude.push_back(lower(it->str()));
-    recipients_from_text(failure_text, exclude, report, limits);
-    original_from_text(c.text.substr(std::min(cut, c.text.size())), report);
-    if (!report.recipients.empty()) report.kind = MessageKind::bounce;
-    // Worded as a bounce but naming nobody but a system address: the
-    // postmaster may be the recipient that failed.
-    if (report.recipients.empty()) recipients_from_text(failure_text, exclude, report, limits, true);
-    // Naming nobody before the copy: the whole text (a Received "for <...>").
-    if (report.recipients.empty()) recipients_from_text(c.text, exclude, report, limits);
-    // Naming nobody at all: the returned message's own To.
-    if (report.recipients.empty()) {
-      const std::string to = field(c.original_headers, "to");
-      auto it = boost::sregex_iterator(to.begin(), to.end(), address_pattern());
-      if (it != boost::sregex_iterator()) {
-        FailedRecipient r;
-        r.address = lower(it->str());
-        r.status = first_status(failure_text);
-        static const boost::regex reply(R"(\b[45]\d\d[ -][^\r\n]{3,})");
-        boost::smatch match;
-        if (boost::regex_search(failure_text, match, reply)) r.diagnostic = one_line(match.str(0));
-        report.recipients.push_back(std::move(r));
-      }
-    }
-    if (!report.recipients.empty()) report.kind = MessageKind::bounce;
-  } catch (const std::exception&) {
-    return BounceReport{};  // out of memory or a regex limit: not a bounce we can read
+    mime::init();
+    message = bounded(message.substr(0, limits.max_message_bytes), limits);
+    mime::GPtr<GMimeMessage> parsed = mime::parse(message);
+    if (!parsed) return {};
+    Reader reader(limits);
+    return reader.read(parsed.get(), message, 0);
+  } catch (...) {
+    return {};  // out of memory, or a regex over its complexity limit: nothing we can read
   }
-  return report;
 }
 
 std::string bounce_report_json(const BounceReport& report) {
@@ -422,12 +353,16 @@ std::string bounce_report_json(const BounceReport& report) {
   out["kind"] = kind_name(report.kind);
   out["recipients"] = nlohmann::json::array();
   for (const FailedRecipient& r : report.recipients) out["recipients"].push_back(r.address);
-  out["status"] = report.recipients.empty() ? "" : report.recipients.front().status;
-  out["diagnostic"] = report.recipients.empty() ? "" : report.recipients.front().diagnostic;
+  const FailedRecipient first = report.recipients.empty() ? FailedRecipient{} : report.recipients.front();
+  out["status"] = first.status;
+  out["action"] = first.action;
+  out["diagnostic"] = first.diagnostic;
   out["original_message_id"] = report.original_message_id;
   out["original_from"] = report.original_from;
   out["original_subject"] = report.original_subject;
   out["reporting_mta"] = report.reporting_mta;
+  out["from"] = report.from;
+  out["subject"] = report.subject;
   return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 

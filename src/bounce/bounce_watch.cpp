@@ -1,5 +1,7 @@
 #include "bounce/bounce_watch.h"
 
+#include <algorithm>
+
 #include "mail/composer.h"
 #include "mail/mail_reports.h"
 #include "util/logfmt.h"
@@ -80,7 +82,11 @@ Result<BouncePoll> BounceWatch::poll_once() {
     Result<bool> seen = log_.seen(digest);
     if (!seen) return fail(seen.error());
     const BounceReport report = parse_bounce(*message);
-    const bool is_report = report.kind == MessageKind::bounce || report.kind == MessageKind::complaint;
+    // A delay warning (every recipient "delayed") is not a failure yet: left alone.
+    const bool delay_only = !report.recipients.empty() &&
+                            std::all_of(report.recipients.begin(), report.recipients.end(),
+                                        [](const FailedRecipient& r) { return r.action == "delayed"; });
+    const bool is_report = (report.kind == MessageKind::bounce && !delay_only) || report.kind == MessageKind::complaint;
     if (!is_report) ++poll.ignored;
     if (is_report && !*seen)
       if (Status acted = act_on(report, digest, now, poll); !acted) return fail(acted.error());
