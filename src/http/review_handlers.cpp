@@ -45,19 +45,13 @@ Result<std::map<std::string, std::string>> query_parameters(const HttpRequest& r
   return out;
 }
 
-nlohmann::json parsed_or_null(const std::optional<std::string>& text) {
-  if (!text) return nullptr;
-  nlohmann::json parsed = nlohmann::json::parse(*text, nullptr, false);
-  return parsed.is_discarded() ? nlohmann::json(nullptr) : parsed;
-}
-
 // One submission as the plugin reads it: the stored fields flattened, each
 // hit with its rule's description from the live rules.
 nlohmann::json review_item(const SubmissionRecord& r, const RuleSet* rules) {
   nlohmann::json item = {{"id", r.id},         {"created_at", r.created_at}, {"endpoint", r.endpoint},
                          {"kind", r.kind},     {"ip", r.ip},                 {"user_agent", r.user_agent},
                          {"action", r.action}, {"score", r.score},           {"rules", r.rules}};
-  nlohmann::json hits = parsed_or_null(r.hits);
+  nlohmann::json hits = nlohmann::json::parse(r.hits, nullptr, false);  // discarded: not an array
   if (!hits.is_array()) hits = nlohmann::json::array();
   for (auto& hit : hits) {
     const RuleInfo* rule = rules && hit.contains("rule") && hit["rule"].is_string() ? rules->find(hit["rule"].get<std::string>())
@@ -65,12 +59,14 @@ nlohmann::json review_item(const SubmissionRecord& r, const RuleSet* rules) {
     hit["description"] = rule ? rule->description : "";
   }
   item["hits"] = hits;
-  const nlohmann::json content = parsed_or_null(r.content);
-  for (const char* key : {"author", "email", "url", "subject", "body"})
-    item[key] = content.is_object() && content.contains(key) && content[key].is_string() ? content[key] : "";
-  for (const char* key : {"post_id", "parent"})
-    item[key] = content.is_object() && content.contains(key) && content[key].is_number_integer() ? content[key]
-                                                                                                 : nlohmann::json(nullptr);
+  const SubmissionContent content = read_submission_content(r.content);
+  item["author"] = content.author;
+  item["email"] = content.email;
+  item["url"] = content.url;
+  item["subject"] = content.subject;
+  item["body"] = content.body;
+  item["post_id"] = content.post_id ? nlohmann::json(*content.post_id) : nlohmann::json(nullptr);
+  item["parent"] = content.parent ? nlohmann::json(*content.parent) : nlohmann::json(nullptr);
   item["decision"] = r.decision ? nlohmann::json(*r.decision) : nlohmann::json(nullptr);
   item["decided_at"] = r.decided_at ? nlohmann::json(*r.decided_at) : nlohmann::json(nullptr);
   return item;
@@ -123,41 +119,33 @@ Result<ReviewQuery> review_query(const std::map<std::string, std::string>& p) {
 // The decision as the learner's feedback, from the stored submission.
 FeedbackRecord review_feedback(const ReviewDecision& decided, std::optional<int64_t> comment_id, int64_t now) {
   const SubmissionRecord& r = decided.record;
-  const nlohmann::json content = parsed_or_null(r.content);
-  auto text = [&](const char* key) {
-    return content.is_object() && content.contains(key) && content[key].is_string() ? content[key].get<std::string>()
-                                                                                    : std::string();
-  };
+  const SubmissionContent content = read_submission_content(r.content);
   FeedbackRecord f;
   f.created_at = now;
   f.submission_id = r.id;
   f.comment_id = comment_id;
   f.decision = *r.decision;
-  f.author = text("author");
-  f.email = text("email");
-  f.url = text("url");
+  f.author = content.author;
+  f.email = content.email;
+  f.url = content.url;
   f.ip = r.ip;
-  f.body = text("body");
+  f.body = content.body;
   f.kind = r.kind;
-  f.subject = text("subject");
+  f.subject = content.subject;
   f.source = "review";
   return f;
 }
 
 // A stored contact submission as the Submission the notifier mails.
 Submission stored_contact(const SubmissionRecord& r) {
-  const nlohmann::json content = parsed_or_null(r.content);
-  auto text = [&](const char* key) {
-    return content.is_object() && content.contains(key) && content[key].is_string() ? content[key].get<std::string>()
-                                                                                    : std::string();
-  };
+  SubmissionContent content = read_submission_content(r.content);
   Submission s;
   s.kind = SubmissionKind::contact;
-  s.author = text("author");
-  s.email = text("email");
-  s.url = text("url");
-  s.subject = text("subject");
-  s.body = text("body");
+  s.author = std::move(content.author);
+  s.email = std::move(content.email);
+  s.url = std::move(content.url);
+  s.subject = std::move(content.subject);
+  s.body = std::move(content.body);
   s.ip = r.ip;
   s.user_agent = r.user_agent;
   s.endpoint = r.endpoint;

@@ -2,8 +2,6 @@
 
 #include <algorithm>
 
-#include <nlohmann/json.hpp>
-
 #include "mail/mail_reports.h"
 #include "mail/notifier.h"
 #include "util/time_format.h"
@@ -22,12 +20,6 @@ std::string padded(std::string text, size_t width) {
 
 const char* action_label(const std::string& action) {
   return action == "hold" ? "held" : action == "reject" ? "rejected" : "discarded";
-}
-
-std::string content_text(const SubmissionRecord& r, const char* key) {
-  if (!r.content) return "";
-  const nlohmann::json content = nlohmann::json::parse(*r.content, nullptr, false);
-  return content.is_object() && content.contains(key) && content[key].is_string() ? content[key].get<std::string>() : "";
 }
 
 int64_t period_seconds(DigestPeriod period) { return period == DigestPeriod::weekly ? 7 * 86400 : 86400; }
@@ -56,12 +48,12 @@ ReviewDigestText review_digest_text(const Config& config, const ReviewDigestInpu
   if (!in.items.empty()) {
     b += "\nHeld and rejected, newest first:\n";
     for (const SubmissionRecord& r : in.items) {
-      const std::string subject = content_text(r, "subject");
+      const SubmissionContent content = read_submission_content(r.content);
       b += "\n- " + when(r.created_at) + "  " + r.kind + "  " + action_label(r.action) + "  " +
-           visible_escapes(content_text(r, "author")) + " <" + visible_escapes(content_text(r, "email")) + ">\n";
+           visible_escapes(content.author) + " <" + visible_escapes(content.email) + ">\n";
       b += "  reasons: " + visible_escapes(r.rules) + "\n";
-      if (!subject.empty()) b += "  subject: " + visible_escapes(subject) + "\n";
-      const std::string preview = make_preview(content_text(r, "body"), 2, 120);
+      if (!content.subject.empty()) b += "  subject: " + visible_escapes(content.subject) + "\n";
+      const std::string preview = make_preview(content.body, 2, 120);
       for (size_t start = 0; start < preview.size();) {
         const size_t end = std::min(preview.find('\n', start), preview.size());
         b += "  | " + preview.substr(start, end - start) + "\n";

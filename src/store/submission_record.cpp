@@ -47,6 +47,27 @@ std::string submission_content_json(const Submission& submission) {
   return content.dump(-1, ' ', false, kReplace);
 }
 
+SubmissionContent read_submission_content(const std::optional<std::string>& json) {
+  SubmissionContent out;
+  if (!json) return out;
+  const nlohmann::json content = nlohmann::json::parse(*json, nullptr, false);
+  if (!content.is_object()) return out;
+  auto text = [&](const char* key, std::string& into) {
+    if (auto it = content.find(key); it != content.end() && it->is_string()) into = it->get<std::string>();
+  };
+  auto number = [&](const char* key, std::optional<int64_t>& into) {
+    if (auto it = content.find(key); it != content.end() && it->is_number_integer()) into = it->get<int64_t>();
+  };
+  text("author", out.author);
+  text("email", out.email);
+  text("url", out.url);
+  text("subject", out.subject);
+  text("body", out.body);
+  number("post_id", out.post_id);
+  number("parent", out.parent);
+  return out;
+}
+
 bool is_blocked_action(std::string_view action) {
   return action == "hold" || action == "reject" || action == "discard";
 }

@@ -41,6 +41,14 @@ struct SubmissionRecord {
 // comment_post_ID and comment_parent as numbers, or null.
 std::string submission_content_json(const Submission& submission);
 
+// The content kept for review, read back: "" / nullopt for a field that is
+// absent or malformed (and for a row with no content).
+struct SubmissionContent {
+  std::string author, email, url, subject, body;
+  std::optional<int64_t> post_id, parent;
+};
+SubmissionContent read_submission_content(const std::optional<std::string>& json);
+
 // True for the actions whose submissions are kept for review.
 bool is_blocked_action(std::string_view action);
 
