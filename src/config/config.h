@@ -148,6 +148,18 @@ struct MailConfig {
   MailBouncesConfig bounces;
 };
 
+// State shared by several web nodes, in Redis. Unset redis: each node keeps
+// everything in its own SQLite file, as on one machine.
+struct SharedConfig {
+  // "" = off; "redis://[:password@]host:port[/db]" or "unix:/path/redis.sock[?db=N]".
+  std::string redis;
+  SecretRef password;        // Redis AUTH, when the URL carries none
+  int timeout_ms = 10;       // per command; a request never waits longer, it uses local state
+  std::string node;          // this node's name ("" = hostname:listen)
+  std::string key_prefix = "spamgate:";  // lets several sites share one Redis
+  int snapshot_every = 500;  // the leader snapshots the learning stream and trims it past this many events
+};
+
 struct Config {
   std::string source_path;  // the file this was loaded from ("" for defaults)
   std::string base_dir;     // directory relative paths are resolved against
@@ -162,6 +174,7 @@ struct Config {
   LearningConfig learning;
   ReviewConfig review;
   MailConfig mail;
+  SharedConfig shared;
   SecretRef shared_secret;  // authenticates the WordPress plugin and signs form tokens
 
   // `path` made absolute against base_dir (unchanged when already absolute).

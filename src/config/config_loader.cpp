@@ -174,6 +174,22 @@ void read_mail(TomlReader& in, Config& c, std::vector<std::string>* errors, cons
     in.error_at("password", "is required when mail is enabled: password = { file = \"...\" } or { env = \"...\" }");
 }
 
+void read_shared(TomlReader& in, Config& c, std::vector<std::string>* errors, const std::string& file) {
+  auto& s = c.shared;
+  in.read("redis", s.redis);
+  read_secret_ref(in, "password", s.password, errors, file, "shared");
+  in.read("timeout_ms", s.timeout_ms, 1, 10000);
+  in.read("node", s.node);
+  in.read("key_prefix", s.key_prefix);
+  in.read("snapshot_every", s.snapshot_every, 10, 10000000);
+  if (s.redis.rfind("rediss://", 0) == 0)
+    in.error_at("redis", "rediss:// (TLS) needs hiredis 1.0; Debian 12 ships 0.14: use a private network, a unix "
+                         "socket or stunnel");
+  else if (!s.redis.empty() && s.redis.rfind("redis://", 0) != 0 && s.redis.rfind("unix:", 0) != 0)
+    in.error_at("redis", "must start with redis:// or unix: (or be \"\" for one machine)");
+  if (s.node.find_first_of(" \r\n\"") != std::string::npos) in.error_at("node", "must be one word");
+}
+
 struct SectionEntry {
   const char* name;
   Section read;
@@ -239,6 +255,11 @@ Result<Config> load_config(const std::string& path) {
   if (const toml::value* mail = top.table("mail")) {
     TomlReader in(*mail, "mail", path, &errors);
     read_mail(in, config, &errors, path);
+    in.reject_unknown_keys();
+  }
+  if (const toml::value* shared = top.table("shared")) {
+    TomlReader in(*shared, "shared", path, &errors);
+    read_shared(in, config, &errors, path);
     in.reject_unknown_keys();
   }
   read_secret_ref(top, "shared_secret", config.shared_secret, &errors, path, "");

@@ -24,13 +24,16 @@ class FeedbackLog;
 class Notifier;
 class Learner;
 class BounceLog;
+class FeedbackChannel;
+class RedisLink;
+class LeaderLease;
 
 struct GatewayServices {
   const Config* config = nullptr;
   RuleSetHolder* rules = nullptr;
   SubmissionHistory* history = nullptr;  // RATE_IP and DUPLICATE state
   SubmissionLog* log = nullptr;          // verdict rows and stats
-  FeedbackLog* feedback = nullptr;       // the owner's decisions from WordPress
+  FeedbackLog* feedback = nullptr;       // the owner's decisions from WordPress (read them here)
   Learner* learner = nullptr;            // the site's classifier (LEARNED); null: silent
   FastCgiClient* upstream = nullptr;     // PHP-FPM
   Notifier* notifier = nullptr;          // null when [mail] is not enabled
@@ -38,6 +41,9 @@ struct GatewayServices {
   const Clock* clock = nullptr;
   std::string shared_secret;             // "" when none is configured
   BounceLog* bounces = nullptr;          // null unless bounce watch runs
+  FeedbackChannel* decisions = nullptr;  // records and forgets decisions (shared with other nodes)
+  RedisLink* shared = nullptr;           // null unless [shared] redis is set
+  LeaderLease* leader = nullptr;         // with `shared`: whether this node leads
 };
 
 class Gateway {

@@ -6,6 +6,9 @@
 #include "form/form_decoder.h"
 #include "http/gateway.h"
 #include "http/request_log.h"
+#include "learning/feedback_channel.h"
+#include "shared/leader_lease.h"
+#include "shared/redis_link.h"
 #include "learning/learner.h"
 #include "mail/notifier.h"
 #include "store/feedback_log.h"
@@ -88,6 +91,15 @@ HttpResponse unauthorized() {
 HttpResponse Gateway::handle_health() {
   const bool rules_loaded = services_.rules->current() != nullptr;
   nlohmann::json body = {{"status", rules_loaded ? "ok" : "no rules"}, {"version", SPAMGATE_VERSION}};
+  body["shared"] = {{"mode", "off"}};
+  if (const RedisLink* redis = services_.shared) {
+    body["shared"] = {{"mode", redis->up() ? "redis" : "local-fallback"},
+                      {"redis", redis->up() ? "up" : "down"},
+                      {"node", redis->node()},
+                      {"round_trip_ms", redis->last_round_trip_ms()},
+                      {"stream_applied", services_.decisions ? services_.decisions->position() : ""},
+                      {"leader", services_.leader != nullptr && services_.leader->leading()}};
+  }
   return HttpResponse::json(rules_loaded ? 200 : 503, body.dump());
 }
 
@@ -136,7 +148,7 @@ HttpResponse Gateway::handle_feedback(const HttpRequest& request, RequestLog& lo
   feedback.created_at = std::chrono::duration_cast<std::chrono::seconds>(
                             services_.clock->now().time_since_epoch()).count();
   if (!valid_feedback_kind(feedback.kind)) return HttpResponse::text(400, "kind must be comment or contact");
-  Result<int64_t> stored = services_.feedback->record(feedback);
+  Result<int64_t> stored = services_.decisions->record(feedback);
   if (!stored.ok()) {
     log.reason = stored.error();
     return HttpResponse::text(503, "the decision could not be stored; try again");
@@ -164,7 +176,7 @@ HttpResponse Gateway::handle_train(const HttpRequest& request, RequestLog& log) 
     if (!decision) return HttpResponse::text(400, decision.error());
     decisions.push_back(std::move(*decision));
   }
-  Result<int64_t> replaced = services_.feedback->record_all(decisions);
+  Result<int64_t> replaced = services_.decisions->record_all(decisions);
   if (!replaced) {
     log.reason = replaced.error();
     return HttpResponse::text(503, "the comments could not be stored; try again");

@@ -6,6 +6,7 @@
 #include "form/urlencoded.h"
 #include "http/gateway.h"
 #include "http/request_log.h"
+#include "learning/feedback_channel.h"
 #include "learning/learner.h"
 #include "mail/notifier.h"
 #include "store/feedback_log.h"
@@ -216,7 +217,7 @@ HttpResponse Gateway::handle_submissions(const HttpRequest& request, RequestLog&
     return HttpResponse::text(503, "the decision could not be stored; try again");
   }
   if (!*decided) return not_found(id);
-  if (Result<int64_t> stored = services_.feedback->record(review_feedback(**decided, comment_id, now)); !stored) {
+  if (Result<int64_t> stored = services_.decisions->record(review_feedback(**decided, comment_id, now)); !stored) {
     log.reason = stored.error();
     return HttpResponse::text(503, "the decision could not be stored; try again");
   }
@@ -271,7 +272,7 @@ HttpResponse Gateway::handle_personal_data(const HttpRequest& request, RequestLo
 
   if (rest == "/erase") {
     Result<int64_t> submissions = services_.log->erase_email(email);
-    Result<int64_t> decisions = services_.feedback->forget_email(email);
+    Result<int64_t> decisions = services_.decisions->forget_email(email);
     if (!submissions || !decisions) {
       log.reason = !submissions ? submissions.error() : decisions.error();
       return HttpResponse::text(503, "the data could not be erased; try again");

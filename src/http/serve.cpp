@@ -3,6 +3,7 @@
 #include <malloc.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -15,6 +16,7 @@
 #include "bounce/bounce_watch.h"
 #include "http/fcgi_server.h"
 #include "http/gateway.h"
+#include "learning/feedback_channel.h"
 #include "learning/learner.h"
 #include "mail/curl_smtp_transport.h"
 #include "mail/mail_caps.h"
@@ -23,6 +25,9 @@
 #include "mail/outbox_worker.h"
 #include "mail/review_digest.h"
 #include "mail/sender_lock.h"
+#include "shared/leader_lease.h"
+#include "shared/redis_link.h"
+#include "shared/shared_history.h"
 #include "store/feedback_log.h"
 #include "store/migrations.h"
 #include "store/stored_history.h"
@@ -44,8 +49,12 @@ struct Services {
   std::string shared_secret;
   std::unique_ptr<RuleSetHolder> rules;
   std::unique_ptr<StoredHistory> history;
+  std::unique_ptr<RedisLink> redis;              // null unless [shared] redis is set
+  std::unique_ptr<SharedHistory> shared_history;  // with redis: RATE_IP and DUPLICATE for all nodes
+  std::unique_ptr<LeaderLease> leader;
   std::unique_ptr<FeedbackLog> feedback;
   std::unique_ptr<Learner> learner;
+  std::unique_ptr<FeedbackChannel> decisions;
   std::unique_ptr<FastCgiClient> upstream;
   std::unique_ptr<Outbox> outbox;
   std::unique_ptr<MailCaps> caps;
@@ -123,6 +132,56 @@ Status start_bounce_watch(const Config& config, const std::string& db_path, Serv
   return Status::success();
 }
 
+// This node's name among several: [shared] node, else hostname:listen.
+std::string node_name(const Config& config) {
+  if (!config.shared.node.empty()) return config.shared.node;
+  char host[256] = {};
+  if (gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
+  return std::string(host[0] ? host : "node") + ":" + (config.server.listen.empty() ? "fd0" : config.server.listen);
+}
+
+void add_shared_metrics(Metrics& metrics, const RedisLink& redis, const FeedbackChannel& decisions) {
+  metrics.add_external("spamgate_shared_redis_up", "1 while Redis answers; 0 while this node uses its local state",
+                       "gauge", [&redis] { return redis.up() ? 1.0 : 0.0; });
+  metrics.add_external("spamgate_shared_round_trip_seconds", "The last Redis PING round trip", "gauge",
+                       [&redis] { return redis.last_round_trip_ms() / 1000.0; });
+  metrics.add_external("spamgate_shared_fallbacks_total", "Redis calls that failed, so local state answered",
+                       "counter", [&redis] { return static_cast<double>(redis.counters().fallbacks.load()); });
+  metrics.add_external("spamgate_shared_outages_total", "Times Redis went from answering to not", "counter",
+                       [&redis] { return static_cast<double>(redis.counters().outages.load()); });
+  metrics.add_external("spamgate_learning_events_applied_total", "Learning events applied from the shared stream",
+                       "counter", [&decisions] { return static_cast<double>(decisions.events_applied()); });
+}
+
+// [shared] redis: the link, the shared history and the leader lease. Redis
+// need not be up: until it answers, this node serves on its local state.
+Status start_shared(const Config& config, Services& s) {
+  Result<RedisEndpoint> endpoint = parse_redis_url(config.shared.redis);
+  if (!endpoint) return Error{"shared.redis: " + endpoint.error()};
+  RedisLinkOptions options;
+  options.endpoint = *endpoint;
+  if (configured(config.shared.password)) {
+    Result<std::string> password = read_guarded_secret(config.shared.password, config, "shared.password");
+    if (!password) return Error{password.error()};
+    options.password = *password;
+  }
+  options.timeout = std::chrono::milliseconds(config.shared.timeout_ms);
+  options.key_prefix = config.shared.key_prefix;
+  options.node = node_name(config);
+  s.redis = std::make_unique<RedisLink>(options);
+  s.shared_history = std::make_unique<SharedHistory>(*s.redis, *s.history);
+  s.leader = std::make_unique<LeaderLease>(*s.redis);
+  Result<double> ping = s.redis->ping();
+  LogLine(ping ? "info" : "warn")
+      .add("msg", ping ? "shared state on Redis" : "Redis does not answer yet; serving on local state")
+      .add("redis", s.redis->display())
+      .add("node", s.redis->node())
+      .add("round_trip_ms", ping ? *ping : -1.0)
+      .write();
+  if (ping) s.leader->refresh();
+  return Status::success();
+}
+
 Status start_mail(const Config& config, const std::string& db_path, Services& s) {
   if (Status valid = validate_transport_config(config.mail); !valid) return Error{"mail: " + valid.error()};
   Result<std::string> password = read_guarded_secret(config.mail.password, config, "mail.password");
@@ -130,7 +189,7 @@ Status start_mail(const Config& config, const std::string& db_path, Services& s)
   auto outbox = Outbox::open(db_path, s.clock, BackoffPolicy::from(config.mail));
   if (!outbox) return Error{outbox.error()};
   s.outbox = std::move(*outbox);
-  auto caps = MailCaps::open(db_path, config.mail.caps, s.clock);
+  auto caps = MailCaps::open(db_path, config.mail.caps, s.clock, s.redis.get());
   if (!caps) return Error{caps.error()};
   s.caps = std::move(*caps);
   s.transport = std::make_unique<CurlSmtpTransport>(config.mail, *password);
@@ -167,11 +226,22 @@ Status build_services(const Config& config, Services& s) {
     s.history = std::make_unique<StoredHistory>();
     if (Status loaded = s.history->load(*db, s.clock.now()); !loaded) return Error{db_path + ": " + loaded.error()};
   }
+  if (!config.shared.redis.empty())
+    if (Status shared = start_shared(config, s); !shared) return shared;
   auto feedback = FeedbackLog::open(db_path);
   if (!feedback) return Error{feedback.error()};
   s.feedback = std::move(*feedback);
   s.learner = std::make_unique<Learner>(*s.feedback, config.learning.min_per_class);
   if (Status learned = s.learner->refresh(); !learned) return Error{db_path + ": " + learned.error()};
+  auto decisions = FeedbackChannel::open(db_path, *s.feedback, s.redis.get(), s.learner.get(),
+                                         config.shared.snapshot_every);
+  if (!decisions) return Error{decisions.error()};
+  s.decisions = std::move(*decisions);
+  if (s.redis) {
+    add_shared_metrics(s.metrics, *s.redis, *s.decisions);
+    if (Result<int> caught_up = s.decisions->sync(); !caught_up)
+      LogLine("warn").add("msg", "the learning stream could not be read yet").add("error", caught_up.error()).write();
+  }
   s.upstream = std::make_unique<FastCgiClient>(config.upstream);
 
   if (config.mail.enabled)
@@ -187,6 +257,7 @@ Status build_services(const Config& config, Services& s) {
                                  {s.history->persist_task(s.clock, kHistoryPersistInterval)});
   if (!log) return Error{log.error()};
   s.log = std::move(*log);
+  s.decisions->erase_submissions_too(*s.log);
   SubmissionLog* log_ptr = s.log.get();
   if (config.review.digest != DigestPeriod::off && s.notifier) {
     auto digest = ReviewDigest::open(db_path, config, *s.log, *s.notifier, s.clock);
@@ -247,9 +318,12 @@ int run_serve(const Config& config) {
     std::cerr << built.error() << "\n";
     return 2;
   }
-  Gateway gateway({&config, services.rules.get(), services.history.get(), services.log.get(),
-                   services.feedback.get(), services.learner.get(), services.upstream.get(), services.notifier.get(),
-                   &services.metrics, &services.clock, services.shared_secret, services.bounce_log.get()});
+  SubmissionHistory* history = services.shared_history ? static_cast<SubmissionHistory*>(services.shared_history.get())
+                                                       : services.history.get();
+  Gateway gateway({&config, services.rules.get(), history, services.log.get(), services.feedback.get(),
+                   services.learner.get(), services.upstream.get(), services.notifier.get(), &services.metrics,
+                   &services.clock, services.shared_secret, services.bounce_log.get(), services.decisions.get(),
+                   services.redis.get(), services.leader.get()});
   FcgiServer server;
   if (Status opened = server.open(config.server); !opened) {
     std::cerr << opened.error() << "\n";
@@ -277,9 +351,37 @@ int run_serve(const Config& config) {
     learner_failing = !refreshed;
   });
 
-  // Bounce watch: one warning per distinct error, not one per poll.
+  // Shared state: the leader lease (renewed well within its 15 s), and the
+  // learning stream applied as it grows; while Redis is down, a PING every
+  // 200 ms (the link's backoff spaces the real attempts) finds it back.
+  std::thread lease = every(services.leader ? 5 : 0, stopping, [&] {
+    services.leader->refresh();
+    (void)services.redis->ping();
+  });
+  std::thread learning_stream([&] {
+    if (!services.redis) return;
+    auto next_compact = std::chrono::steady_clock::now();
+    while (!stopping.load()) {
+      if (!services.redis->up()) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        if (services.redis->ping()) (void)services.decisions->sync();
+        continue;
+      }
+      if (Result<int> synced = services.decisions->wait_and_sync(std::chrono::milliseconds(500)); !synced)
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      if (services.leader->leading() && std::chrono::steady_clock::now() >= next_compact) {
+        next_compact = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+        if (Result<bool> compacted = services.decisions->compact(); !compacted)
+          LogLine("warn").add("msg", "the learning stream could not be compacted").add("error", compacted.error()).write();
+      }
+    }
+  });
+
+  // Bounce watch: one warning per distinct error, not one per poll. With
+  // shared state only the leader reads the mailbox.
   std::string bounce_error;
   std::thread bounce_poll = every(services.bounce_watch ? config.mail.bounces.poll_seconds : 0, stopping, [&] {
+    if (services.leader && !services.leader->leading()) return;
     Result<BouncePoll> poll = services.bounce_watch->poll_once();
     if (!poll && poll.error() != bounce_error)
       LogLine("error").add("msg", "the bounce mailbox could not be read").add("error", poll.error()).write();
@@ -302,6 +404,8 @@ int run_serve(const Config& config) {
   stopping = true;
   watcher.join();
   learner_poll.join();
+  lease.join();
+  learning_stream.join();
   digest.join();
   bounce_poll.join();
   server.stop();

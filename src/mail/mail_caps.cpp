@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "shared/shared_buckets.h"
 #include "store/migrations.h"
 
 namespace spamgate {
@@ -21,10 +22,10 @@ bool is_daily(const std::string& key) { return key.find("/day") != std::string::
 }  // namespace
 
 Result<std::unique_ptr<MailCaps>> MailCaps::open(const std::string& path, const MailCapsConfig& config,
-                                                 const Clock& clock) {
+                                                 const Clock& clock, RedisLink* shared) {
   Result<Database> db = open_store(path);
   if (!db) return Error{db.error()};
-  std::unique_ptr<MailCaps> caps(new MailCaps(std::move(*db), config, clock));
+  std::unique_ptr<MailCaps> caps(new MailCaps(std::move(*db), config, clock, shared));
   if (Status st = caps->load(); !st) return Error{"mail caps: " + st.error()};
   return caps;
 }
@@ -100,9 +101,31 @@ Status MailCaps::save_state(const std::string& key, int64_t value) {
   return st->run();
 }
 
+std::optional<MailCaps::Taken> MailCaps::take_shared(const std::vector<Need>& needs, double now) {
+  std::vector<SharedBucket> buckets;
+  for (const Need& need : needs) buckets.push_back({shared_->key("caps:" + need.key), need.capacity, need.per_second});
+  Result<SharedTake> shared = take_shared_tokens(*shared_, buckets, now);
+  if (!shared) return std::nullopt;
+  Taken taken;
+  taken.ok = shared->taken;
+  for (size_t i = 0; !taken.ok && i < needs.size(); ++i) {
+    if (shared->tokens[i] >= 1) continue;
+    if (!is_daily(needs[i].key)) {
+      taken.hourly_refused = true;
+      continue;
+    }
+    taken.daily_refused = true;
+    const double wait = needs[i].per_second > 0 ? (1 - shared->tokens[i]) / needs[i].per_second : kDay;
+    taken.wait_seconds = std::max(taken.wait_seconds, wait);
+  }
+  return taken;
+}
+
 // Takes one token from every bucket of `needs`, or from none, and says
 // which kind of bucket refused.
 Result<MailCaps::Taken> MailCaps::take(const std::vector<Need>& needs, double now) {
+  if (shared_ != nullptr)
+    if (std::optional<Taken> shared = take_shared(needs, now)) return *shared;
   Taken taken;
   for (const Need& need : needs) {
     Bucket& b = refilled(need, now);
@@ -146,6 +169,12 @@ Result<CapDecision> MailCaps::admit(OutboxKind kind, const std::vector<std::stri
 Status MailCaps::refund(OutboxKind kind, const std::vector<std::string>& recipients) {
   std::lock_guard lock(mutex_);
   const double now = seconds_of(clock_.now());
+  if (shared_ != nullptr) {
+    std::vector<SharedBucket> buckets;
+    for (const Need& need : needs(kind, recipients, false))
+      buckets.push_back({shared_->key("caps:" + need.key), need.capacity, need.per_second});
+    if (refund_shared_tokens(*shared_, buckets, now)) return Status::success();
+  }
   Result<Transaction> tx = Transaction::begin(db_);
   if (!tx) return Error{"mail caps: " + tx.error()};
   for (const Need& need : needs(kind, recipients, false)) {
@@ -208,6 +237,11 @@ std::optional<TimePoint> MailCaps::next_digest_at() const {
 Result<bool> MailCaps::claim_alert() {
   std::lock_guard lock(mutex_);
   const int64_t now = unix_seconds(clock_.now());
+  if (shared_ != nullptr) {  // one alert a day for all nodes: the first to set the key sends it
+    Result<RedisReply> set = shared_->run({"SET", shared_->key("caps:alert"), std::to_string(now), "NX", "EX",
+                                           std::to_string(static_cast<int64_t>(kDay))});
+    if (set) return !set->is_nil();
+  }
   if (last_alert_at_ != 0 && now - last_alert_at_ < static_cast<int64_t>(kDay)) return false;
   if (Status st = save_state("last_alert_at", now); !st) return Error{"mail caps: " + st.error()};
   last_alert_at_ = now;

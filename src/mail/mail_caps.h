@@ -18,16 +18,22 @@
 //   all-mail daily bucket, at most one per digest interval.
 // - test: exempt from the hourly buckets, needs the daily ones.
 // - alert: exempt from every bucket; at most one per 24 hours.
+// With [shared] redis the buckets and the alert's day live in Redis, so the
+// caps hold for all nodes together; when Redis does not answer, this node's
+// own buckets decide. Folding stays per node: each node holds and digests
+// the messages of its own outbox.
 #pragma once
 
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "config/config.h"
 #include "mail/outbox.h"
+#include "shared/redis_link.h"
 #include "store/database.h"
 #include "util/clock.h"
 #include "util/result.h"
@@ -44,9 +50,9 @@ struct CapDecision {
 class MailCaps {
  public:
   // Opens the store at `path` (its own connection) and loads the buckets and
-  // folding state. `clock` must outlive the MailCaps.
+  // folding state. `clock` (and `shared`, when given) must outlive the MailCaps.
   static Result<std::unique_ptr<MailCaps>> open(const std::string& path, const MailCapsConfig& config,
-                                                const Clock& clock);
+                                                const Clock& clock, RedisLink* shared = nullptr);
 
   // Decides for one notification, contact or test message about to be sent,
   // and takes its tokens when the verdict is send. A digest or alert is
@@ -87,7 +93,8 @@ class MailCaps {
     double per_second;
   };
 
-  MailCaps(Database db, const MailCapsConfig& config, const Clock& clock) : db_(std::move(db)), config_(config), clock_(clock) {}
+  MailCaps(Database db, const MailCapsConfig& config, const Clock& clock, RedisLink* shared)
+      : db_(std::move(db)), config_(config), clock_(clock), shared_(shared) {}
   Status load();
   std::vector<Need> needs(OutboxKind kind, const std::vector<std::string>& recipients, bool daily_only_for_all) const;
   Bucket& refilled(const Need& need, double now);
@@ -100,11 +107,14 @@ class MailCaps {
     double wait_seconds = 0;  // until every refusing daily bucket has a token
   };
   Result<Taken> take(const std::vector<Need>& needs, double now);
+  // The same decision from the shared buckets; nullopt when Redis did not answer.
+  std::optional<Taken> take_shared(const std::vector<Need>& needs, double now);
 
   mutable std::mutex mutex_;
   Database db_;
   MailCapsConfig config_;
   const Clock& clock_;
+  RedisLink* shared_;  // null: this node's buckets only
   std::map<std::string, Bucket> buckets_;
   int64_t fold_until_ = 0;     // unix seconds; 0 = not folding
   int fold_streak_ = 0;        // digests written since folding started

@@ -24,6 +24,29 @@ std::string FeedbackRecord::to_json() const {
   return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+Result<FeedbackRecord> FeedbackRecord::from_json(const std::string& text) {
+  const nlohmann::json in = nlohmann::json::parse(text, nullptr, false);
+  if (!in.is_object()) return Error{"a feedback record must be a JSON object"};
+  FeedbackRecord f;
+  try {
+    f.created_at = in.value("created_at", int64_t{0});
+    f.submission_id = in.value("submission_id", "");
+    if (in.contains("comment_id") && in["comment_id"].is_number_integer()) f.comment_id = in["comment_id"].get<int64_t>();
+    f.decision = in.value("decision", "");
+    f.author = in.value("author", "");
+    f.email = in.value("email", "");
+    f.url = in.value("url", "");
+    f.ip = in.value("ip", "");
+    f.body = in.value("body", "");
+    f.kind = in.value("kind", "comment");
+    f.subject = in.value("subject", "");
+    f.source = in.value("source", "");
+  } catch (const nlohmann::json::exception& e) {
+    return Error{std::string("a feedback record field has the wrong type: ") + e.what()};
+  }
+  return f;
+}
+
 std::string FeedbackRecord::key() const {
   if (comment_id) return "c:" + std::to_string(*comment_id);
   if (!submission_id.empty()) return "s:" + submission_id;
@@ -118,6 +141,24 @@ Result<int64_t> FeedbackLog::record_all(const std::vector<FeedbackRecord>& decis
   }
   if (Status st = tx->commit(); !st) return Error{st.error()};
   return replaced;
+}
+
+Status FeedbackLog::replace_all(const std::vector<FeedbackRecord>& decisions) {
+  std::lock_guard lock(mutex_);
+  Result<Transaction> tx = Transaction::begin(db_);
+  if (!tx) return Error{tx.error()};
+  // The newest row goes last, so new rows get higher ids and the log's
+  // signature (count / newest id) changes even when the count does not.
+  Result<Statement> newest = db_.prepare("SELECT coalesce(max(id), 0) FROM feedback");
+  if (!newest) return Error{newest.error()};
+  Result<bool> row = newest->step();
+  if (!row) return Error{row.error()};
+  const int64_t newest_id = newest->column_int(0);
+  if (Status st = db_.exec("DELETE FROM feedback WHERE id < " + std::to_string(newest_id)); !st) return st;
+  for (const FeedbackRecord& f : decisions)
+    if (Status st = insert(db_, f); !st) return st;
+  if (Status st = db_.exec("DELETE FROM feedback WHERE id = " + std::to_string(newest_id)); !st) return st;
+  return tx->commit();
 }
 
 Result<std::vector<FeedbackRecord>> FeedbackLog::labels() {

@@ -34,6 +34,8 @@ struct FeedbackRecord {
 
   // The record as one JSON object, for the CLI and APIs.
   std::string to_json() const;
+  // A record back from to_json()'s text (the learning stream carries them).
+  static Result<FeedbackRecord> from_json(const std::string& text);
 };
 
 // True for the decisions the store accepts: spam, ham, approve.
@@ -55,6 +57,10 @@ class FeedbackLog {
   // Inserts many decisions in one transaction (all or none). Returns how
   // many replaced an earlier decision on the same key. Thread-safe.
   Result<int64_t> record_all(const std::vector<FeedbackRecord>& decisions);
+
+  // Replaces every decision with `decisions` in one transaction: a node
+  // that joins late takes the shared learning snapshot. Thread-safe.
+  Status replace_all(const std::vector<FeedbackRecord>& decisions);
 
   // The newest `limit` decisions, newest first. Thread-safe.
   Result<std::vector<FeedbackRecord>> recent(int limit);

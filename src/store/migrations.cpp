@@ -130,6 +130,20 @@ CREATE TABLE bounce_state (
   value  TEXT NOT NULL
 );
 )sql"},
+    {6, R"sql(
+-- Shared state ([shared] redis): how far this node has applied the learning
+-- stream, and the decisions it took while Redis was away, waiting to be
+-- published to the other nodes.
+CREATE TABLE shared_state (
+  key    TEXT PRIMARY KEY,  -- "stream_applied"
+  value  TEXT NOT NULL
+);
+CREATE TABLE shared_pending (
+  id     INTEGER PRIMARY KEY,
+  op     TEXT NOT NULL,     -- "record", "record_all", "forget", "forget_email"
+  data   TEXT NOT NULL      -- the event's JSON
+);
+)sql"},
 };
 
 Status apply(Database& db, const Migration& migration) {

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "http/gateway.h"
+#include "learning/feedback_channel.h"
 #include "learning/learner.h"
 #include "mail/review_digest.h"
 #include "store/feedback_log.h"
@@ -50,6 +51,7 @@ struct Site {
   FastCgiClient upstream{closed_upstream()};
   std::unique_ptr<FeedbackLog> feedback;
   std::unique_ptr<Learner> learner;
+  std::unique_ptr<FeedbackChannel> decisions;
   std::unique_ptr<SubmissionLog> log;
   std::unique_ptr<Gateway> gateway;
 
@@ -62,11 +64,15 @@ struct Site {
     REQUIRE(opened_feedback.ok());
     feedback = std::move(*opened_feedback);
     learner = std::make_unique<Learner>(*feedback, 40);
+    auto opened_channel = FeedbackChannel::open(db, *feedback, nullptr, learner.get(), 500);
+    REQUIRE(opened_channel.ok());
+    decisions = std::move(*opened_channel);
     auto opened_log = SubmissionLog::open(db, SubmissionLogOptions{}, clock);
     REQUIRE(opened_log.ok());
     log = std::move(*opened_log);
     gateway = std::make_unique<Gateway>(GatewayServices{&config, &rules, &history, log.get(), feedback.get(),
-                                                        learner.get(), &upstream, nullptr, &metrics, &clock, kSecret});
+                                                        learner.get(), &upstream, nullptr, &metrics, &clock, kSecret,
+                                                        nullptr, decisions.get()});
   }
 
   HttpResponse request(const std::string& method, const std::string& uri, const std::string& body = "",

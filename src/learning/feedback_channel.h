@@ -1,0 +1,91 @@
+// FeedbackChannel: the one way the owner's decisions reach the feedback log
+// (clicks, history imports, review decisions, privacy erasures, the CLI).
+// On one machine it writes the log. With [shared] redis it appends each
+// decision to a Redis stream and applies the stream to this node's log in
+// stream order, so every node's log and model agree; a node that starts or
+// reconnects catches up from the stream, or from the snapshot the leader
+// writes before trimming it. While Redis is away a decision is applied
+// here at once and kept in SQLite until it can be published: nothing a
+// person decided is lost.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "learning/learner.h"
+#include "shared/redis_link.h"
+#include "store/database.h"
+#include "store/feedback_log.h"
+#include "store/submission_log.h"
+
+namespace spamgate {
+
+class FeedbackChannel {
+ public:
+  // `log` (and `redis`, `learner` when given) must outlive the channel.
+  // `redis` null: one machine. `learner` null: nothing to refresh (CLI).
+  static Result<std::unique_ptr<FeedbackChannel>> open(const std::string& db_path, FeedbackLog& log,
+                                                       RedisLink* redis, Learner* learner, int snapshot_every);
+
+  // A privacy erasure applied from the stream also erases `submissions`'
+  // blocked content of that commenter on this node. Call before serving.
+  void erase_submissions_too(SubmissionLog& submissions) { submissions_ = &submissions; }
+
+  // As FeedbackLog's methods of the same names; with shared state they
+  // return once this node has applied the decision (and every decision
+  // the stream holds before it).
+  Result<int64_t> record(const FeedbackRecord& decision);
+  Result<int64_t> record_all(const std::vector<FeedbackRecord>& decisions);
+  Result<int64_t> forget(const std::string& id);
+  Result<int64_t> forget_email(const std::string& email);
+
+  // Shared only: publishes what was kept while Redis was away, loads the
+  // snapshot when this node is behind it, and applies the stream past this
+  // node's position. Returns how many events it applied.
+  Result<int> sync();
+  // Waits up to `wait` for new events (a blocking read on a connection of
+  // its own), then sync(). For serve's learning thread.
+  Result<int> wait_and_sync(std::chrono::milliseconds wait);
+  // The leader's job: when the stream holds more than snapshot_every
+  // events, writes this node's decisions as the snapshot and trims the
+  // stream behind it. Returns true when it did.
+  Result<bool> compact();
+
+  // The stream id this node has applied up to ("" = none yet).
+  std::string position() const;
+  uint64_t events_applied() const { return applied_.load(); }
+  bool shared() const { return redis_ != nullptr; }
+
+ private:
+  FeedbackChannel(Database db, FeedbackLog& log, RedisLink* redis, Learner* learner, int snapshot_every)
+      : db_(std::move(db)), log_(log), redis_(redis), learner_(learner), snapshot_every_(snapshot_every) {}
+
+  Result<int64_t> publish(const std::string& op, const std::string& data);
+  Result<int64_t> apply(const std::string& op, const std::string& data);
+  // sync() with mutex_ held; fills `wanted_result` when it applies `wanted`.
+  Result<int> sync_locked(const std::string& wanted, Result<int64_t>* wanted_result);
+  Status load_snapshot_if_behind();
+  Status publish_kept();
+  Status keep(const std::string& op, const std::string& data);
+  Status save_position(const std::string& id);
+  void refresh_learner();
+
+  std::mutex mutex_;  // one applier at a time; guards db_, applied_ahead_ and writes of position_
+  Database db_;       // shared_state and shared_pending
+  FeedbackLog& log_;
+  RedisLink* redis_;
+  Learner* learner_;
+  SubmissionLog* submissions_ = nullptr;
+  const int snapshot_every_;
+  mutable std::mutex position_mutex_;  // guards position_ for readers outside mutex_
+  std::string position_;
+  std::set<std::string> applied_ahead_;  // published, applied here before the stream was read back
+  std::atomic<uint64_t> applied_{0};
+};
+
+}  // namespace spamgate

@@ -1,0 +1,244 @@
+#include "shared/redis_link.h"
+
+#include <hiredis/hiredis.h>
+#include <openssl/sha.h>
+
+#include <algorithm>
+#include <cerrno>
+
+#include "util/hex.h"
+#include "util/logfmt.h"
+
+namespace spamgate {
+namespace {
+
+constexpr auto kFirstBackoff = std::chrono::milliseconds(100);
+constexpr auto kLongestBackoff = std::chrono::milliseconds(2000);
+constexpr int kTimeoutsBeforeDown = 3;  // one slow answer is not an outage
+
+timeval timeval_of(std::chrono::milliseconds ms) {
+  return timeval{static_cast<time_t>(ms.count() / 1000), static_cast<suseconds_t>((ms.count() % 1000) * 1000)};
+}
+
+RedisReply convert(const redisReply* reply) {
+  RedisReply out;
+  switch (reply->type) {
+    case REDIS_REPLY_INTEGER:
+      out.type = RedisReply::Type::integer;
+      out.integer = reply->integer;
+      break;
+    case REDIS_REPLY_STRING:
+    case REDIS_REPLY_STATUS:
+      out.type = reply->type == REDIS_REPLY_STRING ? RedisReply::Type::string : RedisReply::Type::status;
+      out.str.assign(reply->str, reply->len);
+      break;
+    case REDIS_REPLY_ARRAY:
+      out.type = RedisReply::Type::array;
+      out.elements.reserve(reply->elements);
+      for (size_t i = 0; i < reply->elements; ++i) out.elements.push_back(convert(reply->element[i]));
+      break;
+    default:
+      break;
+  }
+  return out;
+}
+
+}  // namespace
+
+RedisScript::RedisScript(std::string text) : source(std::move(text)) {
+  unsigned char digest[SHA_DIGEST_LENGTH];
+  SHA1(reinterpret_cast<const unsigned char*>(source.data()), source.size(), digest);
+  sha1 = to_hex(digest, sizeof digest);
+}
+
+RedisLink::RedisLink(RedisLinkOptions options) : options_(std::move(options)) {
+  if (!options_.endpoint.password.empty()) options_.password = options_.endpoint.password;
+}
+
+RedisLink::~RedisLink() {
+  for (redisContext* context : idle_) redisFree(context);
+  if (blocking_ != nullptr) redisFree(blocking_);
+}
+
+Result<redisContext*> RedisLink::connect(std::chrono::milliseconds timeout) {
+  const timeval tv = timeval_of(options_.timeout);
+  redisContext* context = options_.endpoint.unix_path.empty()
+                              ? redisConnectWithTimeout(options_.endpoint.host.c_str(), options_.endpoint.port, tv)
+                              : redisConnectUnixWithTimeout(options_.endpoint.unix_path.c_str(), tv);
+  if (context == nullptr) return Error{"cannot allocate a Redis connection"};
+  if (context->err != 0) {
+    std::string error = context->errstr;
+    redisFree(context);
+    return Error{"connect: " + error};
+  }
+  redisSetTimeout(context, timeval_of(timeout));
+  const auto setup = [&](const std::vector<std::string>& argv) -> Status {
+    bool broken = false, timed_out = false;
+    Result<RedisReply> reply = exchange(context, argv, broken, timed_out);
+    return reply ? Status::success() : Status{Error{argv.front() + ": " + reply.error()}};
+  };
+  Status ready = Status::success();
+  if (!options_.password.empty()) ready = setup({"AUTH", options_.password});
+  if (ready && options_.endpoint.db != 0) ready = setup({"SELECT", std::to_string(options_.endpoint.db)});
+  if (!ready) {
+    redisFree(context);
+    return Error{ready.error()};
+  }
+  return context;
+}
+
+Result<RedisReply> RedisLink::exchange(redisContext* context, const std::vector<std::string>& argv, bool& broken,
+                                       bool& timed_out) {
+  std::vector<const char*> parts;
+  std::vector<size_t> lengths;
+  for (const std::string& arg : argv) {
+    parts.push_back(arg.data());
+    lengths.push_back(arg.size());
+  }
+  errno = 0;
+  auto* reply = static_cast<redisReply*>(
+      redisCommandArgv(context, static_cast<int>(argv.size()), parts.data(), lengths.data()));
+  if (reply == nullptr) {
+    broken = true;
+    timed_out = context->err == REDIS_ERR_IO && (errno == EAGAIN || errno == EWOULDBLOCK);
+    return Error{timed_out ? std::string("timed out") : std::string(context->errstr)};
+  }
+  if (reply->type == REDIS_REPLY_ERROR) {
+    std::string error(reply->str, reply->len);
+    freeReplyObject(reply);
+    return Error{error};
+  }
+  RedisReply out = convert(reply);
+  freeReplyObject(reply);
+  return out;
+}
+
+bool RedisLink::may_try() {
+  if (!down_.load()) return true;
+  std::lock_guard lock(health_mutex_);
+  if (probing_ || Clock::now() < retry_at_) return false;
+  probing_ = true;  // this caller probes; the others keep failing at once
+  return true;
+}
+
+void RedisLink::succeeded() {
+  if (!down_.load() && timeouts_in_a_row_.load() == 0) return;  // the common case takes no lock
+  std::lock_guard lock(health_mutex_);
+  timeouts_in_a_row_ = 0;
+  if (!down_.load()) return;
+  down_ = false;
+  probing_ = false;
+  backoff_ = kFirstBackoff;
+  LogLine("info").add("msg", "shared state resumed").add("redis", display()).add("node", node()).write();
+}
+
+void RedisLink::failed(const std::string& error, bool timed_out) {
+  std::vector<redisContext*> stale;
+  {
+    std::lock_guard lock(health_mutex_);
+    probing_ = false;
+    if (timed_out && !down_.load() && ++timeouts_in_a_row_ < kTimeoutsBeforeDown) return;
+    if (!down_.load()) {
+      down_ = true;
+      ++counters_.outages;
+      backoff_ = kFirstBackoff;
+      LogLine("warn")
+          .add("msg", "shared state unavailable; using this node's local state")
+          .add("redis", display())
+          .add("node", node())
+          .add("error", error)
+          .write();
+    }
+    retry_at_ = Clock::now() + backoff_;
+    backoff_ = std::min(backoff_ * 2, std::chrono::duration_cast<std::chrono::milliseconds>(kLongestBackoff));
+  }
+  std::lock_guard lock(pool_mutex_);
+  stale.swap(idle_);  // pooled connections are from before the failure: never reuse them
+  for (redisContext* context : stale) redisFree(context);
+}
+
+Result<RedisReply> RedisLink::run(const std::vector<std::string>& argv) {
+  if (!may_try()) {
+    ++counters_.fallbacks;
+    return Error{"Redis is down"};
+  }
+  redisContext* context = nullptr;
+  {
+    std::lock_guard lock(pool_mutex_);
+    if (!idle_.empty()) {
+      context = idle_.back();
+      idle_.pop_back();
+    }
+  }
+  if (context == nullptr) {
+    Result<redisContext*> connected = connect(options_.timeout);
+    if (!connected) {
+      ++counters_.fallbacks;
+      failed(connected.error(), false);
+      return Error{connected.error()};
+    }
+    context = *connected;
+  }
+  bool broken = false, timed_out = false;
+  Result<RedisReply> reply = exchange(context, argv, broken, timed_out);
+  if (broken) {
+    redisFree(context);
+    ++counters_.fallbacks;
+    failed(reply.error(), timed_out);
+    return reply;
+  }
+  {
+    std::lock_guard lock(pool_mutex_);
+    idle_.push_back(context);
+  }
+  succeeded();  // an error reply still proves Redis answers
+  return reply;
+}
+
+Result<RedisReply> RedisLink::eval(const RedisScript& script, const std::vector<std::string>& keys,
+                                   const std::vector<std::string>& args) {
+  std::vector<std::string> argv{"EVALSHA", script.sha1, std::to_string(keys.size())};
+  argv.insert(argv.end(), keys.begin(), keys.end());
+  argv.insert(argv.end(), args.begin(), args.end());
+  Result<RedisReply> reply = run(argv);
+  if (reply || reply.error().rfind("NOSCRIPT", 0) != 0) return reply;
+  argv[0] = "EVAL";
+  argv[1] = script.source;
+  return run(argv);
+}
+
+Result<RedisReply> RedisLink::run_blocking(const std::vector<std::string>& argv, std::chrono::milliseconds block) {
+  std::lock_guard lock(blocking_mutex_);
+  if (!up()) {  // the request path probes; this connection waits for it
+    if (blocking_ != nullptr) redisFree(blocking_);
+    blocking_ = nullptr;
+    return Error{"Redis is down"};
+  }
+  if (blocking_ == nullptr) {
+    Result<redisContext*> connected = connect(block + options_.timeout + std::chrono::milliseconds(1000));
+    if (!connected) {
+      failed(connected.error(), false);
+      return Error{connected.error()};
+    }
+    blocking_ = *connected;
+  }
+  bool broken = false, timed_out = false;
+  Result<RedisReply> reply = exchange(blocking_, argv, broken, timed_out);
+  if (broken) {
+    redisFree(blocking_);
+    blocking_ = nullptr;
+    failed(reply.error(), false);
+  }
+  return reply;
+}
+
+Result<double> RedisLink::ping() {
+  const auto start = Clock::now();
+  Result<RedisReply> reply = run({"PING"});
+  if (!reply) return Error{reply.error()};
+  const double ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+  round_trip_ms_ = ms;
+  return ms;
+}
+
+}  // namespace spamgate

@@ -1,0 +1,109 @@
+// RedisLink: this node's connections to the Redis that holds the shared
+// state, and its judgement of whether Redis is usable. A request never
+// waits on Redis longer than the timeout; after a failure Redis counts as
+// down, every call fails at once (the caller then uses local state), one
+// warning is logged, and one caller at a time probes again with backoff
+// (100 ms doubling to 2 s) until a call succeeds and it says so. Safe to
+// call from many threads: each call borrows a pooled connection.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "shared/redis_url.h"
+#include "util/result.h"
+
+struct redisContext;
+
+namespace spamgate {
+
+struct RedisReply {
+  enum class Type { nil, integer, string, status, array };
+  Type type = Type::nil;
+  int64_t integer = 0;
+  std::string str;  // string and status replies
+  std::vector<RedisReply> elements;
+
+  bool is_nil() const { return type == Type::nil; }
+};
+
+// A Lua script run with EVALSHA (sent in full once when Redis lacks it).
+struct RedisScript {
+  explicit RedisScript(std::string source);
+  std::string source;
+  std::string sha1;  // lowercase hex
+};
+
+struct RedisLinkOptions {
+  RedisEndpoint endpoint;
+  std::string password;  // AUTH; the URL's own password wins
+  std::chrono::milliseconds timeout{10};
+  std::string key_prefix = "spamgate:";
+  std::string node;      // this node's name
+};
+
+struct RedisLinkCounters {
+  std::atomic<uint64_t> fallbacks{0};  // calls that failed, so the caller used local state
+  std::atomic<uint64_t> outages{0};    // times Redis went from up to down
+};
+
+class RedisLink {
+ public:
+  explicit RedisLink(RedisLinkOptions options);
+  ~RedisLink();
+  RedisLink(const RedisLink&) = delete;
+  RedisLink& operator=(const RedisLink&) = delete;
+
+  // Runs one command. Error: Redis is down (at once), the connection
+  // failed or timed out, or Redis answered with an error reply.
+  Result<RedisReply> run(const std::vector<std::string>& argv);
+  // Runs `script` with `keys` and `args` (EVALSHA, then EVAL on NOSCRIPT).
+  Result<RedisReply> eval(const RedisScript& script, const std::vector<std::string>& keys,
+                          const std::vector<std::string>& args);
+  // Runs a command that blocks in Redis for up to `block` (XREAD BLOCK) on
+  // a connection of its own, so it never holds up requests.
+  Result<RedisReply> run_blocking(const std::vector<std::string>& argv, std::chrono::milliseconds block);
+  // PING; the round trip in milliseconds (also kept as last_round_trip_ms).
+  Result<double> ping();
+
+  bool up() const { return !down_.load(); }
+  double last_round_trip_ms() const { return round_trip_ms_.load(); }
+  // `name` in this site's key space: key_prefix + name.
+  std::string key(std::string_view name) const { return options_.key_prefix + std::string(name); }
+  const std::string& node() const { return options_.node; }
+  const std::string& display() const { return options_.endpoint.display; }
+  const RedisLinkCounters& counters() const { return counters_; }
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  Result<redisContext*> connect(std::chrono::milliseconds timeout);
+  Result<RedisReply> exchange(redisContext* context, const std::vector<std::string>& argv, bool& broken,
+                              bool& timed_out);
+  bool may_try();
+  void succeeded();
+  void failed(const std::string& error, bool timed_out);
+
+  RedisLinkOptions options_;
+  RedisLinkCounters counters_;
+  std::atomic<bool> down_{false};
+  std::atomic<double> round_trip_ms_{0};
+
+  std::mutex pool_mutex_;
+  std::vector<redisContext*> idle_;
+
+  std::mutex blocking_mutex_;
+  redisContext* blocking_ = nullptr;
+
+  std::mutex health_mutex_;
+  bool probing_ = false;
+  Clock::time_point retry_at_{};
+  std::chrono::milliseconds backoff_{100};
+  std::atomic<int> timeouts_in_a_row_{0};
+};
+
+}  // namespace spamgate
