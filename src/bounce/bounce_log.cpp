@@ -111,6 +111,11 @@ Result<BounceRow> BounceLog::record(const BounceReport& report, const std::strin
     if (!found) return Error{found.error()};
     if (*found) row.outbox_id = find->column_int(0);
     row.origin = row.outbox_id ? "own" : "foreign";
+    if (!row.outbox_id && shared_ != nullptr) {
+      Result<RedisReply> other = shared_->run({"EXISTS", shared_->key("sent:" + row.original_message_id)});
+      if (!other) row.origin = "unknown";
+      else if (other->integer == 1) row.origin = "own";
+    }
   }
   if (row.outbox_id) {
     Result<Statement> mark = db_.prepare("UPDATE outbox SET bounced_at = ?2, bounce_diagnostic = ?3 WHERE id = ?1");

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "bounce/bounce_report.h"
+#include "shared/redis_link.h"
 #include "store/database.h"
 
 namespace spamgate {
@@ -39,6 +40,9 @@ class BounceLog {
   // Records a bounce or complaint read at `now`: own when an outbox row
   // has its original Message-ID (that row is marked bounced with the
   // diagnostic), foreign when none has, unknown when it names none.
+  // With other nodes noted in Redis, a Message-ID another node queued is
+  // own too (its row is in that node's outbox), and one Redis cannot
+  // answer for is unknown rather than foreign: no alert on a guess.
   Result<BounceRow> record(const BounceReport& report, const std::string& digest, int64_t now);
   // The newest `limit` rows, newest first.
   Result<std::vector<BounceRow>> recent(int limit);
@@ -46,6 +50,9 @@ class BounceLog {
   Result<int64_t> count(const std::string& origin, int64_t since);
   // Own bounces for mail to `address` (case-insensitive) since `since`.
   Result<int64_t> own_bounces_to(const std::string& address, int64_t since);
+
+  // Looks up Message-IDs the other nodes queued (Outbox::note_message_ids_in).
+  void recognise_other_nodes(RedisLink& redis) { shared_ = &redis; }
 
   // The watch's state: a value by key ("" when unset), and setting one.
   Result<std::string> state(const std::string& key);
@@ -55,6 +62,7 @@ class BounceLog {
   explicit BounceLog(Database db) : db_(std::move(db)) {}
   std::mutex mutex_;  // serve's poll thread and the stats endpoint share the log
   Database db_;
+  RedisLink* shared_ = nullptr;
 };
 
 // Lower-case hex SHA-256 of `bytes`.

@@ -21,5 +21,6 @@ void add_outbox_command(CLI::App& app, Handler& run);
 void add_mail_command(CLI::App& app, Handler& run);
 void add_learn_command(CLI::App& app, Handler& run);
 void add_bounces_command(CLI::App& app, Handler& run);
+void add_status_command(CLI::App& app, Handler& run);
 
 }  // namespace spamgate::cli

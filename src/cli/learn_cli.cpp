@@ -11,7 +11,9 @@
 
 #include "cli/commands.h"
 #include "cli/config_option.h"
+#include "learning/feedback_channel.h"
 #include "learning/learner.h"
+#include "shared/redis_config.h"
 #include "scoring/eval.h"
 #include "scoring/learn/explanation.h"
 #include "util/time_format.h"
@@ -90,8 +92,22 @@ int run_learn(const LearnOptions& options) {
   if (!config) return 2;
   auto log = open_log(*config);
   if (!log) return 2;
+  // With shared state the decisions go through the learning stream, so
+  // every node learns them (and this node's log catches up first).
+  std::unique_ptr<RedisLink> redis;
+  if (!config->shared.redis.empty()) {
+    Result<RedisLinkOptions> redis_options = redis_link_options(*config);
+    if (!redis_options) return std::cerr << redis_options.error() << "\n", 2;
+    redis_options->timeout = std::max(redis_options->timeout, std::chrono::milliseconds(1000));
+    redis = std::make_unique<RedisLink>(*redis_options);
+  }
+  auto channel = FeedbackChannel::open(config->resolve(config->store.path), *log, redis.get(), nullptr,
+                                       config->shared.snapshot_every);
+  if (!channel) return std::cerr << channel.error() << "\n", 2;
+  if (Result<int> synced = (*channel)->sync(); !synced)
+    std::cerr << "shared state: " << synced.error() << "; the decisions reach the other nodes once Redis answers\n";
   if (!options.forget.empty()) {
-    auto forgotten = log->forget(options.forget);
+    auto forgotten = (*channel)->forget(options.forget);
     if (!forgotten) return std::cerr << forgotten.error() << "\n", 2;
     std::cout << "forgot " << *forgotten << " decision(s) for " << options.forget << "\n";
     if (*forgotten == 0) return 1;
@@ -99,7 +115,7 @@ int run_learn(const LearnOptions& options) {
   auto decisions = read_decisions(options);
   if (!decisions) return std::cerr << decisions.error() << "\n", 2;
   if (!decisions->empty()) {
-    auto replaced = log->record_all(*decisions);
+    auto replaced = (*channel)->record_all(*decisions);
     if (!replaced) return std::cerr << replaced.error() << "\n", 2;
     std::cout << "stored " << decisions->size() << " decision(s), " << *replaced << " replacing earlier ones\n";
   }

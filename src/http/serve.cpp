@@ -3,7 +3,6 @@
 #include <malloc.h>
 #include <signal.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -26,6 +25,7 @@
 #include "mail/review_digest.h"
 #include "mail/sender_lock.h"
 #include "shared/leader_lease.h"
+#include "shared/redis_config.h"
 #include "shared/redis_link.h"
 #include "shared/shared_history.h"
 #include "store/feedback_log.h"
@@ -118,6 +118,7 @@ Status start_bounce_watch(const Config& config, const std::string& db_path, Serv
   auto log = BounceLog::open(db_path);
   if (!log) return Error{log.error()};
   s.bounce_log = std::move(*log);
+  if (s.redis) s.bounce_log->recognise_other_nodes(*s.redis);
   OutboxWorker* worker = s.worker.get();
   s.bounce_watch = std::make_unique<BounceWatch>(config, *s.bounce_log, *s.outbox, s.clock, *password,
                                                  [worker] { worker->wake(); });
@@ -130,14 +131,6 @@ Status start_bounce_watch(const Config& config, const std::string& db_path, Serv
   counter("spamgate_bounce_polls_total", "Reads of the bounce mailbox", c.polls);
   counter("spamgate_bounce_poll_errors_total", "Reads of the bounce mailbox that failed", c.poll_errors);
   return Status::success();
-}
-
-// This node's name among several: [shared] node, else hostname:listen.
-std::string node_name(const Config& config) {
-  if (!config.shared.node.empty()) return config.shared.node;
-  char host[256] = {};
-  if (gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
-  return std::string(host[0] ? host : "node") + ":" + (config.server.listen.empty() ? "fd0" : config.server.listen);
 }
 
 void add_shared_metrics(Metrics& metrics, const RedisLink& redis, const FeedbackChannel& decisions) {
@@ -156,19 +149,10 @@ void add_shared_metrics(Metrics& metrics, const RedisLink& redis, const Feedback
 // [shared] redis: the link, the shared history and the leader lease. Redis
 // need not be up: until it answers, this node serves on its local state.
 Status start_shared(const Config& config, Services& s) {
-  Result<RedisEndpoint> endpoint = parse_redis_url(config.shared.redis);
-  if (!endpoint) return Error{"shared.redis: " + endpoint.error()};
-  RedisLinkOptions options;
-  options.endpoint = *endpoint;
-  if (configured(config.shared.password)) {
-    Result<std::string> password = read_guarded_secret(config.shared.password, config, "shared.password");
-    if (!password) return Error{password.error()};
-    options.password = *password;
-  }
-  options.timeout = std::chrono::milliseconds(config.shared.timeout_ms);
-  options.key_prefix = config.shared.key_prefix;
-  options.node = node_name(config);
-  s.redis = std::make_unique<RedisLink>(options);
+  warn_if_readable_by_others(config.resolve(config.shared.password.file), "shared.password");
+  Result<RedisLinkOptions> options = redis_link_options(config);
+  if (!options) return Error{options.error()};
+  s.redis = std::make_unique<RedisLink>(*options);
   s.shared_history = std::make_unique<SharedHistory>(*s.redis, *s.history);
   s.leader = std::make_unique<LeaderLease>(*s.redis);
   Result<double> ping = s.redis->ping();
@@ -189,6 +173,7 @@ Status start_mail(const Config& config, const std::string& db_path, Services& s)
   auto outbox = Outbox::open(db_path, s.clock, BackoffPolicy::from(config.mail));
   if (!outbox) return Error{outbox.error()};
   s.outbox = std::move(*outbox);
+  if (s.redis) s.outbox->note_message_ids_in(*s.redis);
   auto caps = MailCaps::open(db_path, config.mail.caps, s.clock, s.redis.get());
   if (!caps) return Error{caps.error()};
   s.caps = std::move(*caps);

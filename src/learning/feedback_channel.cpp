@@ -99,10 +99,12 @@ Result<int64_t> FeedbackChannel::record_all(const std::vector<FeedbackRecord>& d
 }
 
 Result<int64_t> FeedbackChannel::forget(const std::string& id) {
+  if (id.empty()) return Error{"say which decision to forget"};
   return publish("forget", nlohmann::json{{"id", id}}.dump());
 }
 
 Result<int64_t> FeedbackChannel::forget_email(const std::string& email) {
+  if (email.empty()) return Error{"say whose decisions to forget (an e-mail address)"};
   return publish("forget_email", nlohmann::json{{"email", email}}.dump());
 }
 

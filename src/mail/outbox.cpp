@@ -11,6 +11,8 @@
 namespace spamgate {
 namespace {
 
+constexpr int kSentIdDays = 30;  // bounces come back within days; a month covers late ones
+
 // The Message-ID header's value without angle brackets ("" when absent):
 // the composer always writes one, and bounce watch matches reports by it.
 std::string message_id_header(const std::string& data) {
@@ -108,6 +110,8 @@ Result<int64_t> Outbox::insert(OutboxKind kind, const MailMessage& message, cons
       .bind(7, message.data)
       .bind(8, message_id_header(message.data));
   if (Status done = st->run(); !done) return Error{"outbox: " + done.error()};
+  if (const std::string id = message_id_header(message.data); shared_ != nullptr && !id.empty())
+    (void)shared_->run({"SET", shared_->key("sent:" + id), shared_->node(), "EX", std::to_string(kSentIdDays * 86400)});
   return db_.last_insert_rowid();
 }
 

@@ -21,6 +21,7 @@
 
 #include "config/config.h"
 #include "mail/mail_message.h"
+#include "shared/redis_link.h"
 #include "store/database.h"
 #include "util/clock.h"
 #include "util/result.h"
@@ -67,6 +68,11 @@ class Outbox {
   // the process that will send calls recover_interrupted() once at start.
   // `clock` must outlive the Outbox.
   static Result<std::unique_ptr<Outbox>> open(const std::string& path, const Clock& clock, BackoffPolicy backoff);
+
+  // With shared state: each queued Message-ID is also noted in Redis for
+  // 30 days, so the node that runs bounce watch knows a bounce of another
+  // node's mail for its own. `redis` must outlive the Outbox.
+  void note_message_ids_in(RedisLink& redis) { shared_ = &redis; }
 
   // Stores `message` as queued and due now; returns its id once committed.
   // Error: the store's reason (nothing was queued).
@@ -139,6 +145,7 @@ class Outbox {
 
   std::mutex mutex_;  // one connection, used by request threads and the sender
   Database db_;
+  RedisLink* shared_ = nullptr;
   const Clock& clock_;
   BackoffPolicy backoff_;
   std::mt19937_64 random_;

@@ -106,6 +106,33 @@ password = "hunter2"
   CHECK(e.find("hunter2") == std::string::npos);
 }
 
+TEST_CASE("[shared]: read with its defaults; TLS URLs, other schemes and secrets in the file are refused") {
+  const TempDir dir("spamgate-config");
+  auto good = load_config(dir.write("good.toml", "[shared]\nredis = \"redis://10.0.0.5:6379/1\"\nnode = \"web1\"\n"
+                                                 "password = { env = \"SPAMGATE_REDIS_PASSWORD\" }\n"));
+  REQUIRE_MESSAGE(good.ok(), good.error());
+  CHECK(good->shared.redis == "redis://10.0.0.5:6379/1");
+  CHECK(good->shared.node == "web1");
+  CHECK(good->shared.password.env == "SPAMGATE_REDIS_PASSWORD");
+  CHECK(good->shared.timeout_ms == 10);
+  CHECK(good->shared.key_prefix == "spamgate:");
+  auto path = dir.write("bad.toml", R"([shared]
+redis = "rediss://cache:6380"
+timeout_ms = 0
+password = "hunter2"
+[shared.extra]
+)");
+  auto bad = load_config(path);
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.error().find(path + ":2: shared.redis: rediss:// (TLS) needs hiredis 1.0") != std::string::npos);
+  CHECK(bad.error().find(path + ":3: shared.timeout_ms: must be between 1 and 10000") != std::string::npos);
+  CHECK(bad.error().find(path + ":4: shared.password: expected a table") != std::string::npos);
+  CHECK(bad.error().find("hunter2") == std::string::npos);
+  auto other = load_config(dir.write("other.toml", "[shared]\nredis = \"memcached://cache\"\n"));
+  REQUIRE_FALSE(other.ok());
+  CHECK(other.error().find("must start with redis:// or unix:") != std::string::npos);
+}
+
 TEST_CASE("a TOML syntax error names the file and line") {
   const TempDir dir("spamgate-config");
   auto path = dir.write("spamgate.toml", "[server]\nthreads = 4\nlisten = \"unterminated\n");

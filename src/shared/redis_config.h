@@ -1,0 +1,19 @@
+// The RedisLink options a config asks for ([shared] redis, password,
+// timeout_ms, node, key_prefix), for serve and the CLI alike.
+#pragma once
+
+#include <string>
+
+#include "config/config.h"
+#include "shared/redis_link.h"
+
+namespace spamgate {
+
+// This node's name among several: [shared] node, else hostname:listen.
+std::string node_name(const Config& config);
+
+// Parses the URL and reads the password (from the URL, else its file or
+// variable). Error: "shared.redis: ..." or "shared.password: ...".
+Result<RedisLinkOptions> redis_link_options(const Config& config);
+
+}  // namespace spamgate

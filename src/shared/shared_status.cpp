@@ -1,0 +1,77 @@
+#include "shared/shared_status.h"
+
+#include <cstdio>
+
+#include "shared/redis_config.h"
+#include "store/migrations.h"
+
+namespace spamgate {
+namespace {
+
+constexpr int kCountLimit = 10000;  // "10000+ behind" past this
+
+// The stream id this node's store has applied up to ("" = none).
+Result<std::string> applied_position(const Config& config) {
+  Result<Database> db = open_store(config.resolve(config.store.path));
+  if (!db) return Error{db.error()};
+  Result<Statement> st = db->prepare("SELECT value FROM shared_state WHERE key = 'stream_applied'");
+  if (!st) return Error{st.error()};
+  Result<bool> row = st->step();
+  if (!row) return Error{row.error()};
+  return *row ? st->column_text(0) : std::string();
+}
+
+std::string milliseconds(double ms) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.2f", ms);
+  return text;
+}
+
+}  // namespace
+
+int print_shared_status(const Config& config, std::ostream& out, std::ostream& err) {
+  out << "node: " << node_name(config) << "\n";
+  if (config.shared.redis.empty()) {
+    out << "shared state: off (this node's SQLite only)\n";
+    return 0;
+  }
+  Result<RedisLinkOptions> options = redis_link_options(config);
+  if (!options) {
+    err << options.error() << "\n";
+    return 2;
+  }
+  options->timeout = std::max(options->timeout, std::chrono::milliseconds(1000));  // a person waits; requests do not
+  RedisLink redis(*options);
+  Result<double> ping = redis.ping();
+  if (!ping) {
+    out << "shared state: " << redis.display() << " DOWN (" << ping.error() << ")\n";
+    return 1;
+  }
+  out << "shared state: " << redis.display() << " up, round trip " << milliseconds(*ping) << " ms\n";
+
+  Result<std::string> applied = applied_position(config);
+  if (!applied) {
+    err << config.resolve(config.store.path) << ": " << applied.error() << "\n";
+    return 2;
+  }
+  const std::string stream = redis.key("learn:stream");
+  Result<RedisReply> newest = redis.run({"XREVRANGE", stream, "+", "-", "COUNT", "1"});
+  Result<RedisReply> after = redis.run({"XRANGE", stream, applied->empty() ? "-" : "(" + *applied, "+", "COUNT",
+                                        std::to_string(kCountLimit + 1)});
+  if (!newest || !after) {
+    out << "learning stream: unreadable (" << (!newest ? newest.error() : after.error()) << ")\n";
+    return 1;
+  }
+  const std::string newest_id = newest->elements.empty() || newest->elements[0].elements.empty()
+                                    ? std::string("none")
+                                    : newest->elements[0].elements[0].str;
+  const size_t behind = after->elements.size();
+  out << "learning stream: applied " << (applied->empty() ? "none" : *applied) << ", newest " << newest_id << ", "
+      << (behind > static_cast<size_t>(kCountLimit) ? std::to_string(kCountLimit) + "+" : std::to_string(behind))
+      << " behind\n";
+  Result<RedisReply> leader = redis.run({"GET", redis.key("leader")});
+  out << "leader: " << (leader && !leader->is_nil() ? leader->str : "none") << "\n";
+  return 0;
+}
+
+}  // namespace spamgate
