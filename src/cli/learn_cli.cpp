@@ -99,6 +99,7 @@ int run_learn(const LearnOptions& options) {
     Result<RedisLinkOptions> redis_options = redis_link_options(*config);
     if (!redis_options) return std::cerr << redis_options.error() << "\n", 2;
     redis_options->timeout = std::max(redis_options->timeout, std::chrono::milliseconds(1000));
+    redis_options->log_changes = false;
     redis = std::make_unique<RedisLink>(*redis_options);
   }
   auto channel = FeedbackChannel::open(config->resolve(config->store.path), *log, redis.get(), nullptr,

@@ -129,7 +129,7 @@ void RedisLink::succeeded() {
   down_ = false;
   probing_ = false;
   backoff_ = kFirstBackoff;
-  LogLine("info").add("msg", "shared state resumed").add("redis", display()).add("node", node()).write();
+  if (options_.log_changes) LogLine("info").add("msg", "shared state resumed").add("redis", display()).add("node", node()).write();
 }
 
 void RedisLink::failed(const std::string& error, bool timed_out) {
@@ -142,12 +142,13 @@ void RedisLink::failed(const std::string& error, bool timed_out) {
       down_ = true;
       ++counters_.outages;
       backoff_ = kFirstBackoff;
-      LogLine("warn")
-          .add("msg", "shared state unavailable; using this node's local state")
-          .add("redis", display())
-          .add("node", node())
-          .add("error", error)
-          .write();
+      if (options_.log_changes)
+        LogLine("warn")
+            .add("msg", "shared state unavailable; using this node's local state")
+            .add("redis", display())
+            .add("node", node())
+            .add("error", error)
+            .write();
     }
     retry_at_ = Clock::now() + backoff_;
     backoff_ = std::min(backoff_ * 2, std::chrono::duration_cast<std::chrono::milliseconds>(kLongestBackoff));

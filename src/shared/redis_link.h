@@ -45,6 +45,7 @@ struct RedisLinkOptions {
   std::chrono::milliseconds timeout{10};
   std::string key_prefix = "spamgate:";
   std::string node;      // this node's name
+  bool log_changes = true;  // log "unavailable" / "resumed" (serve); a CLI command reports for itself
 };
 
 struct RedisLinkCounters {

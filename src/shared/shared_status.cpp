@@ -41,6 +41,7 @@ int print_shared_status(const Config& config, std::ostream& out, std::ostream& e
     return 2;
   }
   options->timeout = std::max(options->timeout, std::chrono::milliseconds(1000));  // a person waits; requests do not
+  options->log_changes = false;
   RedisLink redis(*options);
   Result<double> ping = redis.ping();
   if (!ping) {
