@@ -4,6 +4,7 @@
 
 #include "mail/mail_reports.h"
 #include "mail/notifier.h"
+#include "shared/redis_config.h"
 #include "util/time_format.h"
 
 namespace spamgate {
@@ -29,7 +30,10 @@ int64_t period_seconds(DigestPeriod period) { return period == DigestPeriod::wee
 ReviewDigestText review_digest_text(const Config& config, const ReviewDigestInput& in) {
   const int64_t blocked = in.held + in.rejected + in.discarded;
   ReviewDigestText text;
-  text.subject = site_tag(config.mail) + " spamgate digest: " + std::to_string(blocked) + " blocked since " + when(in.since);
+  // Several nodes each keep their own blocked submissions: the subject says whose.
+  const std::string node = config.shared.redis.empty() ? "" : " on " + node_name(config);
+  text.subject = site_tag(config.mail) + " spamgate digest: " + std::to_string(blocked) + " blocked" + node + " since " +
+                 when(in.since);
   std::string& b = text.body;
   b = "spamgate blocked " + std::to_string(blocked) + " submissions from " + when(in.since) + " to " + when(in.until) +
       ":\n\n";

@@ -2,7 +2,9 @@
 // = "daily" | "weekly"): counts by action, the top reasons, the held and
 // rejected items, and where to review them. Queued through the Notifier to
 // mail.owners only (never a submitter), so the outbox's caps apply; at most
-// one per period, across restarts and processes sharing the store.
+// one per period, across restarts and processes sharing the store. With
+// [shared] redis each node digests its own blocked submissions, and the
+// subject names the node.
 #pragma once
 
 #include <cstdint>
