@@ -10,7 +10,8 @@ namespace harness {
 std::string spamgate_binary() { return SPAMGATE_BINARY; }
 
 SpamgateServer::SpamgateServer(SpamgateOptions options)
-    : options_(std::move(options)), dir_(std::make_unique<TempDir>("spamgate-serve")), port_(free_port()) {
+    : options_(std::move(options)), dir_(std::make_unique<TempDir>("spamgate-serve")),
+      port_(options_.port > 0 ? options_.port : free_port()) {
   std::string rule_files;
   if (options_.default_rules) rule_files += std::string("\"") + SPAMGATE_SOURCE_DIR + "/rules/default.rules\"";
   if (!options_.rules_text.empty()) {

@@ -22,6 +22,7 @@ struct SpamgateOptions {
   // listening socket is its fd 0 and the config says listen = "".
   bool spawned = false;
   std::string store_path = "spamgate.db";  // [store] path, relative to the config's directory
+  int port = 0;  // the port to listen on (e.g. one a web server's config already names); 0 = a free one
 };
 
 class SpamgateServer {
