@@ -123,19 +123,52 @@ void SubmissionLog::writer_loop() {
   }
 }
 
+namespace {
+
+constexpr int kColumns = 11;
+// Rows per INSERT statement: one statement per row spent about a fifth of
+// the writer's time starting and finishing statements.
+constexpr size_t kRowsPerInsert = 16;
+
+std::string insert_sql(size_t rows) {
+  std::string sql =
+      "INSERT OR IGNORE INTO submissions (id, created_at, endpoint, kind, ip, action, score, rules, hits, content,"
+      " user_agent) VALUES ";
+  for (size_t row = 0; row < rows; ++row) {
+    sql += row ? ",(" : "(";
+    for (int column = 1; column <= kColumns; ++column) {
+      sql += column > 1 ? ",?" : "?";
+      sql += std::to_string(row * kColumns + static_cast<size_t>(column));
+    }
+    sql += ')';
+  }
+  return sql;
+}
+
+void bind_row(Statement& insert, size_t row, const SubmissionRecord& r) {
+  const int at = static_cast<int>(row) * kColumns;
+  insert.bind(at + 1, r.id).bind(at + 2, r.created_at).bind(at + 3, r.endpoint).bind(at + 4, r.kind);
+  insert.bind(at + 5, r.ip).bind(at + 6, r.action).bind(at + 7, r.score).bind(at + 8, r.rules);
+  insert.bind(at + 9, r.hits).bind(at + 10, r.content).bind(at + 11, r.user_agent);
+}
+
+}  // namespace
+
 Status SubmissionLog::write_batch(std::vector<SubmissionRecord>& rows) {
   Result<Transaction> tx = Transaction::begin(write_db_);
   if (!tx) return Error{tx.error()};
-  Result<Statement> insert = write_db_.prepare(
-      "INSERT OR IGNORE INTO submissions (id, created_at, endpoint, kind, ip, action, score, rules, hits, content,"
-      " user_agent) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
-  if (!insert) return Error{insert.error()};
-  for (const SubmissionRecord& r : rows) {
+  for (size_t done = 0; done < rows.size();) {
+    const size_t n = rows.size() - done >= kRowsPerInsert ? kRowsPerInsert : 1;
+    std::optional<Statement>& insert = n == 1 ? insert_one_ : insert_many_;
+    if (!insert) {
+      Result<Statement> prepared = write_db_.prepare(insert_sql(n));
+      if (!prepared) return Error{prepared.error()};
+      insert = std::move(*prepared);
+    }
     insert->reset();
-    insert->bind(1, r.id).bind(2, r.created_at).bind(3, r.endpoint).bind(4, r.kind).bind(5, r.ip);
-    insert->bind(6, r.action).bind(7, r.score).bind(8, r.rules).bind(9, r.hits).bind(10, r.content);
-    insert->bind(11, r.user_agent);
+    for (size_t row = 0; row < n; ++row) bind_row(*insert, row, rows[done + row]);
     if (Status st = insert->run(); !st) return st;
+    done += n;
   }
   return tx->commit();
 }

@@ -156,6 +156,7 @@ class SubmissionLog {
   SubmissionLogOptions options_;
   const Clock& clock_;
   Database write_db_;  // writer thread only
+  std::optional<Statement> insert_one_, insert_many_;  // writer thread only: prepared on first use
 
   std::mutex query_mutex_;
   Database query_db_;

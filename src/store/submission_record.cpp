@@ -1,6 +1,11 @@
 #include "store/submission_record.h"
 
+#include <array>
+#include <charconv>
+#include <cmath>
 #include <nlohmann/json.hpp>
+
+#include "util/utf8.h"
 
 namespace spamgate {
 
@@ -8,18 +13,110 @@ namespace {
 
 constexpr auto kReplace = nlohmann::json::error_handler_t::replace;
 
+// The row's JSON (hits, content) is written here by hand, once per request:
+// the same text nlohmann::json would dump (ill-formed UTF-8 replaced by
+// U+FFFD, control characters escaped), without building a document first.
+// How many bytes of the ill-formed sequence at text[pos] one U+FFFD stands
+// for: a lead byte and the continuation bytes that could still have made a
+// character (a sequence cut short), else the one byte (as nlohmann::json's
+// replacing decoder reads it).
+size_t ill_formed_length(std::string_view text, size_t pos) {
+  const auto byte = [&](size_t i) { return static_cast<unsigned char>(text[i]); };
+  const unsigned char lead = byte(pos);
+  size_t needed = 0;
+  unsigned char low = 0x80, high = 0xBF;  // the second byte's range
+  if (lead >= 0xC2 && lead <= 0xDF) needed = 1;
+  else if (lead >= 0xE0 && lead <= 0xEF) needed = 2, low = lead == 0xE0 ? 0xA0 : 0x80, high = lead == 0xED ? 0x9F : 0xBF;
+  else if (lead >= 0xF0 && lead <= 0xF4) needed = 3, low = lead == 0xF0 ? 0x90 : 0x80, high = lead == 0xF4 ? 0x8F : 0xBF;
+  size_t length = 1;
+  while (length <= needed && pos + length < text.size()) {
+    const unsigned char next = byte(pos + length);
+    if (length == 1 ? (next < low || next > high) : (next < 0x80 || next > 0xBF)) break;
+    ++length;
+  }
+  return length;
+}
+
+void append_json_string(std::string& out, std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += '"';
+  // Bytes copied as they are: printable ASCII but the quote and backslash.
+  static constexpr auto kPlain = [] {
+    std::array<bool, 256> plain{};
+    for (int c = 0x20; c < 0x80; ++c) plain[static_cast<size_t>(c)] = c != '"' && c != '\\';
+    return plain;
+  }();
+  size_t copied = 0;  // text before this is in `out`
+  size_t pos = 0;
+  while (pos < text.size()) {
+    while (pos < text.size() && kPlain[static_cast<unsigned char>(text[pos])]) ++pos;
+    if (pos == text.size()) break;
+    const auto c = static_cast<unsigned char>(text[pos]);
+    if (c >= 0x80) {
+      if (const size_t length = utf8_sequence_length(text, pos)) {
+        pos += length;
+        continue;
+      }
+    }
+    out.append(text.substr(copied, pos - copied));
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c >= 0x80) {
+          out += "\xEF\xBF\xBD";  // U+FFFD
+          pos += ill_formed_length(text, pos) - 1;
+        } else {
+          out += "\\u00";
+          out += kHex[c >> 4];
+          out += kHex[c & 15];
+        }
+    }
+    copied = ++pos;
+  }
+  out.append(text.substr(copied));
+  out += '"';
+}
+
+// A score as JSON: the shortest text that reads back as the same double
+// ("2.5", "22.0" as nlohmann writes whole numbers); null when not finite.
+void append_json_number(std::string& out, double value) {
+  if (!std::isfinite(value)) {
+    out += "null";
+    return;
+  }
+  char text[32];
+  const auto [end, error] = std::to_chars(text, text + sizeof text, value);
+  const std::string_view written(text, error == std::errc() ? static_cast<size_t>(end - text) : 0);
+  out += written;
+  if (written.find_first_of(".e") == std::string_view::npos) out += ".0";
+}
+
+void append_json_id(std::string& out, std::optional<int64_t> id) {
+  if (id) out += std::to_string(*id);
+  else out += "null";
+}
+
 nlohmann::json parse_or_string(const std::string& text) {
   nlohmann::json parsed = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   return parsed.is_discarded() ? nlohmann::json(text) : parsed;
 }
 
-// The form field `name` as a positive number, or null.
-nlohmann::json form_id(const Submission& submission, const char* name) {
+// The form field `name` as a positive number, or nullopt.
+std::optional<int64_t> form_id(const Submission& submission, const char* name) {
   const std::string* value = submission.field(name);
-  if (!value || value->empty() || value->size() > 18) return nullptr;
-  for (char c : *value)
-    if (c < '0' || c > '9') return nullptr;
-  return std::stoll(*value);
+  if (!value || value->empty() || value->size() > 18) return std::nullopt;
+  int64_t id = 0;
+  for (char c : *value) {
+    if (c < '0' || c > '9') return std::nullopt;
+    id = id * 10 + (c - '0');
+  }
+  return id;
 }
 
 }  // namespace
@@ -37,15 +134,47 @@ std::string SubmissionRecord::to_json() const {
 
 std::string submission_content_json(const Submission& submission) {
   const bool comment = submission.kind == SubmissionKind::comment;
-  nlohmann::json content = {{"author", submission.author},
-                            {"email", submission.email},
-                            {"url", submission.url},
-                            {"subject", submission.subject},
-                            {"body", submission.body},
-                            {"post_id", comment ? form_id(submission, "comment_post_ID") : nullptr},
-                            {"parent", comment ? form_id(submission, "comment_parent") : nullptr}};
-  return content.dump(-1, ' ', false, kReplace);
+  std::string out;
+  out.reserve(96 + submission.author.size() + submission.email.size() + submission.url.size() +
+              submission.subject.size() + submission.body.size() * 11 / 10);
+  out += "{\"author\":";
+  append_json_string(out, submission.author);
+  out += ",\"body\":";
+  append_json_string(out, submission.body);
+  out += ",\"email\":";
+  append_json_string(out, submission.email);
+  out += ",\"parent\":";
+  append_json_id(out, comment ? form_id(submission, "comment_parent") : std::nullopt);
+  out += ",\"post_id\":";
+  append_json_id(out, comment ? form_id(submission, "comment_post_ID") : std::nullopt);
+  out += ",\"subject\":";
+  append_json_string(out, submission.subject);
+  out += ",\"url\":";
+  append_json_string(out, submission.url);
+  out += '}';
+  return out;
 }
+
+namespace {
+
+// [{"detail","rule","score"}, ...] in hit order.
+std::string hits_json(const Verdict& verdict) {
+  std::string out = "[";
+  for (const Hit& hit : verdict.hits) {
+    if (out.size() > 1) out += ',';
+    out += "{\"detail\":";
+    append_json_string(out, hit.detail);
+    out += ",\"rule\":";
+    append_json_string(out, hit.rule);
+    out += ",\"score\":";
+    append_json_number(out, hit.score);
+    out += '}';
+  }
+  out += ']';
+  return out;
+}
+
+}  // namespace
 
 SubmissionContent read_submission_content(const std::optional<std::string>& json) {
   SubmissionContent out;
@@ -83,9 +212,7 @@ SubmissionRecord make_submission_record(const std::string& id, const Submission&
   record.action = action_name(verdict.action);
   record.score = verdict.score;
   record.rules = verdict.rule_names();
-  nlohmann::json hits = nlohmann::json::array();
-  for (const Hit& hit : verdict.hits) hits.push_back({{"rule", hit.rule}, {"score", hit.score}, {"detail", hit.detail}});
-  record.hits = hits.dump(-1, ' ', false, kReplace);
+  record.hits = hits_json(verdict);
   if (is_blocked_action(record.action)) record.content = submission_content_json(submission);
   record.user_agent = submission.user_agent;
   return record;
