@@ -15,5 +15,7 @@ std::string normalize_body(std::string_view body);
 // The first 8 bytes (big-endian) of SHA-256 over normalize_body(body). Stable
 // across builds and machines, so stored hashes stay comparable.
 uint64_t body_hash(std::string_view body);
+// The same hash of a body normalize_body() already returned.
+uint64_t normalized_body_hash(std::string_view normalized);
 
 }  // namespace spamgate

@@ -31,6 +31,7 @@ std::vector<Variant> decoded_variants(std::string_view value) {
     variants.push_back({std::move(text), how});
   };
   add(std::string(value), "");
+  if (value.find_first_of("%&") == std::string_view::npos) return variants;  // nothing to decode
   const std::string percent = percent_decode_once(value);
   const std::string html = html_entity_decode_once(value);
   add(percent, " after percent-decoding");
