@@ -137,9 +137,11 @@ void FeedbackChannel::refresh_learner() {
 
 Result<int64_t> FeedbackChannel::publish(const std::string& op, const std::string& data) {
   if (redis_ == nullptr) return apply(op, data);
+  // Held from before the XADD: otherwise the learning thread may apply the
+  // new entry first, and this call would never find it after the position.
+  std::lock_guard lock(mutex_);
   Result<RedisReply> id =
       redis_->run({"XADD", redis_->key("learn:stream"), "*", "op", op, "data", data, "node", redis_->node()});
-  std::lock_guard lock(mutex_);
   if (id) {
     Result<int64_t> result = Error{"the decision was not read back from the stream"};
     if (Result<int> synced = sync_locked(id->str, &result); synced) return result;

@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <thread>
 
@@ -233,6 +234,23 @@ TEST_CASE("learning stream: a decision on one node is applied by the other, in s
   REQUIRE(length.ok());
   REQUIRE(after.ok());
   CHECK(after->integer == length->integer);
+}
+
+TEST_CASE("learning stream: a decision succeeds while the node's own learning thread reads the stream") {
+  if (!have_redis()) return;
+  RedisServer server(unused_port());
+  RedisLink link(link_to(server.port(), "a"));
+  LearningNode a(&link, 500);
+  std::atomic<bool> stop{false};
+  std::thread reader([&] {
+    while (!stop) (void)a.channel->wait_and_sync(std::chrono::milliseconds(50));
+  });
+  int stored = 0;
+  for (int i = 1; i <= 30; ++i) stored += a.channel->record(decision("spam", i, "race " + std::to_string(i))).ok();
+  stop = true;
+  reader.join();
+  CHECK(stored == 30);  // never "not read back" because the reader applied it first
+  CHECK(a.labels() == 30);
 }
 
 TEST_CASE("learning stream: a late node catches up from the snapshot the leader wrote before trimming") {
