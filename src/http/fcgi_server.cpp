@@ -1,6 +1,8 @@
 #include "http/fcgi_server.h"
 
 #include <fcgiapp.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -23,6 +25,28 @@ void set_client_timeouts(int fd) {
   setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
 }
 
+// A TCP connection is handed to accept() only once the web server's first
+// bytes have arrived (it sends the whole request at once), so a worker
+// wakes once per request instead of once for the connection and once more
+// for the data. On a unix socket the option does not exist and nothing changes.
+void defer_accept_until_data(int fd) {
+  const int seconds = kClientTimeoutSeconds;
+  setsockopt(fd, IPPROTO_TCP, TCP_DEFER_ACCEPT, &seconds, sizeof seconds);
+}
+
+// libfcgi closes a connection with a lingering close: shutdown, then wait
+// up to 2 s for the web server to close its end and read whatever it still
+// sends, so that unread input cannot make the kernel answer with a reset
+// that loses the response. Once this request's input has been read to its
+// end (the empty stdin record) nothing is left unread, and a plain close
+// frees the worker at once: three system calls and a wait for the web
+// server fewer per request. Call after the response is complete.
+void close_plainly_when_input_ended(FCGX_Request& request) {
+  if (FCGX_GetError(request.in) != 0) return;
+  if (FCGX_HasSeenEOF(request.in) != EOF && FCGX_GetChar(request.in) != EOF) return;  // more than CONTENT_LENGTH
+  if (FCGX_GetError(request.in) == 0) FCGX_Detach(&request);
+}
+
 }  // namespace
 
 FcgiServer::~FcgiServer() { stop(); }
@@ -33,6 +57,7 @@ Status FcgiServer::open(const ServerConfig& config) {
   if (config.listen.empty()) {
     listen_fd_ = 0;  // the socket a web server (mod_fcgid, spawn-fcgi) started us on
     set_client_timeouts(listen_fd_);
+    defer_accept_until_data(listen_fd_);
     return {};
   }
   std::string address = config.listen;
@@ -51,6 +76,7 @@ Status FcgiServer::open(const ServerConfig& config) {
   }
   owns_socket_ = true;
   set_client_timeouts(listen_fd_);
+  defer_accept_until_data(listen_fd_);
   if (!unix_path_.empty()) chmod(unix_path_.c_str(), static_cast<mode_t>(std::stoul(config.socket_mode, nullptr, 8)));
   return {};
 }
@@ -133,8 +159,11 @@ void FcgiServer::worker_loop() {
         response = HttpResponse::text(500, "internal error");
       }
     }
-    const std::string output = response.to_cgi();
-    FCGX_PutStr(output.data(), static_cast<int>(output.size()), request.out);
+    const std::string head = response.cgi_head();
+    const std::string& body_out = response.cgi_body();
+    FCGX_PutStr(head.data(), static_cast<int>(head.size()), request.out);
+    FCGX_PutStr(body_out.data(), static_cast<int>(body_out.size()), request.out);
+    close_plainly_when_input_ended(request);
     FCGX_Finish_r(&request);
   }
   FCGX_Free(&request, 1);

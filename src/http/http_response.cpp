@@ -60,13 +60,25 @@ HttpResponse HttpResponse::relay(std::string cgi_output) {
   return response;
 }
 
-std::string HttpResponse::to_cgi() const {
-  if (relayed) return relayed_cgi_output;
-  std::string out = "Status: " + std::to_string(status) + " " + reason_phrase(status) + "\r\n";
-  for (const auto& [name, value] : headers) out += name + ": " + value + "\r\n";
+std::string HttpResponse::cgi_head() const {
+  if (relayed) return {};
+  std::string out;
+  out.reserve(96);
+  out += "Status: ";
+  out += std::to_string(status);
+  out += ' ';
+  out += reason_phrase(status);
   out += "\r\n";
-  out += body;
+  for (const auto& [name, value] : headers) {
+    out += name;
+    out += ": ";
+    out += value;
+    out += "\r\n";
+  }
+  out += "\r\n";
   return out;
 }
+
+std::string HttpResponse::to_cgi() const { return cgi_head() + cgi_body(); }
 
 }  // namespace spamgate

@@ -26,6 +26,11 @@ struct HttpResponse {
 
   // The CGI bytes: "Status: 403 Forbidden\r\nContent-Type: ...\r\n\r\n<body>".
   std::string to_cgi() const;
+  // The same bytes as the server writes them, without joining them first:
+  // the status line and headers up to the blank line ("" when relayed),
+  // then the body (or the relayed output).
+  std::string cgi_head() const;
+  const std::string& cgi_body() const { return relayed ? relayed_cgi_output : body; }
 };
 
 // "Forbidden" for 403, and so on; "" for codes spamgate never sends.

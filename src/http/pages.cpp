@@ -31,12 +31,14 @@ std::string html_escape(const std::string& text) {
   return out;
 }
 
-std::string rejected_page() {
-  return page("Your comment was not accepted",
-              "<p>Sorry: this site's spam filter did not accept your comment. It looked like the kind of "
-              "message spammers send (for example many links, or words often used in spam).</p>\n"
-              "<p>If you are a person, please go back, shorten the links or rephrase, and try again, "
-              "or contact the site owner another way.</p>\n");
+const std::string& rejected_page() {
+  static const std::string text =
+      page("Your comment was not accepted",
+           "<p>Sorry: this site's spam filter did not accept your comment. It looked like the kind of "
+           "message spammers send (for example many links, or words often used in spam).</p>\n"
+           "<p>If you are a person, please go back, shorten the links or rephrase, and try again, "
+           "or contact the site owner another way.</p>\n");
+  return text;
 }
 
 std::string upstream_error_page(int status) {

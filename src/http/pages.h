@@ -8,7 +8,8 @@
 namespace spamgate {
 
 // 403: the comment or message was not accepted, and what a person can do.
-std::string rejected_page();
+// Built once: every rejection answers with the same page.
+const std::string& rejected_page();
 // 502 (PHP-FPM unreachable) or 504 (PHP-FPM too slow).
 std::string upstream_error_page(int status);
 // 200 after a contact form was accepted (or discarded: it looks the same).

@@ -115,21 +115,26 @@ HttpResponse Gateway::handle_comment(const HttpRequest& request, RequestLog& log
   if (verdict.action == Action::reject) return HttpResponse::html(403, rejected_page());
   if (verdict.action == Action::discard) return HttpResponse::redirect(discard_location(request));
 
-  std::vector<std::pair<std::string, std::string>> params;
-  params.reserve(request.params.size() + 5);
+  // Views into the request and the strings below, which outlive forward().
+  fcgi::ParamViews params;
+  params.reserve(request.params.size() + 6);
   const std::string& document_root = services_.config->upstream.document_root;
-  for (const auto& param : request.params)
-    if (!starts_with(param.first, "HTTP_X_SPAMGATE_") && !starts_with(param.first, "SPAMGATE_") &&
-        !(param.first == "SCRIPT_FILENAME" && !document_root.empty()))
-      params.push_back(param);
+  for (const auto& [name, value] : request.params)
+    if (!starts_with(name, "HTTP_X_SPAMGATE_") && !starts_with(name, "SPAMGATE_") &&
+        !(name == "SCRIPT_FILENAME" && !document_root.empty()))
+      params.emplace_back(name, value);
   // request.path is the configured comment endpoint here, never client-chosen text.
-  if (!document_root.empty()) params.emplace_back("SCRIPT_FILENAME", script_filename(*services_.config, request.path));
+  const std::string script = document_root.empty() ? "" : script_filename(*services_.config, request.path);
+  if (!document_root.empty()) params.emplace_back("SCRIPT_FILENAME", script);
+  const std::string score_text = format_number(verdict.score);
   params.emplace_back("SPAMGATE_VERDICT", action_name(verdict.action));
-  params.emplace_back("SPAMGATE_SCORE", format_number(verdict.score));
-  params.emplace_back("SPAMGATE_RULES", verdict.rule_names());
+  params.emplace_back("SPAMGATE_SCORE", score_text);
+  params.emplace_back("SPAMGATE_RULES", log.rules);
   params.emplace_back("SPAMGATE_ID", log.id);
+  std::string learned;
   for (const Hit& hit : verdict.hits)
-    if (hit.rule == "LEARNED") params.emplace_back("SPAMGATE_LEARNED", format_number(hit.score) + " " + hit.detail);
+    if (hit.rule == "LEARNED") learned = format_number(hit.score) + " " + hit.detail;
+  if (!learned.empty()) params.emplace_back("SPAMGATE_LEARNED", learned);
   UpstreamResponse result = services_.upstream->forward(params, request.body);
   if (!result.ok()) {
     const int status = result.gateway_status();
