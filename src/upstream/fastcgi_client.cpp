@@ -28,8 +28,21 @@ int UpstreamResponse::gateway_status() const {
   return 502;
 }
 
-FastCgiClient::FastCgiClient(UpstreamConfig config)
-    : config_(std::move(config)), address_(fcgi::parse_upstream_address(config_.address)) {}
+FastCgiClient::FastCgiClient(UpstreamConfig config, std::chrono::milliseconds idle_timeout)
+    : config_(std::move(config)),
+      address_(fcgi::parse_upstream_address(config_.address)),
+      idle_timeout_(std::max(idle_timeout, std::chrono::milliseconds(1))) {
+  if (config_.keepalive_connections > 0) reaper_ = std::thread([this] { reap_idle(); });
+}
+
+FastCgiClient::~FastCgiClient() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  reaper_wake_.notify_one();
+  if (reaper_.joinable()) reaper_.join();
+}
 
 size_t FastCgiClient::idle_connections() const {
   std::lock_guard lock(mutex_);
@@ -39,7 +52,7 @@ size_t FastCgiClient::idle_connections() const {
 fcgi::Connection FastCgiClient::take_idle() {
   std::lock_guard lock(mutex_);
   while (!idle_.empty()) {
-    fcgi::Connection connection = std::move(idle_.back());
+    fcgi::Connection connection = std::move(idle_.back().connection);
     idle_.pop_back();
     if (connection.idle_and_open()) return connection;
   }
@@ -47,12 +60,42 @@ fcgi::Connection FastCgiClient::take_idle() {
 }
 
 void FastCgiClient::give_back(fcgi::Connection connection) {
-  std::lock_guard lock(mutex_);
-  if (idle_.size() < static_cast<size_t>(std::max(config_.keepalive_connections, 0)))
-    idle_.push_back(std::move(connection));
+  std::unique_lock lock(mutex_);
+  if (idle_.size() >= static_cast<size_t>(std::max(config_.keepalive_connections, 0))) return;
+  const bool was_empty = idle_.empty();
+  idle_.push_back({std::move(connection), std::chrono::steady_clock::now()});
+  lock.unlock();
+  if (was_empty) reaper_wake_.notify_one();  // the reaper sleeps without a deadline while nothing is idle
+}
+
+void FastCgiClient::reap_idle() {
+  std::unique_lock lock(mutex_);
+  while (!stopping_) {
+    if (idle_.empty()) {
+      reaper_wake_.wait(lock, [&] { return stopping_ || !idle_.empty(); });
+      continue;
+    }
+    const auto now = std::chrono::steady_clock::now();
+    const auto expired = std::find_if(idle_.begin(), idle_.end(), [&](const Idle& idle) {
+      return now - idle.since < idle_timeout_;
+    });
+    std::vector<Idle> closing(std::make_move_iterator(idle_.begin()), std::make_move_iterator(expired));
+    idle_.erase(idle_.begin(), expired);
+    if (!closing.empty()) {
+      lock.unlock();
+      closing.clear();  // closes the sockets outside the lock
+      lock.lock();
+      continue;
+    }
+    reaper_wake_.wait_until(lock, idle_.front().since + idle_timeout_);
+  }
 }
 
 UpstreamResponse FastCgiClient::forward(const fcgi::Params& params, std::string_view body) {
+  return forward(fcgi::ParamViews(params.begin(), params.end()), body);
+}
+
+UpstreamResponse FastCgiClient::forward(const fcgi::ParamViews& params, std::string_view body) {
   using std::chrono::milliseconds;
   const auto deadline = std::chrono::steady_clock::now() + milliseconds(config_.response_timeout_ms);
   if (!address_) return failure(UpstreamError::unreachable, address_.error());

@@ -3,10 +3,13 @@
 // param or a byte of PHP's output, and never waits without a deadline.
 #pragma once
 
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "config/config.h"
@@ -44,9 +47,13 @@ struct UpstreamResponse {
 // request uses its own connection.
 //
 // Connection reuse: with keepalive_connections > 0 requests carry
-// FCGI_KEEP_CONN and up to that many idle connections are kept. Every idle
-// connection holds a PHP-FPM worker, so keep it below pm.max_children.
-// A connection that saw any error, or left bytes after END_REQUEST, is closed.
+// FCGI_KEEP_CONN and up to that many idle connections are kept, the most
+// recently used taken first. Every idle connection holds a PHP-FPM worker,
+// so keep it at most half of pm.max_children; and a connection idle for
+// `idle_timeout` is closed (by a reaper thread, even when no request
+// follows), so a burst of comments never keeps workers from the site's own
+// pages for longer. A connection that saw any error, or left bytes after
+// END_REQUEST, is closed.
 //
 // Retry, once, and only for a pooled connection: PHP-FPM closes an idle
 // kept-alive connection when its worker reaches pm.max_requests, is reaped
@@ -62,34 +69,50 @@ struct UpstreamResponse {
 // looks the same yet ran code is a worker killed by a signal mid-script
 // before any output; that is a crash, rarer than the race it trades against.
 // A fresh connection is never retried.
+// How long an idle kept-alive connection to PHP-FPM stays open by default.
+inline constexpr std::chrono::milliseconds kUpstreamIdleTimeout{2000};
+
 class FastCgiClient {
  public:
   // Uses config.address, connect_timeout_ms, response_timeout_ms and
   // keepalive_connections. An address that does not parse makes every
   // forward() fail as unreachable with the parse error as reason.
-  explicit FastCgiClient(UpstreamConfig config);
+  explicit FastCgiClient(UpstreamConfig config, std::chrono::milliseconds idle_timeout = kUpstreamIdleTimeout);
   FastCgiClient(const FastCgiClient&) = delete;
   FastCgiClient& operator=(const FastCgiClient&) = delete;
+  ~FastCgiClient();
 
   // Sends one RESPONDER request with exactly `params` (in order; the caller
   // supplies SCRIPT_FILENAME, CONTENT_LENGTH, ...) and `body` as stdin.
   // Returns within response_timeout_ms (plus scheduling slack), connect
   // included: PHP's output, or the failure kind and reason.
+  UpstreamResponse forward(const fcgi::ParamViews& params, std::string_view body);
   UpstreamResponse forward(const fcgi::Params& params, std::string_view body);
 
   // Idle connections currently pooled (for tests and metrics).
   size_t idle_connections() const;
 
  private:
+  struct Idle {
+    fcgi::Connection connection;
+    std::chrono::steady_clock::time_point since;
+  };
+
   // Pops the most recently used idle connection that is still open, or
   // returns an invalid Connection.
   fcgi::Connection take_idle();
   void give_back(fcgi::Connection connection);
+  // Closes idle connections as their idle_timeout passes, until destruction.
+  void reap_idle();
 
   UpstreamConfig config_;
   Result<fcgi::UpstreamAddress> address_;
+  std::chrono::milliseconds idle_timeout_;
   mutable std::mutex mutex_;
-  std::vector<fcgi::Connection> idle_;
+  std::condition_variable reaper_wake_;
+  bool stopping_ = false;
+  std::vector<Idle> idle_;  // oldest first
+  std::thread reaper_;      // only with keepalive_connections > 0
 };
 
 }  // namespace spamgate

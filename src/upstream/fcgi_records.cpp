@@ -71,17 +71,45 @@ bool append_name_value(std::string& out, std::string_view name, std::string_view
   return true;
 }
 
-Result<std::string> encode_request(uint16_t request_id, const Params& params, std::string_view body,
+Result<std::string> encode_request(uint16_t request_id, const ParamViews& params, std::string_view body,
                                    bool keep_conn) {
-  std::string pairs;
-  for (const auto& [name, value] : params)
-    if (!append_name_value(pairs, name, value)) return Error{"FastCGI param too long: " + name.substr(0, 64)};
+  constexpr size_t kMaxLength = 0x7fffffff;
+  size_t pairs_size = 0;
+  for (const auto& [name, value] : params) {
+    if (name.size() > kMaxLength || value.size() > kMaxLength)
+      return Error{"FastCGI param too long: " + std::string(name.substr(0, 64))};
+    pairs_size += (name.size() < 128 ? 1 : 4) + (value.size() < 128 ? 1 : 4) + name.size() + value.size();
+  }
+  const auto records = [](size_t stream) { return stream / kMaxContent + 2; };  // with padding, generously
   std::string out;
-  out.reserve(kHeaderSize * 4 + pairs.size() + body.size() + 2 * kHeaderSize * (2 + body.size() / kMaxContent));
+  out.reserve(kHeaderSize * 2 + pairs_size + body.size() + 2 * kHeaderSize * (records(pairs_size) + records(body.size())));
   append_begin_request(out, request_id, keep_conn);
-  append_stream(out, kParams, request_id, pairs);
+  if (pairs_size <= kMaxContent) {
+    // The usual case: every pair in one PARAMS record, written in place.
+    const size_t padding = (8 - pairs_size % 8) % 8;
+    out += static_cast<char>(kVersion);
+    out += static_cast<char>(kParams);
+    append_u16(out, request_id);
+    append_u16(out, static_cast<uint16_t>(pairs_size));
+    out += static_cast<char>(padding);
+    out += '\0';
+    for (const auto& [name, value] : params) append_name_value(out, name, value);
+    out.append(padding, '\0');
+    append_record(out, kParams, request_id, {});
+  } else {
+    std::string pairs;
+    pairs.reserve(pairs_size);
+    for (const auto& [name, value] : params) append_name_value(pairs, name, value);
+    append_stream(out, kParams, request_id, pairs);
+  }
   append_stream(out, kStdin, request_id, body);
   return out;
+}
+
+Result<std::string> encode_request(uint16_t request_id, const Params& params, std::string_view body,
+                                   bool keep_conn) {
+  ParamViews views(params.begin(), params.end());
+  return encode_request(request_id, views, body, keep_conn);
 }
 
 ResponseParser::ResponseParser(uint16_t request_id, size_t max_output)

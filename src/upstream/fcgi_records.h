@@ -46,6 +46,9 @@ enum ProtocolStatus : uint8_t {
 
 // FastCGI params in the order they are sent; names may repeat.
 using Params = std::vector<std::pair<std::string, std::string>>;
+// The same as views into strings that outlive the call they are passed to
+// (the gateway forwards the web server's params without copying them).
+using ParamViews = std::vector<std::pair<std::string_view, std::string_view>>;
 
 // Appends one record: 8-byte header, `content` (at most kMaxContent bytes;
 // the caller splits longer streams) and zero padding to a multiple of 8.
@@ -62,6 +65,8 @@ bool append_name_value(std::string& out, std::string_view name, std::string_view
 // The whole request as bytes: BEGIN_REQUEST, the params in PARAMS records,
 // an empty PARAMS record, `body` in STDIN records of at most kMaxContent
 // bytes, an empty STDIN record. Fails only when a param cannot be encoded.
+Result<std::string> encode_request(uint16_t request_id, const ParamViews& params, std::string_view body,
+                                   bool keep_conn);
 Result<std::string> encode_request(uint16_t request_id, const Params& params, std::string_view body,
                                    bool keep_conn);
 

@@ -164,6 +164,21 @@ TEST_CASE("a kept connection is reused for the next request") {
   CHECK(client.idle_connections() == 1);
 }
 
+TEST_CASE("an idle kept connection is closed after the idle timeout, without another request") {
+  ScriptedServer server({Action::answer, Action::answer});
+  FastCgiClient client(config_for(server), std::chrono::milliseconds(100));
+  REQUIRE(body_is(client.forward(kRequestParams, "a"), "request 1"));
+  CHECK(client.idle_connections() == 1);
+  const auto started = std::chrono::steady_clock::now();
+  while (client.idle_connections() > 0 && std::chrono::steady_clock::now() - started < std::chrono::seconds(3))
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  CHECK(client.idle_connections() == 0);
+  CHECK(std::chrono::steady_clock::now() - started >= std::chrono::milliseconds(80));
+  // The server saw the close (its worker is free) and serves the next connection.
+  CHECK(body_is(client.forward(kRequestParams, "b"), "request 2"));
+  CHECK(server.connections() == 2);
+}
+
 TEST_CASE("a pooled connection that closes before answering is retried once on a fresh connection") {
   ScriptedServer server({Action::answer, Action::close_unanswered, Action::answer});
   FastCgiClient client(config_for(server));
