@@ -65,7 +65,7 @@ void run_scorer(const std::string& path, Report& report) {
 
 int main(int argc, char** argv) {
   const char* usage = "usage: system_bench OUT_DIR [--seconds N] [--scorer PATH] [--only SECTION]\n"
-                      "  SECTION: reject, pass-through, wordpress, list, keepalive (scripts/bench runs it)\n";
+                      "  SECTION: reject, pass-through, fpm-pinning, wordpress, list, keepalive, redis (scripts/bench runs all)\n";
   if (argc >= 2 && (std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0)) {
     std::cout << usage;
     return 0;
@@ -77,7 +77,7 @@ int main(int argc, char** argv) {
   BenchContext context;
   context.out_dir = argv[1];
   std::string scorer;
-  std::string only;  // run one section (reject, pass-through, wordpress, list, keepalive)
+  std::string only;  // run one section (see usage)
   for (int i = 2; i + 1 < argc; i += 2) {
     if (std::strcmp(argv[i], "--seconds") == 0) context.seconds = std::max(1, std::atoi(argv[i + 1]));
     else if (std::strcmp(argv[i], "--scorer") == 0) scorer = argv[i + 1];
@@ -110,7 +110,8 @@ int main(int argc, char** argv) {
                                                                  {"fpm-pinning", measure_fpm_pinning},
                                                                  {"wordpress", measure_wordpress},
                                                                  {"list", measure_list_and_reload},
-                                                                 {"keepalive", measure_keepalive}};
+                                                                 {"keepalive", measure_keepalive},
+                                                                 {"redis", measure_redis}};
   for (const auto& [name, section] : sections)
     if (only.empty() || only == name) run_section(name, context, section);
   add_targets(context);

@@ -84,6 +84,18 @@ void add_targets(BenchContext& c) {
     r.add_target(not_measured("reload of the 62k list under load", "<= 200 ms, 0 dropped"));
   }
 
+  const Row* sqlite_node = r.find("redis", kRedisSqliteNode, 32);
+  const Row* redis_node = r.find("redis", kRedisNode, 32);
+  if (sqlite_node && redis_node && sqlite_node->figures.ok && redis_node->figures.ok) {
+    const double share = redis_node->figures.rps / sqlite_node->figures.rps;
+    const double added = redis_node->figures.p50_ms - sqlite_node->figures.p50_ms;
+    r.add_target({"shared state on Redis, rejecting (1 node, 32 conns)",
+                  fixed(100 * share, 0) + "% of SQLite node's req/s, p50 " + signed_ms(added, 3),
+                  ">= 90%, <= +0.2 ms", share >= 0.9 && added <= 0.2});
+  } else {
+    r.add_target(not_measured("shared state on Redis, rejecting (1 node, 32 conns)", ">= 90%, <= +0.2 ms"));
+  }
+
   const Row* batched = r.find("reject", "spamgate, log flushed every 5 s", 32);
   if (sg && batched && c.rows_dropped >= 0) {
     const double share = sg->figures.rps / batched->figures.rps;
