@@ -29,6 +29,26 @@ TEST_CASE("a request is built from the web server's CGI params") {
   CHECK(request.param("MISSING").empty());
 }
 
+TEST_CASE("params are views of the environment, or copies the request keeps when added by hand") {
+  std::string entry = "REMOTE_ADDR=192.0.2.1";
+  char* envp[] = {entry.data(), nullptr};
+  const HttpRequest from_server = request_from_environment(envp);
+  CHECK(from_server.param("REMOTE_ADDR").data() == entry.data() + 12);  // not copied
+
+  HttpRequest by_hand;
+  {
+    const std::string method = "POST";
+    by_hand.params = {{"REQUEST_METHOD", method}, {"QUERY_STRING", std::string("a=") + "1"}};
+    by_hand.params.emplace_back("HTTP_AUTHORIZATION", std::string("Bearer ") + "secret");
+  }
+  const HttpRequest copy = by_hand;  // the copy keeps its own text
+  by_hand.params = {};
+  CHECK(copy.param("REQUEST_METHOD") == "POST");
+  CHECK(copy.param("QUERY_STRING") == "a=1");
+  CHECK(copy.header("Authorization") == "Bearer secret");
+  CHECK(copy.params.size() == 3);
+}
+
 TEST_CASE("DOCUMENT_URI wins over REQUEST_URI for the path") {
   std::string entries[] = {"REQUEST_URI=/blog/wp-comments-post.php?a", "DOCUMENT_URI=/wp-comments-post.php"};
   char* envp[] = {entries[0].data(), entries[1].data(), nullptr};
