@@ -434,7 +434,7 @@ TEST_CASE("a comment posted straight to PHP-FPM, bypassing spamgate, is held as 
   upstream.response_timeout_ms = 15000;
   upstream.keepalive_connections = 0;
   spamgate::FastCgiClient client(upstream);
-  const spamgate::UpstreamResponse response = client.forward(
+  const spamgate::UpstreamResponse response = client.forward(spamgate::fcgi::Params
       {{"SCRIPT_FILENAME", s.wp->docroot() + "/wp-comments-post.php"},
        {"SCRIPT_NAME", "/wp-comments-post.php"},
        {"REQUEST_URI", "/wp-comments-post.php"},
