@@ -31,7 +31,10 @@ class ParamList {
   void emplace_back(std::string name, std::string value);
   // Appends views; the caller keeps the text alive as long as the list.
   void add_view(std::string_view name, std::string_view value);
-  void reserve(size_t n) { params_.reserve(n); }
+  void reserve(size_t n) {
+    params_.reserve(n);
+    owned_.reserve(n);
+  }
 
   size_t size() const { return params_.size(); }
   std::vector<Param>::const_iterator begin() const { return params_.begin(); }

@@ -50,29 +50,32 @@ size_t FastCgiClient::idle_connections() const {
 }
 
 fcgi::Connection FastCgiClient::take_idle() {
-  std::lock_guard lock(mutex_);
-  while (!idle_.empty()) {
-    fcgi::Connection connection = std::move(idle_.back().connection);
-    idle_.pop_back();
-    if (connection.idle_and_open()) return connection;
+  for (;;) {
+    fcgi::Connection connection;
+    {
+      std::lock_guard lock(mutex_);
+      if (idle_.empty()) return {};
+      connection = std::move(idle_.back().connection);
+      idle_.pop_back();
+    }
+    if (connection.idle_and_open()) return connection;  // checked outside the lock: it is a poll()
   }
-  return {};
 }
 
 void FastCgiClient::give_back(fcgi::Connection connection) {
-  std::unique_lock lock(mutex_);
-  if (idle_.size() >= static_cast<size_t>(std::max(config_.keepalive_connections, 0))) return;
-  const bool was_empty = idle_.empty();
-  idle_.push_back({std::move(connection), std::chrono::steady_clock::now()});
-  lock.unlock();
-  if (was_empty) reaper_wake_.notify_one();  // the reaper sleeps without a deadline while nothing is idle
+  std::lock_guard lock(mutex_);
+  if (idle_.size() < static_cast<size_t>(std::max(config_.keepalive_connections, 0)))
+    idle_.push_back({std::move(connection), std::chrono::steady_clock::now()});
 }
 
+// Never woken by a request (that would cost every request a wakeup): while
+// nothing is idle it looks again every idle_timeout, so a connection is
+// closed between one and two idle_timeouts after its last use.
 void FastCgiClient::reap_idle() {
   std::unique_lock lock(mutex_);
   while (!stopping_) {
     if (idle_.empty()) {
-      reaper_wake_.wait(lock, [&] { return stopping_ || !idle_.empty(); });
+      reaper_wake_.wait_for(lock, idle_timeout_);
       continue;
     }
     const auto now = std::chrono::steady_clock::now();

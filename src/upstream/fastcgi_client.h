@@ -51,8 +51,8 @@ struct UpstreamResponse {
 // recently used taken first. Every idle connection holds a PHP-FPM worker,
 // so keep it at most half of pm.max_children; and a connection idle for
 // `idle_timeout` is closed (by a reaper thread, even when no request
-// follows), so a burst of comments never keeps workers from the site's own
-// pages for longer. A connection that saw any error, or left bytes after
+// follows; within twice that time), so a burst of comments never keeps
+// workers from the site's own pages for long. A connection that saw any error, or left bytes after
 // END_REQUEST, is closed.
 //
 // Retry, once, and only for a pooled connection: PHP-FPM closes an idle
@@ -102,7 +102,8 @@ class FastCgiClient {
   // returns an invalid Connection.
   fcgi::Connection take_idle();
   void give_back(fcgi::Connection connection);
-  // Closes idle connections as their idle_timeout passes, until destruction.
+  // Closes idle connections as their idle_timeout passes, until destruction
+  // (woken only by the destructor).
   void reap_idle();
 
   UpstreamConfig config_;
