@@ -51,6 +51,9 @@ void measure_keepalive(BenchContext& context);
 void measure_redis(BenchContext& context);
 // That section's rows (the targets read them).
 extern const std::string kRedisSqliteNode, kRedisNode, kRedisTwoNodes;
+// 7. One request's profile without wrk (issue 13): callgrind instructions
+// and top entries, allocations per request; floor, reject, ham.
+void measure_profile(BenchContext& context);
 // The targets, from the rows and figures above.
 void add_targets(BenchContext& context);
 

@@ -16,10 +16,20 @@ harness::NginxOptions bench_nginx(const std::string& server_body, const std::str
   return options;
 }
 
-FcgiFloor::FcgiFloor(int threads)
-    : port_(harness::free_port()),
-      process_({FCGI_FLOOR_BINARY, "127.0.0.1:" + std::to_string(port_), std::to_string(threads)},
-               dir_ / "floor.log") {}
+namespace {
+
+std::vector<std::string> launched(const Launch& launch, std::vector<std::string> argv) {
+  argv.insert(argv.begin(), launch.wrapper.begin(), launch.wrapper.end());
+  return argv;
+}
+
+}  // namespace
+
+FcgiFloor::FcgiFloor(int threads, bool tuned, const Launch& launch) : port_(harness::free_port()) {
+  std::vector<std::string> argv = {FCGI_FLOOR_BINARY, "127.0.0.1:" + std::to_string(port_), std::to_string(threads)};
+  if (tuned) argv.push_back("tuned");
+  process_ = harness::Process(launched(launch, argv), dir_ / "floor.log", launch.env);
+}
 
 bool FcgiFloor::wait_until_listening() { return harness::wait_for_port(port_); }
 
@@ -34,8 +44,9 @@ BenchSpamgate::BenchSpamgate(const SpamgateSetup& setup) : port_(harness::free_p
                              setup.upstream + "\"\n" + setup.upstream_extra + "\n[store]\npath = \"spamgate.db\"\n" + setup.store_extra + "\n" +
                              setup.extra_toml;
   harness::write_file(dir_ / "spamgate.toml", config);
-  process_ = harness::Process({harness::spamgate_binary(), "serve", "--config", dir_ / "spamgate.toml"},
-                              dir_ / "spamgate.log");
+  process_ = harness::Process(
+      launched(setup.launch, {harness::spamgate_binary(), "serve", "--config", dir_ / "spamgate.toml"}),
+      dir_ / "spamgate.log", setup.launch.env);
 }
 
 bool BenchSpamgate::wait_until_listening() {

@@ -5,8 +5,10 @@
 
 #include <sys/types.h>
 
+#include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "harness/nginx.h"
 #include "harness/process.h"
@@ -17,10 +19,18 @@ namespace bench {
 // log, room for 128 clients plus as many upstream connections.
 harness::NginxOptions bench_nginx(const std::string& server_body, const std::string& http_extra = "");
 
-// tests/bench/fcgi_floor serving on a free port with `threads` threads.
+// How a server process is started: under `wrapper` (e.g. valgrind and its
+// options) and with `env` added to its environment (e.g. LD_PRELOAD).
+struct Launch {
+  std::vector<std::string> wrapper;
+  std::map<std::string, std::string> env;
+};
+
+// tests/bench/fcgi_floor serving on a free port with `threads` threads
+// ("tuned": with spamgate's socket handling).
 class FcgiFloor {
  public:
-  explicit FcgiFloor(int threads);
+  explicit FcgiFloor(int threads, bool tuned = false, const Launch& launch = {});
   bool wait_until_listening();
   std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
   pid_t pid() const { return process_.pid(); }
@@ -43,6 +53,7 @@ struct SpamgateSetup {
   std::string store_extra;   // lines added to [store]
   std::string extra_toml;    // whole extra tables
   std::string upstream_extra;  // lines added to [upstream]
+  Launch launch;
 };
 
 // `spamgate serve` with the sample config's defaults except what the setup
