@@ -22,6 +22,22 @@ void append_length(std::string& out, size_t length) {
   out += static_cast<char>(length & 0xff);
 }
 
+// append_name_value into preallocated room at `to` (lengths already checked).
+char* put_name_value(char* to, std::string_view name, std::string_view value) {
+  for (const size_t length : {name.size(), value.size()}) {
+    if (length < 128) {
+      *to++ = static_cast<char>(length);
+    } else {
+      *to++ = static_cast<char>(((length >> 24) & 0x7f) | 0x80);
+      *to++ = static_cast<char>((length >> 16) & 0xff);
+      *to++ = static_cast<char>((length >> 8) & 0xff);
+      *to++ = static_cast<char>(length & 0xff);
+    }
+  }
+  to = std::copy(name.begin(), name.end(), to);
+  return std::copy(value.begin(), value.end(), to);
+}
+
 // Appends `stream` as records of `type`, each at most kMaxContent bytes,
 // then the empty record that ends the stream.
 void append_stream(std::string& out, uint8_t type, uint16_t request_id, std::string_view stream) {
@@ -93,8 +109,10 @@ Result<std::string> encode_request(uint16_t request_id, const ParamViews& params
     append_u16(out, static_cast<uint16_t>(pairs_size));
     out += static_cast<char>(padding);
     out += '\0';
-    for (const auto& [name, value] : params) append_name_value(out, name, value);
-    out.append(padding, '\0');
+    const size_t at = out.size();
+    out.resize(at + pairs_size + padding, '\0');
+    char* to = out.data() + at;
+    for (const auto& [name, value] : params) to = put_name_value(to, name, value);
     append_record(out, kParams, request_id, {});
   } else {
     std::string pairs;

@@ -145,6 +145,26 @@ TEST_CASE("a request holds BEGIN, the params, an empty PARAMS, stdin in chunks o
   }
 }
 
+TEST_CASE("params that fit one record are one PARAMS record, padded, then the empty one") {
+  const ParamViews params = {{"REQUEST_METHOD", "POST"}, {"HTTP_X_LONG", std::string_view(kSampleOutput)},
+                             {std::string_view("N").substr(0, 1), std::string(200, 'v')}, {"EMPTY", ""}};
+  auto request = encode_request(3, params, "body", false);
+  REQUIRE(request.ok());
+  auto records = split_records(*request);
+  REQUIRE(records.size() == 5);
+  CHECK(records[0].content == bytes({0, 1, 0, 0, 0, 0, 0, 0}));  // no FCGI_KEEP_CONN
+  std::string expected;
+  for (const auto& [name, value] : params) append_name_value(expected, name, value);
+  CHECK(records[1].type == kParams);
+  CHECK(records[1].content == expected);
+  CHECK(records[1].padding == std::string(records[1].padding.size(), '\0'));
+  CHECK((records[1].content.size() + records[1].padding.size()) % 8 == 0);
+  CHECK((records[2].type == kParams && records[2].content.empty()));
+  CHECK((records[3].type == kStdin && records[3].content == "body"));
+  CHECK((records[4].type == kStdin && records[4].content.empty()));
+  for (const auto& record : records) CHECK(record.request_id == 3);
+}
+
 TEST_CASE("the parser collects stdout and stderr until END_REQUEST") {
   ResponseParser parser(1);
   CHECK(parser.feed(sample_response(1)) == ResponseParser::State::complete);
