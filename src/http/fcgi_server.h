@@ -4,6 +4,9 @@
 // for that request only; the server never stops serving because of one,
 // nor because of a failed accept, nor for a client that stops sending
 // (every read and write on a connection times out after kClientTimeoutSeconds).
+// Per request a worker wakes once (TCP connections are accepted when their
+// first bytes are in) and, once the input is read to its end, closes the
+// connection without libfcgi's wait for the web server to close first.
 #pragma once
 
 #include <atomic>
