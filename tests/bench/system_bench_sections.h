@@ -35,8 +35,11 @@ void run_section(const std::string& name, BenchContext& context, const Section& 
 // side at 8, 32 and 128 connections; spamgate again with the log batched
 // less often.
 void measure_reject(BenchContext& context);
-// 2. ham comments: nginx -> PHP-FPM directly vs nginx -> spamgate -> PHP-FPM.
+// 2. ham comments: nginx -> PHP-FPM directly vs nginx -> spamgate -> PHP-FPM,
+// with an upstream pool of 2 kept connections and without reuse.
 void measure_pass_through(BenchContext& context);
+// Rows of sections 1 and 2 that the targets read.
+extern const std::string kSpamgateReject, kFloorReject, kHamDirect, kHamPooled, kHamFresh;
 // 2b. A comment burst through spamgate with upstream keepalive 16 against 4
 // PHP-FPM workers, then the site's own PHP page straight from nginx.
 void measure_fpm_pinning(BenchContext& context);
