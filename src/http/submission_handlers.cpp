@@ -86,6 +86,7 @@ Verdict Gateway::score(const Submission& submission, bool stateful, RequestLog& 
   if (verdict.action == Action::reject && services_.config->actions.on_reject == RejectMode::discard)
     verdict.action = Action::discard;
   std::vector<std::string> names;
+  names.reserve(verdict.hits.size());
   for (const Hit& hit : verdict.hits) names.push_back(hit.rule);
   services_.metrics->record_rule_hits(names);
   for (size_t i = 0; i < verdict.rule_errors.size(); ++i) services_.metrics->record_rule_error();

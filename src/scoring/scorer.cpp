@@ -48,7 +48,9 @@ class Run {
  public:
   Run(const RuleSet& rules, const Submission& submission, const CheckContext& context, bool prefilter)
       : rules_(rules), c_(rules.compiled()), submission_(submission), context_(context), prefilter_(prefilter),
-        fired_(rules.rules().size(), 0) {}
+        fired_(rules.rules().size(), 0) {
+    details_.reserve(8);  // a spam comment fires a handful of rules
+  }
 
   Verdict finish() {
     run_builtins();
@@ -60,6 +62,7 @@ class Run {
       if (evaluate_meta(meta.program, fired_)) fire(meta.rule, meta.expression);
 
     std::sort(details_.begin(), details_.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    verdict_.hits.reserve(details_.size());
     for (auto& [rule, detail] : details_) {
       const double score = rule == c_.learned.rule ? learned_score_ : c_.scores[rule];
       if (score == 0) continue;
