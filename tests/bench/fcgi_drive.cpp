@@ -6,7 +6,9 @@
 // Usage: fcgi_drive HOST:PORT BODIES_FILE COUNT [CONNECTIONS [SCRIPT_FILENAME]]
 // BODIES_FILE: one urlencoded comment form per line (scripts/bench's spam.txt
 // or ham.txt); each request adds a distinct author and e-mail. SCRIPT_FILENAME:
-// the PHP script a passed comment goes to (as nginx's fastcgi_param). Prints the
+// the PHP script a passed comment goes to (as nginx's fastcgi_param). With
+// FCGI_DRIVE_KEEP_CONN=1 in the environment each connection is kept for the
+// next request (FCGI_KEEP_CONN, as nginx's fastcgi_keep_conn on). Prints the
 // answers per status class; exits 1 when a request failed.
 #include <atomic>
 #include <cstdio>
@@ -76,6 +78,8 @@ int main(int argc, char** argv) {
   spamgate::UpstreamConfig config;
   config.address = argv[1];
   config.response_timeout_ms = 600'000;  // under valgrind a request takes long
+  const char* keep = std::getenv("FCGI_DRIVE_KEEP_CONN");
+  if (keep && std::strcmp(keep, "1") == 0) config.keepalive_connections = connections;
   spamgate::FastCgiClient client(config);
 
   std::atomic<long> next{0}, failed{0};
