@@ -46,8 +46,17 @@ SubmissionLog::~SubmissionLog() {
 bool SubmissionLog::record(SubmissionRecord record) {
   std::unique_lock lock(mutex_);
   if (queue_.size() >= options_.queue_capacity) {
-    ++dropped_;
-    return false;
+    bool room = false;
+    if (options_.full_wait.count() > 0) {
+      ++waiting_for_room_;
+      wake_writer_.notify_one();
+      room = room_.wait_for(lock, options_.full_wait, [&] { return queue_.size() < options_.queue_capacity; });
+      --waiting_for_room_;
+    }
+    if (!room) {
+      ++dropped_;
+      return false;
+    }
   }
   queue_.push_back(std::move(record));
   bool wake = queue_.size() == options_.batch_rows;
@@ -96,7 +105,8 @@ void SubmissionLog::writer_loop() {
   std::unique_lock lock(mutex_);
   for (;;) {
     wake_writer_.wait_for(lock, std::chrono::milliseconds(options_.flush_interval_ms), [&] {
-      return stop_ || queue_.size() >= options_.batch_rows || flush_requested_ > flush_completed_;
+      return stop_ || queue_.size() >= options_.batch_rows || flush_requested_ > flush_completed_ ||
+             waiting_for_room_ > 0;
     });
     uint64_t ticket = flush_requested_;
     bool stopping = stop_;
@@ -108,6 +118,7 @@ void SubmissionLog::writer_loop() {
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
+      if (waiting_for_room_ > 0) room_.notify_all();
       lock.unlock();
       Status st = write_batch(batch);
       if (!st) note_error("submission log: " + st.error());

@@ -1,8 +1,10 @@
 // SubmissionLog: the record of every scored submission, written behind the
 // request: record() only enqueues, one writer thread batches the rows into
 // SQLite, applies retention and runs the store's other periodic writes.
-// A request thread must never wait on the disk: when the queue is full the
-// row is dropped and counted.
+// A request thread waits only when the queue is full, and then only until
+// the writer makes room or full_wait passes: a busy server's request threads
+// can take the CPU the writer needs, and waiting gives it back instead of
+// losing rows. Only a row that still finds no room is dropped and counted.
 #pragma once
 
 #include <chrono>
@@ -26,7 +28,8 @@ namespace spamgate {
 struct SubmissionLogOptions {
   int retention_days = 30;       // rows older than this are deleted
   int flush_interval_ms = 200;   // the longest a queued row waits for the writer
-  size_t queue_capacity = 10000; // rows waiting beyond this are dropped
+  size_t queue_capacity = 10000; // beyond this many waiting rows, record() waits for room
+  std::chrono::milliseconds full_wait{1000};  // then drops the row when there is still none
   size_t batch_rows = 256;       // the writer starts early when this many wait; rows per transaction
   std::chrono::seconds retention_interval{3600};  // retention runs at start and then this often
   // Called on the writer thread with a one-line reason whenever a batch,
@@ -101,9 +104,9 @@ class SubmissionLog {
   // No other call may run concurrently with destruction.
   ~SubmissionLog();
 
-  // Enqueues a row; returns at once (a short lock, no I/O). Returns false
-  // when the queue was full and the row was dropped (counted in dropped()).
-  // Thread-safe.
+  // Enqueues a row: a short lock, no I/O, unless the queue is full; then it
+  // waits up to full_wait for room. Returns false when there was none and
+  // the row was dropped (counted in dropped()). Thread-safe.
   bool record(SubmissionRecord record);
 
   // Blocks until every row recorded before the call is written and every
@@ -171,6 +174,8 @@ class SubmissionLog {
   mutable std::mutex mutex_;  // guards everything below
   std::condition_variable wake_writer_;
   std::condition_variable cycle_done_;
+  std::condition_variable room_;  // the writer took rows from a full queue
+  size_t waiting_for_room_ = 0;
   std::deque<SubmissionRecord> queue_;
   uint64_t flush_requested_ = 0;
   uint64_t flush_completed_ = 0;

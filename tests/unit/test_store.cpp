@@ -192,6 +192,7 @@ TEST_CASE("SubmissionLog drops and counts rows when its queue is full, and the d
   SubmissionLogOptions options = quiet_options();
   options.queue_capacity = 10;
   options.batch_rows = 1000;
+  options.full_wait = std::chrono::milliseconds(0);  // no waiting for room
   {
     Result<std::unique_ptr<SubmissionLog>> log = SubmissionLog::open(tmp.store_path(), options, clock);
     REQUIRE(log.ok());
@@ -202,6 +203,28 @@ TEST_CASE("SubmissionLog drops and counts rows when its queue is full, and the d
   }
   Result<Database> db = open_store(tmp.store_path());
   CHECK(query_int(*db, "SELECT count(*) FROM submissions") == 10);
+}
+
+TEST_CASE("SubmissionLog makes a full queue wait for the writer instead of dropping rows") {
+  TempStore tmp;
+  ManualClock clock;
+  SubmissionLogOptions options = quiet_options();  // the writer sleeps until woken
+  options.queue_capacity = 10;
+  options.batch_rows = 1000;
+  options.full_wait = std::chrono::seconds(10);
+  Result<std::unique_ptr<SubmissionLog>> log = SubmissionLog::open(tmp.store_path(), options, clock);
+  REQUIRE(log.ok());
+  std::atomic<int> accepted{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 3; ++t)
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 50; ++i) accepted += (*log)->record(make_row(testing::cat("w", t, "-", i), 1, "reject"));
+    });
+  for (auto& thread : threads) thread.join();
+  CHECK(accepted == 150);
+  CHECK((*log)->dropped() == 0);
+  REQUIRE((*log)->flush().ok());
+  CHECK((*log)->written() == 150);
 }
 
 TEST_CASE("SubmissionLog retention deletes rows older than retention_days, at start and then hourly") {
