@@ -34,18 +34,38 @@ struct Profiled {
   int requests = 0;       // counted requests
   double instructions = -1;  // per request; -1 = not measured
   double allocations = -1;   // per request
-  std::vector<std::pair<std::string, double>> top;  // function, instructions per request (self)
+  std::vector<std::pair<std::string, double>> top;    // function, instructions per request (self)
+  std::vector<std::pair<std::string, double>> parts;  // kParts present, instructions per request
 };
 
-// Self cost per function in a callgrind file written with
-// --compress-strings=no: cost lines count for the current fn=, except the
-// one after each calls= line (the callee's inclusive cost).
-std::map<std::string, double> self_costs(const std::string& path, double& total) {
-  std::map<std::string, double> costs;
+// The parts of a request the profile sums up, by the function that does
+// each (its cost with everything it calls).
+const std::pair<const char*, const char*> kParts[] = {
+    {"libfcgi accept + params", "FCGX_Accept_r"},
+    {"libfcgi finish", "FCGX_Finish_r"},
+    {"request params", "spamgate::request_from_environment("},
+    {"form decoding", "spamgate::decode_form("},
+    {"scoring", "spamgate::Scorer::score("},
+    {"verdict row built", "spamgate::make_submission_record("},
+    {"log line", "spamgate::RequestLog::write("},
+    {"PHP-FPM exchange", "spamgate::FastCgiClient::forward(std::vector<std::pair<std::basic_string_view"},
+    {"SQLite writer thread", "spamgate::SubmissionLog::writer_loop("},
+};
+
+struct Costs {
+  double total = 0;
+  std::map<std::string, double> self;       // by function
+  std::map<std::string, double> inclusive;  // by function, with its callees
+};
+
+// Costs per function in a callgrind file written with --compress-strings=no:
+// cost lines count for the current fn=; the one after each calls= line is
+// the callee's inclusive cost (the caller's inclusive, not its self).
+Costs read_costs(const std::string& path) {
+  Costs costs;
   std::ifstream in(path);
   std::string function;
   bool after_call = false;
-  total = 0;
   for (std::string line; std::getline(in, line);) {
     if (line.rfind("fn=", 0) == 0) {
       function = line.substr(3);
@@ -63,9 +83,11 @@ std::map<std::string, double> self_costs(const std::string& path, double& total)
     std::istringstream fields(line);
     std::string position;
     double cost = 0;
-    if (!(fields >> position >> cost) || inclusive) continue;
-    costs[function] += cost;
-    total += cost;
+    if (!(fields >> position >> cost)) continue;
+    costs.inclusive[function] += cost;
+    if (inclusive) continue;
+    costs.self[function] += cost;
+    costs.total += cost;
   }
   return costs;
 }
@@ -118,13 +140,18 @@ void profile(BenchContext& c, Profiled& p, const std::string& script, Start star
     drive(address, bodies, p.requests, script);
     std::this_thread::sleep_for(std::chrono::milliseconds(1000));  // the writer's batch lands in the count
     require(harness::run("callgrind_control -d " + std::to_string(pid) + " >/dev/null") == 0, "callgrind_control failed");
-    double total = 0;
     require(harness::eventually([&] { return harness::file_exists(out + ".1"); }, std::chrono::seconds(30)),
             "no callgrind dump for " + p.name);
     std::this_thread::sleep_for(std::chrono::milliseconds(500));  // the dump is written in one go, but let it finish
-    const auto costs = self_costs(out + ".1", total);
-    p.instructions = total / p.requests;
-    std::vector<std::pair<std::string, double>> sorted(costs.begin(), costs.end());
+    const Costs costs = read_costs(out + ".1");
+    p.instructions = costs.total / p.requests;
+    for (const auto& [part, function] : kParts)
+      for (const auto& [name, cost] : costs.inclusive)
+        if (name.rfind(function, 0) == 0) {
+          p.parts.emplace_back(part, cost / p.requests);
+          break;
+        }
+    std::vector<std::pair<std::string, double>> sorted(costs.self.begin(), costs.self.end());
     std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
     for (size_t i = 0; i < std::min(kTopEntries, sorted.size()); ++i)
       p.top.emplace_back(short_name(sorted[i].first), sorted[i].second / p.requests);
@@ -149,14 +176,19 @@ void profile(BenchContext& c, Profiled& p, const std::string& script, Start star
 void print(const Profiled& p) {
   std::cout << "  " << p.name << ": " << fixed(p.instructions, 0) << " instructions and " << fixed(p.allocations, 1)
             << " allocations per request (" << p.requests << " requests)\n";
+  std::cout << "    by part (with what each calls):";
+  for (const auto& [part, cost] : p.parts) std::cout << " " << part << " " << fixed(cost, 0) << ";";
+  std::cout << "\n    top entries by own cost:\n";
   for (const auto& [function, cost] : p.top) std::cout << "    " << fixed(cost, 0) << "  " << function << "\n";
 }
 
 nlohmann::json to_json(const Profiled& p) {
   nlohmann::json top = nlohmann::json::array();
   for (const auto& [function, cost] : p.top) top.push_back({{"function", function}, {"instructions", cost}});
+  nlohmann::json parts = nlohmann::json::object();
+  for (const auto& [part, cost] : p.parts) parts[part] = cost;
   return {{"requests", p.requests}, {"instructions_per_request", p.instructions},
-          {"allocations_per_request", p.allocations}, {"top_self", top}};
+          {"allocations_per_request", p.allocations}, {"parts", parts}, {"top_self", top}};
 }
 
 template <typename T>
@@ -202,7 +234,7 @@ void measure_profile(BenchContext& c) {
   profile(c, reject, "", spamgate({fpm.address(), 16}));
   profile(c, ham, script, spamgate({fpm.address(), 16, "", "", kRelaxedChecks, "keepalive_connections = 2\n"}));
 
-  std::cout << "profile per request (callgrind instructions, user space; top entries by own cost):\n";
+  std::cout << "profile per request (callgrind instructions, user space):\n";
   for (const Profiled* p : {&floor, &reject, &ham}) print(*p);
   c.report.add_extra("profile", {{"floor", to_json(floor)}, {"reject", to_json(reject)}, {"ham", to_json(ham)}});
 }
