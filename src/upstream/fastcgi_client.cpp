@@ -59,13 +59,25 @@ fcgi::Connection FastCgiClient::take_idle() {
       idle_.pop_back();
     }
     if (connection.idle_and_open()) return connection;  // checked outside the lock: it is a poll()
+    release_kept();  // PHP-FPM closed it
   }
 }
 
 void FastCgiClient::give_back(fcgi::Connection connection) {
   std::lock_guard lock(mutex_);
-  if (idle_.size() < static_cast<size_t>(std::max(config_.keepalive_connections, 0)))
-    idle_.push_back({std::move(connection), std::chrono::steady_clock::now()});
+  idle_.push_back({std::move(connection), std::chrono::steady_clock::now()});
+}
+
+bool FastCgiClient::reserve_kept() {
+  std::lock_guard lock(mutex_);
+  if (kept_ >= static_cast<size_t>(std::max(config_.keepalive_connections, 0))) return false;
+  ++kept_;
+  return true;
+}
+
+void FastCgiClient::release_kept() {
+  std::lock_guard lock(mutex_);
+  --kept_;
 }
 
 // Never woken by a request (that would cost every request a wakeup): while
@@ -84,6 +96,7 @@ void FastCgiClient::reap_idle() {
     });
     std::vector<Idle> closing(std::make_move_iterator(idle_.begin()), std::make_move_iterator(expired));
     idle_.erase(idle_.begin(), expired);
+    kept_ -= closing.size();
     if (!closing.empty()) {
       lock.unlock();
       closing.clear();  // closes the sockets outside the lock
@@ -102,14 +115,24 @@ UpstreamResponse FastCgiClient::forward(const fcgi::ParamViews& params, std::str
   using std::chrono::milliseconds;
   const auto deadline = std::chrono::steady_clock::now() + milliseconds(config_.response_timeout_ms);
   if (!address_) return failure(UpstreamError::unreachable, address_.error());
-  const bool keep_conn = config_.keepalive_connections > 0;
-  auto request = fcgi::encode_request(kRequestId, params, body, keep_conn);
+  auto request = fcgi::encode_request(kRequestId, params, body, false);
   if (!request) return failure(UpstreamError::protocol, request.error());
 
+  // A kept slot, held from taking an idle connection or reserving one for
+  // a new connection until the connection is idle again or closed.
+  struct KeptSlot {
+    FastCgiClient& client;
+    bool held = false;
+    ~KeptSlot() {
+      if (held) client.release_kept();
+    }
+  };
   bool may_retry = true;
   while (true) {
     fcgi::Connection connection = may_retry ? take_idle() : fcgi::Connection{};
     const bool reused = connection.valid();
+    KeptSlot slot{*this, reused || reserve_kept()};
+    fcgi::set_keep_conn(*request, slot.held);
     if (!reused) {
       const auto left = std::chrono::duration_cast<milliseconds>(deadline - std::chrono::steady_clock::now());
       const auto connect_timeout = std::min(milliseconds(config_.connect_timeout_ms), left);
@@ -129,7 +152,10 @@ UpstreamResponse FastCgiClient::forward(const fcgi::ParamViews& params, std::str
         response.output = std::move(parser.output());
         response.errors = parser.errors();
         response.app_status = parser.app_status();
-        if (keep_conn && connection.reusable()) give_back(std::move(connection));
+        if (slot.held && connection.reusable()) {
+          give_back(std::move(connection));
+          slot.held = false;  // the idle connection keeps it
+        }
         return response;
       }
       case fcgi::Connection::Outcome::closed_early:

@@ -46,14 +46,18 @@ struct UpstreamResponse {
 // Thread-safe: any number of threads may call forward() at once; each
 // request uses its own connection.
 //
-// Connection reuse: with keepalive_connections > 0 requests carry
-// FCGI_KEEP_CONN and up to that many idle connections are kept, the most
-// recently used taken first. Every idle connection holds a PHP-FPM worker,
-// so keep it at most half of pm.max_children; and a connection idle for
-// `idle_timeout` is closed (by a reaper thread, even when no request
+// Connection reuse: with keepalive_connections = N > 0, at most N
+// connections are kept, idle and in use together. A request takes the most
+// recently used idle one, or opens one that is kept (FCGI_KEEP_CONN) while
+// fewer than N are, else a one-shot connection that PHP-FPM closes after
+// answering. A PHP-FPM worker serves one connection at a time and waits on
+// a kept one, so at most N workers are ever tied to spamgate's kept
+// connections and the others take one-shot connections and the site's own
+// pages in turn: keep N at most half of pm.max_children. A connection idle
+// for `idle_timeout` is closed (by a reaper thread, even when no request
 // follows; within twice that time), so a burst of comments never keeps
-// workers from the site's own pages for long. A connection that saw any error, or left bytes after
-// END_REQUEST, is closed.
+// workers from the site's pages for long. A connection that saw any error,
+// or left bytes after END_REQUEST, is closed.
 //
 // Retry, once, and only for a pooled connection: PHP-FPM closes an idle
 // kept-alive connection when its worker reaches pm.max_requests, is reaped
@@ -99,9 +103,13 @@ class FastCgiClient {
   };
 
   // Pops the most recently used idle connection that is still open, or
-  // returns an invalid Connection.
+  // returns an invalid Connection. The one returned keeps its kept slot.
   fcgi::Connection take_idle();
+  // Puts a kept connection back as idle (it keeps its slot).
   void give_back(fcgi::Connection connection);
+  // Takes a kept slot for a new connection: false when N are kept already.
+  bool reserve_kept();
+  void release_kept();
   // Closes idle connections as their idle_timeout passes, until destruction
   // (woken only by the destructor).
   void reap_idle();
@@ -113,6 +121,7 @@ class FastCgiClient {
   std::condition_variable reaper_wake_;
   bool stopping_ = false;
   std::vector<Idle> idle_;  // oldest first
+  size_t kept_ = 0;         // kept connections, idle and in use: at most keepalive_connections
   std::thread reaper_;      // only with keepalive_connections > 0
 };
 

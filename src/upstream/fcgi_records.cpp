@@ -77,6 +77,11 @@ void append_begin_request(std::string& out, uint16_t request_id, bool keep_conn)
   append_record(out, kBeginRequest, request_id, body);
 }
 
+void set_keep_conn(std::string& request, bool keep_conn) {
+  constexpr size_t kFlags = kHeaderSize + 2;  // BEGIN_REQUEST's body: role (2 bytes), then the flags
+  if (request.size() > kFlags) request[kFlags] = static_cast<char>(keep_conn ? kFlagKeepConn : 0);
+}
+
 bool append_name_value(std::string& out, std::string_view name, std::string_view value) {
   constexpr size_t kMaxLength = 0x7fffffff;
   if (name.size() > kMaxLength || value.size() > kMaxLength) return false;

@@ -62,6 +62,9 @@ void append_begin_request(std::string& out, uint16_t request_id, bool keep_conn)
 // nothing, when the name or value is longer than 2^31-1 bytes.
 bool append_name_value(std::string& out, std::string_view name, std::string_view value);
 
+// Sets or clears FCGI_KEEP_CONN in a request encode_request() built.
+void set_keep_conn(std::string& request, bool keep_conn);
+
 // The whole request as bytes: BEGIN_REQUEST, the params in PARAMS records,
 // an empty PARAMS record, `body` in STDIN records of at most kMaxContent
 // bytes, an empty STDIN record. Fails only when a param cannot be encoded.

@@ -165,6 +165,17 @@ TEST_CASE("params that fit one record are one PARAMS record, padded, then the em
   for (const auto& record : records) CHECK(record.request_id == 3);
 }
 
+TEST_CASE("set_keep_conn sets and clears FCGI_KEEP_CONN in BEGIN_REQUEST only") {
+  auto request = encode_request(1, Params{{"A", "b"}}, "body", false);
+  REQUIRE(request.ok());
+  const std::string original = *request;
+  set_keep_conn(*request, true);
+  CHECK(split_records(*request)[0].content == bytes({0, 1, 1, 0, 0, 0, 0, 0}));
+  CHECK(request->substr(16) == original.substr(16));
+  set_keep_conn(*request, false);
+  CHECK(*request == original);
+}
+
 TEST_CASE("the parser collects stdout and stderr until END_REQUEST") {
   ResponseParser parser(1);
   CHECK(parser.feed(sample_response(1)) == ResponseParser::State::complete);
