@@ -71,7 +71,7 @@ struct UpstreamConfig {
   std::string address = "127.0.0.1:9000";  // PHP-FPM: "host:port" or "unix:/path"
   int connect_timeout_ms = 1000;
   int response_timeout_ms = 30000;
-  int keepalive_connections = 0;   // idle connections kept to PHP-FPM; each pins a PHP-FPM worker
+  int keepalive_connections = 2;   // connections kept to PHP-FPM (closed after 2 s idle); at most pm.max_children / 2
   // "" = SCRIPT_FILENAME goes to PHP-FPM as the web server sent it. Else
   // WordPress's folder: SCRIPT_FILENAME becomes this + the endpoint path
   // (mod_fcgid sends spamgate's own wrapper there). Relative to the config.
