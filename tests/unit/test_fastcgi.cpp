@@ -146,8 +146,9 @@ TEST_CASE("a request holds BEGIN, the params, an empty PARAMS, stdin in chunks o
 }
 
 TEST_CASE("params that fit one record are one PARAMS record, padded, then the empty one") {
+  const std::string long_value(200, 'v');  // views must outlive the request: no temporaries here
   const ParamViews params = {{"REQUEST_METHOD", "POST"}, {"HTTP_X_LONG", std::string_view(kSampleOutput)},
-                             {std::string_view("N").substr(0, 1), std::string(200, 'v')}, {"EMPTY", ""}};
+                             {std::string_view("N").substr(0, 1), long_value}, {"EMPTY", ""}};
   auto request = encode_request(3, params, "body", false);
   REQUIRE(request.ok());
   auto records = split_records(*request);
