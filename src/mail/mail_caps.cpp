@@ -101,10 +101,14 @@ Status MailCaps::save_state(const std::string& key, int64_t value) {
   return st->run();
 }
 
-std::optional<MailCaps::Taken> MailCaps::take_shared(const std::vector<Need>& needs, double now) {
+std::vector<SharedBucket> MailCaps::shared_buckets(const std::vector<Need>& needs) const {
   std::vector<SharedBucket> buckets;
   for (const Need& need : needs) buckets.push_back({shared_->key("caps:" + need.key), need.capacity, need.per_second});
-  Result<SharedTake> shared = take_shared_tokens(*shared_, buckets, now);
+  return buckets;
+}
+
+std::optional<MailCaps::Taken> MailCaps::take_shared(const std::vector<Need>& needs, double now) {
+  Result<SharedTake> shared = take_shared_tokens(*shared_, shared_buckets(needs), now);
   if (!shared) return std::nullopt;
   Taken taken;
   taken.ok = shared->taken;
@@ -170,10 +174,7 @@ Status MailCaps::refund(OutboxKind kind, const std::vector<std::string>& recipie
   std::lock_guard lock(mutex_);
   const double now = seconds_of(clock_.now());
   if (shared_ != nullptr) {
-    std::vector<SharedBucket> buckets;
-    for (const Need& need : needs(kind, recipients, false))
-      buckets.push_back({shared_->key("caps:" + need.key), need.capacity, need.per_second});
-    if (refund_shared_tokens(*shared_, buckets, now)) return Status::success();
+    if (refund_shared_tokens(*shared_, shared_buckets(needs(kind, recipients, false)), now)) return Status::success();
   }
   Result<Transaction> tx = Transaction::begin(db_);
   if (!tx) return Error{"mail caps: " + tx.error()};

@@ -34,6 +34,7 @@
 #include "config/config.h"
 #include "mail/outbox.h"
 #include "shared/redis_link.h"
+#include "shared/shared_buckets.h"
 #include "store/database.h"
 #include "util/clock.h"
 #include "util/result.h"
@@ -109,6 +110,8 @@ class MailCaps {
   Result<Taken> take(const std::vector<Need>& needs, double now);
   // The same decision from the shared buckets; nullopt when Redis did not answer.
   std::optional<Taken> take_shared(const std::vector<Need>& needs, double now);
+  // `needs` as the Redis buckets all nodes share.
+  std::vector<SharedBucket> shared_buckets(const std::vector<Need>& needs) const;
 
   mutable std::mutex mutex_;
   Database db_;
