@@ -1,5 +1,6 @@
 #include "http/gateway.h"
 
+#include <atomic>
 #include <chrono>
 #include <random>
 
@@ -29,9 +30,13 @@ int relayed_status(const std::string& cgi_output) {
 }  // namespace
 
 std::string new_request_id() {
-  thread_local std::mt19937_64 generator{std::random_device{}()};
+  // The counter starts at a random point so that ids from a restart in the
+  // same second, or from another node, do not repeat this process's.
+  static std::atomic<uint32_t> counter{static_cast<uint32_t>(std::random_device{}())};
+  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(
+      std::chrono::system_clock::now().time_since_epoch()).count();
+  uint64_t value = static_cast<uint64_t>(seconds) << 32 | counter.fetch_add(1, std::memory_order_relaxed);
   static const char* hex = "0123456789abcdef";
-  uint64_t value = generator();
   std::string id(16, '0');
   for (int i = 15; i >= 0; --i, value >>= 4) id[static_cast<size_t>(i)] = hex[value & 15];
   return id;

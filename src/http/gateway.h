@@ -77,7 +77,13 @@ class Gateway {
   GatewayServices services_;
 };
 
-// A fresh 16-hex-digit request id.
+// A fresh 16-hex-digit request id: the unix time in seconds, then a
+// per-process counter that starts at random. Ids of one second sort
+// together, so each verdict row lands beside the previous one in the
+// submissions table's id index (random ids put every row on its own index
+// page: one 4 KiB page written per row, about a quarter of spamgate's CPU
+// when rejecting a flood). Unique within a process; an id is not a secret
+// (every use of it is behind the shared secret).
 std::string new_request_id();
 
 }  // namespace spamgate

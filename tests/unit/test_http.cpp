@@ -1,9 +1,13 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstring>
+#include <set>
+#include <string>
 
 #include "http/fcgi_server.h"
+#include "http/gateway.h"
 #include "http/http_request.h"
 #include "http/http_response.h"
 #include "http/metrics.h"
@@ -127,4 +131,22 @@ TEST_CASE("read_limited_body: complete, too large, and a client that stops befor
   out.clear();
   CHECK(read_limited_body(reader(10), -1, 1024, out) == BodyRead::complete);  // no length: EOF ends the body
   CHECK(out == data.substr(0, 10));
+}
+
+TEST_CASE("request ids are 16 hex digits, start with the unix time and follow one another (the id index stays local)") {
+  const auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch());
+  std::set<std::string> seen;
+  std::string previous = spamgate::new_request_id();
+  for (int i = 0; i < 10000; ++i) {
+    const std::string id = spamgate::new_request_id();
+    REQUIRE(id.size() == 16);
+    CHECK(id.find_first_not_of("0123456789abcdef") == std::string::npos);
+    CHECK(seen.insert(id).second);
+    // Within a second ids increase, except where the counter wraps.
+    if (id.substr(0, 8) == previous.substr(0, 8) && previous.substr(8) != "ffffffff") CHECK(id > previous);
+    previous = id;
+  }
+  const long long seconds = std::stoll(previous.substr(0, 8), nullptr, 16);
+  CHECK(seconds >= now.count());
+  CHECK(seconds <= now.count() + 5);
 }
