@@ -17,6 +17,7 @@ struct ServerConfig {
   // was started on (FastCGI file descriptor 0, as mod_fcgid and spawn-fcgi do).
   std::string listen = "127.0.0.1:9100";
   int threads = 16;             // FastCGI worker threads (each holds one connection)
+  int cpu_threads = 0;          // of those, how many work at once (0 = two per core)
   int listen_backlog = 256;     // listen(2) backlog
   std::string socket_mode = "0660";  // permissions of a unix socket
 };

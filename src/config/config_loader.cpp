@@ -18,6 +18,7 @@ using Section = void (*)(TomlReader&, Config&);
 void read_server(TomlReader& in, Config& c) {
   in.read("listen", c.server.listen);
   in.read("threads", c.server.threads, 1, 1024);
+  in.read("cpu_threads", c.server.cpu_threads, 0, 1024);
   in.read("listen_backlog", c.server.listen_backlog, 1, 65535);
   in.read("socket_mode", c.server.socket_mode);
   if (c.server.socket_mode.size() != 4 || c.server.socket_mode.find_first_not_of("01234567") != std::string::npos)

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -54,6 +55,8 @@ FcgiServer::~FcgiServer() { stop(); }
 Status FcgiServer::open(const ServerConfig& config) {
   if (FCGX_Init() != 0) return Error{"FastCGI library initialisation failed"};
   threads_ = config.threads;
+  const int cpu_threads = config.cpu_threads > 0 ? config.cpu_threads : 2 * static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  slots_ = std::make_unique<CpuSlots>(std::min(threads_, cpu_threads));
   if (config.listen.empty()) {
     listen_fd_ = 0;  // the socket a web server (mod_fcgid, spawn-fcgi) started us on
     set_client_timeouts(listen_fd_);
@@ -90,6 +93,7 @@ void FcgiServer::start(Handler handler, const LimitsConfig& limits) {
 void FcgiServer::stop() {
   if (stopping_.exchange(true)) return;
   if (listen_fd_ >= 0) shutdown(listen_fd_, SHUT_RDWR);  // wakes threads blocked in accept()
+  if (slots_) slots_->open_all(threads_);                  // and those waiting for a slot
   for (auto& worker : workers_) worker.join();
   workers_.clear();
   if (owns_socket_) close(listen_fd_);
@@ -120,7 +124,15 @@ void FcgiServer::worker_loop() {
   FCGX_Request request;
   FCGX_InitRequest(&request, listen_fd_, 0);
   while (!stopping_.load()) {
-    if (const int accepted = FCGX_Accept_r(&request); accepted != 0) {
+    // A slot is kept from one request to the next, and given back before
+    // waiting on PHP-FPM, or on a connection the web server keeps open
+    // (fastcgi_keep_conn), whose next request may be long in coming.
+    if (request.ipcFd >= 0) slots_->give_back();
+    else slots_->take();
+    if (stopping_.load()) break;
+    const int accepted = FCGX_Accept_r(&request);
+    slots_->take();
+    if (accepted != 0) {
       // A timeout (nobody connected) or a transient failure such as EMFILE:
       // keep serving. Only stop() ends the loop.
       if (stopping_.load()) break;
@@ -166,6 +178,7 @@ void FcgiServer::worker_loop() {
     close_plainly_when_input_ended(request);
     FCGX_Finish_r(&request);
   }
+  slots_->give_back();
   FCGX_Free(&request, 1);
 }
 

@@ -7,10 +7,13 @@
 // Per request a worker wakes once (TCP connections are accepted when their
 // first bytes are in) and, once the input is read to its end, closes the
 // connection without libfcgi's wait for the web server to close first.
+// Of the N threads at most cpu_threads work at once (see CpuSlots); the
+// others wait for a slot, or on PHP-FPM.
 #pragma once
 
 #include <atomic>
 #include <functional>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -18,6 +21,7 @@
 #include "config/config.h"
 #include "http/http_request.h"
 #include "http/http_response.h"
+#include "util/cpu_slots.h"
 #include "util/result.h"
 
 namespace spamgate {
@@ -49,6 +53,7 @@ class FcgiServer {
   bool owns_socket_ = false;
   std::string unix_path_;
   int threads_ = 1;
+  std::unique_ptr<CpuSlots> slots_;
   Handler handler_;
   LimitsConfig limits_;
   std::atomic<bool> stopping_{false};

@@ -1,0 +1,130 @@
+// FcgiServer on a unix socket, driven by spamgate's own FastCGI client: of
+// its threads only cpu_threads work at once, and a request that waits on
+// another server (PHP-FPM) gives its slot to the next request.
+#include <doctest/doctest.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <future>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "http/fcgi_server.h"
+#include "upstream/fastcgi_client.h"
+#include "util/cpu_slots.h"
+
+using namespace spamgate;
+using namespace std::chrono_literals;
+
+namespace {
+
+// A server with 3 threads and 1 CPU slot whose handler, for /waits and
+// /works, blocks until release() (/waits gives its slot back first, as the
+// comment handler does before forwarding to PHP-FPM).
+class BlockingServer {
+ public:
+  BlockingServer() {
+    ServerConfig config;
+    config.listen = "unix:" + path_;
+    config.threads = 3;
+    config.cpu_threads = 1;
+    REQUIRE(server_.open(config));
+    server_.start([this](HttpRequest& request) { return handle(request); }, LimitsConfig{});
+  }
+  ~BlockingServer() {
+    release();
+    server_.stop();
+  }
+
+  std::future<int> post(const std::string& path) {
+    return std::async(std::launch::async, [this, path] {
+      UpstreamConfig upstream;
+      upstream.address = "unix:" + path_;
+      upstream.keepalive_connections = 0;
+      FastCgiClient client(upstream);
+      const fcgi::Params params = {{"REQUEST_METHOD", "POST"}, {"DOCUMENT_URI", path}, {"CONTENT_LENGTH", "0"}};
+      const UpstreamResponse response = client.forward(params, "");
+      return response.ok() && response.output.find("\r\n\r\nanswered") != std::string::npos ? 200 : 0;
+    });
+  }
+  void wait_until_blocked(int count) {
+    std::unique_lock lock(mutex_);
+    REQUIRE(changed_.wait_for(lock, 5s, [&] { return blocked_ == count; }));
+  }
+  void release() {
+    std::lock_guard lock(mutex_);
+    released_ = true;
+    changed_.notify_all();
+  }
+
+ private:
+  HttpResponse handle(HttpRequest& request) {
+    if (request.path == "/waits" || request.path == "/works") {
+      if (request.path == "/waits") give_back_cpu_slot();
+      std::unique_lock lock(mutex_);
+      ++blocked_;
+      changed_.notify_all();
+      changed_.wait(lock, [&] { return released_; });
+    }
+    return HttpResponse::text(200, "answered");
+  }
+
+  std::string path_ = "/tmp/spamgate-test-fcgi-server-" + std::to_string(getpid()) + ".sock";
+  FcgiServer server_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  int blocked_ = 0;
+  bool released_ = false;
+};
+
+}  // namespace
+
+TEST_CASE("requests waiting on PHP-FPM give up their CPU slot: the next request is answered meanwhile") {
+  BlockingServer server;
+  auto first = server.post("/waits");
+  auto second = server.post("/waits");
+  server.wait_until_blocked(2);
+  auto spam = server.post("/rejected");
+  REQUIRE(spam.wait_for(5s) == std::future_status::ready);
+  CHECK(spam.get() == 200);
+  server.release();
+  CHECK(first.get() == 200);
+  CHECK(second.get() == 200);
+}
+
+TEST_CASE("a request that works keeps its CPU slot: with one slot the next request waits for it") {
+  BlockingServer server;
+  auto busy = server.post("/works");
+  server.wait_until_blocked(1);
+  auto next = server.post("/rejected");
+  CHECK(next.wait_for(300ms) == std::future_status::timeout);
+  server.release();
+  REQUIRE(next.wait_for(5s) == std::future_status::ready);
+  CHECK(next.get() == 200);
+  CHECK(busy.get() == 200);
+}
+
+TEST_CASE("CpuSlots: a thread holds one slot at most, and giving it back twice frees it once") {
+  CpuSlots slots(1);
+  slots.take();
+  slots.take();  // already held: does not wait
+  slots.give_back();
+  slots.give_back();  // holds none: no effect
+  std::promise<void> let_go;
+  auto holder = std::async(std::launch::async, [&] {
+    slots.take();
+    let_go.get_future().wait();
+    give_back_cpu_slot();  // finds the slot this thread holds
+  });
+  auto waiter = std::async(std::launch::async, [&] {
+    std::this_thread::sleep_for(50ms);
+    slots.take();
+    slots.give_back();
+  });
+  CHECK(waiter.wait_for(300ms) == std::future_status::timeout);  // one slot, and the holder has it
+  let_go.set_value();
+  CHECK(waiter.wait_for(5s) == std::future_status::ready);
+  holder.get();
+}
