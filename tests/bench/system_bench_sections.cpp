@@ -19,6 +19,8 @@ const std::string kFloorReject = "libfcgi floor, 16 threads";
 const std::string kHamDirect = "nginx -> PHP-FPM (4 children)";
 const std::string kHamPooled = "nginx -> spamgate (upstream pool 2) -> PHP-FPM";
 const std::string kHamFresh = "nginx -> spamgate (no upstream reuse) -> PHP-FPM";
+const std::string kHamDirectUnix = "nginx -> PHP-FPM on a unix socket";
+const std::string kHamPooledUnix = "nginx -> spamgate (pool 2) -> PHP-FPM, unix socket";
 
 namespace {
 const std::string kScriptParam =
@@ -108,6 +110,33 @@ void measure_reject(BenchContext& c) {
                 "default flush is 200 ms; rows dropped at default: " + fixed(c.rows_dropped, 0)});
 }
 
+namespace {
+
+void measure_pass_through_unix(BenchContext& c) {
+  // The same at 32 connections with PHP-FPM on a unix socket, as Debian's
+  // pool and deploy/ have it (the rows above use 127.0.0.1).
+  harness::PhpFpmOptions options = bench_fpm_options();
+  options.unix_socket = true;
+  harness::PhpFpm fpm(options);
+  BenchSpamgate pooled({fpm.address(), 16, "", "", kRelaxedChecks, "keepalive_connections = 2\n"});
+  require(fpm.wait_until_listening(), "PHP-FPM did not start: " + fpm.error_log());
+  require(pooled.wait_until_listening(), "spamgate did not start: " + pooled.log());
+  harness::Nginx nginx(bench_nginx(harness::fastcgi_location("= /wp-comments-post.php", pooled.address(), kScriptParam) +
+                                   harness::fastcgi_location("= /direct/wp-comments-post.php", fpm.address(), kScriptParam)));
+  require(nginx.wait_until_listening(), "nginx did not start: " + nginx.error_log());
+  const std::string base = nginx.url("");
+  WrkFigures direct, via;
+  for (int round = 0; round < 2; ++round) {
+    direct = better(direct, load(c, base, "/direct/wp-comments-post.php", c.bodies.ham, 32));
+    via = better(via, load(c, base, "/wp-comments-post.php", c.bodies.ham, 32, pooled.pid()));
+  }
+  c.report.add({"pass-through", kHamDirectUnix, 32, direct});
+  c.report.add({"pass-through", kHamPooledUnix, 32, via, ratio(via, direct, "direct"),
+                direct.ok && via.ok ? "p50 " + signed_ms(via.p50_ms - direct.p50_ms, 3) : ""});
+}
+
+}  // namespace
+
 void measure_pass_through(BenchContext& c) {
   harness::PhpFpm fpm(bench_fpm_options());
   // A pool of two kept connections to PHP-FPM (at most half its 4 workers
@@ -143,7 +172,9 @@ void measure_pass_through(BenchContext& c) {
       c.report.add({"pass-through", kHamFresh, conns, via_fresh, ratio(via_fresh, direct, "direct"),
                     direct.ok && via_fresh.ok ? "p50 " + signed_ms(via_fresh.p50_ms - direct.p50_ms, 3) : ""});
   }
+  measure_pass_through_unix(c);
 }
+
 
 void measure_fpm_pinning(BenchContext& c) {
   // A comment burst through spamgate with upstream keepalive_connections =

@@ -33,6 +33,15 @@ void add_targets(BenchContext& c) {
     r.add_target(not_measured("CPU per rejected request vs floor's (32 conns)", "<= 1.3x"));
   }
 
+  if (sg && sg->figures.ok) {
+    // The p99 scripts/bench measured when issue 13 was filed (README then).
+    constexpr double kP99BeforeMs = 6.65;
+    r.add_target({"p99 rejecting spam (32 conns)",
+                  fixed(sg->figures.p99_ms, 2) + " ms" +
+                      (floor_row && floor_row->figures.ok ? "; floor " + fixed(floor_row->figures.p99_ms, 2) + " ms" : ""),
+                  "<= 6.65 ms (before issue 13)", sg->figures.p99_ms <= kP99BeforeMs});
+  }
+
   const Row* sg8 = r.find("reject", kSpamgateReject, 8);
   const Row* wp = r.find("wordpress", "nginx -> PHP-FPM -> wp-comments-post.php", 8);
   if (sg8 && wp && wp->figures.rps > 0) {
@@ -50,6 +59,13 @@ void add_targets(BenchContext& c) {
                   ">= 80% (issue 13)", share >= 0.8});
   } else {
     r.add_target(not_measured("ham pass-through, small PHP script (32 conns)", ">= 80% (issue 13)"));
+  }
+  const Row* direct_unix = r.find("pass-through", kHamDirectUnix, 32);
+  const Row* via_unix = r.find("pass-through", kHamPooledUnix, 32);
+  if (direct_unix && via_unix) {
+    const double share = via_unix->figures.rps / direct_unix->figures.rps;
+    r.add_target({"ham pass-through, PHP-FPM on a unix socket (32 conns)", fixed(100 * share, 0) + "% of direct",
+                  ">= 80% (issue 13)", share >= 0.8});
   }
   const Row* wp_direct = r.find("wordpress", "ham: nginx -> PHP-FPM -> WordPress", 8);
   const Row* wp_via = r.find("wordpress", "ham: nginx -> spamgate -> PHP-FPM -> WordPress", 8);
