@@ -124,15 +124,16 @@ void FcgiServer::worker_loop() {
   FCGX_Request request;
   FCGX_InitRequest(&request, listen_fd_, 0);
   while (!stopping_.load()) {
-    // A slot is kept from one request to the next, and given back before
-    // waiting on PHP-FPM, or on a connection the web server keeps open
-    // (fastcgi_keep_conn), whose next request may be long in coming.
+    // A thread accepting new connections holds a slot from one request to
+    // the next, and gives it back before it waits on PHP-FPM. A thread
+    // bound to a connection the web server keeps (fastcgi_keep_conn) waits
+    // for that connection's next request, which may be long in coming, and
+    // serves it without a slot: the slot holders may all be waiting in
+    // accept() meanwhile.
     if (request.ipcFd >= 0) slots_->give_back();
     else slots_->take();
     if (stopping_.load()) break;
-    const int accepted = FCGX_Accept_r(&request);
-    slots_->take();
-    if (accepted != 0) {
+    if (const int accepted = FCGX_Accept_r(&request); accepted != 0) {
       // A timeout (nobody connected) or a transient failure such as EMFILE:
       // keep serving. Only stop() ends the loop.
       if (stopping_.load()) break;

@@ -7,8 +7,9 @@
 // Per request a worker wakes once (TCP connections are accepted when their
 // first bytes are in) and, once the input is read to its end, closes the
 // connection without libfcgi's wait for the web server to close first.
-// Of the N threads at most cpu_threads work at once (see CpuSlots); the
-// others wait for a slot, or on PHP-FPM.
+// Of the N threads at most cpu_threads accept and work at once (see
+// CpuSlots); the others wait for a slot, or on PHP-FPM, or serve a
+// connection the web server keeps open (those are not capped).
 #pragma once
 
 #include <atomic>

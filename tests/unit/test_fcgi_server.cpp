@@ -38,15 +38,21 @@ class BlockingServer {
     server_.stop();
   }
 
-  std::future<int> post(const std::string& path) {
-    return std::async(std::launch::async, [this, path] {
+  // POSTs to `path` `times` times, on one kept connection when `keep`;
+  // 200 when every answer came.
+  std::future<int> post(const std::string& path, int times = 1, bool keep = false) {
+    return std::async(std::launch::async, [this, path, times, keep] {
       UpstreamConfig upstream;
       upstream.address = "unix:" + path_;
-      upstream.keepalive_connections = 0;
+      upstream.keepalive_connections = keep ? 1 : 0;
       FastCgiClient client(upstream);
       const fcgi::Params params = {{"REQUEST_METHOD", "POST"}, {"DOCUMENT_URI", path}, {"CONTENT_LENGTH", "0"}};
-      const UpstreamResponse response = client.forward(params, "");
-      return response.ok() && response.output.find("\r\n\r\nanswered") != std::string::npos ? 200 : 0;
+      for (int i = 0; i < times; ++i) {
+        const UpstreamResponse response = client.forward(params, "");
+        if (!response.ok() || response.output.find("\r\n\r\nanswered") == std::string::npos) return 0;
+        if (keep && client.idle_connections() != 1) return 0;
+      }
+      return 200;
     });
   }
   void wait_until_blocked(int count) {
@@ -104,6 +110,13 @@ TEST_CASE("a request that works keeps its CPU slot: with one slot the next reque
   REQUIRE(next.wait_for(5s) == std::future_status::ready);
   CHECK(next.get() == 200);
   CHECK(busy.get() == 200);
+}
+
+TEST_CASE("a connection the web server keeps is served while the only CPU slot waits in accept") {
+  BlockingServer server;
+  auto kept = server.post("/rejected", 3, true);
+  REQUIRE(kept.wait_for(5s) == std::future_status::ready);
+  CHECK(kept.get() == 200);
 }
 
 TEST_CASE("CpuSlots: a thread holds one slot at most, and giving it back twice frees it once") {
