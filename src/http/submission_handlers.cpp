@@ -13,7 +13,6 @@
 #include "store/submission_log.h"
 #include "store/submission_record.h"
 #include "upstream/fastcgi_client.h"
-#include "util/cpu_slots.h"
 #include "util/logfmt.h"
 
 namespace spamgate {
@@ -137,7 +136,6 @@ HttpResponse Gateway::handle_comment(const HttpRequest& request, RequestLog& log
   for (const Hit& hit : verdict.hits)
     if (hit.rule == "LEARNED") learned = format_number(hit.score) + " " + hit.detail;
   if (!learned.empty()) params.emplace_back("SPAMGATE_LEARNED", learned);
-  give_back_cpu_slot();  // another request may work while PHP runs
   UpstreamResponse result = services_.upstream->forward(params, request.body);
   if (!result.ok()) {
     const int status = result.gateway_status();

@@ -7,8 +7,11 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+
+#include "util/cpu_slots.h"
 
 namespace spamgate::fcgi {
 
@@ -110,6 +113,8 @@ Connection::Outcome Connection::exchange(std::string_view request, ResponseParse
                                          std::string& reason) {
   reusable_ = false;
   size_t sent = 0;
+  const auto patience_end = std::chrono::steady_clock::now() + kCpuSlotPatience;
+  bool slot_given = false;
   char buffer[65536];
   auto closed = [&](const std::string& what) {
     reason = what;
@@ -121,8 +126,12 @@ Connection::Outcome Connection::exchange(std::string_view request, ResponseParse
       reason = "no complete response in time (" + std::to_string(parser.consumed()) + " bytes received)";
       return Outcome::timeout;
     }
+    if (!slot_given && std::chrono::steady_clock::now() >= patience_end) {
+      give_back_cpu_slot();
+      slot_given = true;
+    }
     pollfd poll_fd{fd_, static_cast<short>(POLLIN | (sent < request.size() ? POLLOUT : 0)), 0};
-    const int ready = ::poll(&poll_fd, 1, wait_ms);
+    const int ready = ::poll(&poll_fd, 1, slot_given ? wait_ms : std::min(wait_ms, millis_until(patience_end)));
     if (ready < 0 && errno == EINTR) continue;
     if (ready < 0) {
       reason = "poll: " + errno_text(errno);

@@ -16,6 +16,12 @@ namespace spamgate::fcgi {
 
 using Deadline = std::chrono::steady_clock::time_point;
 
+// How long exchange() waits for PHP-FPM before the calling thread gives its
+// CPU slot (util/cpu_slots.h) to another request: a small script answers
+// well within it, WordPress does not. Giving it at once cost a thread
+// handoff per comment (+0.13 ms at p50 with one client, scripts/bench).
+inline constexpr std::chrono::milliseconds kCpuSlotPatience{2};
+
 struct UpstreamAddress {
   sockaddr_storage storage{};
   socklen_t length = 0;
@@ -62,7 +68,8 @@ class Connection {
   // Sends `request` while reading the response into `parser` (reading
   // while writing, so a script that answers before reading all of stdin
   // cannot deadlock us), until END_REQUEST or `deadline`. `reason` gets a
-  // one-line description when the outcome is not complete.
+  // one-line description when the outcome is not complete. After
+  // kCpuSlotPatience it gives away the calling thread's CPU slot, if any.
   Outcome exchange(std::string_view request, ResponseParser& parser, Deadline deadline, std::string& reason);
 
  private:

@@ -1,6 +1,7 @@
 // FcgiServer on a unix socket, driven by spamgate's own FastCGI client: of
-// its threads only cpu_threads work at once, and a request that waits on
-// another server (PHP-FPM) gives its slot to the next request.
+// its threads only cpu_threads work at once, a request that waits on
+// another server (PHP-FPM) gives its slot to the next request, and the
+// client gives a slow upstream's wait away (kCpuSlotPatience).
 #include <doctest/doctest.h>
 #include <unistd.h>
 
@@ -40,6 +41,8 @@ class BlockingServer {
 
   // POSTs to `path` `times` times, on one kept connection when `keep`;
   // 200 when every answer came.
+  std::string address() const { return "unix:" + path_; }
+
   std::future<int> post(const std::string& path, int times = 1, bool keep = false) {
     return std::async(std::launch::async, [this, path, times, keep] {
       UpstreamConfig upstream;
@@ -117,6 +120,59 @@ TEST_CASE("a connection the web server keeps is served while the only CPU slot w
   auto kept = server.post("/rejected", 3, true);
   REQUIRE(kept.wait_for(5s) == std::future_status::ready);
   CHECK(kept.get() == 200);
+}
+
+TEST_CASE("a thread waiting on PHP-FPM longer than kCpuSlotPatience gives its CPU slot away") {
+  BlockingServer php;  // stands in for PHP-FPM: /works answers only after release()
+  CpuSlots slots(1);
+  // The waiting happens in FastCgiClient::forward on the thread that holds
+  // the slot (post() runs it on its own thread, so forward on this one).
+  auto forwarding = std::async(std::launch::async, [&] {
+    slots.take();
+    UpstreamConfig upstream;
+    upstream.address = php.address();
+    upstream.keepalive_connections = 0;
+    FastCgiClient client(upstream);
+    const fcgi::Params params = {{"REQUEST_METHOD", "POST"}, {"DOCUMENT_URI", "/works"}, {"CONTENT_LENGTH", "0"}};
+    const bool ok = client.forward(params, "").ok();
+    slots.give_back();  // no effect: it was given away
+    return ok;
+  });
+  php.wait_until_blocked(1);
+  auto other = std::async(std::launch::async, [&] {
+    slots.take();
+    slots.give_back();
+  });
+  CHECK(other.wait_for(5s) == std::future_status::ready);
+  php.release();
+  CHECK(forwarding.get());
+}
+
+TEST_CASE("a thread whose PHP-FPM answers at once keeps its CPU slot") {
+  BlockingServer php;
+  CpuSlots slots(1);
+  std::promise<bool> answered;
+  std::promise<void> let_go;
+  auto forwarding = std::async(std::launch::async, [&] {
+    slots.take();
+    UpstreamConfig upstream;
+    upstream.address = php.address();
+    upstream.keepalive_connections = 0;
+    FastCgiClient client(upstream);
+    const fcgi::Params params = {{"REQUEST_METHOD", "POST"}, {"DOCUMENT_URI", "/rejected"}, {"CONTENT_LENGTH", "0"}};
+    answered.set_value(client.forward(params, "").ok());
+    let_go.get_future().wait();
+    slots.give_back();
+  });
+  CHECK(answered.get_future().get());
+  auto other = std::async(std::launch::async, [&] {
+    slots.take();
+    slots.give_back();
+  });
+  CHECK(other.wait_for(300ms) == std::future_status::timeout);  // still held by the forwarding thread
+  let_go.set_value();
+  CHECK(other.wait_for(5s) == std::future_status::ready);
+  forwarding.get();
 }
 
 TEST_CASE("CpuSlots: a thread holds one slot at most, and giving it back twice frees it once") {
