@@ -51,22 +51,16 @@ void add_targets(BenchContext& c) {
     r.add_target(not_measured("spam rejection vs WordPress's own (8 conns)", ">= 100x"));
   }
 
-  const Row* direct32 = r.find("pass-through", kHamDirect, 32);
-  const Row* via32 = r.find("pass-through", kHamPooled, 32);
-  if (direct32 && via32) {
-    const double share = via32->figures.rps / direct32->figures.rps;
-    r.add_target({"ham pass-through, small PHP script (32 conns)", fixed(100 * share, 0) + "% of direct",
-                  ">= 80% (issue 13)", share >= 0.8});
-  } else {
-    r.add_target(not_measured("ham pass-through, small PHP script (32 conns)", ">= 80% (issue 13)"));
-  }
-  const Row* direct_unix = r.find("pass-through", kHamDirectUnix, 32);
-  const Row* via_unix = r.find("pass-through", kHamPooledUnix, 32);
-  if (direct_unix && via_unix) {
-    const double share = via_unix->figures.rps / direct_unix->figures.rps;
-    r.add_target({"ham pass-through, PHP-FPM on a unix socket (32 conns)", fixed(100 * share, 0) + "% of direct",
-                  ">= 80% (issue 13)", share >= 0.8});
-  }
+  // Ham through spamgate against nginx -> PHP-FPM directly, 32 connections.
+  auto ham_target = [&](const std::string& name, const std::string& direct_stack, const std::string& via_stack) {
+    const Row* direct = r.find("pass-through", direct_stack, 32);
+    const Row* via = r.find("pass-through", via_stack, 32);
+    if (!direct || !via) return r.add_target(not_measured(name, ">= 80% (issue 13)"));
+    const double share = via->figures.rps / direct->figures.rps;
+    r.add_target({name, fixed(100 * share, 0) + "% of direct", ">= 80% (issue 13)", share >= 0.8});
+  };
+  ham_target("ham pass-through, small PHP script (32 conns)", kHamDirect, kHamPooled);
+  ham_target("ham pass-through, PHP-FPM on a unix socket (32 conns)", kHamDirectUnix, kHamPooledUnix);
   const Row* wp_direct = r.find("wordpress", "ham: nginx -> PHP-FPM -> WordPress", 8);
   const Row* wp_via = r.find("wordpress", "ham: nginx -> spamgate -> PHP-FPM -> WordPress", 8);
   if (wp_direct && wp_via) {

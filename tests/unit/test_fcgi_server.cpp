@@ -88,6 +88,17 @@ class BlockingServer {
   bool released_ = false;
 };
 
+// POSTs once to `path` at `address` from the calling thread (which may
+// hold a CPU slot); true when the answer came.
+bool forward_on_this_thread(const std::string& address, const std::string& path) {
+  UpstreamConfig upstream;
+  upstream.address = address;
+  upstream.keepalive_connections = 0;
+  FastCgiClient client(upstream);
+  const fcgi::Params params = {{"REQUEST_METHOD", "POST"}, {"DOCUMENT_URI", path}, {"CONTENT_LENGTH", "0"}};
+  return client.forward(params, "").ok();
+}
+
 }  // namespace
 
 TEST_CASE("requests waiting on PHP-FPM give up their CPU slot: the next request is answered meanwhile") {
@@ -126,15 +137,10 @@ TEST_CASE("a thread waiting on PHP-FPM longer than kCpuSlotPatience gives its CP
   BlockingServer php;  // stands in for PHP-FPM: /works answers only after release()
   CpuSlots slots(1);
   // The waiting happens in FastCgiClient::forward on the thread that holds
-  // the slot (post() runs it on its own thread, so forward on this one).
+  // the slot (post() runs it on a thread of its own).
   auto forwarding = std::async(std::launch::async, [&] {
     slots.take();
-    UpstreamConfig upstream;
-    upstream.address = php.address();
-    upstream.keepalive_connections = 0;
-    FastCgiClient client(upstream);
-    const fcgi::Params params = {{"REQUEST_METHOD", "POST"}, {"DOCUMENT_URI", "/works"}, {"CONTENT_LENGTH", "0"}};
-    const bool ok = client.forward(params, "").ok();
+    const bool ok = forward_on_this_thread(php.address(), "/works");
     slots.give_back();  // no effect: it was given away
     return ok;
   });
@@ -155,12 +161,7 @@ TEST_CASE("a thread whose PHP-FPM answers at once keeps its CPU slot") {
   std::promise<void> let_go;
   auto forwarding = std::async(std::launch::async, [&] {
     slots.take();
-    UpstreamConfig upstream;
-    upstream.address = php.address();
-    upstream.keepalive_connections = 0;
-    FastCgiClient client(upstream);
-    const fcgi::Params params = {{"REQUEST_METHOD", "POST"}, {"DOCUMENT_URI", "/rejected"}, {"CONTENT_LENGTH", "0"}};
-    answered.set_value(client.forward(params, "").ok());
+    answered.set_value(forward_on_this_thread(php.address(), "/rejected"));
     let_go.get_future().wait();
     slots.give_back();
   });
