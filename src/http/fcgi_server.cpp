@@ -55,7 +55,8 @@ FcgiServer::~FcgiServer() { stop(); }
 Status FcgiServer::open(const ServerConfig& config) {
   if (FCGX_Init() != 0) return Error{"FastCGI library initialisation failed"};
   threads_ = config.threads;
-  const int cpu_threads = config.cpu_threads > 0 ? config.cpu_threads : 2 * static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int cpu_threads = config.cpu_threads > 0 ? config.cpu_threads : 2 * cores;
   slots_ = std::make_unique<CpuSlots>(std::min(threads_, cpu_threads));
   if (config.listen.empty()) {
     listen_fd_ = 0;  // the socket a web server (mod_fcgid, spawn-fcgi) started us on
@@ -125,7 +126,7 @@ void FcgiServer::worker_loop() {
   FCGX_InitRequest(&request, listen_fd_, 0);
   while (!stopping_.load()) {
     // A thread accepting new connections holds a slot from one request to
-    // the next, and gives it back before it waits on PHP-FPM. A thread
+    // the next, and gives it back when PHP-FPM keeps it waiting. A thread
     // bound to a connection the web server keeps (fastcgi_keep_conn) waits
     // for that connection's next request, which may be long in coming, and
     // serves it without a slot: the slot holders may all be waiting in

@@ -8,7 +8,7 @@
 // first bytes are in) and, once the input is read to its end, closes the
 // connection without libfcgi's wait for the web server to close first.
 // Of the N threads at most cpu_threads accept and work at once (see
-// CpuSlots); the others wait for a slot, or on PHP-FPM, or serve a
+// CpuSlots); the others wait for a slot, or on a slow PHP-FPM, or serve a
 // connection the web server keeps open (those are not capped).
 #pragma once
 

@@ -1,6 +1,6 @@
 // CpuSlots: lets at most N threads of a pool run at once. A request thread
 // holds a slot while it accepts, reads, scores and answers, and gives it up
-// before it waits on another server (PHP-FPM), so a comment waiting for a
+// once a wait on another server (PHP-FPM) runs long, so a comment waiting for a
 // slow WordPress never keeps spam from being rejected, while a flood of spam
 // runs on N threads instead of all of them preempting one another.
 #pragma once
@@ -27,7 +27,7 @@ class CpuSlots {
 };
 
 // Gives back the slot the calling thread holds, from whichever CpuSlots (no
-// effect when it holds none): call it before waiting on another server.
+// effect when it holds none): call it when a wait on another server runs long.
 void give_back_cpu_slot();
 
 }  // namespace spamgate

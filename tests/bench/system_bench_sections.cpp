@@ -26,6 +26,13 @@ namespace {
 const std::string kScriptParam =
     "  fastcgi_param SCRIPT_FILENAME " SPAMGATE_SOURCE_DIR "/tests/bench/comment_ok.php;\n";
 
+// The small PHP script behind nginx twice: /wp-comments-post.php through
+// spamgate, /direct/wp-comments-post.php straight to PHP-FPM.
+harness::NginxOptions ham_nginx(const std::string& spamgate_address, const std::string& fpm_address) {
+  return bench_nginx(harness::fastcgi_location("= /wp-comments-post.php", spamgate_address, kScriptParam) +
+                     harness::fastcgi_location("= /direct/wp-comments-post.php", fpm_address, kScriptParam));
+}
+
 // The spamgate rows' share of 403 answers, as a note.
 std::string share_403(const WrkFigures& f) {
   if (!f.ok || f.requests == 0) return "";
@@ -121,8 +128,7 @@ void measure_pass_through_unix(BenchContext& c) {
   BenchSpamgate pooled({fpm.address(), 16, "", "", kRelaxedChecks, "keepalive_connections = 2\n"});
   require(fpm.wait_until_listening(), "PHP-FPM did not start: " + fpm.error_log());
   require(pooled.wait_until_listening(), "spamgate did not start: " + pooled.log());
-  harness::Nginx nginx(bench_nginx(harness::fastcgi_location("= /wp-comments-post.php", pooled.address(), kScriptParam) +
-                                   harness::fastcgi_location("= /direct/wp-comments-post.php", fpm.address(), kScriptParam)));
+  harness::Nginx nginx(ham_nginx(pooled.address(), fpm.address()));
   require(nginx.wait_until_listening(), "nginx did not start: " + nginx.error_log());
   const std::string base = nginx.url("");
   WrkFigures direct, via;
@@ -146,8 +152,7 @@ void measure_pass_through(BenchContext& c) {
   require(fpm.wait_until_listening(), "PHP-FPM did not start: " + fpm.error_log());
   require(pooled.wait_until_listening(), "spamgate did not start: " + pooled.log());
   require(fresh.wait_until_listening(), "spamgate did not start: " + fresh.log());
-  harness::Nginx nginx(bench_nginx(harness::fastcgi_location("= /wp-comments-post.php", pooled.address(), kScriptParam) +
-                                   harness::fastcgi_location("= /direct/wp-comments-post.php", fpm.address(), kScriptParam)));
+  harness::Nginx nginx(ham_nginx(pooled.address(), fpm.address()));
   harness::Nginx nginx_fresh(bench_nginx(harness::fastcgi_location("= /wp-comments-post.php", fresh.address(), kScriptParam)));
   require(nginx.wait_until_listening(), "nginx did not start: " + nginx.error_log());
   require(nginx_fresh.wait_until_listening(), "nginx did not start: " + nginx_fresh.error_log());
@@ -175,7 +180,6 @@ void measure_pass_through(BenchContext& c) {
   measure_pass_through_unix(c);
 }
 
-
 void measure_fpm_pinning(BenchContext& c) {
   // A comment burst through spamgate with upstream keepalive_connections =
   // 16 (the default before this benchmark) against a pool of 4 workers, then
@@ -185,8 +189,7 @@ void measure_fpm_pinning(BenchContext& c) {
   BenchSpamgate spamgate({fpm.address(), 16, "", "", kRelaxedChecks, "keepalive_connections = 16\n"});
   require(fpm.wait_until_listening(), "PHP-FPM did not start: " + fpm.error_log());
   require(spamgate.wait_until_listening(), "spamgate did not start: " + spamgate.log());
-  harness::Nginx nginx(bench_nginx(harness::fastcgi_location("= /wp-comments-post.php", spamgate.address(), kScriptParam) +
-                                   harness::fastcgi_location("= /direct/wp-comments-post.php", fpm.address(), kScriptParam)));
+  harness::Nginx nginx(ham_nginx(spamgate.address(), fpm.address()));
   require(nginx.wait_until_listening(), "nginx did not start: " + nginx.error_log());
   const std::string base = nginx.url("");
   WrkLoad burst_load{base, "/wp-comments-post.php", c.bodies.ham, 8, 2};
