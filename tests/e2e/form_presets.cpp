@@ -25,6 +25,8 @@ const char* kRules = R"(body  TEST_SPAM  /\bspamword\b/i
 score TEST_SPAM  20
 body  TEST_HOLD  /\bholdword\b/i
 score TEST_HOLD  6
+author TEST_BOT  /\bspambot\b/i
+score TEST_BOT   20
 )";
 
 const char* kToml = R"(
@@ -220,7 +222,7 @@ TEST_CASE("WPForms, Elementor Pro, Gravity Forms and registration: blocked in th
   check_post(echoed, gravity_ham);
 
   // WordPress registration.
-  const HttpResponse refused = site.post("/wp-login.php?action=register", {{"user_login", "spamword"}, {"user_email", "x@example.net"}});
+  const HttpResponse refused = site.post("/wp-login.php?action=register", {{"user_login", "spambot"}, {"user_email", "x@example.net"}});
   CHECK(refused.body.find("login_error") != std::string::npos);
   const Fields registration = {{"user_login", "hanako"}, {"user_email", "hanako@example.jp"}, {"wp-submit", "Register"}};
   echoed = reached_php(site.post("/wp-login.php?action=register", registration), site);
@@ -232,7 +234,7 @@ TEST_CASE("WPForms, Elementor Pro, Gravity Forms and registration: blocked in th
   CHECK(echoed["server"]["SPAMGATE_UNSCORED"] == "1");
 
   // WooCommerce "My account" registration.
-  const HttpResponse woo = site.post("/my-account/", {{"username", "spamword"}, {"email", "x@example.net"},
+  const HttpResponse woo = site.post("/my-account/", {{"username", "spambot"}, {"email", "x@example.net"},
                                                       {"woocommerce-register-nonce", "abc"}, {"register", "Register"}});
   CHECK(woo.body.find("woocommerce-error") != std::string::npos);
   const Fields woo_ham = {{"username", "hanako"}, {"email", "hanako@example.jp"}, {"password", "s3cret-Pass"},

@@ -30,6 +30,9 @@ describe TEST_SPAM  The test's spam word
 body     TEST_HOLD  /\bholdword\b/i
 score    TEST_HOLD  6
 describe TEST_HOLD  The test's hold word
+author   TEST_BOT   /\bspambot\b/i
+score    TEST_BOT   20
+describe TEST_BOT   The test's spam name (registration forms have no body)
 )";
 
 // PHP-FPM is absent: a passed or held comment gets 502 after being recorded.
