@@ -12,6 +12,7 @@
 #include "scoring/scorer.h"
 #include "store/submission_log.h"
 #include "store/submission_record.h"
+#include "upstream/cgi_params.h"
 #include "upstream/fastcgi_client.h"
 #include "util/logfmt.h"
 
@@ -66,14 +67,6 @@ std::string discard_location(const HttpRequest& request) {
   return "/";
 }
 
-// upstream.document_root (resolved against the config's folder, without a
-// trailing slash) + `path`.
-std::string script_filename(const Config& config, const std::string& path) {
-  std::string root = config.resolve(config.upstream.document_root);
-  while (root.size() > 1 && root.back() == '/') root.pop_back();
-  return root + path;
-}
-
 }  // namespace
 
 Verdict Gateway::score(const Submission& submission, bool stateful, RequestLog& log) {
@@ -117,16 +110,11 @@ HttpResponse Gateway::handle_comment(const HttpRequest& request, RequestLog& log
   if (verdict.action == Action::discard) return HttpResponse::redirect(discard_location(request));
 
   // Views into the request and the strings below, which outlive forward().
-  fcgi::ParamViews params;
-  params.reserve(request.params.size() + 6);
-  const std::string& document_root = services_.config->upstream.document_root;
-  for (const auto& [name, value] : request.params)
-    if (!starts_with(name, "HTTP_X_SPAMGATE_") && !starts_with(name, "SPAMGATE_") &&
-        !(name == "SCRIPT_FILENAME" && !document_root.empty()))
-      params.emplace_back(name, value);
   // request.path is the configured comment endpoint here, never client-chosen text.
-  const std::string script = document_root.empty() ? "" : script_filename(*services_.config, request.path);
-  if (!document_root.empty()) params.emplace_back("SCRIPT_FILENAME", script);
+  const std::string root = fcgi::wordpress_root(*services_.config);
+  const std::string script = root + request.path;
+  fcgi::ParamViews params =
+      fcgi::forwarded_cgi_params({request.params.begin(), request.params.end()}, root, script, 5);
   const std::string score_text = format_number(verdict.score);
   params.emplace_back("SPAMGATE_VERDICT", action_name(verdict.action));
   params.emplace_back("SPAMGATE_SCORE", score_text);

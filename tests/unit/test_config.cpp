@@ -14,14 +14,17 @@ TEST_CASE("the shipped sample config loads and matches the built-in defaults") {
   auto loaded = load_config(SPAMGATE_SOURCE_DIR "/spamgate.toml");
   REQUIRE_MESSAGE(loaded.ok(), loaded.error());
   const Config defaults;
-  CHECK(loaded->server.listen == defaults.server.listen);
+  // Two deliberate differences: a unix socket, not a TCP port every local
+  // user can reach, and a WordPress folder (serve refuses to start without one).
+  CHECK(loaded->server.listen == "unix:/run/spamgate/spamgate.sock");
+  CHECK(loaded->server.socket_mode == "0660");
+  CHECK(loaded->upstream.document_root == "/var/www/wordpress");
   CHECK(loaded->server.threads == defaults.server.threads);
   CHECK(loaded->limits.max_body_bytes == defaults.limits.max_body_bytes);
   CHECK(loaded->endpoints.comment == defaults.endpoints.comment);
   CHECK(loaded->checks.max_token_age_seconds == defaults.checks.max_token_age_seconds);
   CHECK(loaded->checks.rate_burst == defaults.checks.rate_burst);
   CHECK(loaded->upstream.response_timeout_ms == defaults.upstream.response_timeout_ms);
-  CHECK(loaded->upstream.document_root == defaults.upstream.document_root);
   CHECK(loaded->store.retention_days == defaults.store.retention_days);
   CHECK(loaded->mail.caps.per_day == defaults.mail.caps.per_day);
   CHECK(loaded->mail.backoff_max_seconds == defaults.mail.backoff_max_seconds);
@@ -174,7 +177,7 @@ TEST_CASE("upstream.document_root is read as given; resolve() makes a relative o
   REQUIRE_MESSAGE(loaded.ok(), loaded.error());
   CHECK(loaded->upstream.document_root == "wordpress");
   CHECK(loaded->resolve(loaded->upstream.document_root) == dir / "wordpress");
-  CHECK(Config{}.upstream.document_root.empty());  // default: SCRIPT_FILENAME forwarded unchanged
+  CHECK(Config{}.upstream.document_root.empty());  // default: serve refuses to start
 }
 
 TEST_CASE("deeply nested arrays and inline tables are refused with file:line, not a stack overflow") {
