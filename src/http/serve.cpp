@@ -215,6 +215,8 @@ Status build_services(const Config& config, Services& s) {
   }
 
   const std::string db_path = config.resolve(config.store.path);
+  // A new store is created 0600; an older one may not be.
+  for (const char* part : {"", "-wal", "-shm"}) warn_if_readable_by_others(db_path + part, "the store");
   {
     Result<Database> db = open_store(db_path);  // creates the file and runs every migration
     if (!db) return Error{db_path + ": " + db.error()};
