@@ -155,6 +155,25 @@ TEST_CASE("mail enabled without its essentials is refused") {
   CHECK(loaded.error().find("password: is required") != std::string::npos);
 }
 
+TEST_CASE("a mail URL with a user name or password in it is refused at its line") {
+  const TempDir dir("spamgate-config");
+  const std::string mail = "[mail]\nenabled = true\nsmtp_url = \"smtps://smtp.example.org\"\nfrom_address = "
+                           "\"blog@example.org\"\nowners = [\"owner@example.org\"]\npassword = { env = \"PW\" }\n";
+  auto path = dir.write("spamgate.toml", mail + "\n[mail.bounces]\nenabled = true\n"
+                                                "url = \"imaps://ann:s3cret@imap.example.org/INBOX\"\n");
+  auto loaded = load_config(path);
+  REQUIRE_FALSE(loaded.ok());
+  CHECK(loaded.error().rfind(path + ":10: ", 0) == 0);
+  CHECK(loaded.error().find("use the username and password") != std::string::npos);
+  // A user name alone is refused too; an @ after the host (a folder name) is not user information.
+  CHECK_FALSE(load_config(dir.write("user.toml", mail + "[mail.bounces]\nurl = \"imap://ann@imap.example.org/\"\n")).ok());
+  auto folder = load_config(dir.write("folder.toml", mail + "[mail.bounces]\nurl = \"imaps://imap.example.org/a@b\"\n"));
+  CHECK_MESSAGE(folder.ok(), folder.error());
+  auto smtp = load_config(dir.write("smtp.toml", "[mail]\nsmtp_url = \"smtps://ann:s3cret@smtp.example.org\"\n"));
+  REQUIRE_FALSE(smtp.ok());
+  CHECK(smtp.error().find(":2: ") != std::string::npos);
+}
+
 TEST_CASE("a required form token without the shared secret that signs it is refused") {
   const TempDir dir("spamgate-config");
   auto path = dir.write("no-secret.toml", "[checks]\nrequire_token = true\n");
