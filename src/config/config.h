@@ -15,6 +15,7 @@ namespace spamgate {
 struct ServerConfig {
   // "host:port", "unix:/path/to.sock", or "" to serve the socket spamgate
   // was started on (FastCGI file descriptor 0, as mod_fcgid and spawn-fcgi do).
+  // Shipped configs use a unix socket (mode 0660): any local user can reach a TCP port.
   std::string listen = "127.0.0.1:9100";
   int threads = 16;             // FastCGI worker threads (each holds one connection)
   int cpu_threads = 0;          // of those, how many work at once (0 = two per core)
@@ -116,9 +117,10 @@ struct UpstreamConfig {
   int connect_timeout_ms = 1000;
   int response_timeout_ms = 30000;
   int keepalive_connections = 2;   // connections kept to PHP-FPM (closed after 2 s idle); at most pm.max_children / 2
-  // "" = SCRIPT_FILENAME goes to PHP-FPM as the web server sent it. Else
-  // WordPress's folder: SCRIPT_FILENAME becomes this + the endpoint path
-  // (mod_fcgid sends spamgate's own wrapper there). Relative to the config.
+  // WordPress's folder as PHP-FPM sees it: SCRIPT_FILENAME becomes this +
+  // the endpoint path, DOCUMENT_ROOT this, whatever the request says.
+  // Relative to the config. serve refuses to start while it is "" and the
+  // comment endpoint is on.
   std::string document_root;
 };
 

@@ -179,6 +179,20 @@ void read_caps(TomlReader& in, Config& c) {
   in.read("digest_interval_minutes", caps.digest_interval_minutes, 1, 1440);
 }
 
+// True when a URL carries user information ("imaps://user:pass@host/"):
+// such a URL ends up in logs and error messages, password and all.
+bool url_has_credentials(const std::string& url) {
+  const size_t scheme_end = url.find("://");
+  if (scheme_end == std::string::npos) return false;
+  const size_t authority = scheme_end + 3;
+  const size_t authority_end = url.find_first_of("/?#", authority);
+  return url.find('@', authority) < std::min(authority_end, url.size());
+}
+
+constexpr const char* kNoCredentialsInUrl =
+    "must not hold a user name or password (they would be logged): use the username and password = { file = "
+    "\"...\" } keys";
+
 void read_bounces(TomlReader& in, Config& c, std::vector<std::string>* errors, const std::string& file) {
   auto& b = c.mail.bounces;
   in.read("enabled", b.enabled);
@@ -190,6 +204,8 @@ void read_bounces(TomlReader& in, Config& c, std::vector<std::string>* errors, c
   in.read("owner_bounce_limit", b.owner_bounce_limit, 1, 1000);
   if (b.enabled && b.url.rfind("imaps://", 0) != 0 && b.url.rfind("imap://", 0) != 0)
     in.error_at("url", "must start with imaps:// or imap:// (STARTTLS is then required)");
+  if (url_has_credentials(b.url))
+    in.error_at("url", kNoCredentialsInUrl);
   if (b.move_to.find_first_of("\r\n\"") != std::string::npos) in.error_at("move_to", "must be a plain folder name");
 }
 
@@ -223,6 +239,8 @@ void read_mail(TomlReader& in, Config& c, std::vector<std::string>* errors, cons
     caps_in.reject_unknown_keys();
   }
   if (m.auth != "password" && m.auth != "xoauth2") in.error_at("auth", "must be \"password\" or \"xoauth2\"");
+  if (url_has_credentials(m.smtp_url))
+    in.error_at("smtp_url", kNoCredentialsInUrl);
   if (!m.enabled) return;
   if (m.smtp_url.rfind("smtp://", 0) != 0 && m.smtp_url.rfind("smtps://", 0) != 0)
     in.error_at("smtp_url", "must start with smtp:// (STARTTLS is then required) or smtps://");

@@ -105,6 +105,8 @@ Result<ReviewQuery> review_query(const std::map<std::string, std::string>& p) {
   }
   q.rule = get("rule");
   q.text = get("q");
+  if (q.text.size() > kMaxReviewTextBytes)
+    return Error{"q must be at most " + std::to_string(kMaxReviewTextBytes) + " bytes"};
   int64_t value = 0;
   if (std::string since = get("since"); !since.empty()) {
     if (!number(since, value)) return Error{"since must be unix seconds"};

@@ -187,7 +187,17 @@ Status start_mail(const Config& config, const std::string& db_path, Services& s)
   return s.worker->start(sender_lock_path(db_path));
 }
 
+// Comments go on to PHP-FPM with SCRIPT_FILENAME pinned to WordPress's
+// folder; without a folder to pin to, whoever connects to spamgate would
+// choose the PHP file PHP-FPM runs, so serve refuses to start.
+Status check_forwarding_root(const Config& config) {
+  if (config.endpoints.comment.empty() || !config.upstream.document_root.empty()) return Status::success();
+  return Error{config.source_path + ": [upstream] document_root is not set: name WordPress's folder (the one " +
+               "holding wp-comments-post.php); spamgate runs only that folder + the comment path on PHP-FPM"};
+}
+
 Status build_services(const Config& config, Services& s) {
+  if (Status rooted = check_forwarding_root(config); !rooted) return rooted;
   warn_if_readable_by_others(config.source_path, "the config file");
   if (configured(config.shared_secret)) {
     Result<std::string> secret = read_guarded_secret(config.shared_secret, config, "shared_secret");
@@ -205,6 +215,8 @@ Status build_services(const Config& config, Services& s) {
   }
 
   const std::string db_path = config.resolve(config.store.path);
+  // A new store is created 0600; an older one may not be.
+  for (const char* part : {"", "-wal", "-shm"}) warn_if_readable_by_others(db_path + part, "the store");
   {
     Result<Database> db = open_store(db_path);  // creates the file and runs every migration
     if (!db) return Error{db_path + ": " + db.error()};

@@ -13,13 +13,13 @@
 #include "scoring/scorer.h"
 #include "store/submission_log.h"
 #include "store/submission_record.h"
+#include "upstream/cgi_params.h"
 #include "upstream/fastcgi_client.h"
 #include "util/logfmt.h"
 
 namespace spamgate {
 namespace {
 
-bool starts_with(std::string_view text, std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; }
 
 Outcome outcome_of(Action action) {
   switch (action) {
@@ -44,12 +44,6 @@ std::variant<Submission, HttpResponse> read_submission(const HttpRequest& reques
   return build_submission(kind, std::move(decoded.fields), std::move(client));
 }
 
-// upstream.document_root (resolved against the config's folder, without a
-// trailing slash) + `path`.
-std::string script_filename(const Config& config, const std::string& path) {
-  std::string root = config.resolve(config.upstream.document_root);
-  while (root.size() > 1 && root.back() == '/') root.pop_back();
-  return root + path;
 }
 
 }  // namespace
@@ -100,16 +94,11 @@ HttpResponse Gateway::handle_comment(const HttpRequest& request, const Route& ro
 HttpResponse Gateway::forward(const HttpRequest& request, const std::string& script, const Verdict* verdict,
                               RequestLog& log) {
   // Views into the request and the strings below, which outlive forward().
-  fcgi::ParamViews params;
-  params.reserve(request.params.size() + 7);
-  const std::string& document_root = services_.config->upstream.document_root;
-  for (const auto& [name, value] : request.params)
-    if (!starts_with(name, "HTTP_X_SPAMGATE_") && !starts_with(name, "SPAMGATE_") &&
-        !(name == "SCRIPT_FILENAME" && !document_root.empty()))
-      params.emplace_back(name, value);
   // `script` is the route's (a configured path), never client-chosen text.
-  const std::string script_path = document_root.empty() ? "" : script_filename(*services_.config, script);
-  if (!document_root.empty()) params.emplace_back("SCRIPT_FILENAME", script_path);
+  const std::string root = fcgi::wordpress_root(*services_.config);
+  const std::string script_path = root + script;
+  fcgi::ParamViews params =
+      fcgi::forwarded_cgi_params({request.params.begin(), request.params.end()}, root, script_path, 7);
   std::string score_text, learned;
   if (verdict) {
     score_text = format_number(verdict->score);

@@ -1,6 +1,8 @@
 #include "store/database.h"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <system_error>
@@ -114,6 +116,10 @@ Result<Database> Database::open(const std::string& path, DatabaseOptions options
     std::filesystem::create_directories(parent, ec);
     if (ec) return Error{path + ": cannot create directory " + parent.string() + ": " + ec.message()};
   }
+  // SQLite gives -wal and -shm the main file's mode: creating the file 0600
+  // first keeps commenters' data and every mail's text from other local
+  // users whatever the umask (an existing file keeps its mode).
+  if (const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600); fd >= 0) ::close(fd);
   sqlite3* raw = nullptr;
   int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                            nullptr);

@@ -89,8 +89,8 @@ class Statement {
 
 class Database {
  public:
-  // Opens (creating it and its parent directory if needed) the SQLite file at
-  // `path` and applies WAL, synchronous, busy_timeout and foreign_keys.
+  // Opens (creating it, mode 0600, and its parent directory if needed) the
+  // SQLite file at `path` and applies WAL, synchronous, busy_timeout and foreign_keys.
   // Does not migrate the schema (see store/migrations.h). On failure the
   // error is "PATH: reason".
   static Result<Database> open(const std::string& path, DatabaseOptions options = {});

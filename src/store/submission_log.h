@@ -68,6 +68,10 @@ struct SubmissionStats {
 // What the owner's review screen asks for (GET /spamgate/submissions).
 enum class ReviewState { undecided, decided, any };
 
+// The longest ReviewQuery::text: its LIKE pattern ("%", every byte escaped,
+// "%") stays within SQLite's LIKE pattern limit (50,000 bytes by default).
+constexpr size_t kMaxReviewTextBytes = 24999;
+
 struct ReviewQuery {
   std::vector<std::string> actions = {"hold", "reject", "discard"};  // blocked actions only
   std::string kind;                    // "comment" | "contact" | "form"; "" = all
@@ -75,7 +79,7 @@ struct ReviewQuery {
   std::string form_id;                 // with form_name: only this form of it (CF7: _wpcf7); "" = any
   std::string rule;                    // only submissions this rule hit; "" = any
   int64_t since = 0;                   // created at or after (unix seconds)
-  std::string text;                    // in author, e-mail, URL, subject or body; "" = any
+  std::string text;                    // in author, e-mail, URL, subject or body; "" = any; at most kMaxReviewTextBytes
   bool exclude_held_comments = false;  // held comments are already in WordPress's lists
   ReviewState state = ReviewState::undecided;
   int page = 1;                        // 1-based

@@ -243,7 +243,9 @@ void measure_wordpress(BenchContext& c) {
                 "probe: " + probe + "; comments stored: " + wp.php("echo wp_count_comments()->total_comments;")});
 
   // Ham to WordPress itself, directly and through spamgate (best of two alternating rounds).
-  BenchSpamgate spamgate({fpm.address(), 16, "", "", kRelaxedChecks});
+  SpamgateSetup to_wordpress{fpm.address(), 16, "", "", kRelaxedChecks};
+  to_wordpress.document_root = docroot;
+  BenchSpamgate spamgate(to_wordpress);
   require(spamgate.wait_until_listening(), "spamgate did not start: " + spamgate.log());
   harness::Nginx via_nginx(bench_nginx(harness::fastcgi_location(
       "= /wp-comments-post.php", spamgate.address(),

@@ -1,5 +1,6 @@
 #include "system_bench_stacks.h"
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -39,9 +40,15 @@ BenchSpamgate::BenchSpamgate(const SpamgateSetup& setup) : port_(harness::free_p
     harness::write_file(rules_path(), setup.local_rules);
     files += ", \"" + rules_path() + "\"";
   }
+  std::string document_root = setup.document_root;
+  if (document_root.empty()) {
+    document_root = dir_ / "wordpress";
+    std::filesystem::create_directory(document_root);
+    std::filesystem::create_symlink(SPAMGATE_SOURCE_DIR "/tests/bench/comment_ok.php", document_root + "/wp-comments-post.php");
+  }
   const std::string config = "[server]\nlisten = \"" + address() + "\"\nthreads = " + std::to_string(setup.threads) +
                              "\n\n[rules]\nfiles = [" + files + "]\nreload_check_seconds = 0\n\n[upstream]\naddress = \"" +
-                             setup.upstream + "\"\n" + setup.upstream_extra + "\n[store]\npath = \"spamgate.db\"\n" + setup.store_extra + "\n" +
+                             setup.upstream + "\"\ndocument_root = \"" + document_root + "\"\n" + setup.upstream_extra + "\n[store]\npath = \"spamgate.db\"\n" + setup.store_extra + "\n" +
                              setup.extra_toml;
   harness::write_file(dir_ / "spamgate.toml", config);
   process_ = harness::Process(

@@ -53,6 +53,9 @@ struct SpamgateSetup {
   std::string store_extra;   // lines added to [store]
   std::string extra_toml;    // whole extra tables
   std::string upstream_extra;  // lines added to [upstream]
+  // [upstream] document_root; "" = a private folder whose
+  // wp-comments-post.php is tests/bench/comment_ok.php.
+  std::string document_root;
   Launch launch;
 };
 

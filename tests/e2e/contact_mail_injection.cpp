@@ -21,19 +21,25 @@ namespace {
 
 using spamgate::testing::read_lines;
 
-// Posts every payload of the injection corpus in the contact form's name,
-// then email, then subject, and checks that each post was refused (403, or
-// 400 for an encoding the form decoder refuses) or delivered once, to the
-// owners only, with no header but the usual ones. Reports the counts.
-void run_injection_corpus(MailStack& stack) {
+using Outcomes = std::map<std::string, std::map<long, int>>;  // field -> status -> count
+
+// Posts a clean message, then every payload of the injection corpus in the
+// contact form's name, then email, then subject, and checks that the clean
+// message and every post answered 200 were delivered once, to the owners
+// only, with no header but the usual ones, and that the others were refused
+// (403, or 400 for an encoding the form decoder refuses). Reports the counts.
+Outcomes run_injection_corpus(MailStack& stack) {
   const std::string corpus = SPAMGATE_CORPUS_DIR "/injection/";
   std::vector<std::string> payloads = read_lines(corpus + "payloadsallthethings-crlf.txt");
   for (const std::string& line : read_lines(corpus + "fuzzdb-crlf.txt")) payloads.push_back(line);
   REQUIRE(payloads.size() == 37);
 
   const std::vector<std::string> field_names = {"name", "email", "subject"};
-  std::map<std::string, std::map<long, int>> outcomes;  // field -> status -> count
-  std::vector<std::string> delivered_tokens;
+  Outcomes outcomes;
+  std::vector<std::string> delivered_tokens = {"token-clean"};
+  const auto clean = stack.post_raw("/contact", "name=Ann&email=ann%40example.org&subject=Hello&message=" +
+                                                    form_encode("token-clean a normal message"));
+  REQUIRE_MESSAGE(clean.status == 200, clean.body);
   std::set<std::string> malformed;
   for (const std::string& field : field_names) {
     for (size_t i = 0; i < payloads.size(); ++i) {
@@ -65,6 +71,7 @@ void run_injection_corpus(MailStack& stack) {
     MESSAGE("payload in " << field << ": " << outcomes[field][200] << " delivered, " << outcomes[field][403]
                           << " rejected (403), " << outcomes[field][400] << " refused as malformed (400)");
   for (const std::string& payload : malformed) MESSAGE("400 for " << payload);
+  return outcomes;
 }
 
 }  // namespace
@@ -79,7 +86,14 @@ TEST_CASE("the CRLF injection corpus in name, email and subject, default rules: 
 // still keep it out of the headers and the envelope.
 TEST_CASE("the CRLF injection corpus with HEADER_INJECTION scored 0: the mail layer alone keeps headers clean") {
   MailStack stack({}, "score HEADER_INJECTION 0\nscore INVALID_EMAIL 0\n");
-  run_injection_corpus(stack);
+  Outcomes outcomes = run_injection_corpus(stack);
+  // Nothing scores them, so no payload is rejected: each one reached the
+  // mail layer and was delivered clean (or the form decoder refused it).
+  for (const std::string field : {"name", "email", "subject"}) {
+    INFO(field);
+    CHECK(outcomes[field][403] == 0);
+    CHECK(outcomes[field][200] > 0);
+  }
 }
 
 // The mail layer alone (HEADER_INJECTION scored 0): names and subjects that

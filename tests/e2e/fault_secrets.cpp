@@ -2,7 +2,7 @@
 // and clients sending wrong and right shared secrets, nothing spamgate
 // writes (its log, its CLI output) holds the SMTP password or the shared
 // secret. And spamgate warns at start when the config or a secret file can
-// be read by other users.
+// be read by other users, and creates its store readable by its user only.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
 #include <sys/stat.h>
@@ -96,4 +96,30 @@ TEST_CASE("spamgate warns when the config or a secret file is readable by other 
   CHECK(log.find("path=" + spamgate.config_path()) != std::string::npos);
   CHECK(log.find("shared_secret is readable by other users; chmod 600 it\" path=" + secret_file) != std::string::npos);
   CHECK(log.find(kSecret) == std::string::npos);
+}
+
+// The store holds commenters' data and every mail's text: 0600 whatever the
+// umask, and a store made readable by others is warned about at start.
+TEST_CASE("the store, its -wal and -shm are created 0600 under umask 022; a readable one is warned about") {
+  const mode_t previous = umask(022);
+  PhpFpm fpm;
+  SpamgateServer spamgate(SpamgateOptions{fpm.address(), "", true, "", kSecret, 2});
+  umask(previous);
+  REQUIRE_MESSAGE(spamgate.wait_until_listening(), spamgate.log());
+  for (const char* part : {"", "-wal", "-shm"}) {
+    const std::string path = spamgate.database_path() + part;
+    INFO(path);
+    struct stat info {};
+    REQUIRE(stat(path.c_str(), &info) == 0);
+    CHECK((info.st_mode & 0777) == 0600);
+  }
+  CHECK(spamgate.log().find("the store is readable by other users") == std::string::npos);
+
+  spamgate.stop();
+  chmod(spamgate.database_path().c_str(), 0644);
+  REQUIRE_MESSAGE(spamgate.restart(), spamgate.log());
+  CHECK(eventually([&] { return spamgate.log().find("spamgate serving") != std::string::npos; }));
+  INFO(spamgate.log());
+  CHECK(spamgate.log().find("the store is readable by other users; chmod 600 it\" path=" + spamgate.database_path()) !=
+        std::string::npos);
 }

@@ -6,12 +6,14 @@
 #include <doctest/doctest.h>
 #include <signal.h>
 
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "harness/http_client.h"
 #include "harness/nginx.h"
 #include "harness/php_fpm.h"
 #include "harness/spamgate_server.h"
+#include "upstream/fastcgi_client.h"
 
 using namespace harness;
 using nlohmann::json;
@@ -192,6 +194,67 @@ TEST_CASE("bad input gets a 4xx with a reason and PHP is not called") {
 
   CHECK(http_get(stack.url("/wp-comments-post.php")).status == 405);
   CHECK(http_get(stack.url("/spamgate/health")).status == 200);
+}
+
+// A local user who can connect to spamgate's socket sends the FastCGI
+// params themself, around nginx: the PHP file to run, PHP settings, a proxy.
+TEST_CASE("a direct FastCGI request cannot choose the script PHP-FPM runs or change PHP's settings") {
+  Stack stack;
+  const TempDir eve("spamgate-eve");
+  const std::string evil = eve.path() + "/evil.php";
+  const std::string marker = eve.path() + "/evil-ran";
+  write_file(evil, "<?php file_put_contents('" + marker + "', 'ran'); echo 'evil';\n");
+  const std::string body = form_body(comment("A perfectly ordinary comment, sent around nginx."));
+  const std::string query = "ini[]=auto_prepend_file&ini[]=max_input_vars&ini[]=disable_functions";
+  const spamgate::fcgi::Params params = {
+      {"REQUEST_METHOD", "POST"},
+      {"DOCUMENT_URI", "/wp-comments-post.php"},
+      {"REQUEST_URI", "/wp-comments-post.php?" + query},
+      {"QUERY_STRING", query},
+      {"CONTENT_TYPE", "application/x-www-form-urlencoded"},
+      {"CONTENT_LENGTH", std::to_string(body.size())},
+      {"REMOTE_ADDR", "127.0.0.1"},
+      {"SCRIPT_FILENAME", evil},
+      {"DOCUMENT_ROOT", eve.path()},
+      {"PATH_TRANSLATED", evil},
+      {"PHP_VALUE", "auto_prepend_file=" + evil},
+      {"PHP_ADMIN_VALUE", "max_input_vars=7\ndisable_functions=phpinfo"},
+      {"HTTP_PROXY", "http://127.0.0.1:1/"},
+      {"SPAMGATE_VERDICT", "pass"},
+  };
+  spamgate::UpstreamConfig to_spamgate;
+  to_spamgate.address = stack.spamgate.address();
+  spamgate::FastCgiClient eve_client(to_spamgate);
+  const spamgate::UpstreamResponse response = eve_client.forward(params, body);
+  REQUIRE_MESSAGE(response.ok(), response.reason);
+  INFO(response.output, stack.spamgate.log());
+  const size_t blank = response.output.find("\r\n\r\n");
+  REQUIRE(blank != std::string::npos);
+  const json echo = json::parse(response.output.substr(blank + 4));  // the legitimate script ran...
+
+  CHECK_FALSE(std::filesystem::exists(marker));  // ...and evil.php never did
+  CHECK(echo["server"]["SCRIPT_FILENAME"] == stack.spamgate.document_root() + "/wp-comments-post.php");
+  CHECK(echo["server"]["DOCUMENT_ROOT"] == stack.spamgate.document_root());
+  CHECK(echo["ini"]["auto_prepend_file"] == "");
+  CHECK(echo["ini"]["max_input_vars"] != "7");
+  CHECK(echo["ini"]["disable_functions"] != "phpinfo");
+  for (const char* dropped : {"PHP_VALUE", "PHP_ADMIN_VALUE", "PATH_TRANSLATED", "HTTP_PROXY"}) {
+    INFO(dropped);
+    CHECK_FALSE(echo["server"].contains(dropped));
+  }
+  CHECK(echo["server"]["SPAMGATE_VERDICT"] == "pass");  // spamgate's own, once
+  CHECK(echo["post"]["comment"] == "A perfectly ordinary comment, sent around nginx.");
+}
+
+TEST_CASE("serve refuses to start without a WordPress folder to pin SCRIPT_FILENAME to") {
+  const TempDir dir("spamgate-noroot");
+  const std::string config = dir.path() + "/spamgate.toml";
+  write_file(config, "[server]\nlisten = \"127.0.0.1:" + std::to_string(free_port()) +
+                         "\"\n\n[rules]\nfiles = [\"" SPAMGATE_SOURCE_DIR "/rules/default.rules\"]\n\n[store]\npath = \"" +
+                         dir.path() + "/spamgate.db\"\n");
+  std::string output;
+  CHECK(run(spamgate_binary() + " serve --config " + config + " 2>&1", &output) != 0);
+  CHECK(output.find(config + ": [upstream] document_root is not set") != std::string::npos);
 }
 
 TEST_CASE("PHP-FPM down gives a clear 502, too slow a 504, and spamgate keeps serving") {

@@ -136,7 +136,7 @@ std::string apache_proxy_config(const std::string& spamgate_address, const std::
       text.replace(at, from.size(), to);
     return count;
   };
-  const int spamgate = replace_all("127.0.0.1:9100", spamgate_address);
+  const int spamgate = replace_all("unix:/run/spamgate/spamgate.sock|fcgi://localhost", "fcgi://" + spamgate_address);
   const int php = replace_all("proxy:unix:/run/php/php8.2-fpm.sock|fcgi://localhost", "proxy:fcgi://" + fpm_address);
   return spamgate == 3 && php == 1 ? text : "";
 }
@@ -179,8 +179,10 @@ struct Stack {
     fpm = std::make_unique<PhpFpm>(fpm_options);
     REQUIRE_MESSAGE(fpm->wait_until_listening(), fpm->error_log());
 
+    const std::string docroot = work / "docroot";
     SpamgateOptions sg;
     sg.upstream = fpm->address();
+    sg.document_root = docroot;
     sg.rules_text = kRules;
     sg.shared_secret = kSecret;
     sg.threads = 24;  // above nginx's and Apache's kept-alive connections
@@ -198,7 +200,6 @@ struct Stack {
 
     // nginx as deploy/nginx/spamgate.conf sets it up: the upstreams and the
     // API allowlist at http{} level, the shipped locations in the server.
-    const std::string docroot = work / "docroot";
     NginxOptions nginx_options;
     nginx_options.http_extra = "upstream spamgate { server " + spamgate->address() + "; keepalive 8; }\n"
                                "upstream php { server " + fpm->address() + "; }\n"

@@ -14,14 +14,17 @@ TEST_CASE("the shipped sample config loads and matches the built-in defaults") {
   auto loaded = load_config(SPAMGATE_SOURCE_DIR "/spamgate.toml");
   REQUIRE_MESSAGE(loaded.ok(), loaded.error());
   const Config defaults;
-  CHECK(loaded->server.listen == defaults.server.listen);
+  // Two deliberate differences: a unix socket, not a TCP port every local
+  // user can reach, and a WordPress folder (serve refuses to start without one).
+  CHECK(loaded->server.listen == "unix:/run/spamgate/spamgate.sock");
+  CHECK(loaded->server.socket_mode == "0660");
+  CHECK(loaded->upstream.document_root == "/var/www/wordpress");
   CHECK(loaded->server.threads == defaults.server.threads);
   CHECK(loaded->limits.max_body_bytes == defaults.limits.max_body_bytes);
   CHECK(loaded->endpoints.comment == defaults.endpoints.comment);
   CHECK(loaded->checks.max_token_age_seconds == defaults.checks.max_token_age_seconds);
   CHECK(loaded->checks.rate_burst == defaults.checks.rate_burst);
   CHECK(loaded->upstream.response_timeout_ms == defaults.upstream.response_timeout_ms);
-  CHECK(loaded->upstream.document_root == defaults.upstream.document_root);
   CHECK(loaded->store.retention_days == defaults.store.retention_days);
   CHECK(loaded->mail.caps.per_day == defaults.mail.caps.per_day);
   CHECK(loaded->mail.backoff_max_seconds == defaults.mail.backoff_max_seconds);
@@ -152,6 +155,25 @@ TEST_CASE("mail enabled without its essentials is refused") {
   CHECK(loaded.error().find("password: is required") != std::string::npos);
 }
 
+TEST_CASE("a mail URL with a user name or password in it is refused at its line") {
+  const TempDir dir("spamgate-config");
+  const std::string mail = "[mail]\nenabled = true\nsmtp_url = \"smtps://smtp.example.org\"\nfrom_address = "
+                           "\"blog@example.org\"\nowners = [\"owner@example.org\"]\npassword = { env = \"PW\" }\n";
+  auto path = dir.write("spamgate.toml", mail + "\n[mail.bounces]\nenabled = true\n"
+                                                "url = \"imaps://ann:s3cret@imap.example.org/INBOX\"\n");
+  auto loaded = load_config(path);
+  REQUIRE_FALSE(loaded.ok());
+  CHECK(loaded.error().rfind(path + ":10: ", 0) == 0);
+  CHECK(loaded.error().find("use the username and password") != std::string::npos);
+  // A user name alone is refused too; an @ after the host (a folder name) is not user information.
+  CHECK_FALSE(load_config(dir.write("user.toml", mail + "[mail.bounces]\nurl = \"imap://ann@imap.example.org/\"\n")).ok());
+  auto folder = load_config(dir.write("folder.toml", mail + "[mail.bounces]\nurl = \"imaps://imap.example.org/a@b\"\n"));
+  CHECK_MESSAGE(folder.ok(), folder.error());
+  auto smtp = load_config(dir.write("smtp.toml", "[mail]\nsmtp_url = \"smtps://ann:s3cret@smtp.example.org\"\n"));
+  REQUIRE_FALSE(smtp.ok());
+  CHECK(smtp.error().find(":2: ") != std::string::npos);
+}
+
 TEST_CASE("a required form token without the shared secret that signs it is refused") {
   const TempDir dir("spamgate-config");
   auto path = dir.write("no-secret.toml", "[checks]\nrequire_token = true\n");
@@ -174,7 +196,7 @@ TEST_CASE("upstream.document_root is read as given; resolve() makes a relative o
   REQUIRE_MESSAGE(loaded.ok(), loaded.error());
   CHECK(loaded->upstream.document_root == "wordpress");
   CHECK(loaded->resolve(loaded->upstream.document_root) == dir / "wordpress");
-  CHECK(Config{}.upstream.document_root.empty());  // default: SCRIPT_FILENAME forwarded unchanged
+  CHECK(Config{}.upstream.document_root.empty());  // default: serve refuses to start
 }
 
 TEST_CASE("deeply nested arrays and inline tables are refused with file:line, not a stack overflow") {

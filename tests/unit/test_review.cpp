@@ -81,6 +81,20 @@ TEST_CASE("the list filters by action, rule, kind, time and text, pages newest f
   CHECK(site.list("?q=Bot1")["total"] == 11);  // Bot1, Bot10..Bot19
   CHECK(site.list("?q=%25")["total"] == 0);    // a literal %, not a wildcard
 
+  // Longer than SQLite's LIKE pattern allows: a reason, not "cannot be read right now".
+  const HttpResponse too_long = site.request("GET", "/spamgate/submissions?q=" + std::string(50000, 'a'));
+  CHECK(too_long.status == 400);
+  CHECK(too_long.body.find("q must be at most 24999 bytes") != std::string::npos);
+  CHECK(site.request("GET", "/spamgate/submissions?q=" + std::string(25000, 'a')).status == 400);
+  std::string percents;  // the longest q, every byte escaped in the pattern
+  for (size_t i = 0; i < kMaxReviewTextBytes; ++i) percents += "%25";
+  CHECK(site.list("?q=" + percents)["total"] == 0);
+  // Japanese text is found by any part of it ("こんにちは" by "こん").
+  CHECK(site.comment("%E5%B1%B1%E7%94%B0", "yamada@example.jp", "spamword+%E3%81%93%E3%82%93%E3%81%AB%E3%81%A1%E3%81%AF") == 403);
+  const nlohmann::json japanese = site.list("?q=%E3%81%93%E3%82%93");
+  REQUIRE(japanese["total"] == 1);
+  CHECK(japanese["items"][0]["author"] == "山田");
+
   CHECK(site.request("GET", "/spamgate/submissions?action=pass").status == 400);
   CHECK(site.request("GET", "/spamgate/submissions?per_page=500").status == 400);
   CHECK(site.request("GET", "/spamgate/submissions?page=x").status == 400);

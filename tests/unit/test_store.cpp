@@ -1,4 +1,5 @@
 #include <doctest/doctest.h>
+#include <sys/stat.h>
 #include <nlohmann/json.hpp>
 
 #include <atomic>
@@ -98,6 +99,21 @@ TEST_CASE("Database reports SQLite's message for bad SQL and bad binds") {
   Result<Database> dir = Database::open("/proc/no-such-dir/x.db");
   REQUIRE_FALSE(dir.ok());
   CHECK(dir.error().rfind("/proc/no-such-dir/x.db: ", 0) == 0);
+}
+
+TEST_CASE("a new store and its -wal and -shm are readable by their owner only, whatever the umask") {
+  TempStore tmp;
+  const mode_t previous = umask(022);
+  Result<Database> db = Database::open(tmp.store_path());
+  umask(previous);
+  REQUIRE_MESSAGE(db.ok(), db.error());
+  REQUIRE(db->exec("CREATE TABLE t (x TEXT); INSERT INTO t VALUES ('山田')").ok());
+  for (const char* part : {"", "-wal", "-shm"}) {
+    INFO(part);
+    struct stat info {};
+    REQUIRE(stat((tmp.store_path() + part).c_str(), &info) == 0);
+    CHECK((info.st_mode & 0777) == 0600);
+  }
 }
 
 TEST_CASE("a Transaction rolls back unless committed") {

@@ -5,6 +5,10 @@
 
 #include <doctest/doctest.h>
 
+#include <filesystem>
+
+#include "harness/php_fpm.h"
+
 namespace harness {
 
 std::string spamgate_binary() { return SPAMGATE_BINARY; }
@@ -18,11 +22,15 @@ SpamgateServer::SpamgateServer(SpamgateOptions options)
     write_file(rules_path(), options_.rules_text);
     rule_files += std::string(rule_files.empty() ? "" : ", ") + "\"" + rules_path() + "\"";
   }
+  if (options_.document_root.empty()) {
+    std::filesystem::create_directory(document_root());
+    std::filesystem::create_symlink(echo_script(), document_root() + "/wp-comments-post.php");
+  }
   const std::string listen = options_.spawned ? "" : "127.0.0.1:" + std::to_string(port_);
   std::string config = "[server]\nlisten = \"" + listen + "\"\nthreads = " +
                        std::to_string(options_.threads) + "\n\n[rules]\nfiles = [" + rule_files +
                        "]\nreload_check_seconds = 1\n\n[upstream]\naddress = \"" + options_.upstream +
-                       "\"\nconnect_timeout_ms = 500\nresponse_timeout_ms = 3000\n\n[store]\npath = \"" + options_.store_path + "\"\n"
+                       "\"\ndocument_root = \"" + document_root() + "\"\nconnect_timeout_ms = 500\nresponse_timeout_ms = 3000\n\n[store]\npath = \"" + options_.store_path + "\"\n"
                        "flush_interval_ms = 20\n\n";
   if (!options_.shared_secret.empty()) {
     const std::string secret_path = dir_->path() + "/shared-secret";

@@ -23,6 +23,10 @@ struct SpamgateOptions {
   bool spawned = false;
   std::string store_path = "spamgate.db";  // [store] path, relative to the config's directory
   int port = 0;  // the port to listen on (e.g. one a web server's config already names); 0 = a free one
+  // [upstream] document_root: the folder PHP-FPM runs the comment script
+  // from. "" = a private folder whose wp-comments-post.php is
+  // tests/e2e/php/echo.php, so tests see what PHP received.
+  std::string document_root;
 };
 
 class SpamgateServer {
@@ -46,6 +50,9 @@ class SpamgateServer {
   const std::string& dir() const { return dir_->path(); }
   std::string config_path() const { return dir_->path() + "/spamgate.toml"; }
   std::string rules_path() const { return dir_->path() + "/local.rules"; }
+  std::string document_root() const {
+    return options_.document_root.empty() ? dir_->path() + "/wordpress" : options_.document_root;
+  }
   std::string database_path() const {
     return options_.store_path.front() == '/' ? options_.store_path : dir_->path() + "/" + options_.store_path;
   }
