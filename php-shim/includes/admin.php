@@ -123,34 +123,32 @@ add_action( 'admin_post_spamgate_dismiss', 'spamgate_dismiss_notice' );
 function spamgate_bounce_lines_html( array $stats ) {
 	$forged  = min( $stats['forged_bounces_7d'], $stats['foreign_bounces_7d'] );
 	$account = $stats['foreign_bounces_7d'] - $forged;
+	$lines   = array(
+		'spamgate-foreign-bounces' => $account > 0 ? sprintf(
+			/* translators: %d: number of bounce reports. */
+			_n(
+				'%d bounce in the last 7 days was for mail spamgate never sent that went out through this site\'s mail account: someone may have its password. Change the SMTP password (spamgate bounces lists them).',
+				'%d bounces in the last 7 days were for mail spamgate never sent that went out through this site\'s mail account: someone may have its password. Change the SMTP password (spamgate bounces lists them).',
+				$account,
+				'spamgate'
+			),
+			$account
+		) : '',
+		'spamgate-forged-bounces'  => $forged > 0 ? sprintf(
+			/* translators: %d: number of bounce reports. */
+			_n(
+				'%d bounce in the last 7 days was for mail someone else sent with this site\'s address forged; no password is at stake. Publish SPF, DKIM and DMARC (p=quarantine or p=reject) for the domain so receivers refuse such mail.',
+				'%d bounces in the last 7 days were for mail someone else sent with this site\'s address forged; no password is at stake. Publish SPF, DKIM and DMARC (p=quarantine or p=reject) for the domain so receivers refuse such mail.',
+				$forged,
+				'spamgate'
+			),
+			$forged
+		) : '',
+	);
 	$html    = '';
-	if ( $account > 0 ) {
-		$html .= '<p class="spamgate-foreign-bounces" style="color:#b32d2e;font-weight:600">' . esc_html(
-			sprintf(
-				/* translators: %d: number of bounce reports. */
-				_n(
-					'%d bounce in the last 7 days was for mail spamgate never sent that went out through this site\'s mail account: someone may have its password. Change the SMTP password (spamgate bounces lists them).',
-					'%d bounces in the last 7 days were for mail spamgate never sent that went out through this site\'s mail account: someone may have its password. Change the SMTP password (spamgate bounces lists them).',
-					$account,
-					'spamgate'
-				),
-				$account
-			)
-		) . '</p>';
-	}
-	if ( $forged > 0 ) {
-		$html .= '<p class="spamgate-forged-bounces">' . esc_html(
-			sprintf(
-				/* translators: %d: number of bounce reports. */
-				_n(
-					'%d bounce in the last 7 days was for mail someone else sent with this site\'s address forged; no password is at stake. Publish SPF, DKIM and DMARC (p=quarantine or p=reject) for the domain so receivers refuse such mail.',
-					'%d bounces in the last 7 days were for mail someone else sent with this site\'s address forged; no password is at stake. Publish SPF, DKIM and DMARC (p=quarantine or p=reject) for the domain so receivers refuse such mail.',
-					$forged,
-					'spamgate'
-				),
-				$forged
-			)
-		) . '</p>';
+	foreach ( array_filter( $lines ) as $class => $text ) {
+		$red   = 'spamgate-foreign-bounces' === $class ? ' style="color:#b32d2e;font-weight:600"' : '';
+		$html .= '<p class="' . $class . '"' . $red . '>' . esc_html( $text ) . '</p>';
 	}
 	return $html;
 }
