@@ -16,6 +16,8 @@
 #include "util/untrusted_text.h"
 
 using namespace spamgate;
+using spamgate::testing::read_file;
+using spamgate::testing::TempStore;
 
 namespace {
 
