@@ -30,6 +30,7 @@ require_once __DIR__ . '/includes/client.php';
 require_once __DIR__ . '/includes/mail.php';
 require_once __DIR__ . '/includes/comments.php';
 require_once __DIR__ . '/includes/training.php';
+require_once __DIR__ . '/includes/rescue-checks.php';
 require_once __DIR__ . '/includes/review-api.php';
 require_once __DIR__ . '/includes/privacy.php'; // Privacy exporter and eraser: registered everywhere, used from wp-admin.
 if ( is_admin() ) { // Also admin-ajax.php and admin-post.php.

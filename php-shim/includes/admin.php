@@ -112,6 +112,48 @@ function spamgate_dismiss_notice() {
 add_action( 'admin_post_spamgate_dismiss', 'spamgate_dismiss_notice' );
 
 /**
+ * The widget's lines about bounces of mail spamgate never sent (last 7
+ * days): in red those whose returned message went through the site's own
+ * account (change the SMTP password); plainly those that only carried the
+ * site's address, forged (SPF, DKIM and DMARC advice). '' when none.
+ *
+ * @param array $stats From spamgate_parse_stats().
+ * @return string HTML.
+ */
+function spamgate_bounce_lines_html( array $stats ) {
+	$forged  = min( $stats['forged_bounces_7d'], $stats['foreign_bounces_7d'] );
+	$account = $stats['foreign_bounces_7d'] - $forged;
+	$lines   = array(
+		'spamgate-foreign-bounces' => $account > 0 ? sprintf(
+			/* translators: %d: number of bounce reports. */
+			_n(
+				'%d bounce in the last 7 days was for mail spamgate never sent that went out through this site\'s mail account: someone may have its password. Change the SMTP password (spamgate bounces lists them).',
+				'%d bounces in the last 7 days were for mail spamgate never sent that went out through this site\'s mail account: someone may have its password. Change the SMTP password (spamgate bounces lists them).',
+				$account,
+				'spamgate'
+			),
+			$account
+		) : '',
+		'spamgate-forged-bounces'  => $forged > 0 ? sprintf(
+			/* translators: %d: number of bounce reports. */
+			_n(
+				'%d bounce in the last 7 days was for mail someone else sent with this site\'s address forged; no password is at stake. Publish SPF, DKIM and DMARC (p=quarantine or p=reject) for the domain so receivers refuse such mail.',
+				'%d bounces in the last 7 days were for mail someone else sent with this site\'s address forged; no password is at stake. Publish SPF, DKIM and DMARC (p=quarantine or p=reject) for the domain so receivers refuse such mail.',
+				$forged,
+				'spamgate'
+			),
+			$forged
+		) : '',
+	);
+	$html    = '';
+	foreach ( array_filter( $lines ) as $class => $text ) {
+		$red   = 'spamgate-foreign-bounces' === $class ? ' style="color:#b32d2e;font-weight:600"' : '';
+		$html .= '<p class="' . $class . '"' . $red . '>' . esc_html( $text ) . '</p>';
+	}
+	return $html;
+}
+
+/**
  * The dashboard widget: the summary line, a chart of the last seven days
  * (includes/dashboard-chart.php), the counts per day as a table, the rules
  * that hit most, and a link to the Blocked by spamgate screen.
@@ -123,23 +165,7 @@ function spamgate_render_dashboard_widget() {
 	if ( null === $stats ) {
 		echo '<p>' . esc_html__( 'spamgate\'s stats are not available right now.', 'spamgate' ) . '</p>';
 	} else {
-		if ( ! empty( $stats['foreign_bounces_7d'] ) ) {
-			printf(
-				'<p class="spamgate-foreign-bounces" style="color:#b32d2e;font-weight:600">%s</p>',
-				esc_html(
-					sprintf(
-						/* translators: %d: number of bounce reports. */
-						_n(
-							'%d bounce in the last 7 days was for mail spamgate never sent: someone may be sending mail as this site. Change the SMTP password and check SPF, DKIM and DMARC (spamgate bounces lists them).',
-							'%d bounces in the last 7 days were for mail spamgate never sent: someone may be sending mail as this site. Change the SMTP password and check SPF, DKIM and DMARC (spamgate bounces lists them).',
-							$stats['foreign_bounces_7d'],
-							'spamgate'
-						),
-						$stats['foreign_bounces_7d']
-					)
-				)
-			);
-		}
+		echo spamgate_bounce_lines_html( $stats ); // phpcs:ignore WordPress.Security.EscapeOutput -- escaped when built.
 		echo '<p>' . esc_html( spamgate_stats_line( $stats ) ) . '</p>';
 		echo spamgate_chart_html( $stats ); // phpcs:ignore WordPress.Security.EscapeOutput -- escaped when built.
 		printf(

@@ -328,6 +328,7 @@ function spamgate_parse_stats( $json ) {
 		'days'               => $days,
 		'top_rules'          => $rules,
 		'foreign_bounces_7d' => isset( $data['foreign_bounces_7d'] ) ? max( 0, (int) $data['foreign_bounces_7d'] ) : 0,
+		'forged_bounces_7d'  => isset( $data['forged_bounces_7d'] ) ? max( 0, (int) $data['forged_bounces_7d'] ) : 0,
 	);
 }
 

@@ -387,15 +387,19 @@ function spamgate_review_unlock( $name ) {
  * filters, and through kses as for any visitor (the moderator clicking may
  * post unfiltered HTML; the commenter may not). A parent comment that is
  * gone or on another post is dropped (the rescued comment is top-level).
+ * WordPress's own acceptance rules apply (spamgate_rescue_check()) unless
+ * the owner overrides them explicitly; a refusal says so ('overridable').
  *
- * @param array $item From spamgate_parse_submission(), kind 'comment'.
- * @return array array( 'comment_id' => int, 'created' => bool, 'error' => '' or a reason ).
+ * @param array $item     From spamgate_parse_submission(), kind 'comment'.
+ * @param bool  $override True when the owner chose "Restore anyway".
+ * @return array array( 'comment_id' => int, 'created' => bool, 'overridable' => bool, 'error' => '' or a reason ).
  */
-function spamgate_review_restore_comment( array $item ) {
+function spamgate_review_restore_comment( array $item, $override = false ) {
 	$out  = array(
-		'comment_id' => 0,
-		'created'    => false,
-		'error'      => '',
+		'comment_id'  => 0,
+		'created'     => false,
+		'overridable' => false,
+		'error'       => '',
 	);
 	$lock = spamgate_review_lock( $item['id'] );
 	if ( false === $lock ) {
@@ -436,7 +440,13 @@ function spamgate_review_restore_comment( array $item ) {
 			}
 		}
 		$fields['comment_content'] = wp_kses( $fields['comment_content'], 'pre_comment_content' );
-		$comment_id                = wp_insert_comment( wp_filter_comment( wp_slash( $fields ) ) );
+		$accepted                  = $override ? true : spamgate_rescue_check( $post, $fields );
+		if ( is_wp_error( $accepted ) ) {
+			$out['error']       = $accepted->get_error_message();
+			$out['overridable'] = true;
+			return $out;
+		}
+		$comment_id = wp_insert_comment( wp_filter_comment( wp_slash( $fields ) ) );
 		if ( ! $comment_id ) {
 			$out['error'] = __( 'WordPress could not save the comment.', 'spamgate' );
 			return $out;
@@ -456,17 +466,19 @@ function spamgate_review_restore_comment( array $item ) {
  *
  * @param string $id       A submission id.
  * @param string $decision 'ham' or 'spam'.
- * @return array array( 'id', 'decision', 'kind', 'comment_id', 'created', 'mailed', 'error' => '' or a reason ).
+ * @param bool   $override True to restore a comment WordPress's rules refuse ("Restore anyway").
+ * @return array array( 'id', 'decision', 'kind', 'comment_id', 'created', 'mailed', 'overridable', 'error' => '' or a reason ).
  */
-function spamgate_review_decide( $id, $decision ) {
+function spamgate_review_decide( $id, $decision, $override = false ) {
 	$result = array(
-		'id'         => (string) $id,
-		'decision'   => $decision,
-		'kind'       => '',
-		'comment_id' => 0,
-		'created'    => false,
-		'mailed'     => false,
-		'error'      => '',
+		'id'          => (string) $id,
+		'decision'    => $decision,
+		'kind'        => '',
+		'comment_id'  => 0,
+		'created'     => false,
+		'mailed'      => false,
+		'overridable' => false,
+		'error'       => '',
 	);
 	if ( ! spamgate_is_submission_id( $id ) ) {
 		$result['error'] = __( 'This is not a spamgate submission id.', 'spamgate' );
@@ -490,9 +502,10 @@ function spamgate_review_decide( $id, $decision ) {
 	$item           = $fetched['item'];
 	$result['kind'] = $item['kind'];
 	if ( 'comment' === $item['kind'] ) {
-		$restored             = spamgate_review_restore_comment( $item );
-		$result['comment_id'] = $restored['comment_id'];
-		$result['created']    = $restored['created'];
+		$restored              = spamgate_review_restore_comment( $item, $override );
+		$result['comment_id']  = $restored['comment_id'];
+		$result['created']     = $restored['created'];
+		$result['overridable'] = $restored['overridable'];
 		if ( '' !== $restored['error'] ) {
 			$result['error'] = $restored['error'];
 			return $result;
@@ -535,11 +548,13 @@ function spamgate_review_decide_many( array $ids, $decision ) {
 
 /**
  * The notices after decisions: one success notice with what was done, one
- * error notice with what failed and why. Plain text lines.
+ * error notice with what failed and why. Plain text lines; the error notice
+ * lists in 'override' the ids WordPress's rules refused, which the owner may
+ * restore anyway.
  *
  * @param array  $results From spamgate_review_decide_many().
  * @param string $status  How rescued comments were stored: 'pending' or 'approved'.
- * @return array List of array( 'type' => 'success'|'error', 'lines' => list of strings ).
+ * @return array List of array( 'type' => 'success'|'error', 'lines' => list of strings[, 'override' => ids] ).
  */
 function spamgate_review_result_notices( array $results, $status ) {
 	$comments = 0;
@@ -547,10 +562,14 @@ function spamgate_review_result_notices( array $results, $status ) {
 	$unmailed = 0;
 	$spam     = 0;
 	$failures = array();
+	$override = array();
 	foreach ( $results as $result ) {
 		if ( '' !== $result['error'] ) {
 			/* translators: 1: submission id, 2: the reason. */
 			$failures[] = sprintf( __( '%1$s: %2$s', 'spamgate' ), $result['id'], $result['error'] );
+			if ( ! empty( $result['overridable'] ) ) {
+				$override[] = $result['id'];
+			}
 		} elseif ( 'spam' === $result['decision'] ) {
 			++$spam;
 		} elseif ( 'contact' === $result['kind'] ) {
@@ -593,9 +612,13 @@ function spamgate_review_result_notices( array $results, $status ) {
 			/* translators: %s: number of submissions. */
 			sprintf( _n( '%s submission could not be reviewed:', '%s submissions could not be reviewed:', count( $failures ), 'spamgate' ), number_format_i18n( count( $failures ) ) )
 		);
-		$notices[] = array(
+		$notices[] = empty( $override ) ? array(
 			'type'  => 'error',
 			'lines' => $failures,
+		) : array(
+			'type'     => 'error',
+			'lines'    => $failures,
+			'override' => $override,
 		);
 	}
 	if ( empty( $notices ) ) {

@@ -99,6 +99,26 @@ function spamgate_review_action_url( $id, $decision ) {
 }
 
 /**
+ * The URL of "Restore anyway" for a comment WordPress's rules refused: the
+ * "Not spam" action with override=1 and a nonce of its own
+ * (spamgate_review_override_{ID}), so no ordinary link or bulk action
+ * can override.
+ *
+ * @param string $id A submission id.
+ * @return string Not escaped.
+ */
+function spamgate_review_override_url( $id ) {
+	$query = array(
+		'action'   => 'spamgate_review',
+		'decision' => 'ham',
+		'id'       => $id,
+		'override' => '1',
+		'_wpnonce' => wp_create_nonce( 'spamgate_review_override_' . $id ),
+	);
+	return admin_url( 'admin-post.php?' . http_build_query( $query, '', '&', PHP_QUERY_RFC3986 ) );
+}
+
+/**
  * The valid submission ids of a request's submission[] list.
  *
  * @param mixed $raw $_POST['submission'].
@@ -184,6 +204,13 @@ function spamgate_review_notices_html() {
 		foreach ( (array) $notice['lines'] as $line ) {
 			$html .= '<p>' . esc_html( $line ) . '</p>';
 		}
+		foreach ( isset( $notice['override'] ) ? (array) $notice['override'] : array() as $id ) {
+			if ( spamgate_is_submission_id( $id ) ) {
+				$html .= '<p><a class="button spamgate-restore-anyway" href="' . esc_url( spamgate_review_override_url( $id ) ) . '">'
+					/* translators: %s: submission id. */
+					. esc_html( sprintf( __( 'Restore %s anyway', 'spamgate' ), $id ) ) . '</a></p>';
+			}
+		}
 		$html .= '</div>';
 	}
 	return $html;
@@ -256,9 +283,9 @@ function spamgate_review_handle_post() {
 
 /**
  * The admin_post_spamgate_review action behind a row's "Not spam" and
- * "Confirm spam" links (GET decision, id, _wpnonce): moderate_comments and
- * the id's nonce, then the decision, then back to the screen as the
- * referer left it.
+ * "Confirm spam" links (GET decision, id, _wpnonce) and "Restore anyway"
+ * (override=1, checked against its own nonce): moderate_comments and the
+ * nonce, then the decision, then back to the screen as the referer left it.
  *
  * @return void
  */
@@ -266,6 +293,7 @@ function spamgate_review_admin_post() {
 	// phpcs:disable WordPress.Security.NonceVerification.Recommended -- checked below before anything changes.
 	$id       = isset( $_GET['id'] ) && is_string( $_GET['id'] ) ? sanitize_key( wp_unslash( $_GET['id'] ) ) : '';
 	$decision = isset( $_GET['decision'] ) && is_string( $_GET['decision'] ) ? sanitize_key( wp_unslash( $_GET['decision'] ) ) : '';
+	$override = isset( $_GET['override'] ) && '1' === $_GET['override'] && 'ham' === $decision;
 	// phpcs:enable
 	if ( ! current_user_can( 'moderate_comments' ) ) {
 		wp_die( esc_html__( 'Sorry, you are not allowed to moderate comments.', 'spamgate' ), 403 );
@@ -273,8 +301,8 @@ function spamgate_review_admin_post() {
 	if ( ! spamgate_is_submission_id( $id ) || ! in_array( $decision, array( 'ham', 'spam' ), true ) ) {
 		wp_die( esc_html__( 'This link does not name a spamgate submission and a decision.', 'spamgate' ), 400 );
 	}
-	check_admin_referer( 'spamgate_review_' . $id );
-	spamgate_review_remember( array( spamgate_review_decide( $id, $decision ) ) );
+	check_admin_referer( ( $override ? 'spamgate_review_override_' : 'spamgate_review_' ) . $id );
+	spamgate_review_remember( array( spamgate_review_decide( $id, $decision, $override ) ) );
 	wp_safe_redirect( spamgate_review_back_url( wp_get_referer() ) );
 	exit;
 }

@@ -84,12 +84,23 @@ final class DashboardChartTest extends TestCase {
 		$this->assertStringNotContainsString( 'spamgate-foreign-bounces', $html );
 	}
 
-	public function test_the_widget_shows_a_red_line_when_foreign_bounces_were_seen_this_week() {
+	public function test_the_widget_shows_a_red_line_when_foreign_bounces_went_through_the_account_this_week() {
 		spamgate_test_reset( array( array( 200, json_encode( array( 'days' => array(), 'foreign_bounces_7d' => 2 ) ) ) ) );
 		ob_start();
 		spamgate_render_dashboard_widget();
 		$html = ob_get_clean();
-		$this->assertStringContainsString( '<p class="spamgate-foreign-bounces" style="color:#b32d2e;font-weight:600">2 bounces in the last 7 days were for mail spamgate never sent: someone may be sending mail as this site.', $html );
+		$this->assertStringContainsString( '<p class="spamgate-foreign-bounces" style="color:#b32d2e;font-weight:600">2 bounces in the last 7 days were for mail spamgate never sent that went out through this site&#039;s mail account', $html );
+		$this->assertStringNotContainsString( 'spamgate-forged-bounces', $html );
+	}
+
+	public function test_forged_bounces_get_spf_dkim_dmarc_advice_and_no_red_line() {
+		$html = spamgate_bounce_lines_html( spamgate_parse_stats( '{"days":[],"foreign_bounces_7d":3,"forged_bounces_7d":3}' ) );
+		$this->assertStringNotContainsString( 'spamgate-foreign-bounces', $html );
+		$this->assertStringContainsString( '<p class="spamgate-forged-bounces">3 bounces in the last 7 days were for mail someone else sent with this site&#039;s address forged; no password is at stake. Publish SPF, DKIM and DMARC', $html );
+
+		$both = spamgate_bounce_lines_html( spamgate_parse_stats( '{"days":[],"foreign_bounces_7d":4,"forged_bounces_7d":3}' ) );
+		$this->assertStringContainsString( '>1 bounce in the last 7 days was for mail spamgate never sent that went out through', $both );
+		$this->assertStringContainsString( '>3 bounces in the last 7 days were for mail someone else sent', $both );
 	}
 
 	public function test_the_widget_without_stats_still_links_to_the_screen() {

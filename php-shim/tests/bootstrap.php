@@ -408,7 +408,42 @@ function get_comment( $id ) {
 	return null;
 }
 function get_post( $id ) {
-	return isset( $GLOBALS['spamgate_test']['posts'][ $id ] ) ? $GLOBALS['spamgate_test']['posts'][ $id ] : null;
+	// A stored post with WP_Post's other fields at their defaults: a published, open post with no password.
+	if ( ! isset( $GLOBALS['spamgate_test']['posts'][ $id ] ) ) {
+		return null;
+	}
+	$defaults = array(
+		'post_type'      => 'post',
+		'post_status'    => 'publish',
+		'post_password'  => '',
+		'comment_status' => 'open',
+	);
+	return (object) array_merge( $defaults, (array) $GLOBALS['spamgate_test']['posts'][ $id ] );
+}
+function get_post_status( $post ) {
+	return $post->post_status;
+}
+function post_type_supports( $type, $feature ) {
+	// Types registered without 'comments' support: wp_block as in WordPress, and 'product' for the tests.
+	return 'comments' !== $feature || ! in_array( $type, array( 'wp_block', 'product' ), true );
+}
+function comments_open( $post ) {
+	return 'open' === $post->comment_status;
+}
+function wp_check_comment_data_max_lengths( $data ) {
+	// WordPress's limits (wp_get_comment_fields_max_lengths() on a utf8mb4 database), in bytes.
+	$limits = array(
+		'comment_author'       => 245,
+		'comment_author_email' => 100,
+		'comment_author_url'   => 200,
+		'comment_content'      => 65525,
+	);
+	foreach ( $limits as $key => $max ) {
+		if ( isset( $data[ $key ] ) && strlen( $data[ $key ] ) > $max ) {
+			return new WP_Error( $key . '_column_length', '<strong>Error:</strong> too long.' );
+		}
+	}
+	return true;
 }
 function get_the_title( $post ) {
 	return $post->post_title;
@@ -455,6 +490,7 @@ require_once dirname( __DIR__ ) . '/includes/client.php';
 require_once dirname( __DIR__ ) . '/includes/mail.php';
 require_once dirname( __DIR__ ) . '/includes/comments.php';
 require_once dirname( __DIR__ ) . '/includes/training.php';
+require_once dirname( __DIR__ ) . '/includes/rescue-checks.php';
 require_once dirname( __DIR__ ) . '/includes/review-api.php';
 require_once dirname( __DIR__ ) . '/includes/privacy.php';
 require_once dirname( __DIR__ ) . '/includes/settings.php';

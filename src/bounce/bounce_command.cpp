@@ -7,6 +7,7 @@
 
 #include "bounce/bounce_log.h"
 #include "bounce/bounce_watch.h"
+#include "mail/mail_reports.h"
 #include "mail/outbox.h"
 #include "util/time_format.h"
 
@@ -28,20 +29,25 @@ int bounces_list(const Config& config, int limit, std::ostream& out, std::ostrea
   Result<std::string> error = (*log)->state("last_error");
   Result<int64_t> own = (*log)->count("own", week_ago);
   Result<int64_t> foreign = (*log)->count("foreign", week_ago);
-  if (!polled || !error || !own || !foreign) return err << "cannot read the bounce log\n", 2;
+  Result<int64_t> forged = (*log)->count_forged(week_ago);
+  if (!polled || !error || !own || !foreign || !forged) return err << "cannot read the bounce log\n", 2;
   int status = 0;
   out << "bounce watch: " << (config.mail.bounces.enabled ? config.mail.bounces.url : "off ([mail.bounces] enabled = false)")
       << "\n";
   out << "last poll: " << (polled->empty() ? "never" : rfc3339_utc(std::atoll(polled->c_str())))
       << (error->empty() ? "" : "  FAILED: " + *error) << "\n";
   if (!error->empty()) status = 1;
+  const int64_t through_account = *foreign - *forged;
   out << "last 7 days: " << *own << " bounces of spamgate's own mail, " << *foreign
-      << " foreign (mail spamgate never sent)\n";
-  if (*foreign > 0) {
-    out << "  FOREIGN BOUNCES: someone may be sending mail as " << config.mail.from_address
-        << "; change the SMTP password and check SPF/DKIM/DMARC\n";
+      << " foreign (mail spamgate never sent): " << through_account << " sent through your account, " << *forged
+      << " with your address forged\n";
+  if (through_account > 0) {
+    out << "  FOREIGN BOUNCES THROUGH YOUR ACCOUNT: someone may be using " << config.mail.username
+        << "; change the SMTP password\n";
     status = 1;
   }
+  if (*forged > 0)
+    out << "  " << forged_bounce_advice(config.mail.from_address) << "\n";
   for (const std::string& owner : config.mail.owners) {
     Result<int64_t> n = (*log)->own_bounces_to(owner, week_ago);
     if (n && *n >= config.mail.bounces.owner_bounce_limit)
@@ -50,7 +56,7 @@ int bounces_list(const Config& config, int limit, std::ostream& out, std::ostrea
   Result<std::vector<BounceRow>> rows = (*log)->recent(limit);
   if (!rows) return err << rows.error() << "\n", 2;
   for (const BounceRow& r : *rows)
-    out << rfc3339_utc(r.received_at) << "  " << r.origin << "  " << r.kind << "  " << (r.status.empty() ? "-" : r.status)
+    out << rfc3339_utc(r.received_at) << "  " << (r.forged() ? "forged" : r.origin) << "  " << r.kind << "  " << (r.status.empty() ? "-" : r.status)
         << "  " << r.recipient << "  " << r.original_message_id << "  " << r.diagnostic.substr(0, 120) << "\n";
   return status;
 }
@@ -69,7 +75,8 @@ int bounces_poll(const Config& config, std::ostream& out, std::ostream& err) {
   BounceWatch watch(config, **log, **outbox, clock, *password);
   Result<BouncePoll> poll = watch.poll_once();
   if (!poll) return err << poll.error() << "\n", 2;
-  out << "read " << poll->read << ": " << poll->own << " own, " << poll->foreign << " foreign, " << poll->unknown
+  out << "read " << poll->read << ": " << poll->own << " own, " << poll->foreign << " foreign (" << poll->forged
+      << " forged), " << poll->unknown
       << " unknown, " << poll->ignored << " not bounces" << (poll->alerted ? "; the owners were alerted" : "") << "\n";
   return 0;
 }

@@ -11,10 +11,13 @@
 
 namespace spamgate {
 
-// The last poll (time, error), the last 7 days' own and foreign counts,
-// owner addresses over mail.bounces.owner_bounce_limit, then the newest
-// `limit` reports. Exit 1 when foreign bounces were seen in 7 days or the
-// last poll failed.
+// The last poll (time, error), the last 7 days' own and foreign counts
+// (foreign split into those through the site's account and those with its
+// address only forged, with SPF/DKIM/DMARC advice for the latter), owner
+// addresses over mail.bounces.owner_bounce_limit, then the newest `limit`
+// reports. Exit 1 when a bounce in 7 days shows the account sent mail
+// spamgate never sent, an owner keeps bouncing, or the last poll failed;
+// forged ones alone are information (0).
 int bounces_list(const Config& config, int limit, std::ostream& out, std::ostream& err);
 
 // Reads the mailbox once now (as serve does every poll_seconds).

@@ -12,7 +12,7 @@ namespace {
 
 constexpr const char* kColumns =
     "id, received_at, kind, origin, outbox_id, recipient, status, diagnostic, original_message_id, original_from,"
-    " original_subject, reporting_mta, report_from, report_subject";
+    " original_subject, reporting_mta, report_from, report_subject, evidence";
 
 BounceRow read_row(const Statement& st) {
   BounceRow r;
@@ -30,6 +30,7 @@ BounceRow read_row(const Statement& st) {
   r.reporting_mta = st.column_text(11);
   r.report_from = st.column_text(12);
   r.report_subject = st.column_text(13);
+  r.evidence = st.column_text(14);
   return r;
 }
 
@@ -62,7 +63,9 @@ std::string BounceRow::to_json() const {
                         {"original_subject", original_subject},
                         {"reporting_mta", reporting_mta},
                         {"report_from", report_from},
-                        {"report_subject", report_subject}};
+                        {"report_subject", report_subject},
+                        {"evidence", evidence},
+                        {"forged", forged()}};
   return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
@@ -82,7 +85,8 @@ Result<bool> BounceLog::seen(const std::string& digest) {
   return *n > 0;
 }
 
-Result<BounceRow> BounceLog::record(const BounceReport& report, const std::string& digest, int64_t now) {
+Result<BounceRow> BounceLog::record(const BounceReport& report, const std::string& digest, int64_t now,
+                                    const std::string& evidence) {
   std::lock_guard lock(mutex_);
   BounceRow row;
   row.received_at = now;
@@ -117,6 +121,7 @@ Result<BounceRow> BounceLog::record(const BounceReport& report, const std::strin
       else if (other->integer == 1) row.origin = "own";
     }
   }
+  if (row.origin == "foreign") row.evidence = evidence;
   if (row.outbox_id) {
     Result<Statement> mark = db_.prepare("UPDATE outbox SET bounced_at = ?2, bounce_diagnostic = ?3 WHERE id = ?1");
     if (!mark) return Error{mark.error()};
@@ -125,15 +130,15 @@ Result<BounceRow> BounceLog::record(const BounceReport& report, const std::strin
   }
   Result<Statement> insert = db_.prepare(
       "INSERT INTO bounces (received_at, digest, kind, origin, outbox_id, recipient, status, diagnostic,"
-      " original_message_id, original_from, original_subject, reporting_mta, report_from, report_subject)"
-      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
+      " original_message_id, original_from, original_subject, reporting_mta, report_from, report_subject, evidence)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)");
   if (!insert) return Error{insert.error()};
   insert->bind(1, now).bind(2, digest).bind(3, row.kind).bind(4, row.origin);
   if (row.outbox_id) insert->bind(5, *row.outbox_id);
   else insert->bind_null(5);
   insert->bind(6, row.recipient).bind(7, row.status).bind(8, row.diagnostic).bind(9, row.original_message_id);
   insert->bind(10, row.original_from).bind(11, row.original_subject).bind(12, row.reporting_mta);
-  insert->bind(13, row.report_from).bind(14, row.report_subject);
+  insert->bind(13, row.report_from).bind(14, row.report_subject).bind(15, row.evidence);
   if (Status st = insert->run(); !st) return Error{st.error()};
   row.id = db_.last_insert_rowid();
   if (Status committed = tx->commit(); !committed) return Error{committed.error()};
@@ -160,6 +165,15 @@ Result<int64_t> BounceLog::count(const std::string& origin, int64_t since) {
   Result<Statement> st = db_.prepare("SELECT count(*) FROM bounces WHERE origin = ?1 AND received_at >= ?2");
   if (!st) return Error{st.error()};
   st->bind(1, origin).bind(2, since);
+  return single_int(*st);
+}
+
+Result<int64_t> BounceLog::count_forged(int64_t since) {
+  std::lock_guard lock(mutex_);
+  Result<Statement> st =
+      db_.prepare("SELECT count(*) FROM bounces WHERE origin = 'foreign' AND evidence = '' AND received_at >= ?1");
+  if (!st) return Error{st.error()};
+  st->bind(1, since);
   return single_int(*st);
 }
 

@@ -1,6 +1,7 @@
 // BounceLog (thread-safe): the delivery reports bounce watch has read, in the store: each
 // once (by digest), matched to the outbox row it reports on (own) or to
-// none (foreign: someone else sent as the account), plus the watch's own
+// none (foreign: someone else sent as the account, or only forged its
+// address, as the row's evidence tells), plus the watch's own
 // state (last UID read, last poll and error, last foreign alert).
 #pragma once
 
@@ -26,6 +27,10 @@ struct BounceRow {
   std::string recipient, status, diagnostic;
   std::string original_message_id, original_from, original_subject;
   std::string reporting_mta, report_from, report_subject;
+  // foreign: what shows the site's own account sent the returned message
+  // (own_account_evidence()); "" when nothing does: the address was forged.
+  std::string evidence;
+  bool forged() const { return origin == "foreign" && evidence.empty(); }
 
   std::string to_json() const;
 };
@@ -43,11 +48,15 @@ class BounceLog {
   // With other nodes noted in Redis, a Message-ID another node queued is
   // own too (its row is in that node's outbox), and one Redis cannot
   // answer for is unknown rather than foreign: no alert on a guess.
-  Result<BounceRow> record(const BounceReport& report, const std::string& digest, int64_t now);
+  // `evidence` is kept on a foreign row (BounceRow::evidence).
+  Result<BounceRow> record(const BounceReport& report, const std::string& digest, int64_t now,
+                           const std::string& evidence = "");
   // The newest `limit` rows, newest first.
   Result<std::vector<BounceRow>> recent(int limit);
   // Rows of `origin` received at or after `since`.
   Result<int64_t> count(const std::string& origin, int64_t since);
+  // Foreign rows without evidence (the site's address forged) since `since`.
+  Result<int64_t> count_forged(int64_t since);
   // Own bounces for mail to `address` (case-insensitive) since `since`.
   Result<int64_t> own_bounces_to(const std::string& address, int64_t since);
 

@@ -293,6 +293,7 @@ void Reader::fill_original(GMimeObject* top, BounceReport& report) const {
   if (report.original_message_id.empty()) report.original_message_id = text::one_line(o.message_id, 300);
   if (report.original_from.empty()) report.original_from = text::one_line(o.from, 300);
   if (report.original_subject.empty()) report.original_subject = text::one_line(o.subject, 300);
+  if (report.original_trace.empty()) report.original_trace = std::move(o.trace);
   // No Reporting-MTA: the bouncing host, as its From tells it.
   if (report.reporting_mta.empty() && report.kind != MessageKind::auto_reply) {
     const auto hits = text::find_addresses(report.from, 1);

@@ -31,6 +31,10 @@ struct BounceReport {
   std::string original_message_id;  // without angle brackets, "" when not found
   std::string original_from;
   std::string original_subject;     // decoded to UTF-8
+  // The returned message's Received and DKIM-Signature fields, top (newest)
+  // first, each "received: VALUE" or "dkim-signature: VALUE" on one line
+  // (at most 50, 1,000 bytes each): what bounce_evidence.h reads.
+  std::vector<std::string> original_trace;
   std::string reporting_mta;        // Reporting-MTA, or the host in the bounce's From/Received, "" when unknown
   std::string from;                 // the report's own From header
   std::string subject;              // the report's own Subject, decoded

@@ -13,6 +13,8 @@ namespace spamgate::bounce_mime {
 namespace {
 
 constexpr size_t kMaxText = 512 * 1024;  // text kept per message: the regexes' work stays bounded
+constexpr size_t kMaxTrace = 50;          // Received and DKIM-Signature fields kept of a returned message
+constexpr size_t kMaxTraceField = 1000;   // bytes kept of each
 
 std::string media_type(GMimeObject* object) {
   GMimeContentType* type = g_mime_object_get_content_type(object);
@@ -204,6 +206,18 @@ Original read_headers(GMimeMessage* message) {
   o.from = bounce_text::one_line(header(object, "From"), 300);
   o.subject = bounce_text::one_line(header(object, "Subject"), 300);
   o.to = bounce_text::one_line(header(object, "To"), 1000);
+  GMimeHeaderList* headers = g_mime_object_get_header_list(object);
+  const int count = headers ? g_mime_header_list_get_count(headers) : 0;
+  for (int i = 0; i < count && o.trace.size() < kMaxTrace; ++i) {
+    GMimeHeader* field = g_mime_header_list_get_header_at(headers, i);
+    const char* name = g_mime_header_get_name(field);
+    const char* value = g_mime_header_get_value(field);
+    if (!name || !value) continue;
+    if (g_ascii_strcasecmp(name, "Received") == 0)
+      o.trace.push_back("received: " + bounce_text::one_line(value, kMaxTraceField));
+    else if (g_ascii_strcasecmp(name, "DKIM-Signature") == 0)
+      o.trace.push_back("dkim-signature: " + bounce_text::one_line(value, kMaxTraceField));
+  }
   return o;
 }
 

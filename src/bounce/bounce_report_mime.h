@@ -40,6 +40,7 @@ std::string decode_text(std::string_view text);
 struct Original {
   std::string message_id;  // without angle brackets
   std::string from, subject, to;
+  std::vector<std::string> trace;  // its Received and DKIM-Signature fields, top first (BounceReport::original_trace)
   bool empty() const { return message_id.empty() && from.empty() && subject.empty(); }
 };
 Original original_of(GMimeMessage* message);

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "bounce/bounce_alert.h"
+#include "bounce/bounce_evidence.h"
 #include "mail/composer.h"
 #include "mail/mail_reports.h"
 #include "util/logfmt.h"
@@ -15,25 +17,10 @@ constexpr int64_t kDay = 86400;
 
 int64_t to_int(const std::string& text) { return text.empty() ? 0 : std::atoll(text.c_str()); }
 
-std::string foreign_alert_body(const Config& config, const BounceRow& row) {
-  const MailConfig& mail = config.mail;
-  std::string b = "A mail server returned a message that spamgate never sent, from your account " + mail.from_address +
-                  ".\nSomeone else may be sending mail in your site's name: with your SMTP password, or by\n"
-                  "forging your address.\n\nThe returned message:\n";
-  b += "  From:     " + visible_escapes(row.original_from) + "\n";
-  b += "  Subject:  " + visible_escapes(row.original_subject) + "\n";
-  b += "  Message-ID: " + visible_escapes(row.original_message_id) + "\n";
-  b += "  Sent to:  " + visible_escapes(row.recipient) + "\n";
-  b += "  Refused by: " + visible_escapes(row.reporting_mta.empty() ? "(not stated)" : row.reporting_mta) + "\n";
-  b += "  Reason:   " + visible_escapes((row.status.empty() ? "" : row.status + " ") + row.diagnostic) + "\n\n";
-  b += "What to do:\n"
-       "  1. Change the SMTP password of " + mail.username + " at your mail provider, then in the\n"
-       "     file spamgate.toml's [mail] password names.\n"
-       "  2. Check your domain's SPF, DKIM and DMARC records, so that receivers refuse mail\n"
-       "     forged in your name (DMARC p=quarantine or p=reject).\n"
-       "  3. `spamgate bounces` lists every report spamgate has read.\n\n"
-       "spamgate sends this alert at most once a day; it never replies to a bounce.\n";
-  return b;
+// The site's domain as DKIM would sign it: the From address's.
+std::string from_domain(const MailConfig& mail) {
+  const size_t at = mail.from_address.rfind('@');
+  return at == std::string::npos ? "" : mail.from_address.substr(at + 1);
 }
 
 }  // namespace
@@ -103,11 +90,13 @@ Result<BouncePoll> BounceWatch::poll_once() {
 }
 
 Status BounceWatch::act_on(const BounceReport& report, const std::string& digest, int64_t now, BouncePoll& poll) {
-  Result<BounceRow> row = log_.record(report, digest, now);
+  const std::string evidence = own_account_evidence(report.original_trace, smtp_url_host(config_.mail.smtp_url),
+                                                    from_domain(config_.mail));
+  Result<BounceRow> row = log_.record(report, digest, now, evidence);
   if (!row) return Error{row.error()};
-  LogLine(row->origin == "foreign" ? "warn" : "info")
+  LogLine(row->origin == "foreign" && !row->forged() ? "warn" : "info")
       .add("event", "bounce")
-      .add("origin", row->origin)
+      .add("origin", row->forged() ? "forged" : row->origin)
       .add("kind", row->kind)
       .add("recipient", row->recipient)
       .add("status", row->status)
@@ -117,10 +106,15 @@ Status BounceWatch::act_on(const BounceReport& report, const std::string& digest
     ++poll.own;
     counters_.own.fetch_add(1, std::memory_order_relaxed);
     report_owner_bounces(*row, now);
+  } else if (row->forged()) {  // only the address: counted for the digest and the dashboard, no alert
+    ++poll.foreign;
+    ++poll.forged;
+    counters_.foreign.fetch_add(1, std::memory_order_relaxed);
+    counters_.forged.fetch_add(1, std::memory_order_relaxed);
   } else if (row->origin == "foreign") {
     ++poll.foreign;
     counters_.foreign.fetch_add(1, std::memory_order_relaxed);
-    Result<bool> alerted = alert_foreign(*row, now);
+    Result<bool> alerted = alert_hijack(*row, now);
     if (!alerted) return Error{alerted.error()};
     poll.alerted = poll.alerted || *alerted;
   } else {
@@ -129,14 +123,14 @@ Status BounceWatch::act_on(const BounceReport& report, const std::string& digest
   return Status::success();
 }
 
-Result<bool> BounceWatch::alert_foreign(const BounceRow& row, int64_t now) {
+Result<bool> BounceWatch::alert_hijack(const BounceRow& row, int64_t now) {
   Result<std::string> last = log_.state("foreign_alert_at");
   if (!last) return Error{last.error()};
   if (!last->empty() && now - to_int(*last) < kDay) return false;
   ComposeRequest request;
   request.to = config_.mail.owners;
-  request.subject = site_tag(config_.mail) + " Someone may be sending mail as " + config_.mail.from_address;
-  request.text_body = foreign_alert_body(config_, row);
+  request.subject = site_tag(config_.mail) + " Someone may be using your mail account " + config_.mail.from_address;
+  request.text_body = hijack_alert_text(config_, row);
   Result<MailMessage> message = compose_message(config_.mail, request, clock_.now());
   if (!message) return Error{"foreign-bounce alert: " + message.error()};
   Result<int64_t> id = outbox_.enqueue(OutboxKind::alert, *message, request.subject, make_preview(request.text_body));

@@ -1,9 +1,13 @@
 // BounceWatch: reads the sending account's mailbox for delivery reports.
 // A bounce for mail spamgate sent marks that outbox row; an owner address
 // that keeps bouncing is reported in the log; a bounce for a Message-ID
-// spamgate never sent is foreign — someone may be sending as the account —
-// and the owners get one alert a day about it, through the outbox's alert
-// path. Never replies to a report and never mails a report's sender.
+// spamgate never sent is foreign. A foreign bounce whose returned message
+// shows it went out through the site's own SMTP host (bounce_evidence.h)
+// means someone has the account: the owners get one alert a day, through
+// the outbox's alert path, with the bounce's text quoted, labelled as
+// unauthenticated and defanged. Without that evidence someone only forged
+// the site's address: counted (`spamgate bounces`, stats, digest), never
+// alerted on. Never replies to a report and never mails a report's sender.
 #pragma once
 
 #include <atomic>
@@ -23,14 +27,15 @@ namespace spamgate {
 struct BouncePoll {
   int read = 0;       // messages fetched from the mailbox
   int own = 0;        // reports about spamgate's own mail
-  int foreign = 0;    // reports about mail spamgate never sent
+  int foreign = 0;    // reports about mail spamgate never sent (forged ones included)
+  int forged = 0;     // of those, without evidence that the site's account sent it
   int unknown = 0;    // reports naming no original Message-ID
   int ignored = 0;    // auto-replies and other mail (left unread in the mailbox)
-  bool alerted = false;  // a foreign-bounce alert was queued
+  bool alerted = false;  // a hijacked-account alert was queued
 };
 
 struct BounceCounters {
-  std::atomic<uint64_t> own{0}, foreign{0}, polls{0}, poll_errors{0};
+  std::atomic<uint64_t> own{0}, foreign{0}, forged{0}, polls{0}, poll_errors{0};
 };
 
 class BounceWatch {
@@ -50,7 +55,7 @@ class BounceWatch {
 
  private:
   Status act_on(const BounceReport& report, const std::string& digest, int64_t now, BouncePoll& poll);
-  Result<bool> alert_foreign(const BounceRow& row, int64_t now);
+  Result<bool> alert_hijack(const BounceRow& row, int64_t now);
   void report_owner_bounces(const BounceRow& row, int64_t now);
 
   const Config& config_;

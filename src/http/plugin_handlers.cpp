@@ -198,7 +198,9 @@ HttpResponse Gateway::handle_stats(const HttpRequest& request) {
   if (services_.bounces) {  // the dashboard's red line: someone may be sending as the site
     const int64_t week_ago = unix_seconds(services_.clock->now()) - 7 * 86400;
     Result<int64_t> foreign = services_.bounces->count("foreign", week_ago);
-    if (foreign) answer["foreign_bounces_7d"] = *foreign;
+    Result<int64_t> forged = services_.bounces->count_forged(week_ago);
+    if (foreign) answer["foreign_bounces_7d"] = *foreign;  // all of them, forged ones included
+    if (forged) answer["forged_bounces_7d"] = *forged;     // only the site's address forged: SPF/DKIM/DMARC advice
   }
   return HttpResponse::json(200, answer.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }

@@ -111,7 +111,8 @@ void add_outbox_metrics(Metrics& metrics, const OutboxWorker& worker, Outbox& ou
 }
 
 // Bounce watch reads the account's mailbox from serve's poll thread; its
-// log is shared with the stats endpoint (foreign bounces in the last week).
+// log is shared with the stats endpoint (foreign and forged bounces in the
+// last week) and the review digest (forged bounces).
 Status start_bounce_watch(const Config& config, const std::string& db_path, Services& s) {
   Result<std::string> password = bounce_password(config);
   if (!password) return Error{"mail.bounces.password: " + password.error()};
@@ -128,6 +129,8 @@ Status start_bounce_watch(const Config& config, const std::string& db_path, Serv
   };
   counter("spamgate_bounces_own_total", "Bounce reports about mail spamgate sent", c.own);
   counter("spamgate_bounces_foreign_total", "Bounce reports about mail spamgate never sent", c.foreign);
+  counter("spamgate_bounces_forged_total",
+          "Foreign bounce reports with no sign the site's account sent the mail (its address forged)", c.forged);
   counter("spamgate_bounce_polls_total", "Reads of the bounce mailbox", c.polls);
   counter("spamgate_bounce_poll_errors_total", "Reads of the bounce mailbox that failed", c.poll_errors);
   return Status::success();
@@ -260,6 +263,10 @@ Status build_services(const Config& config, Services& s) {
     auto digest = ReviewDigest::open(db_path, config, *s.log, *s.notifier, s.clock);
     if (!digest) return Error{digest.error()};
     s.digest = std::move(*digest);
+    if (BounceLog* bounces = s.bounce_log.get())
+      s.digest->count_forged_bounces_with([bounces](int64_t since) { return bounces->count_forged(since); });
+    s.metrics.add_external("spamgate_review_digest_checks_total", "Checks whether a review digest is due.", "counter",
+                           [digest = s.digest.get()] { return static_cast<double>(digest->checks()); });
   }
   s.metrics.add_external("spamgate_log_rows_dropped_total", "Verdict rows dropped because the write queue was full.",
                          "counter", [log_ptr] { return static_cast<double>(log_ptr->dropped()); });

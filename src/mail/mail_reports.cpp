@@ -33,6 +33,14 @@ std::string site_tag(const MailConfig& mail) {
   return "[" + site + "]";
 }
 
+std::string forged_bounce_advice(const std::string& from_address) {
+  const std::string domain = from_address.substr(from_address.rfind('@') + 1);
+  return "FORGED ADDRESS: someone sent mail from their own servers with " + from_address +
+         " as the sender, and it bounced back to you. That needs no password of yours. So that receivers refuse "
+         "such mail, publish for " + domain + " an SPF record naming only your mail provider, DKIM signing at your "
+         "provider, and a DMARC record with p=quarantine or p=reject.";
+}
+
 std::string visible_escapes(std::string_view value) {
   std::string out;
   for (size_t i = 0; i < value.size(); ++i) {

@@ -1,5 +1,6 @@
 // Mail reports: the texts spamgate writes itself (the site label in
-// subjects, previews, the digest of held mail, the daily-cap alert). Pure
+// subjects, previews, the digest of held mail, the daily-cap alert, the
+// advice on forged bounces). Pure
 // functions: they never read the store, compose or send.
 #pragma once
 
@@ -27,6 +28,11 @@ std::string make_preview(std::string_view text, int lines = 3, size_t max_line_b
 // and U+0085/U+2028/U+2029 as \u0085 etc., so a refused header value can be
 // shown to the owner in a body line as it was, without breaking the line.
 std::string visible_escapes(std::string_view value);
+
+// What to do about bounces of mail someone else sent with `from_address`
+// forged as the sender (no sign it went through the account): SPF, DKIM
+// and DMARC for its domain; the password is not at stake. One paragraph.
+std::string forged_bounce_advice(const std::string& from_address);
 
 struct DigestText {
   std::string subject;

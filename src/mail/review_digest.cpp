@@ -69,6 +69,9 @@ ReviewDigestText review_digest_text(const Config& config, const ReviewDigestInpu
     }
     if (in.more > 0) b += "\n... and " + std::to_string(in.more) + " more held or rejected.\n";
   }
+  if (in.forged_bounces > 0)
+    b += "\nBounces of mail spamgate never sent, with no sign it went through your account: " +
+         std::to_string(in.forged_bounces) + ".\n" + forged_bounce_advice(config.mail.from_address) + "\n";
   b += "\nThis digest comes at most once a " + std::string(config.review.digest == DigestPeriod::weekly ? "week" : "day") +
        " (review.digest in spamgate.toml).\n";
   return text;
@@ -142,10 +145,16 @@ Result<ReviewDigestInput> ReviewDigest::gather(int64_t since, int64_t until) {
   Result<ReviewPage> all = log_.review(query);
   if (!all) return Error{all.error()};
   in.reasons = std::move(all->reasons);
+  if (count_forged_bounces_) {
+    Result<int64_t> forged = count_forged_bounces_(since);
+    if (!forged) return Error{forged.error()};
+    in.forged_bounces = *forged;
+  }
   return in;
 }
 
 Result<bool> ReviewDigest::send_if_due() {
+  checks_.fetch_add(1, std::memory_order_relaxed);
   if (config_.review.digest == DigestPeriod::off) return false;
   const int64_t period = period_seconds(config_.review.digest);
   const int64_t now = unix_seconds(clock_.now());
@@ -159,7 +168,7 @@ Result<bool> ReviewDigest::send_if_due() {
     (void)unclaim(**previous);
     return Error{"digest: " + input.error()};
   }
-  if (input->held + input->rejected + input->discarded == 0) return false;
+  if (input->held + input->rejected + input->discarded + input->forged_bounces == 0) return false;
   const ReviewDigestText text = review_digest_text(config_, *input);
   NotifyRequest request;
   request.subject = text.subject;

@@ -1,13 +1,16 @@
 // ReviewDigest: the owner's digest of what spamgate blocked (review.digest
 // = "daily" | "weekly"): counts by action, the top reasons, the held and
-// rejected items, and where to review them. Queued through the Notifier to
+// rejected items, and where to review them; bounces of mail others sent
+// with the site's address forged, with SPF/DKIM/DMARC advice. Queued through the Notifier to
 // mail.owners only (never a submitter), so the outbox's caps apply; at most
 // one per period, across restarts and processes sharing the store. With
 // [shared] redis each node digests its own blocked submissions, and the
 // subject names the node.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -39,6 +42,7 @@ struct ReviewDigestInput {
   std::vector<RuleCount> reasons;
   std::vector<SubmissionRecord> items;
   int64_t more = 0;
+  int64_t forged_bounces = 0;  // bounces of mail others sent with the site's address forged
 };
 ReviewDigestText review_digest_text(const Config& config, const ReviewDigestInput& input);
 
@@ -50,9 +54,18 @@ class ReviewDigest {
                                                     Notifier& notifier, const Clock& clock);
 
   // Queues the digest when one is due: review.digest is on and no digest
-  // was queued within the period. A period with nothing blocked is marked
-  // done without mail. Returns true when a digest was queued.
+  // was queued within the period. A period with nothing blocked and no
+  // forged bounces is marked done without mail. Returns true when a digest
+  // was queued.
   Result<bool> send_if_due();
+  // How often send_if_due() ran (metric spamgate_review_digest_checks_total).
+  uint64_t checks() const { return checks_.load(std::memory_order_relaxed); }
+
+  // How the digest counts forged bounces since a time (BounceLog::count_forged
+  // when bounce watch is on; none otherwise).
+  void count_forged_bounces_with(std::function<Result<int64_t>(int64_t since)> count) {
+    count_forged_bounces_ = std::move(count);
+  }
 
  private:
   ReviewDigest(Database db, const Config& config, SubmissionLog& log, Notifier& notifier, const Clock& clock)
@@ -68,6 +81,8 @@ class ReviewDigest {
   SubmissionLog& log_;
   Notifier& notifier_;
   const Clock& clock_;
+  std::function<Result<int64_t>(int64_t since)> count_forged_bounces_;
+  std::atomic<uint64_t> checks_{0};
 };
 
 }  // namespace spamgate

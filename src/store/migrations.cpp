@@ -144,6 +144,13 @@ CREATE TABLE shared_pending (
   data   TEXT NOT NULL      -- the event's JSON
 );
 )sql"},
+    {7, R"sql(
+-- Bounce watch: a foreign bounce's evidence that the site's own account sent
+-- the returned message (its Received chain names the SMTP host, or its DKIM
+-- signature is the site's, added there). '' = none: the site's address was
+-- only forged, which is counted and never alerted on.
+ALTER TABLE bounces ADD COLUMN evidence TEXT NOT NULL DEFAULT '';
+)sql"},
 };
 
 Status apply(Database& db, const Migration& migration) {

@@ -7,7 +7,6 @@
 #include <doctest/doctest.h>
 
 #include <fstream>
-#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -45,6 +44,19 @@ HttpResponse api(const MailStack& stack, const std::string& method, const std::s
   return http(request);
 }
 
+// Rows in the outbox: what was queued to be mailed, sent or not yet.
+std::string outbox_rows(const MailStack& stack, const std::string& where = "1") {
+  return sqlite_query(stack.spamgate->database_path(), "SELECT count(*) FROM outbox WHERE " + where);
+}
+const std::string kDigestRows = "subject LIKE '%" + kDigestSubject + "%'";
+
+// True once `more` further digest checks have begun (digest_check_seconds = 1), so every earlier one is over.
+bool digest_checks_pass(const MailStack& stack, int more) {
+  auto checks = [&] { return metric(http_get(stack.url("/spamgate/metrics")).body, "spamgate_review_digest_checks_total"); };
+  const double from = checks();
+  return eventually([&] { return checks() >= from + more; }, 15s);
+}
+
 }  // namespace
 
 TEST_CASE("one digest a period reaches the owners with the counts by action and the top reason, across restarts") {
@@ -65,10 +77,13 @@ TEST_CASE("one digest a period reaches the owners with the counts by action and 
   REQUIRE(stack.spamgate->restart());
   REQUIRE_MESSAGE(stack.spamgate->wait_until_listening(), stack.spamgate->log());
   REQUIRE_MESSAGE(stack.smtp.wait_for_messages(1, 20s), stack.spamgate->log());
-  std::this_thread::sleep_for(4s);  // four more checks: none is due
+  // Two more checks after the digest (the counter counts checks begun): none is due, nothing more queued.
+  REQUIRE(digest_checks_pass(stack, 2));
+  CHECK(outbox_rows(stack, kDigestRows) == "1");
   REQUIRE(stack.spamgate->restart());
   REQUIRE(stack.spamgate->wait_until_listening());
-  std::this_thread::sleep_for(3s);
+  REQUIRE(digest_checks_pass(stack, 2));  // the restarted process checked too
+  CHECK(outbox_rows(stack, kDigestRows) == "1");
 
   const std::vector<RecordedMessage> sent = digests(stack.smtp);
   REQUIRE_MESSAGE(sent.size() == 1, stack.spamgate->log());
@@ -92,14 +107,11 @@ TEST_CASE("a held contact message rescued as not spam reaches the owners once, a
   CHECK(stack.post_raw("/contact", contact_body("Rita", "rita@example.org", "a real question",
                                                 "holdword: do you ship to Norway? token-rescue")).status == 200);
   std::string id;
-  for (int attempt = 0; attempt < 50 && id.empty(); ++attempt) {
-    const HttpResponse list = api(stack, "GET", "/spamgate/submissions?kind=contact");
-    REQUIRE(list.status == 200);
-    const auto json = nlohmann::json::parse(list.body);
-    if (json["total"] == 1) id = json["items"][0]["id"];
-    else std::this_thread::sleep_for(100ms);
-  }
-  REQUIRE(!id.empty());
+  REQUIRE(eventually([&] {
+    const auto json = nlohmann::json::parse(api(stack, "GET", "/spamgate/submissions?kind=contact").body, nullptr, false);
+    if (json.value("total", 0) == 1) id = json["items"][0]["id"];
+    return !id.empty();
+  }));
   REQUIRE(stack.smtp.messages().empty());  // held: not mailed
 
   const HttpResponse rescued = api(stack, "POST", "/spamgate/submissions/" + id + "/decision", R"({"decision":"ham"})");
@@ -109,7 +121,8 @@ TEST_CASE("a held contact message rescued as not spam reaches the owners once, a
   const HttpResponse again = api(stack, "POST", "/spamgate/submissions/" + id + "/decision", R"({"decision":"ham"})");
   CHECK(nlohmann::json::parse(again.body)["mailed"] == false);
   REQUIRE_MESSAGE(stack.smtp.wait_for_messages(1), stack.spamgate->log());
-  std::this_thread::sleep_for(2s);
+  // A rescue queues its mail before it answers: one row is all there will be.
+  CHECK(outbox_rows(stack) == "1");
   REQUIRE(stack.smtp.messages().size() == 1);
   const RecordedMessage m = stack.smtp.messages()[0];
   const auto fields = check_envelope_and_headers(m, kOwners);

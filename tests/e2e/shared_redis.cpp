@@ -18,6 +18,7 @@
 #include <doctest/doctest.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <atomic>
 #include <memory>
 #include <regex>
@@ -77,12 +78,6 @@ std::string lines_with(const std::string& text, const std::string& needle) {
   return out;
 }
 
-// The value of metric `name` in Prometheus text, or -1 when it is missing.
-double metric(const std::string& text, const std::string& name) {
-  std::smatch match;
-  if (!std::regex_search(text, match, std::regex("(^|\n)" + name + "(\\{[^}]*\\})? ([0-9.e+-]+)"))) return -1;
-  return std::stod(match[3]);
-}
 
 json parse(const std::string& text) { return json::parse(text, nullptr, false); }
 
@@ -372,7 +367,13 @@ TEST_CASE("the daily mail cap holds across nodes: per_day contact mails and one 
   for (auto& node : cluster.nodes)
     CHECK_MESSAGE(eventually([&] { return count_lines(node->log(), "endpoint=contact") == kPosts / 3; }), tail(node->log()));
   REQUIRE_MESSAGE(cluster.smtp->wait_for_messages(kPerDay + 1, 30s), cluster.logs());
-  std::this_thread::sleep_for(3s);  // the outbox workers would send more by now, were the cap per node
+  // Every node's outbox settled: each row sent or held by the cap, none queued or being sent, so
+  // nothing more is on its way (were the cap per node, the rows would be sent, not held).
+  auto settled = [&] {
+    return std::all_of(cluster.nodes.begin(), cluster.nodes.end(),
+                       [](const auto& node) { return outbox_settled(node->database_path()); });
+  };
+  REQUIRE_MESSAGE(eventually(settled, 30s), cluster.logs());
   int contacts = 0, alerts = 0;
   std::string subjects;
   for (const RecordedMessage& m : cluster.smtp->messages()) {
@@ -502,7 +503,8 @@ TEST_CASE("redis killed with SIGKILL under load: no request fails, one warning p
   double fallbacks = 0;
   for (int i = 0; i < 3; ++i) fallbacks += std::max(0.0, metric(cluster.metrics(i), "spamgate_shared_fallbacks_total"));
   CHECK(fallbacks >= 30);
-  std::this_thread::sleep_for(1s);
+  // A node writes the warning with its outage count, under one lock: one outage each is one warning each.
+  for (int i = 0; i < 3; ++i) CHECK(metric(cluster.metrics(i), "spamgate_shared_outages_total") == 1);
   for (auto& node : cluster.nodes) {
     const std::string warnings = lines_with(node->log(), "shared state unavailable");
     CHECK_MESSAGE(count_lines(warnings, "shared state unavailable") == 1, warnings);

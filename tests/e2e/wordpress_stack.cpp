@@ -813,6 +813,45 @@ TEST_CASE("review: in a real browser the owner finds a rejected comment with its
   for (const std::string& text : confirm) CHECK_FALSE(s.find_comment(text));
 }
 
+TEST_CASE("review: \"Not spam\" on a post with comments closed is refused by WordPress's rule, then restored with the override") {
+  Stack& s = stack();
+  // A post of its own, comments closed, and a rejected Japanese comment that names it.
+  const std::string post_id = s.wp->php(
+      "echo wp_insert_post( array( 'post_title' => 'お知らせ', 'post_status' => 'publish', 'comment_status' => 'closed' ) );");
+  REQUIRE(std::atoi(post_id.c_str()) > 0);
+  const std::string text = "spamword ではありません、本当の感想です " + std::to_string(std::time(nullptr));
+  auto fields = s.comment_fields(text, form_token(20));
+  fields[0].second = post_id;
+  REQUIRE(http_post_form(s.nginx->url("") + "/wp-comments-post.php", fields).status == 403);
+  std::vector<std::string> rows;
+  REQUIRE(eventually([&] {
+    rows = sqlite_rows(s.db_path(), "SELECT id FROM submissions WHERE json_extract(content, '$.body') = '" + text + "'");
+    return !rows.empty();
+  }));
+  auto decide_json = [&](const std::string& override_flag) {  // the plugin's "Not spam", inside WordPress
+    const std::string out =
+        s.wp->php("echo wp_json_encode( spamgate_review_decide( '" + rows[0] + "', 'ham', " + override_flag + " ) );");
+    return nlohmann::json::parse(out.substr(std::min(out.find('{'), out.size())), nullptr, false);
+  };
+
+  const nlohmann::json refused = decide_json("false");
+  REQUIRE_FALSE(refused.is_discarded());
+  CHECK(refused["error"] == "Comments are closed on the post (ID " + post_id + ").");
+  CHECK(refused["overridable"] == true);
+  CHECK_FALSE(s.find_comment(text));
+  CHECK(sqlite_rows(s.db_path(), "SELECT ifnull(decision, '') FROM submissions WHERE id = '" + rows[0] + "'") ==
+        std::vector<std::string>{""});
+
+  const nlohmann::json restored = decide_json("true");
+  REQUIRE_FALSE(restored.is_discarded());
+  CHECK(restored["error"] == "");
+  std::optional<WpComment> comment = s.find_comment(text);
+  REQUIRE_MESSAGE(comment, s.wp->debug_log());
+  CHECK(comment->post_id == std::atoi(post_id.c_str()));
+  CHECK(sqlite_rows(s.db_path(), "SELECT decision FROM submissions WHERE id = '" + rows[0] + "'") ==
+        std::vector<std::string>{"ham"});
+}
+
 TEST_CASE("privacy: WordPress's personal-data exporter and eraser find and delete one commenter's data in spamgate") {
   Stack& s = stack();
   const std::string email = "privacy-" + std::to_string(std::time(nullptr)) + "@example.net";

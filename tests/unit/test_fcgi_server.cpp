@@ -182,14 +182,15 @@ TEST_CASE("CpuSlots: a thread holds one slot at most, and giving it back twice f
   slots.take();  // already held: does not wait
   slots.give_back();
   slots.give_back();  // holds none: no effect
-  std::promise<void> let_go;
+  std::promise<void> taken, let_go;
   auto holder = std::async(std::launch::async, [&] {
     slots.take();
+    taken.set_value();
     let_go.get_future().wait();
     give_back_cpu_slot();  // finds the slot this thread holds
   });
+  taken.get_future().wait();  // the holder has the slot before the waiter asks
   auto waiter = std::async(std::launch::async, [&] {
-    std::this_thread::sleep_for(50ms);
     slots.take();
     slots.give_back();
   });

@@ -254,3 +254,21 @@ TEST_CASE("the digest's text counts by action, ranks reasons, lists items and sa
   CHECK(text.body.find("line three") == std::string::npos);
   CHECK(text.body.find("... and 31 more") != std::string::npos);
 }
+
+TEST_CASE("the review digest counts forged bounces with SPF/DKIM/DMARC advice, and is due for them alone") {
+  Config config;
+  config.mail.from_address = "notify@blog.example";
+  config.review.digest = DigestPeriod::daily;
+  ReviewDigestInput in;
+  in.since = 1'700'000'000;
+  in.until = in.since + 86400;
+  CHECK(review_digest_text(config, in).body.find("FORGED ADDRESS") == std::string::npos);
+  in.forged_bounces = 4;
+  const std::string body = review_digest_text(config, in).body;
+  CHECK(body.find("Bounces of mail spamgate never sent, with no sign it went through your account: 4.") !=
+        std::string::npos);
+  CHECK(body.find("FORGED ADDRESS: someone sent mail from their own servers with notify@blog.example as the sender") !=
+        std::string::npos);
+  CHECK(body.find("publish for blog.example an SPF record") != std::string::npos);
+  CHECK(body.find("DMARC record with p=quarantine or p=reject") != std::string::npos);
+}

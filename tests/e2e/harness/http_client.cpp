@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <regex>
 
 namespace harness {
 namespace {
@@ -121,6 +122,12 @@ HttpResponse http_post_form(const std::string& url, const std::vector<std::pair<
   headers.push_back("Content-Type: application/x-www-form-urlencoded");
   request.headers = std::move(headers);
   return http(request);
+}
+
+double metric(const std::string& text, const std::string& name) {
+  std::smatch match;
+  if (!std::regex_search(text, match, std::regex("(^|\n)" + name + "(\\{[^}]*\\})? ([0-9.e+-]+)"))) return -1;
+  return std::stod(match[3]);
 }
 
 }  // namespace harness

@@ -41,4 +41,8 @@ HttpResponse http_post_form(const std::string& url, const std::vector<std::pair<
 std::string form_encode(const std::string& text);
 std::string form_body(const std::vector<std::pair<std::string, std::string>>& fields);
 
+// The value of metric `name` (any labels) in Prometheus text, as
+// /spamgate/metrics answers, or -1 when it is missing.
+double metric(const std::string& text, const std::string& name);
+
 }  // namespace harness

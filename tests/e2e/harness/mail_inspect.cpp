@@ -161,4 +161,8 @@ std::string sqlite_query(const std::string& db_path, const std::string& sql) {
   return out;
 }
 
+bool outbox_settled(const std::string& db_path) {
+  return sqlite_query(db_path, "SELECT count(*) > 0 AND sum(status IN ('queued', 'sending')) = 0 FROM outbox") == "1";
+}
+
 }  // namespace harness

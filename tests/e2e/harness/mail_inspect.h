@@ -76,5 +76,9 @@ HttpResponse post_body(const std::string& url, const std::string& content_type, 
 // The first column of the first row of `sql` on the SQLite file `db_path`
 // (opened read-only), as text; "" when there is no row or on error.
 std::string sqlite_query(const std::string& db_path, const std::string& sql);
+// True when the outbox in the store at `db_path` has rows and none is queued
+// or being sent: each was sent, held by a cap, folded or failed, so nothing
+// more is on its way until something new is queued.
+bool outbox_settled(const std::string& db_path);
 
 }  // namespace harness
