@@ -39,6 +39,8 @@ function spamgate_test_reset( array $responses = array() ) {
 		'db_col'    => array(),
 		'db_lock'   => '1',
 		'insert_ok' => true,
+		'filters'   => array(),
+		'scripts'   => array(),
 	);
 	$GLOBALS['wpdb'] = new Spamgate_Test_Wpdb();
 }
@@ -197,6 +199,31 @@ function add_filter( $hook, $callback, $priority = 10, $args = 1 ) {
 	return true;
 }
 function add_action( $hook, $callback, $priority = 10, $args = 1 ) {
+	return true;
+}
+function apply_filters( $hook, $value, ...$args ) {
+	// A test sets $GLOBALS['spamgate_test']['filters'][ $hook ] to a callable to filter $value.
+	$filter = isset( $GLOBALS['spamgate_test']['filters'][ $hook ] ) ? $GLOBALS['spamgate_test']['filters'][ $hook ] : null;
+	return null === $filter ? $value : $filter( $value, ...$args );
+}
+function wp_register_script( $handle, $src, $deps = array(), $ver = false, $in_footer = false ) {
+	$GLOBALS['spamgate_test']['scripts'][ $handle ] = array(
+		'src'       => $src,
+		'ver'       => $ver,
+		'in_footer' => $in_footer,
+		'enqueued'  => false,
+		'inline'    => array(),
+	);
+	return true;
+}
+function wp_enqueue_script( $handle ) {
+	$GLOBALS['spamgate_test']['scripts'][ $handle ]['enqueued'] = true;
+}
+function wp_script_is( $handle, $status = 'enqueued' ) {
+	return ! empty( $GLOBALS['spamgate_test']['scripts'][ $handle ]['enqueued'] );
+}
+function wp_add_inline_script( $handle, $data, $position = 'after' ) {
+	$GLOBALS['spamgate_test']['scripts'][ $handle ]['inline'][] = $data;
 	return true;
 }
 function do_action( $hook, ...$args ) {
@@ -454,6 +481,8 @@ require_once dirname( __DIR__ ) . '/includes/functions.php';
 require_once dirname( __DIR__ ) . '/includes/client.php';
 require_once dirname( __DIR__ ) . '/includes/mail.php';
 require_once dirname( __DIR__ ) . '/includes/comments.php';
+require_once dirname( __DIR__ ) . '/includes/form-token.php';
+require_once dirname( __DIR__ ) . '/includes/forms.php';
 require_once dirname( __DIR__ ) . '/includes/training.php';
 require_once dirname( __DIR__ ) . '/includes/review-api.php';
 require_once dirname( __DIR__ ) . '/includes/privacy.php';
