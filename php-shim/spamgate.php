@@ -33,6 +33,7 @@ require_once __DIR__ . '/includes/form-token.php';
 require_once __DIR__ . '/includes/forms.php';
 require_once __DIR__ . '/includes/training.php';
 require_once __DIR__ . '/includes/review-api.php';
+require_once __DIR__ . '/includes/review-forms.php';
 require_once __DIR__ . '/includes/privacy.php'; // Privacy exporter and eraser: registered everywhere, used from wp-admin.
 if ( is_admin() ) { // Also admin-ajax.php and admin-post.php.
 	require_once __DIR__ . '/includes/admin.php';

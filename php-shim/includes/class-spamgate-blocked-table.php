@@ -28,7 +28,14 @@ class Spamgate_Blocked_Table extends WP_List_Table {
 	public $reasons = array();
 
 	/**
-	 * The filters of this request: reason, s, paged.
+	 * The forms of the listed set (for the form filter).
+	 *
+	 * @var array
+	 */
+	public $forms = array();
+
+	/**
+	 * The filters of this request: reason, form, s, paged.
 	 *
 	 * @var array
 	 */
@@ -61,6 +68,7 @@ class Spamgate_Blocked_Table extends WP_List_Table {
 			array(
 				'held_comments' => 'exclude',
 				'rule'          => $this->filters['reason'],
+				'form'          => $this->filters['form'],
 				'q'             => $this->filters['s'],
 				'page'          => $this->get_pagenum(),
 				'per_page'      => SPAMGATE_REVIEW_PER_PAGE,
@@ -73,6 +81,7 @@ class Spamgate_Blocked_Table extends WP_List_Table {
 		}
 		$this->items   = $fetched['list']['items'];
 		$this->reasons = $fetched['list']['reasons'];
+		$this->forms   = $fetched['list']['forms'];
 		$this->set_pagination_args(
 			array(
 				'total_items' => $fetched['list']['total'],
@@ -157,14 +166,18 @@ class Spamgate_Blocked_Table extends WP_List_Table {
 	}
 
 	/**
-	 * The reason filter, above the table.
+	 * The reason and form filters, above the table.
 	 *
 	 * @param string $which 'top' or 'bottom'.
 	 * @return void
 	 */
 	protected function extra_tablenav( $which ) {
-		if ( 'top' === $which && ( ! empty( $this->reasons ) || '' !== $this->filters['reason'] ) ) {
-			echo spamgate_review_reason_filter_html( $this->reasons, $this->filters['reason'] ); // phpcs:ignore WordPress.Security.EscapeOutput -- escaped when built.
+		if ( 'top' !== $which ) {
+			return;
+		}
+		$forms = spamgate_review_form_filter_html( $this->forms, $this->filters['form'] );
+		if ( ! empty( $this->reasons ) || '' !== $this->filters['reason'] || '' !== $forms ) {
+			echo spamgate_review_reason_filter_html( $this->reasons, $this->filters['reason'], $forms ); // phpcs:ignore WordPress.Security.EscapeOutput -- escaped when built.
 		}
 	}
 
@@ -174,7 +187,7 @@ class Spamgate_Blocked_Table extends WP_List_Table {
 	 * @return void
 	 */
 	public function no_items() {
-		if ( '' !== $this->filters['reason'] || '' !== $this->filters['s'] ) {
+		if ( '' !== $this->filters['reason'] || '' !== $this->filters['form'] || '' !== $this->filters['s'] ) {
 			esc_html_e( 'No blocked submissions match.', 'spamgate' );
 			return;
 		}

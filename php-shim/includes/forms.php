@@ -15,18 +15,19 @@
  */
 
 /**
- * The form plugins, by the key the hooks use, with their names for people.
+ * The form plugins, by the names spamgate's config gives their presets
+ * ([forms.cf7] ...), with their names for people.
  *
  * @return array Key => name.
  */
 function spamgate_form_plugins() {
 	return array(
-		'cf7'                      => 'Contact Form 7',
-		'wpforms'                  => 'WPForms',
-		'gravityforms'             => 'Gravity Forms',
-		'elementor'                => 'Elementor Pro',
-		'registration'             => __( 'WordPress registration', 'spamgate' ),
-		'woocommerce_registration' => __( 'WooCommerce registration', 'spamgate' ),
+		'cf7'          => 'Contact Form 7',
+		'wpforms'      => 'WPForms',
+		'gravity'      => 'Gravity Forms',
+		'elementor'    => 'Elementor Pro',
+		'wp_register'  => __( 'WordPress registration', 'spamgate' ),
+		'woo_register' => __( 'WooCommerce registration', 'spamgate' ),
 	);
 }
 
@@ -156,7 +157,7 @@ function spamgate_gform_entry_is_spam( $is_spam, $form = array() ) {
 	if ( $is_spam ) {
 		return $is_spam;
 	}
-	$check = spamgate_form_check( 'gravityforms' );
+	$check = spamgate_form_check( 'gravity' );
 	if ( ! $check['blocked'] ) {
 		return $is_spam;
 	}
@@ -192,7 +193,7 @@ add_action( 'elementor_pro/forms/validation', 'spamgate_elementor_validation', P
  * Adds the refusal to a registration's errors when spamgate blocked it.
  *
  * @param mixed  $errors A WP_Error (anything else is returned as it is).
- * @param string $form   'registration' or 'woocommerce_registration'.
+ * @param string $form   'wp_register' or 'woo_register'.
  * @return mixed
  */
 function spamgate_refuse_registration( $errors, $form ) {
@@ -209,7 +210,7 @@ function spamgate_refuse_registration( $errors, $form ) {
  * @return WP_Error
  */
 function spamgate_registration_errors( $errors ) {
-	return spamgate_refuse_registration( $errors, 'registration' );
+	return spamgate_refuse_registration( $errors, 'wp_register' );
 }
 add_filter( 'registration_errors', 'spamgate_registration_errors', PHP_INT_MAX );
 
@@ -225,6 +226,6 @@ function spamgate_woocommerce_registration_errors( $errors ) {
 	if ( ! isset( $_POST['woocommerce-register-nonce'] ) ) { // phpcs:ignore WordPress.Security.NonceVerification -- WooCommerce checks it; only its presence matters here.
 		return $errors;
 	}
-	return spamgate_refuse_registration( $errors, 'woocommerce_registration' );
+	return spamgate_refuse_registration( $errors, 'woo_register' );
 }
 add_filter( 'woocommerce_registration_errors', 'spamgate_woocommerce_registration_errors', PHP_INT_MAX );

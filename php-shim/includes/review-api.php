@@ -56,7 +56,9 @@ function spamgate_json_int_or_null( array $data, $key ) {
 /**
  * Validates one submission (ITEM) of spamgate's API and gives it a fixed
  * shape: every field present, strings as strings, post_id, parent,
- * decision and decided_at null when absent.
+ * decision and decided_at null when absent; a form plugin's submission
+ * (kind 'form') also has its form (form_name: the preset, e.g. cf7;
+ * form_id; form_page: the post it was shown on) and every field it sent.
  *
  * @param mixed $data The decoded JSON object.
  * @return array|null The item, or null when it has no valid id.
@@ -101,15 +103,20 @@ function spamgate_parse_submission( $data ) {
 		'parent'     => spamgate_json_int_or_null( $data, 'parent' ),
 		'decision'   => in_array( $decision, array( 'ham', 'spam' ), true ) ? $decision : null,
 		'decided_at' => spamgate_json_int_or_null( $data, 'decided_at' ),
+		'form_name'  => preg_replace( '/[^A-Za-z0-9_\-]/', '', spamgate_json_string( $data, 'form_name' ) ),
+		'form_id'    => spamgate_json_string( $data, 'form_id' ),
+		'form_page'  => spamgate_json_int_or_null( $data, 'form_container' ),
+		'fields'     => spamgate_parse_form_fields( isset( $data['fields'] ) ? $data['fields'] : null ),
 	);
 }
 
 /**
  * Validates GET /spamgate/submissions's answer: {items, total, page,
- * per_page, reasons: [{rule, description, count}]}.
+ * per_page, reasons: [{rule, description, count}], forms: [{form_name,
+ * form_id, count}]}.
  *
  * @param string $json The response body.
- * @return array|null array( 'items', 'total', 'page', 'per_page', 'reasons' ), or null when malformed.
+ * @return array|null array( 'items', 'forms', 'total', 'page', 'per_page', 'reasons' ), or null when malformed.
  */
 function spamgate_parse_submission_list( $json ) {
 	$data = json_decode( (string) $json, true );
@@ -136,8 +143,21 @@ function spamgate_parse_submission_list( $json ) {
 			}
 		}
 	}
+	$forms = array();
+	if ( isset( $data['forms'] ) && is_array( $data['forms'] ) ) {
+		foreach ( $data['forms'] as $form ) {
+			if ( is_array( $form ) && '' !== spamgate_json_string( $form, 'form_name' ) ) {
+				$forms[] = array(
+					'form_name' => preg_replace( '/[^A-Za-z0-9_\-]/', '', spamgate_json_string( $form, 'form_name' ) ),
+					'form_id'   => spamgate_json_string( $form, 'form_id' ),
+					'count'     => isset( $form['count'] ) ? (int) $form['count'] : 0,
+				);
+			}
+		}
+	}
 	return array(
 		'items'    => $items,
+		'forms'    => $forms,
 		'total'    => isset( $data['total'] ) && is_numeric( $data['total'] ) ? max( 0, (int) $data['total'] ) : count( $items ),
 		'page'     => isset( $data['page'] ) && is_numeric( $data['page'] ) ? max( 1, (int) $data['page'] ) : 1,
 		'per_page' => isset( $data['per_page'] ) && is_numeric( $data['per_page'] ) ? max( 1, (int) $data['per_page'] ) : SPAMGATE_REVIEW_PER_PAGE,
@@ -149,12 +169,12 @@ function spamgate_parse_submission_list( $json ) {
  * The path of GET /spamgate/submissions with its query: only the
  * parameters spamgate knows, empty ones left out, values URL-encoded.
  *
- * @param array $args Any of action, rule, since, q, page, per_page, kind, held_comments, decided.
+ * @param array $args Any of action, rule, since, q, page, per_page, kind, form, held_comments, decided.
  * @return string e.g. /spamgate/submissions?held_comments=exclude&page=2.
  */
 function spamgate_submissions_path( array $args ) {
 	$query = array();
-	foreach ( array( 'action', 'rule', 'since', 'q', 'page', 'per_page', 'kind', 'held_comments', 'decided' ) as $key ) {
+	foreach ( array( 'action', 'rule', 'since', 'q', 'page', 'per_page', 'kind', 'form', 'held_comments', 'decided' ) as $key ) {
 		if ( isset( $args[ $key ] ) && is_scalar( $args[ $key ] ) && '' !== (string) $args[ $key ] ) {
 			$query[ $key ] = (string) $args[ $key ];
 		}
@@ -451,8 +471,11 @@ function spamgate_review_restore_comment( array $item ) {
 
 /**
  * Decides one submission: "ham" rescues it (a comment is restored into
- * WordPress first; a contact message is mailed by spamgate), "spam"
- * confirms spamgate's verdict. spamgate records and learns from both.
+ * WordPress first; a contact message is mailed by spamgate; a form
+ * plugin's message is mailed first, as the form would have mailed it and
+ * only once, so a failure leaves it listed to retry), "spam" confirms
+ * spamgate's verdict.
+ * spamgate records and learns from both.
  *
  * @param string $id       A submission id.
  * @param string $decision 'ham' or 'spam'.
@@ -497,13 +520,21 @@ function spamgate_review_decide( $id, $decision ) {
 			$result['error'] = $restored['error'];
 			return $result;
 		}
-	} elseif ( 'contact' !== $item['kind'] ) {
+	} elseif ( 'contact' !== $item['kind'] && 'form' !== $item['kind'] ) {
 		/* translators: %s: the kind of submission spamgate reported. */
 		$result['error'] = sprintf( __( 'spamgate reported a kind of submission this plugin cannot rescue: "%s".', 'spamgate' ), $item['kind'] );
 		return $result;
 	}
+	if ( 'form' === $item['kind'] ) {
+		$mailed           = spamgate_review_mail_form( $item );
+		$result['mailed'] = $mailed['mailed'];
+		if ( '' !== $mailed['error'] ) {
+			$result['error'] = $mailed['error'];
+			return $result;
+		}
+	}
 	$answer           = spamgate_review_post_decision( $id, 'ham', $result['comment_id'] );
-	$result['mailed'] = $answer['mailed'];
+	$result['mailed'] = $result['mailed'] || $answer['mailed'];
 	if ( '' !== $answer['error'] && $result['comment_id'] > 0 ) {
 		$result['error'] = sprintf(
 			/* translators: 1: comment ID, 2: the reason. */
@@ -544,6 +575,7 @@ function spamgate_review_decide_many( array $ids, $decision ) {
 function spamgate_review_result_notices( array $results, $status ) {
 	$comments = 0;
 	$contacts = 0;
+	$forms    = 0;
 	$unmailed = 0;
 	$spam     = 0;
 	$failures = array();
@@ -555,6 +587,9 @@ function spamgate_review_result_notices( array $results, $status ) {
 			++$spam;
 		} elseif ( 'contact' === $result['kind'] ) {
 			++$contacts;
+			$unmailed += $result['mailed'] ? 0 : 1;
+		} elseif ( 'form' === $result['kind'] ) {
+			++$forms;
 			$unmailed += $result['mailed'] ? 0 : 1;
 		} else {
 			++$comments;
@@ -572,9 +607,13 @@ function spamgate_review_result_notices( array $results, $status ) {
 		/* translators: %s: number of contact messages. */
 		$done[] = sprintf( _n( '%s contact message rescued; spamgate mails it to you.', '%s contact messages rescued; spamgate mails them to you.', $contacts, 'spamgate' ), number_format_i18n( $contacts ) );
 	}
+	if ( $forms > 0 ) {
+		/* translators: %s: number of form messages. */
+		$done[] = sprintf( _n( '%s form message rescued; it is mailed to you as the form would have mailed it.', '%s form messages rescued; they are mailed to you as the form would have mailed them.', $forms, 'spamgate' ), number_format_i18n( $forms ) );
+	}
 	if ( $unmailed > 0 ) {
-		/* translators: %s: number of contact messages. */
-		$done[] = sprintf( _n( 'spamgate did not queue a mail for %s of them.', 'spamgate did not queue a mail for %s of them.', $unmailed, 'spamgate' ), number_format_i18n( $unmailed ) );
+		/* translators: %s: number of contact or form messages. */
+		$done[] = sprintf( _n( 'No mail was queued for %s of them (one rescued before is mailed only once).', 'No mail was queued for %s of them (one rescued before is mailed only once).', $unmailed, 'spamgate' ), number_format_i18n( $unmailed ) );
 	}
 	if ( $spam > 0 ) {
 		/* translators: %s: number of submissions. */

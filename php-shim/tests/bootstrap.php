@@ -41,6 +41,9 @@ function spamgate_test_reset( array $responses = array() ) {
 		'insert_ok' => true,
 		'filters'   => array(),
 		'scripts'   => array(),
+		'hooks'     => array(),
+		'mails'     => array(),
+		'mail_ok'   => true,
 	);
 	$GLOBALS['wpdb'] = new Spamgate_Test_Wpdb();
 }
@@ -196,7 +199,27 @@ class WP_Error {
 
 // phpcs:disable Squiz.Commenting.FunctionComment.Missing -- stubs mirror WordPress's signatures.
 function add_filter( $hook, $callback, $priority = 10, $args = 1 ) {
+	// Closures are kept (the plugin adds some for one call); named callbacks added at load are not needed.
+	if ( $callback instanceof Closure ) {
+		$GLOBALS['spamgate_test']['hooks'][ $hook ][] = $callback;
+	}
 	return true;
+}
+function remove_filter( $hook, $callback, $priority = 10 ) {
+	$hooks = isset( $GLOBALS['spamgate_test']['hooks'][ $hook ] ) ? $GLOBALS['spamgate_test']['hooks'][ $hook ] : array();
+	$GLOBALS['spamgate_test']['hooks'][ $hook ] = array_values(
+		array_filter(
+			$hooks,
+			function ( $kept ) use ( $callback ) {
+				return $kept !== $callback;
+			}
+		)
+	);
+	return true;
+}
+function wp_mail( $to, $subject, $message, $headers = '', $attachments = array() ) {
+	$GLOBALS['spamgate_test']['mails'][] = compact( 'to', 'subject', 'message', 'headers' );
+	return $GLOBALS['spamgate_test']['mail_ok'];
 }
 function add_action( $hook, $callback, $priority = 10, $args = 1 ) {
 	return true;
@@ -485,6 +508,7 @@ require_once dirname( __DIR__ ) . '/includes/form-token.php';
 require_once dirname( __DIR__ ) . '/includes/forms.php';
 require_once dirname( __DIR__ ) . '/includes/training.php';
 require_once dirname( __DIR__ ) . '/includes/review-api.php';
+require_once dirname( __DIR__ ) . '/includes/review-forms.php';
 require_once dirname( __DIR__ ) . '/includes/privacy.php';
 require_once dirname( __DIR__ ) . '/includes/settings.php';
 require_once dirname( __DIR__ ) . '/includes/review-screen.php';
