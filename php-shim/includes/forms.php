@@ -34,13 +34,14 @@ function spamgate_form_plugins() {
 /**
  * spamgate's decision on the form submission of this request. A held
  * submission, or one without a verdict while spamgate is configured (the
- * request went around spamgate: recorded for the admin notice), is blocked.
+ * request went around spamgate: recorded for the admin notice), is blocked;
+ * one spamgate forwarded unscored (a preset turned off) is not.
  * A site whose web server does not route a form plugin to spamgate can say
  * so with the spamgate_form_requires_verdict filter (false: no verdict
  * passes for that plugin).
  *
  * @param string $form A key of spamgate_form_plugins().
- * @return array array( 'outcome' => off|trusted|pass|hold|bypass, 'blocked' => bool, 'reason' => '' or a line for the plugin's spam log ).
+ * @return array array( 'outcome' => off|trusted|pass|hold|unscored|bypass, 'blocked' => bool, 'reason' => '' or a line for the plugin's spam log ).
  */
 function spamgate_form_check( $form ) {
 	$check = array(
@@ -51,7 +52,11 @@ function spamgate_form_check( $form ) {
 	if ( ! spamgate_configured() ) {
 		return $check;
 	}
-	$check['outcome'] = spamgate_form_outcome( spamgate_request_param( 'SPAMGATE_VERDICT' ), current_user_can( 'moderate_comments' ) );
+	$check['outcome'] = spamgate_form_outcome(
+		spamgate_request_param( 'SPAMGATE_VERDICT' ),
+		current_user_can( 'moderate_comments' ),
+		'1' === spamgate_request_param( 'SPAMGATE_UNSCORED' )
+	);
 	if ( 'bypass' === $check['outcome'] && ! apply_filters( 'spamgate_form_requires_verdict', true, $form ) ) {
 		$check['outcome'] = 'pass';
 	}

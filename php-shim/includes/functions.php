@@ -42,20 +42,23 @@ function spamgate_form_fields_html( $token, $label = 'Leave this field empty', $
  * (the same rule as for comments, spamgate_comment_approval()):
  * 'trusted' (the user may moderate comments) and 'pass' leave the form
  * plugin's decision; 'hold' and 'bypass' (no verdict: the request did not
- * pass spamgate) make it spam.
+ * pass spamgate) make it spam. 'unscored': spamgate forwarded the request
+ * without scoring it (SPAMGATE_UNSCORED=1: the owner turned that form's
+ * preset off), so the plugin's decision stands.
  *
- * @param string|null $verdict $_SERVER['SPAMGATE_VERDICT'] or null.
- * @param bool        $trusted The user may moderate comments.
- * @return string trusted|pass|hold|bypass.
+ * @param string|null $verdict  $_SERVER['SPAMGATE_VERDICT'] or null.
+ * @param bool        $trusted  The user may moderate comments.
+ * @param bool        $unscored $_SERVER['SPAMGATE_UNSCORED'] is "1".
+ * @return string trusted|pass|hold|unscored|bypass.
  */
-function spamgate_form_outcome( $verdict, $trusted ) {
+function spamgate_form_outcome( $verdict, $trusted, $unscored = false ) {
 	if ( $trusted ) {
 		return 'trusted';
 	}
 	if ( 'pass' === $verdict || 'hold' === $verdict ) {
 		return $verdict;
 	}
-	return 'bypass';
+	return $unscored ? 'unscored' : 'bypass';
 }
 
 /**

@@ -95,7 +95,7 @@ final class FormsTest extends TestCase {
 
 	protected function setUp(): void {
 		spamgate_test_reset();
-		unset( $_SERVER['SPAMGATE_VERDICT'], $_SERVER['SPAMGATE_ID'], $_SERVER['SPAMGATE_SCORE'], $_SERVER['SPAMGATE_RULES'], $_POST['woocommerce-register-nonce'] );
+		unset( $_SERVER['SPAMGATE_VERDICT'], $_SERVER['SPAMGATE_UNSCORED'], $_SERVER['SPAMGATE_ID'], $_SERVER['SPAMGATE_SCORE'], $_SERVER['SPAMGATE_RULES'], $_POST['woocommerce-register-nonce'] );
 		$_SERVER['REQUEST_URI'] = '/wp-json/contact-form-7/v1/contact-forms/7/feedback';
 	}
 
@@ -111,6 +111,16 @@ final class FormsTest extends TestCase {
 		$this->assertSame( 'bypass', spamgate_form_outcome( null, false ) );
 		$this->assertSame( 'bypass', spamgate_form_outcome( 'reject', false ) ); // spamgate never forwards one: forged or broken.
 		$this->assertSame( 'trusted', spamgate_form_outcome( 'hold', true ) );
+		$this->assertSame( 'unscored', spamgate_form_outcome( null, false, true ) );
+		$this->assertSame( 'hold', spamgate_form_outcome( 'hold', false, true ) );
+	}
+
+	public function test_a_message_spamgate_forwarded_unscored_keeps_cf7s_decision() {
+		$_SERVER['SPAMGATE_UNSCORED'] = '1';
+		$submission                   = new Spamgate_Test_Cf7_Submission();
+		$this->assertFalse( spamgate_cf7_spam( false, $submission ) );
+		$this->assertSame( array(), $submission->spam_log );
+		$this->assertFalse( get_option( 'spamgate_problem_form_bypass' ) );
 	}
 
 	public function test_the_spam_reason_names_the_rules_and_the_id_and_nothing_else() {
