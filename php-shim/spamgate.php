@@ -2,7 +2,7 @@
 /**
  * Plugin Name:       spamgate
  * Description:       Connects WordPress to the spamgate gateway: comments and form plugins' messages (Contact Form 7, WPForms, Gravity Forms, Elementor Pro, registration) are held on spamgate's verdict, wp_mail() goes through spamgate's authenticated SMTP outbox (never sendmail), what spamgate blocked can be reviewed and rescued (Comments > Blocked by spamgate), moderation decisions and the site's comment history train spamgate (Settings > spamgate, wp spamgate train).
- * Version:           0.1.0
+ * Version:           0.2.0
  * Requires at least: 5.7
  * Requires PHP:      7.4
  * License:           GPL-2.0-or-later
