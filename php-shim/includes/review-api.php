@@ -402,6 +402,29 @@ function spamgate_review_unlock( $name ) {
 }
 
 /**
+ * Runs $work( $out ) holding the database's named lock for rescuing one
+ * submission (spamgate_review_lock()), so that two clicks at once cannot
+ * both rescue it: the second waits, then finds what the first one did.
+ *
+ * @param string   $id   A submission id.
+ * @param array    $out  The answer so far, with an 'error' key.
+ * @param callable $work Does the rescue; takes and returns the answer.
+ * @return array $work's answer, or $out with an error when another request holds the lock.
+ */
+function spamgate_review_locked( $id, array $out, callable $work ) {
+	$lock = spamgate_review_lock( $id );
+	if ( false === $lock ) {
+		$out['error'] = __( 'Another request is rescuing this submission right now; reload the page in a moment.', 'spamgate' );
+		return $out;
+	}
+	try {
+		return $work( $out );
+	} finally {
+		spamgate_review_unlock( (string) $lock );
+	}
+}
+
+/**
  * Makes a blocked comment a WordPress comment again, or finds the one an
  * earlier rescue made. The text goes through WordPress's own comment
  * filters, and through kses as for any visitor (the moderator clicking may
@@ -412,61 +435,59 @@ function spamgate_review_unlock( $name ) {
  * @return array array( 'comment_id' => int, 'created' => bool, 'error' => '' or a reason ).
  */
 function spamgate_review_restore_comment( array $item ) {
-	$out  = array(
+	$out = array(
 		'comment_id' => 0,
 		'created'    => false,
 		'error'      => '',
 	);
-	$lock = spamgate_review_lock( $item['id'] );
-	if ( false === $lock ) {
-		$out['error'] = __( 'Another request is rescuing this submission right now; reload the page in a moment.', 'spamgate' );
-		return $out;
-	}
-	try {
-		$out['comment_id'] = spamgate_review_find_comment( $item['id'] );
-		if ( $out['comment_id'] > 0 ) {
-			return $out;
-		}
-		if ( null === $item['post_id'] || $item['post_id'] <= 0 ) {
-			$out['error'] = __( 'spamgate does not know which post this comment was written for, so it was not restored.', 'spamgate' );
-			return $out;
-		}
-		$post = get_post( $item['post_id'] );
-		if ( ! $post ) {
-			$out['error'] = sprintf(
-				/* translators: %d: post ID. */
-				__( 'The post this comment was written for (ID %d) no longer exists, so the comment was not restored.', 'spamgate' ),
-				(int) $item['post_id']
-			);
-			return $out;
-		}
-		if ( 'trash' === $post->post_status ) {
-			$out['error'] = sprintf(
-				/* translators: %d: post ID. */
-				__( 'The post this comment was written for (ID %d) is in the trash. Restore the post, then rescue the comment.', 'spamgate' ),
-				(int) $item['post_id']
-			);
-			return $out;
-		}
-		$fields = spamgate_review_comment_fields( $item, 'approved' === spamgate_rescue_status() ? '1' : '0' );
-		if ( $fields['comment_parent'] > 0 ) {
-			$parent = get_comment( $fields['comment_parent'] );
-			if ( ! $parent || (int) $parent->comment_post_ID !== $fields['comment_post_ID'] ) {
-				$fields['comment_parent'] = 0;
+	return spamgate_review_locked(
+		$item['id'],
+		$out,
+		function ( array $out ) use ( $item ) {
+			$out['comment_id'] = spamgate_review_find_comment( $item['id'] );
+			if ( $out['comment_id'] > 0 ) {
+				return $out;
 			}
-		}
-		$fields['comment_content'] = wp_kses( $fields['comment_content'], 'pre_comment_content' );
-		$comment_id                = wp_insert_comment( wp_filter_comment( wp_slash( $fields ) ) );
-		if ( ! $comment_id ) {
-			$out['error'] = __( 'WordPress could not save the comment.', 'spamgate' );
+			if ( null === $item['post_id'] || $item['post_id'] <= 0 ) {
+				$out['error'] = __( 'spamgate does not know which post this comment was written for, so it was not restored.', 'spamgate' );
+				return $out;
+			}
+			$post = get_post( $item['post_id'] );
+			if ( ! $post ) {
+				$out['error'] = sprintf(
+					/* translators: %d: post ID. */
+					__( 'The post this comment was written for (ID %d) no longer exists, so the comment was not restored.', 'spamgate' ),
+					(int) $item['post_id']
+				);
+				return $out;
+			}
+			if ( 'trash' === $post->post_status ) {
+				$out['error'] = sprintf(
+					/* translators: %d: post ID. */
+					__( 'The post this comment was written for (ID %d) is in the trash. Restore the post, then rescue the comment.', 'spamgate' ),
+					(int) $item['post_id']
+				);
+				return $out;
+			}
+			$fields = spamgate_review_comment_fields( $item, 'approved' === spamgate_rescue_status() ? '1' : '0' );
+			if ( $fields['comment_parent'] > 0 ) {
+				$parent = get_comment( $fields['comment_parent'] );
+				if ( ! $parent || (int) $parent->comment_post_ID !== $fields['comment_post_ID'] ) {
+					$fields['comment_parent'] = 0;
+				}
+			}
+			$fields['comment_content'] = wp_kses( $fields['comment_content'], 'pre_comment_content' );
+			$comment_id                = wp_insert_comment( wp_filter_comment( wp_slash( $fields ) ) );
+			if ( ! $comment_id ) {
+				$out['error'] = __( 'WordPress could not save the comment.', 'spamgate' );
+				return $out;
+			}
+			$out['comment_id'] = (int) $comment_id;
+			$out['created']    = true;
 			return $out;
+
 		}
-		$out['comment_id'] = (int) $comment_id;
-		$out['created']    = true;
-		return $out;
-	} finally {
-		spamgate_review_unlock( (string) $lock );
-	}
+	);
 }
 
 /**

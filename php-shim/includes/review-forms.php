@@ -150,39 +150,36 @@ function spamgate_rescue_mail_option( $id ) {
 }
 
 /**
- * Mails a rescued form submission to the owners, once: the database lock
- * of spamgate_review_lock() and an option per submission make a second
+ * Mails a rescued form submission to the owners, once: the rescue lock
+ * (spamgate_review_locked()) and an option per submission make a second
  * click (or two at once) send nothing.
  *
  * @param array $item From spamgate_parse_submission(), kind 'form'.
  * @return array array( 'mailed' => bool (sent now), 'error' => '' or a reason ).
  */
 function spamgate_review_mail_form( array $item ) {
-	$out  = array(
+	$out = array(
 		'mailed' => false,
 		'error'  => '',
 	);
-	$lock = spamgate_review_lock( $item['id'] );
-	if ( false === $lock ) {
-		$out['error'] = __( 'Another request is rescuing this submission right now; reload the page in a moment.', 'spamgate' );
-		return $out;
-	}
-	try {
-		if ( false !== get_option( spamgate_rescue_mail_option( $item['id'] ) ) ) {
+	return spamgate_review_locked(
+		$item['id'],
+		$out,
+		function ( array $out ) use ( $item ) {
+			if ( false !== get_option( spamgate_rescue_mail_option( $item['id'] ) ) ) {
+				return $out;
+			}
+			$form = spamgate_review_cf7_form( $item );
+			$sent = $form ? spamgate_send_cf7_mail( $form, $item ) : spamgate_send_form_fields_mail( $item );
+			if ( ! $sent ) {
+				$out['error'] = __( 'WordPress could not hand the message to spamgate; see the notice about mail. Click "Not spam" again to retry.', 'spamgate' );
+				return $out;
+			}
+			update_option( spamgate_rescue_mail_option( $item['id'] ), time(), false );
+			$out['mailed'] = true;
 			return $out;
 		}
-		$form = spamgate_review_cf7_form( $item );
-		$sent = $form ? spamgate_send_cf7_mail( $form, $item ) : spamgate_send_form_fields_mail( $item );
-		if ( ! $sent ) {
-			$out['error'] = __( 'WordPress could not hand the message to spamgate; see the notice about mail. Click "Not spam" again to retry.', 'spamgate' );
-			return $out;
-		}
-		update_option( spamgate_rescue_mail_option( $item['id'] ), time(), false );
-		$out['mailed'] = true;
-		return $out;
-	} finally {
-		spamgate_review_unlock( (string) $lock );
-	}
+	);
 }
 
 /**

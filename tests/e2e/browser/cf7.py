@@ -24,36 +24,13 @@ import json
 import sys
 import time
 
-from selenium import webdriver
 from selenium.common.exceptions import TimeoutException, WebDriverException
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as until
 from selenium.webdriver.support.ui import WebDriverWait
 
-
-class Failed(Exception):
-    pass
-
-
-def expect(condition, reason):
-    if not condition:
-        raise Failed(reason)
-
-
-def browser(javascript=True):
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--window-size=1200,1400", "--no-first-run", "--disable-extensions"):
-        options.add_argument(flag)
-    if not javascript:
-        options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
-    service = Service(executable_path="/usr/bin/chromedriver")
-    driver = webdriver.Chrome(options=options, service=service)
-    driver.set_page_load_timeout(60)
-    return driver
+from chromium import Failed, browser, click_and_wait_for_load, expect, log_in
 
 
 def token_of(form):
@@ -84,12 +61,6 @@ def wait_for_fresh_token(driver, form, javascript):
         return True
     except TimeoutException:
         return False
-
-
-def click_and_wait_for_load(driver, element):
-    old_page = driver.find_element(By.TAG_NAME, "html")
-    element.click()
-    WebDriverWait(driver, 30).until(until.staleness_of(old_page))
 
 
 def send(driver, args):
@@ -154,11 +125,7 @@ def row_with(driver, text):
 
 
 def review(driver, args):
-    driver.get(args.site + "/wp-login.php")
-    driver.find_element(By.ID, "user_login").send_keys(args.user)
-    driver.find_element(By.ID, "user_pass").send_keys(args.password)
-    driver.find_element(By.ID, "wp-submit").click()
-    WebDriverWait(driver, 30).until(until.presence_of_element_located((By.ID, "wpadminbar")))
+    log_in(driver, args.site, args.user, args.password)
     driver.get(args.site + "/wp-admin/edit-comments.php?page=spamgate-blocked")
     WebDriverWait(driver, 30).until(until.presence_of_element_located((By.CSS_SELECTOR, "table.wp-list-table")))
     seen = {}
@@ -228,7 +195,7 @@ def main():
     p.add_argument("--field", action="append", default=[])
     p.add_argument("--screenshot", required=True)
     args = parser.parse_args()
-    driver = browser(not getattr(args, "no_js", False))
+    driver = browser(not getattr(args, "no_js", False), "1200,1400")
     try:
         seen = {"send": send, "comment": comment, "review": review}[args.command](driver, args)
         print(json.dumps(seen, ensure_ascii=False))
