@@ -2,8 +2,9 @@
  * spamgate: a form token no page cache can spoil. On the first interaction
  * with a protected form (focus, input or a pointer press inside it, its
  * submit button excepted), asks spamgate once for a fresh signed token
- * (GET config.url, answered by spamgate itself with Cache-Control: no-store)
- * and writes it, with the honeypot field's name, into every protected form
+ * (GET config.url, answered by spamgate itself with Cache-Control: no-store:
+ * {field, token, honeypot, max_age_seconds}) and writes it, and the
+ * honeypot field spamgate names, into every protected form
  * on the page: the hidden inputs go inside each <form>, so a plugin that
  * submits new FormData(form) (Contact Form 7) sends them. Until the answer
  * comes, and without JavaScript, the token the server rendered stays.
@@ -59,8 +60,8 @@
 		if ( ! answer || typeof answer.token !== 'string' || answer.token === '' ) {
 			return;
 		}
-		var tokenField = typeof answer.token_field === 'string' && answer.token_field ? answer.token_field : config.tokenField;
-		var honeypotField = typeof answer.honeypot_field === 'string' ? answer.honeypot_field : config.honeypotField;
+		var tokenField = typeof answer.field === 'string' && answer.field ? answer.field : config.tokenField;
+		var honeypotField = typeof answer.honeypot === 'string' ? answer.honeypot : config.honeypotField;
 		protectedForms().forEach( function ( form ) {
 			field( form, tokenField, false ).value = answer.token;
 			if ( honeypotField ) {

@@ -28,13 +28,6 @@ class Spamgate_Blocked_Table extends WP_List_Table {
 	public $reasons = array();
 
 	/**
-	 * The forms of the listed set (for the form filter).
-	 *
-	 * @var array
-	 */
-	public $forms = array();
-
-	/**
 	 * The filters of this request: reason, form, s, paged.
 	 *
 	 * @var array
@@ -81,7 +74,6 @@ class Spamgate_Blocked_Table extends WP_List_Table {
 		}
 		$this->items   = $fetched['list']['items'];
 		$this->reasons = $fetched['list']['reasons'];
-		$this->forms   = $fetched['list']['forms'];
 		$this->set_pagination_args(
 			array(
 				'total_items' => $fetched['list']['total'],
@@ -175,7 +167,7 @@ class Spamgate_Blocked_Table extends WP_List_Table {
 		if ( 'top' !== $which ) {
 			return;
 		}
-		$forms = spamgate_review_form_filter_html( $this->forms, $this->filters['form'] );
+		$forms = spamgate_review_form_filter_html( spamgate_review_form_choices(), $this->filters['form'] );
 		if ( ! empty( $this->reasons ) || '' !== $this->filters['reason'] || '' !== $forms ) {
 			echo spamgate_review_reason_filter_html( $this->reasons, $this->filters['reason'], $forms ); // phpcs:ignore WordPress.Security.EscapeOutput -- escaped when built.
 		}

@@ -57,8 +57,9 @@ function spamgate_json_int_or_null( array $data, $key ) {
  * Validates one submission (ITEM) of spamgate's API and gives it a fixed
  * shape: every field present, strings as strings, post_id, parent,
  * decision and decided_at null when absent; a form plugin's submission
- * (kind 'form') also has its form (form_name: the preset, e.g. cf7;
- * form_id; form_page: the post it was shown on) and every field it sent.
+ * (kind 'form') also has its form (spamgate's "form": {name, id,
+ * container} as form_name: the preset, e.g. cf7; form_id; form_page: the
+ * post it was shown on) and every field it sent ("fields").
  *
  * @param mixed $data The decoded JSON object.
  * @return array|null The item, or null when it has no valid id.
@@ -83,6 +84,7 @@ function spamgate_parse_submission( $data ) {
 	}
 	$action   = spamgate_json_string( $data, 'action' );
 	$decision = spamgate_json_string( $data, 'decision' );
+	$form     = isset( $data['form'] ) && is_array( $data['form'] ) ? $data['form'] : array();
 	return array(
 		'id'         => $data['id'],
 		'created_at' => (int) spamgate_json_int_or_null( $data, 'created_at' ),
@@ -103,20 +105,19 @@ function spamgate_parse_submission( $data ) {
 		'parent'     => spamgate_json_int_or_null( $data, 'parent' ),
 		'decision'   => in_array( $decision, array( 'ham', 'spam' ), true ) ? $decision : null,
 		'decided_at' => spamgate_json_int_or_null( $data, 'decided_at' ),
-		'form_name'  => preg_replace( '/[^A-Za-z0-9_\-]/', '', spamgate_json_string( $data, 'form_name' ) ),
-		'form_id'    => spamgate_json_string( $data, 'form_id' ),
-		'form_page'  => spamgate_json_int_or_null( $data, 'form_container' ),
+		'form_name'  => preg_replace( '/[^A-Za-z0-9_\-]/', '', spamgate_json_string( $form, 'name' ) ),
+		'form_id'    => spamgate_json_string( $form, 'id' ),
+		'form_page'  => spamgate_json_int_or_null( $form, 'container' ),
 		'fields'     => spamgate_parse_form_fields( isset( $data['fields'] ) ? $data['fields'] : null ),
 	);
 }
 
 /**
  * Validates GET /spamgate/submissions's answer: {items, total, page,
- * per_page, reasons: [{rule, description, count}], forms: [{form_name,
- * form_id, count}]}.
+ * per_page, reasons: [{rule, description, count}]}.
  *
  * @param string $json The response body.
- * @return array|null array( 'items', 'forms', 'total', 'page', 'per_page', 'reasons' ), or null when malformed.
+ * @return array|null array( 'items', 'total', 'page', 'per_page', 'reasons' ), or null when malformed.
  */
 function spamgate_parse_submission_list( $json ) {
 	$data = json_decode( (string) $json, true );
@@ -143,21 +144,8 @@ function spamgate_parse_submission_list( $json ) {
 			}
 		}
 	}
-	$forms = array();
-	if ( isset( $data['forms'] ) && is_array( $data['forms'] ) ) {
-		foreach ( $data['forms'] as $form ) {
-			if ( is_array( $form ) && '' !== spamgate_json_string( $form, 'form_name' ) ) {
-				$forms[] = array(
-					'form_name' => preg_replace( '/[^A-Za-z0-9_\-]/', '', spamgate_json_string( $form, 'form_name' ) ),
-					'form_id'   => spamgate_json_string( $form, 'form_id' ),
-					'count'     => isset( $form['count'] ) ? (int) $form['count'] : 0,
-				);
-			}
-		}
-	}
 	return array(
 		'items'    => $items,
-		'forms'    => $forms,
 		'total'    => isset( $data['total'] ) && is_numeric( $data['total'] ) ? max( 0, (int) $data['total'] ) : count( $items ),
 		'page'     => isset( $data['page'] ) && is_numeric( $data['page'] ) ? max( 1, (int) $data['page'] ) : 1,
 		'per_page' => isset( $data['per_page'] ) && is_numeric( $data['per_page'] ) ? max( 1, (int) $data['per_page'] ) : SPAMGATE_REVIEW_PER_PAGE,

@@ -598,42 +598,51 @@ function spamgate_review_reason_filter_html( array $reasons, $current, $more = '
 }
 
 /**
- * The form filter: <select name="form"> with the forms spamgate listed
- * (the list's "forms": name, id, count) and the Contact Form 7 forms of
- * this site, each by its name for people.
+ * The forms a site can filter by: each Contact Form 7 form (cf7:ID, by
+ * its title), and each other form plugin that is active here (by name).
  *
- * @param array  $forms   From spamgate_parse_submission_list().
+ * @return array Filter value => label.
+ */
+function spamgate_review_form_choices() {
+	$choices = array();
+	if ( class_exists( 'WPCF7_ContactForm' ) ) {
+		foreach ( WPCF7_ContactForm::find() as $form ) {
+			$choices[ 'cf7:' . $form->id() ] = $form->title();
+		}
+	}
+	$active = array(
+		'wpforms'      => function_exists( 'wpforms' ),
+		'gravity'      => class_exists( 'GFForms' ),
+		'elementor'    => defined( 'ELEMENTOR_PRO_VERSION' ),
+		'wp_register'  => (bool) get_option( 'users_can_register' ),
+		'woo_register' => class_exists( 'WooCommerce' ),
+	);
+	foreach ( spamgate_form_plugins() as $name => $label ) {
+		if ( ! empty( $active[ $name ] ) ) {
+			$choices[ $name ] = $label;
+		}
+	}
+	return $choices;
+}
+
+/**
+ * The form filter: <select name="form"> with the site's forms
+ * (spamgate_review_form_choices()); '' when it has none.
+ *
+ * @param array  $choices Filter value => label.
  * @param string $current The selected form, or ''.
  * @return string
  */
-function spamgate_review_form_filter_html( array $forms, $current ) {
-	$options = array();
-	foreach ( $forms as $form ) {
-		$value             = $form['form_name'] . ( '' === $form['form_id'] ? '' : ':' . $form['form_id'] );
-		$options[ $value ] = spamgate_review_form_title(
-			array(
-				'form_name' => $form['form_name'],
-				'form_id'   => $form['form_id'],
-			)
-		) . ( $form['count'] > 0 ? ' (' . number_format_i18n( $form['count'] ) . ')' : '' );
+function spamgate_review_form_filter_html( array $choices, $current ) {
+	if ( '' !== $current && ! isset( $choices[ $current ] ) ) {
+		$choices[ $current ] = $current;
 	}
-	if ( class_exists( 'WPCF7_ContactForm' ) ) {
-		foreach ( WPCF7_ContactForm::find() as $cf7 ) {
-			$value = 'cf7:' . $cf7->id();
-			if ( ! isset( $options[ $value ] ) ) {
-				$options[ $value ] = $cf7->title();
-			}
-		}
-	}
-	if ( '' !== $current && ! isset( $options[ $current ] ) ) {
-		$options[ $current ] = $current;
-	}
-	if ( empty( $options ) ) {
+	if ( empty( $choices ) ) {
 		return '';
 	}
 	$html  = '<label class="screen-reader-text" for="spamgate-filter-form">' . esc_html__( 'Filter by form', 'spamgate' ) . '</label>';
 	$html .= '<select name="form" id="spamgate-filter-form"><option value="">' . esc_html__( 'All forms and comments', 'spamgate' ) . '</option>';
-	foreach ( $options as $value => $label ) {
+	foreach ( $choices as $value => $label ) {
 		$html .= '<option value="' . esc_attr( $value ) . '"' . ( (string) $value === $current ? ' selected="selected"' : '' ) . '>' . esc_html( $label ) . '</option>';
 	}
 	return $html . '</select>';

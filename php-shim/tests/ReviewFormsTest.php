@@ -134,11 +134,16 @@ final class ReviewFormsTest extends TestCase {
 				'email'          => 'taro@example.jp',
 				'subject'        => '見積もりのお願い',
 				'body'           => '<script>alert(1)</script> 本文です',
-				'form_name'      => 'cf7',
-				'form_id'        => '12',
-				'form_container' => 5,
+				'form'           => array(
+					'name'      => 'cf7',
+					'id'        => '12',
+					'container' => '5',
+				),
 				'fields'         => array(
-					array( '_wpcf7', '12' ),
+					array(
+						'name'  => '_wpcf7',
+						'value' => '12',
+					),
 					array( '_wpcf7_unit_tag', 'wpcf7-f12-p5-o1' ),
 					array( 'your-name', '山田 太郎' ),
 					array( 'your-email', 'taro@example.jp' ),
@@ -196,9 +201,9 @@ final class ReviewFormsTest extends TestCase {
 			'post_title' => 'Contact form 1',
 		);
 		$this->assertSame( 'Contact form 1', spamgate_review_form_title( self::item() ) );
-		$this->assertSame( 'Contact Form 7 #99', spamgate_review_form_title( self::item( array( 'form_id' => '99' ) ) ) );
-		$this->assertSame( 'WPForms #3', spamgate_review_form_title( self::item( array( 'form_name' => 'wpforms', 'form_id' => '3' ) ) ) );
-		$this->assertSame( 'my_form', spamgate_review_form_title( self::item( array( 'form_name' => 'my_form', 'form_id' => '' ) ) ) );
+		$this->assertSame( 'Contact Form 7 #99', spamgate_review_form_title( self::item( array( 'form' => array( 'name' => 'cf7', 'id' => '99' ) ) ) ) );
+		$this->assertSame( 'WPForms #3', spamgate_review_form_title( self::item( array( 'form' => array( 'name' => 'wpforms', 'id' => '3' ) ) ) ) );
+		$this->assertSame( 'my_form', spamgate_review_form_title( self::item( array( 'form' => array( 'name' => 'my_form' ) ) ) ) );
 	}
 
 	public function test_the_screen_shows_the_forms_title_the_page_and_every_field_escaped() {
@@ -220,20 +225,13 @@ final class ReviewFormsTest extends TestCase {
 		$this->assertStringNotContainsString( '_wpcf7', $cell );
 	}
 
-	public function test_the_form_filter_offers_the_listed_forms_by_name_and_keeps_the_current_one() {
-		$html = spamgate_review_form_filter_html(
-			array(
-				array(
-					'form_name' => 'cf7',
-					'form_id'   => '12',
-					'count'     => 3,
-				),
-			),
-			'wpforms:4'
-		);
-		$this->assertStringContainsString( '<option value="cf7:12">お問い合わせ &lt;b&gt; (3)</option>', $html );
+	public function test_the_form_filter_offers_the_sites_forms_and_keeps_the_current_one() {
+		$html = spamgate_review_form_filter_html( array( 'cf7:12' => 'お問い合わせ <b>' ), 'wpforms:4' );
+		$this->assertStringContainsString( '<option value="cf7:12">お問い合わせ &lt;b&gt;</option>', $html );
 		$this->assertStringContainsString( '<option value="wpforms:4" selected="selected">wpforms:4</option>', $html );
 		$this->assertSame( '', spamgate_review_form_filter_html( array(), '' ) );
+		$GLOBALS['spamgate_test']['options']['users_can_register'] = '1';
+		$this->assertSame( array( 'wp_register' => 'WordPress registration' ), spamgate_review_form_choices() );
 		$this->assertSame( 'cf7:12x', spamgate_review_sanitize_form( 'cf7:12"><x' ) );
 		$this->assertSame( '/spamgate/submissions?form=cf7%3A12', spamgate_submissions_path( array( 'form' => 'cf7:12' ) ) );
 	}
@@ -288,7 +286,7 @@ final class ReviewFormsTest extends TestCase {
 	}
 
 	public function test_a_form_without_its_plugin_here_is_mailed_as_a_list_of_every_field() {
-		$item = self::item( array( 'form_name' => 'wpforms', 'form_id' => '3' ) );
+		$item = self::item( array( 'form' => array( 'name' => 'wpforms', 'id' => '3' ) ) );
 		$mail = spamgate_form_fields_mail( $item );
 		$this->assertSame( 'Rescued message: 見積もりのお願い', $mail['subject'] );
 		$this->assertStringContainsString( 'A message sent with "WPForms #3"', $mail['text'] );
