@@ -151,6 +151,7 @@ final class ReviewFormsTest extends TestCase {
 					array( 'your-message', '<script>alert(1)</script> 本文です' ),
 					array( 'your-choice[]', 'A' ),
 					array( 'your-choice[]', 'B' ),
+					array( 'ご用件', '見積もり & 相談' ),
 					array( 'sg_token', '1764590390.abc' ),
 					array( 'sg_website', '' ),
 				),
@@ -185,6 +186,7 @@ final class ReviewFormsTest extends TestCase {
 				array( 'your-message', '<script>alert(1)</script> 本文です' ),
 				array( 'your-choice', 'A' ),
 				array( 'your-choice', 'B' ),
+				array( 'ご用件', '見積もり & 相談' ),
 			),
 			spamgate_visitor_fields( $item['fields'] )
 		);
@@ -220,6 +222,7 @@ final class ReviewFormsTest extends TestCase {
 		$this->assertStringContainsString( '<th scope="row">your-name</th><td class="spamgate-full-text">山田 太郎</td>', $cell );
 		$this->assertStringContainsString( '<td class="spamgate-full-text">&lt;script&gt;alert(1)&lt;/script&gt; 本文です</td>', $cell );
 		$this->assertStringContainsString( '<th scope="row">your-choice</th><td class="spamgate-full-text">B</td>', $cell );
+		$this->assertStringContainsString( '<th scope="row">ご用件</th><td class="spamgate-full-text">見積もり &amp; 相談</td>', $cell );
 		$this->assertStringNotContainsString( '<script>', $cell );
 		$this->assertStringNotContainsString( 'sg_token', $cell );
 		$this->assertStringNotContainsString( '_wpcf7', $cell );
@@ -290,7 +293,7 @@ final class ReviewFormsTest extends TestCase {
 		$mail = spamgate_form_fields_mail( $item );
 		$this->assertSame( 'Rescued message: 見積もりのお願い', $mail['subject'] );
 		$this->assertStringContainsString( 'A message sent with "WPForms #3"', $mail['text'] );
-		$this->assertStringContainsString( "your-name: 山田 太郎\nyour-email: taro@example.jp\nyour-subject: 見積もりのお願い\nyour-message: <script>alert(1)</script> 本文です\nyour-choice: A\nyour-choice: B\n", $mail['text'] );
+		$this->assertStringContainsString( "your-name: 山田 太郎\nyour-email: taro@example.jp\nyour-subject: 見積もりのお願い\nyour-message: <script>alert(1)</script> 本文です\nyour-choice: A\nyour-choice: B\nご用件: 見積もり & 相談\n", $mail['text'] );
 		$this->assertSame( 'taro@example.jp', $mail['reply_to'] );
 		$this->assertSame( '', spamgate_form_fields_mail( self::item( array( 'email' => "a@b.example\r\nBcc: x@y.example" ) ) )['reply_to'] );
 
