@@ -43,6 +43,49 @@ struct EndpointsConfig {
   std::string submissions = "/spamgate/submissions";
   // Privacy requests: GET PREFIX?email=, POST PREFIX/erase.
   std::string personal_data = "/spamgate/personal-data";
+  // GET: a fresh signed form token and the honeypot name as JSON, answered
+  // without PHP (the plugin's script fills forms with it; no page cache).
+  std::string token = "/spamgate/token";
+};
+
+// Form field names for each role of a submission, tried in order (the
+// first one present and non-empty wins); where none is present the role is
+// guessed from the fields' names and values (see form/form_fields.h).
+struct FormFieldNames {
+  std::vector<std::string> author{}, email{}, url{}, subject{}, body{};
+};
+
+// The form-plugin presets spamgate knows; each is on unless turned off.
+inline constexpr const char* kFormPresetNames[] = {"cf7", "wpforms", "gravity", "elementor", "wp_register",
+                                                   "woo_register"};
+
+// [forms.<preset>]: one preset's switch and the site's own field names.
+struct FormPresetConfig {
+  std::string name;      // one of kFormPresetNames
+  bool enabled = true;   // false: the preset's requests are not recognised (forwarded unscored where routed)
+  FormFieldNames fields; // tried before the preset's own names and the guess
+};
+
+// [[forms.custom]]: "your own form", posted to a path spamgate is routed.
+struct CustomFormConfig {
+  std::string name;      // label in logs, metrics and the review screen (letters, digits, '_', '-')
+  std::string path;      // the path posted to; '*' matches one path segment
+  std::string field;     // "" or "name" / "name=value" the POST must carry (body or query)
+  std::string script;    // the PHP script a passed submission is forwarded to ("" = the path)
+  std::string block_message = "Your message was not sent.";  // the page shown on reject
+  FormFieldNames fields;
+};
+
+struct FormsConfig {
+  bool enabled = true;                     // false: no form route at all (comments and /contact unchanged)
+  std::vector<FormPresetConfig> presets;   // only the presets the config names
+  std::vector<CustomFormConfig> custom;
+  // The config of preset `name`, or nullptr when the file does not name it.
+  const FormPresetConfig* preset(const std::string& name) const {
+    for (const auto& p : presets)
+      if (p.name == name) return &p;
+    return nullptr;
+  }
 };
 
 struct RulesConfig {
@@ -167,6 +210,7 @@ struct Config {
   ServerConfig server;
   LimitsConfig limits;
   EndpointsConfig endpoints;
+  FormsConfig forms;
   RulesConfig rules;
   ActionsConfig actions;
   ChecksConfig checks;

@@ -37,7 +37,7 @@ void read_endpoints(TomlReader& in, Config& c) {
                             {"health", &e.health}, {"metrics", &e.metrics}, {"notify", &e.notify},
                             {"feedback", &e.feedback}, {"stats", &e.stats},
                             {"train", &e.train}, {"model", &e.model}, {"submissions", &e.submissions},
-                            {"personal_data", &e.personal_data}}) {
+                            {"personal_data", &e.personal_data}, {"token", &e.token}}) {
     in.read(key, *field);
     if (!field->empty() && field->front() != '/') in.error_at(key, "must start with '/' (or be \"\" to turn it off)");
   }
@@ -99,6 +99,63 @@ void read_review(TomlReader& in, Config& c) {
   else in.error_at("digest", "must be \"off\", \"daily\" or \"weekly\"");
   in.read("screen_url", c.review.screen_url);
   in.read("digest_check_seconds", c.review.digest_check_seconds, 1, 86400);
+}
+
+void read_field_names(TomlReader& in, FormFieldNames& names) {
+  for (auto [key, list] : {std::pair{"author", &names.author}, {"email", &names.email}, {"url", &names.url},
+                           {"subject", &names.subject}, {"body", &names.body}}) {
+    in.read(key, *list);
+    for (const std::string& name : *list)
+      if (name.empty()) in.error_at(key, "a field name must not be empty");
+  }
+}
+
+bool is_label(const std::string& text) {
+  return !text.empty() && text.size() <= 40 && std::all_of(text.begin(), text.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+  });
+}
+
+void read_custom_form(TomlReader& in, CustomFormConfig& form) {
+  in.read("name", form.name);
+  in.read("path", form.path);
+  in.read("field", form.field);
+  in.read("script", form.script);
+  in.read("block_message", form.block_message);
+  read_field_names(in, form.fields);
+  if (!is_label(form.name)) in.error_at("name", "needs a name of letters, digits, '_' and '-' (at most 40)");
+  else if (std::any_of(std::begin(kFormPresetNames), std::end(kFormPresetNames),
+                       [&](const char* preset) { return form.name == preset; }))
+    in.error_at("name", "\"" + form.name + "\" is a preset's name: configure it in [forms." + form.name + "]");
+  if (form.path.empty() || form.path.front() != '/') in.error_at("path", "must start with '/'");
+  else if (form.path.find('*') != std::string::npos && form.script.empty())
+    in.error_at("script", "is needed when the path has a '*' (which PHP script gets a passed submission?)");
+  if (!form.script.empty() && (form.script.front() != '/' || form.script.find("..") != std::string::npos))
+    in.error_at("script", "must start with '/' and hold no \"..\"");
+}
+
+void read_forms(TomlReader& in, Config& c, std::vector<std::string>* errors, const std::string& file) {
+  in.read("enabled", c.forms.enabled);
+  for (const char* name : kFormPresetNames) {
+    const toml::value* table = in.table(name);
+    if (!table) continue;
+    FormPresetConfig preset;
+    preset.name = name;
+    TomlReader preset_in(*table, std::string("forms.") + name, file, errors);
+    preset_in.read("enabled", preset.enabled);
+    read_field_names(preset_in, preset.fields);
+    preset_in.reject_unknown_keys();
+    c.forms.presets.push_back(std::move(preset));
+  }
+  for (const toml::value* table : in.tables("custom")) {
+    CustomFormConfig form;
+    TomlReader form_in(*table, "forms.custom", file, errors);
+    read_custom_form(form_in, form);
+    form_in.reject_unknown_keys();
+    for (const CustomFormConfig& earlier : c.forms.custom)
+      if (earlier.name == form.name) form_in.error_at("name", "\"" + form.name + "\" names two custom forms");
+    c.forms.custom.push_back(std::move(form));
+  }
 }
 
 void read_secret_ref(TomlReader& parent, const std::string& key, SecretRef& out, std::vector<std::string>* errors,
@@ -256,6 +313,11 @@ Result<Config> load_config(const std::string& path) {
   if (const toml::value* mail = top.table("mail")) {
     TomlReader in(*mail, "mail", path, &errors);
     read_mail(in, config, &errors, path);
+    in.reject_unknown_keys();
+  }
+  if (const toml::value* forms = top.table("forms")) {
+    TomlReader in(*forms, "forms", path, &errors);
+    read_forms(in, config, &errors, path);
     in.reject_unknown_keys();
   }
   if (const toml::value* shared = top.table("shared")) {

@@ -94,6 +94,20 @@ const toml::value* TomlReader::table(const std::string& key) {
   return value;
 }
 
+std::vector<const toml::value*> TomlReader::tables(const std::string& key) {
+  std::vector<const toml::value*> out;
+  const auto* value = find(key);
+  if (!value) return out;
+  if (value->is_array())
+    for (const auto& item : value->as_array())
+      if (item.is_table()) out.push_back(&item);
+  if (!value->is_array() || out.size() != value->as_array().size()) {
+    error_at(key, "expected an array of tables ([[" + (name_.empty() ? key : name_ + "." + key) + "]])");
+    out.clear();
+  }
+  return out;
+}
+
 void TomlReader::reject_unknown_keys() {
   if (!table_.is_table()) return;
   for (const auto& [key, value] : table_.as_table()) {

@@ -25,6 +25,8 @@ class TomlReader {
   void read(const std::string& key, std::vector<std::string>& out);
   // A sub-table, or nullptr when absent (an error when not a table).
   const toml::value* table(const std::string& key);
+  // An array of tables (`[[key]]`), empty when absent (an error when not one).
+  std::vector<const toml::value*> tables(const std::string& key);
   // Records "file:line: message" at `key`'s line (or the table's).
   void error_at(const std::string& key, const std::string& message);
   // Records an error for every key not read or looked up so far.

@@ -9,7 +9,7 @@
 
 namespace spamgate {
 
-enum class SubmissionKind { comment, contact };
+enum class SubmissionKind { comment, contact, form };
 
 // Every decoded form field in the order received; a name may repeat.
 using FormFields = std::vector<std::pair<std::string, std::string>>;
@@ -29,6 +29,12 @@ struct Submission {
   std::string referer;     // HTTP_REFERER
   std::string endpoint;    // DOCUMENT_URI or SCRIPT_NAME, e.g. /wp-comments-post.php
   FormFields raw_form;     // every field, including ones not mapped above
+  // A form plugin's submission (kind form): which preset or custom form
+  // recognised it, the plugin's form id (CF7: _wpcf7) and the page or post
+  // it was shown on (CF7: _wpcf7_container_post); "" when unknown.
+  std::string form_name;
+  std::string form_id;
+  std::string form_container;
 
   // The value of the first field named `name`, or nullptr.
   const std::string* field(const std::string& name) const {
@@ -39,7 +45,12 @@ struct Submission {
 };
 
 inline const char* kind_name(SubmissionKind kind) {
-  return kind == SubmissionKind::comment ? "comment" : "contact";
+  switch (kind) {
+    case SubmissionKind::comment: return "comment";
+    case SubmissionKind::contact: return "contact";
+    case SubmissionKind::form: return "form";
+  }
+  return "comment";
 }
 
 }  // namespace spamgate

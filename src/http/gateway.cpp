@@ -50,59 +50,53 @@ bool Gateway::authorized(const HttpRequest& request) const {
   return check_shared_secret(header.substr(prefix.size()), services_.shared_secret);
 }
 
+HttpResponse Gateway::dispatch(const HttpRequest& request, const Route& route, LazyForm& form, RequestLog& log) {
+  switch (route.kind) {
+    case RouteKind::comment: return handle_comment(request, route, log);
+    case RouteKind::contact: return handle_contact(request, log);
+    case RouteKind::check: return handle_check(request, log);
+    case RouteKind::token: return handle_token(request);
+    case RouteKind::notify: return handle_notify(request, log);
+    case RouteKind::feedback: return handle_feedback(request, log);
+    case RouteKind::stats: return handle_stats(request);
+    case RouteKind::train: return handle_train(request, log);
+    case RouteKind::model: return handle_model(request);
+    case RouteKind::submissions: return handle_submissions(request, log);
+    case RouteKind::personal_data: return handle_personal_data(request, log);
+    case RouteKind::health: return handle_health();
+    case RouteKind::metrics: {
+      HttpResponse response = HttpResponse::text(200, services_.metrics->render());
+      response.headers[0].second = "text/plain; version=0.0.4; charset=utf-8";
+      return response;
+    }
+    case RouteKind::form: return handle_form(request, route, form, log);
+    case RouteKind::not_found: break;
+    case RouteKind::passthrough:
+      if (request.body_too_large) return HttpResponse::text(413, "the request body is too large for spamgate to pass on");
+      return forward(request, route.script, nullptr, log);
+  }
+  return HttpResponse::text(404, "spamgate has no endpoint at this path");
+}
+
 HttpResponse Gateway::handle(HttpRequest& request) {
   const auto started = std::chrono::steady_clock::now();
   RequestLog log;
   log.id = new_request_id();
   log.ip = std::string(request.param("REMOTE_ADDR"));
-  const EndpointsConfig& endpoints = services_.config->endpoints;
-  const std::string& path = request.path;
-  auto is = [&](const std::string& endpoint) { return !endpoint.empty() && path == endpoint; };
-  auto under = [&](const std::string& prefix) {
-    return is(prefix) || (!prefix.empty() && path.size() > prefix.size() && path.compare(0, prefix.size(), prefix) == 0 &&
-                          path[prefix.size()] == '/');
-  };
 
+  LazyForm form(request, services_.config->limits);
+  const Route* route = routes_.match(request, form);
   HttpResponse response;
-  if (is(endpoints.comment)) {
-    log.endpoint = EndpointKind::comment;
-    response = handle_comment(request, log);
-  } else if (is(endpoints.contact)) {
-    log.endpoint = EndpointKind::contact;
-    response = handle_contact(request, log);
-  } else if (is(endpoints.check)) {
-    log.endpoint = EndpointKind::check;
-    response = handle_check(request, log);
-  } else if (is(endpoints.notify)) {
-    log.endpoint = EndpointKind::notify;
-    response = handle_notify(request, log);
-  } else if (is(endpoints.feedback)) {
-    log.endpoint = EndpointKind::feedback;
-    response = handle_feedback(request, log);
-  } else if (is(endpoints.stats)) {
-    log.endpoint = EndpointKind::stats;
-    response = handle_stats(request);
-  } else if (is(endpoints.train)) {
-    log.endpoint = EndpointKind::train;
-    response = handle_train(request, log);
-  } else if (is(endpoints.model)) {
-    log.endpoint = EndpointKind::model;
-    response = handle_model(request);
-  } else if (under(endpoints.submissions)) {
-    log.endpoint = EndpointKind::submissions;
-    response = handle_submissions(request, log);
-  } else if (under(endpoints.personal_data)) {
-    log.endpoint = EndpointKind::personal_data;
-    response = handle_personal_data(request, log);
-  } else if (is(endpoints.health)) {
-    log.endpoint = EndpointKind::health;
-    response = handle_health();
-  } else if (is(endpoints.metrics)) {
-    log.endpoint = EndpointKind::metrics;
-    response = HttpResponse::text(200, services_.metrics->render());
-    response.headers[0].second = "text/plain; version=0.0.4; charset=utf-8";
-  } else {
+  if (!route) {
     response = HttpResponse::text(404, "spamgate has no endpoint at this path");
+  } else {
+    log.endpoint = route->metric;
+    const bool needs_secret = route->secret == SecretRule::required ||
+                              (route->secret == SecretRule::when_configured && !services_.shared_secret.empty());
+    if (needs_secret && !authorized(request))
+      response = HttpResponse::text(401, "this endpoint needs Authorization: Bearer <shared secret>");
+    else
+      response = dispatch(request, *route, form, log);
   }
 
   log.status = response.relayed ? relayed_status(response.relayed_cgi_output) : response.status;

@@ -1,7 +1,9 @@
-// Gateway: routes each FastCGI request to its endpoint handler and holds
-// the services the handlers share. It owns nothing: `serve` builds the
-// services and keeps them alive for the gateway's life. A request never
-// chooses a mail recipient and never reaches PHP-FPM without a verdict.
+// Gateway: routes each FastCGI request through the route table to its
+// endpoint handler and holds the services the handlers share. It owns
+// nothing but the table: `serve` builds the services and keeps them alive
+// for the gateway's life. A request never chooses a mail recipient; a
+// submission of a route spamgate knows never reaches PHP-FPM without a
+// verdict, and every forward to PHP-FPM goes through forward().
 #pragma once
 
 #include <string>
@@ -10,6 +12,7 @@
 #include "http/http_request.h"
 #include "http/http_response.h"
 #include "http/metrics.h"
+#include "http/route_table.h"
 #include "form/submission.h"
 #include "scoring/history.h"
 #include "scoring/verdict.h"
@@ -48,14 +51,18 @@ struct GatewayServices {
 
 class Gateway {
  public:
-  explicit Gateway(GatewayServices services) : services_(std::move(services)) {}
+  explicit Gateway(GatewayServices services) : services_(std::move(services)), routes_(*services_.config) {}
 
   // Answers one request. Never throws for bad input: malformed requests get
   // a 4xx with a one-line reason, an unreachable PHP-FPM a 502 or 504.
   HttpResponse handle(HttpRequest& request);
 
  private:
-  HttpResponse handle_comment(const HttpRequest& request, struct RequestLog& log);
+  // The route's handler, after the table's secret check.
+  HttpResponse dispatch(const HttpRequest& request, const Route& route, LazyForm& form, struct RequestLog& log);
+  HttpResponse handle_comment(const HttpRequest& request, const Route& route, struct RequestLog& log);
+  HttpResponse handle_form(const HttpRequest& request, const Route& route, LazyForm& form, struct RequestLog& log);
+  HttpResponse handle_token(const HttpRequest& request);
   HttpResponse handle_contact(const HttpRequest& request, struct RequestLog& log);
   HttpResponse handle_check(const HttpRequest& request, struct RequestLog& log);
   HttpResponse handle_health();
@@ -73,8 +80,18 @@ class Gateway {
   void record(const Submission& submission, const Verdict& verdict, const struct RequestLog& log, bool keep_content);
   // True when the request carries "Authorization: Bearer <shared secret>".
   bool authorized(const HttpRequest& request) const;
+  // The one way to PHP-FPM: the request's params (minus any SPAMGATE_* or
+  // X-Spamgate-* a client sent) and body, SCRIPT_FILENAME pinned to
+  // upstream.document_root + `script` when a document root is configured
+  // (`script` is the route's, never client text), and the verdict as
+  // SPAMGATE_VERDICT/SCORE/RULES/ID (+ SPAMGATE_FORM for a form route). No
+  // verdict: SPAMGATE_UNSCORED=1 and SPAMGATE_ID, so the plugin can tell
+  // "seen, not scored" from "passed" and from "never went through spamgate".
+  HttpResponse forward(const HttpRequest& request, const std::string& script, const Verdict* verdict,
+                       struct RequestLog& log);
 
   GatewayServices services_;
+  RouteTable routes_;
 };
 
 // A fresh 16-hex-digit request id: the unix time in seconds, then a

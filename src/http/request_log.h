@@ -15,6 +15,7 @@ struct RequestLog {
   Outcome outcome = Outcome::ok;
   int status = 200;
   std::string ip;
+  std::string form;     // a form route's form ("cf7", "wpforms", a custom form's name); "" otherwise
   bool scored = false;  // score and rules are meaningful
   double score = 0;
   std::string rules;    // comma-separated rule names

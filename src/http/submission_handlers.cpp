@@ -5,6 +5,7 @@
 #include "form/form_decoder.h"
 #include "form/submission_builder.h"
 #include "http/gateway.h"
+#include "http/handler_support.h"
 #include "http/pages.h"
 #include "http/request_log.h"
 #include "learning/learner.h"
@@ -30,12 +31,6 @@ Outcome outcome_of(Action action) {
   return Outcome::ok;
 }
 
-HttpResponse form_error_response(int status, const std::string& reason, RequestLog& log) {
-  log.outcome = Outcome::client_error;
-  log.reason = reason;
-  return HttpResponse::html(status, bad_request_page(status, reason));
-}
-
 // Decodes the request body into a Submission of `kind`, or the 4xx answer.
 std::variant<Submission, HttpResponse> read_submission(const HttpRequest& request, SubmissionKind kind,
                                                        const LimitsConfig& limits, RequestLog& log) {
@@ -47,23 +42,6 @@ std::variant<Submission, HttpResponse> read_submission(const HttpRequest& reques
   ClientInfo client{std::string(request.param("REMOTE_ADDR")), std::string(request.header("User-Agent")),
                     std::string(request.header("Referer")), request.path};
   return build_submission(kind, std::move(decoded.fields), std::move(client));
-}
-
-// Where a discarded comment is sent: back to the page it came from when
-// that page is on this site, as WordPress does after a successful post.
-// The site is the Host header, with the server port when the header has
-// none (nginx may pass $host, which drops it).
-std::string discard_location(const HttpRequest& request) {
-  const std::string_view referer = request.header("Referer");
-  const std::string host(request.header("Host"));
-  if (host.empty()) return "/";
-  const std::string port(request.param("SERVER_PORT"));
-  std::vector<std::string> sites = {host};
-  if (host.find(':') == std::string::npos && !port.empty()) sites.push_back(host + ":" + port);
-  for (std::string_view scheme : {"https://", "http://"})
-    for (const std::string& site : sites)
-      if (starts_with(referer, std::string(scheme) + site + "/")) return std::string(referer);
-  return "/";
 }
 
 // upstream.document_root (resolved against the config's folder, without a
@@ -105,7 +83,7 @@ void Gateway::record(const Submission& submission, const Verdict& verdict, const
   services_.log->record(std::move(row));
 }
 
-HttpResponse Gateway::handle_comment(const HttpRequest& request, RequestLog& log) {
+HttpResponse Gateway::handle_comment(const HttpRequest& request, const Route& route, RequestLog& log) {
   if (request.method != "POST") return HttpResponse::text(405, "comments are posted with POST");
   auto read = read_submission(request, SubmissionKind::comment, services_.config->limits, log);
   if (auto* error = std::get_if<HttpResponse>(&read)) return std::move(*error);
@@ -116,26 +94,36 @@ HttpResponse Gateway::handle_comment(const HttpRequest& request, RequestLog& log
   if (verdict.action == Action::reject) return HttpResponse::html(403, rejected_page());
   if (verdict.action == Action::discard) return HttpResponse::redirect(discard_location(request));
 
+  return forward(request, route.script, &verdict, log);
+}
+
+HttpResponse Gateway::forward(const HttpRequest& request, const std::string& script, const Verdict* verdict,
+                              RequestLog& log) {
   // Views into the request and the strings below, which outlive forward().
   fcgi::ParamViews params;
-  params.reserve(request.params.size() + 6);
+  params.reserve(request.params.size() + 7);
   const std::string& document_root = services_.config->upstream.document_root;
   for (const auto& [name, value] : request.params)
     if (!starts_with(name, "HTTP_X_SPAMGATE_") && !starts_with(name, "SPAMGATE_") &&
         !(name == "SCRIPT_FILENAME" && !document_root.empty()))
       params.emplace_back(name, value);
-  // request.path is the configured comment endpoint here, never client-chosen text.
-  const std::string script = document_root.empty() ? "" : script_filename(*services_.config, request.path);
-  if (!document_root.empty()) params.emplace_back("SCRIPT_FILENAME", script);
-  const std::string score_text = format_number(verdict.score);
-  params.emplace_back("SPAMGATE_VERDICT", action_name(verdict.action));
-  params.emplace_back("SPAMGATE_SCORE", score_text);
-  params.emplace_back("SPAMGATE_RULES", log.rules);
+  // `script` is the route's (a configured path), never client-chosen text.
+  const std::string script_path = document_root.empty() ? "" : script_filename(*services_.config, script);
+  if (!document_root.empty()) params.emplace_back("SCRIPT_FILENAME", script_path);
+  std::string score_text, learned;
+  if (verdict) {
+    score_text = format_number(verdict->score);
+    params.emplace_back("SPAMGATE_VERDICT", action_name(verdict->action));
+    params.emplace_back("SPAMGATE_SCORE", score_text);
+    params.emplace_back("SPAMGATE_RULES", log.rules);
+    for (const Hit& hit : verdict->hits)
+      if (hit.rule == "LEARNED") learned = format_number(hit.score) + " " + hit.detail;
+    if (!learned.empty()) params.emplace_back("SPAMGATE_LEARNED", learned);
+    if (!log.form.empty()) params.emplace_back("SPAMGATE_FORM", log.form);
+  } else {
+    params.emplace_back("SPAMGATE_UNSCORED", "1");
+  }
   params.emplace_back("SPAMGATE_ID", log.id);
-  std::string learned;
-  for (const Hit& hit : verdict.hits)
-    if (hit.rule == "LEARNED") learned = format_number(hit.score) + " " + hit.detail;
-  if (!learned.empty()) params.emplace_back("SPAMGATE_LEARNED", learned);
   UpstreamResponse result = services_.upstream->forward(params, request.body);
   if (!result.ok()) {
     const int status = result.gateway_status();
@@ -177,8 +165,6 @@ HttpResponse Gateway::handle_contact(const HttpRequest& request, RequestLog& log
 
 HttpResponse Gateway::handle_check(const HttpRequest& request, RequestLog& log) {
   if (request.method != "POST") return HttpResponse::text(405, "POST a submission as JSON or a form");
-  if (!services_.shared_secret.empty() && !authorized(request))
-    return HttpResponse::text(401, "this endpoint needs Authorization: Bearer <shared secret>");
   if (request.body_too_large) return form_error_response(413, "the request body is too large", log);
   Result<Submission> submission = submission_from_check_input(request.content_type, request.body,
                                                                 services_.config->limits);

@@ -6,7 +6,9 @@ namespace spamgate {
 
 Submission labelled_submission(const FeedbackRecord& decision) {
   Submission s;
-  s.kind = decision.kind == "contact" ? SubmissionKind::contact : SubmissionKind::comment;
+  s.kind = decision.kind == "contact" ? SubmissionKind::contact
+           : decision.kind == "form"  ? SubmissionKind::form
+                                      : SubmissionKind::comment;
   s.author = decision.author;
   s.email = decision.email;
   s.url = decision.url;

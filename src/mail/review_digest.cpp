@@ -40,6 +40,8 @@ ReviewDigestText review_digest_text(const Config& config, const ReviewDigestInpu
   b += "  held       " + std::to_string(in.held) + "\n";
   b += "  rejected   " + std::to_string(in.rejected) + "\n";
   b += "  discarded  " + std::to_string(in.discarded) + "\n\n";
+  b += "By kind: " + std::to_string(in.comments) + " comments, " + std::to_string(in.contact) +
+       " contact messages, " + std::to_string(in.forms) + " form submissions (CF7 and other form plugins)\n\n";
   if (!in.reasons.empty()) {
     b += "Top reasons:\n";
     for (size_t i = 0; i < in.reasons.size() && i < 10; ++i)
@@ -53,7 +55,8 @@ ReviewDigestText review_digest_text(const Config& config, const ReviewDigestInpu
     b += "\nHeld and rejected, newest first:\n";
     for (const SubmissionRecord& r : in.items) {
       const SubmissionContent content = read_submission_content(r.content);
-      b += "\n- " + when(r.created_at) + "  " + r.kind + "  " + action_label(r.action) + "  " +
+      const std::string kind = content.form_name.empty() ? r.kind : r.kind + " (" + content.form_name + ")";
+      b += "\n- " + when(r.created_at) + "  " + visible_escapes(kind) + "  " + action_label(r.action) + "  " +
            visible_escapes(content.author) + " <" + visible_escapes(content.email) + ">\n";
       b += "  reasons: " + visible_escapes(r.rules) + "\n";
       if (!content.subject.empty()) b += "  subject: " + visible_escapes(content.subject) + "\n";
@@ -120,6 +123,14 @@ Result<ReviewDigestInput> ReviewDigest::gather(int64_t since, int64_t until) {
     if (!page) return Error{page.error()};
     *count = page->total;
   }
+  query.actions = {"hold", "reject", "discard"};
+  for (auto [kind, count] : {std::pair{"comment", &in.comments}, {"contact", &in.contact}, {"form", &in.forms}}) {
+    query.kind = kind;
+    Result<ReviewPage> page = log_.review(query);
+    if (!page) return Error{page.error()};
+    *count = page->total;
+  }
+  query.kind.clear();
   query.actions = {"hold", "reject"};
   query.per_page = kReviewDigestItems;
   Result<ReviewPage> listed = log_.review(query);

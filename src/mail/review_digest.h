@@ -35,6 +35,7 @@ struct ReviewDigestText {
 struct ReviewDigestInput {
   int64_t since = 0, until = 0;
   int64_t held = 0, rejected = 0, discarded = 0;
+  int64_t comments = 0, contact = 0, forms = 0;  // the same blocked submissions by kind
   std::vector<RuleCount> reasons;
   std::vector<SubmissionRecord> items;
   int64_t more = 0;

@@ -12,7 +12,7 @@ bool valid_feedback_decision(const std::string& decision) {
   return decision == "spam" || decision == "ham" || decision == "approve";
 }
 
-bool valid_feedback_kind(const std::string& kind) { return kind == "comment" || kind == "contact"; }
+bool valid_feedback_kind(const std::string& kind) { return kind == "comment" || kind == "contact" || kind == "form"; }
 
 std::string FeedbackRecord::to_json() const {
   nlohmann::json out = {{"id", id},         {"created_at", created_at}, {"submission_id", submission_id},
@@ -89,7 +89,7 @@ Result<std::vector<FeedbackRecord>> read_rows(Statement& st) {
 Status insert(Database& db, const FeedbackRecord& f) {
   if (!valid_feedback_decision(f.decision))
     return Error{"feedback decision must be spam, ham or approve, not \"" + f.decision.substr(0, 20) + "\""};
-  if (!valid_feedback_kind(f.kind)) return Error{"feedback kind must be comment or contact"};
+  if (!valid_feedback_kind(f.kind)) return Error{"feedback kind must be comment, contact or form"};
   Result<Statement> st = db.prepare(
       "INSERT INTO feedback (created_at, submission_id, comment_id, decision, author, email, url, ip, body, source,"
       " kind, subject) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");

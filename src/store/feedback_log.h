@@ -22,7 +22,7 @@ struct FeedbackRecord {
   std::optional<int64_t> comment_id;  // WordPress comment id
   std::string decision;    // "spam" | "ham" | "approve"
   std::string author, email, url, ip, body;
-  std::string kind = "comment";  // "comment" | "contact"
+  std::string kind = "comment";  // "comment" | "contact" | "form"
   std::string subject;     // contact forms
   std::string source;      // "wordpress" (a click), "history" (import), "cli"
 
@@ -40,7 +40,7 @@ struct FeedbackRecord {
 
 // True for the decisions the store accepts: spam, ham, approve.
 bool valid_feedback_decision(const std::string& decision);
-// True for the kinds the store accepts: comment, contact.
+// True for the kinds the store accepts: comment, contact, form.
 bool valid_feedback_kind(const std::string& kind);
 
 class FeedbackLog {

@@ -70,7 +70,9 @@ enum class ReviewState { undecided, decided, any };
 
 struct ReviewQuery {
   std::vector<std::string> actions = {"hold", "reject", "discard"};  // blocked actions only
-  std::string kind;                    // "comment" | "contact"; "" = both
+  std::string kind;                    // "comment" | "contact" | "form"; "" = all
+  std::string form_name;               // only this form plugin's ("cf7", a custom form's name); "" = any
+  std::string form_id;                 // with form_name: only this form of it (CF7: _wpcf7); "" = any
   std::string rule;                    // only submissions this rule hit; "" = any
   int64_t since = 0;                   // created at or after (unix seconds)
   std::string text;                    // in author, e-mail, URL, subject or body; "" = any

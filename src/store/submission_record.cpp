@@ -5,6 +5,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "util/ascii.h"
 #include "util/utf8.h"
 
 namespace spamgate {
@@ -119,6 +120,39 @@ std::optional<int64_t> form_id(const Submission& submission, const char* name) {
   return id;
 }
 
+// A password a registration form carries is never kept.
+bool is_password_field(std::string_view name) {
+  const std::string lowered = ascii_lowercase(name);
+  return lowered.find("pass") != std::string::npos;
+}
+
+// ,"fields":[[name,value],...] (every field as received but passwords, so
+// a rescued message can be mailed whole) and, for a form plugin's
+// submission, ,"form":{"container","id","name"}.
+void append_fields_json(std::string& out, const Submission& submission) {
+  out += ",\"fields\":[";
+  bool first = true;
+  for (const auto& [name, value] : submission.raw_form) {
+    if (is_password_field(name)) continue;
+    if (!first) out += ',';
+    first = false;
+    out += '[';
+    append_json_string(out, name);
+    out += ',';
+    append_json_string(out, value);
+    out += ']';
+  }
+  out += ']';
+  if (submission.kind != SubmissionKind::form) return;
+  out += ",\"form\":{\"container\":";
+  append_json_string(out, submission.form_container);
+  out += ",\"id\":";
+  append_json_string(out, submission.form_id);
+  out += ",\"name\":";
+  append_json_string(out, submission.form_name);
+  out += '}';
+}
+
 }  // namespace
 
 std::string SubmissionRecord::to_json() const {
@@ -143,6 +177,7 @@ std::string submission_content_json(const Submission& submission) {
   append_json_string(out, submission.body);
   out += ",\"email\":";
   append_json_string(out, submission.email);
+  if (submission.kind != SubmissionKind::comment) append_fields_json(out, submission);
   out += ",\"parent\":";
   append_json_id(out, comment ? form_id(submission, "comment_parent") : std::nullopt);
   out += ",\"post_id\":";
@@ -194,6 +229,18 @@ SubmissionContent read_submission_content(const std::optional<std::string>& json
   text("body", out.body);
   number("post_id", out.post_id);
   number("parent", out.parent);
+  if (auto it = content.find("fields"); it != content.end() && it->is_array())
+    for (const auto& pair : *it)
+      if (pair.is_array() && pair.size() == 2 && pair[0].is_string() && pair[1].is_string())
+        out.fields.emplace_back(pair[0].get<std::string>(), pair[1].get<std::string>());
+  if (auto it = content.find("form"); it != content.end() && it->is_object()) {
+    auto form_text = [&](const char* key, std::string& into) {
+      if (auto field = it->find(key); field != it->end() && field->is_string()) into = field->get<std::string>();
+    };
+    form_text("name", out.form_name);
+    form_text("id", out.form_id);
+    form_text("container", out.form_container);
+  }
   return out;
 }
 

@@ -18,14 +18,16 @@ struct SubmissionRecord {
   std::string id;        // the request id (SPAMGATE_ID)
   int64_t created_at = 0;  // unix seconds
   std::string endpoint;
-  std::string kind;      // "comment" | "contact"
+  std::string kind;      // "comment" | "contact" | "form"
   std::string ip;
   std::string action;    // "pass" | "hold" | "reject" | "discard"
   double score = 0;
   std::string rules;     // "PHARMA,LINKS_3"
   std::string hits;      // JSON array [{rule, score, detail}]
   // JSON {author, email, url, subject, body, post_id, parent}; blocked only
-  // (post_id and parent: the comment form's, null when absent).
+  // (post_id and parent: the comment form's, null when absent). Contact
+  // and form submissions add "fields" (every field but passwords, as
+  // [name, value] pairs) and forms "form" {name, id, container}.
   std::optional<std::string> content;
   std::string user_agent;
   std::optional<std::string> decision;  // the owner's review: "ham" | "spam"; nullopt = not yet
@@ -38,7 +40,10 @@ struct SubmissionRecord {
 
 // The content kept for review: JSON {author, email, url, subject, body,
 // post_id, parent}; post_id and parent are the comment form's
-// comment_post_ID and comment_parent as numbers, or null.
+// comment_post_ID and comment_parent as numbers, or null. Contact and form
+// submissions add "fields": [[name, value], ...] (all but password fields),
+// forms "form": {"container", "id", "name"} (the route's label, the
+// plugin's form id, the page it was on).
 std::string submission_content_json(const Submission& submission);
 
 // The content kept for review, read back: "" / nullopt for a field that is
@@ -46,6 +51,8 @@ std::string submission_content_json(const Submission& submission);
 struct SubmissionContent {
   std::string author, email, url, subject, body;
   std::optional<int64_t> post_id, parent;
+  FormFields fields;                                   // contact and form submissions
+  std::string form_name, form_id, form_container;      // form submissions
 };
 SubmissionContent read_submission_content(const std::optional<std::string>& json);
 

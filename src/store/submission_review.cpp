@@ -64,6 +64,8 @@ Filter review_filter(const ReviewQuery& q, bool with_rule) {
   if (actions.empty()) f.add("0");
   else f.add("action IN (" + actions + ")", action_values);
   if (!q.kind.empty()) f.add("kind = ?", {q.kind});
+  if (!q.form_name.empty()) f.add("json_extract(content, '$.form.name') = ?", {q.form_name});
+  if (!q.form_id.empty()) f.add("json_extract(content, '$.form.id') = ?", {q.form_id});
   if (q.since > 0) f.add("created_at >= ?", {q.since});
   if (q.exclude_held_comments) f.add("NOT (kind = 'comment' AND action = 'hold')");
   if (q.state == ReviewState::undecided) f.add("decision IS NULL");

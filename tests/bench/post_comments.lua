@@ -5,12 +5,36 @@
 -- counts answers by status class (costs wrk some CPU; off for throughput).
 -- done() prints one line "BENCH_JSON {...}" that tests/bench reads.
 
+-- With BENCH_MULTIPART=1 each form goes as multipart/form-data, as Contact
+-- Form 7's script sends it (converted once, when the file is read).
+local multipart = os.getenv("BENCH_MULTIPART") == "1"
+local boundary = "----benchFormBoundary9f8e7d"
+
+local function url_decode(text)
+  text = text:gsub("%+", " ")
+  return (text:gsub("%%(%x%x)", function(hex) return string.char(tonumber(hex, 16)) end))
+end
+
+local function part(name, value)
+  return "--" .. boundary .. "\r\nContent-Disposition: form-data; name=\"" .. name .. "\"\r\n\r\n" .. value .. "\r\n"
+end
+
+local function to_multipart(form)
+  local parts = {}
+  for pair in form:gmatch("[^&]+") do
+    local name, value = pair:match("^([^=]*)=?(.*)$")
+    parts[#parts + 1] = part(url_decode(name), url_decode(value))
+  end
+  return table.concat(parts)
+end
+
 local bodies = {}
 for line in io.lines(os.getenv("BENCH_BODIES")) do
-  if #line > 0 then bodies[#bodies + 1] = line end
+  if #line > 0 then bodies[#bodies + 1] = multipart and to_multipart(line) or line end
 end
 local path = os.getenv("BENCH_PATH") or "/wp-comments-post.php"
-local headers = { ["Content-Type"] = "application/x-www-form-urlencoded" }
+local headers = { ["Content-Type"] = multipart and ("multipart/form-data; boundary=" .. boundary)
+                                     or "application/x-www-form-urlencoded" }
 local count_status = os.getenv("BENCH_COUNT_STATUS") == "1"
 
 local threads = {}
@@ -32,7 +56,13 @@ function request()
   index = index % #bodies + 1
   sent = sent + 1
   local who = id .. "x" .. sent
-  local body = bodies[index] .. "&author=Visitor+" .. who .. "&email=visitor" .. who .. "%40example.org"
+  local body
+  if multipart then
+    body = bodies[index] .. part("author", "Visitor " .. who) .. part("email", "visitor" .. who .. "@example.org") ..
+           "--" .. boundary .. "--\r\n"
+  else
+    body = bodies[index] .. "&author=Visitor+" .. who .. "&email=visitor" .. who .. "%40example.org"
+  end
   return wrk.format("POST", path, headers, body)
 end
 

@@ -57,6 +57,10 @@ extern const std::string kRedisSqliteNode, kRedisNode, kRedisTwoNodes;
 // 7. One request's profile without wrk (issue 13): callgrind instructions
 // and top entries, allocations per request; floor, reject, ham.
 void measure_profile(BenchContext& context);
+// 8. Forms (issue 22): a CF7 spam message rejected vs the FastCGI floor; a
+// POST no route recognises passed through vs nginx -> PHP-FPM directly.
+void measure_forms(BenchContext& context);
+extern const std::string kCf7Reject, kCf7Floor, kOtherPostDirect, kOtherPostVia;
 // The targets, from the rows and figures above.
 void add_targets(BenchContext& context);
 

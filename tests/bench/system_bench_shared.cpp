@@ -38,9 +38,10 @@ long cpu_ticks(pid_t pid) {
 }  // namespace
 
 WrkFigures load(BenchContext& context, const std::string& base_url, const std::string& path,
-                const std::string& bodies, int connections, pid_t server) {
+                const std::string& bodies, int connections, pid_t server, bool multipart) {
   static int run = 0;
   WrkLoad wrk_load{base_url, path, bodies, connections, context.seconds};
+  wrk_load.multipart = multipart;
   const long before = server > 0 ? cpu_ticks(server) : -1;
   WrkFigures figures = run_wrk(wrk_load, context.work + "/wrk-" + std::to_string(++run) + ".log");
   const long after = server > 0 ? cpu_ticks(server) : -1;

@@ -18,9 +18,10 @@ extern const std::string kRelaxedChecks;
 // Throws std::runtime_error(message) when `ok` is false.
 void require(bool ok, const std::string& message);
 // One wrk run of the context's length; its output goes to a numbered log in
-// the work dir. With `server` > 0 also measures that process's CPU time per request.
+// the work dir. With `server` > 0 also measures that process's CPU time per
+// request; `multipart`: the forms go as multipart/form-data.
 WrkFigures load(BenchContext& context, const std::string& base_url, const std::string& path,
-                const std::string& bodies, int connections, pid_t server = 0);
+                const std::string& bodies, int connections, pid_t server = 0, bool multipart = false);
 // The run with more requests per second (a failed run loses).
 const WrkFigures& better(const WrkFigures& a, const WrkFigures& b);
 // "0.85x <name>": a's requests/s over b's ("" when either run failed).

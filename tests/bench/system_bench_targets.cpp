@@ -11,10 +11,32 @@ Target not_measured(const std::string& name, const std::string& target) {
   return {name, "not measured", target, false, false};
 }
 
+void add_form_targets(Report& r) {
+  const Row* cf7 = r.find("forms", kCf7Reject, 32);
+  const Row* floor_row = r.find("forms", kCf7Floor, 32);
+  if (cf7 && floor_row && cf7->figures.ok && floor_row->figures.ok && floor_row->figures.rps > 0) {
+    const double share = cf7->figures.rps / floor_row->figures.rps;
+    r.add_target({"CF7 spam rejection vs FastCGI floor (32 conns)", fixed(100 * share, 0) + "% of floor", ">= 85%",
+                  share >= 0.85});
+  } else {
+    r.add_target(not_measured("CF7 spam rejection vs FastCGI floor (32 conns)", ">= 85%"));
+  }
+  const Row* direct = r.find("forms", kOtherPostDirect, 1);
+  const Row* via = r.find("forms", kOtherPostVia, 1);
+  if (direct && via && direct->figures.ok && via->figures.ok) {
+    const double added = via->figures.p50_ms - direct->figures.p50_ms;
+    r.add_target({"non-form POST through spamgate, added p50 (1 conn)", signed_ms(added, 3), "<= 0.1 ms",
+                  added <= 0.1});
+  } else {
+    r.add_target(not_measured("non-form POST through spamgate, added p50 (1 conn)", "<= 0.1 ms"));
+  }
+}
+
 }  // namespace
 
 void add_targets(BenchContext& c) {
   Report& r = c.report;
+  add_form_targets(r);
   const Row* sg = r.find("reject", kSpamgateReject, 32);
   const Row* floor_row = r.find("reject", kFloorReject, 32);
   if (sg && floor_row && sg->figures.ok && floor_row->figures.ok) {

@@ -15,7 +15,8 @@ WrkRun::WrkRun(const WrkLoad& load, const std::string& log_path) : load_(load), 
                                    load.base_url + load.path};
   std::map<std::string, std::string> env = {{"BENCH_BODIES", load.bodies_file},
                                             {"BENCH_PATH", load.path},
-                                            {"BENCH_COUNT_STATUS", load.count_status ? "1" : "0"}};
+                                            {"BENCH_COUNT_STATUS", load.count_status ? "1" : "0"},
+                                            {"BENCH_MULTIPART", load.multipart ? "1" : "0"}};
   process_ = harness::Process(argv, log_path, env);
 }
 

@@ -17,6 +17,7 @@ struct WrkLoad {
   int connections = 8;
   int seconds = 6;
   bool count_status = false; // count answers per status class (slows wrk a little)
+  bool multipart = false;    // send each form as multipart/form-data (as CF7's script does)
   std::string timeout = "5s";
 };
 

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "gateway_site.h"
 #include "http/gateway.h"
 #include "learning/feedback_channel.h"
 #include "learning/learner.h"
@@ -21,95 +22,7 @@
 
 using namespace spamgate;
 
-namespace {
-
-const std::string kSecret = "review-test-secret";
-
-const char* kRules = R"(body     TEST_SPAM  /\bspamword\b/i
-score    TEST_SPAM  20
-describe TEST_SPAM  The test's spam word
-body     TEST_HOLD  /\bholdword\b/i
-score    TEST_HOLD  6
-describe TEST_HOLD  The test's hold word
-)";
-
-// PHP-FPM is absent: a passed or held comment gets 502 after being recorded.
-UpstreamConfig closed_upstream() {
-  UpstreamConfig upstream;
-  upstream.address = "127.0.0.1:1";
-  return upstream;
-}
-
-// A gateway with every service but PHP-FPM and mail, on a fresh store.
-struct Site {
-  testing::TempDir dir;
-  Config config;
-  ManualClock clock;
-  Metrics metrics;
-  RuleSetHolder rules{{dir.write("site.rules", kRules)}};
-  StoredHistory history;
-  FastCgiClient upstream{closed_upstream()};
-  std::unique_ptr<FeedbackLog> feedback;
-  std::unique_ptr<Learner> learner;
-  std::unique_ptr<FeedbackChannel> decisions;
-  std::unique_ptr<SubmissionLog> log;
-  std::unique_ptr<Gateway> gateway;
-
-  Site() {
-    REQUIRE(rules.reload().empty());
-    config.checks.min_seconds = 0;
-    config.checks.rate_burst = 1000;
-    const std::string db = dir / "spamgate.db";
-    auto opened_feedback = FeedbackLog::open(db);
-    REQUIRE(opened_feedback.ok());
-    feedback = std::move(*opened_feedback);
-    learner = std::make_unique<Learner>(*feedback, 40);
-    auto opened_channel = FeedbackChannel::open(db, *feedback, nullptr, learner.get(), 500);
-    REQUIRE(opened_channel.ok());
-    decisions = std::move(*opened_channel);
-    auto opened_log = SubmissionLog::open(db, SubmissionLogOptions{}, clock);
-    REQUIRE(opened_log.ok());
-    log = std::move(*opened_log);
-    gateway = std::make_unique<Gateway>(GatewayServices{&config, &rules, &history, log.get(), feedback.get(),
-                                                        learner.get(), &upstream, nullptr, &metrics, &clock, kSecret,
-                                                        nullptr, decisions.get()});
-  }
-
-  HttpResponse request(const std::string& method, const std::string& uri, const std::string& body = "",
-                       const std::string& content_type = "application/json", bool authorized = true) {
-    HttpRequest r;
-    r.method = method;
-    const size_t question = uri.find('?');
-    r.path = uri.substr(0, question);
-    r.content_type = content_type;
-    r.body = body;
-    r.params = {{"REQUEST_METHOD", method}, {"DOCUMENT_URI", r.path}, {"REMOTE_ADDR", "192.0.2.7"},
-                {"QUERY_STRING", question == std::string::npos ? "" : uri.substr(question + 1)}};
-    if (authorized) r.params.emplace_back("HTTP_AUTHORIZATION", "Bearer " + kSecret);
-    return gateway->handle(r);
-  }
-
-  // Posts a comment to the comment endpoint; returns its HTTP status.
-  int comment(const std::string& author, const std::string& email, const std::string& text, int post_id = 7,
-              int parent = 0) {
-    const std::string body = "comment_post_ID=" + std::to_string(post_id) + "&comment_parent=" + std::to_string(parent) +
-                             "&author=" + author + "&email=" + email + "&url=&comment=" + text;
-    return request("POST", "/wp-comments-post.php", body, "application/x-www-form-urlencoded", false).status;
-  }
-
-  nlohmann::json list(const std::string& query = "") {
-    REQUIRE(log->flush().ok());
-    HttpResponse response = request("GET", "/spamgate/submissions" + query);
-    REQUIRE_MESSAGE(response.status == 200, response.body);
-    return nlohmann::json::parse(response.body);
-  }
-
-  HttpResponse decide(const std::string& id, const std::string& body) {
-    return request("POST", "/spamgate/submissions/" + id + "/decision", body);
-  }
-};
-
-}  // namespace
+using testing::Site;
 
 TEST_CASE("a rejected comment is listed with every field WordPress needs to recreate it, and its reasons") {
   Site site;
