@@ -1,8 +1,8 @@
 <?php
 /**
  * Plugin Name:       spamgate
- * Description:       Connects WordPress to the spamgate gateway: comments are held on spamgate's verdict, wp_mail() goes through spamgate's authenticated SMTP outbox (never sendmail), what spamgate blocked can be reviewed and rescued (Comments > Blocked by spamgate), moderation decisions and the site's comment history train spamgate (Settings > spamgate, wp spamgate train).
- * Version:           0.1.0
+ * Description:       Connects WordPress to the spamgate gateway: comments and form plugins' messages (Contact Form 7, WPForms, Gravity Forms, Elementor Pro, registration) are held on spamgate's verdict, wp_mail() goes through spamgate's authenticated SMTP outbox (never sendmail), what spamgate blocked can be reviewed and rescued (Comments > Blocked by spamgate), moderation decisions and the site's comment history train spamgate (Settings > spamgate, wp spamgate train).
+ * Version:           0.2.0
  * Requires at least: 5.7
  * Requires PHP:      7.4
  * License:           GPL-2.0-or-later
@@ -29,9 +29,12 @@ require_once __DIR__ . '/includes/functions.php';
 require_once __DIR__ . '/includes/client.php';
 require_once __DIR__ . '/includes/mail.php';
 require_once __DIR__ . '/includes/comments.php';
+require_once __DIR__ . '/includes/form-token.php';
+require_once __DIR__ . '/includes/forms.php';
 require_once __DIR__ . '/includes/training.php';
 require_once __DIR__ . '/includes/rescue-checks.php';
 require_once __DIR__ . '/includes/review-api.php';
+require_once __DIR__ . '/includes/review-forms.php';
 require_once __DIR__ . '/includes/privacy.php'; // Privacy exporter and eraser: registered everywhere, used from wp-admin.
 if ( is_admin() ) { // Also admin-ajax.php and admin-post.php.
 	require_once __DIR__ . '/includes/admin.php';

@@ -59,8 +59,9 @@ function spamgate_admin_notices() {
 		echo '<div class="notice notice-error"><p>' . esc_html__( 'spamgate: define SPAMGATE_URL and SPAMGATE_SECRET in wp-config.php. Until then WordPress sends no mail at all.', 'spamgate' ) . '</p></div>';
 	}
 	$texts = array(
-		'mail'   => __( 'spamgate could not take a mail from WordPress; it was not sent.', 'spamgate' ),
-		'bypass' => __( 'Comments are reaching WordPress without passing spamgate: check the web server config (wp-comments-post.php must go to spamgate). They are held.', 'spamgate' ),
+		'mail'        => __( 'spamgate could not take a mail from WordPress; it was not sent.', 'spamgate' ),
+		'bypass'      => __( 'Comments are reaching WordPress without passing spamgate: check the web server config (wp-comments-post.php must go to spamgate). They are held.', 'spamgate' ),
+		'form_bypass' => __( 'Form submissions are reaching WordPress without passing spamgate: check the web server config (the form plugins\' requests must go to spamgate). They are treated as spam.', 'spamgate' ),
 	);
 	foreach ( $texts as $kind => $text ) {
 		$problem = get_option( 'spamgate_problem_' . $kind );
@@ -101,7 +102,7 @@ add_action( 'admin_notices', 'spamgate_admin_notices' );
  */
 function spamgate_dismiss_notice() {
 	$kind = isset( $_GET['kind'] ) ? sanitize_key( wp_unslash( $_GET['kind'] ) ) : '';
-	if ( ! in_array( $kind, array( 'mail', 'bypass' ), true ) || ! current_user_can( 'manage_options' ) ) {
+	if ( ! in_array( $kind, array( 'mail', 'bypass', 'form_bypass' ), true ) || ! current_user_can( 'manage_options' ) ) {
 		wp_die( esc_html__( 'Not allowed.', 'spamgate' ), 403 );
 	}
 	check_admin_referer( 'spamgate_dismiss_' . $kind );

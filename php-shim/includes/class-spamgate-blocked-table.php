@@ -28,7 +28,7 @@ class Spamgate_Blocked_Table extends WP_List_Table {
 	public $reasons = array();
 
 	/**
-	 * The filters of this request: reason, s, paged.
+	 * The filters of this request: reason, form, s, paged.
 	 *
 	 * @var array
 	 */
@@ -61,6 +61,7 @@ class Spamgate_Blocked_Table extends WP_List_Table {
 			array(
 				'held_comments' => 'exclude',
 				'rule'          => $this->filters['reason'],
+				'form'          => $this->filters['form'],
 				'q'             => $this->filters['s'],
 				'page'          => $this->get_pagenum(),
 				'per_page'      => SPAMGATE_REVIEW_PER_PAGE,
@@ -157,14 +158,18 @@ class Spamgate_Blocked_Table extends WP_List_Table {
 	}
 
 	/**
-	 * The reason filter, above the table.
+	 * The reason and form filters, above the table.
 	 *
 	 * @param string $which 'top' or 'bottom'.
 	 * @return void
 	 */
 	protected function extra_tablenav( $which ) {
-		if ( 'top' === $which && ( ! empty( $this->reasons ) || '' !== $this->filters['reason'] ) ) {
-			echo spamgate_review_reason_filter_html( $this->reasons, $this->filters['reason'] ); // phpcs:ignore WordPress.Security.EscapeOutput -- escaped when built.
+		if ( 'top' !== $which ) {
+			return;
+		}
+		$forms = spamgate_review_form_filter_html( spamgate_review_form_choices(), $this->filters['form'] );
+		if ( ! empty( $this->reasons ) || '' !== $this->filters['reason'] || '' !== $forms ) {
+			echo spamgate_review_reason_filter_html( $this->reasons, $this->filters['reason'], $forms ); // phpcs:ignore WordPress.Security.EscapeOutput -- escaped when built.
 		}
 	}
 
@@ -174,7 +179,7 @@ class Spamgate_Blocked_Table extends WP_List_Table {
 	 * @return void
 	 */
 	public function no_items() {
-		if ( '' !== $this->filters['reason'] || '' !== $this->filters['s'] ) {
+		if ( '' !== $this->filters['reason'] || '' !== $this->filters['form'] || '' !== $this->filters['s'] ) {
 			esc_html_e( 'No blocked submissions match.', 'spamgate' );
 			return;
 		}

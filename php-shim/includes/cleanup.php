@@ -14,7 +14,7 @@
  * @return array
  */
 function spamgate_plugin_options() {
-	return array( 'spamgate_rescue_status', 'spamgate_problem_mail', 'spamgate_problem_bypass' );
+	return array( 'spamgate_rescue_status', 'spamgate_problem_mail', 'spamgate_problem_bypass', 'spamgate_problem_form_bypass' );
 }
 
 /**

@@ -68,7 +68,7 @@ function spamgate_api_request( $method, $path, $payload = null, $timeout = 5 ) {
 /**
  * Records a problem for the admin notice and the PHP error log.
  *
- * @param string $kind    Option suffix: "mail" or "bypass".
+ * @param string $kind    Option suffix: "mail", "bypass" or "form_bypass".
  * @param string $message One line, never holding the secret.
  * @return void
  */
@@ -90,7 +90,7 @@ function spamgate_record_problem( $kind, $message ) {
 /**
  * Clears a recorded problem (after a success, or when the admin dismisses it).
  *
- * @param string $kind "mail" or "bypass".
+ * @param string $kind "mail", "bypass" or "form_bypass".
  * @return void
  */
 function spamgate_clear_problem( $kind ) {

@@ -119,16 +119,14 @@ add_filter( 'notify_moderator', 'spamgate_notify_moderator', PHP_INT_MAX, 2 );
 /**
  * The comment_form action: the honeypot field (must stay empty) and the
  * signed time token spamgate checks (TOO_FAST, NO_TOKEN). A page cache
- * serves the token it cached: keep cache lifetimes under spamgate's
- * max_token_age_seconds, or exclude pages with comment forms.
+ * serves the token it cached; the form token script
+ * (includes/form-token.php) replaces it with a fresh one from spamgate on
+ * first interaction.
  *
  * @return void
  */
 function spamgate_comment_form_fields() {
-	if ( ! spamgate_configured() ) {
-		return;
-	}
-	echo spamgate_form_fields_html( spamgate_make_token( SPAMGATE_SECRET, time() ), __( 'Leave this field empty', 'spamgate' ) ); // phpcs:ignore WordPress.Security.EscapeOutput
+	echo spamgate_protected_form_fields( 'sg_website' ); // phpcs:ignore WordPress.Security.EscapeOutput -- escaped when built.
 }
 add_action( 'comment_form', 'spamgate_comment_form_fields' );
 

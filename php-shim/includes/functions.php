@@ -21,18 +21,64 @@ function spamgate_make_token( $secret, $time ) {
 }
 
 /**
- * The comment form's honeypot field (visually hidden, skipped by the
- * keyboard, never autofilled) and hidden token field, as HTML.
+ * A form's honeypot field (visually hidden, skipped by the keyboard, never
+ * autofilled) and hidden token field, as HTML.
  *
  * @param string $token From spamgate_make_token().
  * @param string $label The honeypot's label (translated by the caller).
+ * @param string $id    The honeypot's HTML id (unique on the page).
  * @return string
  */
-function spamgate_form_fields_html( $token, $label = 'Leave this field empty' ) {
+function spamgate_form_fields_html( $token, $label = 'Leave this field empty', $id = 'sg_website' ) {
+	$id = htmlspecialchars( $id, ENT_QUOTES );
 	return '<p class="sg-website" aria-hidden="true" style="position:absolute;left:-10000px;top:auto;width:1px;height:1px;overflow:hidden">'
-		. '<label for="sg_website">' . htmlspecialchars( $label, ENT_QUOTES ) . '</label>'
-		. '<input type="text" name="sg_website" id="sg_website" value="" tabindex="-1" autocomplete="off"></p>'
+		. '<label for="' . $id . '">' . htmlspecialchars( $label, ENT_QUOTES ) . '</label>'
+		. '<input type="text" name="sg_website" id="' . $id . '" value="" tabindex="-1" autocomplete="off"></p>'
 		. '<input type="hidden" name="sg_token" value="' . htmlspecialchars( $token, ENT_QUOTES ) . '">' . "\n";
+}
+
+/**
+ * What a form plugin should do with a submission, given spamgate's verdict
+ * (the same rule as for comments, spamgate_comment_approval()):
+ * 'trusted' (the user may moderate comments) and 'pass' leave the form
+ * plugin's decision; 'hold' and 'bypass' (no verdict: the request did not
+ * pass spamgate) make it spam. 'unscored': spamgate forwarded the request
+ * without scoring it (SPAMGATE_UNSCORED=1: the owner turned that form's
+ * preset off), so the plugin's decision stands.
+ *
+ * @param string|null $verdict  $_SERVER['SPAMGATE_VERDICT'] or null.
+ * @param bool        $trusted  The user may moderate comments.
+ * @param bool        $unscored $_SERVER['SPAMGATE_UNSCORED'] is "1".
+ * @return string trusted|pass|hold|unscored|bypass.
+ */
+function spamgate_form_outcome( $verdict, $trusted, $unscored = false ) {
+	if ( $trusted ) {
+		return 'trusted';
+	}
+	if ( 'pass' === $verdict || 'hold' === $verdict ) {
+		return $verdict;
+	}
+	return $unscored ? 'unscored' : 'bypass';
+}
+
+/**
+ * The reason a form plugin logs for a submission spamgate made spam
+ * (Contact Form 7's spam log, Gravity Forms' spam filter, the WPForms log).
+ *
+ * @param string $outcome 'hold' or 'bypass'.
+ * @param string $rules   $_SERVER['SPAMGATE_RULES'] ('' when none).
+ * @param string $id      $_SERVER['SPAMGATE_ID'] ('' when none).
+ * @return string One line of plain text.
+ */
+function spamgate_form_spam_reason( $outcome, $rules, $id ) {
+	if ( 'hold' !== $outcome ) {
+		return 'spamgate: the submission reached WordPress without passing spamgate (check the web server routes it to spamgate)';
+	}
+	$rules = trim( preg_replace( '/[^A-Za-z0-9_.:,\- ]/', '', (string) $rules ) );
+	$id    = preg_replace( '/[^0-9a-f]/', '', (string) $id );
+	return 'spamgate held this submission'
+		. ( '' === $rules ? '' : ' (rules: ' . str_replace( ',', ', ', str_replace( ' ', '', $rules ) ) . ')' )
+		. ( '' === $id ? '' : '; spamgate id ' . $id );
 }
 
 /**

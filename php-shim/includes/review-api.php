@@ -56,7 +56,10 @@ function spamgate_json_int_or_null( array $data, $key ) {
 /**
  * Validates one submission (ITEM) of spamgate's API and gives it a fixed
  * shape: every field present, strings as strings, post_id, parent,
- * decision and decided_at null when absent.
+ * decision and decided_at null when absent; a form plugin's submission
+ * (kind 'form') also has its form (spamgate's "form": {name, id,
+ * container} as form_name: the preset, e.g. cf7; form_id; form_page: the
+ * post it was shown on) and every field it sent ("fields").
  *
  * @param mixed $data The decoded JSON object.
  * @return array|null The item, or null when it has no valid id.
@@ -81,6 +84,7 @@ function spamgate_parse_submission( $data ) {
 	}
 	$action   = spamgate_json_string( $data, 'action' );
 	$decision = spamgate_json_string( $data, 'decision' );
+	$form     = isset( $data['form'] ) && is_array( $data['form'] ) ? $data['form'] : array();
 	return array(
 		'id'         => $data['id'],
 		'created_at' => (int) spamgate_json_int_or_null( $data, 'created_at' ),
@@ -101,6 +105,10 @@ function spamgate_parse_submission( $data ) {
 		'parent'     => spamgate_json_int_or_null( $data, 'parent' ),
 		'decision'   => in_array( $decision, array( 'ham', 'spam' ), true ) ? $decision : null,
 		'decided_at' => spamgate_json_int_or_null( $data, 'decided_at' ),
+		'form_name'  => preg_replace( '/[^A-Za-z0-9_\-]/', '', spamgate_json_string( $form, 'name' ) ),
+		'form_id'    => spamgate_json_string( $form, 'id' ),
+		'form_page'  => spamgate_json_int_or_null( $form, 'container' ),
+		'fields'     => spamgate_parse_form_fields( isset( $data['fields'] ) ? $data['fields'] : null ),
 	);
 }
 
@@ -149,12 +157,12 @@ function spamgate_parse_submission_list( $json ) {
  * The path of GET /spamgate/submissions with its query: only the
  * parameters spamgate knows, empty ones left out, values URL-encoded.
  *
- * @param array $args Any of action, rule, since, q, page, per_page, kind, held_comments, decided.
+ * @param array $args Any of action, rule, since, q, page, per_page, kind, form, held_comments, decided.
  * @return string e.g. /spamgate/submissions?held_comments=exclude&page=2.
  */
 function spamgate_submissions_path( array $args ) {
 	$query = array();
-	foreach ( array( 'action', 'rule', 'since', 'q', 'page', 'per_page', 'kind', 'held_comments', 'decided' ) as $key ) {
+	foreach ( array( 'action', 'rule', 'since', 'q', 'page', 'per_page', 'kind', 'form', 'held_comments', 'decided' ) as $key ) {
 		if ( isset( $args[ $key ] ) && is_scalar( $args[ $key ] ) && '' !== (string) $args[ $key ] ) {
 			$query[ $key ] = (string) $args[ $key ];
 		}
@@ -382,6 +390,29 @@ function spamgate_review_unlock( $name ) {
 }
 
 /**
+ * Runs $work( $out ) holding the database's named lock for rescuing one
+ * submission (spamgate_review_lock()), so that two clicks at once cannot
+ * both rescue it: the second waits, then finds what the first one did.
+ *
+ * @param string   $id   A submission id.
+ * @param array    $out  The answer so far, with an 'error' key.
+ * @param callable $work Does the rescue; takes and returns the answer.
+ * @return array $work's answer, or $out with an error when another request holds the lock.
+ */
+function spamgate_review_locked( $id, array $out, callable $work ) {
+	$lock = spamgate_review_lock( $id );
+	if ( false === $lock ) {
+		$out['error'] = __( 'Another request is rescuing this submission right now; reload the page in a moment.', 'spamgate' );
+		return $out;
+	}
+	try {
+		return $work( $out );
+	} finally {
+		spamgate_review_unlock( (string) $lock );
+	}
+}
+
+/**
  * Makes a blocked comment a WordPress comment again, or finds the one an
  * earlier rescue made. The text goes through WordPress's own comment
  * filters, and through kses as for any visitor (the moderator clicking may
@@ -395,74 +426,74 @@ function spamgate_review_unlock( $name ) {
  * @return array array( 'comment_id' => int, 'created' => bool, 'overridable' => bool, 'error' => '' or a reason ).
  */
 function spamgate_review_restore_comment( array $item, $override = false ) {
-	$out  = array(
+	$out = array(
 		'comment_id'  => 0,
 		'created'     => false,
 		'overridable' => false,
 		'error'       => '',
 	);
-	$lock = spamgate_review_lock( $item['id'] );
-	if ( false === $lock ) {
-		$out['error'] = __( 'Another request is rescuing this submission right now; reload the page in a moment.', 'spamgate' );
-		return $out;
-	}
-	try {
-		$out['comment_id'] = spamgate_review_find_comment( $item['id'] );
-		if ( $out['comment_id'] > 0 ) {
-			return $out;
-		}
-		if ( null === $item['post_id'] || $item['post_id'] <= 0 ) {
-			$out['error'] = __( 'spamgate does not know which post this comment was written for, so it was not restored.', 'spamgate' );
-			return $out;
-		}
-		$post = get_post( $item['post_id'] );
-		if ( ! $post ) {
-			$out['error'] = sprintf(
-				/* translators: %d: post ID. */
-				__( 'The post this comment was written for (ID %d) no longer exists, so the comment was not restored.', 'spamgate' ),
-				(int) $item['post_id']
-			);
-			return $out;
-		}
-		if ( 'trash' === $post->post_status ) {
-			$out['error'] = sprintf(
-				/* translators: %d: post ID. */
-				__( 'The post this comment was written for (ID %d) is in the trash. Restore the post, then rescue the comment.', 'spamgate' ),
-				(int) $item['post_id']
-			);
-			return $out;
-		}
-		$fields = spamgate_review_comment_fields( $item, 'approved' === spamgate_rescue_status() ? '1' : '0' );
-		if ( $fields['comment_parent'] > 0 ) {
-			$parent = get_comment( $fields['comment_parent'] );
-			if ( ! $parent || (int) $parent->comment_post_ID !== $fields['comment_post_ID'] ) {
-				$fields['comment_parent'] = 0;
+	return spamgate_review_locked(
+		$item['id'],
+		$out,
+		function ( array $out ) use ( $item, $override ) {
+			$out['comment_id'] = spamgate_review_find_comment( $item['id'] );
+			if ( $out['comment_id'] > 0 ) {
+				return $out;
 			}
-		}
-		$fields['comment_content'] = wp_kses( $fields['comment_content'], 'pre_comment_content' );
-		$accepted                  = $override ? true : spamgate_rescue_check( $post, $fields );
-		if ( is_wp_error( $accepted ) ) {
-			$out['error']       = $accepted->get_error_message();
-			$out['overridable'] = true;
+			if ( null === $item['post_id'] || $item['post_id'] <= 0 ) {
+				$out['error'] = __( 'spamgate does not know which post this comment was written for, so it was not restored.', 'spamgate' );
+				return $out;
+			}
+			$post = get_post( $item['post_id'] );
+			if ( ! $post ) {
+				$out['error'] = sprintf(
+					/* translators: %d: post ID. */
+					__( 'The post this comment was written for (ID %d) no longer exists, so the comment was not restored.', 'spamgate' ),
+					(int) $item['post_id']
+				);
+				return $out;
+			}
+			if ( 'trash' === $post->post_status ) {
+				$out['error'] = sprintf(
+					/* translators: %d: post ID. */
+					__( 'The post this comment was written for (ID %d) is in the trash. Restore the post, then rescue the comment.', 'spamgate' ),
+					(int) $item['post_id']
+				);
+				return $out;
+			}
+			$fields = spamgate_review_comment_fields( $item, 'approved' === spamgate_rescue_status() ? '1' : '0' );
+			if ( $fields['comment_parent'] > 0 ) {
+				$parent = get_comment( $fields['comment_parent'] );
+				if ( ! $parent || (int) $parent->comment_post_ID !== $fields['comment_post_ID'] ) {
+					$fields['comment_parent'] = 0;
+				}
+			}
+			$fields['comment_content'] = wp_kses( $fields['comment_content'], 'pre_comment_content' );
+			$accepted                  = $override ? true : spamgate_rescue_check( $post, $fields );
+			if ( is_wp_error( $accepted ) ) {
+				$out['error']       = $accepted->get_error_message();
+				$out['overridable'] = true;
+				return $out;
+			}
+			$comment_id = wp_insert_comment( wp_filter_comment( wp_slash( $fields ) ) );
+			if ( ! $comment_id ) {
+				$out['error'] = __( 'WordPress could not save the comment.', 'spamgate' );
+				return $out;
+			}
+			$out['comment_id'] = (int) $comment_id;
+			$out['created']    = true;
 			return $out;
 		}
-		$comment_id = wp_insert_comment( wp_filter_comment( wp_slash( $fields ) ) );
-		if ( ! $comment_id ) {
-			$out['error'] = __( 'WordPress could not save the comment.', 'spamgate' );
-			return $out;
-		}
-		$out['comment_id'] = (int) $comment_id;
-		$out['created']    = true;
-		return $out;
-	} finally {
-		spamgate_review_unlock( (string) $lock );
-	}
+	);
 }
 
 /**
  * Decides one submission: "ham" rescues it (a comment is restored into
- * WordPress first; a contact message is mailed by spamgate), "spam"
- * confirms spamgate's verdict. spamgate records and learns from both.
+ * WordPress first; a contact message is mailed by spamgate; a form
+ * plugin's message is mailed first, as the form would have mailed it and
+ * only once, so a failure leaves it listed to retry), "spam" confirms
+ * spamgate's verdict.
+ * spamgate records and learns from both.
  *
  * @param string $id       A submission id.
  * @param string $decision 'ham' or 'spam'.
@@ -510,13 +541,21 @@ function spamgate_review_decide( $id, $decision, $override = false ) {
 			$result['error'] = $restored['error'];
 			return $result;
 		}
-	} elseif ( 'contact' !== $item['kind'] ) {
+	} elseif ( 'contact' !== $item['kind'] && 'form' !== $item['kind'] ) {
 		/* translators: %s: the kind of submission spamgate reported. */
 		$result['error'] = sprintf( __( 'spamgate reported a kind of submission this plugin cannot rescue: "%s".', 'spamgate' ), $item['kind'] );
 		return $result;
 	}
+	if ( 'form' === $item['kind'] ) {
+		$mailed           = spamgate_review_mail_form( $item );
+		$result['mailed'] = $mailed['mailed'];
+		if ( '' !== $mailed['error'] ) {
+			$result['error'] = $mailed['error'];
+			return $result;
+		}
+	}
 	$answer           = spamgate_review_post_decision( $id, 'ham', $result['comment_id'] );
-	$result['mailed'] = $answer['mailed'];
+	$result['mailed'] = $result['mailed'] || $answer['mailed'];
 	if ( '' !== $answer['error'] && $result['comment_id'] > 0 ) {
 		$result['error'] = sprintf(
 			/* translators: 1: comment ID, 2: the reason. */
@@ -559,6 +598,7 @@ function spamgate_review_decide_many( array $ids, $decision ) {
 function spamgate_review_result_notices( array $results, $status ) {
 	$comments = 0;
 	$contacts = 0;
+	$forms    = 0;
 	$unmailed = 0;
 	$spam     = 0;
 	$failures = array();
@@ -574,6 +614,9 @@ function spamgate_review_result_notices( array $results, $status ) {
 			++$spam;
 		} elseif ( 'contact' === $result['kind'] ) {
 			++$contacts;
+			$unmailed += $result['mailed'] ? 0 : 1;
+		} elseif ( 'form' === $result['kind'] ) {
+			++$forms;
 			$unmailed += $result['mailed'] ? 0 : 1;
 		} else {
 			++$comments;
@@ -591,9 +634,13 @@ function spamgate_review_result_notices( array $results, $status ) {
 		/* translators: %s: number of contact messages. */
 		$done[] = sprintf( _n( '%s contact message rescued; spamgate mails it to you.', '%s contact messages rescued; spamgate mails them to you.', $contacts, 'spamgate' ), number_format_i18n( $contacts ) );
 	}
+	if ( $forms > 0 ) {
+		/* translators: %s: number of form messages. */
+		$done[] = sprintf( _n( '%s form message rescued; it is mailed to you as the form would have mailed it.', '%s form messages rescued; they are mailed to you as the form would have mailed them.', $forms, 'spamgate' ), number_format_i18n( $forms ) );
+	}
 	if ( $unmailed > 0 ) {
-		/* translators: %s: number of contact messages. */
-		$done[] = sprintf( _n( 'spamgate did not queue a mail for %s of them.', 'spamgate did not queue a mail for %s of them.', $unmailed, 'spamgate' ), number_format_i18n( $unmailed ) );
+		/* translators: %s: number of contact or form messages. */
+		$done[] = sprintf( _n( 'No mail was queued for %s of them (one rescued before is mailed only once).', 'No mail was queued for %s of them (one rescued before is mailed only once).', $unmailed, 'spamgate' ), number_format_i18n( $unmailed ) );
 	}
 	if ( $spam > 0 ) {
 		/* translators: %s: number of submissions. */

@@ -47,15 +47,27 @@ function spamgate_review_sanitize_rule( $rule ) {
 }
 
 /**
+ * A form filter's value, as spamgate names forms: the preset or custom
+ * form's name, optionally ":" and the form plugin's id (cf7:12).
+ *
+ * @param mixed $form From the request.
+ * @return string
+ */
+function spamgate_review_sanitize_form( $form ) {
+	return is_string( $form ) ? substr( preg_replace( '/[^A-Za-z0-9_:\-]/', '', $form ), 0, 80 ) : '';
+}
+
+/**
  * The screen's filters from a request's parameters.
  *
  * @param array $params $_GET or $_POST (slashed, as PHP's superglobals are in WordPress).
- * @return array array( 'reason' => rule or '', 's' => search text or '', 'paged' => page >= 1 ).
+ * @return array array( 'reason' => rule or '', 'form' => form or '', 's' => search text or '', 'paged' => page >= 1 ).
  */
 function spamgate_review_filters( array $params ) {
 	$search = isset( $params['s'] ) && is_string( $params['s'] ) ? sanitize_text_field( wp_unslash( $params['s'] ) ) : '';
 	return array(
 		'reason' => isset( $params['reason'] ) ? spamgate_review_sanitize_rule( wp_unslash( $params['reason'] ) ) : '',
+		'form'   => isset( $params['form'] ) ? spamgate_review_sanitize_form( wp_unslash( $params['form'] ) ) : '',
 		's'      => spamgate_cut_bytes( $search, 200 ),
 		'paged'  => isset( $params['paged'] ) && is_scalar( $params['paged'] ) ? max( 1, absint( $params['paged'] ) ) : 1,
 	);
@@ -69,7 +81,7 @@ function spamgate_review_filters( array $params ) {
  */
 function spamgate_review_url( array $filters = array() ) {
 	$query = array( 'page' => SPAMGATE_REVIEW_PAGE );
-	foreach ( array( 'reason', 's' ) as $key ) {
+	foreach ( array( 'reason', 'form', 's' ) as $key ) {
 		if ( isset( $filters[ $key ] ) && '' !== $filters[ $key ] ) {
 			$query[ $key ] = $filters[ $key ];
 		}
@@ -342,6 +354,7 @@ function spamgate_review_styles() {
 		. '.spamgate-reasons{margin:0}.spamgate-reasons li{margin:0 0 .3em}'
 		. '.spamgate-learned{display:block;color:#646970}'
 		. '.spamgate-full-text{white-space:pre-wrap}'
+		. '.spamgate-fields{margin:.4em 0}.spamgate-fields th{width:30%;font-weight:600;padding:4px 8px}.spamgate-fields td{padding:4px 8px}'
 	);
 }
 
@@ -482,7 +495,8 @@ function spamgate_review_excerpt( $text, $max = 200 ) {
 
 /**
  * The submission cell: a contact message's subject, an excerpt of the
- * text, and the whole text behind a disclosure when it is longer.
+ * text, and the whole text behind a disclosure when it is longer; for a
+ * form plugin's message, every field it sent.
  *
  * @param array $item The submission.
  * @return string
@@ -494,6 +508,10 @@ function spamgate_review_submission_html( array $item ) {
 	}
 	$excerpt = spamgate_review_excerpt( $item['body'] );
 	$html   .= '' === $excerpt ? '<em>' . esc_html__( '(empty)', 'spamgate' ) . '</em>' : esc_html( $excerpt );
+	if ( 'form' === $item['kind'] ) {
+		$fields = spamgate_review_form_fields_html( $item );
+		return '' === $fields ? $html : $html . '<details class="spamgate-form-fields" open><summary>' . esc_html__( 'All fields', 'spamgate' ) . '</summary>' . $fields . '</details>';
+	}
 	if ( $excerpt !== spamgate_review_one_line( $item['body'] ) ) {
 		$html .= '<details><summary>' . esc_html__( 'Full text', 'spamgate' ) . '</summary><div class="spamgate-full-text">' . esc_html( $item['body'] ) . '</div></details>';
 	}
@@ -502,12 +520,22 @@ function spamgate_review_submission_html( array $item ) {
 
 /**
  * The "In response to" cell: the post's title linked to it (comments),
- * or "Contact form" and the form's path (contact messages).
+ * "Contact form" and the form's path (contact messages), or the form's
+ * name, the page it was on and its path (form plugins' messages).
  *
  * @param array $item The submission.
  * @return string
  */
 function spamgate_review_response_html( array $item ) {
+	if ( 'form' === $item['kind'] ) {
+		$html = '<strong class="spamgate-form-title">' . esc_html( spamgate_review_form_title( $item ) ) . '</strong>';
+		$page = null === $item['form_page'] ? null : get_post( $item['form_page'] );
+		if ( $page ) {
+			$title = get_the_title( $page );
+			$html .= '<br><a href="' . esc_url( get_permalink( $page ) ) . '">' . esc_html( '' === $title ? __( '(no title)', 'spamgate' ) : $title ) . '</a>';
+		}
+		return '' === $item['endpoint'] ? $html : $html . '<br><code>' . esc_html( $item['endpoint'] ) . '</code>';
+	}
 	if ( 'contact' === $item['kind'] ) {
 		$html = esc_html__( 'Contact form', 'spamgate' );
 		return '' === $item['endpoint'] ? $html : $html . '<br><code>' . esc_html( $item['endpoint'] ) . '</code>';
@@ -569,13 +597,14 @@ function spamgate_review_submitted_html( array $item ) {
 
 /**
  * The reason filter: <select name="reason"> from the listed set's rules,
- * and its Filter button.
+ * then $more (the form filter), and their Filter button.
  *
  * @param array  $reasons From spamgate_parse_submission_list().
  * @param string $current The selected rule, or ''.
+ * @param string $more    More filters' HTML, or ''.
  * @return string
  */
-function spamgate_review_reason_filter_html( array $reasons, $current ) {
+function spamgate_review_reason_filter_html( array $reasons, $current, $more = '' ) {
 	$rules = array_column( $reasons, 'rule' );
 	if ( '' !== $current && ! in_array( $current, $rules, true ) ) {
 		$reasons[] = array(
@@ -591,9 +620,60 @@ function spamgate_review_reason_filter_html( array $reasons, $current ) {
 		$label = ( '' !== $reason['description'] ? $reason['description'] : $reason['rule'] ) . ( $reason['count'] > 0 ? ' (' . number_format_i18n( $reason['count'] ) . ')' : '' );
 		$html .= '<option value="' . esc_attr( $reason['rule'] ) . '"' . ( $reason['rule'] === $current ? ' selected="selected"' : '' ) . '>' . esc_html( $label ) . '</option>';
 	}
-	$html .= '</select>';
+	$html .= '</select>' . $more;
 	$html .= '<input type="submit" name="filter_action" id="spamgate-filter-submit" class="button" value="' . esc_attr__( 'Filter', 'spamgate' ) . '">';
 	return $html . '</div>';
+}
+
+/**
+ * The forms a site can filter by: each Contact Form 7 form (cf7:ID, by
+ * its title), and each other form plugin that is active here (by name).
+ *
+ * @return array Filter value => label.
+ */
+function spamgate_review_form_choices() {
+	$choices = array();
+	if ( class_exists( 'WPCF7_ContactForm' ) ) {
+		foreach ( WPCF7_ContactForm::find() as $form ) {
+			$choices[ 'cf7:' . $form->id() ] = $form->title();
+		}
+	}
+	$active = array(
+		'wpforms'      => function_exists( 'wpforms' ),
+		'gravity'      => class_exists( 'GFForms' ),
+		'elementor'    => defined( 'ELEMENTOR_PRO_VERSION' ),
+		'wp_register'  => (bool) get_option( 'users_can_register' ),
+		'woo_register' => class_exists( 'WooCommerce' ),
+	);
+	foreach ( spamgate_form_plugins() as $name => $label ) {
+		if ( ! empty( $active[ $name ] ) ) {
+			$choices[ $name ] = $label;
+		}
+	}
+	return $choices;
+}
+
+/**
+ * The form filter: <select name="form"> with the site's forms
+ * (spamgate_review_form_choices()); '' when it has none.
+ *
+ * @param array  $choices Filter value => label.
+ * @param string $current The selected form, or ''.
+ * @return string
+ */
+function spamgate_review_form_filter_html( array $choices, $current ) {
+	if ( '' !== $current && ! isset( $choices[ $current ] ) ) {
+		$choices[ $current ] = $current;
+	}
+	if ( empty( $choices ) ) {
+		return '';
+	}
+	$html  = '<label class="screen-reader-text" for="spamgate-filter-form">' . esc_html__( 'Filter by form', 'spamgate' ) . '</label>';
+	$html .= '<select name="form" id="spamgate-filter-form"><option value="">' . esc_html__( 'All forms and comments', 'spamgate' ) . '</option>';
+	foreach ( $choices as $value => $label ) {
+		$html .= '<option value="' . esc_attr( $value ) . '"' . ( (string) $value === $current ? ' selected="selected"' : '' ) . '>' . esc_html( $label ) . '</option>';
+	}
+	return $html . '</select>';
 }
 
 /**
@@ -641,7 +721,7 @@ function spamgate_review_render_page() {
 	}
 	echo '<hr class="wp-header-end">';
 	echo spamgate_review_notices_html(); // phpcs:ignore WordPress.Security.EscapeOutput -- escaped when built.
-	echo '<p>' . esc_html__( 'spamgate rejected or discarded these comments before WordPress saw them, and blocked these contact messages. "Not spam" brings a comment back into WordPress and has spamgate mail you a contact message; "Confirm spam" keeps it out. spamgate learns from both.', 'spamgate' ) . '</p>';
+	echo '<p>' . esc_html__( 'spamgate rejected or discarded these comments before WordPress saw them, and blocked these contact and form messages. "Not spam" brings a comment back into WordPress and mails you a contact or form message (a form\'s message as the form would have mailed it); "Confirm spam" keeps it out. spamgate learns from both.', 'spamgate' ) . '</p>';
 	echo spamgate_review_held_line_html(); // phpcs:ignore WordPress.Security.EscapeOutput -- escaped when built.
 	if ( ! $table || '' !== $table->error ) {
 		printf(

@@ -16,7 +16,7 @@ final class UninstallTest extends TestCase {
 	}
 
 	public function test_uninstall_removes_the_plugins_options_and_transients_only() {
-		foreach ( array( 'spamgate_rescue_status', 'spamgate_problem_mail', 'spamgate_problem_bypass', 'spamgate_future_option', 'blogname' ) as $name ) {
+		foreach ( array( 'spamgate_rescue_status', 'spamgate_problem_mail', 'spamgate_problem_bypass', 'spamgate_problem_form_bypass', 'spamgate_future_option', 'blogname' ) as $name ) {
 			update_option( $name, 'x' );
 		}
 		foreach ( array( 'spamgate_stats', 'spamgate_train_result_7', 'spamgate_review_result_3', 'other_plugin' ) as $name ) {

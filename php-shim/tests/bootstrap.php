@@ -39,6 +39,11 @@ function spamgate_test_reset( array $responses = array() ) {
 		'db_col'    => array(),
 		'db_lock'   => '1',
 		'insert_ok' => true,
+		'filters'   => array(),
+		'scripts'   => array(),
+		'hooks'     => array(),
+		'mails'     => array(),
+		'mail_ok'   => true,
 	);
 	$GLOBALS['wpdb'] = new Spamgate_Test_Wpdb();
 }
@@ -194,9 +199,54 @@ class WP_Error {
 
 // phpcs:disable Squiz.Commenting.FunctionComment.Missing -- stubs mirror WordPress's signatures.
 function add_filter( $hook, $callback, $priority = 10, $args = 1 ) {
+	// Closures are kept (the plugin adds some for one call); named callbacks added at load are not needed.
+	if ( $callback instanceof Closure ) {
+		$GLOBALS['spamgate_test']['hooks'][ $hook ][] = $callback;
+	}
 	return true;
 }
+function remove_filter( $hook, $callback, $priority = 10 ) {
+	$hooks = isset( $GLOBALS['spamgate_test']['hooks'][ $hook ] ) ? $GLOBALS['spamgate_test']['hooks'][ $hook ] : array();
+	$GLOBALS['spamgate_test']['hooks'][ $hook ] = array_values(
+		array_filter(
+			$hooks,
+			function ( $kept ) use ( $callback ) {
+				return $kept !== $callback;
+			}
+		)
+	);
+	return true;
+}
+function wp_mail( $to, $subject, $message, $headers = '', $attachments = array() ) {
+	$GLOBALS['spamgate_test']['mails'][] = compact( 'to', 'subject', 'message', 'headers' );
+	return $GLOBALS['spamgate_test']['mail_ok'];
+}
 function add_action( $hook, $callback, $priority = 10, $args = 1 ) {
+	return true;
+}
+function apply_filters( $hook, $value, ...$args ) {
+	// A test sets $GLOBALS['spamgate_test']['filters'][ $hook ] to a callable to filter $value.
+	$filter = isset( $GLOBALS['spamgate_test']['filters'][ $hook ] ) ? $GLOBALS['spamgate_test']['filters'][ $hook ] : null;
+	return null === $filter ? $value : $filter( $value, ...$args );
+}
+function wp_register_script( $handle, $src, $deps = array(), $ver = false, $in_footer = false ) {
+	$GLOBALS['spamgate_test']['scripts'][ $handle ] = array(
+		'src'       => $src,
+		'ver'       => $ver,
+		'in_footer' => $in_footer,
+		'enqueued'  => false,
+		'inline'    => array(),
+	);
+	return true;
+}
+function wp_enqueue_script( $handle ) {
+	$GLOBALS['spamgate_test']['scripts'][ $handle ]['enqueued'] = true;
+}
+function wp_script_is( $handle, $status = 'enqueued' ) {
+	return ! empty( $GLOBALS['spamgate_test']['scripts'][ $handle ]['enqueued'] );
+}
+function wp_add_inline_script( $handle, $data, $position = 'after' ) {
+	$GLOBALS['spamgate_test']['scripts'][ $handle ]['inline'][] = $data;
 	return true;
 }
 function do_action( $hook, ...$args ) {
@@ -489,9 +539,12 @@ require_once dirname( __DIR__ ) . '/includes/functions.php';
 require_once dirname( __DIR__ ) . '/includes/client.php';
 require_once dirname( __DIR__ ) . '/includes/mail.php';
 require_once dirname( __DIR__ ) . '/includes/comments.php';
+require_once dirname( __DIR__ ) . '/includes/form-token.php';
+require_once dirname( __DIR__ ) . '/includes/forms.php';
 require_once dirname( __DIR__ ) . '/includes/training.php';
 require_once dirname( __DIR__ ) . '/includes/rescue-checks.php';
 require_once dirname( __DIR__ ) . '/includes/review-api.php';
+require_once dirname( __DIR__ ) . '/includes/review-forms.php';
 require_once dirname( __DIR__ ) . '/includes/privacy.php';
 require_once dirname( __DIR__ ) . '/includes/settings.php';
 require_once dirname( __DIR__ ) . '/includes/review-screen.php';

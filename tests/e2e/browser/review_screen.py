@@ -14,42 +14,13 @@ import argparse
 import json
 import sys
 
-from selenium import webdriver
 from selenium.common.exceptions import TimeoutException, WebDriverException
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as until
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-
-class Failed(Exception):
-    pass
-
-
-def expect(condition, reason):
-    if not condition:
-        raise Failed(reason)
-
-
-def browser():
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--window-size=1400,1000", "--no-first-run", "--disable-extensions"):
-        options.add_argument(flag)
-    service = Service(executable_path="/usr/bin/chromedriver")
-    driver = webdriver.Chrome(options=options, service=service)
-    driver.set_page_load_timeout(60)
-    return driver
-
-
-def log_in(driver, site, user, password):
-    driver.get(site + "/wp-login.php")
-    driver.find_element(By.ID, "user_login").send_keys(user)
-    driver.find_element(By.ID, "user_pass").send_keys(password)
-    driver.find_element(By.ID, "wp-submit").click()
-    WebDriverWait(driver, 30).until(until.presence_of_element_located((By.ID, "wpadminbar")))
+from chromium import Failed, browser, click_and_wait_for_load, expect, log_in
 
 
 def open_screen_from_menu(driver, site):
@@ -66,13 +37,6 @@ def row_with(driver, text):
         if text in row.text:
             return row
     return None
-
-
-def click_and_wait_for_load(driver, element):
-    """Clicks, then waits until the page it was on is gone (the next one has loaded)."""
-    old_page = driver.find_element(By.TAG_NAME, "html")
-    element.click()
-    WebDriverWait(driver, 30).until(until.staleness_of(old_page))
 
 
 def result_notice(driver):

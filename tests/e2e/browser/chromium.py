@@ -1,0 +1,48 @@
+"""Debian's headless Chromium for the browser tests (review_screen.py,
+cf7.py): the driver, a failed expectation, a click that loads a new page,
+and logging in to WordPress. Run the tests with Debian's python3
+(python3-selenium, chromium-driver)."""
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as until
+from selenium.webdriver.support.ui import WebDriverWait
+
+
+class Failed(Exception):
+    pass
+
+
+def expect(condition, reason):
+    if not condition:
+        raise Failed(reason)
+
+
+def browser(javascript=True, window_size="1400,1000"):
+    """Headless Chromium; javascript=False turns JavaScript off as a visitor can."""
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--window-size=" + window_size, "--no-first-run", "--disable-extensions"):
+        options.add_argument(flag)
+    if not javascript:
+        options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
+    service = Service(executable_path="/usr/bin/chromedriver")
+    driver = webdriver.Chrome(options=options, service=service)
+    driver.set_page_load_timeout(60)
+    return driver
+
+
+def log_in(driver, site, user, password):
+    driver.get(site + "/wp-login.php")
+    driver.find_element(By.ID, "user_login").send_keys(user)
+    driver.find_element(By.ID, "user_pass").send_keys(password)
+    driver.find_element(By.ID, "wp-submit").click()
+    WebDriverWait(driver, 30).until(until.presence_of_element_located((By.ID, "wpadminbar")))
+
+
+def click_and_wait_for_load(driver, element):
+    """Clicks, then waits until the page it was on is gone (the next one has loaded)."""
+    old_page = driver.find_element(By.TAG_NAME, "html")
+    element.click()
+    WebDriverWait(driver, 30).until(until.staleness_of(old_page))
