@@ -28,6 +28,13 @@ class Spamgate_Blocked_Table extends WP_List_Table {
 	public $reasons = array();
 
 	/**
+	 * Addresses whose blocked texts spamgate did not keep: [{ip, count}].
+	 *
+	 * @var array
+	 */
+	public $not_kept = array();
+
+	/**
 	 * The filters of this request: reason, form, s, paged.
 	 *
 	 * @var array
@@ -73,7 +80,8 @@ class Spamgate_Blocked_Table extends WP_List_Table {
 			return;
 		}
 		$this->items   = $fetched['list']['items'];
-		$this->reasons = $fetched['list']['reasons'];
+		$this->reasons  = $fetched['list']['reasons'];
+		$this->not_kept = $fetched['list']['not_kept'];
 		$this->set_pagination_args(
 			array(
 				'total_items' => $fetched['list']['total'],

@@ -43,10 +43,12 @@ add_filter( 'wp_privacy_personal_data_erasers', 'spamgate_privacy_register_erase
 /**
  * Validates GET /spamgate/personal-data's answer: {submissions: [ITEM],
  * decisions: [{id, created_at, submission_id, comment_id, decision,
- * author, email, url, ip, body, kind, subject, source}]}.
+ * author, email, url, ip, body, kind, subject, source}], mails: [{id,
+ * created_at, kind, status, subject, sent_at, message}]} (mails: the
+ * outbox's messages that mention the address, e.g. a contact message).
  *
  * @param string $json The response body.
- * @return array|null array( 'submissions' => items, 'decisions' => list ), or null when malformed.
+ * @return array|null array( 'submissions' => items, 'decisions' => list, 'mails' => list ), or null when malformed.
  */
 function spamgate_parse_personal_data( $json ) {
 	$data = json_decode( (string) $json, true );
@@ -76,9 +78,48 @@ function spamgate_parse_personal_data( $json ) {
 		}
 		$decisions[] = $decision;
 	}
+	$mails = array();
+	foreach ( isset( $data['mails'] ) && is_array( $data['mails'] ) ? $data['mails'] : array() as $raw ) {
+		if ( ! is_array( $raw ) || ! isset( $raw['id'] ) || ! is_scalar( $raw['id'] ) ) {
+			return null;
+		}
+		$mail = array(
+			'id'         => (string) $raw['id'],
+			'created_at' => (int) spamgate_json_int_or_null( $raw, 'created_at' ),
+		);
+		foreach ( array( 'kind', 'status', 'subject', 'message' ) as $key ) {
+			$mail[ $key ] = spamgate_json_string( $raw, $key );
+		}
+		$mails[] = $mail;
+	}
 	return array(
 		'submissions' => $submissions,
 		'decisions'   => $decisions,
+		'mails'       => $mails,
+	);
+}
+
+/**
+ * One outbox message as an item of the export group "spamgate: mail".
+ *
+ * @param array $mail From spamgate_parse_personal_data().
+ * @return array
+ */
+function spamgate_privacy_mail_export( array $mail ) {
+	return array(
+		'group_id'          => 'spamgate-mail',
+		'group_label'       => __( 'spamgate: mail', 'spamgate' ),
+		'group_description' => __( 'Mail spamgate sent or is sending to the site owners that mentions this address, such as a contact form message.', 'spamgate' ),
+		'item_id'           => 'spamgate-mail-' . $mail['id'],
+		'data'              => spamgate_privacy_fields(
+			array(
+				__( 'Queued', 'spamgate' )  => spamgate_privacy_time( $mail['created_at'] ),
+				__( 'Kind', 'spamgate' )    => $mail['kind'],
+				__( 'Status', 'spamgate' )  => $mail['status'],
+				__( 'Subject', 'spamgate' ) => $mail['subject'],
+				__( 'Message', 'spamgate' ) => $mail['message'],
+			)
+		),
 	);
 }
 
@@ -247,6 +288,9 @@ function spamgate_privacy_export( $email, $page = 1 ) {
 	foreach ( $found['decisions'] as $decision ) {
 		$data[] = spamgate_privacy_decision_export( $decision );
 	}
+	foreach ( $found['mails'] as $mail ) {
+		$data[] = spamgate_privacy_mail_export( $mail );
+	}
 	return array(
 		'data' => $data,
 		'done' => true,
@@ -287,13 +331,15 @@ function spamgate_privacy_erase( $email, $page = 1 ) {
 	}
 	$submissions             = max( 0, (int) $data['submissions_erased'] );
 	$decisions               = max( 0, (int) $data['decisions_erased'] );
-	$answer['items_removed'] = $submissions + $decisions > 0;
+	$mails                   = isset( $data['mails_erased'] ) ? max( 0, (int) $data['mails_erased'] ) : 0;
+	$answer['items_removed'] = $submissions + $decisions + $mails > 0;
 	if ( $answer['items_removed'] ) {
 		$answer['messages'][] = sprintf(
-			/* translators: 1: number of blocked submissions, 2: number of moderation decisions. */
-			__( 'spamgate erased %1$d blocked submissions and %2$d moderation decisions.', 'spamgate' ),
+			/* translators: 1: number of blocked submissions, 2: number of moderation decisions, 3: number of mails. */
+			__( 'spamgate erased %1$d blocked submissions, %2$d moderation decisions and %3$d mails.', 'spamgate' ),
 			$submissions,
-			$decisions
+			$decisions,
+			$mails
 		);
 	}
 	return $answer;

@@ -114,10 +114,10 @@ function spamgate_parse_submission( $data ) {
 
 /**
  * Validates GET /spamgate/submissions's answer: {items, total, page,
- * per_page, reasons: [{rule, description, count}]}.
+ * per_page, reasons: [{rule, description, count}], not_kept: [{ip, count}]}.
  *
  * @param string $json The response body.
- * @return array|null array( 'items', 'total', 'page', 'per_page', 'reasons' ), or null when malformed.
+ * @return array|null array( 'items', 'total', 'page', 'per_page', 'reasons', 'not_kept' ), or null when malformed.
  */
 function spamgate_parse_submission_list( $json ) {
 	$data = json_decode( (string) $json, true );
@@ -144,7 +144,14 @@ function spamgate_parse_submission_list( $json ) {
 			}
 		}
 	}
+	$not_kept = array();
+	foreach ( isset( $data['not_kept'] ) && is_array( $data['not_kept'] ) ? $data['not_kept'] : array() as $dropped ) {
+		if ( is_array( $dropped ) && '' !== spamgate_json_string( $dropped, 'ip' ) && isset( $dropped['count'] ) && (int) $dropped['count'] > 0 ) {
+			$not_kept[] = array( 'ip' => spamgate_json_string( $dropped, 'ip' ), 'count' => (int) $dropped['count'] );
+		}
+	}
 	return array(
+		'not_kept' => $not_kept,
 		'items'    => $items,
 		'total'    => isset( $data['total'] ) && is_numeric( $data['total'] ) ? max( 0, (int) $data['total'] ) : count( $items ),
 		'page'     => isset( $data['page'] ) && is_numeric( $data['page'] ) ? max( 1, (int) $data['page'] ) : 1,

@@ -705,6 +705,25 @@ function spamgate_review_held_line_html() {
 }
 
 /**
+ * The line that says what spamgate did not keep (its review budget): "12
+ * more from 203.0.113.7 not kept". '' when it kept everything.
+ *
+ * @param array $not_kept [{ip, count}], most first.
+ * @return string
+ */
+function spamgate_review_not_kept_html( $not_kept ) {
+	$parts = array();
+	foreach ( (array) $not_kept as $dropped ) {
+		/* translators: 1: number of submissions, 2: the client's IP address. */
+		$parts[] = sprintf( __( '%1$s more from %2$s not kept', 'spamgate' ), number_format_i18n( (int) $dropped['count'] ), $dropped['ip'] );
+	}
+	if ( empty( $parts ) ) {
+		return '';
+	}
+	return '<p class="spamgate-not-kept">' . esc_html( implode( '; ', $parts ) . '. ' . __( 'spamgate keeps only so much blocked text per address and in all, so no one can fill the disk.', 'spamgate' ) ) . '</p>';
+}
+
+/**
  * The screen.
  *
  * @return void
@@ -731,6 +750,7 @@ function spamgate_review_render_page() {
 		);
 		return;
 	}
+	echo spamgate_review_not_kept_html( $table->not_kept ); // phpcs:ignore WordPress.Security.EscapeOutput -- escaped when built.
 	printf( '<form id="spamgate-blocked-form" method="post" action="%s">', esc_url( spamgate_review_url() ) );
 	$table->search_box( __( 'Search blocked submissions', 'spamgate' ), 'spamgate-blocked' );
 	$table->display();

@@ -125,6 +125,30 @@ final class PrivacyTest extends TestCase {
 		$this->assertArrayNotHasKey( 'Comment ID', self::values( $decision ) );
 	}
 
+	public function test_the_export_has_the_mail_that_mentions_the_address() {
+		$data          = json_decode( self::personal_data(), true );
+		$data['mails'] = array(
+			array(
+				'id'         => 12,
+				'created_at' => 1764590400,
+				'kind'       => 'contact',
+				'status'     => 'sent',
+				'subject'    => '[blog.test] Contact: お見積もり',
+				'sent_at'    => 1764590401,
+				'message'    => "Reply-To: ann@example.org\r\n\r\nこんにちは",
+			),
+		);
+		spamgate_test_reset( array( array( 200, json_encode( $data ) ) ) );
+		$export = spamgate_privacy_export( 'ann@example.org', 1 );
+		$this->assertCount( 3, $export['data'] );
+		$mail = $export['data'][2];
+		$this->assertSame( 'spamgate-mail', $mail['group_id'] );
+		$this->assertSame( 'spamgate-mail-12', $mail['item_id'] );
+		$this->assertSame( '[blog.test] Contact: お見積もり', self::values( $mail )['Subject'] );
+		$this->assertSame( 'sent', self::values( $mail )['Status'] );
+		$this->assertStringContainsString( 'こんにちは', self::values( $mail )['Message'] );
+	}
+
 	public function test_later_pages_and_an_empty_address_ask_nothing() {
 		$this->assertSame( array( 'data' => array(), 'done' => true ), spamgate_privacy_export( 'ann@example.org', 2 ) );
 		$this->assertSame( array( 'data' => array(), 'done' => true ), spamgate_privacy_export( '', 1 ) );
@@ -156,12 +180,12 @@ final class PrivacyTest extends TestCase {
 	}
 
 	public function test_the_eraser_posts_the_address_and_reports_what_was_removed() {
-		spamgate_test_reset( array( array( 200, '{"submissions_erased":3,"decisions_erased":1}' ), array( 200, '{"submissions_erased":0,"decisions_erased":0}' ) ) );
+		spamgate_test_reset( array( array( 200, '{"submissions_erased":3,"decisions_erased":1,"mails_erased":2}' ), array( 200, '{"submissions_erased":0,"decisions_erased":0}' ) ) );
 		$this->assertSame(
 			array(
 				'items_removed'  => true,
 				'items_retained' => false,
-				'messages'       => array( 'spamgate erased 3 blocked submissions and 1 moderation decisions.' ),
+				'messages'       => array( 'spamgate erased 3 blocked submissions, 1 moderation decisions and 2 mails.' ),
 				'done'           => true,
 			),
 			spamgate_privacy_erase( 'ann@example.org', 1 )

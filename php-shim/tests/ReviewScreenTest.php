@@ -228,6 +228,37 @@ final class ReviewScreenTest extends TestCase {
 		$this->assertStringContainsString( 'comment_status=spam', $html );
 	}
 
+	public function test_what_spamgate_did_not_keep_is_one_line_per_address_escaped() {
+		$answer  = self::list_answer( array() );
+		$decoded = json_decode( $answer[1], true );
+
+		$decoded['not_kept'] = array(
+			array(
+				'ip'    => '203.0.113.7',
+				'count' => 3980,
+			),
+			array(
+				'ip'    => '<b>2001:db8::1</b>',
+				'count' => 2,
+			),
+			array(
+				'ip'    => '198.51.100.1',
+				'count' => 0,
+			),
+		);
+		spamgate_test_reset( array( array( 200, json_encode( $decoded ) ) ) );
+		$GLOBALS['spamgate_test']['can'] = true;
+		$html                            = $this->page_html();
+		$this->assertStringContainsString( '<p class="spamgate-not-kept">3,980 more from 203.0.113.7 not kept; 2 more from &lt;b&gt;2001:db8::1&lt;/b&gt; not kept.', $html );
+		$this->assertStringNotContainsString( '198.51.100.1', $html );
+	}
+
+	public function test_a_list_without_not_kept_shows_no_such_line() {
+		spamgate_test_reset( array( self::list_answer( array() ) ) );
+		$GLOBALS['spamgate_test']['can'] = true;
+		$this->assertStringNotContainsString( 'spamgate-not-kept', $this->page_html() );
+	}
+
 	public function test_an_empty_list_says_so() {
 		spamgate_test_reset( array( self::list_answer( array() ) ) );
 		$GLOBALS['spamgate_test']['can'] = true;

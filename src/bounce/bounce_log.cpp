@@ -1,11 +1,8 @@
 #include "bounce/bounce_log.h"
 
-#include <openssl/evp.h>
-
 #include <nlohmann/json.hpp>
 
 #include "store/migrations.h"
-#include "util/hex.h"
 
 namespace spamgate {
 namespace {
@@ -41,13 +38,6 @@ Result<int64_t> single_int(Statement& st) {
 }
 
 }  // namespace
-
-std::string sha256_hex(std::string_view bytes) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr);
-  return to_hex(digest, length);
-}
 
 std::string BounceRow::to_json() const {
   nlohmann::json out = {{"id", id},

@@ -15,6 +15,7 @@
 #include "bounce/bounce_report.h"
 #include "shared/redis_link.h"
 #include "store/database.h"
+#include "util/sha256.h"  // sha256_hex: the digest each report is handled once by
 
 namespace spamgate {
 
@@ -73,8 +74,5 @@ class BounceLog {
   Database db_;
   RedisLink* shared_ = nullptr;
 };
-
-// Lower-case hex SHA-256 of `bytes`.
-std::string sha256_hex(std::string_view bytes);
 
 }  // namespace spamgate

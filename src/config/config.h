@@ -146,6 +146,12 @@ struct ReviewConfig {
   DigestPeriod digest = DigestPeriod::off;
   std::string screen_url;         // the "Blocked by spamgate" screen, linked from the digest ("" = named only)
   int digest_check_seconds = 60;  // how often serve looks whether a digest is due
+  // The review budget: at most this many rejected or discarded texts per
+  // client address and hour are kept (0 = no limit), identical bodies once,
+  // and over keep_total_mb of kept text the oldest unreviewed rejects lose
+  // theirs first. Held items and decided ones are never dropped.
+  int keep_per_client_hour = 20;
+  int keep_total_mb = 256;
 };
 
 struct SecretRef {
@@ -191,6 +197,9 @@ struct MailConfig {
   int max_attempts = 12;       // temporary failures before a message counts as failed
   int backoff_initial_seconds = 30;
   int backoff_max_seconds = 3600;
+  // Sent (and folded) messages, a contact message's full text included, are
+  // deleted this many days after they were queued; serve purges them hourly.
+  int keep_sent_days = 30;
   MailBouncesConfig bounces;
 };
 

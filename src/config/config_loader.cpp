@@ -99,6 +99,8 @@ void read_review(TomlReader& in, Config& c) {
   else in.error_at("digest", "must be \"off\", \"daily\" or \"weekly\"");
   in.read("screen_url", c.review.screen_url);
   in.read("digest_check_seconds", c.review.digest_check_seconds, 1, 86400);
+  in.read("keep_per_client_hour", c.review.keep_per_client_hour, 0, 1000000);
+  in.read("keep_total_mb", c.review.keep_total_mb, 1, 1 << 20);
 }
 
 void read_field_names(TomlReader& in, FormFieldNames& names) {
@@ -228,6 +230,7 @@ void read_mail(TomlReader& in, Config& c, std::vector<std::string>* errors, cons
   in.read("max_attempts", m.max_attempts, 1, 1000);
   in.read("backoff_initial_seconds", m.backoff_initial_seconds, 1, 86400);
   in.read("backoff_max_seconds", m.backoff_max_seconds, 1, 7 * 86400);
+  in.read("keep_sent_days", m.keep_sent_days, 1, 3650);
   if (const toml::value* bounces = in.table("bounces")) {
     TomlReader bounces_in(*bounces, "mail.bounces", file, errors);
     read_bounces(bounces_in, c, errors, file);

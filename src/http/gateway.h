@@ -30,6 +30,7 @@ class BounceLog;
 class FeedbackChannel;
 class RedisLink;
 class LeaderLease;
+class Outbox;
 
 struct GatewayServices {
   const Config* config = nullptr;
@@ -47,6 +48,7 @@ struct GatewayServices {
   FeedbackChannel* decisions = nullptr;  // records and forgets decisions (shared with other nodes)
   RedisLink* shared = nullptr;           // null unless [shared] redis is set
   LeaderLease* leader = nullptr;         // with `shared`: whether this node leads
+  Outbox* outbox = nullptr;              // null when [mail] is not enabled (privacy export and erase)
 };
 
 class Gateway {

@@ -9,6 +9,7 @@
 #include "learning/feedback_channel.h"
 #include "learning/learner.h"
 #include "mail/notifier.h"
+#include "mail/outbox.h"
 #include "store/feedback_log.h"
 #include "store/submission_log.h"
 #include "util/json_body.h"
@@ -194,6 +195,8 @@ HttpResponse Gateway::handle_submissions(const HttpRequest& request, RequestLog&
       answer["reasons"].push_back(
           {{"rule", reason.rule}, {"description", rule ? rule->description : ""}, {"count", reason.hits}});
     }
+    answer["not_kept"] = nlohmann::json::array();  // "N more from 203.0.113.7 not kept" (the review budget)
+    for (const NotKept& dropped : page->not_kept) answer["not_kept"].push_back({{"ip", dropped.ip}, {"count", dropped.count}});
     return HttpResponse::json(200, answer.dump(-1, ' ', false, kReplace));
   }
 
@@ -283,25 +286,45 @@ HttpResponse Gateway::handle_personal_data(const HttpRequest& request, RequestLo
   (void)services_.log->flush();  // rows still queued belong to the answer too
 
   if (rest == "/erase") {
+    // Every place this node keeps a person's data: blocked submissions, the
+    // outbox (a passed contact message lives only there), the decisions;
+    // with [shared] the decision channel also clears Redis of the address.
     Result<int64_t> submissions = services_.log->erase_email(email);
+    Result<int64_t> mails = services_.outbox ? services_.outbox->erase_mentioning(email) : Result<int64_t>(0);
     Result<int64_t> decisions = services_.decisions->forget_email(email);
-    if (!submissions || !decisions) {
-      log.reason = !submissions ? submissions.error() : decisions.error();
-      return HttpResponse::text(503, "the data could not be erased; try again");
-    }
+    for (const Result<int64_t>* erased : {&submissions, &mails, &decisions})
+      if (!*erased) {
+        log.reason = erased->error();
+        return HttpResponse::text(503, "the data could not be erased; try again");
+      }
     if (services_.learner)
       if (Status refreshed = services_.learner->refresh(); !refreshed) log.reason = "learner: " + refreshed.error();
-    return HttpResponse::json(200, nlohmann::json{{"submissions_erased", *submissions}, {"decisions_erased", *decisions}}.dump());
+    return HttpResponse::json(200, nlohmann::json{{"submissions_erased", *submissions},
+                                                  {"mails_erased", *mails},
+                                                  {"decisions_erased", *decisions}}.dump());
   }
   Result<std::vector<SubmissionRecord>> submissions = services_.log->by_email(email, kPersonalDataLimit);
   Result<std::vector<FeedbackRecord>> decisions = services_.feedback->by_email(email, kPersonalDataLimit);
-  if (!submissions || !decisions) {
-    log.reason = !submissions ? submissions.error() : decisions.error();
+  Result<std::vector<OutboxRow>> mails = services_.outbox ? services_.outbox->mentioning(email, kPersonalDataLimit)
+                                                          : Result<std::vector<OutboxRow>>(std::vector<OutboxRow>{});
+  if (!submissions || !decisions || !mails) {
+    log.reason = !submissions ? submissions.error() : !decisions ? decisions.error() : mails.error();
     return HttpResponse::text(503, "the data cannot be read right now");
   }
-  nlohmann::json answer = {{"submissions", nlohmann::json::array()}, {"decisions", nlohmann::json::array()}};
+  nlohmann::json answer = {{"submissions", nlohmann::json::array()},
+                           {"decisions", nlohmann::json::array()},
+                           {"mails", nlohmann::json::array()}};
   for (const SubmissionRecord& r : *submissions) answer["submissions"].push_back(review_item(r, rules.get()));
   for (const FeedbackRecord& f : *decisions) answer["decisions"].push_back(nlohmann::json::parse(f.to_json(), nullptr, false));
+  for (const OutboxRow& m : *mails)
+    answer["mails"].push_back({{"id", m.id},
+                               {"created_at", m.created_at},
+                               {"kind", to_string(m.kind)},
+                               {"status", to_string(m.status)},
+                               {"subject", m.subject},
+                               {"recipients", m.message.recipients},
+                               {"sent_at", m.sent_at ? nlohmann::json(*m.sent_at) : nlohmann::json(nullptr)},
+                               {"message", m.message.data}});
   return HttpResponse::json(200, answer.dump(-1, ' ', false, kReplace));
 }
 

@@ -147,6 +147,12 @@ void add_shared_metrics(Metrics& metrics, const RedisLink& redis, const Feedback
                        [&redis] { return static_cast<double>(redis.counters().outages.load()); });
   metrics.add_external("spamgate_learning_events_applied_total", "Learning events applied from the shared stream",
                        "counter", [&decisions] { return static_cast<double>(decisions.events_applied()); });
+  metrics.add_external("spamgate_learning_events_malformed_total",
+                       "Learning stream entries that did not decode, skipped", "counter",
+                       [&decisions] { return static_cast<double>(decisions.events_malformed()); });
+  metrics.add_external("spamgate_learning_snapshots_malformed_total",
+                       "Malformed learning snapshots found in Redis, ignored until rebuilt", "counter",
+                       [&decisions] { return static_cast<double>(decisions.snapshots_malformed()); });
 }
 
 // [shared] redis: the link, the shared history and the leader lease. Redis
@@ -167,6 +173,18 @@ Status start_shared(const Config& config, Services& s) {
       .write();
   if (ping) s.leader->refresh();
   return Status::success();
+}
+
+// [mail] keep_sent_days: sent and folded mail (a passed contact message
+// lives only there) is deleted that long after it was queued; run hourly
+// by the submission log's writer with its other maintenance.
+PeriodicTask sent_mail_retention(Outbox& outbox, int keep_days) {
+  return {"sent mail retention", std::chrono::hours(1), [&outbox, keep_days](Database&) -> Status {
+            Result<int64_t> purged = outbox.purge(keep_days, false);
+            if (!purged) return Error{purged.error()};
+            if (*purged > 0) LogLine("info").add("msg", "sent mail purged").add("rows", static_cast<long long>(*purged)).write();
+            return Status::success();
+          }};
 }
 
 Status start_mail(const Config& config, const std::string& db_path, Services& s) {
@@ -250,11 +268,14 @@ Status build_services(const Config& config, Services& s) {
   SubmissionLogOptions log_options;
   log_options.retention_days = config.store.retention_days;
   log_options.flush_interval_ms = config.store.flush_interval_ms;
+  log_options.budget.per_client_hour = config.review.keep_per_client_hour;
+  log_options.budget.max_bytes = int64_t{config.review.keep_total_mb} << 20;
   log_options.on_error = [](const std::string& error) {
     LogLine("error").add("msg", "the submission log could not be written").add("error", error).write();
   };
-  auto log = SubmissionLog::open(db_path, log_options, s.clock,
-                                 {s.history->persist_task(s.clock, kHistoryPersistInterval)});
+  std::vector<PeriodicTask> tasks = {s.history->persist_task(s.clock, kHistoryPersistInterval)};
+  if (s.outbox) tasks.push_back(sent_mail_retention(*s.outbox, config.mail.keep_sent_days));
+  auto log = SubmissionLog::open(db_path, log_options, s.clock, std::move(tasks));
   if (!log) return Error{log.error()};
   s.log = std::move(*log);
   s.decisions->erase_submissions_too(*s.log);
@@ -268,6 +289,9 @@ Status build_services(const Config& config, Services& s) {
     s.metrics.add_external("spamgate_review_digest_checks_total", "Checks whether a review digest is due.", "counter",
                            [digest = s.digest.get()] { return static_cast<double>(digest->checks()); });
   }
+  s.metrics.add_external("spamgate_review_texts_not_kept_total",
+                         "Blocked texts not kept for review: over the per-client or total budget, or duplicates",
+                         "counter", [log_ptr] { return static_cast<double>(log_ptr->not_kept()); });
   s.metrics.add_external("spamgate_log_rows_dropped_total", "Verdict rows dropped because the write queue was full.",
                          "counter", [log_ptr] { return static_cast<double>(log_ptr->dropped()); });
   return {};
@@ -291,6 +315,24 @@ void reload_rules(RuleSetHolder& rules, Metrics& metrics, const char* cause) {
   if (errors.empty()) LogLine().add("msg", "rules reloaded").add("cause", cause).write();
   for (const std::string& error : errors)
     LogLine("error").add("msg", "rule reload failed; the previous rules stay active").add("error", error).write();
+}
+
+// One step of serve's learning thread: the stream applied as it grows
+// (within 500 ms), the leader's compaction every 10 s; while Redis is down,
+// a PING every 200 ms (the link's backoff spaces the real attempts).
+void follow_learning_stream(Services& services, std::chrono::steady_clock::time_point& next_compact) {
+  if (!services.redis->up()) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    if (services.redis->ping()) (void)services.decisions->sync();
+    return;
+  }
+  if (Result<int> synced = services.decisions->wait_and_sync(std::chrono::milliseconds(500)); !synced)
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  if (services.leader->leading() && std::chrono::steady_clock::now() >= next_compact) {
+    next_compact = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    if (Result<bool> compacted = services.decisions->compact(); !compacted)
+      LogLine("warn").add("msg", "the learning stream could not be compacted").add("error", compacted.error()).write();
+  }
 }
 
 // A thread that runs `task` every `seconds` (never when seconds <= 0)
@@ -327,7 +369,7 @@ int run_serve(const Config& config) {
   Gateway gateway({&config, services.rules.get(), history, services.log.get(), services.feedback.get(),
                    services.learner.get(), services.upstream.get(), services.notifier.get(), &services.metrics,
                    &services.clock, services.shared_secret, services.bounce_log.get(), services.decisions.get(),
-                   services.redis.get(), services.leader.get()});
+                   services.redis.get(), services.leader.get(), services.outbox.get()});
   FcgiServer server;
   if (Status opened = server.open(config.server); !opened) {
     std::cerr << opened.error() << "\n";
@@ -366,17 +408,13 @@ int run_serve(const Config& config) {
     if (!services.redis) return;
     auto next_compact = std::chrono::steady_clock::now();
     while (!stopping.load()) {
-      if (!services.redis->up()) {
+      // Last resort: whatever a step throws is logged and the loop goes
+      // on; the decoders already turn bad Redis data into errors.
+      try {
+        follow_learning_stream(services, next_compact);
+      } catch (const std::exception& e) {
+        LogLine("error").add("msg", "the learning thread failed a step; it goes on").add("error", e.what()).write();
         std::this_thread::sleep_for(std::chrono::milliseconds(200));
-        if (services.redis->ping()) (void)services.decisions->sync();
-        continue;
-      }
-      if (Result<int> synced = services.decisions->wait_and_sync(std::chrono::milliseconds(500)); !synced)
-        std::this_thread::sleep_for(std::chrono::milliseconds(200));
-      if (services.leader->leading() && std::chrono::steady_clock::now() >= next_compact) {
-        next_compact = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-        if (Result<bool> compacted = services.decisions->compact(); !compacted)
-          LogLine("warn").add("msg", "the learning stream could not be compacted").add("error", compacted.error()).write();
       }
     }
   });

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "learning/learner.h"
+#include "learning/learning_event.h"
 #include "shared/redis_link.h"
 #include "store/database.h"
 #include "store/feedback_log.h"
@@ -38,7 +39,11 @@ class FeedbackChannel {
 
   // As FeedbackLog's methods of the same names; with shared state they
   // return once this node has applied the decision (and every decision
-  // the stream holds before it).
+  // the stream holds before it). With shared state forget_email publishes
+  // the address's email_digest() only (each node erases the addresses it
+  // holds with that digest), then deletes every stream entry that mentions
+  // the address and rewrites the snapshot without it: afterwards no Redis
+  // value holds the address.
   Result<int64_t> record(const FeedbackRecord& decision);
   Result<int64_t> record_all(const std::vector<FeedbackRecord>& decisions);
   Result<int64_t> forget(const std::string& id);
@@ -59,17 +64,28 @@ class FeedbackChannel {
   // The stream id this node has applied up to ("" = none yet).
   std::string position() const;
   uint64_t events_applied() const { return applied_.load(); }
+  // Stream entries that did not decode (skipped, the position moved past
+  // them), and malformed snapshots found (ignored until the leader rebuilds).
+  uint64_t events_malformed() const { return events_malformed_.load(); }
+  uint64_t snapshots_malformed() const { return snapshots_malformed_.load(); }
   bool shared() const { return redis_ != nullptr; }
 
  private:
   FeedbackChannel(Database db, FeedbackLog& log, RedisLink* redis, Learner* learner, int snapshot_every)
       : db_(std::move(db)), log_(log), redis_(redis), learner_(learner), snapshot_every_(snapshot_every) {}
 
-  Result<int64_t> publish(const std::string& op, const std::string& data);
-  Result<int64_t> apply(const std::string& op, const std::string& data);
+  Result<int64_t> publish(const LearningEvent& event);
+  Result<int64_t> apply(const LearningEvent& event);
   // sync() with mutex_ held; fills `wanted_result` when it applies `wanted`.
   Result<int> sync_locked(const std::string& wanted, Result<int64_t>* wanted_result);
   Status load_snapshot_if_behind();
+  Status skip_malformed_snapshot(const std::string& reason);
+  // The addresses this node holds whose email_digest() is `digest`.
+  Result<std::vector<std::string>> addresses_with_digest(const std::string& digest);
+  // An erasure reaches what this node keeps for Redis and what Redis holds:
+  // kept events, the stream's entries and the snapshot that mention `email`.
+  Status forget_kept(const std::string& email);
+  Status scrub_shared(const std::string& email);
   Status publish_kept();
   Status keep(const std::string& op, const std::string& data);
   Status save_position(const std::string& id);
@@ -86,6 +102,10 @@ class FeedbackChannel {
   std::string position_;
   std::set<std::string> applied_ahead_;  // published, applied here before the stream was read back
   std::atomic<uint64_t> applied_{0};
+  std::atomic<uint64_t> events_malformed_{0};
+  std::atomic<uint64_t> snapshots_malformed_{0};
+  std::string last_bad_snapshot_;  // the reason last logged (guarded by mutex_)
+  bool rebuild_snapshot_ = false;  // the leader compacts at once (guarded by mutex_)
 };
 
 }  // namespace spamgate

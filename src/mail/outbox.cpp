@@ -62,6 +62,17 @@ OutboxRow read_row(const Statement& st) {
   return row;
 }
 
+// Every row `st` selects (kColumns or kColumnsWithoutData).
+Result<std::vector<OutboxRow>> read_rows(Statement& st) {
+  std::vector<OutboxRow> rows;
+  for (;;) {
+    Result<bool> more = st.step();
+    if (!more) return Error{"outbox: " + more.error()};
+    if (!*more) return rows;
+    rows.push_back(read_row(st));
+  }
+}
+
 Status run(Database& db, const std::string& sql, std::initializer_list<int64_t> ints) {
   Result<Statement> st = db.prepare(sql);
   if (!st) return Error{st.error()};
@@ -168,13 +179,7 @@ Result<std::vector<OutboxRow>> Outbox::select_rows(const std::string& tail, std:
   if (!st) return Error{"outbox: " + st.error()};
   st->bind(1, static_cast<int64_t>(limit));
   if (status) st->bind(2, *status);
-  std::vector<OutboxRow> rows;
-  for (;;) {
-    Result<bool> more = st->step();
-    if (!more) return Error{"outbox: " + more.error()};
-    if (!*more) return rows;
-    rows.push_back(read_row(*st));
-  }
+  return read_rows(*st);
 }
 
 Result<std::vector<OutboxRow>> Outbox::claim_due(int limit) {
@@ -349,6 +354,40 @@ Result<int64_t> Outbox::purge(int older_than_days, bool include_failed) {
   deleted += db_.changes();
   if (Status st = tx->commit(); !st) return Error{"outbox: " + st.error()};
   return deleted;
+}
+
+namespace {
+
+constexpr const char* kMentions =
+    "(instr(lower(CAST(data AS TEXT)), lower(?1)) > 0 OR instr(lower(subject), lower(?1)) > 0"
+    " OR instr(lower(preview), lower(?1)) > 0 OR instr(lower(recipients), lower(?1)) > 0)";
+
+}  // namespace
+
+Result<std::vector<OutboxRow>> Outbox::mentioning(const std::string& text, int limit) {
+  if (text.empty()) return std::vector<OutboxRow>{};
+  std::lock_guard lock(mutex_);
+  Result<Statement> st = db_.prepare(std::string("SELECT ") + kColumns + " FROM outbox WHERE " + kMentions +
+                                     " ORDER BY created_at DESC, id DESC LIMIT ?2");
+  if (!st) return Error{"outbox: " + st.error()};
+  st->bind(1, text).bind(2, static_cast<int64_t>(limit));
+  return read_rows(*st);
+}
+
+Result<int64_t> Outbox::erase_mentioning(const std::string& text) {
+  if (text.empty()) return int64_t{0};
+  std::lock_guard lock(mutex_);
+  Result<Transaction> tx = Transaction::begin(db_);
+  if (!tx) return Error{"outbox: " + tx.error()};
+  for (const char* sql : {"UPDATE outbox SET digest_id = NULL WHERE digest_id IN (SELECT id FROM outbox WHERE ",
+                          "DELETE FROM outbox WHERE ("}) {
+    Result<Statement> st = db_.prepare(std::string(sql) + kMentions + ")");
+    if (!st) return Error{"outbox: " + st.error()};
+    if (Status done = st->bind(1, text).run(); !done) return Error{"outbox: " + done.error()};
+  }
+  const int64_t erased = db_.changes();
+  if (Status st = tx->commit(); !st) return Error{"outbox: " + st.error()};
+  return erased;
 }
 
 }  // namespace spamgate

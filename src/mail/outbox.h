@@ -135,6 +135,15 @@ class Outbox {
   // referenced. Returns the number of rows deleted.
   Result<int64_t> purge(int older_than_days, bool include_failed);
 
+  // Rows whose message, subject, preview or recipients mention `text` (an
+  // e-mail address; ASCII case-insensitive), newest first, at most
+  // `limit`, with their message: a privacy export. A contact message that
+  // passed lives only here.
+  Result<std::vector<OutboxRow>> mentioning(const std::string& text, int limit);
+  // Deletes those rows, whatever their status (a privacy erasure); rows
+  // folded into a deleted digest lose the reference. Returns how many.
+  Result<int64_t> erase_mentioning(const std::string& text);
+
  private:
   Outbox(Database db, const Clock& clock, BackoffPolicy backoff);
   Status finish(int64_t id, const char* sql, const std::string& reply);

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "store/column_texts.h"
 #include "store/migrations.h"
 
 namespace spamgate {
@@ -27,22 +28,29 @@ std::string FeedbackRecord::to_json() const {
 Result<FeedbackRecord> FeedbackRecord::from_json(const std::string& text) {
   const nlohmann::json in = nlohmann::json::parse(text, nullptr, false);
   if (!in.is_object()) return Error{"a feedback record must be a JSON object"};
+  // Every member is checked for its type before it is read: the learning
+  // stream carries these records, and anyone who can write to Redis can put
+  // a number where a string belongs (or 1e300 where an integer does).
+  const auto integer = [&](const char* name) -> std::optional<int64_t> {
+    const auto it = in.find(name);
+    if (it == in.end() || !it->is_number_integer()) return std::nullopt;
+    if (it->is_number_unsigned() && it->get<uint64_t>() > static_cast<uint64_t>(INT64_MAX)) return std::nullopt;
+    return it->get<int64_t>();
+  };
+  if (in.contains("created_at") && !integer("created_at"))
+    return Error{"a feedback record's created_at is not a whole number"};
   FeedbackRecord f;
-  try {
-    f.created_at = in.value("created_at", int64_t{0});
-    f.submission_id = in.value("submission_id", "");
-    if (in.contains("comment_id") && in["comment_id"].is_number_integer()) f.comment_id = in["comment_id"].get<int64_t>();
-    f.decision = in.value("decision", "");
-    f.author = in.value("author", "");
-    f.email = in.value("email", "");
-    f.url = in.value("url", "");
-    f.ip = in.value("ip", "");
-    f.body = in.value("body", "");
-    f.kind = in.value("kind", "comment");
-    f.subject = in.value("subject", "");
-    f.source = in.value("source", "");
-  } catch (const nlohmann::json::exception& e) {
-    return Error{std::string("a feedback record field has the wrong type: ") + e.what()};
+  f.created_at = integer("created_at").value_or(0);
+  f.comment_id = integer("comment_id");
+  const std::pair<const char*, std::string*> texts[] = {
+      {"submission_id", &f.submission_id}, {"decision", &f.decision}, {"author", &f.author}, {"email", &f.email},
+      {"url", &f.url}, {"ip", &f.ip}, {"body", &f.body}, {"kind", &f.kind}, {"subject", &f.subject},
+      {"source", &f.source}};
+  for (const auto& [name, field] : texts) {
+    const auto it = in.find(name);
+    if (it == in.end() || it->is_null()) continue;
+    if (!it->is_string()) return Error{std::string("a feedback record's ") + name + " is not a string"};
+    *field = it->get<std::string>();
   }
   return f;
 }
@@ -223,6 +231,13 @@ Result<int64_t> FeedbackLog::forget_email(const std::string& email) {
   st->bind(1, email);
   if (Status run = st->run(); !run) return Error{run.error()};
   return db_.changes();
+}
+
+Result<std::vector<std::string>> FeedbackLog::emails() {
+  std::lock_guard lock(mutex_);
+  Result<Statement> st = db_.prepare("SELECT DISTINCT email FROM feedback WHERE email <> ''");
+  if (!st) return Error{st.error()};
+  return column_texts(*st);
 }
 
 }  // namespace spamgate

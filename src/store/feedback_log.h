@@ -82,6 +82,9 @@ class FeedbackLog {
   // Deletes every decision about `email` (the learner unlearns them at its
   // next refresh): a privacy erasure. Returns how many.
   Result<int64_t> forget_email(const std::string& email);
+  // Every distinct e-mail address the log holds (to find the one a hashed
+  // erasure from the shared stream names).
+  Result<std::vector<std::string>> emails();
 
  private:
   explicit FeedbackLog(Database db) : db_(std::move(db)) {}

@@ -151,6 +151,12 @@ CREATE TABLE shared_pending (
 -- only forged, which is counted and never alerted on.
 ALTER TABLE bounces ADD COLUMN evidence TEXT NOT NULL DEFAULT '';
 )sql"},
+    {8, R"sql(
+-- The review budget (store/review_budget.h): a blocked submission whose
+-- text was not kept says why; the review screen counts them per address.
+ALTER TABLE submissions ADD COLUMN not_kept TEXT CHECK (not_kept IN ('client', 'duplicate', 'budget'));
+CREATE INDEX submissions_not_kept ON submissions (created_at) WHERE not_kept IS NOT NULL;
+)sql"},
 };
 
 Status apply(Database& db, const Migration& migration) {

@@ -15,15 +15,18 @@ Result<std::unique_ptr<SubmissionLog>> SubmissionLog::open(const std::string& pa
   if (!write_db) return Error{write_db.error()};
   Result<Database> query_db = Database::open(path);
   if (!query_db) return Error{query_db.error()};
+  Result<int64_t> kept = ReviewBudget::kept_bytes_in(*write_db);
+  if (!kept) return Error{path + ": " + kept.error()};
   return std::unique_ptr<SubmissionLog>(new SubmissionLog(std::move(*write_db), std::move(*query_db),
-                                                          std::move(options), clock, std::move(tasks)));
+                                                          std::move(options), clock, std::move(tasks), *kept));
 }
 
 SubmissionLog::SubmissionLog(Database write_db, Database query_db, SubmissionLogOptions options, const Clock& clock,
-                             std::vector<PeriodicTask> tasks)
+                             std::vector<PeriodicTask> tasks, int64_t kept_bytes)
     : options_(std::move(options)),
       clock_(clock),
       write_db_(std::move(write_db)),
+      budget_(options_.budget, kept_bytes),
       query_db_(std::move(query_db)),
       next_retention_(clock.now()) {
   TimePoint now = clock.now();
@@ -136,7 +139,7 @@ void SubmissionLog::writer_loop() {
 
 namespace {
 
-constexpr int kColumns = 11;
+constexpr int kColumns = 12;
 // Rows per INSERT statement: one statement per row spent about a fifth of
 // the writer's time starting and finishing statements.
 constexpr size_t kRowsPerInsert = 16;
@@ -144,7 +147,7 @@ constexpr size_t kRowsPerInsert = 16;
 std::string insert_sql(size_t rows) {
   std::string sql =
       "INSERT OR IGNORE INTO submissions (id, created_at, endpoint, kind, ip, action, score, rules, hits, content,"
-      " user_agent) VALUES ";
+      " user_agent, not_kept) VALUES ";
   for (size_t row = 0; row < rows; ++row) {
     sql += row ? ",(" : "(";
     for (int column = 1; column <= kColumns; ++column) {
@@ -160,12 +163,13 @@ void bind_row(Statement& insert, size_t row, const SubmissionRecord& r) {
   const int at = static_cast<int>(row) * kColumns;
   insert.bind(at + 1, r.id).bind(at + 2, r.created_at).bind(at + 3, r.endpoint).bind(at + 4, r.kind);
   insert.bind(at + 5, r.ip).bind(at + 6, r.action).bind(at + 7, r.score).bind(at + 8, r.rules);
-  insert.bind(at + 9, r.hits).bind(at + 10, r.content).bind(at + 11, r.user_agent);
+  insert.bind(at + 9, r.hits).bind(at + 10, r.content).bind(at + 11, r.user_agent).bind(at + 12, r.not_kept);
 }
 
 }  // namespace
 
 Status SubmissionLog::write_batch(std::vector<SubmissionRecord>& rows) {
+  for (SubmissionRecord& row : rows) budget_.admit(row);
   Result<Transaction> tx = Transaction::begin(write_db_);
   if (!tx) return Error{tx.error()};
   for (size_t done = 0; done < rows.size();) {
@@ -181,7 +185,8 @@ Status SubmissionLog::write_batch(std::vector<SubmissionRecord>& rows) {
     if (Status st = insert->run(); !st) return st;
     done += n;
   }
-  return tx->commit();
+  if (Status committed = tx->commit(); !committed) return committed;
+  return budget_.enforce(write_db_);
 }
 
 // Retention when due (never at shutdown: it can wait for the next start),
@@ -193,6 +198,7 @@ void SubmissionLog::run_maintenance(bool shutting_down) {
     int64_t cutoff = unix_seconds(now) - int64_t{options_.retention_days} * 86400;
     Result<Statement> del = write_db_.prepare("DELETE FROM submissions WHERE created_at < ?1");
     Status st = del ? del->bind(1, cutoff).run() : Status(Error{del.error()});
+    if (st) st = budget_.resync(write_db_);
     if (!st) note_error("retention: " + st.error());
   }
   for (ScheduledTask& scheduled : tasks_) {

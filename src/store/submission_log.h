@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "store/database.h"
+#include "store/review_budget.h"
 #include "store/submission_record.h"
 #include "util/clock.h"
 
@@ -32,6 +33,7 @@ struct SubmissionLogOptions {
   std::chrono::milliseconds full_wait{1000};  // then drops the row when there is still none
   size_t batch_rows = 256;       // the writer starts early when this many wait; rows per transaction
   std::chrono::seconds retention_interval{3600};  // retention runs at start and then this often
+  ReviewBudgetOptions budget;    // how much blocked text is kept ([review] keep_*)
   // Called on the writer thread with a one-line reason whenever a batch,
   // retention or a periodic task fails (e.g. to write a log line). May be empty.
   std::function<void(const std::string&)> on_error;
@@ -86,8 +88,16 @@ struct ReviewQuery {
   int per_page = 20;                   // clamped to 1..100
 };
 
+struct NotKept {
+  std::string ip;
+  int64_t count = 0;
+};
+
 struct ReviewPage {
   std::vector<SubmissionRecord> items;  // newest first
+  // Blocked submissions whose text was not kept (review budget), per
+  // client address, most first (at most 10), within the query's kind and since.
+  std::vector<NotKept> not_kept;
   int64_t total = 0;                    // matching rows on every page
   std::vector<RuleCount> reasons;       // rules hit by the matches, ignoring ReviewQuery::rule
 };
@@ -124,6 +134,9 @@ class SubmissionLog {
   uint64_t dropped() const;  // rows refused because the queue was full
   uint64_t lost() const;     // rows of batches that failed to write
   uint64_t written() const;  // rows committed
+  // Blocked texts not kept (over the per-client budget, duplicates, or
+  // evicted over the total budget) since the log opened.
+  uint64_t not_kept() const { return budget_.not_kept(); }
 
   // Queries on the query connection (thread-safe, serialized). They see
   // only rows already written (call flush() first to see everything).
@@ -153,10 +166,12 @@ class SubmissionLog {
   Result<std::vector<SubmissionRecord>> by_email(const std::string& email, int limit);
   // Deletes every submission whose e-mail address is `email`. Returns how many.
   Result<int64_t> erase_email(const std::string& email);
+  // Every distinct e-mail address in blocked submissions' content.
+  Result<std::vector<std::string>> emails();
 
  private:
   SubmissionLog(Database write_db, Database query_db, SubmissionLogOptions options, const Clock& clock,
-                std::vector<PeriodicTask> tasks);
+                std::vector<PeriodicTask> tasks, int64_t kept_bytes);
   void writer_loop();
   Status write_batch(std::vector<SubmissionRecord>& rows);
   void run_maintenance(bool shutting_down);
@@ -166,6 +181,7 @@ class SubmissionLog {
   const Clock& clock_;
   Database write_db_;  // writer thread only
   std::optional<Statement> insert_one_, insert_many_;  // writer thread only: prepared on first use
+  ReviewBudget budget_;  // writer thread only (its not_kept() count is atomic)
 
   std::mutex query_mutex_;
   Database query_db_;

@@ -1,5 +1,6 @@
 #include "store/submission_record.h"
 
+#include <functional>
 #include <array>
 #include <charconv>
 #include <cmath>
@@ -260,7 +261,10 @@ SubmissionRecord make_submission_record(const std::string& id, const Submission&
   record.score = verdict.score;
   record.rules = verdict.rule_names();
   record.hits = hits_json(verdict);
-  if (is_blocked_action(record.action)) record.content = submission_content_json(submission);
+  if (is_blocked_action(record.action)) {
+    record.content = submission_content_json(submission);
+    if (!submission.body.empty()) record.body_hash = std::hash<std::string_view>{}(submission.body) | 1;
+  }
   record.user_agent = submission.user_agent;
   return record;
 }

@@ -32,6 +32,11 @@ struct SubmissionRecord {
   std::string user_agent;
   std::optional<std::string> decision;  // the owner's review: "ham" | "spam"; nullopt = not yet
   std::optional<int64_t> decided_at;    // unix seconds
+  // Why the blocked text was not kept ("client": over the per-client
+  // budget, "duplicate": the same body was kept, "budget": evicted over the
+  // total); nullopt when it was (see store/review_budget.h).
+  std::optional<std::string> not_kept;
+  uint64_t body_hash = 0;  // of the body, for blocked rows (0 = none); not stored
 
   // The record as one JSON object (content parsed, hits parsed), for the CLI
   // and APIs. Invalid UTF-8 is replaced, never thrown.

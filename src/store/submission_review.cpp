@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <variant>
 
+#include "store/column_texts.h"
 #include "store/submission_log.h"
 #include "store/submission_rows.h"
 
@@ -132,6 +133,18 @@ Result<ReviewPage> SubmissionLog::review(const ReviewQuery& query) {
     if (!*row) break;
     page.reasons.push_back({reasons->column_text(0), reasons->column_int(1)});
   }
+
+  Result<Statement> not_kept = query_db_.prepare(
+      "SELECT ip, count(*) AS n FROM submissions WHERE not_kept IS NOT NULL AND created_at >= ?1"
+      " AND (?2 = '' OR kind = ?2) GROUP BY ip ORDER BY n DESC, ip LIMIT 10");
+  if (!not_kept) return Error{not_kept.error()};
+  not_kept->bind(1, query.since).bind(2, query.kind);
+  for (;;) {
+    Result<bool> row = not_kept->step();
+    if (!row) return Error{row.error()};
+    if (!*row) break;
+    page.not_kept.push_back({not_kept->column_text(0), not_kept->column_int(1)});
+  }
   return page;
 }
 
@@ -198,6 +211,15 @@ Result<int64_t> SubmissionLog::erase_email(const std::string& email) {
   st->bind(1, email);
   if (Result<bool> done = st->step(); !done) return Error{done.error()};
   return query_db_.changes();
+}
+
+Result<std::vector<std::string>> SubmissionLog::emails() {
+  std::lock_guard lock(query_mutex_);
+  Result<Statement> st = query_db_.prepare(
+      "SELECT DISTINCT json_extract(content, '$.email') FROM submissions"
+      " WHERE content IS NOT NULL AND json_valid(content) AND json_extract(content, '$.email') <> ''");
+  if (!st) return Error{st.error()};
+  return column_texts(*st);
 }
 
 }  // namespace spamgate

@@ -1,0 +1,164 @@
+#include "learning/learning_event.h"
+
+#include <charconv>
+
+#include <nlohmann/json.hpp>
+
+#include "util/ascii.h"
+#include "util/sha256.h"
+
+namespace spamgate {
+namespace {
+
+std::string records_json(const std::vector<FeedbackRecord>& decisions) {
+  std::string out = "[";
+  for (const FeedbackRecord& f : decisions) out += (out.size() > 1 ? "," : "") + f.to_json();
+  return out + "]";
+}
+
+// Each element of `array` as a valid decision (a decision and a kind the
+// store accepts), or the first reason one is not.
+Result<std::vector<FeedbackRecord>> records_of(const nlohmann::json& array) {
+  if (!array.is_array()) return Error{"expected a JSON array of decisions"};
+  std::vector<FeedbackRecord> out;
+  out.reserve(array.size());
+  for (const nlohmann::json& item : array) {
+    if (!item.is_object()) return Error{"a decision must be a JSON object"};
+    // dump() cannot throw here: the parser accepted only valid UTF-8.
+    Result<FeedbackRecord> f = FeedbackRecord::from_json(item.dump());
+    if (!f) return Error{f.error()};
+    if (!valid_feedback_decision(f->decision)) return Error{"a decision is not spam, ham or approve"};
+    if (!valid_feedback_kind(f->kind)) return Error{"a decision's kind is not comment or contact"};
+    out.push_back(std::move(*f));
+  }
+  return out;
+}
+
+// The non-empty string member `name` of object `in`.
+Result<std::string> text_member(const nlohmann::json& in, const char* name) {
+  if (!in.is_object()) return Error{"the event's data is not a JSON object"};
+  const auto it = in.find(name);
+  if (it == in.end()) return Error{std::string("the event has no \"") + name + "\""};
+  if (!it->is_string()) return Error{std::string("the event's \"") + name + "\" is not a string"};
+  std::string value = it->get<std::string>();
+  if (value.empty()) return Error{std::string("the event's \"") + name + "\" is empty"};
+  return value;
+}
+
+// JSON text of `value`; bytes that are not UTF-8 become U+FFFD instead of
+// an exception (an id or address may come from a request as it was sent).
+std::string lenient_dump(const nlohmann::json& value) {
+  return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace
+
+const char* learning_op_name(LearningEvent::Op op) {
+  switch (op) {
+    case LearningEvent::Op::record: return "record";
+    case LearningEvent::Op::record_all: return "record_all";
+    case LearningEvent::Op::forget: return "forget";
+    case LearningEvent::Op::forget_email: return "forget_email";
+  }
+  return "record";
+}
+
+Result<LearningEvent> decode_learning_event(std::string_view op, std::string_view data) {
+  LearningEvent event;
+  if (op == "record") event.op = LearningEvent::Op::record;
+  else if (op == "record_all") event.op = LearningEvent::Op::record_all;
+  else if (op == "forget") event.op = LearningEvent::Op::forget;
+  else if (op == "forget_email") event.op = LearningEvent::Op::forget_email;
+  else return Error{"unknown learning event"};
+  const nlohmann::json in = nlohmann::json::parse(data.begin(), data.end(), nullptr, false);
+  if (in.is_discarded()) return Error{"the event's data is not JSON"};
+  switch (event.op) {
+    case LearningEvent::Op::record: {
+      if (!in.is_object()) return Error{"the event's data is not a JSON object"};
+      Result<std::vector<FeedbackRecord>> one = records_of(nlohmann::json::array({in}));
+      if (!one) return Error{one.error()};
+      event.decisions = std::move(*one);
+      return event;
+    }
+    case LearningEvent::Op::record_all: {
+      Result<std::vector<FeedbackRecord>> all = records_of(in);
+      if (!all) return Error{all.error()};
+      event.decisions = std::move(*all);
+      return event;
+    }
+    case LearningEvent::Op::forget_email:
+      if (in.is_object() && in.contains("email_sha256")) {
+        Result<std::string> digest = text_member(in, "email_sha256");
+        if (!digest) return Error{digest.error()};
+        if (digest->size() != 64 || digest->find_first_not_of("0123456789abcdef") != std::string::npos)
+          return Error{"the event's \"email_sha256\" is not a SHA-256 in hex"};
+        event.target = std::move(*digest);
+        event.hashed = true;
+        return event;
+      }
+      [[fallthrough]];
+    case LearningEvent::Op::forget: {
+      Result<std::string> target = text_member(in, event.op == LearningEvent::Op::forget ? "id" : "email");
+      if (!target) return Error{target.error()};
+      event.target = std::move(*target);
+      return event;
+    }
+  }
+  return Error{"unknown learning event"};
+}
+
+std::string encode_learning_event(const LearningEvent& event) {
+  switch (event.op) {
+    case LearningEvent::Op::record: return event.decisions.empty() ? "{}" : event.decisions.front().to_json();
+    case LearningEvent::Op::record_all: return records_json(event.decisions);
+    case LearningEvent::Op::forget: return lenient_dump({{"id", event.target}});
+    case LearningEvent::Op::forget_email: return lenient_dump({{event.hashed ? "email_sha256" : "email", event.target}});
+  }
+  return "{}";
+}
+
+std::string email_digest(std::string_view email) { return sha256_hex(ascii_lowercase(email)); }
+
+LearningEvent erase_event_for_stream(std::string_view email) {
+  return LearningEvent{LearningEvent::Op::forget_email, {}, email_digest(email), true};
+}
+
+std::optional<StreamId> parse_stream_id(std::string_view id) {
+  const auto number = [](std::string_view digits) -> std::optional<uint64_t> {
+    if (digits.empty() || digits.size() > 20) return std::nullopt;
+    uint64_t value = 0;
+    const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+    if (error != std::errc() || end != digits.data() + digits.size()) return std::nullopt;
+    return value;
+  };
+  const size_t dash = id.find('-');
+  const std::optional<uint64_t> ms = number(id.substr(0, dash));
+  if (!ms) return std::nullopt;
+  if (dash == std::string_view::npos) return StreamId{*ms, 0};
+  const std::optional<uint64_t> seq = number(id.substr(dash + 1));
+  if (!seq) return std::nullopt;
+  return StreamId{*ms, *seq};
+}
+
+Result<LearningSnapshot> decode_learning_snapshot(std::string_view text) {
+  const nlohmann::json in = nlohmann::json::parse(text.begin(), text.end(), nullptr, false);
+  if (!in.is_object()) return Error{"the learning snapshot is not a JSON object"};
+  LearningSnapshot snapshot;
+  const auto covers = in.find("covers");
+  if (covers == in.end() || !covers->is_string() || !parse_stream_id(covers->get<std::string>()))
+    return Error{"the learning snapshot's \"covers\" is not a stream id"};
+  snapshot.covers = covers->get<std::string>();
+  const auto decisions = in.find("decisions");
+  if (decisions == in.end()) return Error{"the learning snapshot has no \"decisions\""};
+  Result<std::vector<FeedbackRecord>> all = records_of(*decisions);
+  if (!all) return Error{"learning snapshot: " + all.error()};
+  snapshot.decisions = std::move(*all);
+  return snapshot;
+}
+
+std::string encode_learning_snapshot(const LearningSnapshot& snapshot) {
+  return "{\"covers\":" + lenient_dump(snapshot.covers) + ",\"decisions\":" + records_json(snapshot.decisions) +
+         "}";
+}
+
+}  // namespace spamgate

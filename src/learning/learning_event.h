@@ -1,0 +1,59 @@
+// LearningEvent: one entry of the shared learning stream (and the snapshot
+// the leader writes), decoded from what Redis holds. Anyone who can write to
+// that Redis can put anything there, so the decoders trust nothing: any
+// bytes give a decoded value or a one-line reason, never an exception, a
+// crash or undefined behaviour (fuzzed by tests/fuzz/fuzz_learning_event.cpp).
+// A reason never quotes the data it rejects (it may hold a person's e-mail).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "store/feedback_log.h"
+#include "util/result.h"
+
+namespace spamgate {
+
+struct LearningEvent {
+  enum class Op { record, record_all, forget, forget_email };
+  Op op = Op::record;
+  std::vector<FeedbackRecord> decisions;  // record: one; record_all: any number
+  std::string target;                     // forget: the decision's id; forget_email: the address,
+                                          // or with `hashed` its email_digest()
+  bool hashed = false;
+};
+
+// The key an erasure travels under on the shared stream, so that no Redis
+// value holds the address it erases: hex SHA-256 of the address with its
+// ASCII letters lowered (addresses match case-insensitively in the store).
+std::string email_digest(std::string_view email);
+// The erasure of `email` as the stream carries it (hashed).
+LearningEvent erase_event_for_stream(std::string_view email);
+
+// The event of a stream entry's "op" and "data" fields.
+Result<LearningEvent> decode_learning_event(std::string_view op, std::string_view data);
+
+// A stream entry's "data" for an event (what decode_learning_event reads back).
+std::string encode_learning_event(const LearningEvent& event);
+// The "op" field naming an event's kind.
+const char* learning_op_name(LearningEvent::Op op);
+
+// A Redis stream id "ms-seq" (or "ms") as its two numbers; nullopt for
+// anything else (a number out of range included).
+using StreamId = std::pair<uint64_t, uint64_t>;
+std::optional<StreamId> parse_stream_id(std::string_view id);
+
+struct LearningSnapshot {
+  std::string covers;  // the stream id the snapshot is complete up to
+  std::vector<FeedbackRecord> decisions;
+};
+
+// The snapshot's JSON ({"covers": ID, "decisions": [...]}).
+Result<LearningSnapshot> decode_learning_snapshot(std::string_view text);
+std::string encode_learning_snapshot(const LearningSnapshot& snapshot);
+
+}  // namespace spamgate
