@@ -112,7 +112,8 @@ TEST_CASE("the table lists every built-in check once, in a stable order, with a 
     CHECK(static_cast<bool>(check.run));
   }
   CHECK(names == std::vector<std::string_view>{"HEADER_INJECTION", "HONEYPOT", "TOO_FAST", "NO_TOKEN", "RATE_IP",
-                                               "DUPLICATE", "BBCODE_LINK", "INVALID_EMAIL", "BAD_UTF8"});
+                                               "DUPLICATE", "BBCODE_LINK", "INVALID_EMAIL", "BAD_UTF8",
+                                               "LINK_ONLY"});
   // Alone enough to reject at the default threshold of 10.
   CHECK(check_named("HEADER_INJECTION").default_score >= 10);
   CHECK(check_named("HONEYPOT").default_score >= 10);
@@ -365,6 +366,30 @@ TEST_CASE("BAD_UTF8: any text field that is not well-formed UTF-8") {
   CHECK(run("BAD_UTF8", with_field(&Submission::url, "\xF4\x90\x80\x80")) == "url: invalid UTF-8 at byte 0");
   CHECK(run("BAD_UTF8", with_field(&Submission::email, "a\xE2\x82")) == "email: invalid UTF-8 at byte 1");
   CHECK(run("BAD_UTF8", with_field(&Submission::user_agent, "\xFF")) == std::nullopt);  // not a text field
+}
+
+TEST_CASE("LINK_ONLY: a link with at most 3 words on either side, words counted in every script") {
+  const Runner run;
+  const auto link_only = [&](std::string body) { return run("LINK_ONLY", with_field(&Submission::body, std::move(body))); };
+  CHECK(link_only("no link at all") == std::nullopt);
+  CHECK(link_only("http://deals.example/x") == "body: 1 link and 0 words");
+  CHECK(link_only("Nice post! http://deals.example/x Thanks a lot") == "body: 1 link and 5 words");
+  CHECK(link_only("I liked this post, see http://deals.example/x") == std::nullopt);  // 5 words before
+  CHECK(link_only("see <b>this</b>: <a href=\"http://deals.example/\">my great site with pills</a>") ==
+        "body: 1 link and 2 words");  // the anchor's text and the tags are not words around the link
+  CHECK(link_only("http://a.example http://b.example") == "body: 2 links and 0 words");
+  CHECK(link_only("one two three http://a.example four five six http://b.example seven eight nine") == std::nullopt);
+  // Scripts without spaces: 2 kanji or kana make a word, 4 Thai letters (marks not counted) make a word.
+  CHECK(link_only("ありがとう https://deals.example/x") == "body: 1 link and 3 words");           // 5 kana
+  CHECK(link_only("ありがとうございます https://deals.example/x") == std::nullopt);               // 10 kana: 5 words
+  CHECK(link_only("ｱﾘｶﾞﾄｳｺﾞｻﾞｲﾏｽ https://deals.example/x") == std::nullopt);                   // half-width katakana
+  CHECK(link_only("谢谢分享 https://deals.example/x") == "body: 1 link and 2 words");
+  CHECK(link_only("ขอบคุณครับ https://deals.example/x") == "body: 1 link and 2 words");
+  CHECK(link_only("좋은 글 감사합니다 https://deals.example/x") == "body: 1 link and 3 words");   // Hangul has spaces
+  CHECK(link_only("좋은 글 정말 감사합니다 https://deals.example/x") == std::nullopt);
+  CHECK(link_only("同じ症状で困っていたので助かりました。公式ドキュメント https://wordpress.org/documentation/ も参考にしました。") ==
+        std::nullopt);
+  CHECK(link_only("\xFF\xFE http://deals.example/x") == "body: 1 link and 0 words");  // ill-formed bytes are no words
 }
 
 TEST_CASE("count_links counts each link once, however it is written") {

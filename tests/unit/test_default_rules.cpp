@@ -2,7 +2,10 @@
 // spam and lets ordinary comments through.
 #include <doctest/doctest.h>
 
+#include <fstream>
+#include <map>
 #include <string>
+#include <vector>
 
 #include "scoring/scorer.h"
 
@@ -76,6 +79,15 @@ TEST_CASE_FIXTURE(DefaultRules, "default.rules holds or rejects realistic blog s
       {"Tom", "", "https://shop.example/item?ref=4604617", Action::hold},
       {"Work From Home", "", "I earn $450 per day working from home. Click here: http://jobs.example",
        Action::hold},
+      // Bare links, in any language (LINK_ONLY).
+      {"Sam", "", "nice post http://deals.example/x", Action::hold},
+      {"Sam", "", "Thanks! www.deals.example", Action::hold},
+      {"Sam", "", "<a href=\"http://deals.example/\">http://deals.example/</a>", Action::hold},
+      {"ケン", "", "いいね http://deals.example/x", Action::hold},
+      {"ケン", "", "ありがとう！ https://deals.example/x", Action::hold},
+      {"王", "", "很好 http://deals.example/x", Action::hold},
+      {"김", "", "좋아요 http://deals.example/x", Action::hold},
+      {"สม", "", "ขอบคุณครับ http://deals.example/x", Action::hold},
   };
   for (const Sample& sample : samples) {
     const Verdict v = score(sample.author, sample.url, sample.body);
@@ -103,4 +115,59 @@ TEST_CASE_FIXTURE(DefaultRules, "default.rules passes ordinary comments") {
   }
   // A reader's own website in the website field is normal.
   CHECK(score("Claire", "https://claire.example", comments[0]).action == Action::pass);
+}
+
+namespace {
+
+struct HamComment {
+  int line;
+  std::string language, author, url, body;
+};
+
+// tests/data/cjk-ham.txt: LANGUAGE <TAB> AUTHOR <TAB> WEBSITE <TAB> TEXT.
+std::vector<HamComment> read_cjk_ham() {
+  const std::string path = std::string(SPAMGATE_SOURCE_DIR) + "/tests/data/cjk-ham.txt";
+  std::ifstream in(path);
+  REQUIRE_MESSAGE(in, "cannot read ", path);
+  std::vector<HamComment> comments;
+  std::string line;
+  for (int number = 1; std::getline(in, line); ++number) {
+    if (line.empty() || line[0] == '#') continue;
+    std::vector<std::string> parts;
+    for (size_t from = 0, tab = 0; parts.size() < 4; from = tab + 1) {
+      tab = parts.size() == 3 ? std::string::npos : line.find('\t', from);
+      parts.push_back(line.substr(from, tab == std::string::npos ? std::string::npos : tab - from));
+      if (tab == std::string::npos) break;
+    }
+    REQUIRE_MESSAGE(parts.size() == 4, path, ":", number, ": expected 4 tab-separated columns");
+    for (size_t at; (at = parts[3].find("\\n")) != std::string::npos;) parts[3].replace(at, 2, "\n");
+    comments.push_back({number, parts[0], parts[1], parts[2] == "-" ? "" : parts[2], parts[3]});
+  }
+  return comments;
+}
+
+}  // namespace
+
+TEST_CASE_FIXTURE(DefaultRules, "default.rules passes ordinary Japanese, Chinese, Korean and Thai comments") {
+  const std::vector<HamComment> comments = read_cjk_ham();
+  std::map<std::string, int> per_language;
+  for (const HamComment& c : comments) {
+    ++per_language[c.language];
+    const Verdict v = score(c.author, c.url, c.body);
+    INFO("cjk-ham.txt:", c.line, ": ", c.body, " -> ", v.to_text());
+    CHECK(v.action == Action::pass);
+  }
+  CHECK(per_language["ja"] >= 15);
+  CHECK(per_language["zh"] >= 5);
+  CHECK(per_language["ko"] >= 5);
+  CHECK(per_language["th"] >= 5);
+}
+
+TEST_CASE_FIXTURE(DefaultRules, "the example of issue 28 passes: two sentences of thanks and a link to the docs") {
+  const Verdict v = score("鈴木", "",
+                          "同じ症状で困っていたので助かりました。公式ドキュメント https://wordpress.org/documentation/ "
+                          "も参考にしました。");
+  INFO(v.to_text());
+  CHECK(v.action == Action::pass);
+  CHECK(v.score == 0);
 }

@@ -6,7 +6,8 @@ namespace spamgate {
 
 // Scores assume the default thresholds (hold 5, reject 10): the two checks
 // that only an attack or a bot trips reject on their own, and a post sent
-// faster than a person can type (TOO_FAST) is held on its own.
+// faster than a person can type (TOO_FAST) or a bare link (LINK_ONLY) is
+// held on its own.
 const std::vector<BuiltinCheck>& builtin_checks() {
   static const std::vector<BuiltinCheck> kChecks = {
       {"HEADER_INJECTION", 10, "Line break, encoded-word or address list in a single-line field",
@@ -19,6 +20,7 @@ const std::vector<BuiltinCheck>& builtin_checks() {
       {"BBCODE_LINK", 3, "BBCode link markup, which WordPress does not render", checks::bbcode_link},
       {"INVALID_EMAIL", 2.5, "E-mail field is not a valid address", checks::invalid_email},
       {"BAD_UTF8", 3, "Text field is not valid UTF-8", checks::bad_utf8},
+      {"LINK_ONLY", 5, "The comment is just a link", checks::link_only},
   };
   return kChecks;
 }

@@ -40,7 +40,17 @@ struct BuiltinCheck {
 // Every fixed-name built-in check, in a stable order.
 const std::vector<BuiltinCheck>& builtin_checks();
 
-// Number of links (http/https/ftp URLs, www. hosts, <a href>, [url]) in the body: the engine's LINKS_N fires when >= N.
+// Where a link starts and ends in the body: bytes [begin, end).
+struct LinkSpan {
+  size_t begin;
+  size_t end;
+};
+
+// The links (http/https/ftp URLs, www. hosts, <a href>...</a>, [url]...[/url])
+// in `body`, in order; each counts once however it is written.
+std::vector<LinkSpan> link_spans(std::string_view body);
+
+// Number of links in the body: the engine's LINKS_N fires when >= N.
 size_t count_links(const Submission&);
 
 }  // namespace spamgate

@@ -21,5 +21,6 @@ Finding duplicate(const Submission&, const CheckContext&);         // history_ch
 Finding bbcode_link(const Submission&, const CheckContext&);       // content_checks.cpp
 Finding invalid_email(const Submission&, const CheckContext&);     // content_checks.cpp
 Finding bad_utf8(const Submission&, const CheckContext&);          // content_checks.cpp
+Finding link_only(const Submission&, const CheckContext&);         // link_only.cpp
 
 }  // namespace spamgate::checks

@@ -1,9 +1,10 @@
-// count_links: how many links a body carries, for the LINKS_N rules. Each
-// link counts once however it is written: an <a href="http://x">http://x</a>
+// link_spans and count_links: where the links of a body are (LINK_ONLY) and
+// how many (the LINKS_N rules). Each link counts once however it is written: an <a href="http://x">http://x</a>
 // anchor or a [url=http://x]x[/url] tag is one link, not two.
 #include <cctype>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "scoring/checks/builtin_checks.h"
 #include "util/ascii.h"
@@ -59,19 +60,21 @@ size_t link_at(std::string_view text, size_t i) {
 
 }  // namespace
 
-size_t count_links(const Submission& submission) {
-  const std::string body = ascii_lowercase(submission.body);
-  size_t links = 0;
-  for (size_t i = 0; i < body.size();) {
-    const size_t end = link_at(body, i);
+std::vector<LinkSpan> link_spans(std::string_view body) {
+  const std::string lower = ascii_lowercase(body);
+  std::vector<LinkSpan> spans;
+  for (size_t i = 0; i < lower.size();) {
+    const size_t end = link_at(lower, i);
     if (end > i) {
-      ++links;
+      spans.push_back({i, end});
       i = end;
     } else {
       ++i;
     }
   }
-  return links;
+  return spans;
 }
+
+size_t count_links(const Submission& submission) { return link_spans(submission.body).size(); }
 
 }  // namespace spamgate

@@ -2,13 +2,12 @@
 
 #include <libpsl.h>
 #include <unicode/normalizer2.h>
-#include <unicode/uchar.h>
-#include <unicode/uscript.h>
 #include <unicode/unistr.h>
 
 #include <algorithm>
 #include <cmath>
 
+#include "scoring/text_classes.h"
 #include "util/ascii.h"
 #include "util/text_decode.h"
 #include "util/utf8.h"
@@ -24,39 +23,6 @@ bool ascii_upper(unsigned char c) { return c >= 'A' && c <= 'Z'; }
 
 bool is_ascii(std::string_view text) {
   return std::all_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-}
-
-// Decodes the code point at text[pos] of valid UTF-8; sets `length`.
-UChar32 decode(std::string_view text, size_t pos, size_t& length) {
-  const auto byte = [&](size_t i) { return static_cast<unsigned char>(text[pos + i]); };
-  const unsigned char lead = byte(0);
-  if (lead < 0x80) return length = 1, lead;
-  if (lead < 0xE0) return length = 2, ((lead & 0x1F) << 6) | (byte(1) & 0x3F);
-  if (lead < 0xF0) return length = 3, ((lead & 0x0F) << 12) | ((byte(1) & 0x3F) << 6) | (byte(2) & 0x3F);
-  return length = 4, ((lead & 0x07) << 18) | ((byte(1) & 0x3F) << 12) | ((byte(2) & 0x3F) << 6) | (byte(3) & 0x3F);
-}
-
-enum class CharClass { separator, word, unspaced };
-
-// Scripts written without spaces between words: their text is cut into
-// character pairs instead of words.
-bool unspaced_script(UChar32 c) {
-  if (c >= 0x3040 && c <= 0x30FF) return true;  // kana, with the prolonged sound mark (script Common)
-  UErrorCode status = U_ZERO_ERROR;
-  switch (uscript_getScript(c, &status)) {
-    case USCRIPT_HAN: case USCRIPT_HIRAGANA: case USCRIPT_KATAKANA: case USCRIPT_THAI:
-    case USCRIPT_LAO: case USCRIPT_KHMER: case USCRIPT_MYANMAR:
-      return true;
-    default:
-      return false;
-  }
-}
-
-CharClass classify(UChar32 c) {
-  if (c < 0x80) return ascii_alnum(static_cast<unsigned char>(c)) ? CharClass::word : CharClass::separator;
-  if (unspaced_script(c)) return CharClass::unspaced;
-  if (u_isalnum(c) || (U_GET_GC_MASK(c) & U_GC_M_MASK)) return CharClass::word;
-  return CharClass::separator;
 }
 
 // The host of the URL whose scheme or "www." ends at `pos` in folded text.
@@ -145,7 +111,7 @@ void walk_features(const Submission& s, Emit&& emit) {
   size_t word_start = std::string_view::npos;
   while (pos < text.size()) {
     size_t length = 1;
-    const UChar32 c = decode(text, pos, length);
+    const UChar32 c = code_point_at(text, pos, length);
     const CharClass cls = classify(c);
     if (cls != CharClass::word && word_start != std::string_view::npos) {
       end_word(word_start, pos);

@@ -1,0 +1,33 @@
+// Text classes: what a code point is for the measures that count words in
+// any script (the learned model's words and character pairs, LINK_ONLY's
+// words around a link). Scripts written without spaces between words
+// (Japanese, Chinese, Thai, ...) are told apart from spaced ones, because a
+// run of their letters is a sentence, not a word. Reads only; never throws,
+// whatever the bytes.
+#pragma once
+
+#include <unicode/umachine.h>
+
+#include <cstddef>
+#include <string_view>
+
+namespace spamgate {
+
+enum class CharClass {
+  separator,  // space, punctuation, symbols, ill-formed bytes
+  word,       // a letter, digit or mark of a script written with spaces
+  unspaced,   // a letter of Han, kana (full- and half-width), Thai, Lao, Khmer or Myanmar
+};
+
+// The code point that starts at text[pos] (pos < text.size()) and its
+// length in bytes; an ill-formed byte gives U_SENTINEL (-1) and length 1.
+UChar32 code_point_at(std::string_view text, size_t pos, size_t& length);
+
+CharClass classify(UChar32 c);
+
+// For an unspaced letter: true for Han and kana, whose words are one to three
+// characters; false for Thai, Lao, Khmer and Myanmar, written with letters
+// of an alphabet whose words are several letters long.
+bool ideograph_or_kana(UChar32 c);
+
+}  // namespace spamgate
