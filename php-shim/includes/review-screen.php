@@ -354,7 +354,8 @@ function spamgate_review_styles() {
 		. '.spamgate-reasons{margin:0}.spamgate-reasons li{margin:0 0 .3em}'
 		. '.spamgate-learned{display:block;color:#646970}'
 		. '.spamgate-full-text{white-space:pre-wrap}'
-		. '.spamgate-fields{margin:.4em 0}.spamgate-fields th{width:30%;font-weight:600;padding:4px 8px}.spamgate-fields td{padding:4px 8px}'
+		. '.spamgate-fields{margin:.4em 0}.spamgate-fields th,.spamgate-fields td{display:block;width:auto;padding:2px 8px}'
+		. '.spamgate-fields th{font-weight:600;padding-top:6px}.spamgate-fields td{overflow-wrap:break-word}'
 	);
 }
 

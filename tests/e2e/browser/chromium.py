@@ -1,8 +1,9 @@
 """Debian's headless Chromium for the browser tests (review_screen.py,
-cf7.py): the driver, a failed expectation, a click that loads a new page,
-and logging in to WordPress. Run the tests with Debian's python3
+cf7.py): the driver, a failed expectation and its report, a click that
+loads a new page, and logging in to WordPress. Run the tests with Debian's python3
 (python3-selenium, chromium-driver)."""
 from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as until
@@ -46,3 +47,14 @@ def click_and_wait_for_load(driver, element):
     old_page = driver.find_element(By.TAG_NAME, "html")
     element.click()
     WebDriverWait(driver, 30).until(until.staleness_of(old_page))
+
+
+def report_failure(driver, error, screenshot):
+    """Prints why a test failed, where, and the page's visible text; saves <screenshot>.fail.png."""
+    try:
+        if screenshot:
+            driver.save_screenshot(screenshot + ".fail.png")
+        body = driver.find_element(By.TAG_NAME, "body").text
+    except WebDriverException:
+        body = ""
+    print("FAILED: %s\nat %s\n%s" % (str(error).strip(), driver.current_url, body[:3000]))

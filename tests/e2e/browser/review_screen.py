@@ -20,7 +20,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as until
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from chromium import Failed, browser, click_and_wait_for_load, expect, log_in
+from chromium import Failed, browser, click_and_wait_for_load, expect, log_in, report_failure
 
 
 def open_screen_from_menu(driver, site):
@@ -110,12 +110,7 @@ def main():
         print(json.dumps(seen))
         return 0
     except (Failed, TimeoutException, WebDriverException) as error:
-        try:
-            driver.save_screenshot(args.screenshot + ".fail.png")
-            body = driver.find_element(By.TAG_NAME, "body").text
-        except WebDriverException:
-            body = ""
-        print("FAILED: %s\nat %s\n%s" % (str(error).strip(), driver.current_url, body[:3000]))
+        report_failure(driver, error, args.screenshot)
         return 1
     finally:
         driver.quit()
