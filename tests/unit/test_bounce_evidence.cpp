@@ -81,7 +81,7 @@ TEST_CASE("the site's account: a Received chain naming the configured SMTP host 
 TEST_CASE("the site's account: its DKIM domain under a Received added by the SMTP host") {
   const std::string host = smtp_url_host("smtps://user@smtp.mailhost.example:465");
   CHECK(host == "smtp.mailhost.example");
-  const BounceReport signed_there = parse_bounce(returned_bounce(std::string(kDkimBlog) + kReceivedByHost));
+  const BounceReport signed_there = parse_bounce(returned_bounce(std::string(kReceivedByHost) + kDkimBlog));
   CHECK(own_account_evidence(signed_there.original_trace, host, "blog.test") ==
         "DKIM-Signature d=blog.test under a Received header added by smtp.mailhost.example");
 
