@@ -25,6 +25,21 @@ namespace {
 
 constexpr int64_t kBudgetBytes = 16LL << 20;
 
+// The flood writes ~60 MB through SQLite: it runs once, in the optimised
+// build, not again under the sanitizers (the second case covers the same
+// code there).
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kSanitized = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr bool kSanitized = true;
+#else
+constexpr bool kSanitized = false;
+#endif
+#else
+constexpr bool kSanitized = false;
+#endif
+
 // A comment that tripped the honeypot: ~60 KB in its body (Japanese and
 // ASCII), `tag` making it unique unless two posts share it.
 SubmissionRecord flood_post(int n, const std::string& ip, const std::string& tag, ManualClock& clock,
@@ -52,7 +67,8 @@ int64_t file_size(const std::string& path) {
 
 }  // namespace
 
-TEST_CASE("review budget: 10,000 flood posts of ~60 KB keep the store under its budget; held items stay listed") {
+TEST_CASE("review budget: 10,000 flood posts of ~60 KB keep the store under its budget; held items stay listed" *
+          doctest::skip(kSanitized)) {
   testing::TempDir dir;
   ManualClock clock;
   SubmissionLogOptions options;
@@ -109,17 +125,23 @@ TEST_CASE("review budget: 10,000 flood posts of ~60 KB keep the store under its 
   REQUIRE_FALSE(page->items.empty());
   CHECK(page->items.front().id == "0000000000000063");  // the held comment posted after the flood, first
   bool held_before = false, decided_before = false;
-  ReviewQuery held;
-  held.actions = {"hold"};
-  for (const SubmissionRecord& r : log.review(held)->items) held_before |= r.id == "0000000000000001";
-  ReviewQuery decided;
-  decided.state = ReviewState::decided;
-  for (const SubmissionRecord& r : log.review(decided)->items) decided_before |= r.id == "0000000000000002" && r.content;
+  ReviewQuery held_query;
+  held_query.actions = {"hold"};
+  Result<ReviewPage> held = log.review(held_query);
+  REQUIRE(held.ok());
+  for (const SubmissionRecord& r : held->items) held_before |= r.id == "0000000000000001";
+  ReviewQuery decided_query;
+  decided_query.state = ReviewState::decided;
+  Result<ReviewPage> decided = log.review(decided_query);
+  REQUIRE(decided.ok());
+  for (const SubmissionRecord& r : decided->items) decided_before |= r.id == "0000000000000002" && r.content;
   CHECK(held_before);
   CHECK(decided_before);
   REQUIRE_FALSE(page->not_kept.empty());
   CHECK(page->not_kept.front().ip == "203.0.113.7");
-  CHECK(page->not_kept.front().count == 3980);  // 20 kept in the hour, the rest not
+  // 20 were kept in the hour, the rest not; the total budget then evicted
+  // those 20 too, as the oldest unreviewed rejects.
+  CHECK(page->not_kept.front().count == 4000);
 }
 
 TEST_CASE("review budget: a new hour gives an address its allowance again; identical bodies are kept once") {
@@ -141,5 +163,7 @@ TEST_CASE("review budget: a new hour gives an address its allowance again; ident
   CHECK(log.not_kept() == 4);
   ReviewQuery all;
   all.per_page = 100;
-  CHECK(log.review(all)->total == 5);  // 2 + 1 + 1 + 1 kept
+  Result<ReviewPage> page = log.review(all);
+  REQUIRE(page.ok());
+  CHECK(page->total == 4);  // 2 from the address, 1 of the identical bodies, 1 the next hour
 }
