@@ -138,7 +138,7 @@ std::string apache_proxy_config(const std::string& spamgate_address, const std::
   };
   const int spamgate = replace_all("unix:/run/spamgate/spamgate.sock|fcgi://localhost", "fcgi://" + spamgate_address);
   const int php = replace_all("proxy:unix:/run/php/php8.2-fpm.sock|fcgi://localhost", "proxy:fcgi://" + fpm_address);
-  return spamgate == 3 && php == 1 ? text : "";
+  return spamgate == 4 && php == 1 ? text : "";  // spamgate: three ProxyPass, the forms' SetHandler
 }
 
 // The whole stack, started once for every test case in this file and
