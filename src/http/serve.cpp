@@ -15,6 +15,7 @@
 #include "bounce/bounce_watch.h"
 #include "http/fcgi_server.h"
 #include "http/gateway.h"
+#include "http/route_table.h"
 #include "learning/feedback_channel.h"
 #include "learning/learner.h"
 #include "mail/curl_smtp_transport.h"
@@ -208,13 +209,17 @@ Status start_mail(const Config& config, const std::string& db_path, Services& s)
   return s.worker->start(sender_lock_path(db_path));
 }
 
-// Comments go on to PHP-FPM with SCRIPT_FILENAME pinned to WordPress's
-// folder; without a folder to pin to, whoever connects to spamgate would
-// choose the PHP file PHP-FPM runs, so serve refuses to start.
+// Comments, form messages and the requests spamgate passes through go on to
+// PHP-FPM with SCRIPT_FILENAME pinned to WordPress's folder; without a
+// folder to pin to, whoever connects to spamgate would choose the PHP file
+// PHP-FPM runs, so serve refuses to start when any route forwards.
 Status check_forwarding_root(const Config& config) {
-  if (config.endpoints.comment.empty() || !config.upstream.document_root.empty()) return Status::success();
-  return Error{config.source_path + ": [upstream] document_root is not set: name WordPress's folder (the one " +
-               "holding wp-comments-post.php); spamgate runs only that folder + the comment path on PHP-FPM"};
+  if (!config.upstream.document_root.empty()) return Status::success();
+  for (const Route& route : RouteTable(config).routes())
+    if (route.kind == RouteKind::comment || route.kind == RouteKind::form || route.kind == RouteKind::passthrough)
+      return Error{config.source_path + ": [upstream] document_root is not set: name WordPress's folder (the one " +
+                   "holding wp-comments-post.php and index.php); spamgate runs only files of that folder on PHP-FPM"};
+  return Status::success();
 }
 
 Status build_services(const Config& config, Services& s) {
