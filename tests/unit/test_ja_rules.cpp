@@ -4,68 +4,31 @@
 // Russian, Chinese and Japanese is held or rejected.
 #include <doctest/doctest.h>
 
-#include <fstream>
 #include <string>
 #include <vector>
 
-#include "scoring/scorer.h"
+#include "shipped_rules.h"
 
 using namespace spamgate;
 
 namespace {
 
-struct JapaneseSite {
-  std::shared_ptr<const RuleSet> rules;
-  ChecksConfig config;
-  CheckContext context{config, "", nullptr, TimePoint{}};
-
-  JapaneseSite() {
-    const std::string dir = std::string(SPAMGATE_SOURCE_DIR) + "/rules/";
-    auto load = load_rules({dir + "default.rules", dir + "ja.rules"});
-    for (const std::string& e : load.errors) FAIL_CHECK(e);
-    REQUIRE(load.rules);
-    rules = load.rules;
-  }
-  Verdict score(const std::string& author, const std::string& url, const std::string& body) const {
-    Submission s;
-    s.author = author;
-    s.email = "someone@example.jp";
-    s.url = url;
-    s.body = body;
-    return Scorer().score(*rules, s, context);
-  }
+struct JapaneseSite : testing::ShippedRules {
+  JapaneseSite() : ShippedRules({"default.rules", "ja.rules"}) {}
 };
-
-// The Japanese lines of tests/data/cjk-ham.txt: LANGUAGE <TAB> AUTHOR <TAB> WEBSITE <TAB> TEXT.
-std::vector<std::vector<std::string>> japanese_ham() {
-  std::ifstream in(std::string(SPAMGATE_SOURCE_DIR) + "/tests/data/cjk-ham.txt");
-  REQUIRE(in);
-  std::vector<std::vector<std::string>> rows;
-  for (std::string line; std::getline(in, line);) {
-    if (line.rfind("ja\t", 0) != 0) continue;
-    std::vector<std::string> parts;
-    size_t from = 0;
-    for (int i = 0; i < 3; ++i) {
-      const size_t tab = line.find('\t', from);
-      parts.push_back(line.substr(from, tab - from));
-      from = tab + 1;
-    }
-    parts.push_back(line.substr(from));
-    rows.push_back(parts);
-  }
-  return rows;
-}
 
 }  // namespace
 
 TEST_CASE_FIXTURE(JapaneseSite, "ja.rules passes ordinary Japanese comments, with links and English words") {
-  const auto rows = japanese_ham();
-  CHECK(rows.size() >= 15);
-  for (const auto& row : rows) {
-    const Verdict v = score(row[1], row[2] == "-" ? "" : row[2], row[3]);
-    INFO(row[3], " -> ", v.to_text());
+  int japanese = 0;
+  for (const testing::HamComment& c : testing::read_cjk_ham()) {
+    if (c.language != "ja") continue;
+    ++japanese;
+    const Verdict v = score(c.author, c.url, c.body);
+    INFO("cjk-ham.txt:", c.line, ": ", c.body, " -> ", v.to_text());
     CHECK(v.action == Action::pass);
   }
+  CHECK(japanese >= 15);
 }
 
 TEST_CASE_FIXTURE(JapaneseSite, "ja.rules holds a comment with no Japanese, and rejects it with a link or a spam sign") {
