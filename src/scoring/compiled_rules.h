@@ -13,6 +13,7 @@
 #include "scoring/field.h"
 #include "scoring/literal_prefilter.h"
 #include "scoring/meta_expr.h"
+#include "scoring/script_share.h"
 
 namespace spamgate {
 
@@ -38,6 +39,12 @@ struct CompiledList {
   Field field;
   std::vector<std::string> entries;  // as written in the list file, trimmed
   AhoCorasick automaton;             // entries, ASCII case folded
+};
+
+struct CompiledScript {
+  uint32_t rule;
+  Field field;  // any: the five text fields counted together
+  ScriptCondition condition;
 };
 
 struct CompiledMeta {
@@ -70,6 +77,7 @@ struct CompiledRules {
   LiteralPrefilter prefilter;  // over `regexes`, by position
   std::vector<Field> regex_fields;  // the concrete fields `regexes` search
   std::vector<CompiledList> lists;
+  std::vector<CompiledScript> scripts;
   std::vector<CompiledMeta> metas;  // ordered so a meta comes after every meta it names
   CompiledLearned learned;
 };

@@ -28,6 +28,21 @@ boost::regex::flag_type regex_flags(const std::string& flags) {
   return result;
 }
 
+ScriptCondition script_condition(const Directive& dir, std::vector<UScriptCode> scripts) {
+  using Compare = ScriptCondition::Compare;
+  ScriptCondition condition;
+  condition.compare = dir.comparison == ">"    ? Compare::more
+                      : dir.comparison == ">=" ? Compare::at_least
+                      : dir.comparison == "<"  ? Compare::less
+                      : dir.comparison == "<=" ? Compare::at_most
+                                               : Compare::none;
+  condition.amount = dir.number;
+  condition.percent = dir.percent;
+  condition.scripts = std::move(scripts);
+  condition.scripts_text = dir.text;
+  return condition;
+}
+
 // The concrete fields the regex rules search, each once, in Field order.
 std::vector<Field> searched_fields(const std::vector<CompiledRegex>& regexes) {
   std::vector<bool> searched(static_cast<size_t>(Field::any), false);
@@ -174,6 +189,12 @@ class Compiler {
         const uint32_t rule = add_rule({dir.name, RuleKind::list, 1, "", d.where});
         AhoCorasick automaton(d.list_entries, true);
         compiled_.lists.push_back({rule, dir.field, std::move(d.list_entries), std::move(automaton)});
+      } else if (dir.kind == DirectiveKind::script) {
+        if (!claim_name(d)) continue;
+        const uint32_t rule = add_rule({dir.name, RuleKind::script, 1, "", d.where});
+        auto scripts = parse_script_names(dir.text);
+        if (!scripts) error(d, "script " + dir.name + ": " + scripts.error());
+        else compiled_.scripts.push_back({rule, dir.field, script_condition(dir, std::move(*scripts))});
       } else if (dir.kind == DirectiveKind::meta) {
         if (!claim_name(d)) continue;
         const uint32_t rule = add_rule({dir.name, RuleKind::meta, 1, "", d.where});
@@ -293,6 +314,7 @@ const char* rule_kind_name(RuleKind kind) {
     case RuleKind::list: return "list";
     case RuleKind::meta: return "meta";
     case RuleKind::learned: return "learned";
+    case RuleKind::script: return "script";
   }
   return "regex";
 }

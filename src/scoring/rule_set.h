@@ -12,9 +12,9 @@
 
 namespace spamgate {
 
-enum class RuleKind { builtin, links, regex, list, meta, learned };
+enum class RuleKind { builtin, links, regex, list, meta, learned, script };
 
-// "builtin", "links", "regex", "list", "meta", "learned".
+// "builtin", "links", "regex", "list", "meta", "learned", "script".
 const char* rule_kind_name(RuleKind kind);
 
 // What the CLI and /spamgate/metrics show about one rule.

@@ -89,6 +89,32 @@ Result<std::optional<Directive>> parse_regex(Directive d, std::string_view rest)
   return std::optional<Directive>(std::move(d));
 }
 
+// `script NAME FIELD none SCRIPTS` or `script NAME FIELD OP AMOUNT[%] SCRIPTS`.
+Result<std::optional<Directive>> parse_script(Directive d, std::string_view rest) {
+  const std::string what = "script " + d.name + ": ";
+  const std::string_view spec = next_word(rest);
+  auto field = parse_field(spec);
+  if (!field) return error(what + "unknown field '" + std::string(spec) + "'");
+  d.field = *field;
+  d.comparison = std::string(next_word(rest));
+  if (d.comparison != "none") {
+    if (d.comparison != ">" && d.comparison != ">=" && d.comparison != "<" && d.comparison != "<=")
+      return error(what + "expected 'none' or a comparison (>, >=, <, <=), not '" + d.comparison + "'");
+    std::string_view amount = next_word(rest);
+    d.percent = !amount.empty() && amount.back() == '%';
+    if (d.percent) amount.remove_suffix(1);
+    auto number = parse_number(amount);
+    if (!number || *number < 0 || (d.percent && *number > 100))
+      return error(what + "expected a number of letters or a percentage from 0% to 100%, not '" +
+                   std::string(amount) + (d.percent ? "%'" : "'"));
+    d.number = *number;
+  }
+  d.text = std::string(next_word(rest));
+  if (d.text.empty()) return error(what + "missing script names (e.g. Han+Hiragana+Katakana)");
+  if (!rest.empty()) return error(what + "unexpected text '" + std::string(rest) + "'");
+  return std::optional<Directive>(std::move(d));
+}
+
 }  // namespace
 
 bool valid_rule_name(std::string_view name) {
@@ -164,6 +190,12 @@ Result<std::optional<Directive>> parse_rule_line(std::string_view line) {
     d.field = *field;
     d.text = std::string(rest);
     if (d.text.empty()) return error("list " + d.name + ": missing file path");
+  } else if (keyword == "script") {
+    auto name = rule_name(rest, keyword);
+    if (!name) return Error{name.error()};
+    d.kind = DirectiveKind::script;
+    d.name = std::string(*name);
+    return parse_script(std::move(d), rest);
   } else if (keyword == "include") {
     d.kind = DirectiveKind::include;
     d.text = std::string(rest);

@@ -14,7 +14,7 @@
 
 namespace spamgate {
 
-enum class DirectiveKind { threshold, regex, list, meta, score, describe, include };
+enum class DirectiveKind { threshold, regex, list, meta, score, describe, include, script };
 
 struct Directive {
   DirectiveKind kind = DirectiveKind::threshold;
@@ -22,8 +22,11 @@ struct Directive {
   Field field = Field::any;  // regex and list
   std::string pattern;  // regex: the text between the slashes, escapes kept
   std::string flags;    // regex: any of "isx"
-  std::string text;     // list and include: path; meta: expression; describe: text
-  double number = 0;    // threshold and score
+  std::string text;     // list and include: path; meta: expression; describe: text;
+                        // script: the script names as written ("Han+Hiragana")
+  double number = 0;    // threshold and score; script: the amount
+  std::string comparison;  // script: "none", ">", ">=", "<" or "<="
+  bool percent = false;    // script: the amount is a percentage of the letters
   // score with probability bands ("score LEARNED 0.9:3 0.99:5"): (P, SCORE)
   // pairs, P strictly increasing in (0, 1). Empty for a plain score.
   std::vector<std::pair<double, double>> bands;

@@ -57,6 +57,7 @@ class Run {
     run_links();
     run_regexes();
     for (const CompiledList& rule : c_.lists) run_list(rule);
+    for (const CompiledScript& rule : c_.scripts) run_script(rule);
     run_learned();
     for (const CompiledMeta& meta : c_.metas)
       if (evaluate_meta(meta.program, fired_)) fire(meta.rule, meta.expression);
@@ -193,6 +194,14 @@ class Run {
     }
     for (Field field : kTextFields)
       if (search(position, field, failed)) return;
+  }
+
+  void run_script(const CompiledScript& rule) {
+    LetterCount count;
+    if (rule.field != Field::any) count_letters(field_text(submission_, rule.field), rule.condition.scripts, count);
+    else for (Field field : kTextFields) count_letters(field_text(submission_, field), rule.condition.scripts, count);
+    if (auto found = script_condition_met(rule.condition, count))
+      fire(rule.rule, std::string(field_name(rule.field)) + ": " + *found);
   }
 
   bool scan_list(const CompiledList& rule, Field field, std::string_view text) {

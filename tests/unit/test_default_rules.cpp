@@ -2,38 +2,18 @@
 // spam and lets ordinary comments through.
 #include <doctest/doctest.h>
 
-#include <fstream>
 #include <map>
 #include <string>
 #include <vector>
 
-#include "scoring/scorer.h"
+#include "shipped_rules.h"
 
 using namespace spamgate;
 
 namespace {
 
-struct DefaultRules {
-  std::shared_ptr<const RuleSet> rules;
-  ChecksConfig config;
-  CheckContext context{config, "", nullptr, TimePoint{}};
-
-  DefaultRules() {
-    auto load = load_rules({std::string(SPAMGATE_SOURCE_DIR) + "/rules/default.rules"});
-    for (const std::string& e : load.errors) FAIL_CHECK(e);
-    REQUIRE(load.rules);
-    rules = load.rules;
-  }
-  Verdict score(const std::string& author, const std::string& url, const std::string& body) const {
-    Submission s;
-    s.author = author;
-    s.email = "someone@example.org";
-    s.url = url;
-    s.body = body;
-    s.ip = "192.0.2.10";
-    s.user_agent = "Mozilla/5.0 (X11; Linux x86_64)";
-    return Scorer().score(*rules, s, context);
-  }
+struct DefaultRules : testing::ShippedRules {
+  DefaultRules() : ShippedRules({"default.rules"}) {}
 };
 
 }  // namespace
@@ -117,41 +97,11 @@ TEST_CASE_FIXTURE(DefaultRules, "default.rules passes ordinary comments") {
   CHECK(score("Claire", "https://claire.example", comments[0]).action == Action::pass);
 }
 
-namespace {
-
-struct HamComment {
-  int line;
-  std::string language, author, url, body;
-};
-
-// tests/data/cjk-ham.txt: LANGUAGE <TAB> AUTHOR <TAB> WEBSITE <TAB> TEXT.
-std::vector<HamComment> read_cjk_ham() {
-  const std::string path = std::string(SPAMGATE_SOURCE_DIR) + "/tests/data/cjk-ham.txt";
-  std::ifstream in(path);
-  REQUIRE_MESSAGE(in, "cannot read ", path);
-  std::vector<HamComment> comments;
-  std::string line;
-  for (int number = 1; std::getline(in, line); ++number) {
-    if (line.empty() || line[0] == '#') continue;
-    std::vector<std::string> parts;
-    for (size_t from = 0, tab = 0; parts.size() < 4; from = tab + 1) {
-      tab = parts.size() == 3 ? std::string::npos : line.find('\t', from);
-      parts.push_back(line.substr(from, tab == std::string::npos ? std::string::npos : tab - from));
-      if (tab == std::string::npos) break;
-    }
-    REQUIRE_MESSAGE(parts.size() == 4, path, ":", number, ": expected 4 tab-separated columns");
-    for (size_t at; (at = parts[3].find("\\n")) != std::string::npos;) parts[3].replace(at, 2, "\n");
-    comments.push_back({number, parts[0], parts[1], parts[2] == "-" ? "" : parts[2], parts[3]});
-  }
-  return comments;
-}
-
-}  // namespace
 
 TEST_CASE_FIXTURE(DefaultRules, "default.rules passes ordinary Japanese, Chinese, Korean and Thai comments") {
-  const std::vector<HamComment> comments = read_cjk_ham();
+  const std::vector<testing::HamComment> comments = testing::read_cjk_ham();
   std::map<std::string, int> per_language;
-  for (const HamComment& c : comments) {
+  for (const testing::HamComment& c : comments) {
     ++per_language[c.language];
     const Verdict v = score(c.author, c.url, c.body);
     INFO("cjk-ham.txt:", c.line, ": ", c.body, " -> ", v.to_text());
