@@ -192,7 +192,7 @@ TEST_CASE("bounces whose returned message went through the site's SMTP host aler
   CHECK_MESSAGE(body.find("a Received header names 127.0.0.1") != std::string::npos, body);
   CHECK(body.find("Change the SMTP password") != std::string::npos);
   CHECK(body.find("QUOTED FROM THE BOUNCE, NOT CHECKED") != std::string::npos);
-  CHECK_MESSAGE(body.find("  | Subject:    パスワードの確認 hxxps://evil[.]example[.]com/login\n") != std::string::npos, body);
+  CHECK_MESSAGE(body.find("  | Subject:    パスワードの確認 hxxps://evil[.]example[.]com/login\r\n") != std::string::npos, body);
   CHECK(body.find("  | Refused by: mx[.]example[.]net") != std::string::npos);
   CHECK(body.find("evil.example") == std::string::npos);
   CHECK(body.find("https://") == std::string::npos);
