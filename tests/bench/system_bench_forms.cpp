@@ -32,8 +32,9 @@ std::string write_cf7_bodies(const BenchContext& c) {
   for (std::string line; std::getline(in, line);) {
     if (line.rfind("comment=", 0) != 0) continue;
     const size_t tail = line.find("&url=");
+    const size_t honeypot = line.find("&sg_website=");  // bots fill every field, the hidden one too
     out << hidden << "your-message=" << line.substr(8, tail == std::string::npos ? std::string::npos : tail - 8)
-        << "\n";
+        << (honeypot == std::string::npos ? "" : line.substr(honeypot)) << "\n";
   }
   return path;
 }

@@ -571,7 +571,7 @@ TEST_CASE("mod_fcgid (deploy/apache/spamgate-fcgid.conf): Apache spawns spamgate
   REQUIRE(replaced >= 4);
   ApacheOptions options;
   options.document_root = s.wp->docroot();
-  options.modules = {"fcgid"};
+  options.modules = {"fcgid", "rewrite"};  // rewrite: the forms' POSTs (deploy/apache/spamgate-fcgid.conf)
   options.config_body = "FcgidIPCDir " + d + "/ipc\nFcgidProcessTableFile " + d + "/fcgid-table\n" + config;
   Apache apache(options);
   REQUIRE_MESSAGE(apache.wait_until_listening(), apache.error_log());
