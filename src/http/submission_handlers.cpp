@@ -20,7 +20,6 @@
 namespace spamgate {
 namespace {
 
-
 Outcome outcome_of(Action action) {
   switch (action) {
     case Action::pass: return Outcome::pass;
@@ -42,8 +41,6 @@ std::variant<Submission, HttpResponse> read_submission(const HttpRequest& reques
   ClientInfo client{std::string(request.param("REMOTE_ADDR")), std::string(request.header("User-Agent")),
                     std::string(request.header("Referer")), request.path};
   return build_submission(kind, std::move(decoded.fields), std::move(client));
-}
-
 }
 
 }  // namespace
