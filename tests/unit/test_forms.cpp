@@ -267,11 +267,13 @@ TEST_CASE("a blocked CF7 message is answered in CF7's own spam format, never rea
         "Please try again later.\",\"posted_data_hash\":\"\",\"into\":\"#wpcf7-f42-p7-o1\",\"invalid_fields\":[]}");
   CHECK(rest.headers[0].second.find("application/json") == 0);
 
-  const HttpResponse plain =
-      site.request("POST", "/?rest_route=/contact-form-7/v1/contact-forms/42/feedback", body, kMultipart, false);
+  // Other words each time: identical blocked bodies are kept once (the review budget).
+  const HttpResponse plain = site.request("POST", "/?rest_route=/contact-form-7/v1/contact-forms/42/feedback",
+                                          multipart(cf7_fields("buy spamword today")), kMultipart, false);
   CHECK(plain.body == rest.body);
 
-  const HttpResponse nojs = site.request("POST", "/index.php", body, kMultipart, false);
+  const HttpResponse nojs =
+      site.request("POST", "/index.php", multipart(cf7_fields("buy spamword here")), kMultipart, false);
   CHECK(nojs.status == 200);
   CHECK(nojs.body.find("class=\"wpcf7-response-output\"") != std::string::npos);
   CHECK(nojs.body.find("There was an error trying to send your message.") != std::string::npos);
@@ -279,7 +281,7 @@ TEST_CASE("a blocked CF7 message is answered in CF7's own spam format, never rea
 
   // A line break in the e-mail or subject is header injection, as for /contact.
   for (auto fields : {cf7_fields("a kind word", "ann@example.org\r\nBcc: x@example.net"),
-                      cf7_fields("a kind word", "ann@example.org", "Hi\nBcc: x@example.net")}) {
+                      cf7_fields("another kind word", "ann@example.org", "Hi\nBcc: x@example.net")}) {
     const HttpResponse injected = site.request("POST", "/wp-json/contact-form-7/v1/contact-forms/42/feedback",
                                                multipart(fields), kMultipart, false);
     CHECK(nlohmann::json::parse(injected.body)["status"] == "spam");
@@ -297,7 +299,7 @@ TEST_CASE("a blocked CF7 message is answered in CF7's own spam format, never rea
   CHECK(item["form"]["name"] == "cf7");
   CHECK(item["form"]["id"] == "42");
   CHECK(item["form"]["container"] == "7");
-  CHECK(item["body"] == "buy spamword now");
+  CHECK(item["body"] == "buy spamword here");
   CHECK(item["email"] == "ann@example.org");
   CHECK(item["fields"].size() == 9);
   CHECK(item["fields"][8]["name"] == "your-message");

@@ -211,7 +211,7 @@ TEST_CASE("privacy: a commenter's data is exported and erased by e-mail address,
 
   HttpResponse erased = site.request("POST", "/spamgate/personal-data/erase", R"({"email":"BOT@spam.example"})");
   REQUIRE_MESSAGE(erased.status == 200, erased.body);
-  CHECK(nlohmann::json::parse(erased.body) == nlohmann::json{{"submissions_erased", 2}, {"decisions_erased", 1}});
+  CHECK(nlohmann::json::parse(erased.body) == nlohmann::json{{"submissions_erased", 2}, {"decisions_erased", 1}, {"mails_erased", 0}});
   CHECK(site.learner->status()["spam"] == 0);
   CHECK(site.list()["total"] == 1);  // the other commenter's stays
   data = nlohmann::json::parse(site.request("GET", "/spamgate/personal-data?email=bot%40spam.example").body);
