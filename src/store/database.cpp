@@ -118,8 +118,12 @@ Result<Database> Database::open(const std::string& path, DatabaseOptions options
   }
   // SQLite gives -wal and -shm the main file's mode: creating the file 0600
   // first keeps commenters' data and every mail's text from other local
-  // users whatever the umask (an existing file keeps its mode).
-  if (const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600); fd >= 0) ::close(fd);
+  // users whatever the umask (an existing file keeps its mode). O_EXCL: a
+  // file this process already has open is never opened and closed here,
+  // since closing any descriptor of a file drops every POSIX lock the
+  // process holds on it, the locks SQLite's other connections rely on (the
+  // WAL was deleted under a live connection).
+  if (const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600); fd >= 0) ::close(fd);
   sqlite3* raw = nullptr;
   int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                            nullptr);

@@ -119,8 +119,10 @@ struct Stack {
     fpm = std::make_unique<PhpFpm>(fpm_options);
     REQUIRE_MESSAGE(fpm->wait_until_listening(), fpm->error_log());
 
+    const std::string docroot = work / "docroot";
     SpamgateOptions sg;
     sg.upstream = fpm->address();
+    sg.document_root = docroot;  // PHP-FPM runs WordPress's own index.php
     sg.rules_text = kRules;
     sg.shared_secret = kSecret;
     sg.threads = 16;
@@ -135,7 +137,6 @@ struct Stack {
     spamgate = std::make_unique<SpamgateServer>(sg);
     REQUIRE_MESSAGE(spamgate->wait_until_listening(), spamgate->log());
 
-    const std::string docroot = work / "docroot";
     NginxOptions nginx_options;
     nginx_options.http_extra = "upstream spamgate { server " + spamgate->address() + "; keepalive 8; }\n"
                                "upstream php { server " + fpm->address() + "; }\n"
