@@ -63,7 +63,10 @@ struct Site {
   SpamgateServer spamgate;
   std::unique_ptr<Nginx> nginx;
 
-  Site() : spamgate(SpamgateOptions{fpm.address(), kRules, true, kToml, "forms-e2e-secret", 4}) {
+  // PHP-FPM runs the docroot's own entry points (SCRIPT_FILENAME is pinned there).
+  Site()
+      : spamgate(SpamgateOptions{fpm.address(), kRules, true, kToml, "forms-e2e-secret", 4, false, "spamgate.db", 0,
+                                 docroot.path()}) {
     const std::string echo = "<?php require '" + echo_script() + "';\n";
     for (const char* script : {"index.php", "wp-admin/admin-ajax.php", "wp-login.php", "wp-comments-post.php"})
       docroot.write(script, echo);
