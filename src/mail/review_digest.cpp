@@ -120,6 +120,7 @@ Result<ReviewDigestInput> ReviewDigest::gather(int64_t since, int64_t until) {
   query.since = since;
   query.state = ReviewState::any;
   query.per_page = 1;
+  query.include_not_kept = true;  // a flood whose text was not kept still counts
   for (auto [action, count] : {std::pair{"hold", &in.held}, {"reject", &in.rejected}, {"discard", &in.discarded}}) {
     query.actions = {action};
     Result<ReviewPage> page = log_.review(query);
@@ -134,6 +135,7 @@ Result<ReviewDigestInput> ReviewDigest::gather(int64_t since, int64_t until) {
     *count = page->total;
   }
   query.kind.clear();
+  query.include_not_kept = false;  // the newest, with their text
   query.actions = {"hold", "reject"};
   query.per_page = kReviewDigestItems;
   Result<ReviewPage> listed = log_.review(query);
@@ -142,6 +144,7 @@ Result<ReviewDigestInput> ReviewDigest::gather(int64_t since, int64_t until) {
   in.more = listed->total - static_cast<int64_t>(in.items.size());
   query.actions = {"hold", "reject", "discard"};
   query.per_page = 1;
+  query.include_not_kept = true;  // the reasons of everything blocked
   Result<ReviewPage> all = log_.review(query);
   if (!all) return Error{all.error()};
   in.reasons = std::move(all->reasons);

@@ -83,6 +83,9 @@ struct ReviewQuery {
   int64_t since = 0;                   // created at or after (unix seconds)
   std::string text;                    // in author, e-mail, URL, subject or body; "" = any; at most kMaxReviewTextBytes
   bool exclude_held_comments = false;  // held comments are already in WordPress's lists
+  // Also count blocked submissions whose text the review budget did not
+  // keep (the digest's totals); such rows have no text to list.
+  bool include_not_kept = false;
   ReviewState state = ReviewState::undecided;
   int page = 1;                        // 1-based
   int per_page = 20;                   // clamped to 1..100

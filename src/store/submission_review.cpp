@@ -55,6 +55,7 @@ std::string like_anywhere(const std::string& text) {
 
 Filter review_filter(const ReviewQuery& q, bool with_rule) {
   Filter f;
+  if (q.include_not_kept) f.sql = "(content IS NOT NULL OR not_kept IS NOT NULL)";
   std::string actions;
   std::vector<SqlValue> action_values;
   for (const std::string& action : q.actions) {

@@ -86,7 +86,9 @@ TEST_CASE("every endpoint spamgate had is still routed, with the shared secret w
       {"train", SecretRule::required},       {"model", SecretRule::required}, {"submissions", SecretRule::required},
       {"personal_data", SecretRule::required}, {"health", SecretRule::none},   {"metrics", SecretRule::none},
       {"token", SecretRule::none}};
-  for (const auto& [label, secret] : own) {
+  for (const auto& row : own) {
+    const auto& label = row.first;  // clang: a structured binding cannot be captured
+    const auto& secret = row.second;
     CAPTURE(label);
     auto it = std::find_if(table.routes().begin(), table.routes().end(), [&](const Route& r) { return r.label == label; });
     REQUIRE(it != table.routes().end());
