@@ -112,7 +112,9 @@ void check_verdict(const json& echoed, const std::string& verdict, const std::st
 }
 
 void check_post(const json& echoed, const Fields& fields) {
-  for (const auto& [name, value] : fields) {
+  for (const auto& field : fields) {
+    const std::string& name = field.first;  // clang: a structured binding cannot be captured
+    const std::string& value = field.second;
     if (name.find('[') != std::string::npos) continue;  // PHP nests those; checked by the caller
     CAPTURE(name);
     CHECK(echoed["post"][name] == value);

@@ -86,7 +86,9 @@ TEST_CASE("learning events: malformed entries give a reason, never an exception"
       {"unknown_op", R"({"id":"1"})"},
       {"", ""},
   };
-  for (const auto& [op, data] : hostile) {
+  for (const auto& entry : hostile) {
+    const auto& op = entry.first;  // clang: a structured binding cannot be captured
+    const auto& data = entry.second;
     CAPTURE(op);
     CAPTURE(data);
     Result<LearningEvent> event = decode(op, data);
