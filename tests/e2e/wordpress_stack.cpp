@@ -830,8 +830,11 @@ TEST_CASE("review: \"Not spam\" on a post with comments closed is refused by Wor
   }));
   auto decide_json = [&](const std::string& override_flag) {  // the plugin's "Not spam", inside WordPress
     const std::string out =
-        s.wp->php("echo wp_json_encode( spamgate_review_decide( '" + rows[0] + "', 'ham', " + override_flag + " ) );");
-    return nlohmann::json::parse(out.substr(std::min(out.find('{'), out.size())), nullptr, false);
+        s.wp->php("require_once '" SPAMGATE_SOURCE_DIR "/php-shim/includes/settings.php';\n"  // wp-admin loads it
+                  "echo wp_json_encode( spamgate_review_decide( '" + rows[0] + "', 'ham', " + override_flag + " ) );");
+    nlohmann::json decided = nlohmann::json::parse(out.substr(std::min(out.find('{'), out.size())), nullptr, false);
+    if (decided.is_discarded()) MESSAGE("the plugin printed: " << out << s.wp->debug_log());  // a PHP error
+    return decided;
   };
 
   const nlohmann::json refused = decide_json("false");
