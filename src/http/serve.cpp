@@ -215,7 +215,8 @@ Status start_mail(const Config& config, const std::string& db_path, Services& s)
 // PHP-FPM runs, so serve refuses to start when any route forwards.
 Status check_forwarding_root(const Config& config) {
   if (!config.upstream.document_root.empty()) return Status::success();
-  for (const Route& route : RouteTable(config).routes())
+  const RouteTable table(config);
+  for (const Route& route : table.routes())
     if (route.kind == RouteKind::comment || route.kind == RouteKind::form || route.kind == RouteKind::passthrough)
       return Error{config.source_path + ": [upstream] document_root is not set: name WordPress's folder (the one " +
                    "holding wp-comments-post.php and index.php); spamgate runs only files of that folder on PHP-FPM"};
