@@ -15,7 +15,6 @@
 #include "bounce/bounce_watch.h"
 #include "http/fcgi_server.h"
 #include "http/gateway.h"
-#include "http/route_table.h"
 #include "learning/feedback_channel.h"
 #include "learning/learner.h"
 #include "mail/curl_smtp_transport.h"
@@ -209,18 +208,15 @@ Status start_mail(const Config& config, const std::string& db_path, Services& s)
   return s.worker->start(sender_lock_path(db_path));
 }
 
-// Comments, form messages and the requests spamgate passes through go on to
-// PHP-FPM with SCRIPT_FILENAME pinned to WordPress's folder; without a
-// folder to pin to, whoever connects to spamgate would choose the PHP file
-// PHP-FPM runs, so serve refuses to start when any route forwards.
+// Comments, form messages and every other request the web server sends go on
+// to PHP-FPM with SCRIPT_FILENAME pinned to WordPress's folder (the route
+// table always ends with the pass-through to index.php); without a folder to
+// pin to, whoever connects to spamgate would choose the PHP file PHP-FPM
+// runs, so serve refuses to start.
 Status check_forwarding_root(const Config& config) {
   if (!config.upstream.document_root.empty()) return Status::success();
-  const RouteTable table(config);
-  for (const Route& route : table.routes())
-    if (route.kind == RouteKind::comment || route.kind == RouteKind::form || route.kind == RouteKind::passthrough)
-      return Error{config.source_path + ": [upstream] document_root is not set: name WordPress's folder (the one " +
-                   "holding wp-comments-post.php and index.php); spamgate runs only files of that folder on PHP-FPM"};
-  return Status::success();
+  return Error{config.source_path + ": [upstream] document_root is not set: name WordPress's folder (the one " +
+               "holding wp-comments-post.php and index.php); spamgate runs only files of that folder on PHP-FPM"};
 }
 
 Status build_services(const Config& config, Services& s) {

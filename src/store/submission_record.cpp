@@ -1,9 +1,9 @@
 #include "store/submission_record.h"
 
-#include <functional>
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <functional>
 #include <nlohmann/json.hpp>
 
 #include "util/ascii.h"
@@ -217,9 +217,10 @@ SubmissionContent read_submission_content(const std::optional<std::string>& json
   if (!json) return out;
   const nlohmann::json content = nlohmann::json::parse(*json, nullptr, false);
   if (!content.is_object()) return out;
-  auto text = [&](const char* key, std::string& into) {
-    if (auto it = content.find(key); it != content.end() && it->is_string()) into = it->get<std::string>();
+  auto text_of = [](const nlohmann::json& object, const char* key, std::string& into) {
+    if (auto it = object.find(key); it != object.end() && it->is_string()) into = it->get<std::string>();
   };
+  auto text = [&](const char* key, std::string& into) { text_of(content, key, into); };
   auto number = [&](const char* key, std::optional<int64_t>& into) {
     if (auto it = content.find(key); it != content.end() && it->is_number_integer()) into = it->get<int64_t>();
   };
@@ -235,12 +236,9 @@ SubmissionContent read_submission_content(const std::optional<std::string>& json
       if (pair.is_array() && pair.size() == 2 && pair[0].is_string() && pair[1].is_string())
         out.fields.emplace_back(pair[0].get<std::string>(), pair[1].get<std::string>());
   if (auto it = content.find("form"); it != content.end() && it->is_object()) {
-    auto form_text = [&](const char* key, std::string& into) {
-      if (auto field = it->find(key); field != it->end() && field->is_string()) into = field->get<std::string>();
-    };
-    form_text("name", out.form_name);
-    form_text("id", out.form_id);
-    form_text("container", out.form_container);
+    text_of(*it, "name", out.form_name);
+    text_of(*it, "id", out.form_id);
+    text_of(*it, "container", out.form_container);
   }
   return out;
 }
