@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "util/ascii.h"
+#include "util/text_decode.h"
 
 namespace spamgate {
 namespace {
@@ -241,17 +242,10 @@ std::optional<std::string> query_value(std::string_view query, std::string_view 
     const std::string_view pair = query.substr(pos, end - pos);
     const size_t eq = pair.find('=');
     if (pair.substr(0, eq) == name) {
-      std::string value;
-      const std::string_view raw = eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
-      for (size_t i = 0; i < raw.size(); ++i) {
-        if (raw[i] == '+') value += ' ';
-        else if (raw[i] == '%' && i + 2 < raw.size() && hex_digit_value(raw[i + 1]) >= 0 &&
-                 hex_digit_value(raw[i + 2]) >= 0) {
-          value += static_cast<char>(hex_digit_value(raw[i + 1]) * 16 + hex_digit_value(raw[i + 2]));
-          i += 2;
-        } else value += raw[i];
-      }
-      found = std::move(value);  // the last one wins, as in PHP
+      // As PHP's urldecode: '+' is a space, a malformed %-escape stays as it is.
+      std::string raw(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1));
+      std::replace(raw.begin(), raw.end(), '+', ' ');
+      found = percent_decode_once(raw);  // the last one wins, as in PHP
     }
     pos = end + 1;
   }
