@@ -71,6 +71,8 @@ constexpr size_t kMinGuessedBodyBytes = 20;
 
 }  // namespace
 
+bool is_password_field(std::string_view name) { return ascii_lowercase(name).find("pass") != std::string::npos; }
+
 bool is_meta_field(std::string_view name, const MetaFields& meta) {
   if (!name.empty() && name.front() == '_') return true;
   for (const std::string& entry : meta) {
@@ -124,7 +126,7 @@ void map_form_fields(Submission& submission, const FieldMap& map, const MetaFiel
   }
   // Every other field the visitor filled in is scored too, after the body.
   for (size_t i = 0; i < fields.size(); ++i)
-    if (guessable[i] && !claimed[i] && lowered[i].find("pass") == std::string::npos) {
+    if (guessable[i] && !claimed[i] && !is_password_field(fields[i].first)) {
       if (!submission.body.empty()) submission.body += "\n\n";
       submission.body += fields[i].second;
     }

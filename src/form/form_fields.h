@@ -27,6 +27,10 @@ using MetaFields = std::vector<std::string>;
 // or starts with '_'.
 bool is_meta_field(std::string_view name, const MetaFields& meta);
 
+// True for a field that holds a password ("pass" in its name, any case):
+// never scored as text and never kept.
+bool is_password_field(std::string_view name);
+
 // Fills submission.author/email/url/subject/body from submission.raw_form:
 // `map`'s names first, then guesses among the fields that are not meta and
 // not in `skip` (the token and honeypot fields):

@@ -6,7 +6,7 @@
 #include <functional>
 #include <nlohmann/json.hpp>
 
-#include "util/ascii.h"
+#include "form/form_fields.h"
 #include "util/utf8.h"
 
 namespace spamgate {
@@ -119,12 +119,6 @@ std::optional<int64_t> form_id(const Submission& submission, const char* name) {
     id = id * 10 + (c - '0');
   }
   return id;
-}
-
-// A password a registration form carries is never kept.
-bool is_password_field(std::string_view name) {
-  const std::string lowered = ascii_lowercase(name);
-  return lowered.find("pass") != std::string::npos;
 }
 
 // ,"fields":[[name,value],...] (every field as received but passwords, so
