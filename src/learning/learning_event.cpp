@@ -28,7 +28,7 @@ Result<std::vector<FeedbackRecord>> records_of(const nlohmann::json& array) {
     Result<FeedbackRecord> f = FeedbackRecord::from_json(item.dump());
     if (!f) return Error{f.error()};
     if (!valid_feedback_decision(f->decision)) return Error{"a decision is not spam, ham or approve"};
-    if (!valid_feedback_kind(f->kind)) return Error{"a decision's kind is not comment or contact"};
+    if (!valid_feedback_kind(f->kind)) return Error{"a decision's kind is not comment, contact or form"};
     out.push_back(std::move(*f));
   }
   return out;
