@@ -442,10 +442,13 @@ TEST_CASE("a feedback click on node A changes how node B scores a similar commen
   CHECK(has_hit(after, "LEARNED"));
   CHECK(after.value("score", 0.0) > before.value("score", 0.0));
   CHECK(after.value("action", "") == "hold");  // the verdict changed: held for moderation now
-  for (int i = 0; i < 3; ++i) {
-    const json m = cluster.model(i);
-    CHECK_MESSAGE((m.value("spam", -1) == 8 && m.value("ham", -1) == 5), Cluster::name(i), ": ", m.dump());
-  }
+  // B's verdict may change before the last of the three clicks reaches it; every node holds all three soon after.
+  for (int i = 0; i < 3; ++i)
+    CHECK_MESSAGE(eventually([&] {
+                    const json m = cluster.model(i);
+                    return m.value("spam", -1) == 8 && m.value("ham", -1) == 5;
+                  }, 5s),
+                  Cluster::name(i), ": ", cluster.model(i).dump());
   CHECK(cluster.check(2, novel) == cluster.check(1, novel));
 }
 
