@@ -8,12 +8,9 @@
 // spamgate". Screenshots go to build/artifacts/cf7-*.png.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
-#include <openssl/hmac.h>
 
 #include <chrono>
-#include <ctime>
 #include <filesystem>
-#include <memory>
 #include <optional>
 #include <thread>
 
@@ -21,13 +18,8 @@
 
 #include "harness/http_client.h"
 #include "harness/mail_inspect.h"
-#include "harness/mariadb.h"
-#include "harness/nginx.h"
-#include "harness/php_fpm.h"
 #include "harness/process.h"
-#include "harness/smtp_server.h"
-#include "harness/spamgate_server.h"
-#include "harness/wordpress.h"
+#include "harness/wordpress_site.h"
 
 using namespace harness;
 using nlohmann::json;
@@ -69,96 +61,37 @@ add_action( 'wpcf7_submit', function ( $form, $result ) {
 }, 10, 2 );
 )";
 
-std::string hmac_sha256_hex(const std::string& key, const std::string& data) {
-  unsigned char mac[32];
-  unsigned int length = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
-       data.size(), mac, &length);
-  std::string hex;
-  for (unsigned int i = 0; i < length; ++i) {
-    hex += "0123456789abcdef"[mac[i] >> 4];
-    hex += "0123456789abcdef"[mac[i] & 15];
-  }
-  return hex;
-}
-
 // The token the plugin renders into a form shown `age_seconds` ago.
-std::string form_token(long age_seconds) {
-  const std::string stamp = std::to_string(static_cast<long>(std::time(nullptr)) - age_seconds);
-  return stamp + "." + hmac_sha256_hex(kSecret, stamp);
-}
+std::string form_token(long age_seconds) { return harness::form_token(kSecret, age_seconds); }
 
 std::string stamp() { return std::to_string(std::chrono::system_clock::now().time_since_epoch().count() % 1000000000); }
 
-struct Stack {
-  TempDir work{"spamgate-cf7"};
-  std::string cached = work / "cached";  // pages "saved by a page cache", served by nginx at /cached/
-  TestCa ca;
-  std::unique_ptr<SmtpServer> smtp;
-  MariaDb db;
-  std::unique_ptr<PhpFpm> fpm;
-  std::unique_ptr<SpamgateServer> spamgate;
-  std::unique_ptr<Nginx> nginx;
-  std::unique_ptr<WordPress> wp;
+// Pages "saved by a page cache", served by nginx at /cached/: a base, so
+// the folder exists before the site's nginx starts.
+struct PageCache {
+  TempDir dir{"spamgate-cf7-cache"};
+  std::string cached = dir.path();
+};
+
+struct Stack : PageCache, WordPressSite {
   json cf7;  // install-cf7.php's answer: form_id, form_title, page_id, page_url
 
-  Stack() {
-    std::filesystem::create_directories(cached);
+  static WordPressSiteOptions site_options(const std::string& cached) {
+    WordPressSiteOptions o;
+    o.name = "spamgate-cf7";
+    o.secret = kSecret;
+    o.rules_text = kRules;
+    o.owner = kOwner;
+    o.account = kAccount;
+    o.spamgate_toml = "[mail.caps]\nper_hour = 200\nper_day = 400\nper_recipient_hour = 200\nper_recipient_day = 400\n";
+    o.nginx_server_extra = "location /cached/ { alias " + cached + "/; default_type text/html; }\n";
+    o.mu_plugins = {{"test-cf7-observer.php", kObserver}};
+    return o;
+  }
+
+  Stack() : WordPressSite(site_options(cached)) {
     std::filesystem::create_directories(kArtifacts);
-    ca = make_test_ca(work.path(), "smtp");
-    SmtpServerOptions smtp_options;
-    smtp_options.user = kAccount;
-    smtp = std::make_unique<SmtpServer>(work / "smtp", ca, smtp_options);
-
-    REQUIRE_MESSAGE(db.wait_until_ready(), db.error_log());
-    std::string error;
-    REQUIRE_MESSAGE(db.create_database("wordpress", "wordpress", "wordpress-test-password", &error), error);
-
-    PhpFpmOptions fpm_options;
-    fpm_options.children = 6;
-    fpm = std::make_unique<PhpFpm>(fpm_options);
-    REQUIRE_MESSAGE(fpm->wait_until_listening(), fpm->error_log());
-
-    const std::string docroot = work / "docroot";
-    SpamgateOptions sg;
-    sg.upstream = fpm->address();
-    sg.document_root = docroot;  // PHP-FPM runs WordPress's own index.php
-    sg.rules_text = kRules;
-    sg.shared_secret = kSecret;
-    sg.threads = 16;
-    sg.extra_toml =
-        "[checks]\nrequire_token = true\nrate_per_minute = 60\nrate_burst = 60\n\n"
-        "[mail]\nenabled = true\n"
-        "smtp_url = \"" + smtp->url() + "\"\nusername = \"" + kAccount + "\"\n"
-        "password = { file = \"" + smtp->password_file() + "\" }\n"
-        "ca_file = \"" + ca.ca_cert + "\"\nfrom_address = \"" + kAccount + "\"\n"
-        "owners = [\"" + kOwner + "\"]\nconnect_timeout_seconds = 5\ntimeout_seconds = 10\n\n"
-        "[mail.caps]\nper_hour = 200\nper_day = 400\nper_recipient_hour = 200\nper_recipient_day = 400\n";
-    spamgate = std::make_unique<SpamgateServer>(sg);
-    REQUIRE_MESSAGE(spamgate->wait_until_listening(), spamgate->log());
-
-    NginxOptions nginx_options;
-    nginx_options.http_extra = "upstream spamgate { server " + spamgate->address() + "; keepalive 8; }\n"
-                               "upstream php { server " + fpm->address() + "; }\n"
-                               "geo $spamgate_api_client { default 0; 127.0.0.1 1; }\n";
-    nginx_options.server_body = "root " + docroot + ";\nindex index.php;\n"
-                                "location /cached/ { alias " + cached + "/; default_type text/html; }\n"
-                                "include " SPAMGATE_SOURCE_DIR "/deploy/nginx/spamgate-locations.conf;\n";
-    nginx = std::make_unique<Nginx>(nginx_options);
-    REQUIRE_MESSAGE(nginx->wait_until_listening(), nginx->error_log());
-
-    WordPressOptions wp_options;
-    wp_options.docroot = docroot;
-    wp_options.site_url = nginx->url("");
-    wp_options.db_socket = db.socket_path();
-    wp_options.admin_email = kOwner;
-    wp_options.moderation = true;
-    wp_options.constants = {{"SPAMGATE_URL", "'" + nginx->url("") + "'"}, {"SPAMGATE_SECRET", "'" + kSecret + "'"}};
-    wp_options.mu_plugins = {{"test-no-flood.php", "add_filter( 'wp_is_comment_flood', '__return_false', 99 );"},
-                             {"test-cf7-observer.php", kObserver}};
-    wp = std::make_unique<WordPress>(wp_options);
     std::string output;
-    REQUIRE_MESSAGE(wp->install(&output), output);
     REQUIRE_MESSAGE(run("php '" SPAMGATE_SOURCE_DIR "/tests/e2e/wordpress/install-cf7.php' '" + docroot + "' '" +
                             kCf7Dir + "' '" + kFormTitle + "'",
                         &output) == 0,

@@ -8,7 +8,6 @@
 // records any call; the tests assert it is never called.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
-#include <openssl/hmac.h>
 #include <sqlite3.h>
 #include <unistd.h>
 
@@ -24,13 +23,8 @@
 
 #include "harness/apache.h"
 #include "harness/http_client.h"
-#include "harness/mariadb.h"
-#include "harness/nginx.h"
-#include "harness/php_fpm.h"
 #include "harness/process.h"
-#include "harness/smtp_server.h"
-#include "harness/spamgate_server.h"
-#include "harness/wordpress.h"
+#include "harness/wordpress_site.h"
 #include "scoring/eval.h"
 #include "upstream/fastcgi_client.h"
 
@@ -52,25 +46,8 @@ body  TEST_HOLD  /\bholdword\b/i
 score TEST_HOLD  6
 )";
 
-std::string hmac_sha256_hex(const std::string& key, const std::string& data) {
-  unsigned char mac[32];
-  unsigned int length = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
-       data.size(), mac, &length);
-  std::string hex;
-  static const char* digits = "0123456789abcdef";
-  for (unsigned int i = 0; i < length; ++i) {
-    hex += digits[mac[i] >> 4];
-    hex += digits[mac[i] & 15];
-  }
-  return hex;
-}
-
 // The token the plugin puts in a form rendered `age_seconds` ago.
-std::string form_token(int age_seconds) {
-  const std::string stamp = std::to_string(static_cast<long>(std::time(nullptr)) - age_seconds);
-  return stamp + "." + hmac_sha256_hex(kSecret, stamp);
-}
+std::string form_token(int age_seconds) { return harness::form_token(kSecret, age_seconds); }
 
 // A message body decoded from quoted-printable (soft breaks joined).
 std::string decode_qp(const std::string& text) {
@@ -141,91 +118,41 @@ std::string apache_proxy_config(const std::string& spamgate_address, const std::
   return spamgate == 4 && php == 1 ? text : "";  // spamgate: three ProxyPass, the forms' SetHandler
 }
 
+// A folder of programs put first on PATH before anything starts: `sendmail`
+// there is the fake that records any call.
+struct FakeSendmail {
+  TempDir dir{"spamgate-wpstack-bin"};
+  std::string bin = dir.path();
+  std::string path = bin + ":" + (getenv("PATH") ? getenv("PATH") : "/usr/bin:/bin");
+
+  FakeSendmail() {
+    REQUIRE(run("cp '" SPAMGATE_SOURCE_DIR "/tests/e2e/wordpress/fake-sendmail' '" + bin + "/sendmail'") == 0);
+    // Every program this test starts (and the PHP CLI) finds the fake first.
+    setenv("PATH", path.c_str(), 1);
+  }
+};
+
 // The whole stack, started once for every test case in this file and
 // stopped at exit (destructors; PR_SET_PDEATHSIG on a crash).
-struct Stack {
-  TempDir work{"spamgate-wpstack"};
-  std::string bin = work / "bin";
-  TestCa ca;
-  std::unique_ptr<SmtpServer> smtp;
-  MariaDb db;
-  std::unique_ptr<PhpFpm> fpm;
-  std::unique_ptr<SpamgateServer> spamgate;
-  std::unique_ptr<Nginx> nginx;
-  std::unique_ptr<WordPress> wp;
+struct Stack : FakeSendmail, WordPressSite {
   std::unique_ptr<Apache> apache;
 
-  Stack() {
+  static WordPressSiteOptions site_options(const FakeSendmail& fake) {
+    WordPressSiteOptions o;
+    o.name = "spamgate-wpstack";
+    o.secret = kSecret;
+    o.rules_text = kRules;
+    o.owner = kOwner;
+    o.account = kAccount;
+    o.spamgate_threads = 24;  // above nginx's and Apache's kept-alive connections
+    o.php_ini = {{"sendmail_path", fake.bin + "/sendmail"}};
+    o.fpm_env = {{"PATH", fake.path}};
+    o.wp_constants = {{"SPAMGATE_HOLD_AS", "'spam'"}};
+    return o;
+  }
+
+  Stack() : WordPressSite(site_options(*this)) {
     const auto started = std::chrono::steady_clock::now();
-    REQUIRE(run("mkdir -p '" + bin + "' && cp '" SPAMGATE_SOURCE_DIR "/tests/e2e/wordpress/fake-sendmail' '" + bin +
-                "/sendmail'") == 0);
-    // Every program this test starts (and the PHP CLI) finds the fake first.
-    const std::string path = bin + ":" + (getenv("PATH") ? getenv("PATH") : "/usr/bin:/bin");
-    setenv("PATH", path.c_str(), 1);
-
-    ca = make_test_ca(work.path(), "smtp");
-    SmtpServerOptions smtp_options;
-    smtp_options.user = kAccount;
-    smtp = std::make_unique<SmtpServer>(work / "smtp", ca, smtp_options);
-
-    REQUIRE_MESSAGE(db.wait_until_ready(), db.error_log());
-    std::string error;
-    REQUIRE_MESSAGE(db.create_database("wordpress", "wordpress", "wordpress-test-password", &error), error);
-
-    PhpFpmOptions fpm_options;
-    fpm_options.children = 6;
-    fpm_options.ini = {{"sendmail_path", bin + "/sendmail"}};
-    fpm_options.env = {{"PATH", path}};
-    fpm = std::make_unique<PhpFpm>(fpm_options);
-    REQUIRE_MESSAGE(fpm->wait_until_listening(), fpm->error_log());
-
-    const std::string docroot = work / "docroot";
-    SpamgateOptions sg;
-    sg.upstream = fpm->address();
-    sg.document_root = docroot;
-    sg.rules_text = kRules;
-    sg.shared_secret = kSecret;
-    sg.threads = 24;  // above nginx's and Apache's kept-alive connections
-    sg.extra_toml =
-        "[checks]\nrequire_token = true\n"
-        // Most comments here come from 127.0.0.1 within a minute.
-        "rate_per_minute = 60\nrate_burst = 60\n\n"
-        "[mail]\nenabled = true\n"
-        "smtp_url = \"" + smtp->url() + "\"\nusername = \"" + kAccount + "\"\n"
-        "password = { file = \"" + smtp->password_file() + "\" }\n"
-        "ca_file = \"" + ca.ca_cert + "\"\nfrom_address = \"" + kAccount + "\"\n"
-        "owners = [\"" + kOwner + "\"]\nconnect_timeout_seconds = 5\ntimeout_seconds = 10\n";
-    spamgate = std::make_unique<SpamgateServer>(sg);
-    REQUIRE_MESSAGE(spamgate->wait_until_listening(), spamgate->log());
-
-    // nginx as deploy/nginx/spamgate.conf sets it up: the upstreams and the
-    // API allowlist at http{} level, the shipped locations in the server.
-    NginxOptions nginx_options;
-    nginx_options.http_extra = "upstream spamgate { server " + spamgate->address() + "; keepalive 8; }\n"
-                               "upstream php { server " + fpm->address() + "; }\n"
-                               "geo $spamgate_api_client { default 0; 127.0.0.1 1; }\n";
-    nginx_options.server_body = "root " + docroot + ";\nindex index.php;\n"
-                                "include " SPAMGATE_SOURCE_DIR "/deploy/nginx/spamgate-locations.conf;\n";
-    nginx = std::make_unique<Nginx>(nginx_options);
-    REQUIRE_MESSAGE(nginx->wait_until_listening(), nginx->error_log());
-
-    WordPressOptions wp_options;
-    wp_options.docroot = docroot;
-    wp_options.site_url = nginx->url("");
-    wp_options.db_socket = db.socket_path();
-    wp_options.admin_email = kOwner;
-    wp_options.moderation = true;  // a passed comment waits for the owner, who gets a moderation mail
-    wp_options.constants = {{"SPAMGATE_URL", "'" + nginx->url("") + "'"},
-                            {"SPAMGATE_SECRET", "'" + kSecret + "'"},
-                            {"SPAMGATE_HOLD_AS", "'spam'"}};
-    // Every comment here comes from loopback within seconds: WordPress's
-    // own flood check would refuse the second one.
-    wp_options.mu_plugins = {{"test-no-flood.php", "add_filter( 'wp_is_comment_flood', '__return_false', 99 );"}};
-    wp_options.php_ini = {{"sendmail_path", bin + "/sendmail"}};
-    wp = std::make_unique<WordPress>(wp_options);
-    std::string output;
-    REQUIRE_MESSAGE(wp->install(&output), output);
-
     ApacheOptions apache_options;
     apache_options.document_root = docroot;
     apache_options.modules = {"proxy", "proxy_fcgi"};
@@ -233,8 +160,8 @@ struct Stack {
     REQUIRE_MESSAGE(!apache_options.config_body.empty(), "deploy/apache/spamgate-proxy-fcgi.conf changed its addresses");
     apache = std::make_unique<Apache>(apache_options);
     REQUIRE_MESSAGE(apache->wait_until_listening(), apache->error_log());
-    MESSAGE("stack up in " << std::chrono::duration_cast<std::chrono::milliseconds>(
-                                  std::chrono::steady_clock::now() - started).count() << " ms");
+    MESSAGE("Apache up in " << std::chrono::duration_cast<std::chrono::milliseconds>(
+                                   std::chrono::steady_clock::now() - started).count() << " ms");
   }
 
   std::vector<std::pair<std::string, std::string>> comment_fields(const std::string& text, const std::string& token) {
