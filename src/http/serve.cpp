@@ -143,6 +143,8 @@ void add_shared_metrics(Metrics& metrics, const RedisLink& redis, const Feedback
                        [&redis] { return redis.last_round_trip_ms() / 1000.0; });
   metrics.add_external("spamgate_shared_fallbacks_total", "Redis calls that failed, so local state answered",
                        "counter", [&redis] { return static_cast<double>(redis.counters().fallbacks.load()); });
+  metrics.add_external("spamgate_shared_round_trips_total", "Commands this node sent to Redis and waited for",
+                       "counter", [&redis] { return static_cast<double>(redis.counters().round_trips.load()); });
   metrics.add_external("spamgate_shared_outages_total", "Times Redis went from answering to not", "counter",
                        [&redis] { return static_cast<double>(redis.counters().outages.load()); });
   metrics.add_external("spamgate_learning_events_applied_total", "Learning events applied from the shared stream",

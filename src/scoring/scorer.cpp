@@ -86,10 +86,21 @@ class Run {
     verdict_.rule_errors.push_back(rules_.rules()[rule].name + ": " + reason);
   }
 
+  // The history is asked once for every check that needs it, then the checks run.
   void run_builtins() {
+    HistoryAnswers answers;
+    CheckContext context = context_;
+    if (context_.history) {
+      try {
+        answers = ask_history(submission_, context_);
+        context.history_answers = &answers;
+      } catch (const std::exception& e) {
+        verdict_.rule_errors.push_back(std::string("history: ") + e.what());
+      }
+    }
     for (const CompiledBuiltin& check : c_.builtins) {
       try {
-        if (auto found = check.run(submission_, context_)) fire(check.rule, std::move(*found));
+        if (auto found = check.run(submission_, context)) fire(check.rule, std::move(*found));
       } catch (const std::exception& e) {
         rule_error(check.rule, e.what());
       }

@@ -181,6 +181,7 @@ Result<RedisReply> RedisLink::run(const std::vector<std::string>& argv) {
     context = *connected;
   }
   bool broken = false, timed_out = false;
+  ++counters_.round_trips;
   Result<RedisReply> reply = exchange(context, argv, broken, timed_out);
   if (broken) {
     redisFree(context);

@@ -49,6 +49,7 @@ struct RedisLinkOptions {
 };
 
 struct RedisLinkCounters {
+  std::atomic<uint64_t> round_trips{0};  // commands sent on the pooled connections (the blocking reader's excepted)
   std::atomic<uint64_t> fallbacks{0};  // calls that failed, so the caller used local state
   std::atomic<uint64_t> outages{0};    // times Redis went from up to down
 };

@@ -30,4 +30,10 @@ Result<SharedTake> take_shared_tokens(RedisLink& redis, const std::vector<Shared
 // Gives one token back to every bucket (never above its capacity).
 Status refund_shared_tokens(RedisLink& redis, const std::vector<SharedBucket>& buckets, double now);
 
+// The Lua functions every script that keeps a bucket starts with, so all
+// agree on its layout (hash fields t = tokens, u = updated) and expiry:
+//   refill(key, cap, rate, now) -> the tokens in the bucket now;
+//   store(key, cap, rate, now, tokens) writes them and sets the expiry.
+const std::string& lua_bucket_functions();
+
 }  // namespace spamgate

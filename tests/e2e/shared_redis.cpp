@@ -323,6 +323,41 @@ TEST_CASE("a flood from one address spread over three nodes is limited at one no
   }
 }
 
+TEST_CASE("a comment costs its node one Redis round trip, whatever RATE_IP and DUPLICATE ask") {
+  Cluster cluster;
+  constexpr int kComments = 40;
+  const auto trips = [&] { return metric(cluster.metrics(0), "spamgate_shared_round_trips_total"); };
+  const auto evalsha_calls = [&] {
+    const std::string stats = cluster.redis.cli({"INFO", "commandstats"});
+    const size_t at = stats.find("cmdstat_evalsha:calls=");
+    return at == std::string::npos ? 0L : std::stol(stats.substr(at + 22));
+  };
+  std::vector<std::string> bodies;
+  for (int i = 0; i < kComments; ++i) bodies.push_back("Round trip comment " + std::to_string(i) + " on the article.");
+  const double before = trips();
+  const long evalsha_before = evalsha_calls();
+  const auto busy_start = std::chrono::steady_clock::now();
+  for (int i = 0; i < kComments; ++i) {
+    const HttpResponse r = cluster.post_comment(cluster.node_url(0, "/wp-comments-post.php"), bodies[i],
+                                                "127.0.30." + std::to_string(1 + i));
+    REQUIRE_MESSAGE(r.status == 200, r.status, " ", r.body, cluster.logs());
+  }
+  const double busy = trips() - before;
+  const long evalsha = evalsha_calls() - evalsha_before;
+  const auto busy_for = std::chrono::steady_clock::now() - busy_start;
+  // The node's own background work (lease, status), over as long again.
+  const double idle_before = trips();
+  std::this_thread::sleep_for(busy_for);
+  const double idle = trips() - idle_before;
+  const double per_comment = (busy - idle) / kComments;
+  MESSAGE("round trips per comment: " << per_comment << " (" << busy << " while posting, " << idle
+                                      << " idle as long); EVALSHA per comment from Redis's INFO commandstats: "
+                                      << static_cast<double>(evalsha) / kComments);
+  CHECK(per_comment >= 0.9);  // every comment asked Redis...
+  CHECK(per_comment <= 1.1);  // ...once: RATE_IP and DUPLICATE in one script call
+  CHECK(evalsha >= kComments);
+}
+
 TEST_CASE("a duplicate posted to node B after node A is caught") {
   Cluster cluster;
   const std::string text = "I restored a 1962 Vespa last winter; the carburettor tip in this post saved me hours.";

@@ -73,7 +73,10 @@ struct Runner {
   TimePoint now = kNow;
 
   std::optional<std::string> operator()(std::string_view name, const Submission& submission) const {
-    const CheckContext context{config, secret, history, now};
+    CheckContext context{config, secret, history, now};
+    // The scorer asks the history once for both; here only the check run asks.
+    const HistoryAnswers answers = ask_history(submission, context, name == "RATE_IP", name == "DUPLICATE");
+    if (history) context.history_answers = &answers;
     return check_named(name).run(submission, context);
   }
 };

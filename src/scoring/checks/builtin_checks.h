@@ -25,6 +25,9 @@ struct CheckContext {
   SubmissionHistory* history;          // nullptr: stateful checks (RATE_IP, DUPLICATE) are skipped
   TimePoint now;
   const LearnedModel* learned = nullptr;  // the site's classifier; nullptr: LEARNED is silent
+  // What `history` answered for this submission (ask_history), read by
+  // RATE_IP and DUPLICATE; the scorer sets it before the checks run.
+  const HistoryAnswers* history_answers = nullptr;
 };
 
 struct BuiltinCheck {
@@ -36,6 +39,12 @@ struct BuiltinCheck {
   // in spamgate_rule_errors_total, and the check as not fired.
   std::optional<std::string> (*run)(const Submission&, const CheckContext&);
 };
+
+// RATE_IP's and DUPLICATE's questions about `submission` (each only when it
+// applies: a client IP, a non-empty body), answered by `context.history` in
+// one call: one round trip with the history in Redis. Nothing without a history.
+HistoryAnswers ask_history(const Submission& submission, const CheckContext& context, bool rate = true,
+                           bool duplicate = true);
 
 // Every fixed-name built-in check, in a stable order.
 const std::vector<BuiltinCheck>& builtin_checks();

@@ -1,11 +1,13 @@
 // RATE_IP and DUPLICATE: the checks that remember earlier submissions, only
-// through the SubmissionHistory they are given (none: they do not run).
+// through the SubmissionHistory they are given (none: they do not run). Both
+// questions are asked once per submission (ask_history); the checks read the answers.
 #include <charconv>
 
 #include "scoring/checks/body_hash.h"
 #include "scoring/checks/check_functions.h"
 
-namespace spamgate::checks {
+namespace spamgate {
+namespace checks {
 namespace {
 
 // "3" for 3.0, "0.5" for 0.5: rates read as the owner wrote them.
@@ -20,26 +22,36 @@ std::string number(double value) {
 
 }  // namespace
 
-// Takes a token from the client IP's bucket; fires when it was empty. Does
-// not run without a client IP (the CLI), so unrelated checks never share one.
+// Fires when the client IP's bucket was empty. Not asked without a client
+// IP (the CLI), so unrelated checks never share one.
 Finding rate_ip(const Submission& submission, const CheckContext& context) {
-  if (!context.history || submission.ip.empty()) return std::nullopt;
+  if (!context.history_answers || !context.history_answers->rate_limited) return std::nullopt;
   const ChecksConfig& config = context.config;
-  if (context.history->take_rate_token(submission.ip, config.rate_per_minute, config.rate_burst, context.now))
-    return std::nullopt;
   return "more than " + number(config.rate_per_minute) + " per minute (burst " + number(config.rate_burst) +
          ") from " + submission.ip;
 }
 
-// Records the body's hash and fires when it was seen within the window. A
-// body that is empty after normalizing is never recorded and never fires.
-Finding duplicate(const Submission& submission, const CheckContext& context) {
-  if (!context.history) return std::nullopt;
-  const std::string normalized = normalize_body(submission.body);
-  if (normalized.empty()) return std::nullopt;
-  const int window = context.config.duplicate_window_seconds;
-  if (!context.history->seen_recently(normalized_body_hash(normalized), window, context.now)) return std::nullopt;
-  return "same text seen within the last " + std::to_string(window) + " s";
+// Fires when the body's hash was seen within the window. A body that is
+// empty after normalizing is never recorded and never fires.
+Finding duplicate(const Submission&, const CheckContext& context) {
+  if (!context.history_answers || !context.history_answers->duplicate) return std::nullopt;
+  return "same text seen within the last " + std::to_string(context.config.duplicate_window_seconds) + " s";
 }
 
-}  // namespace spamgate::checks
+}  // namespace checks
+
+HistoryAnswers ask_history(const Submission& submission, const CheckContext& context, bool rate, bool duplicate) {
+  if (!context.history) return {};
+  HistoryQuestions questions;
+  const ChecksConfig& config = context.config;
+  if (rate && !submission.ip.empty()) questions.rate = {submission.ip, config.rate_per_minute, config.rate_burst};
+  if (duplicate) {
+    const std::string normalized = normalize_body(submission.body);
+    if (!normalized.empty())
+      questions.duplicate = {normalized_body_hash(normalized), config.duplicate_window_seconds};
+  }
+  if (!questions.rate && !questions.duplicate) return {};
+  return context.history->answer(questions, context.now);
+}
+
+}  // namespace spamgate
