@@ -119,7 +119,7 @@ void measure_keepalive(BenchContext& c) {
         "upstream spamgate_pool {\n  server " + spamgate.address() + ";\n  keepalive " + std::to_string(keepalive) +
             ";\n}\n"));
     require(nginx.wait_until_listening(), "nginx did not start: " + nginx.error_log());
-    WrkLoad ka_load{nginx.url(""), "/wp-comments-post.php", c.bodies.spam, 32, c.seconds, false, "2s"};
+    WrkLoad ka_load{nginx.url(""), "/wp-comments-post.php", c.bodies.spam, 32, c.seconds, false, false, "2s"};
     const WrkFigures figures = run_wrk(ka_load, c.work + "/wrk-keepalive-" + std::to_string(threads) + "-" + std::to_string(keepalive) + ".log");
     c.report.add({"keepalive",
                   "threads=" + std::to_string(threads) + ", keepalive " + std::to_string(keepalive) + " x 2 nginx workers",

@@ -195,7 +195,7 @@ void measure_fpm_pinning(BenchContext& c) {
   WrkLoad burst_load{base, "/wp-comments-post.php", c.bodies.ham, 8, 2};
   const WrkFigures burst = run_wrk(burst_load, c.work + "/wrk-burst.log");
   c.report.add({"fpm-pinning", "comment burst, spamgate upstream keepalive 16 (old default)", 8, burst});
-  WrkLoad page{base, "/direct/wp-comments-post.php", c.bodies.ham, 8, 3, false, "2s"};
+  WrkLoad page{base, "/direct/wp-comments-post.php", c.bodies.ham, 8, 3, false, false, "2s"};
   const WrkFigures after = run_wrk(page, c.work + "/wrk-pinned.log");
   c.report.add({"fpm-pinning", "then site PHP page, nginx -> PHP-FPM (4 children)", 8, after, "",
                 "pages starve while spamgate holds >= pm.max_children idle connections"});
@@ -235,7 +235,7 @@ void measure_wordpress(BenchContext& c) {
   require(wp.install(&output), "WordPress install failed: " + output);
   const BodyFiles bodies = wp.post_id() == 1 ? c.bodies : write_body_files(c.work + "/wp", wp.post_id());
   const std::string probe = probe_status(nginx.url("/wp-comments-post.php"), bodies.spam);
-  WrkLoad wp_load{nginx.url(""), "/wp-comments-post.php", bodies.spam, 8, c.seconds, false, "10s"};
+  WrkLoad wp_load{nginx.url(""), "/wp-comments-post.php", bodies.spam, 8, c.seconds, false, false, "10s"};
   const WrkFigures figures = run_wrk(wp_load, c.work + "/wrk-wordpress.log");
   const Row* sg = c.report.find("reject", kSpamgateReject, 8);
   c.report.add({"wordpress", "nginx -> PHP-FPM -> wp-comments-post.php", 8, figures,
@@ -255,9 +255,9 @@ void measure_wordpress(BenchContext& c) {
   const std::string via_probe = probe_status(via_nginx.url("/wp-comments-post.php"), bodies.ham);
   WrkFigures direct, via;
   for (int round = 0; round < 2; ++round) {
-    WrkLoad direct_load{nginx.url(""), "/wp-comments-post.php", bodies.ham, 8, c.seconds, false, "10s"};
+    WrkLoad direct_load{nginx.url(""), "/wp-comments-post.php", bodies.ham, 8, c.seconds, false, false, "10s"};
     direct = better(direct, run_wrk(direct_load, c.work + "/wrk-wp-ham-" + std::to_string(round) + ".log"));
-    WrkLoad via_load{via_nginx.url(""), "/wp-comments-post.php", bodies.ham, 8, c.seconds, false, "10s"};
+    WrkLoad via_load{via_nginx.url(""), "/wp-comments-post.php", bodies.ham, 8, c.seconds, false, false, "10s"};
     via = better(via, run_wrk(via_load, c.work + "/wrk-wp-ham-via-" + std::to_string(round) + ".log"));
   }
   c.report.add({"wordpress", "ham: nginx -> PHP-FPM -> WordPress", 8, direct});
