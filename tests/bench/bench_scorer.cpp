@@ -89,7 +89,7 @@ void load_benchmark(benchmark::State& state, const RuleSetSpec& spec, Memory mem
 // One iteration scores one comment (cycling through the class); besides the
 // mean, reports the median time of one comment.
 void score_benchmark(benchmark::State& state, const RuleSet& rules, const CommentClass& comments, bool prefilter,
-                     const LearnedModel* learned, const FuzzyMemory* fuzzy = nullptr) {
+                     const LearnedModel* learned, const FuzzyMemory* fuzzy) {
   ChecksConfig config;
   const CheckContext context{config, "", nullptr, TimePoint{}, learned, fuzzy};
   const Scorer scorer(ScorerOptions{prefilter});
@@ -239,7 +239,7 @@ int main(int argc, char** argv) {
       for (bool prefilter : {true, false})
         benchmark::RegisterBenchmark(
             ("score/" + specs[i].name + "/" + c.name + (prefilter ? "/prefilter" : "/no_prefilter")).c_str(),
-            score_benchmark, std::cref(*sets[i]), std::cref(c), prefilter, nullptr)
+            score_benchmark, std::cref(*sets[i]), std::cref(c), prefilter, nullptr, nullptr)
             ->Unit(benchmark::kMicrosecond);
 
   // LEARNED: the default rules with a model taught the whole YouTube corpus.
@@ -252,7 +252,7 @@ int main(int argc, char** argv) {
   const auto learned = trainer.snapshot(1);
   for (const CommentClass& c : classes)
     benchmark::RegisterBenchmark(("score/" + specs.front().name + "+learned/" + c.name + "/prefilter").c_str(),
-                                 score_benchmark, std::cref(*sets.front()), std::cref(c), true, learned.get())
+                                 score_benchmark, std::cref(*sets.front()), std::cref(c), true, learned.get(), nullptr)
         ->Unit(benchmark::kMicrosecond);
   benchmark::RegisterBenchmark("learn/retrain", retrain_benchmark, std::cref(examples))->Unit(benchmark::kMillisecond);
 

@@ -162,17 +162,14 @@ std::optional<FuzzyFingerprint> fuzzy_fingerprint(std::string_view body, std::st
   shingles.erase(std::unique(shingles.begin(), shingles.end()), shingles.end());
   if (shingles.size() < kFuzzyMinShingles) return std::nullopt;
 
-  // One permutation: the top bits choose the bin, the low bits compete.
+  // One permutation: the low bits choose the bin, the next ones compete.
   constexpr uint32_t kEmpty = UINT32_MAX;
   std::array<uint32_t, kFuzzyBins> bins;
   bins.fill(kEmpty);
   FuzzyFingerprint out;
-  std::vector<uint32_t> values;
-  values.reserve(shingles.size());
   for (const uint64_t s : shingles) {
-    uint32_t& bin = bins[s >> 58];
-    bin = std::min(bin, static_cast<uint32_t>(s));
-    values.push_back(static_cast<uint32_t>(s >> 16));
+    uint32_t& bin = bins[s % kFuzzyBins];
+    bin = std::min(bin, static_cast<uint32_t>(s >> 6));
   }
   // An empty bin borrows the next filled one's value (rotation), re-hashed
   // by the distance, so two texts still agree there when they agree on it.
@@ -185,11 +182,9 @@ std::optional<FuzzyFingerprint> fuzzy_fingerprint(std::string_view body, std::st
     while (bins[(i + step) % kFuzzyBins] == kEmpty) ++step;
     out.bins[i] = static_cast<uint32_t>(mix(bins[(i + step) % kFuzzyBins] + (static_cast<uint64_t>(step) << 32)));
   }
-  // Bottom-k over other bits of the same hashes.
-  std::sort(values.begin(), values.end());
-  values.erase(std::unique(values.begin(), values.end()), values.end());
-  out.bottom_size = static_cast<uint32_t>(std::min(values.size(), kFuzzyBottom));
-  std::copy_n(values.begin(), out.bottom_size, out.bottom.begin());
+  // Bottom-k: the smallest hashes (`shingles` is sorted), by their top bits.
+  out.bottom_size = static_cast<uint32_t>(std::min(shingles.size(), kFuzzyBottom));
+  for (size_t i = 0; i < out.bottom_size; ++i) out.bottom[i] = static_cast<uint32_t>(shingles[i] >> 32);
   return out;
 }
 

@@ -11,11 +11,16 @@
 namespace spamgate {
 namespace {
 
-// 32 bands of 2 bins: two texts that agree on a share s of the bins share
-// a bucket with probability 1 - (1 - s^2)^32 (s = 0.3: 95 %, 0.5: 99.99 %);
-// each candidate's similarity is then estimated from the bottom-k sketches.
-constexpr size_t kBandRows = 2;
+// 16 bands of 4 bins: two texts that agree on a share s of the bins share
+// a bucket with probability 1 - (1 - s^4)^16 (s = 0.5: 64 %, 0.6: 88 %,
+// 0.7: 98 %); each candidate's similarity is then estimated from the
+// bottom-k sketches. Bounded work per lookup: at most kBands buckets of at
+// most kBucketKeep entries, each compared once.
+constexpr size_t kBandRows = 4;
 constexpr size_t kBands = kFuzzyBins / kBandRows;
+constexpr size_t kBucketKeep = 24;
+// A new example this close to one already kept adds nothing.
+constexpr double kSameExample = 0.9;
 constexpr size_t kSnippetChars = 60;
 
 uint64_t mix(uint64_t x) {
@@ -54,20 +59,36 @@ class FuzzyShelf {
     erase(index);
     Slot& slot = slots_[index];
     slot = Slot{fp, std::move(id), std::move(snippet), person, true};
-    for (size_t band = 0; band < kBands; ++band) buckets_[band_key(fp, band)].push_back(index);
+    for (size_t band = 0; band < kBands; ++band) {
+      std::vector<uint32_t>& bucket = buckets_[band_key(fp, band)];
+      // A crowded bucket (a band that common words fill) keeps its newest
+      // entries only: the example stays reachable through its other bands.
+      if (bucket.size() >= kBucketKeep) bucket.erase(bucket.begin());
+      bucket.push_back(index);
+    }
     ++used_;
   }
 
-  // Every slot at or above `threshold`, each once, the closest first.
-  std::vector<std::pair<double, uint32_t>> near(const FuzzyFingerprint& fp, double threshold) const {
+  // The slots at or above `threshold`, each once, the closest first; with
+  // `first_only`, the first one found (the request path needs one).
+  std::vector<std::pair<double, uint32_t>> near(const FuzzyFingerprint& fp, double threshold,
+                                                bool first_only = false) const {
+    // Each candidate is compared once per lookup: a stamp per slot, per thread.
+    thread_local std::vector<uint64_t> stamps;
+    thread_local uint64_t lookup = 0;
+    if (stamps.size() < slots_.size()) stamps.resize(slots_.size(), 0);
+    ++lookup;
     std::vector<std::pair<double, uint32_t>> found;
     for (size_t band = 0; band < kBands; ++band) {
       const auto it = buckets_.find(band_key(fp, band));
       if (it == buckets_.end()) continue;
       for (const uint32_t index : it->second) {
-        if (std::any_of(found.begin(), found.end(), [index](const auto& f) { return f.second == index; })) continue;
+        if (stamps[index] == lookup) continue;
+        stamps[index] = lookup;
         const double similarity = fuzzy_similarity(fp, slots_[index].fp);
-        if (similarity >= threshold) found.emplace_back(similarity, index);
+        if (similarity < threshold) continue;
+        found.emplace_back(similarity, index);
+        if (first_only) return found;
       }
     }
     std::stable_sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
@@ -141,7 +162,8 @@ bool FuzzyMemory::add_spam(const std::string& id, const Submission& submission, 
   const auto vetoes = ham_->near(*fp, similarity_);
   if (!by_owner && !vetoes.empty()) return false;
   for (const auto& [similarity, index] : vetoes) ham_->erase(index);
-  spam_->insert(*fp, quoted_untrusted(id, 64), std::move(snippet), person_of(submission.email));
+  if (spam_->near(*fp, kSameExample, true).empty())
+    spam_->insert(*fp, quoted_untrusted(id, 64), std::move(snippet), person_of(submission.email));
   return true;
 }
 
@@ -165,7 +187,7 @@ std::optional<FuzzyMatch> FuzzyMemory::match(const Submission& submission) const
 
 std::optional<FuzzyMatch> FuzzyMemory::match(const FuzzyFingerprint& fingerprint) const {
   std::shared_lock lock(mutex_);
-  const auto found = spam_->near(fingerprint, similarity_);
+  const auto found = spam_->near(fingerprint, similarity_, true);
   if (found.empty()) return std::nullopt;
   const FuzzyShelf::Slot& best = spam_->slot(found.front().second);
   return FuzzyMatch{best.id, found.front().first, best.snippet};

@@ -41,14 +41,16 @@ class FuzzyMemory {
 
   // Remembers `submission` as spam example `id`. `by_owner`: the owner said
   // so (it lifts the ham vetoes near it); otherwise spamgate rejected it,
-  // and it is skipped when a ham the owner marked is near. Returns false
-  // when nothing was remembered (too short to fingerprint, or vetoed).
+  // and it is skipped when a ham the owner marked is near. A copy at least
+  // 90 % alike an example already kept is covered by it and not kept again.
+  // Returns false when the text is not covered (too short to fingerprint,
+  // vetoed, or FUZZY off).
   bool add_spam(const std::string& id, const Submission& submission, bool by_owner);
   // A ham the owner marked or rescued: forgets the spam examples near it
   // and keeps it as a veto. Returns how many examples it removed.
   size_t add_ham(const Submission& submission);
 
-  // The closest example at or above the similarity, if any.
+  // An example at or above the similarity (the first the index finds), if any.
   std::optional<FuzzyMatch> match(const Submission& submission) const;
   std::optional<FuzzyMatch> match(const FuzzyFingerprint& fingerprint) const;
 
