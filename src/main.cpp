@@ -23,6 +23,7 @@ int run_command(int argc, char** argv) {
   spamgate::cli::add_learn_command(app, run);
   spamgate::cli::add_bounces_command(app, run);
   spamgate::cli::add_status_command(app, run);
+  spamgate::cli::add_fuzzy_command(app, run);
   CLI11_PARSE(app, argc, argv);
   return run ? run() : 2;
 }

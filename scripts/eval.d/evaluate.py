@@ -1,14 +1,19 @@
 """Detection evaluation behind scripts/eval (standard library only).
 
-Runs two protocols over the YouTube Spam Collection and compares three
+Runs the protocols over the YouTube Spam Collection and compares these
 systems on exactly the same rows:
   rules            spamgate eval            (the rule set alone)
   rules+learner    spamgate eval --train    (rules plus a fresh learned model)
+  + FUZZY          spamgate fuzzy eval --train [--from-rejects]
+                   (rules, the fresh model and FUZZY taught the same rows)
   bogofilter       a fresh bogofilter database per fold, trained on the same rows
 
 Protocols:
-  cross  leave one video out: train on four videos, test on the fifth.
-  site   per video: data rows at even positions (0-based) train, odd ones test.
+  cross        leave one video out: train on four videos, test on the fifth.
+  site         per video: data rows at even positions (0-based) train, odd ones test.
+  no training  each whole video, FUZZY fed only by what the rules reject.
+  small site   per video: the first 5/10/20 spam and 4x as much ham of the even
+               rows train (in their order), the odd rows test.
 
 Prints the tables and the targets, writes every figure as JSON. Raises (and
 so exits non-zero) on any error; a missed target is reported, not an error.
@@ -27,6 +32,10 @@ import tomllib
 
 BOM = "\ufeff"
 GATE_LOWERED = (10, 25)
+SMALL_SITE_SPAM = (5, 10, 20)  # small site: marked spam per video (and 4x as much ham)
+SMALL_SITE_MIN_CAUGHT = 0.60   # target with 10 marked spam
+# How FUZZY runs on a live site ([checks] fuzzy_from_rejects, read from the config in main()).
+FUZZY_LIVE = {"from_rejects": True}
 
 # Targets (see scripts/eval --help).
 CROSS_MIN_CAUGHT = 0.85
@@ -95,6 +104,9 @@ class Spamgate:
                 f"{binary} eval has no {' / '.join(missing)} yet: rebuild it "
                 "(cmake --build build --target spamgate) or point SPAMGATE at a newer binary")
         self.has_gate_flag = "--min-per-class" in help_text
+        fuzzy_help = subprocess.run([binary, "fuzzy", "eval", "--help"], capture_output=True, text=True)
+        if fuzzy_help.returncode != 0 or "--from-rejects" not in fuzzy_help.stdout:
+            raise EvalError(f"{binary} has no `fuzzy eval` yet: rebuild it (cmake --build build --target spamgate)")
         self.calls = 0
 
     @staticmethod
@@ -104,12 +116,21 @@ class Spamgate:
             raise EvalError(f"{' '.join(cmd)}: exit status {p.returncode}\n{p.stderr.strip()}")
         return p
 
-    def eval(self, tests, expected, train=None, min_per_class=None):
+    def eval(self, tests, expected, train=None, min_per_class=None, fuzzy=None):
         """Runs `spamgate eval --json`; returns the per-file counts (in `tests` order) and `learned`.
 
         `expected` holds the label counts this script read from each test file:
-        spamgate must have read the same rows."""
+        spamgate must have read the same rows. `fuzzy` (a dict: from_rejects,
+        similarity) runs `spamgate fuzzy eval` instead: the same plus FUZZY,
+        taught the training rows as marks; its figures land in the counts as
+        "fuzzy"."""
         cmd = [self.binary, "eval", "-c", self.config, "--json"]
+        if fuzzy is not None:
+            cmd = [self.binary, "fuzzy", "eval", "-c", self.config, "--json"]
+            if fuzzy.get("from_rejects"):
+                cmd += ["--from-rejects"]
+            if fuzzy.get("similarity") is not None:
+                cmd += ["--similarity", str(fuzzy["similarity"])]
         if min_per_class is not None:
             cmd += ["--min-per-class", str(min_per_class)]
         if train:
@@ -141,6 +162,12 @@ class Spamgate:
                 raise EvalError(f"{' '.join(cmd)}: no \"learned\" member with spam, ham, active")
             learned = {"spam": int(learned["spam"]), "ham": int(learned["ham"]),
                        "active": bool(learned["active"])}
+        if fuzzy is not None:
+            f = doc.get("fuzzy")
+            if not isinstance(f, dict) or "hits" not in f:
+                raise EvalError(f"{' '.join(cmd)}: no \"fuzzy\" member")
+            for r in result:
+                r["fuzzy"] = f
         return result, learned
 
 
@@ -237,7 +264,8 @@ def bogofilter_fold(workdir, train, test):
 
 # ---------------------------------------------------------------- output --
 
-SYSTEMS = (("rules", "rules alone"), ("rules_learner", "rules + learner"), ("bogofilter", "bogofilter"))
+SYSTEMS = (("rules", "rules alone"), ("rules_learner", "rules + learner"),
+           ("rules_learner_fuzzy", "+ FUZZY"), ("bogofilter", "bogofilter"))
 
 
 def pct(n, d):
@@ -251,7 +279,7 @@ def cell(n, d):
 def add(a, b):
     """Sums two count dicts (key order kept; "learned" is not a count)."""
     keys = list(a) + [k for k in b if k not in a]
-    return {k: a.get(k, 0) + b.get(k, 0) for k in keys if k != "learned"}
+    return {k: a.get(k, 0) + b.get(k, 0) for k in keys if k not in ("learned", "fuzzy")}
 
 
 def fmt_learned(learned):
@@ -260,18 +288,18 @@ def fmt_learned(learned):
     return f"{learned['spam']}/{learned['ham']}" + ("" if learned["active"] else " (off)")
 
 
-def print_table(title, folds, total, bogo_settings):
-    w = 19
+def print_table(title, folds, total, bogo_settings, systems=SYSTEMS):
+    w = 18
     fw = max(len(r["fold"]) for r in folds) + 2
     print(f"== {title}")
-    print(f"{'':{fw}}" + "".join(f"{label:<{2 * w}}" for _, label in SYSTEMS) + "learned")
-    print(f"{'fold':{fw}}" + f"{'caught':<{w}}{'ham held':<{w}}" * len(SYSTEMS) + "spam/ham")
+    print(f"{'':{fw}}" + "".join(f"{label:<{2 * w}}" for _, label in systems) + "learned")
+    print(f"{'fold':{fw}}" + f"{'caught':<{w}}{'ham held':<{w}}" * len(systems) + "spam/ham")
     for row in folds + [total]:
         line = f"{row['fold']:{fw}}"
-        for key, _ in SYSTEMS:
+        for key, _ in systems:
             c = row[key]
             line += f"{cell(c['caught'], c['spam']):<{w}}{cell(c['fp'], c['ham']):<{w}}"
-        line += fmt_learned(row["rules_learner"].get("learned"))
+        line += fmt_learned(row.get("rules_learner", row.get("rules_learner_fuzzy", {})).get("learned"))
         print(line.rstrip())
     b = total["bogofilter"]
     print(f"  bogofilter Unsure (Debian's default tristate: {bogo_settings.get('ham_cutoff')} < spamicity < "
@@ -279,6 +307,14 @@ def print_table(title, folds, total, bogo_settings):
           f"spam {b['unsure_spam']}, ham {b['unsure_ham']}; counted as held too: "
           f"caught {cell(b['caught'] + b['unsure_spam'], b['spam']).strip()}, "
           f"ham held {cell(b['fp'] + b['unsure_ham'], b['ham']).strip()}")
+    if "rules_learner_fuzzy" in total:
+        hits = {"spam": 0, "ham": 0}
+        for row in folds:
+            for k in hits:
+                hits[k] += row["rules_learner_fuzzy"]["fuzzy"]["hits"][k]
+        print(f"  + FUZZY = rules + learner + FUZZY (taught the training rows as marks"
+              f"{', and rows the rules reject as they are scored' if FUZZY_LIVE['from_rejects'] else ''}); "
+              f"FUZZY hit {hits['spam']} spam and {hits['ham']} ham test rows")
     print()
 
 
@@ -292,6 +328,8 @@ def run_protocol(name, folds, sg, workdir):
     for f, exp, rule_counts in zip(folds, expected, rules):
         learner, learned = sg.eval([f["test"]], [exp], train=f["train"])
         learner = dict(learner[0], learned=learned)
+        fuzzy, fuzzy_learned = sg.eval([f["test"]], [exp], train=f["train"], fuzzy=FUZZY_LIVE)
+        fuzzy = dict(fuzzy[0], learned=fuzzy_learned)
         test_comments = list(f["test_corpus"].comments(f["test_rows"]))
         fold_dir = os.path.join(workdir, f"bogofilter-{name}-{f['fold']}")
         os.makedirs(fold_dir)
@@ -301,7 +339,8 @@ def run_protocol(name, folds, sg, workdir):
         rows.append({"fold": f["fold"], "train": f["train"], "test": f["test"],
                      "train_rows": {"spam": sum(1 for c in f["train_comments"] if c[2]),
                                     "ham": sum(1 for c in f["train_comments"] if not c[2])},
-                     "rules": rule_counts, "rules_learner": learner, "bogofilter": bogo})
+                     "rules": rule_counts, "rules_learner": learner, "rules_learner_fuzzy": fuzzy,
+                     "bogofilter": bogo})
     total = {"fold": "total"}
     for key, _ in SYSTEMS:
         t = {}
@@ -309,6 +348,26 @@ def run_protocol(name, folds, sg, workdir):
             t = add(t, r[key])
         total[key] = t
     return rows, total
+
+
+def read_fuzzy_from_rejects(config_path):
+    with open(config_path, "rb") as fh:
+        cfg = tomllib.load(fh)
+    value = cfg.get("checks", {}).get("fuzzy_from_rejects", True)
+    return bool(value)
+
+
+def small_site_train(corpus, rows, spam_count):
+    """The first `spam_count` spam and 4x as many ham of `rows`, in their order."""
+    picked, spam, ham = [], 0, 0
+    for r in rows:
+        if r[corpus.i_class] == "1" and spam < spam_count:
+            picked.append(r)
+            spam += 1
+        elif r[corpus.i_class] == "0" and ham < 4 * spam_count:
+            picked.append(r)
+            ham += 1
+    return picked
 
 
 def read_gate_default(config_path):
@@ -354,6 +413,7 @@ def main():
             "train_comments": [x for o in others for x in o.comments()],
             "test": c.path, "test_corpus": c, "test_rows": c.rows})
     cross_rows, cross_total = run_protocol("cross", cross_folds, sg, args.tmp)
+    FUZZY_LIVE["from_rejects"] = read_fuzzy_from_rejects(args.config)
     print_table("cross: leave one video out (train on the other four videos, test on this one)",
                 cross_rows, cross_total, bogo_settings)
 
@@ -407,6 +467,57 @@ def main():
                   f"{f'{active}/{len(per_video)} videos':<16}{cell(worst['caught'], worst['spam']).strip()}")
     print()
 
+    # no training at all: the rules, and FUZZY fed only by what they reject
+    print("== no training at all: rules alone, and rules + FUZZY fed by the rows the rules reject (in file order)")
+    no_training = []
+    rules_whole, _ = sg.eval([c.path for c in corpora], [label_counts(c) for c in corpora])
+    print(f"{'video':21}{'rules alone':<40}{'rules + FUZZY from rejects':<40}FUZZY hits spam/ham")
+    for c, rc in zip(corpora, rules_whole):
+        fz, _ = sg.eval([c.path], [label_counts(c)], fuzzy={"from_rejects": True})
+        fz = fz[0]
+        no_training.append({"fold": c.stem, "rules": rc, "rules_fuzzy_rejects": fz})
+        print(f"{c.stem:21}{cell(rc['caught'], rc['spam']) + ' ' + cell(rc['fp'], rc['ham']):<40}"
+              f"{cell(fz['caught'], fz['spam']) + ' ' + cell(fz['fp'], fz['ham']):<40}"
+              f"{fz['fuzzy']['hits']['spam']}/{fz['fuzzy']['hits']['ham']}")
+    nt_rules, nt_fuzzy = {}, {}
+    for r in no_training:
+        nt_rules, nt_fuzzy = add(nt_rules, r["rules"]), add(nt_fuzzy, r["rules_fuzzy_rejects"])
+    nt_hits = sum(r["rules_fuzzy_rejects"]["fuzzy"]["hits"]["spam"] + r["rules_fuzzy_rejects"]["fuzzy"]["hits"]["ham"]
+                  for r in no_training)
+    print(f"{'total':21}{cell(nt_rules['caught'], nt_rules['spam']) + ' ' + cell(nt_rules['fp'], nt_rules['ham']):<40}"
+          f"{cell(nt_fuzzy['caught'], nt_fuzzy['spam']) + ' ' + cell(nt_fuzzy['fp'], nt_fuzzy['ham']):<40}")
+    print("  (caught, then ham held; FUZZY taught by marks only has no example without training: the rules' verdicts)")
+    print()
+
+    # small site: the first few marked spam and 4x as much ham of the even rows, test on the odd rows
+    small_dir = os.path.join(args.tmp, "small")
+    os.makedirs(small_dir)
+    small = []
+    small_systems = (("rules", "rules alone"), ("rules_learner_fuzzy", "rules + learner + FUZZY"),
+                     ("bogofilter", "bogofilter"))
+    for k in SMALL_SITE_SPAM:
+        folds = []
+        for c, site_fold, site_row in zip(corpora, site_folds, site_rows):
+            even = c.rows[0::2]
+            train_rows = small_site_train(c, even, k)
+            train_path = c.write(os.path.join(small_dir, f"{c.stem}.small{k}.csv"), train_rows)
+            exp = label_counts(c, site_fold["test_rows"])
+            fz, learned = sg.eval([site_fold["test"]], [exp], train=[train_path], fuzzy=FUZZY_LIVE)
+            fold_dir = os.path.join(args.tmp, f"bogofilter-small{k}-{c.stem}")
+            os.makedirs(fold_dir)
+            bogo = bogofilter_fold(fold_dir, list(c.comments(train_rows)), list(c.comments(site_fold["test_rows"])))
+            folds.append({"fold": c.stem, "train_rows": label_counts(c, train_rows), "rules": site_row["rules"],
+                          "rules_learner_fuzzy": dict(fz[0], learned=learned), "bogofilter": bogo})
+        total = {"fold": "total"}
+        for key, _ in small_systems:
+            t = {}
+            for r in folds:
+                t = add(t, r[key])
+            total[key] = t
+        small.append({"spam_marked": k, "folds": folds, "total": total})
+        print_table(f"small site: per video, train on the first {k} spam and {4 * k} ham of the even rows "
+                    "(in their order), test on the odd rows", folds, total, bogo_settings, small_systems)
+
     # targets
     targets = []
 
@@ -426,7 +537,7 @@ def main():
         return (pct(ours["caught"], ours["spam"]) > pct(theirs["caught"], theirs["spam"]) and
                 pct(ours["fp"], ours["ham"]) <= max(pct(theirs["fp"], theirs["ham"]), MAX_HAM_HELD))
 
-    print("== targets (rules + learner)")
+    print("== targets (rules + learner; small site and no training: with FUZZY, as served)")
     target("cross total >= 85 % caught, <= 1 % ham held", within(cross_total["rules_learner"], CROSS_MIN_CAUGHT),
            figures(cross_total["rules_learner"]))
     for row in site_rows:
@@ -436,9 +547,27 @@ def main():
         target(f"{name}: ahead of bogofilter (catches more, holds no more ham than it or 1 %)",
                ahead(total["rules_learner"], total["bogofilter"]),
                f"{figures(total['rules_learner'])} vs bogofilter {figures(total['bogofilter'])}")
+    for entry in small:
+        t = entry["total"]
+        ours, rules_t = t["rules_learner_fuzzy"], t["rules"]
+        if entry["spam_marked"] == 10:
+            target("small site, 10 marked spam: >= 60 % caught, <= 1 % ham held",
+                   within(ours, SMALL_SITE_MIN_CAUGHT), figures(ours))
+        if entry["spam_marked"] == 5:
+            target("small site, 5 marked spam: catches more than rules alone, holds no more ham",
+                   pct(ours["caught"], ours["spam"]) > pct(rules_t["caught"], rules_t["spam"]) and
+                   pct(ours["fp"], ours["ham"]) <= pct(rules_t["fp"], rules_t["ham"]),
+                   f"{figures(ours)} vs rules alone {figures(rules_t)}")
+        target(f"small site, {entry['spam_marked']} marked spam: ahead of bogofilter",
+               ahead(ours, t["bogofilter"]), f"{figures(ours)} vs bogofilter {figures(t['bogofilter'])}")
+    target("no training at all: exactly the rules' verdicts (FUZZY taught by marks only)", True,
+           "no mark, no example: FUZZY is silent; the rules' own figures " + figures(nt_rules))
+    target("no training at all, FUZZY fed by rejects (fuzzy_from_rejects): the rules' verdicts",
+           nt_hits == 0, f"FUZZY hit {nt_hits} rows; {figures(nt_fuzzy)} vs rules alone {figures(nt_rules)}")
     elapsed = time.monotonic() - started
     print()
-    print(f"{sg.calls} spamgate eval runs, 10 bogofilter folds, {elapsed:.1f} s; figures in {args.out}")
+    print(f"{sg.calls} spamgate eval runs, {10 + 5 * len(SMALL_SITE_SPAM)} bogofilter folds, {elapsed:.1f} s; "
+          f"figures in {args.out}")
 
     results = {
         "generated": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
@@ -456,6 +585,9 @@ def main():
                      "folds": site_rows, "total": site_total},
         },
         "gate": gate,
+        "no_training": {"folds": no_training, "rules": nt_rules, "rules_fuzzy_rejects": nt_fuzzy},
+        "small_site": small,
+        "fuzzy_live": FUZZY_LIVE,
         "targets": targets,
         "elapsed_seconds": round(elapsed, 1),
     }

@@ -22,5 +22,6 @@ void add_mail_command(CLI::App& app, Handler& run);
 void add_learn_command(CLI::App& app, Handler& run);
 void add_bounces_command(CLI::App& app, Handler& run);
 void add_status_command(CLI::App& app, Handler& run);
+void add_fuzzy_command(CLI::App& app, Handler& run);
 
 }  // namespace spamgate::cli

@@ -110,6 +110,10 @@ struct ChecksConfig {
   int duplicate_window_seconds = 3600;        // DUPLICATE: same body within this window
   double rate_per_minute = 3;                 // RATE_IP refill rate per client IP
   double rate_burst = 6;                      // RATE_IP bucket size
+  // FUZZY: near-duplicates of recent spam (marked by the owner, or rejected).
+  double fuzzy_similarity = 0.5;              // share of fingerprint bins that must agree (0..1]
+  int fuzzy_memory = 10000;                   // spam examples kept (the oldest goes first); 0 = FUZZY off
+  bool fuzzy_from_rejects = true;             // rejected submissions become examples too
 };
 
 struct UpstreamConfig {

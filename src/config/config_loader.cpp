@@ -68,6 +68,9 @@ void read_checks(TomlReader& in, Config& c) {
   in.read("duplicate_window_seconds", k.duplicate_window_seconds, 0, 30 * 86400);
   in.read("rate_per_minute", k.rate_per_minute, 0.001, 1e6);
   in.read("rate_burst", k.rate_burst, 1, 1e6);
+  in.read("fuzzy_similarity", k.fuzzy_similarity, 0.05, 1);
+  in.read("fuzzy_memory", k.fuzzy_memory, 0, 1000000);
+  in.read("fuzzy_from_rejects", k.fuzzy_from_rejects);
 }
 
 void read_upstream(TomlReader& in, Config& c) {

@@ -31,6 +31,7 @@ class FeedbackChannel;
 class RedisLink;
 class LeaderLease;
 class Outbox;
+class FuzzyMemory;
 
 struct GatewayServices {
   const Config* config = nullptr;
@@ -49,6 +50,7 @@ struct GatewayServices {
   RedisLink* shared = nullptr;           // null unless [shared] redis is set
   LeaderLease* leader = nullptr;         // with `shared`: whether this node leads
   Outbox* outbox = nullptr;              // null when [mail] is not enabled (privacy export and erase)
+  FuzzyMemory* fuzzy = nullptr;          // FUZZY's spam examples; null: FUZZY is silent
 };
 
 class Gateway {

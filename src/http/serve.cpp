@@ -16,6 +16,7 @@
 #include "http/fcgi_server.h"
 #include "http/gateway.h"
 #include "learning/feedback_channel.h"
+#include "learning/fuzzy_teacher.h"
 #include "learning/learner.h"
 #include "mail/curl_smtp_transport.h"
 #include "mail/mail_caps.h"
@@ -55,6 +56,7 @@ struct Services {
   std::unique_ptr<FeedbackLog> feedback;
   std::unique_ptr<Learner> learner;
   std::unique_ptr<FeedbackChannel> decisions;
+  std::unique_ptr<FuzzyMemory> fuzzy;  // null when [checks] fuzzy_memory = 0
   std::unique_ptr<FastCgiClient> upstream;
   std::unique_ptr<Outbox> outbox;
   std::unique_ptr<MailCaps> caps;
@@ -264,6 +266,15 @@ Status build_services(const Config& config, Services& s) {
     if (Result<int> caught_up = s.decisions->sync(); !caught_up)
       LogLine("warn").add("msg", "the learning stream could not be read yet").add("error", caught_up.error()).write();
   }
+  if (config.checks.fuzzy_memory > 0) {
+    // After catching up: the decisions in effect now, then every one applied later.
+    s.fuzzy = std::make_unique<FuzzyMemory>(static_cast<size_t>(config.checks.fuzzy_memory),
+                                            config.checks.fuzzy_similarity);
+    Result<std::vector<FeedbackRecord>> labels = s.feedback->labels();
+    if (!labels) return Error{db_path + ": " + labels.error()};
+    seed_fuzzy(*s.fuzzy, *labels);
+    s.decisions->teach_fuzzy_too(*s.fuzzy);
+  }
   s.upstream = std::make_unique<FastCgiClient>(config.upstream);
 
   if (config.mail.enabled)
@@ -373,7 +384,7 @@ int run_serve(const Config& config) {
   Gateway gateway({&config, services.rules.get(), history, services.log.get(), services.feedback.get(),
                    services.learner.get(), services.upstream.get(), services.notifier.get(), &services.metrics,
                    &services.clock, services.shared_secret, services.bounce_log.get(), services.decisions.get(),
-                   services.redis.get(), services.leader.get(), services.outbox.get()});
+                   services.redis.get(), services.leader.get(), services.outbox.get(), services.fuzzy.get()});
   FcgiServer server;
   if (Status opened = server.open(config.server); !opened) {
     std::cerr << opened.error() << "\n";

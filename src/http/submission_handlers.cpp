@@ -10,6 +10,7 @@
 #include "http/request_log.h"
 #include "learning/learner.h"
 #include "mail/notifier.h"
+#include "scoring/fuzzy/fuzzy_memory.h"
 #include "scoring/scorer.h"
 #include "store/submission_log.h"
 #include "store/submission_record.h"
@@ -50,10 +51,14 @@ Verdict Gateway::score(const Submission& submission, bool stateful, RequestLog& 
   const std::shared_ptr<const LearnedModel> learned =
       services_.learner ? services_.learner->current() : std::shared_ptr<const LearnedModel>();
   CheckContext context{services_.config->checks, services_.shared_secret, stateful ? services_.history : nullptr,
-                       services_.clock->now(), learned.get()};
+                       services_.clock->now(), learned.get(), services_.fuzzy};
   Verdict verdict = Scorer{}.score(*rules, submission, context);
   if (verdict.action == Action::reject && services_.config->actions.on_reject == RejectMode::discard)
     verdict.action = Action::discard;
+  // A live submission the rules reject shows FUZZY the next copies of its wave.
+  if (stateful && services_.fuzzy && services_.config->checks.fuzzy_from_rejects &&
+      rejection_teaches_fuzzy(verdict, rules->reject_threshold()))
+    services_.fuzzy->add_spam(log.id, submission, false);
   std::vector<std::string> names;
   names.reserve(verdict.hits.size());
   for (const Hit& hit : verdict.hits) names.push_back(hit.rule);

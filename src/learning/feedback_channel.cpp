@@ -1,5 +1,6 @@
 #include "learning/feedback_channel.h"
 
+#include "learning/fuzzy_teacher.h"
 #include "learning/learning_event.h"
 #include "store/migrations.h"
 #include "util/ascii.h"
@@ -94,24 +95,46 @@ Result<int64_t> FeedbackChannel::forget_email(const std::string& email) {
 }
 
 Result<int64_t> FeedbackChannel::apply(const LearningEvent& event) {
+  if (event.op != LearningEvent::Op::forget_email) {
+    Result<int64_t> applied = apply_to_log(event);
+    if (applied) apply_to_fuzzy(event, {});
+    return applied;
+  }
+  Result<std::vector<std::string>> addresses =
+      event.hashed ? addresses_with_digest(event.target) : std::vector<std::string>{event.target};
+  if (!addresses) return Error{addresses.error()};
+  apply_to_fuzzy(event, *addresses);
+  int64_t forgotten = 0;
+  for (const std::string& address : *addresses) {
+    if (submissions_ != nullptr)
+      if (Result<int64_t> erased = submissions_->erase_email(address); !erased) return erased;
+    Result<int64_t> n = log_.forget_email(address);
+    if (!n) return n;
+    forgotten += *n;
+  }
+  return forgotten;
+}
+
+void FeedbackChannel::apply_to_fuzzy(const LearningEvent& event, const std::vector<std::string>& erased_addresses) {
+  if (fuzzy_ == nullptr) return;
+  switch (event.op) {
+    case LearningEvent::Op::record:
+    case LearningEvent::Op::record_all:
+      for (const FeedbackRecord& decision : event.decisions) teach_fuzzy(*fuzzy_, decision);
+      return;
+    case LearningEvent::Op::forget: fuzzy_->forget(event.target); return;
+    case LearningEvent::Op::forget_email:
+      for (const std::string& address : erased_addresses) fuzzy_->forget_email(address);
+      return;
+  }
+}
+
+Result<int64_t> FeedbackChannel::apply_to_log(const LearningEvent& event) {
   switch (event.op) {
     case LearningEvent::Op::record: return log_.record(event.decisions.front());
     case LearningEvent::Op::record_all: return log_.record_all(event.decisions);
     case LearningEvent::Op::forget: return log_.forget(event.target);
-    case LearningEvent::Op::forget_email: {
-      Result<std::vector<std::string>> addresses =
-          event.hashed ? addresses_with_digest(event.target) : std::vector<std::string>{event.target};
-      if (!addresses) return Error{addresses.error()};
-      int64_t forgotten = 0;
-      for (const std::string& address : *addresses) {
-        if (submissions_ != nullptr)
-          if (Result<int64_t> erased = submissions_->erase_email(address); !erased) return erased;
-        Result<int64_t> n = log_.forget_email(address);
-        if (!n) return n;
-        forgotten += *n;
-      }
-      return forgotten;
-    }
+    case LearningEvent::Op::forget_email: break;  // apply() erases each address itself
   }
   return Error{"unknown learning event"};
 }

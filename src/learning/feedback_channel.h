@@ -19,6 +19,7 @@
 
 #include "learning/learner.h"
 #include "learning/learning_event.h"
+#include "scoring/fuzzy/fuzzy_memory.h"
 #include "shared/redis_link.h"
 #include "store/database.h"
 #include "store/feedback_log.h"
@@ -36,6 +37,10 @@ class FeedbackChannel {
   // A privacy erasure applied from the stream also erases `submissions`'
   // blocked content of that commenter on this node. Call before serving.
   void erase_submissions_too(SubmissionLog& submissions) { submissions_ = &submissions; }
+  // Every decision applied from now on (here or from the stream) also
+  // teaches `fuzzy` (learning/fuzzy_teacher.h); forgetting a decision or an
+  // address forgets its examples. Call before serving.
+  void teach_fuzzy_too(FuzzyMemory& fuzzy) { fuzzy_ = &fuzzy; }
 
   // As FeedbackLog's methods of the same names; with shared state they
   // return once this node has applied the decision (and every decision
@@ -76,6 +81,9 @@ class FeedbackChannel {
 
   Result<int64_t> publish(const LearningEvent& event);
   Result<int64_t> apply(const LearningEvent& event);
+  Result<int64_t> apply_to_log(const LearningEvent& event);
+  // What an applied event teaches or unteaches FUZZY.
+  void apply_to_fuzzy(const LearningEvent& event, const std::vector<std::string>& erased_addresses);
   // sync() with mutex_ held; fills `wanted_result` when it applies `wanted`.
   Result<int> sync_locked(const std::string& wanted, Result<int64_t>* wanted_result);
   Status load_snapshot_if_behind();
@@ -97,6 +105,7 @@ class FeedbackChannel {
   RedisLink* redis_;
   Learner* learner_;
   SubmissionLog* submissions_ = nullptr;
+  FuzzyMemory* fuzzy_ = nullptr;
   const int snapshot_every_;
   mutable std::mutex position_mutex_;  // guards position_ for readers outside mutex_
   std::string position_;

@@ -60,9 +60,22 @@ Result<std::shared_ptr<const LearnedModel>> train_on_files(const std::vector<std
   return trainer.snapshot(min_per_class);
 }
 
+Result<size_t> teach_fuzzy_from_files(const std::vector<std::string>& files, FuzzyMemory& memory) {
+  for (const std::string& file : files) {
+    auto comments = read_labelled_csv(file);
+    if (!comments) return Error{comments.error()};
+    const std::string name = std::filesystem::path(file).filename().string();
+    for (const LabelledComment& comment : *comments) {
+      if (comment.spam) memory.add_spam(name + ":" + std::to_string(comment.line), labelled_submission(comment), true);
+      else memory.add_ham(labelled_submission(comment));
+    }
+  }
+  return memory.spam_examples();
+}
+
 Result<EvalReport> evaluate(const RuleSet& rules, const ChecksConfig& checks, const std::vector<std::string>& files,
-                            const LearnedModel* learned) {
-  const CheckContext context{checks, "", nullptr, TimePoint{}, learned};
+                            const LearnedModel* learned, EvalFuzzy fuzzy) {
+  const CheckContext context{checks, "", nullptr, TimePoint{}, learned, fuzzy.memory};
   const Scorer scorer;
   EvalReport report;
   report.total.name = "total";
@@ -73,7 +86,10 @@ Result<EvalReport> evaluate(const RuleSet& rules, const ChecksConfig& checks, co
     EvalCounts counts;
     counts.name = std::filesystem::path(file).filename().string();
     for (const LabelledComment& comment : *comments) {
-      const Verdict verdict = scorer.score(rules, labelled_submission(comment), context);
+      const Submission submission = labelled_submission(comment);
+      const Verdict verdict = scorer.score(rules, submission, context);
+      if (fuzzy.memory && fuzzy.from_rejects && rejection_teaches_fuzzy(verdict, rules.reject_threshold()))
+        fuzzy.memory->add_spam(counts.name + ":" + std::to_string(comment.line), submission, false);
       const bool flagged = verdict.action != Action::pass;
       const bool rejected = verdict.action == Action::reject || verdict.action == Action::discard;
       report.rule_errors += verdict.rule_errors.size();

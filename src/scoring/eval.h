@@ -10,6 +10,7 @@
 
 #include "config/config.h"
 #include "form/submission.h"
+#include "scoring/fuzzy/fuzzy_memory.h"
 #include "scoring/learn/learned_model.h"
 #include "scoring/rule_set.h"
 #include "util/result.h"
@@ -62,11 +63,25 @@ struct EvalReport {
 // author and body, nothing else.
 Submission labelled_submission(const LabelledComment& comment);
 
+// FUZZY in an evaluation: the examples it compares with, and whether the
+// rows the rules reject become examples as they are scored (in file order),
+// as on a live site with fuzzy_from_rejects.
+struct EvalFuzzy {
+  FuzzyMemory* memory = nullptr;  // nullptr: FUZZY is silent
+  bool from_rejects = false;
+};
+
 // Reads every file and scores each comment (author and body only, no
 // history, no form token) with `rules`, `checks` and, when given, the
-// learned model. Returns the report, or the first file error.
+// learned model and FUZZY's examples. Returns the report, or the first
+// file error.
 Result<EvalReport> evaluate(const RuleSet& rules, const ChecksConfig& checks, const std::vector<std::string>& files,
-                            const LearnedModel* learned = nullptr);
+                            const LearnedModel* learned = nullptr, EvalFuzzy fuzzy = {});
+
+// Teaches `memory` every row of `files` in order as the owner's marks: spam
+// becomes an example, ham removes the examples near it. Returns how many
+// spam examples it holds after, or the first file error.
+Result<size_t> teach_fuzzy_from_files(const std::vector<std::string>& files, FuzzyMemory& memory);
 
 // A fresh model taught every row of `files` in order, gated at
 // min_per_class; or the first file error. Touches no store.

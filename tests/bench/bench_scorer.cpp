@@ -1,6 +1,7 @@
 // bench_scorer: time per comment of Scorer::score with and without the
 // literal prefilter, for several rule sets and comment sizes; rule-set load
-// time and memory; with a trained LEARNED model: scoring and a full retrain. Google Benchmark flags apply (--benchmark_format=json,
+// time and memory; with a trained LEARNED model: scoring and a full retrain;
+// FUZZY against 10,000 remembered spam. Google Benchmark flags apply (--benchmark_format=json,
 // --benchmark_filter=...). Extra flag: --dump_comments=FILE writes the
 // comments as JSON (for tests/bench/wp_disallowed.php) and exits.
 #include <benchmark/benchmark.h>
@@ -17,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "scorer_inputs.h"
+#include "scoring/fuzzy/fuzzy_memory.h"
 #include "scoring/learn/learned_model.h"
 #include "scoring/scorer.h"
 
@@ -87,9 +89,9 @@ void load_benchmark(benchmark::State& state, const RuleSetSpec& spec, Memory mem
 // One iteration scores one comment (cycling through the class); besides the
 // mean, reports the median time of one comment.
 void score_benchmark(benchmark::State& state, const RuleSet& rules, const CommentClass& comments, bool prefilter,
-                     const LearnedModel* learned) {
+                     const LearnedModel* learned, const FuzzyMemory* fuzzy) {
   ChecksConfig config;
-  const CheckContext context{config, "", nullptr, TimePoint{}, learned};
+  const CheckContext context{config, "", nullptr, TimePoint{}, learned, fuzzy};
   const Scorer scorer(ScorerOptions{prefilter});
   std::vector<double> micros;
   size_t next = 0, bytes = 0, hits = 0;
@@ -108,6 +110,49 @@ void score_benchmark(benchmark::State& state, const RuleSet& rules, const Commen
   state.counters["median_us"] = micros.empty() ? 0 : micros[micros.size() / 2];
   state.counters["hits_per_comment"] =
       static_cast<double>(hits) / static_cast<double>(std::max<size_t>(1, static_cast<size_t>(state.iterations())));
+}
+
+// FUZZY's memory holding `count` spam examples: each two short corpus
+// comments joined (pairs picked by a fixed LCG), so that no two agree.
+std::unique_ptr<FuzzyMemory> remembered_spam(const CommentClass& shorts, size_t count) {
+  auto memory = std::make_unique<FuzzyMemory>(count, ChecksConfig{}.fuzzy_similarity);
+  uint64_t state = 42;
+  const auto next = [&state, &shorts] {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return shorts.comments[(state >> 33) % shorts.comments.size()];
+  };
+  for (size_t i = 0; memory->spam_examples() < count && i < count * 4; ++i) {
+    Submission s = next();
+    s.body += "\n" + next().body;
+    memory->add_spam(std::to_string(i), s, true);
+  }
+  return memory;
+}
+
+// One iteration: FUZZY's whole cost for one comment (fingerprint + lookup),
+// or, with `lookup_only`, the lookup of a fingerprint computed beforehand.
+void fuzzy_benchmark(benchmark::State& state, const FuzzyMemory& memory, const CommentClass& comments,
+                     bool lookup_only) {
+  std::vector<std::optional<FuzzyFingerprint>> prints;
+  for (const Submission& s : comments.comments) prints.push_back(submission_fingerprint(s));
+  std::vector<double> micros;
+  size_t next = 0, found = 0;
+  for (auto _ : state) {
+    const size_t i = next++ % comments.comments.size();
+    const auto start = std::chrono::steady_clock::now();
+    std::optional<FuzzyMatch> hit;
+    if (!lookup_only) hit = memory.match(comments.comments[i]);
+    else if (prints[i]) hit = memory.match(*prints[i]);
+    micros.push_back(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count());
+    found += hit.has_value();
+    benchmark::DoNotOptimize(hit);
+  }
+  std::nth_element(micros.begin(), micros.begin() + static_cast<long>(micros.size() / 2), micros.end());
+  state.SetItemsProcessed(state.iterations());
+  state.counters["median_us"] = micros.empty() ? 0 : micros[micros.size() / 2];
+  state.counters["examples"] = static_cast<double>(memory.spam_examples());
+  state.counters["match_rate"] =
+      static_cast<double>(found) / static_cast<double>(std::max<size_t>(1, static_cast<size_t>(state.iterations())));
 }
 
 // A full retrain (what serve does when the feedback log changed) on `examples`.
@@ -194,7 +239,7 @@ int main(int argc, char** argv) {
       for (bool prefilter : {true, false})
         benchmark::RegisterBenchmark(
             ("score/" + specs[i].name + "/" + c.name + (prefilter ? "/prefilter" : "/no_prefilter")).c_str(),
-            score_benchmark, std::cref(*sets[i]), std::cref(c), prefilter, nullptr)
+            score_benchmark, std::cref(*sets[i]), std::cref(c), prefilter, nullptr, nullptr)
             ->Unit(benchmark::kMicrosecond);
 
   // LEARNED: the default rules with a model taught the whole YouTube corpus.
@@ -207,9 +252,24 @@ int main(int argc, char** argv) {
   const auto learned = trainer.snapshot(1);
   for (const CommentClass& c : classes)
     benchmark::RegisterBenchmark(("score/" + specs.front().name + "+learned/" + c.name + "/prefilter").c_str(),
-                                 score_benchmark, std::cref(*sets.front()), std::cref(c), true, learned.get())
+                                 score_benchmark, std::cref(*sets.front()), std::cref(c), true, learned.get(), nullptr)
         ->Unit(benchmark::kMicrosecond);
   benchmark::RegisterBenchmark("learn/retrain", retrain_benchmark, std::cref(examples))->Unit(benchmark::kMillisecond);
+
+  // FUZZY against 10,000 remembered spam: alone, lookup only, and in the scorer.
+  std::unique_ptr<FuzzyMemory> fuzzy;
+  for (const CommentClass& c : classes)
+    if (c.name == "short") fuzzy = remembered_spam(c, 10000);
+  for (const CommentClass& c : classes) {
+    benchmark::RegisterBenchmark(("fuzzy10k/" + c.name).c_str(), fuzzy_benchmark, std::cref(*fuzzy), std::cref(c), false)
+        ->Unit(benchmark::kMicrosecond);
+    benchmark::RegisterBenchmark(("fuzzy10k/" + c.name + "/lookup_only").c_str(), fuzzy_benchmark, std::cref(*fuzzy),
+                                 std::cref(c), true)
+        ->Unit(benchmark::kMicrosecond);
+    benchmark::RegisterBenchmark(("score/" + specs.front().name + "+fuzzy10k/" + c.name + "/prefilter").c_str(),
+                                 score_benchmark, std::cref(*sets.front()), std::cref(c), true, nullptr, fuzzy.get())
+        ->Unit(benchmark::kMicrosecond);
+  }
 
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();

@@ -13,7 +13,8 @@
 // mails); a click on node A changes how node B scores within a second;
 // Redis killed under load fails no request, each node says so once, and
 // shared state comes back; a node started late catches up from the
-// snapshot the stream was trimmed behind; `spamgate status` says up or DOWN.
+// snapshot the stream was trimmed behind; `spamgate status` says up or DOWN;
+// one spam marked on node A catches its wave (FUZZY) on node B.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
 #include <sys/stat.h>
@@ -485,6 +486,47 @@ TEST_CASE("a feedback click on node A changes how node B scores a similar commen
                   }, 5s),
                   Cluster::name(i), ": ", cluster.model(i).dump());
   CHECK(cluster.check(2, novel) == cluster.check(1, novel));
+}
+
+TEST_CASE("one spam marked on node A catches its wave on node B (FUZZY); a ham mark on node C lifts it everywhere") {
+  Cluster cluster;
+  const std::string wave =
+      "Dear blogger, we offer guest posts and cheap backlinks for your site, 50 dofollow links for only 20 dollars, "
+      "write to seo@links.example or visit http://links.example/offer today";
+  const std::string variant =
+      "Dear webmaster, we offer guest posts and cheap backlinks for your blog, 80 dofollow links for only 35 dollars, "
+      "write to sales@rank.example or visit https://rank.example/deal now";
+  const json before = cluster.check(1, variant);
+  REQUIRE_MESSAGE(before.contains("action"), before.dump(), cluster.logs());
+  CHECK_FALSE(has_hit(before, "FUZZY"));
+  CHECK(before["action"] == "pass");
+
+  // One click on node A (LEARNED stays silent: it needs 3 of each class).
+  const HttpResponse click = cluster.api("POST", cluster.node_url(0, "/spamgate/feedback"), feedback_body("spam", 5150, wave));
+  REQUIRE_MESSAGE(click.status == 200, click.body, cluster.logs());
+  json after;
+  const bool caught = eventually([&] {
+    after = cluster.check(1, variant);
+    return has_hit(after, "FUZZY");
+  }, 2s);
+  CHECK_MESSAGE(caught, "node B after the click: ", after.dump(), "\n", cluster.logs());
+  CHECK(after.value("action", "") == "hold");
+  CHECK_FALSE(has_hit(after, "LEARNED"));
+  for (const json& hit : after.value("hits", json::array()))
+    if (hit.value("rule", "") == "FUZZY")
+      CHECK_MESSAGE(hit.value("detail", "").rfind("like #5150: \"Dear blogger, we offer guest posts", 0) == 0, hit.dump());
+  // A live comment of the wave posted to node B is held there.
+  const HttpResponse live = cluster.post_comment(cluster.node_url(1, "/wp-comments-post.php"), variant, "127.0.50.1");
+  REQUIRE_MESSAGE(live.status == 200, live.body, cluster.logs());
+  CHECK(parse(live.body)["server"]["SPAMGATE_VERDICT"] == "hold");
+  CHECK(parse(live.body)["server"]["SPAMGATE_RULES"] == "FUZZY");
+
+  // The owner rescues a comment like it on node C: no node holds the wave for FUZZY any more.
+  const HttpResponse rescue = cluster.api("POST", cluster.node_url(2, "/spamgate/feedback"), feedback_body("ham", 5151, variant));
+  REQUIRE_MESSAGE(rescue.status == 200, rescue.body, cluster.logs());
+  for (int i = 0; i < 3; ++i)
+    CHECK_MESSAGE(eventually([&] { return !has_hit(cluster.check(i, variant), "FUZZY"); }, 2s),
+                  Cluster::name(i), ": ", cluster.check(i, variant).dump());
 }
 
 TEST_CASE("redis killed with SIGKILL under load: no request fails, one warning per node, then shared state resumes") {

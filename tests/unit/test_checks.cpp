@@ -116,7 +116,7 @@ TEST_CASE("the table lists every built-in check once, in a stable order, with a 
   }
   CHECK(names == std::vector<std::string_view>{"HEADER_INJECTION", "HONEYPOT", "TOO_FAST", "NO_TOKEN", "RATE_IP",
                                                "DUPLICATE", "BBCODE_LINK", "INVALID_EMAIL", "BAD_UTF8",
-                                               "LINK_ONLY"});
+                                               "LINK_ONLY", "FUZZY"});
   // Alone enough to reject at the default threshold of 10.
   CHECK(check_named("HEADER_INJECTION").default_score >= 10);
   CHECK(check_named("HONEYPOT").default_score >= 10);

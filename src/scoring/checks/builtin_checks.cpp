@@ -21,6 +21,7 @@ const std::vector<BuiltinCheck>& builtin_checks() {
       {"INVALID_EMAIL", 2.5, "E-mail field is not a valid address", checks::invalid_email},
       {"BAD_UTF8", 3, "Text field is not valid UTF-8", checks::bad_utf8},
       {"LINK_ONLY", 5, "The comment is just a link", checks::link_only},
+      {"FUZZY", 5, "Near-duplicate of recent spam (marked by the owner, or rejected)", checks::fuzzy},
   };
   return kChecks;
 }

@@ -18,6 +18,7 @@
 namespace spamgate {
 
 class LearnedModel;
+class FuzzyMemory;
 
 struct CheckContext {
   const ChecksConfig& config;          // from src/config/config.h
@@ -25,6 +26,7 @@ struct CheckContext {
   SubmissionHistory* history;          // nullptr: stateful checks (RATE_IP, DUPLICATE) are skipped
   TimePoint now;
   const LearnedModel* learned = nullptr;  // the site's classifier; nullptr: LEARNED is silent
+  const FuzzyMemory* fuzzy = nullptr;     // recent spam examples; nullptr: FUZZY is silent
   // What `history` answered for this submission (ask_history), read by
   // RATE_IP and DUPLICATE; the scorer sets it before the checks run.
   const HistoryAnswers* history_answers = nullptr;

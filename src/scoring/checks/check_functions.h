@@ -22,5 +22,6 @@ Finding bbcode_link(const Submission&, const CheckContext&);       // content_ch
 Finding invalid_email(const Submission&, const CheckContext&);     // content_checks.cpp
 Finding bad_utf8(const Submission&, const CheckContext&);          // content_checks.cpp
 Finding link_only(const Submission&, const CheckContext&);         // link_only.cpp
+Finding fuzzy(const Submission&, const CheckContext&);             // fuzzy_check.cpp
 
 }  // namespace spamgate::checks

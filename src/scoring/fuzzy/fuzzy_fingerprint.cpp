@@ -1,0 +1,207 @@
+#include "scoring/fuzzy/fuzzy_fingerprint.h"
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "scoring/checks/builtin_checks.h"
+#include "scoring/learn/features.h"
+#include "scoring/text_classes.h"
+
+namespace spamgate {
+namespace {
+
+// Placeholders (private-use code points, which no normalisation changes)
+// standing for what a spammer varies from one copy to the next.
+constexpr char kLinkMark[] = "\xEE\x80\x80";   // U+E000
+constexpr char kEmailMark[] = "\xEE\x80\x81";  // U+E001
+constexpr char kNameMark[] = "\xEE\x80\x82";   // U+E002
+constexpr UChar32 kFirstMark = 0xE000, kLastMark = 0xE002;
+constexpr uint64_t kNumberToken = 0x6e756d6265720001ULL;
+
+uint64_t mix(uint64_t x) {  // splitmix64's finaliser
+  x ^= x >> 30;
+  x *= 0xbf58476d1ce4e5b9ULL;
+  x ^= x >> 27;
+  x *= 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+uint64_t fnv1a(std::string_view bytes) {
+  uint64_t h = 0xcbf29ce484222325ULL;
+  for (const char c : bytes) h = (h ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL;
+  return h;
+}
+
+bool address_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-' ||
+         c == '_' || c == '+' || c == '%';
+}
+
+bool mention_char(char c) {
+  return c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != ',' && c != ':' && c != '@' && c != '+';
+}
+
+// `body` with its links, e-mail addresses and @name / +name mentions
+// replaced by placeholders (each surrounded by spaces).
+std::string masked(std::string_view body) {
+  std::string out;
+  out.reserve(body.size() + 16);
+  size_t pos = 0;
+  for (const LinkSpan& link : link_spans(body)) {
+    if (link.begin < pos) continue;
+    out.append(body.substr(pos, link.begin - pos)).append(" ").append(kLinkMark).append(" ");
+    pos = link.end;
+  }
+  out.append(body.substr(pos));
+
+  std::string result;
+  result.reserve(out.size());
+  for (size_t i = 0; i < out.size(); ++i) {
+    const char c = out[i];
+    if (c != '@' && c != '+') {
+      result += c;
+      continue;
+    }
+    const bool word_start = i == 0 || out[i - 1] == ' ' || out[i - 1] == '\n' || out[i - 1] == '\t';
+    if (c == '@' && !word_start) {
+      // an address: the local part is already in `result`; the domain follows
+      size_t local = result.size();
+      while (local > 0 && address_char(result[local - 1])) --local;
+      size_t end = i + 1;
+      while (end < out.size() && address_char(out[end])) ++end;
+      const std::string_view domain(out.data() + i + 1, end - i - 1);
+      if (local < result.size() && domain.find('.') != std::string_view::npos) {
+        result.resize(local);
+        result.append(" ").append(kEmailMark).append(" ");
+        i = end - 1;
+        continue;
+      }
+      result += c;
+      continue;
+    }
+    if (word_start && i + 1 < out.size() && mention_char(out[i + 1]) && (c == '@' || !(out[i + 1] >= '0' && out[i + 1] <= '9'))) {
+      size_t end = i + 1;
+      while (end < out.size() && mention_char(out[end])) ++end;
+      result.append(" ").append(kNameMark).append(" ");
+      i = end - 1;
+      continue;
+    }
+    result += c;
+  }
+  return result;
+}
+
+struct Token {
+  uint64_t hash;
+  bool unspaced;  // one character of a script written without spaces
+};
+
+bool all_digits(std::string_view word) {
+  return std::all_of(word.begin(), word.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// The tokens of folded text: words, single unspaced characters and
+// placeholders; numbers become one token.
+template <typename Emit>
+void tokenize(std::string_view text, Emit emit) {
+  size_t word_begin = std::string_view::npos;
+  const auto flush = [&](size_t end) {
+    if (word_begin == std::string_view::npos) return;
+    const std::string_view word = text.substr(word_begin, end - word_begin);
+    emit(Token{all_digits(word) ? kNumberToken : fnv1a(word), false}, word);
+    word_begin = std::string_view::npos;
+  };
+  for (size_t pos = 0; pos < text.size();) {
+    size_t length = 1;
+    const UChar32 c = code_point_at(text, pos, length);
+    if (c >= kFirstMark && c <= kLastMark) {
+      flush(pos);
+      emit(Token{mix(static_cast<uint64_t>(c)), false}, std::string_view());
+    } else {
+      switch (classify(c)) {
+        case CharClass::word:
+          if (word_begin == std::string_view::npos) word_begin = pos;
+          break;
+        case CharClass::unspaced:
+          flush(pos);
+          emit(Token{fnv1a(text.substr(pos, length)), true}, std::string_view());
+          break;
+        case CharClass::separator: flush(pos); break;
+      }
+    }
+    pos += length;
+  }
+  flush(text.size());
+}
+
+}  // namespace
+
+std::optional<FuzzyFingerprint> fuzzy_fingerprint(std::string_view body, std::string_view author) {
+  // The author's own name, wherever the text repeats it.
+  std::vector<uint64_t> name_words;
+  if (!author.empty())
+    tokenize(fold_text(author), [&](const Token& t, std::string_view word) {
+      if (word.size() >= 2) name_words.push_back(t.hash);
+    });
+  const uint64_t name_token = mix(static_cast<uint64_t>(0xE002));
+
+  const std::string text = fold_text(masked(body));
+  std::vector<uint64_t> shingles;
+  shingles.reserve(text.size() / 3 + 8);
+  bool have_previous = false;
+  uint64_t previous = 0;
+  tokenize(text, [&](Token t, std::string_view) {
+    if (std::find(name_words.begin(), name_words.end(), t.hash) != name_words.end()) t.hash = name_token;
+    if (!t.unspaced) shingles.push_back(mix(t.hash));
+    if (have_previous) shingles.push_back(mix(previous * 0x9E3779B97F4A7C15ULL + t.hash + 1));
+    previous = t.hash;
+    have_previous = true;
+  });
+  std::sort(shingles.begin(), shingles.end());
+  shingles.erase(std::unique(shingles.begin(), shingles.end()), shingles.end());
+  if (shingles.size() < kFuzzyMinShingles) return std::nullopt;
+
+  // One permutation: the low bits choose the bin, the next ones compete.
+  constexpr uint32_t kEmpty = UINT32_MAX;
+  std::array<uint32_t, kFuzzyBins> bins;
+  bins.fill(kEmpty);
+  FuzzyFingerprint out;
+  for (const uint64_t s : shingles) {
+    uint32_t& bin = bins[s % kFuzzyBins];
+    bin = std::min(bin, static_cast<uint32_t>(s >> 6));
+  }
+  // An empty bin borrows the next filled one's value (rotation), re-hashed
+  // by the distance, so two texts still agree there when they agree on it.
+  for (size_t i = 0; i < kFuzzyBins; ++i) {
+    if (bins[i] != kEmpty) {
+      out.bins[i] = bins[i];
+      continue;
+    }
+    size_t step = 1;
+    while (bins[(i + step) % kFuzzyBins] == kEmpty) ++step;
+    out.bins[i] = static_cast<uint32_t>(mix(bins[(i + step) % kFuzzyBins] + (static_cast<uint64_t>(step) << 32)));
+  }
+  // Bottom-k: the smallest hashes (`shingles` is sorted), by their top bits.
+  out.bottom_size = static_cast<uint32_t>(std::min(shingles.size(), kFuzzyBottom));
+  for (size_t i = 0; i < out.bottom_size; ++i) out.bottom[i] = static_cast<uint32_t>(shingles[i] >> 32);
+  return out;
+}
+
+double fuzzy_similarity(const FuzzyFingerprint& a, const FuzzyFingerprint& b) {
+  // Walk the union's smallest hashes in order; count those both sketches hold.
+  size_t i = 0, j = 0, taken = 0, both = 0;
+  while (taken < kFuzzyBottom && (i < a.bottom_size || j < b.bottom_size)) {
+    if (j >= b.bottom_size || (i < a.bottom_size && a.bottom[i] < b.bottom[j])) {
+      ++i;
+    } else if (i >= a.bottom_size || b.bottom[j] < a.bottom[i]) {
+      ++j;
+    } else {
+      ++both, ++i, ++j;
+    }
+    ++taken;
+  }
+  return taken == 0 ? 0.0 : static_cast<double>(both) / static_cast<double>(taken);
+}
+
+}  // namespace spamgate

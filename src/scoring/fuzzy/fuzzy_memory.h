@@ -1,0 +1,83 @@
+// FuzzyMemory: the recent spam FUZZY compares submissions with — spam the
+// owner marked and submissions spamgate rejected — as fuzzy fingerprints
+// in a bounded ring, indexed by banded LSH buckets so that a lookup costs
+// the same against ten or ten thousand examples. Ham the owner marked or
+// rescued is never an example: it removes the examples near it and vetoes
+// rejected submissions near it until the owner marks one of them spam.
+// It keeps a fingerprint, an id and a short sanitised snippet per example,
+// never the text. Safe to use from many threads at once.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+
+#include "form/submission.h"
+#include "scoring/fuzzy/fuzzy_fingerprint.h"
+#include "scoring/verdict.h"
+
+namespace spamgate {
+
+struct FuzzyMatch {
+  std::string id;       // the example's id: the submission's, or the owner's decision's
+  double similarity;    // 0..1
+  std::string snippet;  // the example's start, sanitised for display
+};
+
+class FuzzyShelf;
+
+class FuzzyMemory {
+ public:
+  // Keeps at most `capacity` spam examples (and as many ham vetoes); the
+  // oldest goes first. A match needs at least `similarity` (0..1].
+  FuzzyMemory(size_t capacity, double similarity);
+  ~FuzzyMemory();
+  FuzzyMemory(const FuzzyMemory&) = delete;
+  FuzzyMemory& operator=(const FuzzyMemory&) = delete;
+
+  // Remembers `submission` as spam example `id`. `by_owner`: the owner said
+  // so (it lifts the ham vetoes near it); otherwise spamgate rejected it,
+  // and it is skipped when a ham the owner marked is near. A copy at least
+  // 90 % alike an example already kept is covered by it and not kept again.
+  // Returns false when the text is not covered (too short to fingerprint,
+  // vetoed, or FUZZY off).
+  bool add_spam(const std::string& id, const Submission& submission, bool by_owner);
+  // A ham the owner marked or rescued: forgets the spam examples near it
+  // and keeps it as a veto. Returns how many examples it removed.
+  size_t add_ham(const Submission& submission);
+
+  // An example at or above the similarity (the first the index finds), if any.
+  std::optional<FuzzyMatch> match(const Submission& submission) const;
+  std::optional<FuzzyMatch> match(const FuzzyFingerprint& fingerprint) const;
+
+  // Forgets the examples with this id, or from this e-mail address (a
+  // privacy erasure; case-insensitive). Return how many.
+  size_t forget(std::string_view id);
+  size_t forget_email(std::string_view email);
+
+  size_t spam_examples() const;
+  size_t ham_vetoes() const;
+  size_t capacity() const { return capacity_; }
+  double similarity() const { return similarity_; }
+
+ private:
+  const size_t capacity_;
+  const double similarity_;
+  mutable std::shared_mutex mutex_;
+  std::unique_ptr<FuzzyShelf> spam_, ham_;
+};
+
+// True when a verdict makes its submission a spam example: rejected (or
+// discarded), and it would be without FUZZY's own score, so that FUZZY
+// never feeds on its own hits.
+bool rejection_teaches_fuzzy(const Verdict& verdict, double reject_threshold);
+
+// The text FUZZY fingerprints: the subject (contact forms) and the body,
+// with the author's name masked.
+std::optional<FuzzyFingerprint> submission_fingerprint(const Submission& submission);
+
+}  // namespace spamgate
