@@ -2,6 +2,8 @@
 
 #include <unicode/normalizer2.h>
 
+#include <cstdint>
+#include <cstring>
 #include <stdexcept>
 
 #include "util/utf8.h"
@@ -19,27 +21,42 @@ const icu::Normalizer2& nfkc() {
   return *instance;
 }
 
-bool ascii(std::string_view text) {
-  unsigned char any = 0;
-  for (char c : text) any |= static_cast<unsigned char>(c);
-  return any < 0x80;
+// The offset of the first byte >= 0x80, or text.size().
+size_t ascii_prefix(std::string_view text) {
+  size_t i = 0;
+  for (; i + 8 <= text.size(); i += 8) {
+    uint64_t block;
+    std::memcpy(&block, text.data() + i, 8);
+    if ((block & 0x8080808080808080ULL) != 0) break;
+  }
+  while (i < text.size() && static_cast<unsigned char>(text[i]) < 0x80) ++i;
+  return i;
 }
 
 icu::StringPiece piece(std::string_view text) { return {text.data(), static_cast<int32_t>(text.size())}; }
 
 }  // namespace
 
+// Leading ASCII text is well-formed and in NFKC form, and every ASCII
+// character has a normalisation boundary before it: only the text from the
+// last ASCII byte of that run on (a mark after it may compose with it)
+// needs checking.
 std::optional<std::string> search_text(std::string_view text) {
-  if (ascii(text)) return std::nullopt;
-  const bool well_formed = is_valid_utf8(text);
+  const size_t prefix = ascii_prefix(text);
+  if (prefix == text.size()) return std::nullopt;
+  const std::string_view rest = text.substr(prefix > 0 ? prefix - 1 : 0);
+  const bool well_formed = first_invalid_utf8(rest) == rest.size();
+  if (well_formed) {
+    UErrorCode status = U_ZERO_ERROR;
+    if (nfkc().isNormalizedUTF8(piece(rest), status) && U_SUCCESS(status)) return std::nullopt;
+  }
   std::string repaired;
   if (!well_formed) {
     repaired = replace_invalid_utf8(text);
     text = repaired;
   }
   UErrorCode status = U_ZERO_ERROR;
-  if (nfkc().isNormalizedUTF8(piece(text), status) && U_SUCCESS(status))
-    return well_formed ? std::nullopt : std::optional<std::string>(std::move(repaired));
+  if (!well_formed && nfkc().isNormalizedUTF8(piece(text), status) && U_SUCCESS(status)) return repaired;
   std::string normalised;
   normalised.reserve(text.size());
   icu::StringByteSink<std::string> sink(&normalised);
