@@ -1,6 +1,7 @@
 #include "scoring/unicode_pattern.h"
 
 #include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
 #include <unicode/uniset.h>
 #include <unicode/ustring.h>
 
@@ -18,7 +19,15 @@ namespace {
 constexpr const char* kUnspacedScripts[] = {"Han",  "Hiragana", "Katakana", "Bopomofo", "Yi",     "Thai",    "Lao",
                                             "Khmer", "Myanmar", "Tai_Le",   "New_Tai_Lue", "Tai_Tham", "Tai_Viet"};
 
+// A member of a bracket expression: the character itself (short patterns
+// keep compiled rules small), escaped when it is ASCII, a space or a
+// surrogate (which has no UTF-8 form).
 std::string code_point(UChar32 c) {
+  if (c >= 0x80 && !(c >= 0xD800 && c <= 0xDFFF) && !u_isUWhiteSpace(c)) {
+    std::string out;
+    icu::UnicodeString(c).toUTF8String(out);
+    return out;
+  }
   char buffer[16];
   std::snprintf(buffer, sizeof buffer, "\\x{%X}", static_cast<unsigned>(c));
   return buffer;
@@ -35,16 +44,29 @@ std::string ranges(const icu::UnicodeSet& set) {
   return out;
 }
 
+// The word-character candidates: letters, marks, decimal digits, connectors.
+constexpr const char* kLetterClass = "[[:L:][:Mn:][:Mc:][:Nd:][:Pc:]]";
+
+// The letters of unspaced scripts as a bracket expression. Only characters
+// of kLetterClass are ever tested against it, so a gap between two of its
+// ranges that holds none of those is filled: the same test, fewer ranges.
 const std::string& unspaced_class() {
   static const std::string text = [] {
-    icu::UnicodeSet all;
+    icu::UnicodeSet unspaced;
     for (const char* script : kUnspacedScripts) {
       UErrorCode status = U_ZERO_ERROR;
       icu::UnicodeSet one;
       one.applyPropertyAlias("scx", script, status);
-      if (U_SUCCESS(status)) all.addAll(one);
+      if (U_SUCCESS(status)) unspaced.addAll(one);
     }
-    return "[" + ranges(all) + "]";
+    UErrorCode status = U_ZERO_ERROR;
+    const icu::UnicodeSet letters(icu::UnicodeString::fromUTF8(kLetterClass), status);
+    icu::UnicodeSet filled = unspaced;
+    for (int32_t i = 0; U_SUCCESS(status) && i + 1 < unspaced.getRangeCount(); ++i) {
+      const UChar32 from = unspaced.getRangeEnd(i) + 1, to = unspaced.getRangeStart(i + 1) - 1;
+      if (!letters.containsSome(from, to)) filled.add(from, to);
+    }
+    return "[" + ranges(filled) + "]";
   }();
   return text;
 }
@@ -56,7 +78,7 @@ struct WordSides {
 
 const WordSides& word_sides() {
   static const WordSides sides = [] {
-    const std::string letter = "[[:L:][:Mn:][:Mc:][:Nd:][:Pc:]]";
+    const std::string letter = kLetterClass;
     const std::string& unspaced = unspaced_class();
     return WordSides{"(?<=" + letter + ")(?<!" + unspaced + ")", "(?:(?<!" + letter + ")|(?<=" + unspaced + "))",
                      "(?=" + letter + ")(?!" + unspaced + ")", "(?:(?!" + letter + ")|(?=" + unspaced + "))"};
