@@ -1,6 +1,7 @@
 #include "scoring/search_text.h"
 
 #include <unicode/normalizer2.h>
+#include <unicode/uniset.h>
 
 #include <cstdint>
 #include <cstring>
@@ -33,6 +34,23 @@ size_t ascii_prefix(std::string_view text) {
   return i;
 }
 
+// Characters that may change under NFKC or reorder (NFKC_Quick_Check No or
+// Maybe, or a non-zero combining class): a text with none of them is in NFKC
+// form (UAX #15 quick check), and a frozen set finds one fast.
+const icu::UnicodeSet* maybe_changing() {
+  static const icu::UnicodeSet* set = []() -> const icu::UnicodeSet* {
+    UErrorCode status = U_ZERO_ERROR;
+    auto* made = new icu::UnicodeSet(icu::UnicodeString::fromUTF8("[[:NFKC_QC=N:][:NFKC_QC=M:][:^ccc=0:]]"), status);
+    if (U_FAILURE(status)) {
+      delete made;
+      return nullptr;
+    }
+    made->freeze();
+    return made;
+  }();
+  return set;
+}
+
 icu::StringPiece piece(std::string_view text) { return {text.data(), static_cast<int32_t>(text.size())}; }
 
 }  // namespace
@@ -47,6 +65,10 @@ std::optional<std::string> search_text(std::string_view text) {
   const std::string_view rest = text.substr(prefix > 0 ? prefix - 1 : 0);
   const bool well_formed = first_invalid_utf8(rest) == rest.size();
   if (well_formed) {
+    const icu::UnicodeSet* changing = maybe_changing();
+    if (changing && static_cast<size_t>(changing->spanUTF8(rest.data(), static_cast<int32_t>(rest.size()),
+                                                           USET_SPAN_NOT_CONTAINED)) == rest.size())
+      return std::nullopt;
     UErrorCode status = U_ZERO_ERROR;
     if (nfkc().isNormalizedUTF8(piece(rest), status) && U_SUCCESS(status)) return std::nullopt;
   }
