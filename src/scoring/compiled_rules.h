@@ -3,7 +3,7 @@
 // only by the rule loader; read-only afterwards.
 #pragma once
 
-#include <boost/regex.hpp>
+#include <boost/regex/icu.hpp>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -28,10 +28,13 @@ struct CompiledLinks {
   size_t min_links;  // LINKS_N fires when the body has at least N links
 };
 
+// The regex runs on a field's search text (scoring/search_text.h) with
+// Boost.Regex's ICU engine, compiled from unicode_pattern(pattern).
 struct CompiledRegex {
   uint32_t rule;
   Field field;
-  boost::regex regex;
+  boost::u32regex regex;
+  std::string pattern;  // as written in the rule file
 };
 
 struct CompiledList {

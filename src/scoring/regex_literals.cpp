@@ -4,6 +4,11 @@
 #include <cctype>
 #include <cstdint>
 #include <cstring>
+#include <unicode/uchar.h>
+#include <unicode/uniset.h>
+#include <unicode/unistr.h>
+
+#include "util/utf8.h"
 
 namespace spamgate {
 namespace {
@@ -82,6 +87,33 @@ Info literal(char c) {
   Set one{std::string(1, c)};
   return {one, one, one};
 }
+// One non-ASCII character (its UTF-8 bytes). Under the i flag, every
+// character Boost's ICU engine takes as the same (equal simple case
+// folding), when there are a few; else any character.
+Info unicode_char(std::string_view utf8, bool ignore_case) {
+  if (!ignore_case) {
+    Set one{std::string(utf8)};
+    return {one, one, one};
+  }
+  const icu::UnicodeString text = icu::UnicodeString::fromUTF8(icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())));
+  const UChar32 c = text.char32At(0);
+  icu::UnicodeSet closure(c, c);
+  closure.closeOver(USET_CASE_INSENSITIVE);
+  Set variants;
+  const UChar32 folded = u_foldCase(c, U_FOLD_CASE_DEFAULT);
+  for (int32_t r = 0; r < closure.getRangeCount(); ++r)
+    for (UChar32 d = closure.getRangeStart(r); d <= closure.getRangeEnd(r); ++d) {
+      if (u_foldCase(d, U_FOLD_CASE_DEFAULT) != folded) continue;
+      std::string out;
+      icu::UnicodeString(d).toUTF8String(out);
+      if (out.size() == 1 && out[0] >= 'A' && out[0] <= 'Z') out[0] = static_cast<char>(out[0] + ('a' - 'A'));
+      variants.push_back(out);
+    }
+  if (variants.empty() || variants.size() > kMaxClassMembers) return {};
+  variants = normalized(std::move(variants));
+  return {variants, variants, variants};
+}
+
 Info empty_match() { return {Set{""}, std::nullopt, Set{""}}; }
 Info any_char() { return {}; }
 
@@ -205,9 +237,18 @@ class Analyzer {
       case '?':
       case '{': return fail();
       default:
-        if (static_cast<unsigned char>(c) >= 0x80 && ignore_case_) return any_char();
-        return literal(c);
+        if (static_cast<unsigned char>(c) < 0x80) return literal(c);
+        return multibyte(pos_ - 1);
     }
+  }
+
+  // The character whose UTF-8 form starts at `start` (Boost's ICU engine
+  // matches characters, so a quantifier applies to all of its bytes).
+  Info multibyte(size_t start) {
+    const size_t length = utf8_sequence_length(p_, start);
+    if (length == 0) return fail();
+    pos_ = start + length;
+    return unicode_char(p_.substr(start, length), ignore_case_);
   }
 
   Info group(int depth) {
@@ -252,7 +293,7 @@ class Analyzer {
         plain = false;
       } else {
         if (p_[pos_] == '-' && pos_ != first && pos_ + 1 < p_.size() && p_[pos_ + 1] != ']') plain = false;
-        if (static_cast<unsigned char>(p_[pos_]) >= 0x80 && ignore_case_) plain = false;
+        if (static_cast<unsigned char>(p_[pos_]) >= 0x80) plain = false;  // a character of several bytes
         ++pos_;
       }
     }
@@ -279,13 +320,31 @@ class Analyzer {
   Info escape() {
     if (at_end()) return fail();
     const char c = p_[pos_++];
+    if (static_cast<unsigned char>(c) >= 0x80) return multibyte(pos_ - 1);  // an escaped character
     const bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
     if (std::strchr("<>`'", c)) return empty_match();  // Boost: word start/end, buffer start/end
     if (!alnum) return literal(c);
     if (c == 'G') uses_search_start_ = true;
+    if (c == 'p' || c == 'P' || c == 'x') return code_point_escape(c);
     if (std::strchr("bBAzZG", c)) return empty_match();
     if (std::strchr("dwsDWShHvVnrtfae", c)) return any_char();
     return fail();  // \x, \p, \Q, back-references, ...: not worth the risk
+  }
+
+  // \pL, \p{Han}, \P{...}, \xHH, \x{HHHH}: one character of some set.
+  Info code_point_escape(char c) {
+    if (!at_end() && p_[pos_] == '{') {
+      const size_t close = p_.find('}', pos_);
+      if (close == std::string_view::npos) return fail();
+      pos_ = close + 1;
+    } else {
+      const size_t length = c == 'x' ? 2 : 1;
+      if (pos_ + length > p_.size()) return fail();
+      for (size_t i = 0; i < length; ++i)
+        if (static_cast<unsigned char>(p_[pos_ + i]) >= 0x80) return fail();
+      pos_ += length;
+    }
+    return any_char();
   }
 
   std::string_view p_;

@@ -8,6 +8,7 @@
 
 #include "scoring/regex_literals.h"
 #include "scoring/rule_sources.h"
+#include "scoring/unicode_pattern.h"
 
 namespace spamgate {
 namespace {
@@ -18,10 +19,10 @@ std::string format_number(double value) {
   return out.str();
 }
 
-boost::regex::flag_type regex_flags(const std::string& flags) {
+boost::regex_constants::syntax_option_type regex_flags(const std::string& flags) {
   // Perl semantics: ^ and $ match only at the ends, . does not match a line
   // break unless the s flag says so.
-  boost::regex::flag_type result = boost::regex::perl | boost::regex::no_mod_m;
+  boost::regex_constants::syntax_option_type result = boost::regex::perl | boost::regex::no_mod_m;
   result |= flags.find('s') != std::string::npos ? boost::regex::mod_s : boost::regex::no_mod_s;
   if (flags.find('i') != std::string::npos) result |= boost::regex::icase;
   if (flags.find('x') != std::string::npos) result |= boost::regex::mod_x;
@@ -178,10 +179,16 @@ class Compiler {
       if (dir.kind == DirectiveKind::regex) {
         if (!claim_name(d)) continue;
         const uint32_t rule = add_rule({dir.name, RuleKind::regex, 1, "", d.where});
+        const Result<std::string> pattern = unicode_pattern(dir.pattern, dir.flags);
+        if (!pattern) {
+          error(d, dir.name + ": " + pattern.error());
+          continue;
+        }
         try {
-          compiled_.regexes.push_back({rule, dir.field, boost::regex(dir.pattern, regex_flags(dir.flags))});
+          compiled_.regexes.push_back(
+              {rule, dir.field, boost::make_u32regex(*pattern, regex_flags(dir.flags)), dir.pattern});
           literals_.push_back(regex_literals(dir.pattern, dir.flags));
-        } catch (const boost::regex_error& e) {
+        } catch (const std::exception& e) {  // boost::regex_error
           error(d, dir.name + ": invalid regex: " + e.what());
         }
       } else if (dir.kind == DirectiveKind::list) {

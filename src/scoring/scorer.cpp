@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <exception>
+#include <optional>
 
 #include "scoring/learn/explanation.h"
 #include "scoring/learn/learned_model.h"
+#include "scoring/search_text.h"
 
 namespace spamgate {
 namespace {
@@ -132,15 +134,18 @@ class Run {
   // a search tries every offset in that order and stops at the first that
   // matches; match_prev_avail and the base let \b, ^ and lookbehinds see the
   // text before the offset).
+  // Offsets are those of literals, which start on a character boundary of
+  // the (well-formed) search text.
   bool find(uint32_t position, const std::string& text, const PrefilterHits* hits, boost::match_flag_type flags,
             boost::smatch& match) const {
-    const boost::regex& regex = c_.regexes[position].regex;
-    if (!hits || !c_.prefilter.anchored(position)) return boost::regex_search(text, match, regex, flags);
+    const boost::u32regex& regex = c_.regexes[position].regex;
+    if (!hits || !c_.prefilter.anchored(position))
+      return boost::u32regex_search(text.begin(), text.end(), match, regex, flags);
     for (const auto& found : hits->starts(position)) {
       const uint32_t start = found.second;
       const auto at = text.begin() + start;
       const auto here = flags | boost::match_continuous | (start > 0 ? boost::match_prev_avail : boost::match_default);
-      if (boost::regex_search(at, text.end(), match, regex, here, text.begin())) return true;
+      if (boost::u32regex_search(at, text.end(), match, regex, here, text.begin())) return true;
     }
     return false;
   }
@@ -150,7 +155,7 @@ class Run {
     const CompiledRegex& rule = c_.regexes[position];
     const PrefilterHits* hits = prefilter_hits(field);
     if (hits && !hits->may_match(position)) return false;
-    const std::string& text = field_text(submission_, field);
+    const std::string& text = search_text_of(field);
     // A rule scored 0 only feeds metas: any match will do. Otherwise the
     // Perl match, whose text goes into the hit's detail.
     const auto flags = c_.scores[rule.rule] == 0 ? boost::match_default | boost::match_any : boost::match_default;
@@ -167,13 +172,24 @@ class Run {
     return true;
   }
 
-  // What the prefilter found in `field` (nullptr without the prefilter).
-  // One prefilter pass per field, on first use.
+  // The search text of a concrete field: normalised once, on first use.
+  const std::string& search_text_of(Field field) {
+    const auto f = static_cast<size_t>(field);
+    if (!normalised_[f]) {
+      if (auto normalised = search_text(field_text(submission_, field))) search_texts_[f] = std::move(*normalised);
+      else search_texts_[f].reset();
+      normalised_[f] = true;
+    }
+    return search_texts_[f] ? *search_texts_[f] : field_text(submission_, field);
+  }
+
+  // What the prefilter found in `field`'s search text (nullptr without the
+  // prefilter). One prefilter pass per field, on first use.
   const PrefilterHits* prefilter_hits(Field field) {
     if (!prefilter_) return nullptr;
     const auto f = static_cast<size_t>(field);
     if (!scanned_[f]) {
-      c_.prefilter.scan(field_text(submission_, field), prefilter_hits_[f]);
+      c_.prefilter.scan(search_text_of(field), prefilter_hits_[f]);
       scanned_[f] = true;
     }
     return &prefilter_hits_[f];
@@ -223,6 +239,8 @@ class Run {
   }
 
   void run_list(const CompiledList& rule) {
+    // Lists search the text as sent, as WordPress does (its list holds
+    // full-width look-alike entries such as "ｃy" that NFKC would widen).
     auto scan_field = [&](Field field) {
       const std::string& text = field_text(submission_, field);
       if (scan_list(rule, field, text)) return true;
@@ -242,6 +260,8 @@ class Run {
   const Submission& submission_;
   const CheckContext& context_;
   const bool prefilter_;
+  bool normalised_[static_cast<size_t>(Field::any)] = {};
+  std::optional<std::string> search_texts_[static_cast<size_t>(Field::any)];  // when not the field's own text
   bool scanned_[static_cast<size_t>(Field::any)] = {};
   PrefilterHits prefilter_hits_[static_cast<size_t>(Field::any)];  // per concrete field
   std::vector<char> fired_;

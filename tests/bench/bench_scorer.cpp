@@ -205,6 +205,7 @@ int main(int argc, char** argv) {
   std::vector<RuleSetSpec> specs;
   try {
     classes = corpus_comment_classes(SPAMGATE_CORPUS_DIR);
+    for (CommentClass& c : japanese_comment_classes(SPAMGATE_SOURCE_DIR)) classes.push_back(std::move(c));
     if (!dump.empty()) return dump_comments(classes, dump);
     std::filesystem::create_directories(scratch);
     specs = rule_set_specs(SPAMGATE_SOURCE_DIR, SPAMGATE_CORPUS_DIR, scratch);

@@ -97,6 +97,20 @@ std::vector<CommentClass> corpus_comment_classes(const std::string& corpus_dir) 
   return {small, {"1KB", joined(all, 1000, 64)}, {"16KB", joined(all, 16384, 16)}};
 }
 
+std::vector<CommentClass> japanese_comment_classes(const std::string& source_dir) {
+  std::ifstream file(source_dir + "/tests/data/cjk-ham.txt", std::ios::binary);
+  if (!file) throw std::runtime_error("cannot read " + source_dir + "/tests/data/cjk-ham.txt");
+  std::vector<LabelledComment> japanese;
+  for (std::string line; std::getline(file, line);) {
+    if (line.rfind("ja\t", 0) != 0) continue;
+    const size_t author = line.find('\t') + 1, site = line.find('\t', author) + 1, text = line.find('\t', site) + 1;
+    if (author == 0 || site == 0 || text == 0) continue;
+    japanese.push_back({line.substr(author, site - author - 1), line.substr(text), false});
+  }
+  if (japanese.empty()) throw std::runtime_error("no Japanese comment in tests/data/cjk-ham.txt");
+  return {{"1KB-ja", joined(japanese, 1000, 64)}};
+}
+
 std::string synthetic_rules(const std::vector<std::string>& vocabulary, size_t count, unsigned seed) {
   std::mt19937 random(seed);
   auto word = [&] { return vocabulary[std::uniform_int_distribution<size_t>(0, vocabulary.size() - 1)(random)]; };
@@ -128,7 +142,10 @@ std::vector<RuleSetSpec> rule_set_specs(const std::string& source_dir, const std
   const std::string list = scratch / "wp62k.rules";
   write_file(list, "list WP_DISALLOWED any " + corpus_dir + "/blocklists/wordpress-comment-blacklist.txt\n");
   std::vector<RuleSetSpec> specs = {
-      {"default", {default_rules}}, {"wp62k", {list}}, {"default+wp62k", {default_rules, list}}};
+      {"default", {default_rules}},
+      {"default+ja", {default_rules, source_dir + "/rules/ja.rules"}},
+      {"wp62k", {list}},
+      {"default+wp62k", {default_rules, list}}};
   const std::pair<std::string, std::vector<std::string>> families[] = {
       {"synthetic", vocabulary(youtube_comments(corpus_dir))}, {"spamwords", blocklist_words(corpus_dir)}};
   for (const auto& [family, words] : families) {

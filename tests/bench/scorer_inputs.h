@@ -23,12 +23,18 @@ struct CommentClass {
 // corpus cannot be read.
 std::vector<CommentClass> corpus_comment_classes(const std::string& corpus_dir);
 
+// 1KB-ja: the Japanese comments of tests/data/cjk-ham.txt joined as above
+// until >= 1,000 bytes, 64 of them. Throws std::runtime_error when the file
+// cannot be read.
+std::vector<CommentClass> japanese_comment_classes(const std::string& source_dir);
+
 struct RuleSetSpec {
   std::string name;                // "default", "default+wp62k", "synthetic1000", ...
   std::vector<std::string> files;  // for load_rules
 };
 
-// The rule sets: default (rules/default.rules), wp62k (only the WordPress
+// The rule sets: default (rules/default.rules), default+ja (with
+// rules/ja.rules), wp62k (only the WordPress
 // disallowed list as a `list any` rule), default+wp62k; synthetic100,
 // synthetic1000, synthetic10000 (see synthetic_rules) over the comments'
 // own vocabulary, so that about 1% of the rules match each comment (the

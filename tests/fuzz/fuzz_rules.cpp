@@ -48,7 +48,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   submission.author = "Casino Bob";
   submission.email = "bob@example.org";
   submission.url = "http://bit.ly/x";
-  submission.body = "buy viagra at http://casino.example/ and www.example.com now, ありがとう, Привет, ขอบคุณ";
+  // Several scripts, full-width and half-width forms (searched in NFKC form)
+  // and an ill-formed byte (searched as U+FFFD).
+  submission.body =
+      "buy viagra at http://casino.example/ and www.example.com now, ありがとう, Привет, ขอบคุณ, "
+      "安いｖｉａｇｒａの通販 ｶｼﾞﾉ \xFF end";
   submission.ip = "192.0.2.7";
   const spamgate::ChecksConfig checks;
   const spamgate::CheckContext context{checks, "", nullptr, spamgate::TimePoint{std::chrono::seconds{1'700'000'000}}};

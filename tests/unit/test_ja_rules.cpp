@@ -59,3 +59,17 @@ TEST_CASE_FIXTURE(JapaneseSite, "ja.rules holds a comment with no Japanese, and 
   // Only the no-Japanese rules see the English comment without a link: held, not rejected.
   CHECK(score("Visitor", "", samples[0].body).action == Action::hold);
 }
+
+TEST_CASE_FIXTURE(JapaneseSite, "full-width and half-width spellings meet the same rules as the ordinary ones") {
+  const std::string ordinary = score("Visitor", "", "オンラインカジノで稼ごう https://casino.example.jp/").rule_names();
+  CHECK(ordinary.find("JA_GAMBLING") != std::string::npos);
+  CHECK(score("Visitor", "", "ｵﾝﾗｲﾝｶｼﾞﾉで稼ごう https://casino.example.jp/").rule_names() == ordinary);
+  // viagra in full-width letters between kana: PHARMA (\bviagra\b) fires.
+  const Verdict pharma = score("Visitor", "", "安いｖｉａｇｒａの通販はこちら");
+  INFO(pharma.to_text());
+  CHECK(pharma.rule_names().find("PHARMA") != std::string::npos);
+  // 月収１００万 (full-width digits) is JA_EASY_MONEY like 月収100万.
+  CHECK(score("Visitor", "", "在宅ワークで月収１００万").rule_names().find("JA_EASY_MONEY") != std::string::npos);
+  // An ordinary comment in half-width katakana still passes.
+  CHECK(score("たなか", "", "ｺﾒﾝﾄ失礼します。参考になりました").action == Action::pass);
+}

@@ -164,8 +164,8 @@ TEST_CASE("a slash inside a regex is escaped; # inside a regex is not a comment"
   TempDir dir;
   const auto loaded = load_text(dir, "url SLASH /^https?:\\/\\/bit\\.ly\\//i # shortener\nbody TAG /#\\w+/\n");
   REQUIRE(loaded.errors.empty());
-  CHECK(loaded.load.rules->compiled().regexes.at(0).regex.str() == "^https?:\\/\\/bit\\.ly\\/");
-  CHECK(loaded.load.rules->compiled().regexes.at(1).regex.str() == "#\\w+");
+  CHECK(loaded.load.rules->compiled().regexes.at(0).pattern == "^https?:\\/\\/bit\\.ly\\/");
+  CHECK(loaded.load.rules->compiled().regexes.at(1).pattern == "#\\w+");
 }
 
 TEST_CASE("name errors: duplicates, built-in names, LINKS_ names, unknown names in score and describe") {
