@@ -132,7 +132,7 @@ function spamgate_try_report_html( $report ) {
 				$examples .= '<li>' . esc_html(
 					sprintf(
 						/* translators: 1: the verdict before, 2: the verdict after, 3: the submission's text. */
-						__( '%1$s → %2$s: %3$s', 'spamgate' ),
+						__( '%1$s -> %2$s: %3$s', 'spamgate' ),
 						isset( $example['before'] ) ? (string) $example['before'] : '',
 						isset( $example['after'] ) ? (string) $example['after'] : '',
 						isset( $example['text'] ) ? (string) $example['text'] : ''
