@@ -112,14 +112,24 @@ TrialReport run_rule_trial(const RuleSet& current, const RuleSet& candidate, con
       continue;
     }
     const bool stricter = blocked(after.action);
-    const bool ham = item.owner_says_spam == false, spam = item.owner_says_spam == true;
-    if (stricter) report.newly_blocked++, report.newly_blocked_ham += ham;
-    else report.newly_passed++, report.newly_passed_spam += spam;
+    const int ham = item.owner_says_spam == false ? 1 : 0, spam = item.owner_says_spam == true ? 1 : 0;
+    if (stricter) {
+      ++report.newly_blocked;
+      report.newly_blocked_ham += ham;
+    } else {
+      ++report.newly_passed;
+      report.newly_passed_spam += spam;
+    }
     for (const std::string& rule : responsible(before, after, stricter)) {
       RuleDifference& difference = per_rule[rule];
       difference.rule = rule;
-      if (stricter) difference.newly_blocked++, difference.newly_blocked_ham += ham;
-      else difference.newly_passed++, difference.newly_passed_spam += spam;
+      if (stricter) {
+        ++difference.newly_blocked;
+        difference.newly_blocked_ham += ham;
+      } else {
+        ++difference.newly_passed;
+        difference.newly_passed_spam += spam;
+      }
       if (difference.examples.size() < options.examples)
         difference.examples.push_back({item.id, item.created_at, kind_name(item.submission.kind), before.action,
                                        after.action, item.owner_says_spam,
