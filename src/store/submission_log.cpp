@@ -206,7 +206,8 @@ void SubmissionLog::run_maintenance(bool shutting_down) {
     int64_t cutoff = unix_seconds(now) - int64_t{options_.retention_days} * 86400;
     Result<Statement> del = write_db_.prepare("DELETE FROM submissions WHERE created_at < ?1");
     Status st = del ? del->bind(1, cutoff).run() : Status(Error{del.error()});
-    if (st) st = forget_passed_text(unix_seconds(now) - int64_t{options_.keep_passed_days} * 86400);
+    if (st && options_.keep_passed_days >= 0)
+      st = forget_passed_text(unix_seconds(now) - int64_t{options_.keep_passed_days} * 86400);
     if (st) st = budget_.resync(write_db_);
     if (!st) note_error("retention: " + st.error());
   }

@@ -35,8 +35,9 @@ struct SubmissionLogOptions {
   std::chrono::seconds retention_interval{3600};  // retention runs at start and then this often
   ReviewBudgetOptions budget;    // how much blocked text is kept ([review] keep_*)
   // Passed rows lose their text after this many days ([review]
-  // keep_passed_days; 0: they are not expected to have any). Retention.
-  int keep_passed_days = 0;
+  // keep_passed_days; 0: at once). -1: retention leaves passed text alone
+  // (a command that only reads the log need not know the setting).
+  int keep_passed_days = -1;
   // Called on the writer thread with a one-line reason whenever a batch,
   // retention or a periodic task fails (e.g. to write a log line). May be empty.
   std::function<void(const std::string&)> on_error;

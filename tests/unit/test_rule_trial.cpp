@@ -305,6 +305,30 @@ TEST_CASE("passed text is kept for keep_passed_days, then only blocked text is l
   CHECK(ids == std::vector<std::string>{"hold-old", "pass-new"});
 }
 
+TEST_CASE("a log opened without keep_passed_days (spamgate log) leaves passed text alone") {
+  spamgate::testing::TempStore store;
+  ManualClock clock;
+  SubmissionLogOptions options;
+  options.retention_interval = std::chrono::seconds(1);
+  auto log = SubmissionLog::open(store.store_path(), options, clock);
+  REQUIRE_MESSAGE(log.ok(), log.error());
+  SubmissionRecord r;
+  r.id = "pass-kept";
+  r.created_at = unix_seconds(clock.now()) - 86400 * 20;
+  r.kind = "comment";
+  r.action = "pass";
+  r.hits = "[]";
+  r.content = R"({"body":"京都の紅葉"})";
+  REQUIRE((*log)->record(r));
+  REQUIRE((*log)->flush().ok());
+  clock.advance(std::chrono::seconds(2));
+  REQUIRE((*log)->flush().ok());
+  auto kept = (*log)->with_text_since(0);
+  REQUIRE(kept.ok());
+  REQUIRE(kept->size() == 1);
+  CHECK((*kept)[0].id == "pass-kept");
+}
+
 TEST_CASE("over the review budget, passed text goes before rejected text, and is not counted as a review item") {
   spamgate::testing::TempStore store;
   ManualClock clock;
