@@ -40,6 +40,7 @@ if ( is_admin() ) { // Also admin-ajax.php and admin-post.php.
 	require_once __DIR__ . '/includes/admin.php';
 	require_once __DIR__ . '/includes/dashboard-chart.php';
 	require_once __DIR__ . '/includes/settings.php';
+	require_once __DIR__ . '/includes/rules-try.php';
 	require_once __DIR__ . '/includes/review-screen.php';
 }
 if ( defined( 'WP_CLI' ) && WP_CLI ) {

@@ -181,7 +181,8 @@ function spamgate_privacy_time( $time ) {
 }
 
 /**
- * One blocked submission as an item of the export group "spamgate: blocked
+ * One stored submission (blocked, or passed and kept a few days to try
+ * rule changes on) as an item of the export group "spamgate: stored
  * submissions".
  *
  * @param array $item From spamgate_parse_submission().
@@ -194,8 +195,8 @@ function spamgate_privacy_submission_export( array $item ) {
 	}
 	return array(
 		'group_id'          => 'spamgate-submissions',
-		'group_label'       => __( 'spamgate: blocked submissions', 'spamgate' ),
-		'group_description' => __( 'Comments and contact form messages that spamgate, this site\'s spam filter, blocked and keeps for review.', 'spamgate' ),
+		'group_label'       => __( 'spamgate: stored submissions', 'spamgate' ),
+		'group_description' => __( 'Comments and contact form messages that spamgate, this site\'s spam filter, blocked and keeps for review, or let through and keeps for a few days so the site owner can test rule changes on them.', 'spamgate' ),
 		'item_id'           => 'spamgate-submission-' . $item['id'],
 		'data'              => spamgate_privacy_fields(
 			array(
@@ -335,8 +336,8 @@ function spamgate_privacy_erase( $email, $page = 1 ) {
 	$answer['items_removed'] = $submissions + $decisions + $mails > 0;
 	if ( $answer['items_removed'] ) {
 		$answer['messages'][] = sprintf(
-			/* translators: 1: number of blocked submissions, 2: number of moderation decisions, 3: number of mails. */
-			__( 'spamgate erased %1$d blocked submissions, %2$d moderation decisions and %3$d mails.', 'spamgate' ),
+			/* translators: 1: number of stored submissions, 2: number of moderation decisions, 3: number of mails. */
+			__( 'spamgate erased %1$d stored submissions, %2$d moderation decisions and %3$d mails.', 'spamgate' ),
 			$submissions,
 			$decisions,
 			$mails
@@ -355,6 +356,7 @@ function spamgate_privacy_policy_text() {
 		__( 'This site screens comments and contact form messages with spamgate, a spam filter that runs on the site\'s own server.', 'spamgate' ),
 		__( 'When you leave a comment or send a message through a contact form, spamgate records your IP address, your browser\'s user agent string and what you submitted (name, e-mail address, website, subject and text) to decide whether it is spam.', 'spamgate' ),
 		__( 'If spamgate blocks your comment or message, it keeps its text for a limited period (the retention period, 30 days unless the site owner changed it) so that the site owner can review it and rescue it if it was not spam.', 'spamgate' ),
+		__( 'If your comment or message gets through, spamgate keeps its text for a few days (7 unless the site owner changed it) so that the site owner can test a change to the spam rules on real submissions before it takes effect.', 'spamgate' ),
 		__( 'When the site owner marks a comment or message as spam or not spam, spamgate keeps that decision, with what was submitted, to train a spam filter for this site only.', 'spamgate' ),
 		__( 'None of this is sent to third parties. You can ask for an export or the erasure of this data by e-mail address, as for the rest of your personal data on this site.', 'spamgate' ),
 	);

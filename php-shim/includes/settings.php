@@ -209,6 +209,7 @@ function spamgate_render_settings_page() {
 	echo '<p><button type="submit" class="button button-primary">' . esc_html__( 'Train spamgate from this site\'s comments', 'spamgate' ) . '</button></p>';
 	echo '</form>';
 	echo '<p id="spamgate-train-progress" aria-live="polite"></p>';
+	echo spamgate_try_rules_html(); // phpcs:ignore WordPress.Security.EscapeOutput -- escaped when built.
 	echo '</div>';
 }
 

@@ -92,7 +92,7 @@ final class PrivacyTest extends TestCase {
 
 		$submission = $export['data'][0];
 		$this->assertSame( 'spamgate-submissions', $submission['group_id'] );
-		$this->assertSame( 'spamgate: blocked submissions', $submission['group_label'] );
+		$this->assertSame( 'spamgate: stored submissions', $submission['group_label'] );
 		$this->assertSame( 'spamgate-submission-' . self::ID, $submission['item_id'] );
 		$this->assertSame(
 			array(
@@ -185,7 +185,7 @@ final class PrivacyTest extends TestCase {
 			array(
 				'items_removed'  => true,
 				'items_retained' => false,
-				'messages'       => array( 'spamgate erased 3 blocked submissions, 1 moderation decisions and 2 mails.' ),
+				'messages'       => array( 'spamgate erased 3 stored submissions, 1 moderation decisions and 2 mails.' ),
 				'done'           => true,
 			),
 			spamgate_privacy_erase( 'ann@example.org', 1 )

@@ -360,8 +360,15 @@ function wp_die( $message = '', $title = '', $args = array() ) {
 function check_ajax_referer( $action, $query_arg = false, $stop = true ) {
 	return $GLOBALS['spamgate_test']['nonce_ok'] && 'spamgate_train' === $action && '_wpnonce' === $query_arg ? 1 : false;
 }
-function wp_nonce_field( $action ) {
-	echo '<input type="hidden" id="_wpnonce" name="_wpnonce" value="nonce-' . esc_attr( $action ) . '">';
+function wp_nonce_field( $action, $name = '_wpnonce', $referer = true, $display = true ) {
+	$field = '<input type="hidden" id="' . esc_attr( $name ) . '" name="' . esc_attr( $name ) . '" value="nonce-' . esc_attr( $action ) . '">';
+	if ( ! $display ) {
+		return $field;
+	}
+	echo $field; // phpcs:ignore WordPress.Security.EscapeOutput
+}
+function esc_textarea( $text ) {
+	return htmlspecialchars( (string) $text, ENT_QUOTES, 'UTF-8' );
 }
 function wp_send_json_success( $data = null, $status = null ) {
 	throw new Spamgate_Test_Exit( 'success', $data, $status );
@@ -547,6 +554,7 @@ require_once dirname( __DIR__ ) . '/includes/review-api.php';
 require_once dirname( __DIR__ ) . '/includes/review-forms.php';
 require_once dirname( __DIR__ ) . '/includes/privacy.php';
 require_once dirname( __DIR__ ) . '/includes/settings.php';
+require_once dirname( __DIR__ ) . '/includes/rules-try.php';
 require_once dirname( __DIR__ ) . '/includes/review-screen.php';
 require_once dirname( __DIR__ ) . '/includes/dashboard-chart.php';
 require_once dirname( __DIR__ ) . '/includes/admin.php';

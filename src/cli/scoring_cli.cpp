@@ -1,4 +1,4 @@
-// spamgate check, spamgate rules lint, spamgate eval.
+// spamgate check, spamgate rules lint, spamgate rules try, spamgate eval.
 #include <iostream>
 #include <iterator>
 #include <memory>
@@ -7,9 +7,12 @@
 #include "cli/config_option.h"
 #include "form/submission_builder.h"
 #include "learning/learner.h"
+#include "scoring/candidate_rules.h"
 #include "scoring/eval.h"
 #include "scoring/rule_set.h"
 #include "scoring/scorer.h"
+#include "store/submission_log.h"
+#include "store/trial_history.h"
 
 namespace spamgate::cli {
 namespace {
@@ -21,14 +24,21 @@ struct ScoringOptions {
   bool json = false;
   std::vector<std::string> train_files;  // eval: teach a fresh model these first
   int min_per_class = 0;                 // eval: the learner's gate (0: the config's)
+  int days = 0;                          // try: how far back (0: the config's store.retention_days)
+  int examples = 3;                      // try: examples per rule
 };
 
-// The rule set named by --rules or the config; prints every error on failure.
-std::shared_ptr<const RuleSet> load_rule_set(const ScoringOptions& options, const Config& config) {
+// The config's [rules] files, or --rules.
+std::vector<std::string> current_rule_files(const ScoringOptions& options, const Config& config) {
   std::vector<std::string> files = options.rule_files;
   if (files.empty())
     for (const std::string& file : config.rules.files) files.push_back(config.resolve(file));
-  RuleLoad load = load_rules(files);
+  return files;
+}
+
+// The rule set named by --rules or the config; prints every error on failure.
+std::shared_ptr<const RuleSet> load_rule_set(const ScoringOptions& options, const Config& config) {
+  RuleLoad load = load_rules(current_rule_files(options, config));
   for (const std::string& error : load.errors) std::cerr << error << "\n";
   return load.rules;
 }
@@ -71,6 +81,36 @@ int run_lint(const ScoringOptions& options) {
   if (!load.rules) return 1;
   std::cout << "ok: " << load.rules->rules().size() << " rules from " << load.rules->source_files().size()
             << " files\n";
+  return 0;
+}
+
+int run_try(const ScoringOptions& options) {
+  auto config = load_config_or_report(options.config);
+  if (!config) return 2;
+  CandidateLoad rules = load_candidate_rules(current_rule_files(options, *config), options.inputs);
+  for (const std::string& error : rules.errors) std::cerr << error << "\n";
+  if (!rules.candidate) return 2;
+  SystemClock clock;
+  SubmissionLogOptions log_options;
+  log_options.retention_days = config->store.retention_days;
+  log_options.keep_passed_days = config->review.keep_passed_days;
+  log_options.budget.per_client_hour = config->review.keep_per_client_hour;
+  log_options.budget.max_bytes = int64_t{config->review.keep_total_mb} << 20;
+  const std::string store = config->resolve(config->store.path);
+  auto log = SubmissionLog::open(store, log_options, clock);
+  if (!log) return std::cerr << log.error() << "\n", 2;
+  auto feedback = FeedbackLog::open(store);
+  if (!feedback) return std::cerr << feedback.error() << "\n", 2;
+  const int days = options.days > 0 ? options.days : config->store.retention_days;
+  const int64_t since = unix_seconds(clock.now()) - int64_t{days} * 86400;
+  auto items = load_trial_items(**log, **feedback, since);
+  if (!items) return std::cerr << items.error() << "\n", 2;
+  TrialOptions trial;
+  trial.examples = static_cast<size_t>(options.examples);
+  TrialReport report = run_rule_trial(*rules.current, *rules.candidate, *items, config->checks, trial);
+  report.since = since;
+  report.replaced = rules.replaced;
+  std::cout << (options.json ? report.to_json() + "\n" : report.to_text());
   return 0;
 }
 
@@ -118,6 +158,21 @@ void add_rules_command(CLI::App& app, Handler& run) {
   CLI::App* lint = rules->add_subcommand("lint", "Check rule files; print every error as file:line: message");
   lint->add_option("FILE", options->inputs, "Rule files")->required()->check(CLI::ExistingFile);
   lint->callback([&run, options] { run = [options] { return run_lint(*options); }; });
+
+  auto try_options = std::make_shared<ScoringOptions>();
+  CLI::App* try_rules = rules->add_subcommand(
+      "try", "Score the stored submissions with the current rules and with these candidate files added (a "
+             "candidate rule replaces the current one of the same name); print what would change. Changes nothing");
+  add_config_option(*try_rules, try_options->config);
+  add_rules_option(*try_rules, *try_options);
+  try_rules->add_option("FILE", try_options->inputs, "Candidate rule files")->required()->check(CLI::ExistingFile);
+  try_rules->add_option("--days", try_options->days, "How many days back (default: the config's store.retention_days)")
+      ->check(CLI::Range(1, 3660));
+  try_rules->add_option("--examples", try_options->examples, "Examples per rule")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 100));
+  try_rules->add_flag("--json", try_options->json, "Print the difference as one JSON object");
+  try_rules->callback([&run, try_options] { run = [try_options] { return run_try(*try_options); }; });
 }
 
 void add_eval_command(CLI::App& app, Handler& run) {

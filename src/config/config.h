@@ -47,6 +47,9 @@ struct EndpointsConfig {
   // GET: a fresh signed form token and the honeypot name as JSON, answered
   // without PHP (the plugin's script fills forms with it; no page cache).
   std::string token = "/spamgate/token";
+  // POST candidate rule lines: what they would have done to the stored
+  // history (`spamgate rules try`), as JSON. Changes nothing.
+  std::string rules_try = "/spamgate/rules/try";
 };
 
 // Form field names for each role of a submission, tried in order (the
@@ -156,6 +159,11 @@ struct ReviewConfig {
   // theirs first. Held items and decided ones are never dropped.
   int keep_per_client_hour = 20;
   int keep_total_mb = 256;
+  // The text of submissions that passed, kept this many days (0 = not at
+  // all) so `spamgate rules try` can show what a rule change would have
+  // blocked. The same budget bounds it (passed text goes first); the
+  // privacy export and erase reach it.
+  int keep_passed_days = 7;
 };
 
 struct SecretRef {

@@ -37,7 +37,8 @@ void read_endpoints(TomlReader& in, Config& c) {
                             {"health", &e.health}, {"metrics", &e.metrics}, {"notify", &e.notify},
                             {"feedback", &e.feedback}, {"stats", &e.stats},
                             {"train", &e.train}, {"model", &e.model}, {"submissions", &e.submissions},
-                            {"personal_data", &e.personal_data}, {"token", &e.token}}) {
+                            {"personal_data", &e.personal_data}, {"token", &e.token},
+                            {"rules_try", &e.rules_try}}) {
     in.read(key, *field);
     if (!field->empty() && field->front() != '/') in.error_at(key, "must start with '/' (or be \"\" to turn it off)");
   }
@@ -104,6 +105,7 @@ void read_review(TomlReader& in, Config& c) {
   in.read("digest_check_seconds", c.review.digest_check_seconds, 1, 86400);
   in.read("keep_per_client_hour", c.review.keep_per_client_hour, 0, 1000000);
   in.read("keep_total_mb", c.review.keep_total_mb, 1, 1 << 20);
+  in.read("keep_passed_days", c.review.keep_passed_days, 0, 366);
 }
 
 void read_field_names(TomlReader& in, FormFieldNames& names) {

@@ -63,6 +63,7 @@ HttpResponse Gateway::dispatch(const HttpRequest& request, const Route& route, L
     case RouteKind::model: return handle_model(request);
     case RouteKind::submissions: return handle_submissions(request, log);
     case RouteKind::personal_data: return handle_personal_data(request, log);
+    case RouteKind::rules_try: return handle_rules_try(request, log);
     case RouteKind::health: return handle_health();
     case RouteKind::metrics: {
       HttpResponse response = HttpResponse::text(200, services_.metrics->render());

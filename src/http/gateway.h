@@ -77,6 +77,7 @@ class Gateway {
   HttpResponse handle_model(const HttpRequest& request);
   HttpResponse handle_submissions(const HttpRequest& request, struct RequestLog& log);
   HttpResponse handle_personal_data(const HttpRequest& request, struct RequestLog& log);
+  HttpResponse handle_rules_try(const HttpRequest& request, struct RequestLog& log);
   // Scores with the live rule set; `stateful` = use and update RATE_IP and
   // DUPLICATE state. Fills the log's score, rules and outcome.
   Verdict score(const Submission& submission, bool stateful, struct RequestLog& log);

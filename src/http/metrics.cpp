@@ -12,7 +12,7 @@ const char* outcome_name(Outcome outcome) {
 const char* endpoint_name(EndpointKind endpoint) {
   static const char* names[kEndpointCount] = {"comment", "contact", "check",  "notify",  "feedback", "stats",
                                               "train",   "model",   "submissions", "personal_data", "health", "metrics",
-                                              "token", "form", "passthrough", "other"};
+                                              "token", "rules_try", "form", "passthrough", "other"};
   return names[static_cast<int>(endpoint)];
 }
 

@@ -22,9 +22,9 @@ const char* outcome_name(Outcome outcome);
 // The endpoints metrics are kept for; "other" is every unknown path.
 enum class EndpointKind {
   comment, contact, check, notify, feedback, stats, train, model, submissions, personal_data, health, metrics,
-  token, form, passthrough, other
+  token, rules_try, form, passthrough, other
 };
-inline constexpr int kEndpointCount = 16;
+inline constexpr int kEndpointCount = 17;
 const char* endpoint_name(EndpointKind endpoint);
 
 class Metrics {

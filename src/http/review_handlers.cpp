@@ -286,8 +286,9 @@ HttpResponse Gateway::handle_personal_data(const HttpRequest& request, RequestLo
   (void)services_.log->flush();  // rows still queued belong to the answer too
 
   if (rest == "/erase") {
-    // Every place this node keeps a person's data: blocked submissions, the
-    // outbox (a passed contact message lives only there), the decisions;
+    // Every place this node keeps a person's data: submissions with their
+    // text (blocked, and passed within keep_passed_days), the outbox, the
+    // decisions;
     // with [shared] the decision channel also clears Redis of the address.
     Result<int64_t> submissions = services_.log->erase_email(email);
     Result<int64_t> mails = services_.outbox ? services_.outbox->erase_mentioning(email) : Result<int64_t>(0);

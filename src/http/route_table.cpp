@@ -327,6 +327,7 @@ RouteTable::RouteTable(const Config& config) {
   own("submissions", RouteKind::submissions, EndpointKind::submissions, e.submissions, SecretRule::required, true);
   own("personal_data", RouteKind::personal_data, EndpointKind::personal_data, e.personal_data, SecretRule::required,
       true);
+  own("rules_try", RouteKind::rules_try, EndpointKind::rules_try, e.rules_try, SecretRule::required);
   own("health", RouteKind::health, EndpointKind::health, e.health, SecretRule::none);
   own("metrics", RouteKind::metrics, EndpointKind::metrics, e.metrics, SecretRule::none);
 

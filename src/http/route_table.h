@@ -23,7 +23,7 @@ namespace spamgate {
 
 enum class RouteKind {
   comment, contact, check, token, notify, feedback, stats, train, model, submissions, personal_data, health,
-  metrics,
+  metrics, rules_try,
   form,         // a form plugin's submission: scored, then forwarded or answered in the plugin's format
   passthrough,  // a WordPress entry point (index.php, admin-ajax.php, wp-login.php): forwarded unscored
   not_found,    // an unknown path under /spamgate: 404

@@ -285,6 +285,7 @@ Status build_services(const Config& config, Services& s) {
   log_options.flush_interval_ms = config.store.flush_interval_ms;
   log_options.budget.per_client_hour = config.review.keep_per_client_hour;
   log_options.budget.max_bytes = int64_t{config.review.keep_total_mb} << 20;
+  log_options.keep_passed_days = config.review.keep_passed_days;
   log_options.on_error = [](const std::string& error) {
     LogLine("error").add("msg", "the submission log could not be written").add("error", error).write();
   };

@@ -74,6 +74,8 @@ Verdict Gateway::score(const Submission& submission, bool stateful, RequestLog& 
 void Gateway::record(const Submission& submission, const Verdict& verdict, const RequestLog& log, bool keep_content) {
   if (!services_.log) return;
   SubmissionRecord row = make_submission_record(log.id, submission, verdict, services_.clock->now());
+  // What passed keeps its text for [review] keep_passed_days (rules try).
+  if (verdict.action == Action::pass && services_.config->review.keep_passed_days > 0) keep_content = true;
   if (!keep_content) row.content.reset();
   else if (!row.content) row.content = submission_content_json(submission);
   services_.log->record(std::move(row));

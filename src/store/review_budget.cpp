@@ -29,7 +29,7 @@ Status ReviewBudget::resync(Database& db) {
 }
 
 bool ReviewBudget::droppable(const SubmissionRecord& row) const {
-  return row.content && !row.decision && (row.action == "reject" || row.action == "discard");
+  return row.content && !row.decision && (row.action == "reject" || row.action == "discard" || row.action == "pass");
 }
 
 void ReviewBudget::start_hour(int64_t hour) {
@@ -53,6 +53,7 @@ void ReviewBudget::admit(SubmissionRecord& row) {
     reason = "duplicate";
   if (reason != nullptr) {
     row.content.reset();
+    if (row.action == "pass") return;  // passed text is a convenience (rules try), not a review item
     row.not_kept = reason;
     ++not_kept_;
     return;
@@ -67,35 +68,43 @@ Status ReviewBudget::enforce(Database& db) {
   if (options_.max_bytes <= 0 || kept_bytes_ <= options_.max_bytes) return Status::success();
   const int64_t target = options_.max_bytes / 10 * 9;
   Result<Statement> oldest = db.prepare(
-      "SELECT rowid, length(CAST(content AS BLOB)) FROM submissions"
-      " WHERE action IN ('reject', 'discard') AND decision IS NULL AND content IS NOT NULL"
-      " ORDER BY created_at, rowid LIMIT ?1");
+      "SELECT rowid, length(CAST(content AS BLOB)), action = 'pass' FROM submissions"
+      " WHERE action IN ('pass', 'reject', 'discard') AND decision IS NULL AND content IS NOT NULL"
+      " ORDER BY action = 'pass' DESC, created_at, rowid LIMIT ?1");
   if (!oldest) return Error{oldest.error()};
-  Result<Statement> evict = db.prepare("UPDATE submissions SET content = NULL, not_kept = 'budget' WHERE rowid = ?1");
+  // Passed text goes first and is not a review item: no not_kept mark.
+  Result<Statement> evict = db.prepare(
+      "UPDATE submissions SET content = NULL, not_kept = CASE WHEN action = 'pass' THEN NULL ELSE 'budget' END"
+      " WHERE rowid = ?1");
   if (!evict) return Error{evict.error()};
   while (kept_bytes_ > target) {
     oldest->reset();
     oldest->bind(1, kEvictBatch);
-    std::vector<std::pair<int64_t, int64_t>> rows;
+    struct Victim {
+      int64_t rowid, bytes;
+      bool passed;
+    };
+    std::vector<Victim> rows;
     for (;;) {
       Result<bool> row = oldest->step();
       if (!row) return Error{row.error()};
       if (!*row) break;
-      rows.emplace_back(oldest->column_int(0), oldest->column_int(1));
+      rows.push_back({oldest->column_int(0), oldest->column_int(1), oldest->column_int(2) != 0});
     }
     if (rows.empty()) break;  // what is left is held, decided or kept mail: never evicted
     Result<Transaction> tx = Transaction::begin(db);
     if (!tx) return Error{tx.error()};
     int64_t remaining = kept_bytes_;
-    size_t done = 0;
-    for (; done < rows.size() && remaining > target; ++done) {
+    uint64_t blocked = 0;
+    for (size_t done = 0; done < rows.size() && remaining > target; ++done) {
       evict->reset();
-      if (Status st = evict->bind(1, rows[done].first).run(); !st) return st;
-      remaining -= rows[done].second;
+      if (Status st = evict->bind(1, rows[done].rowid).run(); !st) return st;
+      remaining -= rows[done].bytes;
+      if (!rows[done].passed) ++blocked;
     }
     if (Status st = tx->commit(); !st) return st;
     kept_bytes_ = remaining;
-    not_kept_ += done;
+    not_kept_ += blocked;
   }
   return Status::success();
 }

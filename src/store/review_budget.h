@@ -7,6 +7,8 @@
 //     blocked bodies are stored once);
 //   - over `max_bytes` of kept text in all, the oldest unreviewed rejects
 //     and discards lose their text first.
+// Passed text ([review] keep_passed_days) counts the same way and goes
+// first when over the total, without a not_kept mark (it is no review item).
 // It never drops or evicts the text of a held submission, of one with the
 // owner's decision, or of a contact message kept because mail is off. A row
 // whose text is not kept is still written, with `not_kept` saying why, so

@@ -189,6 +189,14 @@ Status SubmissionLog::write_batch(std::vector<SubmissionRecord>& rows) {
   return budget_.enforce(write_db_);
 }
 
+// Passed rows older than `cutoff` lose their text ([review] keep_passed_days).
+Status SubmissionLog::forget_passed_text(int64_t cutoff) {
+  Result<Statement> clear = write_db_.prepare(
+      "UPDATE submissions SET content = NULL WHERE action = 'pass' AND content IS NOT NULL AND created_at < ?1");
+  if (!clear) return Error{clear.error()};
+  return clear->bind(1, cutoff).run();
+}
+
 // Retention when due (never at shutdown: it can wait for the next start),
 // then every periodic task that is due, or all of them at shutdown.
 void SubmissionLog::run_maintenance(bool shutting_down) {
@@ -198,6 +206,8 @@ void SubmissionLog::run_maintenance(bool shutting_down) {
     int64_t cutoff = unix_seconds(now) - int64_t{options_.retention_days} * 86400;
     Result<Statement> del = write_db_.prepare("DELETE FROM submissions WHERE created_at < ?1");
     Status st = del ? del->bind(1, cutoff).run() : Status(Error{del.error()});
+    if (st && options_.keep_passed_days >= 0)
+      st = forget_passed_text(unix_seconds(now) - int64_t{options_.keep_passed_days} * 86400);
     if (st) st = budget_.resync(write_db_);
     if (!st) note_error("retention: " + st.error());
   }

@@ -34,6 +34,10 @@ struct SubmissionLogOptions {
   size_t batch_rows = 256;       // the writer starts early when this many wait; rows per transaction
   std::chrono::seconds retention_interval{3600};  // retention runs at start and then this often
   ReviewBudgetOptions budget;    // how much blocked text is kept ([review] keep_*)
+  // Passed rows lose their text after this many days ([review]
+  // keep_passed_days; 0: at once). -1: retention leaves passed text alone
+  // (a command that only reads the log need not know the setting).
+  int keep_passed_days = -1;
   // Called on the writer thread with a one-line reason whenever a batch,
   // retention or a periodic task fails (e.g. to write a log line). May be empty.
   std::function<void(const std::string&)> on_error;
@@ -167,6 +171,10 @@ class SubmissionLog {
   // Blocked submissions whose e-mail address is `email` (case-insensitive),
   // newest first, at most `limit`: a commenter's data for a privacy export.
   Result<std::vector<SubmissionRecord>> by_email(const std::string& email, int limit);
+  // Every row created at or after `since` (unix seconds) that still has
+  // its text (blocked within the review budget, passed within
+  // keep_passed_days), oldest first: the history `rules try` scores.
+  Result<std::vector<SubmissionRecord>> with_text_since(int64_t since);
   // Deletes every submission whose e-mail address is `email`. Returns how many.
   Result<int64_t> erase_email(const std::string& email);
   // Every distinct e-mail address in blocked submissions' content.
@@ -178,6 +186,7 @@ class SubmissionLog {
   void writer_loop();
   Status write_batch(std::vector<SubmissionRecord>& rows);
   void run_maintenance(bool shutting_down);
+  Status forget_passed_text(int64_t cutoff);
   void note_error(const std::string& error);
 
   SubmissionLogOptions options_;

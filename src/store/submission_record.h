@@ -1,6 +1,7 @@
 // SubmissionRecord: one row of the submission log, as stored and as read
 // back. Holds the submitted text of what was blocked (hold, reject,
-// discard) for the owner's review; what passed is WordPress's business.
+// discard) for the owner's review, and of what passed for a few days when
+// [review] keep_passed_days asks (so a rule change can be tried on it).
 #pragma once
 
 #include <cstdint>

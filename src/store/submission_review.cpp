@@ -1,5 +1,6 @@
 // SubmissionLog's review side: the blocked submissions the owner pages
-// through, their decisions, and a commenter's data for privacy requests.
+// through, their decisions, a commenter's data for privacy requests, and
+// the kept texts `rules try` scores.
 #include <algorithm>
 #include <variant>
 
@@ -201,6 +202,16 @@ Result<std::vector<SubmissionRecord>> SubmissionLog::by_email(const std::string&
                                            " ORDER BY created_at DESC, rowid DESC LIMIT ?2");
   if (!st) return Error{st.error()};
   st->bind(1, email).bind(2, std::clamp(limit, 1, 10000));
+  return read_rows(*st);
+}
+
+Result<std::vector<SubmissionRecord>> SubmissionLog::with_text_since(int64_t since) {
+  std::lock_guard lock(query_mutex_);
+  Result<Statement> st = query_db_.prepare(std::string("SELECT ") + kSubmissionColumns +
+                                           " FROM submissions WHERE created_at >= ?1 AND content IS NOT NULL"
+                                           " ORDER BY created_at, rowid");
+  if (!st) return Error{st.error()};
+  st->bind(1, since);
   return read_rows(*st);
 }
 

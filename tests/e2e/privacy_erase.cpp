@@ -1,7 +1,8 @@
 // A privacy export and erase reach every place spamgate keeps a person's
 // data (issue 23, item 4), end to end: nginx → `spamgate serve` with mail
 // through a real SMTP server and [shared] state on a real redis-server. A
-// contact message that passed (it lives only in the outbox) and a decision
+// contact message that passed (in the outbox, and its text for rules try
+// in the submissions) and a decision
 // about the same person (it travels on the learning stream) are exported,
 // then erased; afterwards no row of any table in the SQLite store, and no
 // value of any key under the node's Redis prefix, holds the address.
@@ -134,6 +135,10 @@ TEST_CASE("erase reaches the outbox, the decisions and Redis: afterwards nothing
   CHECK(data["mails"][0]["status"] == "sent");
   CHECK(lower(data["mails"][0]["message"].get<std::string>()).find(lower(kAddress)) != std::string::npos);
   CHECK(data["decisions"].size() == 1);
+  // The passed message's text, kept a few days for `rules try`
+  // ([review] keep_passed_days), is the person's data too.
+  REQUIRE(data["submissions"].size() == 1);
+  CHECK(data["submissions"][0]["action"] == "pass");
 
   const HttpResponse erased = site.api("POST", "/spamgate/personal-data/erase", {{"email", lower(kAddress)}});
   REQUIRE_MESSAGE(erased.status == 200, erased.body);

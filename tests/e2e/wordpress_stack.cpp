@@ -823,3 +823,67 @@ TEST_CASE("privacy: WordPress's personal-data exporter and eraser find and delet
   CHECK(rows_of() == "0");
   CHECK(sqlite_rows(s.db_path(), "SELECT count(*) FROM feedback WHERE email = '" + email + "'")[0] == "0");
 }
+
+TEST_CASE("rules try: in a real browser the owner pastes a Japanese rule and sees the stored Japanese spam newly blocked") {
+  Stack& s = stack();
+  const std::string stamp = std::to_string(std::time(nullptr));
+  const std::string spam = "出会い系サイトで今すぐ会える！登録は無料です " + stamp;
+  const std::string ham = "出会い系詐欺の注意喚起、家族にも読ませました。ありがとうございます " + stamp;
+  // Both pass spamgate (no rule knows them) and wait for moderation.
+  REQUIRE(s.post_comment(spam).status == 302);
+  REQUIRE(s.post_comment(ham).status == 302);
+  std::optional<WpComment> spam_comment = s.find_comment(spam), ham_comment = s.find_comment(ham);
+  REQUIRE_MESSAGE(spam_comment, s.wp->debug_log());
+  REQUIRE(ham_comment);
+  REQUIRE(eventually([&] { return !s.submission(spam_comment->meta["_spamgate_id"]).empty(); }));
+  CHECK(s.submission(spam_comment->meta["_spamgate_id"]).rfind("pass|", 0) == 0);
+  // The owner's moderation: spam, and the other approved (both reach spamgate's feedback).
+  s.wp->php("wp_spam_comment( " + std::to_string(spam_comment->id) + " );");
+  s.wp->php("wp_set_comment_status( " + std::to_string(ham_comment->id) + ", 'approve' );");
+  REQUIRE(eventually([&] {
+    return sqlite_rows(s.db_path(), "SELECT count(*) FROM feedback WHERE submission_id IN ('" +
+                                        spam_comment->meta["_spamgate_id"] + "', '" + ham_comment->meta["_spamgate_id"] +
+                                        "')") == std::vector<std::string>{"2"};
+  }));
+  const std::string rules_before = read_file(s.spamgate->rules_path());
+
+  std::filesystem::create_directories(SPAMGATE_BUILD_DIR "/artifacts");
+  const std::string screenshot = SPAMGATE_BUILD_DIR "/artifacts/rules-try.png";
+  std::string output;
+  const int status = run("/usr/bin/python3 '" SPAMGATE_SOURCE_DIR "/tests/e2e/browser/rules_try.py' --site '" +
+                             s.nginx->url("") +
+                             "' --user admin --password admin-test-password"
+                             " --rule 'body DATING /出会い系/' --rule 'score DATING 6'"
+                             " --rule 'describe DATING 出会い系サイトの宣伝'"
+                             " --bad-rule 'body JA_BAD /(出会い系/' --screenshot '" + screenshot + "' 2>&1",
+                         &output);
+  REQUIRE_MESSAGE(status == 0, output, s.wp->debug_log());
+  const nlohmann::json seen =
+      nlohmann::json::parse(output.substr(output.rfind("\n{") == std::string::npos ? 0 : output.rfind("\n{") + 1));
+  INFO(seen.dump());
+  const std::string summary = seen["summary"];
+  CHECK(summary.find("2 would be newly blocked (1 of them you marked not spam)") != std::string::npos);
+  REQUIRE(seen["rows"].contains("DATING"));
+  const nlohmann::json& dating = seen["rows"]["DATING"];
+  CHECK(dating["newly_blocked"] == 2);
+  CHECK(dating["marked_not_spam"] == 1);
+  CHECK(dating["newly_passed"] == 0);
+  REQUIRE(dating["examples"].size() == 2);
+  CHECK(dating["examples"][0] == "pass -> hold: Visitor: " + ham + " (you marked it not spam)");
+  CHECK(dating["examples"][1] == "pass -> hold: Visitor: " + spam + " (you marked it spam)");
+  CHECK(seen["box_after"] == "body DATING /出会い系/\nscore DATING 6\ndescribe DATING 出会い系サイトの宣伝");
+  REQUIRE(seen["errors"].size() == 1);
+  CHECK(seen["errors"][0].get<std::string>().rfind("candidate:1: JA_BAD: invalid regex", 0) == 0);
+  CHECK(file_exists(screenshot));
+  MESSAGE("rules try screenshot: " << screenshot);
+
+  // Nothing changed: the rule file, and the live rules do not know DATING
+  // (the same spam may be held now, by LEARNED: the owner just marked it).
+  CHECK(read_file(s.spamgate->rules_path()) == rules_before);
+  REQUIRE(s.post_comment(spam + " again").status == 302);
+  std::optional<WpComment> again = s.find_comment(spam + " again");
+  REQUIRE(again);
+  REQUIRE(eventually([&] { return !s.submission(again->meta["_spamgate_id"]).empty(); }));  // the log writes behind
+  const std::string verdict = s.submission(again->meta["_spamgate_id"]);
+  CHECK_MESSAGE(verdict.find("DATING") == std::string::npos, verdict);
+}

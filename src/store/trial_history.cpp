@@ -1,0 +1,114 @@
+#include "store/trial_history.h"
+
+#include <nlohmann/json.hpp>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace spamgate {
+namespace {
+
+SubmissionKind kind_of(const std::string& kind) {
+  return kind == "contact" ? SubmissionKind::contact : kind == "form" ? SubmissionKind::form : SubmissionKind::comment;
+}
+
+std::optional<Action> action_of(const std::string& action) {
+  if (action == "pass") return Action::pass;
+  if (action == "hold") return Action::hold;
+  if (action == "reject") return Action::reject;
+  if (action == "discard") return Action::discard;
+  return std::nullopt;
+}
+
+// The recorded hits; a malformed array reads as none (it is the store's own
+// JSON, but a row may predate a format or be damaged).
+std::vector<Hit> hits_of(const std::string& json) {
+  std::vector<Hit> out;
+  const nlohmann::json hits = nlohmann::json::parse(json, nullptr, false);
+  if (!hits.is_array()) return out;
+  for (const auto& hit : hits) {
+    if (!hit.is_object() || !hit.contains("rule") || !hit["rule"].is_string()) continue;
+    Hit h;
+    h.rule = hit["rule"].get<std::string>();
+    if (hit.contains("score") && hit["score"].is_number()) h.score = hit["score"].get<double>();
+    out.push_back(std::move(h));
+  }
+  return out;
+}
+
+TrialItem item_of_row(const SubmissionRecord& row) {
+  TrialItem item;
+  item.id = row.id;
+  item.created_at = row.created_at;
+  SubmissionContent content = read_submission_content(row.content);
+  Submission& s = item.submission;
+  s.kind = kind_of(row.kind);
+  s.author = std::move(content.author);
+  s.email = std::move(content.email);
+  s.url = std::move(content.url);
+  s.subject = std::move(content.subject);
+  s.body = std::move(content.body);
+  s.ip = row.ip;
+  s.user_agent = row.user_agent;
+  s.endpoint = row.endpoint;
+  s.raw_form = std::move(content.fields);
+  s.form_name = std::move(content.form_name);
+  s.form_id = std::move(content.form_id);
+  s.form_container = std::move(content.form_container);
+  item.recorded_hits = hits_of(row.hits);
+  item.recorded_action = action_of(row.action);
+  if (row.decision) item.owner_says_spam = *row.decision == "spam";
+  return item;
+}
+
+TrialItem item_of_decision(const FeedbackRecord& decision) {
+  TrialItem item;
+  item.id = "feedback:" + std::to_string(decision.id);
+  item.created_at = decision.created_at;
+  Submission& s = item.submission;
+  s.kind = kind_of(decision.kind);
+  s.author = decision.author;
+  s.email = decision.email;
+  s.url = decision.url;
+  s.subject = decision.subject;
+  s.body = decision.body;
+  s.ip = decision.ip;
+  item.owner_says_spam = decision.is_spam();
+  return item;
+}
+
+}  // namespace
+
+std::vector<TrialItem> trial_items(const std::vector<SubmissionRecord>& rows,
+                                   const std::vector<FeedbackRecord>& labels, int64_t since) {
+  std::unordered_map<std::string, const FeedbackRecord*> by_submission;
+  for (const FeedbackRecord& label : labels)
+    if (!label.submission_id.empty()) by_submission[label.submission_id] = &label;  // oldest first: the latest stays
+  std::vector<TrialItem> items;
+  items.reserve(rows.size());
+  std::unordered_set<std::string> kept;
+  for (const SubmissionRecord& row : rows) {
+    if (row.created_at < since || !row.content) continue;
+    items.push_back(item_of_row(row));
+    kept.insert(row.id);
+    if (auto label = by_submission.find(row.id); label != by_submission.end())
+      items.back().owner_says_spam = label->second->is_spam();
+  }
+  for (const FeedbackRecord& label : labels) {
+    if (label.created_at < since || (!label.submission_id.empty() && kept.count(label.submission_id))) continue;
+    if (label.author.empty() && label.body.empty() && label.subject.empty() && label.url.empty()) continue;
+    items.push_back(item_of_decision(label));
+  }
+  std::stable_sort(items.begin(), items.end(),
+                   [](const TrialItem& a, const TrialItem& b) { return a.created_at < b.created_at; });
+  return items;
+}
+
+Result<std::vector<TrialItem>> load_trial_items(SubmissionLog& log, FeedbackLog& feedback, int64_t since) {
+  auto rows = log.with_text_since(since);
+  if (!rows) return Error{rows.error()};
+  auto labels = feedback.labels();
+  if (!labels) return Error{labels.error()};
+  return trial_items(*rows, *labels, since);
+}
+
+}  // namespace spamgate
