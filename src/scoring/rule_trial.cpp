@@ -18,9 +18,10 @@ namespace {
 constexpr const char* kThresholds = "(thresholds)";
 
 // The checks whose outcome depended on the moment (a token's age, the
-// classifier of the day, a comment form's honeypot field, which is not
-// kept): their recorded hit is carried over, scored by each set.
-constexpr std::array<std::string_view, 4> kCarried = {"TOO_FAST", "NO_TOKEN", "HONEYPOT", "LEARNED"};
+// classifier of the day, FUZZY's spam examples of the day, a comment
+// form's honeypot field, which is not kept): their recorded hit is carried
+// over, scored by each set.
+constexpr std::array<std::string_view, 5> kCarried = {"TOO_FAST", "NO_TOKEN", "HONEYPOT", "LEARNED", "FUZZY"};
 
 bool was_hit(const TrialItem& item, std::string_view rule) {
   return std::any_of(item.recorded_hits.begin(), item.recorded_hits.end(),
