@@ -56,8 +56,8 @@ RedisLink::RedisLink(RedisLinkOptions options) : options_(std::move(options)) {
 }
 
 RedisLink::~RedisLink() {
-  for (redisContext* context : idle_) redisFree(context);
-  if (blocking_ != nullptr) redisFree(blocking_);
+  for (const Connection& idle : idle_) redisFree(idle.context);
+  if (blocking_.context != nullptr) redisFree(blocking_.context);
 }
 
 Result<redisContext*> RedisLink::connect(std::chrono::milliseconds timeout) {
@@ -132,10 +132,11 @@ void RedisLink::succeeded() {
   if (options_.log_changes) LogLine("info").add("msg", "shared state resumed").add("redis", display()).add("node", node()).write();
 }
 
-void RedisLink::failed(const std::string& error, bool timed_out) {
-  std::vector<redisContext*> stale;
+void RedisLink::failed(const std::string& error, bool timed_out, uint64_t made_in) {
+  std::vector<Connection> stale;
   {
     std::lock_guard lock(health_mutex_);
+    if (!down_.load() && made_in != counters_.outages.load()) return;  // left over from an outage Redis is back from
     probing_ = false;
     if (timed_out && !down_.load() && ++timeouts_in_a_row_ < kTimeoutsBeforeDown) return;
     if (!down_.load()) {
@@ -155,7 +156,18 @@ void RedisLink::failed(const std::string& error, bool timed_out) {
   }
   std::lock_guard lock(pool_mutex_);
   stale.swap(idle_);  // pooled connections are from before the failure: never reuse them
-  for (redisContext* context : stale) redisFree(context);
+  for (const Connection& idle : stale) redisFree(idle.context);
+}
+
+void RedisLink::keep_idle(redisContext* context, uint64_t made_in) {
+  {
+    std::lock_guard lock(pool_mutex_);
+    if (made_in == counters_.outages.load()) {
+      idle_.push_back({context, made_in});
+      return;
+    }
+  }
+  redisFree(context);  // made before an outage the pool was emptied for
 }
 
 Result<RedisReply> RedisLink::run(const std::vector<std::string>& argv) {
@@ -163,36 +175,34 @@ Result<RedisReply> RedisLink::run(const std::vector<std::string>& argv) {
     ++counters_.fallbacks;
     return Error{"Redis is down"};
   }
-  redisContext* context = nullptr;
+  Connection connection;
   {
     std::lock_guard lock(pool_mutex_);
     if (!idle_.empty()) {
-      context = idle_.back();
+      connection = idle_.back();
       idle_.pop_back();
     }
   }
-  if (context == nullptr) {
+  if (connection.context == nullptr) {
+    connection.made_in = counters_.outages.load();
     Result<redisContext*> connected = connect(options_.timeout);
     if (!connected) {
       ++counters_.fallbacks;
-      failed(connected.error(), false);
+      failed(connected.error(), false, connection.made_in);
       return Error{connected.error()};
     }
-    context = *connected;
+    connection.context = *connected;
   }
   bool broken = false, timed_out = false;
   ++counters_.round_trips;
-  Result<RedisReply> reply = exchange(context, argv, broken, timed_out);
+  Result<RedisReply> reply = exchange(connection.context, argv, broken, timed_out);
   if (broken) {
-    redisFree(context);
+    redisFree(connection.context);
     ++counters_.fallbacks;
-    failed(reply.error(), timed_out);
+    failed(reply.error(), timed_out, connection.made_in);
     return reply;
   }
-  {
-    std::lock_guard lock(pool_mutex_);
-    idle_.push_back(context);
-  }
+  keep_idle(connection.context, connection.made_in);
   succeeded();  // an error reply still proves Redis answers
   return reply;
 }
@@ -211,25 +221,29 @@ Result<RedisReply> RedisLink::eval(const RedisScript& script, const std::vector<
 
 Result<RedisReply> RedisLink::run_blocking(const std::vector<std::string>& argv, std::chrono::milliseconds block) {
   std::lock_guard lock(blocking_mutex_);
-  if (!up()) {  // the request path probes; this connection waits for it
-    if (blocking_ != nullptr) redisFree(blocking_);
-    blocking_ = nullptr;
-    return Error{"Redis is down"};
+  if (!up() || (blocking_.context != nullptr && blocking_.made_in != counters_.outages.load())) {
+    // Down, or back from an outage this connection was made before: the
+    // request path probes; this connection is made again once Redis is up.
+    if (blocking_.context != nullptr) redisFree(blocking_.context);
+    blocking_ = Connection{};
+    if (!up()) return Error{"Redis is down"};
   }
-  if (blocking_ == nullptr) {
+  if (blocking_.context == nullptr) {
+    const uint64_t made_in = counters_.outages.load();
     Result<redisContext*> connected = connect(block + options_.timeout + std::chrono::milliseconds(1000));
     if (!connected) {
-      failed(connected.error(), false);
+      failed(connected.error(), false, made_in);
       return Error{connected.error()};
     }
-    blocking_ = *connected;
+    blocking_ = Connection{*connected, made_in};
   }
   bool broken = false, timed_out = false;
-  Result<RedisReply> reply = exchange(blocking_, argv, broken, timed_out);
+  Result<RedisReply> reply = exchange(blocking_.context, argv, broken, timed_out);
   if (broken) {
-    redisFree(blocking_);
-    blocking_ = nullptr;
-    failed(reply.error(), false);
+    const uint64_t made_in = blocking_.made_in;
+    redisFree(blocking_.context);
+    blocking_ = Connection{};
+    failed(reply.error(), false, made_in);
   }
   return reply;
 }

@@ -88,18 +88,27 @@ class RedisLink {
                               bool& timed_out);
   bool may_try();
   void succeeded();
-  void failed(const std::string& error, bool timed_out);
+  // A connection failed. `made_in` is the outage count when it was made: a
+  // connection from before the latest outage failing is part of that
+  // outage (already counted and logged), not a new one.
+  void failed(const std::string& error, bool timed_out, uint64_t made_in);
+  void keep_idle(redisContext* context, uint64_t made_in);
 
   RedisLinkOptions options_;
   RedisLinkCounters counters_;
   std::atomic<bool> down_{false};
   std::atomic<double> round_trip_ms_{0};
 
+  // A connection and the outage count when it was made.
+  struct Connection {
+    redisContext* context = nullptr;
+    uint64_t made_in = 0;
+  };
   std::mutex pool_mutex_;
-  std::vector<redisContext*> idle_;
+  std::vector<Connection> idle_;
 
   std::mutex blocking_mutex_;
-  redisContext* blocking_ = nullptr;
+  Connection blocking_;
 
   std::mutex health_mutex_;
   bool probing_ = false;

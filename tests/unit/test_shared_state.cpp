@@ -14,6 +14,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <memory>
 #include <thread>
 
 #include "learning/feedback_channel.h"
@@ -147,6 +148,27 @@ TEST_CASE("a RedisLink that cannot connect is down at once, warns once and fails
   CHECK(std::chrono::steady_clock::now() - started < std::chrono::milliseconds(50));  // no connect attempts
   CHECK(link.counters().outages == 1);
   CHECK(link.counters().fallbacks == 101);
+}
+
+TEST_CASE("a connection made before an outage does not start a second one after Redis is back") {
+  if (!have_redis()) return;
+  const int port = unused_port();
+  auto server = std::make_unique<RedisServer>(port);
+  RedisLink link(link_to(port, "a"));
+  REQUIRE(link.ping().ok());  // a pooled connection
+  REQUIRE(link.run_blocking({"XREAD", "BLOCK", "1", "STREAMS", "s", "0"}, std::chrono::milliseconds(1)).ok());
+  server->stop();  // SIGKILL: both connections are dead, neither knows yet
+  CHECK_FALSE(link.ping().ok());
+  CHECK(link.counters().outages == 1);
+  server = std::make_unique<RedisServer>(port);
+  std::this_thread::sleep_for(std::chrono::milliseconds(150));  // past the link's first backoff
+  REQUIRE(link.ping().ok());
+  CHECK(link.up());
+  // The stream reader's connection is from before the outage: it is made
+  // again, not taken for a new outage.
+  CHECK(link.run_blocking({"XREAD", "BLOCK", "1", "STREAMS", "s", "0"}, std::chrono::milliseconds(1)).ok());
+  CHECK(link.up());
+  CHECK(link.counters().outages == 1);
 }
 
 TEST_CASE("shared history: two nodes draw on one rate bucket and see each other's duplicates") {
