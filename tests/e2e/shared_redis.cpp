@@ -403,6 +403,21 @@ TEST_CASE("a duplicate posted to node B after node A is caught") {
             .status == 200);
 }
 
+// Contact message number i, through the nginx upstream (round robin over the nodes).
+void post_contact(const Cluster& cluster, int i) {
+  HttpRequest request;
+  request.method = "POST";
+  request.url = cluster.url("/contact");
+  request.headers = {"Content-Type: application/x-www-form-urlencoded"};
+  request.body = form_body({{"name", "Visitor " + std::to_string(i)},
+                            {"email", "visitor" + std::to_string(i) + "@example.org"},
+                            {"subject", "Question number " + std::to_string(i)},
+                            {"message", "Hello, this is question " + std::to_string(i) + " about your article."}});
+  request.source_address = "127.0.30." + std::to_string(i + 1);
+  const HttpResponse r = http(request);
+  REQUIRE_MESSAGE(r.status == 200, i, ": ", r.status, " ", r.body.substr(0, 300), "\n", cluster.logs());
+}
+
 TEST_CASE("the daily mail cap holds across nodes: per_day contact mails and one alert") {
   constexpr int kPerDay = 4;
   Cluster cluster(ClusterOptions{.mail = true,
@@ -410,19 +425,7 @@ TEST_CASE("the daily mail cap holds across nodes: per_day contact mails and one 
                                          "\nper_recipient_hour = 100\nper_recipient_day = 100\n"});
   // Three times the cap, a third through each node: alone, each would mail kPerDay.
   constexpr int kPosts = 3 * kPerDay;
-  for (int i = 0; i < kPosts; ++i) {
-    HttpRequest request;
-    request.method = "POST";
-    request.url = cluster.url("/contact");
-    request.headers = {"Content-Type: application/x-www-form-urlencoded"};
-    request.body = form_body({{"name", "Visitor " + std::to_string(i)},
-                              {"email", "visitor" + std::to_string(i) + "@example.org"},
-                              {"subject", "Question number " + std::to_string(i)},
-                              {"message", "Hello, this is question " + std::to_string(i) + " about your article."}});
-    request.source_address = "127.0.30." + std::to_string(i + 1);
-    const HttpResponse r = http(request);
-    REQUIRE_MESSAGE(r.status == 200, i, ": ", r.status, " ", r.body.substr(0, 300), "\n", cluster.logs());
-  }
+  for (int i = 0; i < kPosts; ++i) post_contact(cluster, i);
   for (auto& node : cluster.nodes)
     CHECK_MESSAGE(eventually([&] { return count_lines(node->log(), "endpoint=contact") == kPosts / 3; }), tail(node->log()));
   REQUIRE_MESSAGE(cluster.smtp->wait_for_messages(kPerDay + 1, 30s), cluster.logs());
@@ -443,6 +446,35 @@ TEST_CASE("the daily mail cap holds across nodes: per_day contact mails and one 
   INFO("subjects:\n" << subjects);
   CHECK(contacts == kPerDay);
   CHECK(alerts == 1);
+}
+
+TEST_CASE("over the hourly cap on three nodes: one storm digest for the site per interval, the rest still held") {
+  Cluster cluster(ClusterOptions{.mail = true,
+                                 .caps = "per_hour = 2\nper_day = 100\nper_recipient_hour = 100\n"
+                                         "per_recipient_day = 100\ndigest_interval_minutes = 1\n"});
+  constexpr int kPosts = 9;  // 2 mailed, 7 held: every node holds some and folds
+  for (int i = 0; i < kPosts; ++i) post_contact(cluster, i);
+  auto held = [&](size_t i) {
+    return std::stoi(sqlite_query(cluster.nodes[i]->database_path(), "SELECT count(*) FROM outbox WHERE status = 'held'"));
+  };
+  auto digests = [&] {
+    int n = 0;
+    for (const RecordedMessage& m : cluster.smtp->messages()) n += subject_of(m.data).find(" Digest: ") != std::string::npos;
+    return n;
+  };
+  for (size_t i = 0; i < cluster.nodes.size(); ++i) CHECK_MESSAGE(eventually([&] { return held(i) > 0; }), cluster.logs());
+  // A minute later every node's digest time comes; one node writes the site's storm digest.
+  REQUIRE_MESSAGE(eventually([&] { return digests() >= 1; }, 90s), cluster.logs());
+  std::this_thread::sleep_for(10s);  // the other nodes' digest time has come and gone too
+  CHECK_MESSAGE(digests() == 1, cluster.logs());  // one per node before
+  int folded_nodes = 0, still_held = 0;
+  for (size_t i = 0; i < cluster.nodes.size(); ++i) {
+    folded_nodes += held(i) == 0;
+    still_held += held(i);
+  }
+  CHECK(folded_nodes == 1);
+  CHECK(still_held > 0);  // kept for their own turn, not lost
+  CHECK(cluster.smtp->messages().size() == 3u);  // 2 contact messages + 1 storm digest
 }
 
 // The review digest's mails the SMTP server received.
