@@ -137,6 +137,25 @@ struct LearningNode {
   }
 };
 
+// Two nodes' mail caps on one Redis, with `per_hour` for the site.
+struct TwoMailNodes {
+  RedisServer server{unused_port()};
+  RedisLink link_a{link_to(server.port(), "a")}, link_b{link_to(server.port(), "b")};
+  testing::TempDir dir;
+  ManualClock clock{at(1'700'000'000)};
+  std::pair<std::unique_ptr<MailCaps>, std::unique_ptr<MailCaps>> caps;
+
+  explicit TwoMailNodes(int per_hour) {
+    MailCapsConfig config;
+    config.per_hour = per_hour;
+    auto a = MailCaps::open(dir / "a.db", config, clock, &link_a);
+    auto b = MailCaps::open(dir / "b.db", config, clock, &link_b);
+    REQUIRE(a.ok());
+    REQUIRE(b.ok());
+    caps = {std::move(*a), std::move(*b)};
+  }
+};
+
 }  // namespace
 
 TEST_CASE("a RedisLink that cannot connect is down at once, warns once and fails fast until its backoff") {
@@ -175,25 +194,17 @@ TEST_CASE("shared history: two nodes draw on one rate bucket and see each other'
 
 TEST_CASE("shared mail caps: the hourly cap and the daily alert hold for both nodes together") {
   if (!have_redis()) return;
-  RedisServer server(unused_port());
-  RedisLink link_a(link_to(server.port(), "a")), link_b(link_to(server.port(), "b"));
-  testing::TempDir dir;
-  ManualClock clock(at(1'700'000'000));
-  MailCapsConfig caps;
-  caps.per_hour = 3;
-  auto a = MailCaps::open(dir / "a.db", caps, clock, &link_a);
-  auto b = MailCaps::open(dir / "b.db", caps, clock, &link_b);
-  REQUIRE(a.ok());
-  REQUIRE(b.ok());
+  TwoMailNodes nodes(3);
+  auto& [a, b] = nodes.caps;
   int sent = 0;
   for (int i = 0; i < 6; ++i) {
-    auto decided = (i % 2 ? *a : *b)->admit(OutboxKind::notification, {"owner@example.org"});
+    auto decided = (i % 2 ? a : b)->admit(OutboxKind::notification, {"owner@example.org"});
     REQUIRE(decided.ok());
     sent += decided->verdict == CapVerdict::send;
   }
   CHECK(sent == 3);
-  auto first = (*a)->claim_alert();
-  auto second = (*b)->claim_alert();
+  auto first = a->claim_alert();
+  auto second = b->claim_alert();
   REQUIRE(first.ok());
   REQUIRE(second.ok());
   CHECK(*first);
@@ -241,38 +252,31 @@ TEST_CASE("site digest claims: one node takes the period and every part, after e
 
 TEST_CASE("site storm digest: one node per interval; the other hears when its turn can come") {
   if (!have_redis()) return;
-  RedisServer server(unused_port());
-  RedisLink link_a(link_to(server.port(), "a")), link_b(link_to(server.port(), "b"));
-  testing::TempDir dir;
-  ManualClock clock(at(1'700'000'000));
-  MailCapsConfig caps;
-  caps.per_hour = 1;
-  auto a = MailCaps::open(dir / "a.db", caps, clock, &link_a);
-  auto b = MailCaps::open(dir / "b.db", caps, clock, &link_b);
-  REQUIRE(a.ok());
-  REQUIRE(b.ok());
+  TwoMailNodes nodes(1);
+  auto& [a, b] = nodes.caps;
+  ManualClock& clock = nodes.clock;
   const std::vector<std::string> owner = {"owner@example.org"};
-  CHECK((*a)->admit(OutboxKind::notification, owner)->verdict == CapVerdict::send);
-  CHECK((*b)->admit(OutboxKind::notification, owner)->verdict == CapVerdict::hold);  // the site's hour is spent
-  CHECK((*a)->admit(OutboxKind::notification, owner)->verdict == CapVerdict::hold);
+  CHECK(a->admit(OutboxKind::notification, owner)->verdict == CapVerdict::send);
+  CHECK(b->admit(OutboxKind::notification, owner)->verdict == CapVerdict::hold);  // the site's hour is spent
+  CHECK(a->admit(OutboxKind::notification, owner)->verdict == CapVerdict::hold);
   clock.advance(std::chrono::minutes(60));
-  REQUIRE((*a)->digest_due());
-  REQUIRE((*b)->digest_due());
-  auto first = (*a)->begin_digest();
-  auto second = (*b)->begin_digest();
+  REQUIRE(a->digest_due());
+  REQUIRE(b->digest_due());
+  auto first = a->begin_digest();
+  auto second = b->begin_digest();
   REQUIRE(first.ok());
   REQUIRE(second.ok());
   CHECK(*first == DigestStart::write);
   CHECK(*second == DigestStart::other_node);  // one storm digest for the site, not one per node
-  CHECK_FALSE((*b)->digest_due());
+  CHECK_FALSE(b->digest_due());
   // b holds on until a's interval (the second one of the storm: 120 minutes) is over.
-  const auto wait = *(*b)->next_digest_at() - clock.now();
+  const auto wait = *b->next_digest_at() - clock.now();
   CHECK(wait > std::chrono::minutes(119));
   CHECK(wait <= std::chrono::minutes(120) + std::chrono::seconds(1));
 
-  server.stop();  // Redis gone: each node writes its own rather than none
+  nodes.server.stop();  // Redis gone: each node writes its own rather than none
   clock.advance(std::chrono::minutes(121));
-  auto alone = (*b)->begin_digest();
+  auto alone = b->begin_digest();
   REQUIRE(alone.ok());
   CHECK(*alone == DigestStart::write);
 }
