@@ -297,7 +297,7 @@ Status build_services(const Config& config, Services& s) {
   s.decisions->erase_submissions_too(*s.log);
   SubmissionLog* log_ptr = s.log.get();
   if (config.review.digest != DigestPeriod::off && s.notifier) {
-    auto digest = ReviewDigest::open(db_path, config, *s.log, *s.notifier, s.clock);
+    auto digest = ReviewDigest::open(db_path, config, *s.log, *s.notifier, s.clock, s.redis.get());
     if (!digest) return Error{digest.error()};
     s.digest = std::move(*digest);
     if (BounceLog* bounces = s.bounce_log.get())

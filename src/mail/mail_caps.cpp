@@ -196,21 +196,29 @@ bool MailCaps::digest_due() const {
   return fold_until_ != 0 && unix_seconds(clock_.now()) >= fold_until_;
 }
 
-Result<bool> MailCaps::begin_digest() {
+Result<DigestStart> MailCaps::begin_digest() {
   std::lock_guard lock(mutex_);
   const double now = seconds_of(clock_.now());
-  if (fold_until_ == 0 || now < static_cast<double>(fold_until_)) return false;
-  Result<Taken> taken = take(needs(OutboxKind::digest, {}, true), now);
-  if (!taken) return Error{"mail caps: " + taken.error()};
-  if (!taken->ok) return false;
+  if (fold_until_ == 0 || now < static_cast<double>(fold_until_)) return DigestStart::not_due;
   // A storm that goes on gets quieter digests: each interval twice the last, at most a day.
   const int64_t interval = std::min<int64_t>(int64_t{config_.digest_interval_minutes} * 60 << std::min(fold_streak_ + 1, 10),
                                              static_cast<int64_t>(kDay));
+  if (site_ != nullptr) {  // Redis not answering: this node writes its own
+    Result<std::optional<std::chrono::milliseconds>> busy = site_->storm_digest(std::chrono::seconds(interval));
+    if (busy && *busy) {
+      fold_until_ = static_cast<int64_t>(now) + (**busy + std::chrono::milliseconds(999)) / std::chrono::seconds(1);
+      if (Status st = save_state("fold_until", fold_until_); !st) return Error{"mail caps: " + st.error()};
+      return DigestStart::other_node;
+    }
+  }
+  Result<Taken> taken = take(needs(OutboxKind::digest, {}, true), now);
+  if (!taken) return Error{"mail caps: " + taken.error()};
+  if (!taken->ok) return DigestStart::over_daily;
   fold_until_ = static_cast<int64_t>(now) + interval;
   ++fold_streak_;
   if (Status st = save_state("fold_until", fold_until_); !st) return Error{"mail caps: " + st.error()};
   if (Status st = save_state("fold_streak", fold_streak_); !st) return Error{"mail caps: " + st.error()};
-  return true;
+  return DigestStart::write;
 }
 
 Status MailCaps::end_folding() {

@@ -20,8 +20,10 @@
 // - alert: exempt from every bucket; at most one per 24 hours.
 // With [shared] redis the buckets and the alert's day live in Redis, so the
 // caps hold for all nodes together; when Redis does not answer, this node's
-// own buckets decide. Folding stays per node: each node holds and digests
-// the messages of its own outbox.
+// own buckets decide. Each node holds the messages of its own outbox, but
+// the site sends one storm digest per interval (shared/site_mail_claims.h):
+// a node whose turn it is not keeps holding until the other node's interval
+// ends, then asks again.
 #pragma once
 
 #include <map>
@@ -35,6 +37,7 @@
 #include "mail/outbox.h"
 #include "shared/redis_link.h"
 #include "shared/shared_buckets.h"
+#include "shared/site_mail_claims.h"
 #include "store/database.h"
 #include "util/clock.h"
 #include "util/result.h"
@@ -42,6 +45,14 @@
 namespace spamgate {
 
 enum class CapVerdict { send, hold, over_daily };
+
+// Whether a storm digest may be written now.
+enum class DigestStart {
+  write,       // a token was taken: write it
+  not_due,     // not folding, or the digest time has not come
+  over_daily,  // the daily cap refuses even the digest
+  other_node,  // another node has the site's storm digest for this interval: hold on
+};
 
 struct CapDecision {
   CapVerdict verdict = CapVerdict::send;
@@ -66,11 +77,11 @@ class MailCaps {
   bool folding() const;
   // True when folding and the digest time has come.
   bool digest_due() const;
-  // When a digest is due and the daily bucket has a token: takes it, sets
-  // the next digest time (interval * 2^digests so far in this storm, at
-  // most a day) and returns true. False when no
-  // digest is due or the daily cap refuses it.
-  Result<bool> begin_digest();
+  // When a digest is due, the site's turn is this node's and the daily
+  // bucket has a token: takes it, sets the next digest time (interval *
+  // 2^digests so far in this storm, at most a day) and says write. When
+  // another node has the turn, the next digest time is when its turn ends.
+  Result<DigestStart> begin_digest();
   // Ends folding (a digest time came and nothing was held).
   Status end_folding();
   // When the next digest may go (the digest time, or later when the daily
@@ -95,7 +106,9 @@ class MailCaps {
   };
 
   MailCaps(Database db, const MailCapsConfig& config, const Clock& clock, RedisLink* shared)
-      : db_(std::move(db)), config_(config), clock_(clock), shared_(shared) {}
+      : db_(std::move(db)), config_(config), clock_(clock), shared_(shared) {
+    if (shared != nullptr) site_ = std::make_unique<SiteMailClaims>(*shared);
+  }
   Status load();
   std::vector<Need> needs(OutboxKind kind, const std::vector<std::string>& recipients, bool daily_only_for_all) const;
   Bucket& refilled(const Need& need, double now);
@@ -118,6 +131,7 @@ class MailCaps {
   MailCapsConfig config_;
   const Clock& clock_;
   RedisLink* shared_;  // null: this node's buckets only
+  std::unique_ptr<SiteMailClaims> site_;  // null: this node's storm digests only
   std::map<std::string, Bucket> buckets_;
   int64_t fold_until_ = 0;     // unix seconds; 0 = not folding
   int fold_streak_ = 0;        // digests written since folding started

@@ -216,9 +216,10 @@ Status OutboxWorker::write_digest_if_due() {
   Result<Outbox::HeldOverview> held = outbox_.held_overview(kDigestDetailLimit);
   if (!held) return Error{held.error()};
   if (held->count == 0) return caps_.end_folding();
-  Result<bool> allowed = caps_.begin_digest();
-  if (!allowed) return Error{allowed.error()};
-  if (!*allowed) return alert_if_first_today(0);  // the daily cap refused even the digest
+  Result<DigestStart> start = caps_.begin_digest();
+  if (!start) return Error{start.error()};
+  if (*start == DigestStart::over_daily) return alert_if_first_today(0);  // the daily cap refused even the digest
+  if (*start != DigestStart::write) return Status::success();
   const DigestText text = digest_text(mail_, *held);
   Result<MailMessage> message = compose_message(mail_, {mail_.owners, std::nullopt, text.subject, text.body, std::nullopt},
                                                 clock_.now());

@@ -4,7 +4,9 @@
 
 #include "mail/mail_reports.h"
 #include "mail/notifier.h"
+#include "mail/review_digest_part.h"
 #include "shared/redis_config.h"
+#include "util/logfmt.h"
 #include "util/time_format.h"
 
 namespace spamgate {
@@ -23,6 +25,8 @@ const char* action_label(const std::string& action) {
   return action == "hold" ? "held" : action == "reject" ? "rejected" : "discarded";
 }
 
+bool blocked_nothing(const ReviewDigestInput& in) { return in.held + in.rejected + in.discarded + in.forged_bounces == 0; }
+
 int64_t period_seconds(DigestPeriod period) { return period == DigestPeriod::weekly ? 7 * 86400 : 86400; }
 
 }  // namespace
@@ -30,8 +34,8 @@ int64_t period_seconds(DigestPeriod period) { return period == DigestPeriod::wee
 ReviewDigestText review_digest_text(const Config& config, const ReviewDigestInput& in) {
   const int64_t blocked = in.held + in.rejected + in.discarded;
   ReviewDigestText text;
-  // Several nodes each keep their own blocked submissions: the subject says whose.
-  const std::string node = config.shared.redis.empty() ? "" : " on " + node_name(config);
+  // A node's own digest among several (Redis did not answer) says whose it is.
+  const std::string node = config.shared.redis.empty() || !in.nodes.empty() ? "" : " on " + node_name(config);
   text.subject = site_tag(config.mail) + " spamgate digest: " + std::to_string(blocked) + " blocked" + node + " since " +
                  when(in.since);
   std::string& b = text.body;
@@ -40,6 +44,11 @@ ReviewDigestText review_digest_text(const Config& config, const ReviewDigestInpu
   b += "  held       " + std::to_string(in.held) + "\n";
   b += "  rejected   " + std::to_string(in.rejected) + "\n";
   b += "  discarded  " + std::to_string(in.discarded) + "\n\n";
+  if (!in.nodes.empty()) {
+    b += "Counted on every node that answered:";
+    for (const std::string& n : in.nodes) b += " " + visible_escapes(n);
+    b += "\n\n";
+  }
   b += "By kind: " + std::to_string(in.comments) + " comments, " + std::to_string(in.contact) +
        " contact messages, " + std::to_string(in.forms) + " form submissions (CF7 and other form plugins)\n\n";
   if (!in.reasons.empty()) {
@@ -78,29 +87,39 @@ ReviewDigestText review_digest_text(const Config& config, const ReviewDigestInpu
 }
 
 Result<std::unique_ptr<ReviewDigest>> ReviewDigest::open(const std::string& path, const Config& config,
-                                                         SubmissionLog& log, Notifier& notifier, const Clock& clock) {
+                                                         SubmissionLog& log, Notifier& notifier, const Clock& clock,
+                                                         RedisLink* shared) {
   Result<Database> db = Database::open(path);
   if (!db) return Error{path + ": " + db.error()};
-  return std::unique_ptr<ReviewDigest>(new ReviewDigest(std::move(*db), config, log, notifier, clock));
+  return std::unique_ptr<ReviewDigest>(new ReviewDigest(std::move(*db), config, log, notifier, clock, shared));
 }
 
-Result<std::optional<int64_t>> ReviewDigest::claim(int64_t now, int64_t period) {
-  Result<Transaction> tx = Transaction::begin(db_);
-  if (!tx) return Error{tx.error()};
+Result<int64_t> ReviewDigest::last_digest_at() {
   Result<Statement> read = db_.prepare("SELECT value FROM mail_state WHERE key = ?1");
   if (!read) return Error{read.error()};
   read->bind(1, kStateKey);
   Result<bool> row = read->step();
   if (!row) return Error{row.error()};
-  const int64_t previous = *row ? read->column_int(0) : 0;
-  if (previous > 0 && now < previous + period) return std::optional<int64_t>();
+  return *row ? read->column_int(0) : int64_t{0};
+}
+
+Status ReviewDigest::set_last_digest_at(int64_t at) {
   Result<Statement> write = db_.prepare(
       "INSERT INTO mail_state (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
   if (!write) return Error{write.error()};
-  write->bind(1, kStateKey).bind(2, now);
-  if (Status st = write->run(); !st) return Error{st.error()};
+  write->bind(1, kStateKey).bind(2, at);
+  return write->run();
+}
+
+Result<std::optional<int64_t>> ReviewDigest::claim(int64_t now, int64_t period) {
+  Result<Transaction> tx = Transaction::begin(db_);
+  if (!tx) return Error{tx.error()};
+  Result<int64_t> previous = last_digest_at();
+  if (!previous) return Error{previous.error()};
+  if (*previous > 0 && now < *previous + period) return std::optional<int64_t>();
+  if (Status st = set_last_digest_at(now); !st) return Error{st.error()};
   if (Status committed = tx->commit(); !committed) return Error{committed.error()};
-  return std::optional<int64_t>(previous);
+  return std::optional<int64_t>(*previous);
 }
 
 Status ReviewDigest::unclaim(int64_t previous) {
@@ -156,11 +175,17 @@ Result<ReviewDigestInput> ReviewDigest::gather(int64_t since, int64_t until) {
   return in;
 }
 
-Result<bool> ReviewDigest::send_if_due() {
-  checks_.fetch_add(1, std::memory_order_relaxed);
-  if (config_.review.digest == DigestPeriod::off) return false;
-  const int64_t period = period_seconds(config_.review.digest);
-  const int64_t now = unix_seconds(clock_.now());
+Status ReviewDigest::queue(const ReviewDigestInput& input) {
+  const ReviewDigestText text = review_digest_text(config_, input);
+  NotifyRequest request;
+  request.subject = text.subject;
+  request.text = text.body;
+  QueueResult queued = notifier_.queue_notification(request);
+  if (!queued.ok()) return Error{queued.reason};
+  return Status::success();
+}
+
+Result<bool> ReviewDigest::send_own_digest(int64_t now, int64_t period) {
   Result<std::optional<int64_t>> previous = claim(now, period);
   if (!previous) return Error{"digest: " + previous.error()};
   if (!*previous) return false;
@@ -171,17 +196,57 @@ Result<bool> ReviewDigest::send_if_due() {
     (void)unclaim(**previous);
     return Error{"digest: " + input.error()};
   }
-  if (input->held + input->rejected + input->discarded + input->forged_bounces == 0) return false;
-  const ReviewDigestText text = review_digest_text(config_, *input);
-  NotifyRequest request;
-  request.subject = text.subject;
-  request.text = text.body;
-  QueueResult queued = notifier_.queue_notification(request);
-  if (!queued.ok()) {
+  if (blocked_nothing(*input)) return false;
+  if (Status queued = queue(*input); !queued) {
     (void)unclaim(**previous);
-    return Error{"digest: " + queued.reason};
+    return Error{"digest: " + queued.error()};
   }
   return true;
+}
+
+// Offers what this node blocked since its part was last mailed (at most a
+// period back), and mails the site's digest when this node claims the period.
+Result<std::optional<bool>> ReviewDigest::send_site_digest(int64_t now, int64_t period, std::string& why) {
+  Result<int64_t> last = last_digest_at();
+  if (!last) return Error{last.error()};
+  if (Status flushed = log_.flush(); !flushed) return Error{flushed.error()};
+  Result<ReviewDigestInput> part = gather(std::max(*last, now - period), now);
+  if (!part) return Error{part.error()};
+  // Every node checks at least once in two checks: each offers its part before the period is claimed.
+  const int64_t grace = 2 * int64_t{config_.review.digest_check_seconds} + 1;
+  Result<ReviewDigestTurn> turn = site_->review_digest(review_digest_part(*part, node_name(config_)), now, now, period, grace);
+  if (!turn) {
+    why = turn.error();
+    return std::optional<bool>();
+  }
+  if (turn->mailed_until && *turn->mailed_until > *last)
+    if (Status st = set_last_digest_at(*turn->mailed_until); !st) return Error{st.error()};
+  if (!turn->claimed) return std::optional<bool>(false);
+  const ReviewDigestInput site = merge_review_digest_parts(turn->parts);
+  if (blocked_nothing(site)) return std::optional<bool>(false);
+  if (Status queued = queue(site); !queued) return Error{"the site's digest (" + std::to_string(site.nodes.size()) +
+                                                         " nodes' parts) was lost: " + queued.error()};
+  return std::optional<bool>(true);
+}
+
+Result<bool> ReviewDigest::send_if_due() {
+  checks_.fetch_add(1, std::memory_order_relaxed);
+  if (config_.review.digest == DigestPeriod::off) return false;
+  const int64_t period = period_seconds(config_.review.digest);
+  const int64_t now = unix_seconds(clock_.now());
+  if (site_) {
+    std::string why;
+    Result<std::optional<bool>> site = send_site_digest(now, period, why);
+    if (!site) return Error{"digest: " + site.error()};
+    if (*site) {
+      own_digest_logged_ = false;
+      return **site;
+    }
+    if (!own_digest_logged_)
+      LogLine("warn").add("msg", "Redis does not answer: this node mails its own review digest").add("error", why).write();
+    own_digest_logged_ = true;
+  }
+  return send_own_digest(now, period);
 }
 
 }  // namespace spamgate

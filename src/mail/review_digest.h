@@ -4,8 +4,10 @@
 // with the site's address forged, with SPF/DKIM/DMARC advice. Queued through the Notifier to
 // mail.owners only (never a submitter), so the outbox's caps apply; at most
 // one per period, across restarts and processes sharing the store. With
-// [shared] redis each node digests its own blocked submissions, and the
-// subject names the node.
+// [shared] redis one node mails the site's digest each period: every node
+// offers what it blocked (shared/site_mail_claims.h) and the digest sums the
+// parts. When Redis does not answer, each node mails its own digest (the
+// subject names the node) rather than none.
 #pragma once
 
 #include <atomic>
@@ -15,6 +17,7 @@
 #include <string>
 
 #include "config/config.h"
+#include "shared/site_mail_claims.h"
 #include "store/database.h"
 #include "store/submission_log.h"
 #include "util/clock.h"
@@ -43,15 +46,18 @@ struct ReviewDigestInput {
   std::vector<SubmissionRecord> items;
   int64_t more = 0;
   int64_t forged_bounces = 0;  // bounces of mail others sent with the site's address forged
+  std::vector<std::string> nodes;  // the site's digest: the nodes whose parts it sums (empty: this node's own)
 };
 ReviewDigestText review_digest_text(const Config& config, const ReviewDigestInput& input);
 
 class ReviewDigest {
  public:
   // Opens its own connection to the store at `path` (already migrated).
-  // `config`, `log`, `notifier` and `clock` must outlive it.
+  // `config`, `log`, `notifier`, `clock` and `shared` (null without
+  // [shared] redis) must outlive it.
   static Result<std::unique_ptr<ReviewDigest>> open(const std::string& path, const Config& config, SubmissionLog& log,
-                                                    Notifier& notifier, const Clock& clock);
+                                                    Notifier& notifier, const Clock& clock,
+                                                    RedisLink* shared = nullptr);
 
   // Queues the digest when one is due: review.digest is on and no digest
   // was queued within the period. A period with nothing blocked and no
@@ -68,8 +74,21 @@ class ReviewDigest {
   }
 
  private:
-  ReviewDigest(Database db, const Config& config, SubmissionLog& log, Notifier& notifier, const Clock& clock)
-      : db_(std::move(db)), config_(config), log_(log), notifier_(notifier), clock_(clock) {}
+  ReviewDigest(Database db, const Config& config, SubmissionLog& log, Notifier& notifier, const Clock& clock,
+               RedisLink* shared)
+      : db_(std::move(db)), config_(config), log_(log), notifier_(notifier), clock_(clock) {
+    if (shared != nullptr) site_ = std::make_unique<SiteMailClaims>(*shared);
+  }
+  // The site's digest through Redis: true when this node queued it;
+  // nullopt when Redis did not answer (`why` says what failed).
+  Result<std::optional<bool>> send_site_digest(int64_t now, int64_t period, std::string& why);
+  // This node's own digest, claimed in its store.
+  Result<bool> send_own_digest(int64_t now, int64_t period);
+  Status queue(const ReviewDigestInput& input);
+  // mail_state's review_digest_at: this node's last digest, or where its
+  // part of the site's digest last ended (0 = none).
+  Result<int64_t> last_digest_at();
+  Status set_last_digest_at(int64_t at);
   // Claims the period: the previous digest's time (0 = none) when one is
   // due, and marks now as the latest digest; nullopt when none is due.
   Result<std::optional<int64_t>> claim(int64_t now, int64_t period);
@@ -82,6 +101,8 @@ class ReviewDigest {
   Notifier& notifier_;
   const Clock& clock_;
   std::function<Result<int64_t>(int64_t since)> count_forged_bounces_;
+  std::unique_ptr<SiteMailClaims> site_;  // null: this node's digest only
+  bool own_digest_logged_ = false;        // the fall back to this node's digest was logged (once per outage)
   std::atomic<uint64_t> checks_{0};
 };
 

@@ -7,25 +7,12 @@
 
 #include <fstream>
 
+#include "harness/sanitizer.h"
 #include "harness/spamgate_server.h"
 
 using namespace harness;
 
 namespace {
-
-// Under AddressSanitizer freed memory sits in its quarantine, so the RSS
-// says nothing about malloc; the check runs in the normal build only.
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool kUnderAsan = true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-constexpr bool kUnderAsan = true;
-#else
-constexpr bool kUnderAsan = false;
-#endif
-#else
-constexpr bool kUnderAsan = false;
-#endif
 
 const std::string kListRules = "list  DISALLOWED_KEYS any " SPAMGATE_CORPUS_DIR
                                "/blocklists/wordpress-comment-blacklist.txt\nscore DISALLOWED_KEYS 10\n";
@@ -45,6 +32,8 @@ size_t count(const std::string& text, const std::string& needle) {
 
 }  // namespace
 
+// Under AddressSanitizer freed memory sits in its quarantine, so the RSS
+// says nothing about malloc; the check runs in the normal build only.
 TEST_CASE("three reloads of the 62k-entry list leave the RSS where it was" * doctest::skip(kUnderAsan)) {
   SpamgateOptions options;
   options.upstream = "127.0.0.1:9";  // no comment is forwarded here

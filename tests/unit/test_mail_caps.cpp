@@ -83,7 +83,7 @@ TEST_CASE("caps: the hourly bucket admits per_hour, then holds and starts foldin
   CHECK(caps->admit(OutboxKind::notification, owner)->verdict == CapVerdict::hold);
   clock.advance(30min);
   CHECK(caps->digest_due());
-  CHECK(*caps->begin_digest());
+  CHECK(*caps->begin_digest() == DigestStart::write);
   CHECK_FALSE(caps->digest_due());
   REQUIRE(caps->end_folding().ok());
   CHECK(caps->admit(OutboxKind::contact, owner)->verdict == CapVerdict::send);

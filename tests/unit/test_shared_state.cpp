@@ -2,8 +2,8 @@
 // free loopback port; the cases are skipped when it is not installed):
 // two "nodes" in one process, each with its own SQLite store and its own
 // RedisLink, must share rate limits, duplicates, mail caps, the alert, the
-// leader and the learning events, and fall back to local state at once
-// when Redis is gone.
+// leader, the learning events and the site's digests, and fall back to
+// local state at once when Redis is gone.
 #include <doctest/doctest.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <memory>
@@ -23,6 +24,7 @@
 #include "shared/leader_lease.h"
 #include "shared/redis_link.h"
 #include "shared/shared_history.h"
+#include "shared/site_mail_claims.h"
 #include "store/feedback_log.h"
 #include "store/stored_history.h"
 #include "support/temp_dir.h"
@@ -136,6 +138,25 @@ struct LearningNode {
   }
 };
 
+// Two nodes' mail caps on one Redis, with `per_hour` for the site.
+struct TwoMailNodes {
+  RedisServer server{unused_port()};
+  RedisLink link_a{link_to(server.port(), "a")}, link_b{link_to(server.port(), "b")};
+  testing::TempDir dir;
+  ManualClock clock{at(1'700'000'000)};
+  std::pair<std::unique_ptr<MailCaps>, std::unique_ptr<MailCaps>> caps;
+
+  explicit TwoMailNodes(int per_hour) {
+    MailCapsConfig config;
+    config.per_hour = per_hour;
+    auto a = MailCaps::open(dir / "a.db", config, clock, &link_a);
+    auto b = MailCaps::open(dir / "b.db", config, clock, &link_b);
+    REQUIRE(a.ok());
+    REQUIRE(b.ok());
+    caps = {std::move(*a), std::move(*b)};
+  }
+};
+
 }  // namespace
 
 TEST_CASE("a RedisLink that cannot connect is down at once, warns once and fails fast until its backoff") {
@@ -195,29 +216,91 @@ TEST_CASE("shared history: two nodes draw on one rate bucket and see each other'
 
 TEST_CASE("shared mail caps: the hourly cap and the daily alert hold for both nodes together") {
   if (!have_redis()) return;
-  RedisServer server(unused_port());
-  RedisLink link_a(link_to(server.port(), "a")), link_b(link_to(server.port(), "b"));
-  testing::TempDir dir;
-  ManualClock clock(at(1'700'000'000));
-  MailCapsConfig caps;
-  caps.per_hour = 3;
-  auto a = MailCaps::open(dir / "a.db", caps, clock, &link_a);
-  auto b = MailCaps::open(dir / "b.db", caps, clock, &link_b);
-  REQUIRE(a.ok());
-  REQUIRE(b.ok());
+  TwoMailNodes nodes(3);
+  auto& [a, b] = nodes.caps;
   int sent = 0;
   for (int i = 0; i < 6; ++i) {
-    auto decided = (i % 2 ? *a : *b)->admit(OutboxKind::notification, {"owner@example.org"});
+    auto decided = (i % 2 ? a : b)->admit(OutboxKind::notification, {"owner@example.org"});
     REQUIRE(decided.ok());
     sent += decided->verdict == CapVerdict::send;
   }
   CHECK(sent == 3);
-  auto first = (*a)->claim_alert();
-  auto second = (*b)->claim_alert();
+  auto first = a->claim_alert();
+  auto second = b->claim_alert();
   REQUIRE(first.ok());
   REQUIRE(second.ok());
   CHECK(*first);
   CHECK_FALSE(*second);  // one alert a day for the site, not one per node
+}
+
+TEST_CASE("site digest claims: one node takes the period and every part, after every node had time to offer one") {
+  if (!have_redis()) return;
+  RedisServer server(unused_port());
+  RedisLink link_a(link_to(server.port(), "a")), link_b(link_to(server.port(), "b"));
+  SiteMailClaims a(link_a), b(link_b);
+  constexpr int64_t kPeriod = 86400, kGrace = 3, t = 1'700'000'000;
+  auto turn = [&](SiteMailClaims& node, const std::string& part, int64_t now) {
+    Result<ReviewDigestTurn> got = node.review_digest(part, now, now, kPeriod, kGrace);
+    REQUIRE(got.ok());
+    return *got;
+  };
+  CHECK_FALSE(turn(a, "a@0", t).claimed);  // due from now: the others get the grace to offer theirs
+  CHECK_FALSE(turn(b, "b@1", t + 1).claimed);
+  CHECK_FALSE(turn(a, "a@2", t + 2).claimed);
+  ReviewDigestTurn taken = turn(b, "b@3", t + 3);
+  REQUIRE(taken.claimed);
+  CHECK(taken.previous == 0);
+  std::sort(taken.parts.begin(), taken.parts.end());
+  CHECK(taken.parts == std::vector<std::string>{"a@2", "b@3"});  // each node's latest part
+  CHECK_FALSE(taken.mailed_until);
+  // Each node hears where its mailed part ended (its next part starts there); the offer is dropped.
+  ReviewDigestTurn next_a = turn(a, "a@4 (from t+2)", t + 4);
+  CHECK_FALSE(next_a.claimed);
+  CHECK(next_a.mailed_until == std::optional<int64_t>(t + 2));
+  CHECK(turn(b, "b@4", t + 4).mailed_until == std::optional<int64_t>(t + 3));
+  CHECK_FALSE(turn(a, "a@5", t + 5).mailed_until);
+  // One period later, the same again: nobody claims before the grace.
+  CHECK_FALSE(turn(a, "a@P", t + 3 + kPeriod).claimed);
+  CHECK_FALSE(turn(b, "b@P", t + 4 + kPeriod).claimed);
+  ReviewDigestTurn second = turn(a, "a@P+3", t + 6 + kPeriod);
+  REQUIRE(second.claimed);
+  CHECK(second.previous == t + 3);
+  std::sort(second.parts.begin(), second.parts.end());
+  CHECK(second.parts == std::vector<std::string>{"a@P+3", "b@P"});
+
+  server.stop();  // Redis gone: the caller hears so at once and mails its own digest
+  CHECK_FALSE(a.review_digest("a", t, t, kPeriod, kGrace).ok());
+}
+
+TEST_CASE("site storm digest: one node per interval; the other hears when its turn can come") {
+  if (!have_redis()) return;
+  TwoMailNodes nodes(1);
+  auto& [a, b] = nodes.caps;
+  ManualClock& clock = nodes.clock;
+  const std::vector<std::string> owner = {"owner@example.org"};
+  CHECK(a->admit(OutboxKind::notification, owner)->verdict == CapVerdict::send);
+  CHECK(b->admit(OutboxKind::notification, owner)->verdict == CapVerdict::hold);  // the site's hour is spent
+  CHECK(a->admit(OutboxKind::notification, owner)->verdict == CapVerdict::hold);
+  clock.advance(std::chrono::minutes(60));
+  REQUIRE(a->digest_due());
+  REQUIRE(b->digest_due());
+  auto first = a->begin_digest();
+  auto second = b->begin_digest();
+  REQUIRE(first.ok());
+  REQUIRE(second.ok());
+  CHECK(*first == DigestStart::write);
+  CHECK(*second == DigestStart::other_node);  // one storm digest for the site, not one per node
+  CHECK_FALSE(b->digest_due());
+  // b holds on until a's interval (the second one of the storm: 120 minutes) is over.
+  const auto wait = *b->next_digest_at() - clock.now();
+  CHECK(wait > std::chrono::minutes(119));
+  CHECK(wait <= std::chrono::minutes(120) + std::chrono::seconds(1));
+
+  nodes.server.stop();  // Redis gone: each node writes its own rather than none
+  clock.advance(std::chrono::minutes(121));
+  auto alone = b->begin_digest();
+  REQUIRE(alone.ok());
+  CHECK(*alone == DigestStart::write);
 }
 
 TEST_CASE("leader lease: one node leads, the other sees who") {
