@@ -3,7 +3,10 @@
 // (ARF) complaints, RFC 3834 auto-replies and the common non-standard
 // bounces (qmail "failure notice", Exchange "Undeliverable", Postfix
 // "Undelivered Mail Returned to Sender", ...) with GMime. Pure: no I/O, no
-// network, never replies; hostile input is bounded and never fatal.
+// network, never replies; hostile input is bounded and never fatal. The
+// only header of the parser other modules include: its stages live in
+// bounce/report/ (complaint, delivery status, auto-reply, non-standard free
+// text, the original message), private to bounce/.
 #pragma once
 
 #include <cstddef>

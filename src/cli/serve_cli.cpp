@@ -5,7 +5,7 @@
 #include "cli/commands.h"
 #include "cli/config_option.h"
 #include "http/serve.h"
-#include "mail/mail_test.h"
+#include "mail/test_message_command.h"
 
 namespace spamgate::cli {
 

@@ -13,7 +13,7 @@
 #include "harness/smtp_server.h"
 #include "mail/composer.h"
 #include "mail/curl_smtp_transport.h"
-#include "mail/mail_test.h"
+#include "mail/test_message_command.h"
 
 using namespace spamgate;
 

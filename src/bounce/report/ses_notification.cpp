@@ -1,72 +1,14 @@
-#include "bounce/bounce_report_sources.h"
+#include "bounce/report/ses_notification.h"
 
 #include <nlohmann/json.hpp>
 
-#include "bounce/bounce_report_mime.h"
-#include "bounce/bounce_report_text.h"
+#include "bounce/report/delivery_status.h"
+#include "bounce/report/message.h"
+#include "bounce/report/text.h"
 
-namespace spamgate::bounce_sources {
+namespace spamgate::bounce_report {
 
-namespace mime = bounce_mime;
 namespace text = bounce_text;
-
-Sender read_sender(GMimeObject* top) {
-  Sender s;
-  const std::string from = text::lower(mime::header(top, "From"));
-  for (const char* word : {"mailer-daemon", "mailer_daemon", "mailerdaemon", "mailer daemon", "postmaster",
-                           "post_master", "mail delivery", "mail-delivery", "mail.delivery", "mail administrator",
-                           "ndr administrator", "system administrator"})
-    s.system = s.system || from.find(word) != std::string::npos;
-  for (const char* word : {"noreply", "no-reply", "no_reply", "donotreply", "do-not-reply"})
-    s.no_reply = s.no_reply || from.find(word) != std::string::npos;
-  bool has_path = false;
-  const std::string path = text::lower(text::trim(mime::header(top, "Return-Path", &has_path)));
-  s.null_path = has_path && (path.empty() || path == "<>" || path.find("mailer-daemon") != std::string::npos);
-  const std::string auto_submitted = text::lower(text::trim(mime::header(top, "Auto-Submitted")));
-  s.auto_submitted = !auto_submitted.empty() && auto_submitted != "no";
-  s.auto_replied = auto_submitted.rfind("auto-replied", 0) == 0;
-  for (const char* name : {"X-Autoreply", "X-Autorespond", "X-Autoresponder", "X-Auto-Reply"}) {
-    bool present = false;
-    const std::string value = text::lower(text::trim(mime::header(top, name, &present)));
-    s.autoreply_header = s.autoreply_header || (present && value != "no" && value != "false");
-  }
-  s.autoreply_header = s.autoreply_header || text::lower(text::trim(mime::header(top, "Precedence"))) == "auto_reply" ||
-                       text::lower(text::trim(mime::header(top, "X-Apple-Action"))) == "vacation";
-  for (const auto& hit : text::find_addresses(mime::header(top, "X-Failed-Recipients"), 50))
-    s.failed.push_back(hit.address);
-  return s;
-}
-
-std::string typed_address(const std::string& value) {
-  const size_t semicolon = value.find(';');
-  std::string address =
-      text::lower(text::without_angles(semicolon == std::string::npos ? value : value.substr(semicolon + 1)));
-  return address.find('@') != std::string::npos && address.find(' ') == std::string::npos ? address : "";
-}
-
-std::string mta_name(const std::string& value) {
-  const size_t semicolon = value.find(';');
-  std::string name = text::trim(semicolon == std::string::npos ? value : value.substr(semicolon + 1));
-  return text::one_line(name.substr(0, name.find_first_of(" \t(")), 255);
-}
-
-std::string without_type(const std::string& diagnostic) {
-  const size_t semicolon = diagnostic.find(';');
-  if (semicolon != std::string::npos && semicolon < 40 &&
-      diagnostic.find_first_of(" \t") > semicolon)
-    return text::one_line(diagnostic.substr(semicolon + 1));
-  return text::one_line(diagnostic);
-}
-
-void add_recipient(BounceReport& report, FailedRecipient r, const BounceParseLimits& limits) {
-  for (FailedRecipient& known : report.recipients)
-    if (known.address == r.address) {  // the same recipient twice: the first block, completed
-      if (known.status.empty()) known.status = r.status;
-      if (known.diagnostic.empty()) known.diagnostic = r.diagnostic;
-      return;
-    }
-  if (static_cast<int>(report.recipients.size()) < limits.max_recipients) report.recipients.push_back(std::move(r));
-}
 
 void read_ses_notification(std::string_view text, BounceReport& report, const BounceParseLimits& limits) {
   if (text.find("notificationType") == std::string_view::npos && text.find("eventType") == std::string_view::npos)
@@ -132,4 +74,4 @@ void read_ses_notification(std::string_view text, BounceReport& report, const Bo
   }
 }
 
-}  // namespace spamgate::bounce_sources
+}  // namespace spamgate::bounce_report

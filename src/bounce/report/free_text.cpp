@@ -1,9 +1,9 @@
-#include "bounce/bounce_report_freetext.h"
+#include "bounce/report/free_text.h"
 
 #include <algorithm>
 #include <cctype>
 
-#include "bounce/bounce_report_text.h"
+#include "bounce/report/text.h"
 #include "util/ascii.h"
 
 namespace spamgate::bounce_text {

@@ -1,4 +1,4 @@
-// Private to the bounce-report parser (bounce_report.cpp): reading the free
+// Private to the bounce-report parser (src/bounce/report/): reading the free
 // text of a non-standard bounce (qmail, Exim, Exchange, Domino, carriers'
 // notices, ...) with one table of phrases rather than a reader per MTA:
 // where the failure text starts, where the copy of the original message
@@ -42,7 +42,7 @@ Details details_for(std::string_view failure_text, size_t line_start, size_t add
 std::string find_explanation(std::string_view text);
 
 // Phrase tables, matched on folded text (ASCII lower case, whitespace runs
-// as one space). The entries are in bounce_report_freetext.cpp.
+// as one space). The entries are in free_text.cpp.
 enum class Phrases {
   bounce_subject,  // a Subject that announces a delivery failure
   failure_words,   // body text that says a delivery failed

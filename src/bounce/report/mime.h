@@ -1,11 +1,13 @@
-// Private to the bounce-report parser (bounce_report.cpp): the GMime side.
+// Private to the bounce-report parser (src/bounce/report/): the GMime side.
 // Parses a message from memory and collects what a report is made of: the
 // delivery-status and feedback-report parts, the text parts (as UTF-8), the
-// returned message or its headers. Every GObject is owned by a GPtr.
+// returned message or its headers. Every GObject is owned by a GPtr; no
+// part is read beyond BounceParseLimits.
 #pragma once
 
 #include <gmime/gmime.h>
 
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -23,6 +25,8 @@ struct Unref {
 template <typename T>
 using GPtr = std::unique_ptr<T, Unref>;
 
+constexpr size_t kMaxText = 512 * 1024;  // text kept per message: the regexes' work stays bounded
+
 // g_mime_init, once per process, from any thread.
 void init();
 
@@ -35,18 +39,6 @@ std::string header(GMimeObject* object, const char* name, bool* present = nullpt
 
 // Encoded words (RFC 2047) in `text` decoded to UTF-8.
 std::string decode_text(std::string_view text);
-
-// The returned message as its headers tell it.
-struct Original {
-  std::string message_id;  // without angle brackets
-  std::string from, subject, to;
-  std::vector<std::string> trace;  // its Received and DKIM-Signature fields, top first (BounceReport::original_trace)
-  bool empty() const { return message_id.empty() && from.empty() && subject.empty(); }
-};
-Original original_of(GMimeMessage* message);
-// A header block quoted in text (text/rfc822-headers, or after "Original
-// message follows"), read by GMime's own header parser and decoder.
-Original original_in_text(std::string_view text);
 
 // What a message is made of, walked within the limits (depth, part count).
 struct Content {

@@ -1,4 +1,4 @@
-#include "mail/mail_test.h"
+#include "mail/test_message_command.h"
 
 #include "mail/composer.h"
 #include "mail/curl_smtp_transport.h"

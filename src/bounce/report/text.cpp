@@ -1,4 +1,4 @@
-#include "bounce/bounce_report_text.h"
+#include "bounce/report/text.h"
 
 #include <algorithm>
 #include <cctype>

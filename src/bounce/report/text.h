@@ -1,4 +1,4 @@
-// Private to the bounce-report parser (bounce_report.cpp): text helpers, no
+// Private to the bounce-report parser (src/bounce/report/): text helpers, no
 // GMime here. RFC 822-style field groups (the delivery-status part),
 // enhanced status codes and SMTP replies, addresses, quoted headers.
 #pragma once

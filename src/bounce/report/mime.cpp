@@ -1,20 +1,15 @@
-#include "bounce/bounce_report_mime.h"
+#include "bounce/report/mime.h"
 
 #include <algorithm>
 #include <cctype>
-#include <cstring>
 #include <mutex>
 #include <utility>
 
-#include "bounce/bounce_report_text.h"
+#include "bounce/report/text.h"
 #include "util/ascii.h"
 
 namespace spamgate::bounce_mime {
 namespace {
-
-constexpr size_t kMaxText = 512 * 1024;  // text kept per message: the regexes' work stays bounded
-constexpr size_t kMaxTrace = 50;          // Received and DKIM-Signature fields kept of a returned message
-constexpr size_t kMaxTraceField = 1000;   // bytes kept of each
 
 std::string media_type(GMimeObject* object) {
   GMimeContentType* type = g_mime_object_get_content_type(object);
@@ -194,53 +189,6 @@ std::string decode_text(std::string_view text) {
   std::string out = decoded ? decoded : copy;
   g_free(decoded);
   return out;
-}
-
-namespace {
-
-Original read_headers(GMimeMessage* message) {
-  Original o;
-  GMimeObject* object = GMIME_OBJECT(message);
-  const char* id = g_mime_message_get_message_id(message);
-  o.message_id = id && *id ? id : bounce_text::without_angles(header(object, "Message-ID"));
-  o.from = bounce_text::one_line(header(object, "From"), 300);
-  o.subject = bounce_text::one_line(header(object, "Subject"), 300);
-  o.to = bounce_text::one_line(header(object, "To"), 1000);
-  GMimeHeaderList* headers = g_mime_object_get_header_list(object);
-  const int count = headers ? g_mime_header_list_get_count(headers) : 0;
-  for (int i = 0; i < count && o.trace.size() < kMaxTrace; ++i) {
-    GMimeHeader* field = g_mime_header_list_get_header_at(headers, i);
-    const char* name = g_mime_header_get_name(field);
-    const char* value = g_mime_header_get_value(field);
-    if (!name || !value) continue;
-    if (g_ascii_strcasecmp(name, "Received") == 0)
-      o.trace.push_back("received: " + bounce_text::one_line(value, kMaxTraceField));
-    else if (g_ascii_strcasecmp(name, "DKIM-Signature") == 0)
-      o.trace.push_back("dkim-signature: " + bounce_text::one_line(value, kMaxTraceField));
-  }
-  return o;
-}
-
-}  // namespace
-
-Original original_in_text(std::string_view text) {
-  const std::string_view headers = bounce_text::quoted_headers(text);
-  if (headers.empty()) return {};
-  GPtr<GMimeMessage> message = parse(headers.substr(0, 64 * 1024));
-  return message ? read_headers(message.get()) : Original{};
-}
-
-Original original_of(GMimeMessage* message) {
-  Original o = read_headers(message);
-  if (!o.empty()) return o;
-  // No header block GMime recognised (a blank line before it): the text.
-  char* text = g_mime_object_to_string(GMIME_OBJECT(message), nullptr);
-  if (!text) return o;
-  const std::string copy(text, std::min(std::strlen(text), kMaxText));
-  g_free(text);
-  const std::string_view body = copy;
-  const size_t blank = body.find("\n\n");
-  return original_in_text(blank == std::string_view::npos ? body : body.substr(blank));
 }
 
 Content collect(GMimeMessage* message, const BounceParseLimits& limits, int depth, int& parts) {
