@@ -80,6 +80,7 @@ std::string model_fingerprint() {
 struct Learner::Trained {
   ModelTrainer trainer;
   LogMark covers;
+  std::chrono::steady_clock::duration took{};  // reading the log and training
 };
 
 Learner::Learner(FeedbackLog& log, int64_t min_per_class, ModelStore* saved, RebuildPolicy policy)
@@ -101,6 +102,7 @@ Learner::~Learner() {
 }
 
 Result<Learner::Trained> Learner::train_from_log() {
+  const auto began = std::chrono::steady_clock::now();
   Result<MarkedLabels> labels = log_.marked_labels();
   if (!labels) return Error{labels.error()};
   std::vector<ModelTrainer::Example> examples;
@@ -110,13 +112,15 @@ Result<Learner::Trained> Learner::train_from_log() {
   labels->decisions.shrink_to_fit();
   Trained trained{ModelTrainer(), labels->mark};
   trained.trainer.train_all(examples);
+  trained.took = std::chrono::steady_clock::now() - began;
   return trained;
 }
 
 void Learner::save(const Trained& trained) {
   if (saved_ == nullptr) return;
   const StoredModel model{model_fingerprint(), trained.covers.newest_id, trained.covers.rows,
-                          trained.trainer.encode_state(), unix_now()};
+                          trained.trainer.encode_state(), unix_now(),
+                          std::chrono::duration_cast<std::chrono::milliseconds>(trained.took).count()};
   // The log stays the truth: an unsaved model costs one retrain at the next start.
   if (Status stored = saved_->save(model); !stored)
     LogLine("warn").add("msg", "the learned model could not be saved").add("error", stored.error()).write();
@@ -126,6 +130,7 @@ void Learner::adopt(Trained trained) {
   std::lock_guard lock(state_mutex_);
   trainer_ = std::make_unique<ModelTrainer>(std::move(trained.trainer));
   seen_ = trained.covers;
+  rebuild_took_ = trained.took;
   taught_ = 0;
   deleted_ = false;
   {
@@ -153,8 +158,9 @@ Status Learner::catch_up_locked() {
 bool Learner::rebuild_due_locked() const {
   if (deleted_) return true;
   if (taught_ == 0) return false;
+  const auto waited = std::chrono::duration<double>(std::chrono::steady_clock::now() - taught_since_);
   return static_cast<double>(taught_) >= policy_.share * static_cast<double>(seen_.rows) ||
-         std::chrono::steady_clock::now() - taught_since_ >= policy_.age;
+         waited >= policy_.wait_factor * std::chrono::duration<double>(rebuild_took_);
 }
 
 bool Learner::rebuild_due() {
@@ -178,9 +184,10 @@ Status Learner::start() {
   if (saved_ != nullptr) {
     Result<std::optional<StoredModel>> stored = saved_->load();
     if (!stored) return Error{stored.error()};
-    Trained loaded{ModelTrainer(), {}};
+    Trained loaded{ModelTrainer(), {}, {}};
     if (*stored && (*stored)->fingerprint == model_fingerprint() && loaded.trainer.decode_state((*stored)->state)) {
       loaded.covers = {(*stored)->covers_rows, (*stored)->covers_id};
+      loaded.took = std::chrono::milliseconds((*stored)->rebuild_ms);
       adopt(std::move(loaded));
       started_ = true;
       LogLine("info")
@@ -273,7 +280,7 @@ void Learner::run_in_background(std::chrono::milliseconds poll) {
         const Status rebuilt = rebuild();
         report(rebuilt);
         const Clock::duration took = std::max<Clock::duration>(Clock::now() - began, std::chrono::milliseconds(20));
-        next_rebuild = Clock::now() + (rebuilt ? took : std::max<Clock::duration>(took, poll));
+        next_rebuild = Clock::now() + (rebuilt ? took : std::max<Clock::duration>(took, poll));  // at most half of one core
       }
       lock.lock();
     }

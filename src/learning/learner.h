@@ -4,8 +4,8 @@
 // another) is taught on top of the current trainer at once (refresh(): cost
 // of the new rows only). A full rebuild from the decisions in effect
 // follows once RebuildPolicy says so (enough new rows for the log's size,
-// a deletion, or age), on the learner's own thread, one at a time and at
-// most half of the time, while the previous immutable snapshot serves;
+// a deletion, or a wait scaled by what a rebuild costs), on the learner's
+// own thread, one at a time, while the previous immutable snapshot serves;
 // request threads keep scoring the snapshot they took. Each rebuild is saved
 // to the store with the feedback row id it covers, and a restart loads it
 // and replays only the newer decisions. A forgotten decision is unlearned
@@ -45,11 +45,13 @@ std::string model_fingerprint();
 // rebuild's share, and with [shared] a node does not retrain per click.
 struct RebuildPolicy {
   // Once the rows taught since the last rebuild reach this share of the
-  // log (at least one row: a small site rebuilds after every click, which
-  // costs milliseconds there).
+  // log (at least one row).
   double share = 0.01;
-  // Or once the oldest of them is this old.
-  std::chrono::milliseconds age = std::chrono::minutes(1);
+  // Or once the oldest of them has waited this many times as long as the
+  // last rebuild took: a click is in a rebuild within 60 ms on a site of
+  // 170 decisions and within a few minutes at 100,000, and rebuilds for
+  // clicks take at most 1/wait_factor of one core.
+  double wait_factor = 20;
   // A deleted decision (forgotten, erased) is unlearned by a rebuild at once.
 };
 
@@ -122,6 +124,7 @@ class Learner {
   int64_t taught_ = 0;      // rows taught one by one since the last rebuild
   bool deleted_ = false;    // a row the last rebuild learned is gone
   std::chrono::steady_clock::time_point taught_since_;  // when the first of them was taught
+  std::chrono::steady_clock::duration rebuild_took_{};  // the last rebuild's time (read, train)
 
   mutable std::mutex swap_mutex_;  // guards the published snapshot and its status (held only to copy or swap)
   std::shared_ptr<const LearnedModel> model_;

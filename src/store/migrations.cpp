@@ -168,7 +168,8 @@ CREATE TABLE learned_model (
   covers_id    INTEGER NOT NULL,  -- the newest feedback row id it was trained on
   covers_rows  INTEGER NOT NULL,  -- the feedback rows there were then
   state        BLOB NOT NULL,     -- the trainer's state (scoring/learn/learned_model.h)
-  saved_at     INTEGER NOT NULL   -- unix seconds
+  saved_at     INTEGER NOT NULL,  -- unix seconds
+  rebuild_ms   INTEGER NOT NULL   -- how long training it took
 );
 )sql"},
 };

@@ -20,6 +20,7 @@ struct StoredModel {
   int64_t covers_rows = 0;  // how many feedback rows there were then
   std::string state;        // the trainer's state, as ModelTrainer::encode_state() wrote it
   int64_t saved_at = 0;     // unix seconds
+  int64_t rebuild_ms = 0;   // how long training it took (the learner paces rebuilds by it)
 };
 
 class ModelStore {
