@@ -87,6 +87,14 @@ size_t differences(const LearnedModel& a, const LearnedModel& b, const std::vect
   return differ;
 }
 
+// Whether the learner's background thread makes its model a rebuild within `wait`.
+bool exact_within(const Learner& learner, std::chrono::milliseconds wait) {
+  const auto until = std::chrono::steady_clock::now() + wait;
+  while (learner.status()["exact"] != true && std::chrono::steady_clock::now() < until)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  return learner.status()["exact"] == true;
+}
+
 struct Site {
   TempDir dir{"spamgate-learner-scale"};
   std::unique_ptr<FeedbackLog> log;
@@ -287,24 +295,18 @@ TEST_CASE("the background thread rebuilds once enough clicks arrived, not after 
   Learner learner(*site.log, 40, site.saved.get(), RebuildPolicy{0.01, 1000});
   REQUIRE(learner.start().ok());
   learner.run_in_background(std::chrono::seconds(1));
-  const auto exact_within = [&learner](std::chrono::milliseconds wait) {
-    const auto until = std::chrono::steady_clock::now() + wait;
-    while (learner.status()["exact"] != true && std::chrono::steady_clock::now() < until)
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    return learner.status()["exact"] == true;
-  };
   const auto before = learner.current();
   const int64_t rows = static_cast<int64_t>(site_history().size());
   // One click on a log of ~900 rows: taught at once, no rebuild for it.
   REQUIRE(site.log->record(japanese_decisions(300000, 1)[0]).ok());
   REQUIRE(learner.refresh().ok());  // what the request does: its own row only
   CHECK(learner.current()->counts().spam == before->counts().spam + 1);  // a new snapshot; `before` is untouched
-  CHECK_FALSE(exact_within(std::chrono::milliseconds(2500)));
+  CHECK_FALSE(exact_within(learner, std::chrono::milliseconds(2500)));
   // Enough new decisions (1 % of the log; the CLI added them, the poll
   // finds them): the background thread rebuilds.
   const std::vector<FeedbackRecord> clicks = japanese_decisions(300010, 5);
   REQUIRE(site.log->record_all(clicks).ok());
-  CHECK_MESSAGE(exact_within(std::chrono::seconds(10)), learner.status().dump());
+  CHECK_MESSAGE(exact_within(learner, std::chrono::seconds(10)), learner.status().dump());
   CHECK(learner.status()["covers"] == rows + 1 + static_cast<int64_t>(clicks.size()));
   CHECK(differences(*learner.current(), *retrained(*site.log), probes()) == 0);
 }
@@ -315,19 +317,13 @@ TEST_CASE("decisions taught one by one are rebuilt once the oldest waited 20 reb
   Learner learner(*site.log, 40, site.saved.get(), RebuildPolicy{0.5, 20});
   REQUIRE(learner.start().ok());
   learner.run_in_background(std::chrono::seconds(1));
-  const auto exact_within = [&learner](std::chrono::milliseconds wait) {
-    const auto until = std::chrono::steady_clock::now() + wait;
-    while (learner.status()["exact"] != true && std::chrono::steady_clock::now() < until)
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    return learner.status()["exact"] == true;
-  };
   REQUIRE(site.log->record(japanese_decisions(300000, 1)[0]).ok());
   REQUIRE(learner.refresh().ok());
-  CHECK(exact_within(std::chrono::seconds(5)));
+  CHECK(exact_within(learner, std::chrono::seconds(5)));
   CHECK(differences(*learner.current(), *retrained(*site.log), probes()) == 0);
   REQUIRE(*site.log->forget("300000") == 1);  // an erasure: unlearned by a rebuild at once
   REQUIRE(learner.refresh().ok());
-  CHECK(exact_within(std::chrono::seconds(5)));
+  CHECK(exact_within(learner, std::chrono::seconds(5)));
   CHECK(learner.current()->counts().spam == retrained(*site.log)->counts().spam);
   CHECK(differences(*learner.current(), *retrained(*site.log), probes()) == 0);
 }
