@@ -199,7 +199,7 @@ Status Learner::start() {
       return Status::success();
     }
     if (*stored)
-      LogLine("info").add("msg", "the saved learned model was trained by another build; retraining").write();
+      LogLine("info").add("msg", "the saved learned model does not fit this build (its features or settings); retraining").write();
   }
   Result<Trained> trained = train_from_log();
   if (!trained) return Error{trained.error()};
