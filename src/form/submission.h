@@ -53,4 +53,11 @@ inline const char* kind_name(SubmissionKind kind) {
   return "comment";
 }
 
+// The kind a stored name stands for; anything unknown reads as a comment.
+inline SubmissionKind kind_of_name(std::string_view name) {
+  if (name == "contact") return SubmissionKind::contact;
+  if (name == "form") return SubmissionKind::form;
+  return SubmissionKind::comment;
+}
+
 }  // namespace spamgate

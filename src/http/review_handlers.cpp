@@ -152,22 +152,6 @@ FeedbackRecord review_feedback(const ReviewDecision& decided, std::optional<int6
   return f;
 }
 
-// A stored contact submission as the Submission the notifier mails.
-Submission stored_contact(const SubmissionRecord& r) {
-  SubmissionContent content = read_submission_content(r.content);
-  Submission s;
-  s.kind = SubmissionKind::contact;
-  s.author = std::move(content.author);
-  s.email = std::move(content.email);
-  s.url = std::move(content.url);
-  s.subject = std::move(content.subject);
-  s.body = std::move(content.body);
-  s.ip = r.ip;
-  s.user_agent = r.user_agent;
-  s.endpoint = r.endpoint;
-  return s;
-}
-
 }  // namespace
 
 HttpResponse Gateway::handle_submissions(const HttpRequest& request, RequestLog& log) {
@@ -243,7 +227,7 @@ HttpResponse Gateway::handle_submissions(const HttpRequest& request, RequestLog&
     Result<bool> claimed = services_.log->claim_delivery(id, now);
     if (!claimed) return HttpResponse::text(503, "the message could not be queued; try again");
     if (*claimed) {
-      QueueResult queued = services_.notifier->queue_contact(stored_contact(record), id);
+      QueueResult queued = services_.notifier->queue_contact(stored_submission(record), id);
       if (!queued.ok()) {
         (void)services_.log->release_delivery(id);
         log.reason = queued.reason;

@@ -13,6 +13,16 @@
 namespace spamgate {
 namespace {
 
+// What Boost.Regex says is wrong, without its excerpt of the pattern: it
+// quotes the rewritten UTF-32 pattern cut to bytes, which garbles any
+// non-ASCII letter. The caller quotes the owner's own pattern instead.
+std::string regex_problem(std::string what) {
+  const size_t excerpt = what.find(" The error occurred while parsing");
+  if (excerpt != std::string::npos) what.resize(excerpt);
+  while (!what.empty() && (what.back() == '.' || what.back() == ' ')) what.pop_back();
+  return what;
+}
+
 std::string format_number(double value) {
   std::ostringstream out;
   out << value;
@@ -189,7 +199,7 @@ class Compiler {
               {rule, dir.field, boost::make_u32regex(*pattern, regex_flags(dir.flags)), dir.pattern});
           literals_.push_back(regex_literals(dir.pattern, dir.flags));
         } catch (const std::exception& e) {  // boost::regex_error
-          error(d, dir.name + ": invalid regex: " + e.what());
+          error(d, dir.name + ": invalid regex: " + regex_problem(e.what()) + " in /" + dir.pattern + "/");
         }
       } else if (dir.kind == DirectiveKind::list) {
         if (!claim_name(d)) continue;

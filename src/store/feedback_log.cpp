@@ -55,6 +55,18 @@ Result<FeedbackRecord> FeedbackRecord::from_json(const std::string& text) {
   return f;
 }
 
+Submission FeedbackRecord::submission() const {
+  Submission s;
+  s.kind = kind_of_name(kind);
+  s.author = author;
+  s.email = email;
+  s.url = url;
+  s.subject = subject;
+  s.body = body;
+  s.ip = ip;
+  return s;
+}
+
 std::string FeedbackRecord::key() const {
   if (comment_id) return "c:" + std::to_string(*comment_id);
   if (!submission_id.empty()) return "s:" + submission_id;

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "form/submission.h"
 #include "store/database.h"
 
 namespace spamgate {
@@ -31,6 +32,8 @@ struct FeedbackRecord {
   std::string key() const;
   // True for a decision that teaches spam (spam) or ham (ham, approve).
   bool is_spam() const { return decision == "spam"; }
+  // The decided text as a Submission, as the learner and `rules try` score it.
+  Submission submission() const;
 
   // The record as one JSON object, for the CLI and APIs.
   std::string to_json() const;

@@ -241,6 +241,25 @@ bool is_blocked_action(std::string_view action) {
   return action == "hold" || action == "reject" || action == "discard";
 }
 
+Submission stored_submission(const SubmissionRecord& row) {
+  SubmissionContent content = read_submission_content(row.content);
+  Submission s;
+  s.kind = kind_of_name(row.kind);
+  s.author = std::move(content.author);
+  s.email = std::move(content.email);
+  s.url = std::move(content.url);
+  s.subject = std::move(content.subject);
+  s.body = std::move(content.body);
+  s.ip = row.ip;
+  s.user_agent = row.user_agent;
+  s.endpoint = row.endpoint;
+  s.raw_form = std::move(content.fields);
+  s.form_name = std::move(content.form_name);
+  s.form_id = std::move(content.form_id);
+  s.form_container = std::move(content.form_container);
+  return s;
+}
+
 SubmissionRecord make_submission_record(const std::string& id, const Submission& submission,
                                         const Verdict& verdict, TimePoint now) {
   SubmissionRecord record;

@@ -62,6 +62,11 @@ struct SubmissionContent {
 };
 SubmissionContent read_submission_content(const std::optional<std::string>& json);
 
+// The row as the Submission that was scored: its kept text (empty fields
+// when none was kept), address, user agent, endpoint, and a contact or
+// form submission's fields and the form's identity.
+Submission stored_submission(const SubmissionRecord& row);
+
 // True for the actions whose submissions are kept for review.
 bool is_blocked_action(std::string_view action);
 

@@ -7,10 +7,6 @@
 namespace spamgate {
 namespace {
 
-SubmissionKind kind_of(const std::string& kind) {
-  return kind == "contact" ? SubmissionKind::contact : kind == "form" ? SubmissionKind::form : SubmissionKind::comment;
-}
-
 std::optional<Action> action_of(const std::string& action) {
   if (action == "pass") return Action::pass;
   if (action == "hold") return Action::hold;
@@ -39,21 +35,7 @@ TrialItem item_of_row(const SubmissionRecord& row) {
   TrialItem item;
   item.id = row.id;
   item.created_at = row.created_at;
-  SubmissionContent content = read_submission_content(row.content);
-  Submission& s = item.submission;
-  s.kind = kind_of(row.kind);
-  s.author = std::move(content.author);
-  s.email = std::move(content.email);
-  s.url = std::move(content.url);
-  s.subject = std::move(content.subject);
-  s.body = std::move(content.body);
-  s.ip = row.ip;
-  s.user_agent = row.user_agent;
-  s.endpoint = row.endpoint;
-  s.raw_form = std::move(content.fields);
-  s.form_name = std::move(content.form_name);
-  s.form_id = std::move(content.form_id);
-  s.form_container = std::move(content.form_container);
+  item.submission = stored_submission(row);
   item.recorded_hits = hits_of(row.hits);
   item.recorded_action = action_of(row.action);
   if (row.decision) item.owner_says_spam = *row.decision == "spam";
@@ -64,14 +46,7 @@ TrialItem item_of_decision(const FeedbackRecord& decision) {
   TrialItem item;
   item.id = "feedback:" + std::to_string(decision.id);
   item.created_at = decision.created_at;
-  Submission& s = item.submission;
-  s.kind = kind_of(decision.kind);
-  s.author = decision.author;
-  s.email = decision.email;
-  s.url = decision.url;
-  s.subject = decision.subject;
-  s.body = decision.body;
-  s.ip = decision.ip;
+  item.submission = decision.submission();
   item.owner_says_spam = decision.is_spam();
   return item;
 }

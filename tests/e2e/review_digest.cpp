@@ -107,8 +107,12 @@ TEST_CASE("one digest a period reaches the owners with the counts by action and 
 
 TEST_CASE("a held contact message rescued as not spam reaches the owners once, and the decision is stored") {
   MailStack stack({}, kRules);
+  // A field the form adds beyond name, e-mail, subject and message: the
+  // rescued mail carries it as the live one would have.
   CHECK(stack.post_raw("/contact", contact_body("Rita", "rita@example.org", "a real question",
-                                                "holdword: do you ship to Norway? token-rescue")).status == 200);
+                                                "holdword: do you ship to Norway? token-rescue") +
+                                       "&" + form_body({{"company", "株式会社ノルウェー token-company"}}))
+            .status == 200);
   std::string id;
   REQUIRE(eventually([&] {
     const auto json = nlohmann::json::parse(api(stack, "GET", "/spamgate/submissions?kind=contact").body, nullptr, false);
@@ -131,6 +135,7 @@ TEST_CASE("a held contact message rescued as not spam reaches the owners once, a
   const auto fields = check_envelope_and_headers(m, kOwners);
   CHECK(decode_words(header_value(fields, "Subject")) == "[blog.test] Contact: a real question");
   CHECK(holds_token(m, "token-rescue"));
+  CHECK(decode_quoted_printable(message_body(m.data)).find("company: 株式会社ノルウェー token-company") != std::string::npos);
   CHECK(sqlite_query(stack.spamgate->database_path(), "SELECT decision FROM submissions WHERE id = '" + id + "'") == "ham");
   CHECK(sqlite_query(stack.spamgate->database_path(), "SELECT count(*) FROM feedback WHERE submission_id = '" + id + "'") ==
         "3");

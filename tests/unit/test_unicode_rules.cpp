@@ -114,6 +114,13 @@ TEST_CASE("an unknown or malformed Unicode class is a file:line error, never a c
   CHECK(errors[4].rfind("u.rules:6: BAD_VALUE: unknown Unicode class \\p{Script=Nope}", 0) == 0);
 }
 
+TEST_CASE("a Japanese pattern Boost.Regex refuses is quoted as written, not garbled") {
+  const Rules rules("body JA_BAD /(出会い系/\n");
+  const auto errors = rules.errors();
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0] == "u.rules:1: JA_BAD: invalid regex: Unmatched marking parenthesis ( or \\( in /(出会い系/");
+}
+
 TEST_CASE("/i folds Unicode case; without it, case counts") {
   const Rules rules(
       "body PHARMA_EN /viagra/i\n"
