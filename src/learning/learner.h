@@ -48,8 +48,8 @@ struct RebuildPolicy {
   // log (at least one row).
   double share = 0.01;
   // Or once the oldest of them has waited this many times as long as the
-  // last rebuild took: a click is in a rebuild within 60 ms on a site of
-  // 170 decisions and within a few minutes at 100,000, and rebuilds for
+  // last rebuild took: a click is in a rebuild within about 70 ms on a site of
+  // 170 decisions and within a minute or two at 100,000, and rebuilds for
   // clicks take at most 1/wait_factor of one core.
   double wait_factor = 20;
   // A deleted decision (forgotten, erased) is unlearned by a rebuild at once.
