@@ -45,8 +45,9 @@ std::string get(const std::map<std::string, std::string>& fields, const std::str
   return it == fields.end() ? std::string() : it->second;
 }
 
-// Retrains after new decisions; a failure keeps the previous model and is
-// logged (the decision itself is stored and is learned at the next refresh).
+// Teaches the new decisions on top of the model (their cost only; the full
+// rebuild runs on the learner's thread); a failure keeps the previous model
+// and is logged (the decision itself is stored and is learned at the next refresh).
 void refresh_learner(Learner* learner, RequestLog& log) {
   if (!learner) return;
   if (Status refreshed = learner->refresh(); !refreshed) log.reason = "learner: " + refreshed.error();

@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <iostream>
@@ -31,6 +32,7 @@
 #include "shared/shared_history.h"
 #include "store/feedback_log.h"
 #include "store/migrations.h"
+#include "store/model_store.h"
 #include "store/stored_history.h"
 #include "store/submission_log.h"
 #include "upstream/fastcgi_client.h"
@@ -54,6 +56,7 @@ struct Services {
   std::unique_ptr<SharedHistory> shared_history;  // with redis: RATE_IP and DUPLICATE for all nodes
   std::unique_ptr<LeaderLease> leader;
   std::unique_ptr<FeedbackLog> feedback;
+  std::unique_ptr<ModelStore> model_store;  // the learner's last rebuild, loaded at start
   std::unique_ptr<Learner> learner;
   std::unique_ptr<FeedbackChannel> decisions;
   std::unique_ptr<FuzzyMemory> fuzzy;  // null when [checks] fuzzy_memory = 0
@@ -255,8 +258,11 @@ Status build_services(const Config& config, Services& s) {
   auto feedback = FeedbackLog::open(db_path);
   if (!feedback) return Error{feedback.error()};
   s.feedback = std::move(*feedback);
-  s.learner = std::make_unique<Learner>(*s.feedback, config.learning.min_per_class);
-  if (Status learned = s.learner->refresh(); !learned) return Error{db_path + ": " + learned.error()};
+  auto model_store = ModelStore::open(db_path);
+  if (!model_store) return Error{model_store.error()};
+  s.model_store = std::move(*model_store);
+  s.learner = std::make_unique<Learner>(*s.feedback, config.learning.min_per_class, s.model_store.get());
+  if (Status learned = s.learner->start(); !learned) return Error{db_path + ": " + learned.error()};
   auto decisions = FeedbackChannel::open(db_path, *s.feedback, s.redis.get(), s.learner.get(),
                                          config.shared.snapshot_every);
   if (!decisions) return Error{decisions.error()};
@@ -404,14 +410,9 @@ int run_serve(const Config& config) {
     if (services.rules->changed_on_disk()) reload_rules(*services.rules, services.metrics, "file changed");
   });
   // Decisions other processes add to the log (the CLI, other mod_fcgid
-  // processes) reach this process's model within poll_seconds.
-  bool learner_failing = false;
-  std::thread learner_poll = every(config.learning.poll_seconds, stopping, [&] {
-    const Status refreshed = services.learner->refresh();
-    if (!refreshed && !learner_failing)
-      LogLine("error").add("msg", "the learner could not read the feedback log").add("error", refreshed.error()).write();
-    learner_failing = !refreshed;
-  });
+  // processes) reach this process's model within poll_seconds; the
+  // learner's own thread rebuilds the model from the log in the background.
+  services.learner->run_in_background(std::chrono::seconds(std::max(1, config.learning.poll_seconds)));
 
   // Shared state: the leader lease (renewed well within its 15 s), and the
   // learning stream applied as it grows; while Redis is down, a PING every
@@ -461,7 +462,6 @@ int run_serve(const Config& config) {
   LogLine().add("msg", "spamgate stopping").write();
   stopping = true;
   watcher.join();
-  learner_poll.join();
   lease.join();
   learning_stream.join();
   digest.join();

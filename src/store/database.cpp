@@ -57,6 +57,11 @@ Statement& Statement::bind(int index, std::string_view value) {
   return *this;
 }
 
+Statement& Statement::bind_blob(int index, std::string_view bytes) {
+  note_bind(sqlite3_bind_blob64(stmt_, index, bytes.data(), bytes.size(), SQLITE_TRANSIENT));
+  return *this;
+}
+
 Statement& Statement::bind(int index, const std::optional<std::string>& value) {
   return value ? bind(index, std::string_view(*value)) : bind_null(index);
 }

@@ -62,6 +62,7 @@ class Statement {
   Statement& bind(int index, const std::string& value) { return bind(index, std::string_view(value)); }
   Statement& bind(int index, const std::optional<std::string>& value);  // nullopt binds NULL
   Statement& bind_null(int index);
+  Statement& bind_blob(int index, std::string_view bytes);  // read back with column_text()
 
   // Advances: true when a row is available, false when done; an error
   // carries SQLite's message (and any earlier bind error).

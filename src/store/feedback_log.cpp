@@ -181,30 +181,75 @@ Status FeedbackLog::replace_all(const std::vector<FeedbackRecord>& decisions) {
   return tx->commit();
 }
 
-Result<std::vector<FeedbackRecord>> FeedbackLog::labels() {
-  std::lock_guard lock(mutex_);
-  Result<Statement> st = db_.prepare(std::string("SELECT ") + kColumns + " FROM feedback ORDER BY id");
-  if (!st) return Error{st.error()};
-  Result<std::vector<FeedbackRecord>> rows = read_rows(*st);
-  if (!rows) return rows;
+namespace {
+
+// The decisions in effect among `rows` (oldest first): for each key only the latest.
+std::vector<FeedbackRecord> in_effect(std::vector<FeedbackRecord> rows) {
   std::map<std::string, size_t> latest;  // key -> index of its latest decision
-  for (size_t i = 0; i < rows->size(); ++i)
-    if (std::string key = (*rows)[i].key(); !key.empty()) latest[key] = i;
+  for (size_t i = 0; i < rows.size(); ++i)
+    if (std::string key = rows[i].key(); !key.empty()) latest[key] = i;
   std::vector<FeedbackRecord> effective;
-  for (size_t i = 0; i < rows->size(); ++i) {
-    const std::string key = (*rows)[i].key();
-    if (key.empty() || latest[key] == i) effective.push_back(std::move((*rows)[i]));
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const std::string key = rows[i].key();
+    if (key.empty() || latest[key] == i) effective.push_back(std::move(rows[i]));
   }
   return effective;
 }
 
-Result<std::string> FeedbackLog::signature() {
-  std::lock_guard lock(mutex_);
-  Result<Statement> st = db_.prepare("SELECT count(*), coalesce(max(id), 0) FROM feedback");
+Result<std::vector<FeedbackRecord>> rows_after(Database& db, int64_t id) {
+  Result<Statement> st = db.prepare(std::string("SELECT ") + kColumns + " FROM feedback WHERE id > ?1 ORDER BY id");
+  if (!st) return Error{st.error()};
+  st->bind(1, id);
+  return read_rows(*st);
+}
+
+Result<LogMark> read_mark(Database& db) {
+  Result<Statement> st = db.prepare("SELECT count(*), coalesce(max(id), 0) FROM feedback");
   if (!st) return Error{st.error()};
   Result<bool> row = st->step();
   if (!row) return Error{row.error()};
-  return std::to_string(st->column_int(0)) + "/" + std::to_string(st->column_int(1));
+  return LogMark{st->column_int(0), st->column_int(1)};
+}
+
+// Runs `read` inside one read transaction, so that what it reads in several
+// statements is one state of the log even while other processes write.
+template <typename T, typename Read>
+Result<T> in_one_read(Database& db, Read read) {
+  if (Status begun = db.exec("BEGIN"); !begun) return Error{begun.error()};
+  Result<T> result = read();
+  (void)db.exec("COMMIT");
+  return result;
+}
+
+}  // namespace
+
+Result<std::vector<FeedbackRecord>> FeedbackLog::labels() {
+  std::lock_guard lock(mutex_);
+  Result<std::vector<FeedbackRecord>> rows = rows_after(db_, 0);
+  if (!rows) return rows;
+  return in_effect(std::move(*rows));
+}
+
+Result<MarkedLabels> FeedbackLog::marked_labels() {
+  std::lock_guard lock(mutex_);
+  return in_one_read<MarkedLabels>(db_, [this]() -> Result<MarkedLabels> {
+    Result<std::vector<FeedbackRecord>> rows = rows_after(db_, 0);
+    if (!rows) return Error{rows.error()};
+    Result<LogMark> mark = read_mark(db_);
+    if (!mark) return Error{mark.error()};
+    return MarkedLabels{in_effect(std::move(*rows)), *mark};
+  });
+}
+
+Result<LogDelta> FeedbackLog::added_after(int64_t id) {
+  std::lock_guard lock(mutex_);
+  return in_one_read<LogDelta>(db_, [this, id]() -> Result<LogDelta> {
+    Result<std::vector<FeedbackRecord>> rows = rows_after(db_, id);
+    if (!rows) return Error{rows.error()};
+    Result<LogMark> mark = read_mark(db_);
+    if (!mark) return Error{mark.error()};
+    return LogDelta{std::move(*rows), *mark};
+  });
 }
 
 Result<int64_t> FeedbackLog::forget(const std::string& id) {

@@ -46,6 +46,27 @@ bool valid_feedback_decision(const std::string& decision);
 // True for the kinds the store accepts: comment, contact, form.
 bool valid_feedback_kind(const std::string& kind);
 
+// How far the log reaches: its row count and newest row id. Rows are only
+// appended with higher ids or deleted, so when the count grew by exactly the
+// rows added after the old newest id, nothing was deleted in between.
+struct LogMark {
+  int64_t rows = 0;
+  int64_t newest_id = 0;
+  bool operator==(const LogMark&) const = default;
+};
+
+// Rows added after a given id, and the mark, read together.
+struct LogDelta {
+  std::vector<FeedbackRecord> added;  // oldest first
+  LogMark mark;
+};
+
+// The decisions in effect and the mark they were read at.
+struct MarkedLabels {
+  std::vector<FeedbackRecord> decisions;
+  LogMark mark;
+};
+
 class FeedbackLog {
  public:
   // Opens (and migrates) the store at `path` with a connection of its own.
@@ -72,8 +93,13 @@ class FeedbackLog {
   // and every decision without a key. Thread-safe.
   Result<std::vector<FeedbackRecord>> labels();
 
-  // Changes whenever a decision is added or deleted (by any process).
-  Result<std::string> signature();
+  // labels() and the mark, in one read transaction. Thread-safe.
+  Result<MarkedLabels> marked_labels();
+
+  // Every row with an id above `id` (whether in effect or not) and the
+  // mark, in one read transaction: what a model that covers `id` has not
+  // seen yet. Thread-safe.
+  Result<LogDelta> added_after(int64_t id);
 
   // Deletes every decision whose row id, submission id or comment id is
   // `id` (the learner forgets them at its next refresh). Returns how many.

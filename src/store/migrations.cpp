@@ -157,6 +157,21 @@ ALTER TABLE bounces ADD COLUMN evidence TEXT NOT NULL DEFAULT '';
 ALTER TABLE submissions ADD COLUMN not_kept TEXT CHECK (not_kept IN ('client', 'duplicate', 'budget'));
 CREATE INDEX submissions_not_kept ON submissions (created_at) WHERE not_kept IS NOT NULL;
 )sql"},
+    {9, R"sql(
+-- The learner's last full rebuild (store/model_store.h), so that a restart
+-- loads it and replays only the decisions after covers_id instead of
+-- retraining from the whole feedback log. Derived data: dropping it only
+-- costs one retrain.
+CREATE TABLE learned_model (
+  id           INTEGER PRIMARY KEY CHECK (id = 1),
+  fingerprint  TEXT NOT NULL,     -- the features and settings it was trained with
+  covers_id    INTEGER NOT NULL,  -- the newest feedback row id it was trained on
+  covers_rows  INTEGER NOT NULL,  -- the feedback rows there were then
+  state        BLOB NOT NULL,     -- the trainer's state (scoring/learn/learned_model.h)
+  saved_at     INTEGER NOT NULL,  -- unix seconds
+  rebuild_ms   INTEGER NOT NULL   -- how long training it took
+);
+)sql"},
 };
 
 Status apply(Database& db, const Migration& migration) {

@@ -5,6 +5,7 @@
 
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -68,6 +69,7 @@ struct Site {
     REQUIRE(opened_feedback.ok());
     feedback = std::move(*opened_feedback);
     learner = std::make_unique<Learner>(*feedback, 40);
+    learner->run_in_background(std::chrono::milliseconds(100));  // rebuilds, as serve runs it
     auto opened_channel = FeedbackChannel::open(db, *feedback, nullptr, learner.get(), 500);
     REQUIRE(opened_channel.ok());
     decisions = std::move(*opened_channel);

@@ -182,7 +182,7 @@ TEST_CASE("eval --train on the YouTube corpus: a fresh model catches more than t
   CHECK(silent->total.false_positives == alone->total.false_positives);
 }
 
-TEST_CASE("Learner: silent on an empty log, retrains when decisions arrive or are forgotten") {
+TEST_CASE("Learner: silent on an empty log, learns decisions as they arrive, unlearns forgotten ones by a rebuild") {
   const TempDir dir("spamgate-learner");
   {
     auto log = FeedbackLog::open(dir / "s.db");
@@ -215,6 +215,9 @@ TEST_CASE("Learner: silent on an empty log, retrains when decisions arrive or ar
     CHECK(learner.current() == after);  // nothing changed: no retrain
     CHECK(*(*log)->forget("100") == 1);
     REQUIRE(learner.refresh().ok());
+    CHECK(learner.status()["exact"] == false);  // a decision is unlearned by a rebuild, not by a refresh
+    REQUIRE(learner.settle().ok());
+    CHECK(learner.status()["exact"] == true);
     CHECK(learner.current()->counts().spam == 5);
     CHECK_FALSE(learner.current()->active());
     CHECK(learner.status()["min_per_class"] == 6);

@@ -540,12 +540,13 @@ TEST_CASE("FeedbackLog: the latest decision per comment is in effect; forget del
     f.source = "history";
     return f;
   };
-  const std::string empty_log = *log.signature();
+  const LogMark empty_log = log.added_after(0)->mark;
   Result<int64_t> replaced = log.record_all({decision(1, "", "ham", "first"), decision(2, "s2", "spam", "second"),
                                              decision(std::nullopt, "s3", "spam", "third")});
   REQUIRE_MESSAGE(replaced.ok(), replaced.error());
   CHECK(*replaced == 0);
-  CHECK(*log.signature() != empty_log);
+  CHECK(log.added_after(0)->mark == LogMark{3, 3});
+  CHECK_FALSE(log.added_after(0)->mark == empty_log);
   // The owner reverses comment 1 and re-sends comment 2: each replaces, none counts twice.
   replaced = log.record_all({decision(1, "", "spam", "first"), decision(2, "s2", "spam", "second")});
   REQUIRE(replaced.ok());
@@ -564,11 +565,14 @@ TEST_CASE("FeedbackLog: the latest decision per comment is in effect; forget del
   CHECK_FALSE(log.record_all({decision(9, "", "ham", "x"), decision(10, "", "nonsense", "y")}).ok());
   CHECK(log.labels()->size() == 3);
 
-  const std::string before = *log.signature();
+  const LogMark before = log.added_after(0)->mark;
   CHECK(*log.forget("s3") == 1);
   CHECK(*log.forget("1") == 2);  // comment 1: both of its decisions
   CHECK(*log.forget("nothing") == 0);
-  CHECK(*log.signature() != before);
+  const LogDelta after = *log.added_after(before.newest_id);
+  CHECK(after.added.empty());
+  CHECK(after.mark.rows == before.rows - 3);  // deleted rows show as a count that fell behind the ids
+  CHECK(log.marked_labels()->mark == after.mark);
   labels = log.labels();
   REQUIRE(labels->size() == 1);
   CHECK(labels->at(0).body == "second");

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <random>
 
 namespace spamgate {
@@ -75,6 +76,69 @@ void ModelTrainer::train_all(const std::vector<Example>& examples) {
     for (size_t i : order) step(examples[i].features, examples[i].spam ? 1 : 0);
   }
   for (const Example& example : examples) ++(example.spam ? counts_.spam : counts_.ham);
+}
+
+void ModelTrainer::learn(const Example& example) {
+  step(example.features, example.spam ? 1 : 0);
+  ++(example.spam ? counts_.spam : counts_.ham);
+}
+
+namespace {
+
+// encode_state()'s layout, in this machine's byte order (the store is local):
+// magic, slot count, spam count, ham count, then per used slot: slot, z, n.
+constexpr char kStateMagic[8] = {'S', 'G', 'F', 'T', 'R', 'L', '0', '1'};
+
+template <typename T>
+void put(std::string& out, T value) {
+  out.append(reinterpret_cast<const char*>(&value), sizeof value);
+}
+
+template <typename T>
+bool take(std::string_view& in, T& value) {
+  if (in.size() < sizeof value) return false;
+  std::memcpy(&value, in.data(), sizeof value);
+  in.remove_prefix(sizeof value);
+  return true;
+}
+
+}  // namespace
+
+std::string ModelTrainer::encode_state() const {
+  std::string out(kStateMagic, sizeof kStateMagic);
+  put<uint32_t>(out, kFeatureSlots);
+  put<int64_t>(out, counts_.spam);
+  put<int64_t>(out, counts_.ham);
+  for (uint32_t slot = 0; slot < kFeatureSlots; ++slot) {
+    if (z_[slot] == 0 && n_[slot] == 0) continue;
+    put<uint32_t>(out, slot);
+    put<float>(out, z_[slot]);
+    put<float>(out, n_[slot]);
+  }
+  return out;
+}
+
+bool ModelTrainer::decode_state(std::string_view in) {
+  if (in.substr(0, sizeof kStateMagic) != std::string_view(kStateMagic, sizeof kStateMagic)) return false;
+  in.remove_prefix(sizeof kStateMagic);
+  uint32_t slots = 0;
+  ModelCounts counts;
+  if (!take(in, slots) || slots != kFeatureSlots || !take(in, counts.spam) || !take(in, counts.ham)) return false;
+  if (counts.spam < 0 || counts.ham < 0) return false;
+  std::vector<float> z(kFeatureSlots, 0.0f), n(kFeatureSlots, 0.0f);
+  while (!in.empty()) {
+    uint32_t slot = 0;
+    float zs = 0, ns = 0;
+    if (!take(in, slot) || !take(in, zs) || !take(in, ns)) return false;
+    if (slot >= kFeatureSlots || !std::isfinite(zs) || !std::isfinite(ns) || ns < 0) return false;
+    z[slot] = zs;
+    n[slot] = ns;
+  }
+  z_ = std::move(z);
+  n_ = std::move(n);
+  counts_ = counts;
+  for (uint32_t slot = 0; slot < kFeatureSlots; ++slot) update_weight(slot);
+  return true;
 }
 
 std::shared_ptr<const LearnedModel> ModelTrainer::snapshot(int64_t min_per_class) const {

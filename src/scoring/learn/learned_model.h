@@ -2,12 +2,14 @@
 // logistic regression (FTRL-Proximal, per-coordinate learning rates) over
 // hashed features. The trainer is mutable and has one writer; the model is
 // the immutable snapshot request threads score against (swapped whole, like
-// the RuleSet). Neither does I/O; persistence lives in store/.
+// the RuleSet). Neither does I/O: the trainer's state goes to and comes
+// from bytes here, and store/model_store.h keeps them.
 #pragma once
 
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "scoring/learn/features.h"
@@ -73,6 +75,20 @@ class ModelTrainer {
     bool spam;
   };
   void train_all(const std::vector<Example>& examples);
+
+  // Online: teaches one more example on top of what the trainer knows (one
+  // FTRL step; more steps on one example drift further from a retrain, as
+  // measured in tests/unit/test_learner_scale.cpp) and counts it. Costs the
+  // example's features only; the weights are close to, not the same as,
+  // what train_all() on every example would give (the learner rebuilds for that).
+  void learn(const Example& example);
+
+  // The whole state (FTRL's per-slot state of every slot used, the counts)
+  // as bytes, and back: a decoded trainer scores and learns exactly like
+  // the one encoded. decode_state() returns false (and leaves the trainer
+  // as it was) for bytes encode_state() did not write.
+  std::string encode_state() const;
+  bool decode_state(std::string_view bytes);
 
   // An immutable snapshot of the current weights, gated at min_per_class.
   std::shared_ptr<const LearnedModel> snapshot(int64_t min_per_class) const;
