@@ -142,7 +142,7 @@ int run_model(const LearnOptions& options) {
   std::cout << "newest decision: " << rfc3339_utc(newest) << "\n";
   std::map<uint32_t, std::string> names;  // slot -> the first feature name seen there
   for (const FeedbackRecord& d : *decisions)
-    for (NamedFeature& f : describe_features(labelled_submission(d)))
+    for (NamedFeature& f : describe_features(d.submission()))
       if (f.name != "z:bias") names.emplace(f.slot, std::move(f.name));
   std::vector<std::pair<double, std::string>> ranked;
   for (const auto& [slot, name] : names)

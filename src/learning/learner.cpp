@@ -19,7 +19,7 @@ double ms_since(std::chrono::steady_clock::time_point start) {
 }
 
 ModelTrainer::Example example_of(const FeedbackRecord& decision) {
-  return {extract_features(labelled_submission(decision)), decision.is_spam()};
+  return {extract_features(decision.submission()), decision.is_spam()};
 }
 
 // FNV-1a, 64 bits: stable across builds and machines, unlike std::hash.
@@ -28,20 +28,6 @@ void mix(uint64_t& hash, std::string_view bytes) {
 }
 
 }  // namespace
-
-Submission labelled_submission(const FeedbackRecord& decision) {
-  Submission s;
-  s.kind = decision.kind == "contact" ? SubmissionKind::contact
-           : decision.kind == "form"  ? SubmissionKind::form
-                                      : SubmissionKind::comment;
-  s.author = decision.author;
-  s.email = decision.email;
-  s.url = decision.url;
-  s.subject = decision.subject;
-  s.body = decision.body;
-  s.ip = decision.ip;
-  return s;
-}
 
 std::shared_ptr<const LearnedModel> train_on_decisions(const std::vector<FeedbackRecord>& decisions,
                                                        int64_t min_per_class) {

@@ -29,9 +29,6 @@
 
 namespace spamgate {
 
-// A decision as the learner sees it: the submission it was about.
-Submission labelled_submission(const FeedbackRecord& decision);
-
 // A model trained from scratch on `decisions` (train_all), gated at min_per_class.
 std::shared_ptr<const LearnedModel> train_on_decisions(const std::vector<FeedbackRecord>& decisions,
                                                        int64_t min_per_class);
