@@ -50,15 +50,17 @@ Verdict Gateway::score(const Submission& submission, bool stateful, RequestLog& 
   const std::shared_ptr<const RuleSet> rules = services_.rules->current();
   const std::shared_ptr<const LearnedModel> learned =
       services_.learner ? services_.learner->current() : std::shared_ptr<const LearnedModel>();
+  const LazyFingerprint fingerprint(submission);  // FUZZY's lookup and its lesson share one
   CheckContext context{services_.config->checks, services_.shared_secret, stateful ? services_.history : nullptr,
                        services_.clock->now(), learned.get(), services_.fuzzy};
+  context.fuzzy_fingerprint = &fingerprint;
   Verdict verdict = Scorer{}.score(*rules, submission, context);
   if (verdict.action == Action::reject && services_.config->actions.on_reject == RejectMode::discard)
     verdict.action = Action::discard;
   // A live submission the rules reject shows FUZZY the next copies of its wave.
   if (stateful && services_.fuzzy && services_.config->checks.fuzzy_from_rejects &&
       rejection_teaches_fuzzy(verdict, rules->reject_threshold()))
-    services_.fuzzy->add_spam(log.id, submission, false);
+    services_.fuzzy->add_spam(log.id, submission, fingerprint, false);
   std::vector<std::string> names;
   names.reserve(verdict.hits.size());
   for (const Hit& hit : verdict.hits) names.push_back(hit.rule);

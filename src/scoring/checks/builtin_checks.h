@@ -19,6 +19,7 @@ namespace spamgate {
 
 class LearnedModel;
 class FuzzyMemory;
+class LazyFingerprint;
 
 struct CheckContext {
   const ChecksConfig& config;          // from src/config/config.h
@@ -30,6 +31,9 @@ struct CheckContext {
   // What `history` answered for this submission (ask_history), read by
   // RATE_IP and DUPLICATE; the scorer sets it before the checks run.
   const HistoryAnswers* history_answers = nullptr;
+  // The submission's fingerprint, shared with the caller (which may teach
+  // FUZZY the same submission next); nullptr: FUZZY computes its own.
+  const LazyFingerprint* fuzzy_fingerprint = nullptr;
 };
 
 struct BuiltinCheck {

@@ -9,7 +9,8 @@ namespace spamgate::checks {
 
 Finding fuzzy(const Submission& submission, const CheckContext& context) {
   if (!context.fuzzy) return std::nullopt;
-  const std::optional<FuzzyMatch> found = context.fuzzy->match(submission);
+  const std::optional<FuzzyMatch> found =
+      context.fuzzy_fingerprint ? context.fuzzy->match(*context.fuzzy_fingerprint) : context.fuzzy->match(submission);
   if (!found) return std::nullopt;
   return "like #" + found->id + ": \"" + found->snippet + "\" (" +
          std::to_string(static_cast<int>(std::lround(found->similarity * 100))) + " % alike)";

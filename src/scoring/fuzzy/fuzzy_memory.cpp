@@ -153,9 +153,22 @@ FuzzyMemory::FuzzyMemory(size_t capacity, double similarity)
 
 FuzzyMemory::~FuzzyMemory() = default;
 
+const std::optional<FuzzyFingerprint>& LazyFingerprint::get() const {
+  if (!computed_) {
+    fingerprint_ = submission_fingerprint(submission_);
+    computed_ = true;
+  }
+  return fingerprint_;
+}
+
 bool FuzzyMemory::add_spam(const std::string& id, const Submission& submission, bool by_owner) {
+  return add_spam(id, submission, LazyFingerprint(submission), by_owner);
+}
+
+bool FuzzyMemory::add_spam(const std::string& id, const Submission& submission, const LazyFingerprint& fingerprint,
+                           bool by_owner) {
   if (capacity_ == 0) return false;
-  const std::optional<FuzzyFingerprint> fp = submission_fingerprint(submission);
+  const std::optional<FuzzyFingerprint>& fp = fingerprint.get();
   if (!fp) return false;
   std::string snippet = quoted_untrusted(submission.body.empty() ? submission.subject : submission.body, kSnippetChars);
   std::unique_lock lock(mutex_);
@@ -179,8 +192,12 @@ size_t FuzzyMemory::add_ham(const Submission& submission) {
 }
 
 std::optional<FuzzyMatch> FuzzyMemory::match(const Submission& submission) const {
+  return match(LazyFingerprint(submission));
+}
+
+std::optional<FuzzyMatch> FuzzyMemory::match(const LazyFingerprint& fingerprint) const {
   if (spam_examples() == 0) return std::nullopt;  // no fingerprint to compute
-  const std::optional<FuzzyFingerprint> fp = submission_fingerprint(submission);
+  const std::optional<FuzzyFingerprint>& fp = fingerprint.get();
   if (!fp) return std::nullopt;
   return match(*fp);
 }

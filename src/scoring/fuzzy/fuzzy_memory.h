@@ -30,6 +30,20 @@ struct FuzzyMatch {
 
 class FuzzyShelf;
 
+// A submission's fingerprint, computed at most once however many places
+// ask for it in one request (FUZZY's lookup, then teaching a rejection).
+// Lives no longer than the submission it refers to.
+class LazyFingerprint {
+ public:
+  explicit LazyFingerprint(const Submission& submission) : submission_(submission) {}
+  const std::optional<FuzzyFingerprint>& get() const;
+
+ private:
+  const Submission& submission_;
+  mutable bool computed_ = false;
+  mutable std::optional<FuzzyFingerprint> fingerprint_;
+};
+
 class FuzzyMemory {
  public:
   // Keeps at most `capacity` spam examples (and as many ham vetoes); the
@@ -46,12 +60,15 @@ class FuzzyMemory {
   // Returns false when the text is not covered (too short to fingerprint,
   // vetoed, or FUZZY off).
   bool add_spam(const std::string& id, const Submission& submission, bool by_owner);
+  bool add_spam(const std::string& id, const Submission& submission, const LazyFingerprint& fingerprint,
+                bool by_owner);
   // A ham the owner marked or rescued: forgets the spam examples near it
   // and keeps it as a veto. Returns how many examples it removed.
   size_t add_ham(const Submission& submission);
 
   // An example at or above the similarity (the first the index finds), if any.
   std::optional<FuzzyMatch> match(const Submission& submission) const;
+  std::optional<FuzzyMatch> match(const LazyFingerprint& fingerprint) const;  // computed only when there are examples
   std::optional<FuzzyMatch> match(const FuzzyFingerprint& fingerprint) const;
 
   // Forgets the examples with this id, or from this e-mail address (a
