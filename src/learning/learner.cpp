@@ -22,6 +22,13 @@ ModelTrainer::Example example_of(const FeedbackRecord& decision) {
   return {extract_features(decision.submission()), decision.is_spam()};
 }
 
+std::vector<ModelTrainer::Example> examples_of(const std::vector<FeedbackRecord>& decisions) {
+  std::vector<ModelTrainer::Example> examples;
+  examples.reserve(decisions.size());
+  for (const FeedbackRecord& decision : decisions) examples.push_back(example_of(decision));
+  return examples;
+}
+
 // FNV-1a, 64 bits: stable across builds and machines, unlike std::hash.
 void mix(uint64_t& hash, std::string_view bytes) {
   for (unsigned char c : bytes) hash = (hash ^ c) * 0x100000001b3ULL;
@@ -31,11 +38,8 @@ void mix(uint64_t& hash, std::string_view bytes) {
 
 std::shared_ptr<const LearnedModel> train_on_decisions(const std::vector<FeedbackRecord>& decisions,
                                                        int64_t min_per_class) {
-  std::vector<ModelTrainer::Example> examples;
-  examples.reserve(decisions.size());
-  for (const FeedbackRecord& decision : decisions) examples.push_back(example_of(decision));
   ModelTrainer trainer;
-  trainer.train_all(examples);
+  trainer.train_all(examples_of(decisions));
   return trainer.snapshot(min_per_class);
 }
 
@@ -91,9 +95,7 @@ Result<Learner::Trained> Learner::train_from_log() {
   const auto began = std::chrono::steady_clock::now();
   Result<MarkedLabels> labels = log_.marked_labels();
   if (!labels) return Error{labels.error()};
-  std::vector<ModelTrainer::Example> examples;
-  examples.reserve(labels->decisions.size());
-  for (const FeedbackRecord& decision : labels->decisions) examples.push_back(example_of(decision));
+  const std::vector<ModelTrainer::Example> examples = examples_of(labels->decisions);
   labels->decisions.clear();
   labels->decisions.shrink_to_fit();
   Trained trained{ModelTrainer(), labels->mark};

@@ -231,14 +231,9 @@ Result<std::vector<FeedbackRecord>> FeedbackLog::labels() {
 }
 
 Result<MarkedLabels> FeedbackLog::marked_labels() {
-  std::lock_guard lock(mutex_);
-  return in_one_read<MarkedLabels>(db_, [this]() -> Result<MarkedLabels> {
-    Result<std::vector<FeedbackRecord>> rows = rows_after(db_, 0);
-    if (!rows) return Error{rows.error()};
-    Result<LogMark> mark = read_mark(db_);
-    if (!mark) return Error{mark.error()};
-    return MarkedLabels{in_effect(std::move(*rows)), *mark};
-  });
+  Result<LogDelta> all = added_after(0);
+  if (!all) return Error{all.error()};
+  return MarkedLabels{in_effect(std::move(all->added)), all->mark};
 }
 
 Result<LogDelta> FeedbackLog::added_after(int64_t id) {
