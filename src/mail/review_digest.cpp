@@ -214,7 +214,7 @@ Result<std::optional<bool>> ReviewDigest::send_site_digest(int64_t now, int64_t 
   if (!part) return Error{part.error()};
   // Every node checks at least once in two checks: each offers its part before the period is claimed.
   const int64_t grace = 2 * int64_t{config_.review.digest_check_seconds} + 1;
-  Result<ReviewDigestTurn> turn = site_->review_digest(review_digest_part(*part, node_name(config_)), now, now, period, grace);
+  Result<ReviewDigestTurn> turn = site_->review_digest(review_digest_part(*part, node_name(config_)), now, period, grace);
   if (!turn) {
     why = turn.error();
     return std::optional<bool>();

@@ -4,8 +4,8 @@ namespace spamgate {
 namespace {
 
 // KEYS: the last digest's time, the time it fell due, the parts (node ->
-// JSON), their ends (node -> until), the ends already mailed (node -> until).
-// ARGV: node, part, until, now, period, grace, the keys' time to live.
+// JSON), their ends (node -> time), the ends already mailed (node -> time).
+// ARGV: node, part (up to now), now, period, grace, the keys' time to live.
 // Returns {mailed until or "", 1 when claimed, the previous digest's time,
 // the parts taken...}.
 const RedisScript kReviewDigest(R"lua(
@@ -16,24 +16,24 @@ else
   redis.call('HSET', KEYS[3], ARGV[1], ARGV[2])
   redis.call('HSET', KEYS[4], ARGV[1], ARGV[3])
 end
-for i = 3, 5 do redis.call('EXPIRE', KEYS[i], ARGV[7]) end
-local now, period, grace = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
+for i = 3, 5 do redis.call('EXPIRE', KEYS[i], ARGV[6]) end
+local now, period, grace = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
 local previous = tonumber(redis.call('GET', KEYS[1]) or '0')
 local reply = {mailed or '', 0, previous}
 if previous > 0 and now < previous + period then return reply end
 local due = tonumber(redis.call('GET', KEYS[2]) or '0')
 if due == 0 then
-  redis.call('SET', KEYS[2], ARGV[4], 'EX', ARGV[7])
+  redis.call('SET', KEYS[2], ARGV[3], 'EX', ARGV[6])
   due = now
 end
 if now < due + grace then return reply end
-redis.call('SET', KEYS[1], ARGV[4], 'EX', ARGV[7])
+redis.call('SET', KEYS[1], ARGV[3], 'EX', ARGV[6])
 redis.call('DEL', KEYS[2])
 reply[2] = 1
 for _, part in ipairs(redis.call('HVALS', KEYS[3])) do table.insert(reply, part) end
 local ends = redis.call('HGETALL', KEYS[4])
 for i = 1, #ends, 2 do redis.call('HSET', KEYS[5], ends[i], ends[i + 1]) end
-redis.call('EXPIRE', KEYS[5], ARGV[7])
+redis.call('EXPIRE', KEYS[5], ARGV[6])
 redis.call('DEL', KEYS[3], KEYS[4])
 return reply
 )lua");
@@ -47,15 +47,15 @@ return math.max(redis.call('PTTL', KEYS[1]), 1)
 
 }  // namespace
 
-Result<ReviewDigestTurn> SiteMailClaims::review_digest(const std::string& part, int64_t until, int64_t now,
-                                                       int64_t period, int64_t grace) {
+Result<ReviewDigestTurn> SiteMailClaims::review_digest(const std::string& part, int64_t now, int64_t period,
+                                                       int64_t grace) {
   const std::vector<std::string> keys = {redis_.key("digest:at"), redis_.key("digest:due"), redis_.key("digest:parts"),
                                          redis_.key("digest:ends"), redis_.key("digest:mailed")};
   // Long enough to outlive a period; state of nodes gone for good expires.
   const int64_t ttl = 2 * period + grace;
   Result<RedisReply> reply = redis_.eval(kReviewDigest, keys,
-                                         {redis_.node(), part, std::to_string(until), std::to_string(now),
-                                          std::to_string(period), std::to_string(grace), std::to_string(ttl)});
+                                         {redis_.node(), part, std::to_string(now), std::to_string(period),
+                                          std::to_string(grace), std::to_string(ttl)});
   if (!reply) return Error{reply.error()};
   const std::vector<RedisReply>& e = reply->elements;
   if (reply->type != RedisReply::Type::array || e.size() < 3) return Error{"unexpected reply to the digest claim"};

@@ -33,12 +33,11 @@ class SiteMailClaims {
   explicit SiteMailClaims(RedisLink& redis) : redis_(redis) {}
 
   // Offers this node's part of the review digest (what it blocked since its
-  // part was last mailed, up to `until`) and asks for the period. The
+  // part was last mailed, up to `now`) and asks for the period. The
   // period is claimed when the site's last digest is `period` old (or there
   // was none) and it has been due for `grace` seconds, so every node has
   // offered a part since it fell due; the claimer takes every part.
-  Result<ReviewDigestTurn> review_digest(const std::string& part, int64_t until, int64_t now, int64_t period,
-                                         int64_t grace);
+  Result<ReviewDigestTurn> review_digest(const std::string& part, int64_t now, int64_t period, int64_t grace);
 
   // Asks for the site's storm digest (held mail over the hourly cap) for the
   // next `interval`. nullopt: this node sends it; otherwise how long until
