@@ -238,13 +238,9 @@ class Spamgate_Api_Answers {
 		if ( ! is_array( $data ) || ! isset( $data['items'] ) || ! is_array( $data['items'] ) ) {
 			return null;
 		}
-		$items = array();
-		foreach ( $data['items'] as $raw ) {
-			$item = self::submission( $raw );
-			if ( null === $item ) {
-				return null;
-			}
-			$items[] = $item;
+		$items = self::submissions( $data['items'] );
+		if ( null === $items ) {
+			return null;
 		}
 		$reasons = array();
 		if ( isset( $data['reasons'] ) && is_array( $data['reasons'] ) ) {
@@ -309,17 +305,10 @@ class Spamgate_Api_Answers {
 		if ( ! is_array( $data ) || ! isset( $data['submissions'], $data['decisions'] ) || ! is_array( $data['submissions'] ) || ! is_array( $data['decisions'] ) ) {
 			return null;
 		}
-		$submissions = array();
-		foreach ( $data['submissions'] as $raw ) {
-			$item = self::submission( $raw );
-			if ( null === $item ) {
-				return null;
-			}
-			$submissions[] = $item;
-		}
+		$submissions = self::submissions( $data['submissions'] );
 		$decisions = self::records( $data['decisions'], array( 'created_at', 'comment_id' ), array( 'submission_id', 'decision', 'author', 'email', 'url', 'ip', 'body', 'kind', 'subject', 'source' ) );
 		$mails     = self::records( isset( $data['mails'] ) && is_array( $data['mails'] ) ? $data['mails'] : array(), array( 'created_at' ), array( 'kind', 'status', 'subject', 'message' ) );
-		if ( null === $decisions || null === $mails ) {
+		if ( null === $submissions || null === $decisions || null === $mails ) {
 			return null;
 		}
 		return array(
@@ -345,6 +334,24 @@ class Spamgate_Api_Answers {
 			'decisions'   => max( 0, (int) $data['decisions_erased'] ),
 			'mails'       => isset( $data['mails_erased'] ) ? max( 0, (int) $data['mails_erased'] ) : 0,
 		);
+	}
+
+	/**
+	 * A list of submissions, each checked by submission().
+	 *
+	 * @param array $list The decoded list.
+	 * @return array|null The items, or null when one is malformed.
+	 */
+	private static function submissions( array $list ) {
+		$items = array();
+		foreach ( $list as $raw ) {
+			$item = self::submission( $raw );
+			if ( null === $item ) {
+				return null;
+			}
+			$items[] = $item;
+		}
+		return $items;
 	}
 
 	/**
