@@ -8,6 +8,9 @@
  * form, handled on load-comments_page_spamgate-blocked before any output).
  * Comments spamgate held are in WordPress's Spam or Pending list already and
  * are not listed again. Every action needs moderate_comments and a nonce.
+ * The decisions themselves are includes/rescue.php; this file turns their
+ * results into the screen's notices. The table's cells are
+ * includes/class-spamgate-blocked-table.php.
  *
  * @package spamgate
  */
