@@ -232,15 +232,14 @@ function spamgate_privacy_export( $email, $page = 1 ) {
 			sprintf( __( 'spamgate could not export its data: %s', 'spamgate' ), $answer['error'] )
 		);
 	}
-	$found = $answer['data'];
 	$data = array();
-	foreach ( $found['submissions'] as $item ) {
+	foreach ( $answer['data']['submissions'] as $item ) {
 		$data[] = spamgate_privacy_submission_export( $item );
 	}
-	foreach ( $found['decisions'] as $decision ) {
+	foreach ( $answer['data']['decisions'] as $decision ) {
 		$data[] = spamgate_privacy_decision_export( $decision );
 	}
-	foreach ( $found['mails'] as $mail ) {
+	foreach ( $answer['data']['mails'] as $mail ) {
 		$data[] = spamgate_privacy_mail_export( $mail );
 	}
 	return array(
@@ -277,17 +276,15 @@ function spamgate_privacy_erase( $email, $page = 1 ) {
 			sprintf( __( 'spamgate could not erase its data: %s', 'spamgate' ), $erased['error'] )
 		);
 	}
-	$submissions = $erased['data']['submissions'];
-	$decisions   = $erased['data']['decisions'];
-	$mails       = $erased['data']['mails'];
-	$answer['items_removed'] = $submissions + $decisions + $mails > 0;
+	$counts                  = $erased['data'];
+	$answer['items_removed'] = $counts['submissions'] + $counts['decisions'] + $counts['mails'] > 0;
 	if ( $answer['items_removed'] ) {
 		$answer['messages'][] = sprintf(
 			/* translators: 1: number of stored submissions, 2: number of moderation decisions, 3: number of mails. */
 			__( 'spamgate erased %1$d stored submissions, %2$d moderation decisions and %3$d mails.', 'spamgate' ),
-			$submissions,
-			$decisions,
-			$mails
+			$counts['submissions'],
+			$counts['decisions'],
+			$counts['mails']
 		);
 	}
 	return $answer;
