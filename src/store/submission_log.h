@@ -23,6 +23,7 @@
 #include "store/review_budget.h"
 #include "store/submission_record.h"
 #include "util/clock.h"
+#include "util/metric_registry.h"
 
 namespace spamgate {
 
@@ -144,6 +145,8 @@ class SubmissionLog {
   // Blocked texts not kept (over the per-client budget, duplicates, or
   // evicted over the total budget) since the log opened.
   uint64_t not_kept() const { return budget_.not_kept(); }
+  // not_kept() and dropped() as spamgate_*_total. The log must outlive `metrics`.
+  void register_metrics(MetricRegistry& metrics) const;
 
   // Queries on the query connection (thread-safe, serialized). They see
   // only rows already written (call flush() first to see everything).
