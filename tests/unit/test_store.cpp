@@ -288,7 +288,7 @@ TEST_CASE("SubmissionLog stats count per day and action and rank rules, in the p
   CHECK(stats->top_rules[0].rule == "PHARMA");
   CHECK(stats->top_rules[0].hits == 3);
 
-  nlohmann::json json = nlohmann::json::parse(stats->to_json());
+  const nlohmann::json json = *stats;
   CHECK(json["days"].size() == 7);
   CHECK(json["days"][6]["date"] == "2023-11-14");
   CHECK(json["days"][6]["hold"] == 1);
@@ -317,7 +317,7 @@ TEST_CASE("make_submission_record keeps content only for what was blocked, with 
     CHECK(r.action == action_name(action));
     CHECK(r.content.has_value() == (action != Action::pass));
     CHECK(nlohmann::json::parse(r.hits).size() == 2);
-    nlohmann::json json = nlohmann::json::parse(r.to_json());
+    const nlohmann::json json = r;
     CHECK(json["hits"][0]["rule"] == "PHARMA");
     if (r.content) CHECK(json["content"]["author"] == "Ann");
     if (r.content) CHECK(json["content"]["post_id"].is_null());
@@ -523,7 +523,7 @@ TEST_CASE("FeedbackLog records decisions and lists the newest first") {
   CHECK_FALSE(rows->at(0).comment_id.has_value());
   CHECK(rows->at(1).id == *first);
   CHECK(rows->at(1).comment_id == std::optional<int64_t>(17));
-  CHECK(nlohmann::json::parse(rows->at(1).to_json())["author"] == "Bob");
+  CHECK(nlohmann::json(rows->at(1))["author"] == "Bob");
 }
 
 TEST_CASE("FeedbackLog: the latest decision per comment is in effect; forget deletes; the signature follows changes") {
