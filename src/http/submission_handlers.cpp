@@ -2,6 +2,8 @@
 #include <variant>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "form/form_decoder.h"
 #include "form/submission_builder.h"
 #include "http/gateway.h"
@@ -168,7 +170,7 @@ HttpResponse Gateway::handle_check(const HttpRequest& request, RequestLog& log) 
   if (!submission.ok()) return form_error_response(400, submission.error(), log);
   // A dry run: RATE_IP and DUPLICATE state is neither read nor changed.
   const Verdict verdict = score(*submission, false, log);
-  return HttpResponse::json(200, verdict.to_json());
+  return HttpResponse::json(200, nlohmann::json(verdict));
 }
 
 }  // namespace spamgate

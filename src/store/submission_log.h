@@ -19,6 +19,8 @@
 #include <thread>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "store/database.h"
 #include "store/review_budget.h"
 #include "store/submission_record.h"
@@ -67,10 +69,15 @@ struct RuleCount {
 struct SubmissionStats {
   std::vector<DayCounts> days;       // every day of the range, oldest first, zeros included
   std::vector<RuleCount> top_rules;  // most hit first
-  // {"days":[{"date","pass","hold","reject","discard"}],"top_rules":[{"rule","hits"}]}
-  // — the shape the WordPress plugin's dashboard reads from /spamgate/stats.
-  std::string to_json() const;
 };
+
+// {"date","pass","hold","reject","discard"}
+void to_json(nlohmann::json& out, const DayCounts& day);
+// {"rule","hits"}
+void to_json(nlohmann::json& out, const RuleCount& count);
+// {"days":[DayCounts...],"top_rules":[RuleCount...]} — the shape the
+// WordPress plugin's dashboard reads from /spamgate/stats.
+void to_json(nlohmann::json& out, const SubmissionStats& stats);
 
 // What the owner's review screen asks for (GET /spamgate/submissions).
 enum class ReviewState { undecided, decided, any };

@@ -187,5 +187,4 @@ TEST_CASE("the bounce log keeps a foreign row's evidence and counts the forged o
   REQUIRE(rows->size() == 2);
   CHECK((*rows)[0].forged());
   CHECK((*rows)[1].evidence == "a Received header names smtp.mailhost.example");
-  CHECK((*rows)[0].to_json().find("\"forged\":true") != std::string::npos);
 }
