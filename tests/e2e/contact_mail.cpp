@@ -223,7 +223,7 @@ TEST_CASE("`spamgate mail test` shows the SMTP conversation without the password
   const std::string wrong_file = stack.dir / "wrong-password";
   write_file(wrong_file, wrong_password + "\n");
   chmod(wrong_file.c_str(), 0600);
-  std::string config = read_file(stack.spamgate->config_path());
+  std::string config = spamgate::testing::read_file(stack.spamgate->config_path());
   const size_t at = config.find(stack.smtp.password_file());
   REQUIRE(at != std::string::npos);
   config.replace(at, stack.smtp.password_file().size(), wrong_file);

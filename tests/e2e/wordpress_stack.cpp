@@ -107,7 +107,7 @@ std::vector<std::string> sqlite_rows(const std::string& path, const std::string&
 // replaced by the test's spamgate and PHP-FPM; empty when the file no
 // longer holds them (the test then fails instead of testing something else).
 std::string apache_proxy_config(const std::string& spamgate_address, const std::string& fpm_address) {
-  std::string text = read_file(SPAMGATE_SOURCE_DIR "/deploy/apache/spamgate-proxy-fcgi.conf");
+  std::string text = spamgate::testing::read_file(SPAMGATE_SOURCE_DIR "/deploy/apache/spamgate-proxy-fcgi.conf");
   auto replace_all = [&](const std::string& from, const std::string& to) {
     int count = 0;
     for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()), ++count)
@@ -492,7 +492,7 @@ TEST_CASE("mod_fcgid (deploy/apache/spamgate-fcgid.conf): Apache spawns spamgate
   REQUIRE(run("chmod 755 '" + d + "' '" + d + "/spamgate.fcgi' && chmod 600 '" + d + "/shared-secret' '" + d +
               "/spamgate.toml'" + (user.empty() ? "" : " && chown -R " + user + " '" + d + "'")) == 0);
 
-  std::string config = read_file(SPAMGATE_SOURCE_DIR "/deploy/apache/spamgate-fcgid.conf");
+  std::string config = spamgate::testing::read_file(SPAMGATE_SOURCE_DIR "/deploy/apache/spamgate-fcgid.conf");
   int replaced = 0;
   for (size_t at = config.find("/home/site/spamgate"); at != std::string::npos; at = config.find("/home/site/spamgate"), ++replaced)
     config.replace(at, std::string("/home/site/spamgate").size(), d);
@@ -506,9 +506,9 @@ TEST_CASE("mod_fcgid (deploy/apache/spamgate-fcgid.conf): Apache spawns spamgate
 
   const std::string text = "Posted through mod_fcgid " + std::to_string(std::time(nullptr));
   const HttpResponse response = s.post_comment(text, apache.url(""));
-  CHECK_MESSAGE(response.status == 302, response.body, apache.error_log(), read_file(d + "/spamgate.log"));
+  CHECK_MESSAGE(response.status == 302, response.body, apache.error_log(), read_file_or_empty(d + "/spamgate.log"));
   std::optional<WpComment> comment = s.find_comment(text);
-  REQUIRE_MESSAGE(comment, apache.error_log(), read_file(d + "/spamgate.log"), s.fpm->error_log());
+  REQUIRE_MESSAGE(comment, apache.error_log(), read_file_or_empty(d + "/spamgate.log"), s.fpm->error_log());
   CHECK(comment->approved == "0");
   CHECK(comment->meta["_spamgate_outcome"] == "pass");
   CHECK(comment->meta["_spamgate_id"].size() == 16);
@@ -849,7 +849,7 @@ TEST_CASE("rules try: in a real browser the owner pastes a Japanese rule and see
                                         spam_comment->meta["_spamgate_id"] + "', '" + ham_comment->meta["_spamgate_id"] +
                                         "')") == std::vector<std::string>{"2"};
   }));
-  const std::string rules_before = read_file(s.spamgate->rules_path());
+  const std::string rules_before = spamgate::testing::read_file(s.spamgate->rules_path());
 
   std::filesystem::create_directories(SPAMGATE_BUILD_DIR "/artifacts");
   const std::string screenshot = SPAMGATE_BUILD_DIR "/artifacts/rules-try.png";
@@ -883,7 +883,7 @@ TEST_CASE("rules try: in a real browser the owner pastes a Japanese rule and see
 
   // Nothing changed: the rule file, and the live rules do not know DATING.
   // (Another text than the marked spam: a copy of that one is FUZZY's now.)
-  CHECK(read_file(s.spamgate->rules_path()) == rules_before);
+  CHECK(spamgate::testing::read_file(s.spamgate->rules_path()) == rules_before);
   const std::string other = "出会い系の広告が最近増えましたね。気をつけます " + stamp;
   REQUIRE(s.post_comment(other).status == 302);
   std::optional<WpComment> again = s.find_comment(other);

@@ -66,9 +66,8 @@ bool eventually(Predicate predicate, std::chrono::milliseconds timeout = std::ch
 
 // Writes `content` to `path` (its folder must exist); throws std::runtime_error.
 using spamgate::testing::write_file;
-// The file's bytes; "" when it does not exist yet or cannot be read (a
-// server's log): the lenient read, so a failing test's diagnostics never throw.
-inline std::string read_file(const std::string& path) { return spamgate::testing::read_file_or_empty(path); }
+// A server's log: "" when it does not exist yet, so diagnostics never throw.
+using spamgate::testing::read_file_or_empty;
 bool file_exists(const std::string& path);
 // `text` in single quotes for /bin/sh, embedded quotes escaped.
 std::string shell_quote(const std::string& text);
