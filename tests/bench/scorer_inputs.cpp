@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "scoring/eval.h"
+#include "support/cjk_ham.h"
 #include "support/comment.h"
 
 namespace spamgate::bench {
@@ -89,15 +90,9 @@ std::vector<CommentClass> corpus_comment_classes(const std::string& corpus_dir) 
 }
 
 std::vector<CommentClass> japanese_comment_classes(const std::string& source_dir) {
-  std::ifstream file(source_dir + "/tests/data/cjk-ham.txt", std::ios::binary);
-  if (!file) throw std::runtime_error("cannot read " + source_dir + "/tests/data/cjk-ham.txt");
   std::vector<LabelledComment> japanese;
-  for (std::string line; std::getline(file, line);) {
-    if (line.rfind("ja\t", 0) != 0) continue;
-    const size_t author = line.find('\t') + 1, site = line.find('\t', author) + 1, text = line.find('\t', site) + 1;
-    if (author == 0 || site == 0 || text == 0) continue;
-    japanese.push_back({line.substr(author, site - author - 1), line.substr(text), false});
-  }
+  for (const testing::HamComment& c : testing::read_cjk_ham(source_dir))
+    if (c.language == "ja") japanese.push_back({c.author, c.body, false});
   if (japanese.empty()) throw std::runtime_error("no Japanese comment in tests/data/cjk-ham.txt");
   return {{"1KB-ja", joined(japanese, 1000, 64)}};
 }

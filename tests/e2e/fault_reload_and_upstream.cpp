@@ -17,6 +17,7 @@
 #include "harness/nginx.h"
 #include "harness/php_fpm.h"
 #include "harness/spamgate_server.h"
+#include "support/site_rules.h"
 
 using namespace harness;
 using namespace std::chrono_literals;
@@ -24,9 +25,6 @@ using namespace std::chrono_literals;
 namespace {
 
 const char* kRules = "body TEST_SPAM /\\bspamword\\b/i\nscore TEST_SPAM 20\n";
-const char* kRelaxed =
-    "[checks]\nrate_per_minute = 1000000\nrate_burst = 1000000\nduplicate_window_seconds = 0\n";
-
 // More PHP workers than spamgate has threads: every connection spamgate
 // keeps alive pins a PHP-FPM worker (see src/upstream/fastcgi_client.h).
 PhpFpmOptions roomy_pool() {
@@ -36,7 +34,7 @@ PhpFpmOptions roomy_pool() {
 }
 
 struct Stack : EchoStack {
-  Stack() : EchoStack(SpamgateOptions{"", kRules, false, kRelaxed, "", 4}, roomy_pool()) {}
+  Stack() : EchoStack(SpamgateOptions{"", kRules, false, spamgate::testing::kRelaxedChecks, "", 4}, roomy_pool()) {}
 };
 
 // Posts ham and spam from `threads` clients until stopped; counts statuses,

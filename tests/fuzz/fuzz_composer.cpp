@@ -42,7 +42,7 @@ std::string decode_subject(const std::string& value) {
     const size_t end = value.find("?=", pos + 10);
     REQUIRE_INVARIANT(end != std::string::npos);
     REQUIRE_INVARIANT(end + 2 - pos <= 75);
-    out += mail_decode::base64_decode(std::string_view(value).substr(pos + 10, end - pos - 10));
+    out += spamgate::testing::base64_decode(std::string_view(value).substr(pos + 10, end - pos - 10));
     pos = end + 2;
     if (pos < value.size()) {
       REQUIRE_INVARIANT(value[pos] == ' ');

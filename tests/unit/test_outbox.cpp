@@ -17,7 +17,7 @@
 
 using namespace spamgate;
 using namespace std::chrono_literals;
-using outboxtest::FakeTransport;
+using testing::FakeTransport;
 using spamgate::testing::TempStore;
 
 namespace {
@@ -57,7 +57,7 @@ struct WorkerRig {
 
   TempStore tmp;
   ManualClock clock;
-  Config config = outboxtest::test_config();
+  Config config = testing::blog_mail_config();
   std::unique_ptr<Outbox> outbox;
   std::unique_ptr<MailCaps> caps = open_caps(tmp, clock);
   FakeTransport transport;
@@ -243,7 +243,7 @@ TEST_CASE("outbox: purge deletes old sent rows, keeps failed ones unless asked, 
 TEST_CASE("outbox: rows a crash left in 'sending' are queued again at start, and the worker delivers them") {
   TempStore tmp;
   ManualClock clock;
-  Config config = outboxtest::test_config();
+  Config config = testing::blog_mail_config();
   int64_t interrupted = 0;
   int64_t waiting = 0;
   {
