@@ -13,6 +13,7 @@
 #include "mail/sender_lock.h"
 #include "outbox_test_support.h"
 #include "store/database.h"
+#include "support/eventually.h"
 #include "support/temp_dir.h"
 
 using namespace spamgate;
@@ -276,9 +277,7 @@ TEST_CASE("worker thread: wakes on enqueue, delivers, and stops cleanly") {
     ids.push_back(enqueue(*rig.outbox, "thread " + std::to_string(i)));
     rig.worker.wake();
   }
-  const auto deadline = std::chrono::steady_clock::now() + 10s;
-  while (rig.transport.delivered().size() < 3 && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(10ms);
+  testing::eventually([&] { return rig.transport.delivered().size() >= 3; });
   rig.worker.stop();
   CHECK(rig.transport.delivered().size() == 3);
   for (int64_t id : ids) CHECK(row(*rig.outbox, id).status == OutboxStatus::sent);
@@ -322,9 +321,7 @@ TEST_CASE("worker thread with a sender lock: sends nothing while another process
 
   other->reset();  // the other sender exits
   rig.worker.wake();
-  const auto deadline = std::chrono::steady_clock::now() + 10s;
-  while (rig.transport.delivered().empty() && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(10ms);
+  testing::eventually([&] { return !rig.transport.delivered().empty(); });
   rig.worker.stop();
   CHECK(rig.transport.delivered().size() == 1);
   CHECK(row(*rig.outbox, id).status == OutboxStatus::sent);
