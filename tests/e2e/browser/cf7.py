@@ -82,8 +82,9 @@ def send(driver, args):
         seen["status"] = ""
     else:
         submit.click()
+        # "resetting": after a sent mail CF7 refills the form, then says "sent" again.
         WebDriverWait(driver, 30).until(
-            lambda d: form.get_attribute("data-status") not in ("init", "submitting", None, "")
+            lambda d: form.get_attribute("data-status") not in ("init", "submitting", "resetting", None, "")
             and form.find_element(By.CSS_SELECTOR, ".wpcf7-response-output").text.strip() != "")
         seen["status"] = form.get_attribute("data-status")
         seen["message"] = form.find_element(By.CSS_SELECTOR, ".wpcf7-response-output").text.strip()
