@@ -7,6 +7,8 @@
 #include <utility>
 
 #include "scoring/eval.h"
+#include "support/cjk_ham.h"
+#include "support/comment.h"
 
 namespace spamgate::bench {
 namespace {
@@ -24,17 +26,6 @@ std::vector<LabelledComment> youtube_comments(const std::string& corpus_dir) {
   return all;
 }
 
-Submission submission(std::string author, std::string body) {
-  Submission s;
-  s.kind = SubmissionKind::comment;
-  s.author = std::move(author);
-  s.email = "reader@example.org";
-  s.body = std::move(body);
-  s.ip = "192.0.2.7";
-  s.user_agent = "Mozilla/5.0 (X11; Linux x86_64; rv:115.0) Gecko/20100101 Firefox/115.0";
-  return s;
-}
-
 // `count` texts of at least `min_bytes`, each made of consecutive comments
 // starting where the previous one ended (wrapping around).
 std::vector<Submission> joined(const std::vector<LabelledComment>& all, size_t min_bytes, size_t count) {
@@ -47,7 +38,7 @@ std::vector<Submission> joined(const std::vector<LabelledComment>& all, size_t m
       if (!body.empty()) body += "\n\n";
       body += all[next++ % all.size()].body;
     }
-    out.push_back(submission(author, std::move(body)));
+    out.push_back(testing::comment(std::move(body), author, "reader@example.org"));
   }
   return out;
 }
@@ -93,20 +84,15 @@ std::vector<CommentClass> corpus_comment_classes(const std::string& corpus_dir) 
   const std::vector<LabelledComment> all = youtube_comments(corpus_dir);
   CommentClass small{"short", {}};
   for (const LabelledComment& c : all)
-    if (c.body.size() >= 150 && c.body.size() <= 300) small.comments.push_back(submission(c.author, c.body));
+    if (c.body.size() >= 150 && c.body.size() <= 300)
+      small.comments.push_back(testing::comment(c.body, c.author, "reader@example.org"));
   return {small, {"1KB", joined(all, 1000, 64)}, {"16KB", joined(all, 16384, 16)}};
 }
 
 std::vector<CommentClass> japanese_comment_classes(const std::string& source_dir) {
-  std::ifstream file(source_dir + "/tests/data/cjk-ham.txt", std::ios::binary);
-  if (!file) throw std::runtime_error("cannot read " + source_dir + "/tests/data/cjk-ham.txt");
   std::vector<LabelledComment> japanese;
-  for (std::string line; std::getline(file, line);) {
-    if (line.rfind("ja\t", 0) != 0) continue;
-    const size_t author = line.find('\t') + 1, site = line.find('\t', author) + 1, text = line.find('\t', site) + 1;
-    if (author == 0 || site == 0 || text == 0) continue;
-    japanese.push_back({line.substr(author, site - author - 1), line.substr(text), false});
-  }
+  for (const testing::HamComment& c : testing::read_cjk_ham(source_dir))
+    if (c.language == "ja") japanese.push_back({c.author, c.body, false});
   if (japanese.empty()) throw std::runtime_error("no Japanese comment in tests/data/cjk-ham.txt");
   return {{"1KB-ja", joined(japanese, 1000, 64)}};
 }

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "harness/php_fpm.h"
+#include "harness/proc_stats.h"
 #include "system_bench_sections.h"
 #include "system_bench_shared.h"
 #include "system_bench_stacks.h"
@@ -60,13 +61,13 @@ void measure_list_and_reload(BenchContext& c) {
   BenchSpamgate spamgate({fpm.address(), 16, kListRules});
   require(spamgate.wait_until_listening(), "spamgate did not start: " + spamgate.log());
   const double startup_ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-  const double idle_mib = rss_kib(spamgate.pid()) / 1024.0;
+  const double idle_mib = harness::rss_kib(spamgate.pid()) / 1024.0;
   harness::Nginx nginx(bench_nginx(harness::fastcgi_location("= /wp-comments-post.php", spamgate.address())));
   require(nginx.wait_until_listening(), "nginx did not start: " + nginx.error_log());
   const std::string base = nginx.url("");
 
   const WrkFigures warm = load(c, base, "/wp-comments-post.php", c.bodies.spam, 32, spamgate.pid());
-  const double loaded_mib = peak_rss_kib(spamgate.pid()) / 1024.0;
+  const double loaded_mib = harness::peak_rss_kib(spamgate.pid()) / 1024.0;
   c.rss_list_mib = loaded_mib;
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   const double idle_reload_ms = timed_reload(spamgate);  // no load: the reload's own cost
@@ -84,8 +85,8 @@ void measure_list_and_reload(BenchContext& c) {
     std::this_thread::sleep_for(std::chrono::milliseconds(1500));
   }
   const WrkFigures during = run.finish();
-  c.rss_reload_peak_mib = peak_rss_kib(spamgate.pid()) / 1024.0;
-  const double after_mib = rss_kib(spamgate.pid()) / 1024.0;
+  c.rss_reload_peak_mib = harness::peak_rss_kib(spamgate.pid()) / 1024.0;
+  const double after_mib = harness::rss_kib(spamgate.pid()) / 1024.0;
   std::string times;
   for (double ms : c.reload_ms) times += (times.empty() ? "" : ", ") + fixed(ms, 0);
   if (during.ok) {

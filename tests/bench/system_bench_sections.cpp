@@ -7,6 +7,7 @@
 #include "harness/mariadb.h"
 #include "harness/nginx.h"
 #include "harness/php_fpm.h"
+#include "harness/proc_stats.h"
 #include "harness/wordpress.h"
 #include "system_bench_sections.h"
 #include "system_bench_shared.h"
@@ -108,7 +109,7 @@ void measure_reject(BenchContext& c) {
                   share_403(sg) + (conns == 8 ? "; probe: " + probe : "")});
   }
   c.rows_dropped = rows_dropped(nginx);
-  c.rss_default_mib = peak_rss_kib(spamgate.pid()) / 1024.0;
+  c.rss_default_mib = harness::peak_rss_kib(spamgate.pid()) / 1024.0;
   c.report.add_extra("reject_log_rows_dropped", c.rows_dropped);
   c.report.add_extra("default_rules_peak_rss_mib", c.rss_default_mib);
   const Row* sg32 = c.report.find("reject", kSpamgateReject, 32);

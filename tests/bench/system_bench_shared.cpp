@@ -10,9 +10,6 @@
 
 namespace bench {
 
-const std::string kRelaxedChecks =
-    "[checks]\nrate_per_minute = 1000000\nrate_burst = 1000000\nduplicate_window_seconds = 0\n";
-
 void require(bool ok, const std::string& message) {
   if (!ok) throw std::runtime_error(message);
 }

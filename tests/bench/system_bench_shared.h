@@ -7,13 +7,14 @@
 #include <string>
 
 #include "harness/php_fpm.h"
+#include "support/site_rules.h"
 #include "system_bench_sections.h"
 
 namespace bench {
 
-// The config tables that keep RATE_IP and DUPLICATE from firing when every
-// request comes from 127.0.0.1 with bodies that repeat (real visitors do not).
-extern const std::string kRelaxedChecks;
+// Keeps RATE_IP and DUPLICATE from firing when every request comes from
+// 127.0.0.1 with bodies that repeat (real visitors do not).
+using spamgate::testing::kRelaxedChecks;
 
 // Throws std::runtime_error(message) when `ok` is false.
 void require(bool ok, const std::string& message);

@@ -1,8 +1,6 @@
 #include "system_bench_stacks.h"
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "harness/spamgate_server.h"
 
@@ -60,24 +58,5 @@ bool BenchSpamgate::wait_until_listening() {
   return harness::eventually([&] { return process_.running() && harness::wait_for_port(port_, std::chrono::milliseconds(50)); },
                              std::chrono::seconds(30));
 }
-
-namespace {
-
-long status_field_kib(pid_t pid, const std::string& field) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  for (std::string line; std::getline(in, line);) {
-    if (line.rfind(field + ":", 0) != 0) continue;
-    std::istringstream value(line.substr(field.size() + 1));
-    long kib = 0;
-    value >> kib;
-    return kib;
-  }
-  return 0;
-}
-
-}  // namespace
-
-long rss_kib(pid_t pid) { return status_field_kib(pid, "VmRSS"); }
-long peak_rss_kib(pid_t pid) { return status_field_kib(pid, "VmHWM"); }
 
 }  // namespace bench

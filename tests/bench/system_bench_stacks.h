@@ -78,8 +78,4 @@ class BenchSpamgate {
   harness::Process process_;
 };
 
-// VmRSS and VmHWM of a process in KiB (0 when unknown).
-long rss_kib(pid_t pid);
-long peak_rss_kib(pid_t pid);
-
 }  // namespace bench

@@ -27,7 +27,7 @@ WrkFigures WrkRun::finish() {
     figures.error = "wrk did not finish";
     return figures;
   }
-  const std::string output = harness::read_file(log_path_);
+  const std::string output = harness::read_file_or_empty(log_path_);
   const size_t at = output.find("BENCH_JSON ");
   if (at == std::string::npos) {
     figures.error = "no figures from wrk: " + output.substr(output.size() > 600 ? output.size() - 600 : 0);

@@ -20,6 +20,7 @@
 #include "harness/mail_inspect.h"
 #include "harness/process.h"
 #include "harness/wordpress_site.h"
+#include "support/site_rules.h"
 
 using namespace harness;
 using nlohmann::json;
@@ -35,13 +36,6 @@ const std::string kArtifacts = SPAMGATE_BUILD_DIR "/artifacts";
 // Contact Form 7's own messages (its defaults, in English).
 const std::string kThanks = "Thank you for your message. It has been sent.";
 const std::string kSpamText = "There was an error trying to send your message. Please try again later.";
-
-const char* kRules = R"(body  TEST_SPAM  /\bspamword\b/i
-score TEST_SPAM  20
-describe TEST_SPAM  The test's spam word
-body  TEST_HOLD  /\bholdword\b/i
-score TEST_HOLD  6
-)";
 
 // What reached WordPress for each CF7 submission: CF7's status, spamgate's
 // params, the request's URI, the message and CF7's spam log.
@@ -80,7 +74,7 @@ struct Stack : PageCache, WordPressSite {
     WordPressSiteOptions o;
     o.name = "spamgate-cf7";
     o.secret = kSecret;
-    o.rules_text = kRules;
+    o.rules_text = spamgate::testing::kTestRules;
     o.owner = kOwner;
     o.account = kAccount;
     o.spamgate_toml = "[mail.caps]\nper_hour = 200\nper_day = 400\nper_recipient_hour = 200\nper_recipient_day = 400\n";

@@ -99,7 +99,7 @@ TEST_CASE("Reply-To only for exactly one valid address; the submitter never gets
   }
   CHECK(delivered.count("token-reply-0") == 1);  // the valid one is never refused
   REQUIRE_MESSAGE(stack.smtp.wait_for_messages(delivered.size()), stack.smtp.log());
-  std::this_thread::sleep_for(300ms);  // nothing more is on its way
+  eventually([&] { return outbox_settled(stack.spamgate->database_path()); });  // nothing more is on its way
   const auto messages = stack.smtp.messages();
   CHECK(messages.size() == delivered.size());
   for (const auto& entry : delivered) {  // no structured binding: clang 14 cannot capture one in INFO
@@ -164,7 +164,7 @@ TEST_CASE("POST /spamgate/notify: the shared secret, the recipient allowlist, an
   CHECK(array.status == 400);
 
   REQUIRE_MESSAGE(stack.smtp.wait_for_messages(6), stack.smtp.log());
-  std::this_thread::sleep_for(300ms);
+  eventually([&] { return outbox_settled(stack.spamgate->database_path()); });  // nothing more is on its way
   const auto messages = stack.smtp.messages();
   CHECK(messages.size() == 6);
   const RecordedMessage* m9 = find_by_token(messages, "token-n9");
@@ -223,7 +223,7 @@ TEST_CASE("`spamgate mail test` shows the SMTP conversation without the password
   const std::string wrong_file = stack.dir / "wrong-password";
   write_file(wrong_file, wrong_password + "\n");
   chmod(wrong_file.c_str(), 0600);
-  std::string config = read_file(stack.spamgate->config_path());
+  std::string config = spamgate::testing::read_file(stack.spamgate->config_path());
   const size_t at = config.find(stack.smtp.password_file());
   REQUIRE(at != std::string::npos);
   config.replace(at, stack.smtp.password_file().size(), wrong_file);
@@ -285,7 +285,7 @@ TEST_CASE("a multipart contact form: delivered like an urlencoded one; a raw CRL
                                        {"subject", "Hi\r\nBcc: victim@example.net"}, {"message", "token-mp-1 text"}}));
   CHECK((injected.status == 403 || injected.status == 200));
   REQUIRE(stack.smtp.wait_for_messages(injected.status == 200 ? 2 : 1));
-  std::this_thread::sleep_for(300ms);
+  eventually([&] { return outbox_settled(stack.spamgate->database_path()); });  // nothing more is on its way
   const auto messages = stack.smtp.messages();
   CHECK(messages.size() == (injected.status == 200 ? 2u : 1u));
   const RecordedMessage* m = find_by_token(messages, "token-mp-0");

@@ -69,7 +69,7 @@ struct QueuedOutbox {
     CHECK(sqlite_query(spamgate->database_path(), "SELECT count(*) FROM outbox WHERE status = 'queued'") ==
           std::to_string(kMessages));
 
-    std::string config = read_file(spamgate->config_path());
+    std::string config = spamgate::testing::read_file(spamgate->config_path());
     const size_t at = config.find(down_url);
     REQUIRE(at != std::string::npos);
     config.replace(at, down_url.size(), smtp.url());

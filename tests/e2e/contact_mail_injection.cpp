@@ -59,7 +59,7 @@ Outcomes run_injection_corpus(MailStack& stack) {
     }
   }
   REQUIRE_MESSAGE(stack.smtp.wait_for_messages(delivered_tokens.size(), 30s), stack.smtp.log());
-  std::this_thread::sleep_for(300ms);
+  eventually([&] { return outbox_settled(stack.spamgate->database_path()); });  // nothing more is on its way
   const auto messages = stack.smtp.messages();
   CHECK(messages.size() == delivered_tokens.size());
   for (const std::string& token : delivered_tokens) {
@@ -171,7 +171,7 @@ TEST_CASE("a contact message that holds end-of-data sequences arrives whole; not
     CHECK(response.status == 200);
   }
   REQUIRE(stack.smtp.wait_for_messages(endings.size()));
-  std::this_thread::sleep_for(500ms);
+  eventually([&] { return outbox_settled(stack.spamgate->database_path()); });  // nothing more is on its way
   const auto messages = stack.smtp.messages();
   CHECK(messages.size() == endings.size());
   for (size_t i = 0; i < endings.size(); ++i) {

@@ -18,6 +18,7 @@
 #include "harness/nginx.h"
 #include "harness/smtp_server.h"
 #include "harness/spamgate_server.h"
+#include "support/site_rules.h"
 #include "support/text_cat.h"
 
 namespace contact_mail {
@@ -27,15 +28,7 @@ using namespace harness;
 inline const std::string kSharedSecret = "plugin-secret-3f9a1c0e7b";
 inline const std::vector<std::string> kOwners = {"owner@blog.test", "second-owner@blog.test"};
 
-// Rate and duplicate checks out of the way: these tests post many forms
-// from one address.
-inline const char* const kRelaxedChecks = R"(
-[checks]
-rate_per_minute = 1000000
-rate_burst = 1000000
-duplicate_window_seconds = 0
-
-)";
+using spamgate::testing::kRelaxedChecks;
 
 // nginx in front of spamgate: the contact form (= /contact) and spamgate's
 // API (/spamgate/). With `keepalive` > 0 nginx keeps up to that many
@@ -65,7 +58,7 @@ struct MailStack {
   explicit MailStack(const MailTomlOptions& mail = {}, const std::string& local_rules = "") {
     chmod(smtp.password_file().c_str(), 0600);
     spamgate = std::make_unique<SpamgateServer>(
-        mail_spamgate_options(kRelaxedChecks + mail_toml(smtp, ca.ca_cert, mail), kSharedSecret, 4, local_rules));
+        mail_spamgate_options(std::string(kRelaxedChecks) + mail_toml(smtp, ca.ca_cert, mail), kSharedSecret, 4, local_rules));
     REQUIRE_MESSAGE(spamgate->wait_until_listening(), spamgate->log());
     nginx = std::make_unique<Nginx>(site(*spamgate));
     REQUIRE_MESSAGE(nginx->wait_until_listening(), nginx->error_log());

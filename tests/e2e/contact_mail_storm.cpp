@@ -39,7 +39,7 @@ struct StormStack {
     MailTomlOptions mail;
     mail.caps = caps;
     spamgate = std::make_unique<SpamgateServer>(
-        mail_spamgate_options(kRelaxedChecks + mail_toml(smtp, ca.ca_cert, mail), kSharedSecret, 16));
+        mail_spamgate_options(std::string(kRelaxedChecks) + mail_toml(smtp, ca.ca_cert, mail), kSharedSecret, 16));
     REQUIRE_MESSAGE(spamgate->wait_until_listening(), spamgate->log());
     // nginx keeps 8 connections to spamgate alive (spamgate runs more threads).
     nginx = std::make_unique<Nginx>(site(*spamgate, 8));

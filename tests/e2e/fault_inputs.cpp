@@ -18,13 +18,14 @@
 #include <string>
 #include <vector>
 
-#include "http/fcgi_server.h"
 #include "harness/echo_stack.h"
 #include "harness/http_client.h"
 #include "harness/nginx.h"
 #include "harness/php_fpm.h"
 #include "harness/proc_stats.h"
 #include "harness/spamgate_server.h"
+#include "http/fcgi_server.h"
+#include "support/site_rules.h"
 #include "support/text_cat.h"
 
 using namespace harness;
@@ -36,9 +37,7 @@ namespace {
 // nginx lets 200 MB bodies through so spamgate's own limit is what is tested.
 struct Stack : EchoStack {
   Stack()
-      : EchoStack(SpamgateOptions{"", "", true,
-                                  "[checks]\nrate_per_minute = 100000\nrate_burst = 100000\nduplicate_window_seconds = 0\n",
-                                  "", 4},
+      : EchoStack(SpamgateOptions{"", "", true, spamgate::testing::kRelaxedChecks, "", 4},
                   {}, "client_max_body_size 200m;\n") {}
 };
 

@@ -17,6 +17,7 @@
 #include "harness/nginx.h"
 #include "harness/php_fpm.h"
 #include "harness/spamgate_server.h"
+#include "support/site_rules.h"
 
 using namespace harness;
 using namespace std::chrono_literals;
@@ -24,9 +25,6 @@ using namespace std::chrono_literals;
 namespace {
 
 const char* kRules = "body TEST_SPAM /\\bspamword\\b/i\nscore TEST_SPAM 20\n";
-const char* kRelaxed =
-    "[checks]\nrate_per_minute = 1000000\nrate_burst = 1000000\nduplicate_window_seconds = 0\n";
-
 // More PHP workers than spamgate has threads: every connection spamgate
 // keeps alive pins a PHP-FPM worker (see src/upstream/fastcgi_client.h).
 PhpFpmOptions roomy_pool() {
@@ -36,7 +34,7 @@ PhpFpmOptions roomy_pool() {
 }
 
 struct Stack : EchoStack {
-  Stack() : EchoStack(SpamgateOptions{"", kRules, false, kRelaxed, "", 4}, roomy_pool()) {}
+  Stack() : EchoStack(SpamgateOptions{"", kRules, false, spamgate::testing::kRelaxedChecks, "", 4}, roomy_pool()) {}
 };
 
 // Posts ham and spam from `threads` clients until stopped; counts statuses,
@@ -67,6 +65,18 @@ class Load {
   std::map<long, int> counts() {
     std::lock_guard lock(mutex_);
     return counts_;
+  }
+  // How many answers had `status` (0: what the content deserved).
+  int count(long status) {
+    std::lock_guard lock(mutex_);
+    const auto found = counts_.find(status);
+    return found == counts_.end() ? 0 : found->second;
+  }
+  // Waits until `more` further answers with `status` have come in, or 10 s
+  // have passed: it paces the test; what the answers were is checked at the end.
+  void wait_for_more(long status, int more) {
+    const int target = count(status) + more;
+    eventually([&] { return count(status) >= target; }, 10s);
   }
   std::vector<std::string> bad_gateway_bodies() {
     std::lock_guard lock(mutex_);
@@ -102,7 +112,7 @@ TEST_CASE("broken rule files under load: no request fails, the old rules stay, f
     const std::string& where = entry.second;
     write_file(stack.spamgate.rules_path(), entry.first);
     CHECK_MESSAGE(eventually([&] { return stack.spamgate.log().find(where) != std::string::npos; }, 10s), where);
-    std::this_thread::sleep_for(1500ms);  // requests keep arriving while the broken file sits there
+    load.wait_for_more(0, 20);  // requests keep arriving while the broken file sits there
     CHECK(http_post_form(stack.url("/wp-comments-post.php"), comment_fields("spamword still caught")).status == 403);
   }
   load.finish();
@@ -118,9 +128,9 @@ TEST_CASE("broken rule files under load: no request fails, the old rules stay, f
 TEST_CASE("PHP-FPM killed with SIGKILL under load: clear 502s, spamgate serves on and recovers") {
   Stack stack;
   Load load(stack, 4);
-  std::this_thread::sleep_for(1s);
+  load.wait_for_more(0, 10);  // service before the outage
   stack.fpm.kill9();
-  std::this_thread::sleep_for(2s);
+  load.wait_for_more(502, 4);  // the load meets the outage
   for (int i = 0; i < 3; ++i) CHECK(http_get(stack.url("/spamgate/health")).status == 200);
   // Spam is still refused without PHP: the verdict needs no upstream.
   CHECK(http_post_form(stack.url("/wp-comments-post.php"), comment_fields("spamword while PHP is dead")).status == 403);
@@ -128,7 +138,7 @@ TEST_CASE("PHP-FPM killed with SIGKILL under load: clear 502s, spamgate serves o
   CHECK(eventually([&] {
     return http_post_form(stack.url("/wp-comments-post.php"), comment_fields("PHP is back")).status == 200;
   }, 10s));
-  std::this_thread::sleep_for(1s);
+  load.wait_for_more(0, 10);  // service after it
   load.finish();
 
   const auto counts = load.counts();

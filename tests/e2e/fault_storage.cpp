@@ -19,6 +19,7 @@
 #include "harness/php_fpm.h"
 #include "harness/smtp_server.h"
 #include "harness/spamgate_server.h"
+#include "support/site_rules.h"
 
 using namespace harness;
 using namespace std::chrono_literals;
@@ -68,8 +69,7 @@ TEST_CASE("disk full under the SQLite file: clear 503s, logged, no crash; queued
 
   PhpFpm fpm;
   SpamgateOptions options{fpm.address(), "", true,
-                          "[checks]\nrate_per_minute = 100000\nrate_burst = 100000\nduplicate_window_seconds = 0\n" +
-                              mail_toml(smtp, ca.ca_cert),
+                          std::string(spamgate::testing::kRelaxedChecks) + mail_toml(smtp, ca.ca_cert),
                           kSecret, 4};
   options.store_path = disk.path("spamgate.db");
   SpamgateServer spamgate(options);

@@ -15,26 +15,12 @@
 #include "harness/nginx.h"
 #include "harness/php_fpm.h"
 #include "harness/spamgate_server.h"
+#include "support/site_rules.h"
 
 using namespace harness;
 using nlohmann::json;
 
 namespace {
-
-const char* kRules = R"(body  TEST_SPAM  /\bspamword\b/i
-score TEST_SPAM  20
-body  TEST_HOLD  /\bholdword\b/i
-score TEST_HOLD  6
-author TEST_BOT  /\bspambot\b/i
-score TEST_BOT   20
-)";
-
-const char* kToml = R"(
-[checks]
-rate_per_minute = 100000
-rate_burst = 100000
-duplicate_window_seconds = 0
-)";
 
 constexpr const char* kBoundary = "----sgE2eBoundaryQ1w2E3r4";
 
@@ -65,7 +51,7 @@ struct Site {
 
   // PHP-FPM runs the docroot's own entry points (SCRIPT_FILENAME is pinned there).
   Site()
-      : spamgate(SpamgateOptions{fpm.address(), kRules, true, kToml, "forms-e2e-secret", 4, false, "spamgate.db", 0,
+      : spamgate(SpamgateOptions{fpm.address(), spamgate::testing::kTestRules, true, spamgate::testing::kRelaxedChecks, "forms-e2e-secret", 4, false, "spamgate.db", 0,
                                  docroot.path()}) {
     const std::string echo = "<?php require '" + echo_script() + "';\n";
     for (const char* script : {"index.php", "wp-admin/admin-ajax.php", "wp-login.php", "wp-comments-post.php"})

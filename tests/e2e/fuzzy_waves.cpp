@@ -15,6 +15,7 @@
 #include "harness/nginx.h"
 #include "harness/php_fpm.h"
 #include "harness/spamgate_server.h"
+#include "support/site_rules.h"
 
 using namespace harness;
 using nlohmann::json;
@@ -28,13 +29,6 @@ const char* kRules = R"(url   BAD_HOST  /bad-casino\.example/i
 body  BAD_LINK  /bad-casino\.example/i
 score BAD_HOST  20
 score BAD_LINK  20
-)";
-
-const char* kToml = R"(
-[checks]
-rate_per_minute = 100000
-rate_burst = 100000
-duplicate_window_seconds = 0
 )";
 
 const std::string kWave =
@@ -53,7 +47,7 @@ struct Stack {
   SpamgateServer spamgate;
   Nginx nginx;
 
-  Stack() : spamgate(SpamgateOptions{fpm.address(), kRules, false, kToml, kSecret, 4}), nginx(site()) {
+  Stack() : spamgate(SpamgateOptions{fpm.address(), kRules, false, spamgate::testing::kRelaxedChecks, kSecret, 4}), nginx(site()) {
     REQUIRE_MESSAGE(fpm.wait_until_listening(), fpm.error_log());
     REQUIRE_MESSAGE(spamgate.wait_until_listening(), spamgate.log());
     REQUIRE_MESSAGE(nginx.wait_until_listening(), nginx.error_log());

@@ -13,6 +13,7 @@
 #include "harness/nginx.h"
 #include "harness/php_fpm.h"
 #include "harness/spamgate_server.h"
+#include "support/site_rules.h"
 #include "upstream/fastcgi_client.h"
 
 using namespace harness;
@@ -20,20 +21,7 @@ using nlohmann::json;
 
 namespace {
 
-const char* kTestRules = R"(# rules for the gateway test
-body  TEST_SPAM  /\bspamword\b/i
-score TEST_SPAM  20
-body  TEST_HOLD  /\bholdword\b/i
-score TEST_HOLD  6
-)";
-
-const char* kRelaxedLimits = R"(
-[checks]
-rate_per_minute = 100000
-rate_burst = 100000
-duplicate_window_seconds = 0
-
-[limits]
+const std::string kRelaxedLimits = std::string(spamgate::testing::kRelaxedChecks) + R"([limits]
 max_body_bytes = 262144
 max_fields = 50
 max_field_bytes = 131072
@@ -56,7 +44,7 @@ struct Stack {
   Nginx nginx;
 
   explicit Stack(const std::string& extra_toml = kRelaxedLimits)
-      : spamgate(SpamgateOptions{fpm.address(), kTestRules, true, extra_toml, "", 4}),
+      : spamgate(SpamgateOptions{fpm.address(), spamgate::testing::kTestRules, true, extra_toml, "", 4}),
         nginx(site(spamgate, fpm)) {
     REQUIRE_MESSAGE(fpm.wait_until_listening(), fpm.error_log());
     REQUIRE_MESSAGE(spamgate.wait_until_listening(), spamgate.log());
@@ -155,7 +143,7 @@ TEST_CASE("header injection in the name, email or subject is rejected") {
 }
 
 TEST_CASE("discard mode answers like a successful post and never reaches PHP") {
-  Stack stack(std::string(kRelaxedLimits) + "\n[actions]\non_reject = \"discard\"\n");
+  Stack stack(kRelaxedLimits + "\n[actions]\non_reject = \"discard\"\n");
   const std::string post_page = stack.url("/hello-world/");
   auto response = http_post_form(stack.url("/wp-comments-post.php?stderr=PHP-WAS-CALLED"), comment("spamword"),
                                  {"Referer: " + post_page});
@@ -293,7 +281,7 @@ TEST_CASE("rules reload when the file changes; a broken file keeps the old rules
   Stack stack;
   CHECK(http_post_form(stack.url("/wp-comments-post.php"), comment("newword arrives")).status == 200);
 
-  write_file(stack.spamgate.rules_path(), std::string(kTestRules) + "body NEW_RULE /newword/\nscore NEW_RULE 50\n");
+  write_file(stack.spamgate.rules_path(), std::string(spamgate::testing::kTestRules) + "body NEW_RULE /newword/\nscore NEW_RULE 50\n");
   CHECK(eventually([&] { return http_post_form(stack.url("/wp-comments-post.php"), comment("newword again")).status == 403; },
                    std::chrono::seconds(10)));
 
@@ -302,7 +290,7 @@ TEST_CASE("rules reload when the file changes; a broken file keeps the old rules
                    std::chrono::seconds(10)));
   CHECK(http_post_form(stack.url("/wp-comments-post.php"), comment("newword still caught")).status == 403);
 
-  write_file(stack.spamgate.rules_path(), kTestRules);
+  write_file(stack.spamgate.rules_path(), spamgate::testing::kTestRules);
   stack.spamgate.signal(SIGHUP);
   CHECK(eventually([&] { return http_post_form(stack.url("/wp-comments-post.php"), comment("newword passes")).status == 200; },
                    std::chrono::seconds(10)));

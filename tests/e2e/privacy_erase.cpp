@@ -85,7 +85,7 @@ struct Site {
     chmod(smtp.password_file().c_str(), 0600);
     const std::string shared = "[shared]\nredis = \"" + redis.url() + "\"\ntimeout_ms = 50\nnode = \"web1\"\n\n";
     spamgate = std::make_unique<SpamgateServer>(
-        mail_spamgate_options(kRelaxedChecks + mail_toml(smtp, ca.ca_cert) + shared, kSharedSecret, 4));
+        mail_spamgate_options(std::string(kRelaxedChecks) + mail_toml(smtp, ca.ca_cert) + shared, kSharedSecret, 4));
     REQUIRE_MESSAGE(spamgate->wait_until_listening(), spamgate->log());
     nginx = std::make_unique<Nginx>(site(*spamgate));
     REQUIRE_MESSAGE(nginx->wait_until_listening(), nginx->error_log());

@@ -11,19 +11,13 @@
 #include <nlohmann/json.hpp>
 
 #include "contact_mail_site.h"
+#include "support/site_rules.h"
 
 using namespace harness;
 using namespace contact_mail;
 using namespace std::chrono_literals;
 
 namespace {
-
-const char* kRules = R"(body     TEST_SPAM  /\bspamword\b/i
-score    TEST_SPAM  20
-describe TEST_SPAM  The test's spam word
-body     TEST_HOLD  /\bholdword\b/i
-score    TEST_HOLD  6
-)";
 
 const std::string kDigestSubject = "spamgate digest";
 
@@ -60,7 +54,7 @@ bool digest_checks_pass(const MailStack& stack, int more) {
 }  // namespace
 
 TEST_CASE("one digest a period reaches the owners with the counts by action and the top reason, across restarts") {
-  MailStack stack({}, kRules);
+  MailStack stack({}, spamgate::testing::kTestRules);
   for (int i = 0; i < 40; ++i)
     CHECK(stack.post_raw("/contact", contact_body("Bot " + std::to_string(i), "bot@spam.example", "offer",
                                                   "spamword number " + std::to_string(i))).status == 403);
@@ -106,7 +100,7 @@ TEST_CASE("one digest a period reaches the owners with the counts by action and 
 }
 
 TEST_CASE("a held contact message rescued as not spam reaches the owners once, and the decision is stored") {
-  MailStack stack({}, kRules);
+  MailStack stack({}, spamgate::testing::kTestRules);
   // A field the form adds beyond name, e-mail, subject and message: the
   // rescued mail carries it as the live one would have.
   CHECK(stack.post_raw("/contact", contact_body("Rita", "rita@example.org", "a real question",

@@ -5,8 +5,7 @@
 #include <doctest/doctest.h>
 #include <signal.h>
 
-#include <fstream>
-
+#include "harness/proc_stats.h"
 #include "harness/sanitizer.h"
 #include "harness/spamgate_server.h"
 
@@ -16,13 +15,6 @@ namespace {
 
 const std::string kListRules = "list  DISALLOWED_KEYS any " SPAMGATE_CORPUS_DIR
                                "/blocklists/wordpress-comment-blacklist.txt\nscore DISALLOWED_KEYS 10\n";
-
-long rss_kib(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  for (std::string line; std::getline(in, line);)
-    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
-  return 0;
-}
 
 size_t count(const std::string& text, const std::string& needle) {
   size_t n = 0;

@@ -18,6 +18,7 @@
 #include "harness/nginx.h"
 #include "harness/php_fpm.h"
 #include "harness/spamgate_server.h"
+#include "support/site_rules.h"
 
 using namespace harness;
 using nlohmann::json;
@@ -30,13 +31,7 @@ const char* kRules = R"(body  TEST_HOLD  /\bholdword\b/i
 score TEST_HOLD  6
 )";
 
-const char* kRelaxed = R"(
-[checks]
-rate_per_minute = 100000
-rate_burst = 100000
-duplicate_window_seconds = 0
-
-[limits]
+const std::string kRelaxed = std::string(spamgate::testing::kRelaxedChecks) + R"([limits]
 max_body_bytes = 65536
 )";
 

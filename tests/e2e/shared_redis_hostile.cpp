@@ -9,7 +9,6 @@
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
 
-#include <regex>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -26,13 +25,6 @@ using nlohmann::json;
 namespace {
 
 const std::string kSecret = "hostile-redis-secret-77c1";
-
-// The value of metric `name` in Prometheus text, or -1 when it is missing.
-double metric(const std::string& text, const std::string& name) {
-  std::smatch match;
-  if (!std::regex_search(text, match, std::regex("(^|\n)" + name + " ([0-9.e+-]+)"))) return -1;
-  return std::stod(match[2]);
-}
 
 struct Node {
   Redis redis;

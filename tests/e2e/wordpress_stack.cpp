@@ -27,11 +27,14 @@
 #include "harness/process.h"
 #include "harness/wordpress_site.h"
 #include "scoring/eval.h"
+#include "support/mail_decode.h"
+#include "support/site_rules.h"
 #include "upstream/fastcgi_client.h"
 
 #include <nlohmann/json.hpp>
 
 using namespace harness;
+using spamgate::testing::decode_quoted_printable;
 
 namespace {
 
@@ -39,33 +42,8 @@ const std::string kSecret = "e2e-shared-secret-0123456789";
 const std::string kOwner = "owner@example.org";     // WordPress's admin e-mail and spamgate's mail.owners
 const std::string kAccount = "notify@blog.test";    // the SMTP account: spamgate's From
 
-// The site owner's local rules for this suite.
-const char* kRules = R"(body  TEST_SPAM  /\bspamword\b/i
-score TEST_SPAM  20
-describe TEST_SPAM  The test's spam word
-body  TEST_HOLD  /\bholdword\b/i
-score TEST_HOLD  6
-)";
-
 // The token the plugin puts in a form rendered `age_seconds` ago.
 std::string form_token(int age_seconds) { return harness::form_token(kSecret, age_seconds); }
-
-// A message body decoded from quoted-printable (soft breaks joined).
-std::string decode_qp(const std::string& text) {
-  std::string out;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '=' && i + 2 < text.size() && text[i + 1] == '\r' && text[i + 2] == '\n') {
-      i += 2;
-    } else if (text[i] == '=' && i + 2 < text.size() && std::isxdigit(static_cast<unsigned char>(text[i + 1])) &&
-               std::isxdigit(static_cast<unsigned char>(text[i + 2]))) {
-      out += static_cast<char>(std::stoi(text.substr(i + 1, 2), nullptr, 16));
-      i += 2;
-    } else {
-      out += text[i];
-    }
-  }
-  return out;
-}
 
 // The value of header `name` in a raw message ("" when absent).
 std::string mail_header(const std::string& data, const std::string& name) {
@@ -107,7 +85,7 @@ std::vector<std::string> sqlite_rows(const std::string& path, const std::string&
 // replaced by the test's spamgate and PHP-FPM; empty when the file no
 // longer holds them (the test then fails instead of testing something else).
 std::string apache_proxy_config(const std::string& spamgate_address, const std::string& fpm_address) {
-  std::string text = read_file(SPAMGATE_SOURCE_DIR "/deploy/apache/spamgate-proxy-fcgi.conf");
+  std::string text = spamgate::testing::read_file(SPAMGATE_SOURCE_DIR "/deploy/apache/spamgate-proxy-fcgi.conf");
   auto replace_all = [&](const std::string& from, const std::string& to) {
     int count = 0;
     for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()), ++count)
@@ -142,7 +120,7 @@ struct Stack : FakeSendmail, WordPressSite {
     WordPressSiteOptions o;
     o.name = "spamgate-wpstack";
     o.secret = kSecret;
-    o.rules_text = kRules;
+    o.rules_text = spamgate::testing::kTestRules;
     o.owner = kOwner;
     o.account = kAccount;
     o.spamgate_threads = 24;  // above nginx's and Apache's kept-alive connections
@@ -263,7 +241,7 @@ TEST_CASE("a normal comment waits for moderation and its moderation mail reaches
   REQUIRE_MESSAGE(mail, s.spamgate->log(), s.smtp->log());
   check_sent_by_spamgate(*mail);
   CHECK(mail_header(mail->data, "Subject").find("Please moderate") != std::string::npos);
-  CHECK(decode_qp(mail->data).find(text) != std::string::npos);
+  CHECK(decode_quoted_printable(mail->data).find(text) != std::string::npos);
   // The session authenticated only after STARTTLS.
   const auto events = s.smtp->events();
   CHECK(std::find(events.begin(), events.end(), "tls AUTH") != events.end());
@@ -347,7 +325,7 @@ TEST_CASE("a password-reset mail goes WordPress -> spamgate -> SMTP, and sendmai
   REQUIRE_MESSAGE(mail, s.spamgate->log(), s.wp->debug_log());
   check_sent_by_spamgate(*mail);
   CHECK(mail_header(mail->data, "Subject").find("Password Reset") != std::string::npos);
-  CHECK(decode_qp(mail->data).find("action=rp") != std::string::npos);
+  CHECK(decode_quoted_printable(mail->data).find("action=rp") != std::string::npos);
   CHECK(s.wp->option_json("spamgate_problem_mail") == "false");
   CHECK_FALSE(s.sendmail_called());
 }
@@ -455,7 +433,7 @@ TEST_CASE("the same comment path works through Apache with mod_proxy_fcgi (deplo
   std::optional<RecordedMessage> mail = next_mail(s, mails);
   REQUIRE(mail);
   check_sent_by_spamgate(*mail);
-  CHECK(decode_qp(mail->data).find(text) != std::string::npos);
+  CHECK(decode_quoted_printable(mail->data).find(text) != std::string::npos);
 
   const std::string spam = "spamword via Apache " + std::to_string(std::time(nullptr));
   const HttpResponse rejected = s.post_comment(spam, base);
@@ -480,7 +458,7 @@ TEST_CASE("mod_fcgid (deploy/apache/spamgate-fcgid.conf): Apache spawns spamgate
   const std::string d = site.path();
   const std::string user = geteuid() == 0 ? "nobody:nogroup" : "";
   write_file(d + "/shared-secret", kSecret + "\n");
-  write_file(d + "/local.rules", kRules);
+  write_file(d + "/local.rules", spamgate::testing::kTestRules);
   write_file(d + "/spamgate.toml",
              "shared_secret = { file = \"shared-secret\" }\n\n[server]\nlisten = \"\"\nthreads = 2\n\n"
              "[rules]\nfiles = [\"" SPAMGATE_SOURCE_DIR "/rules/default.rules\", \"local.rules\"]\n\n"
@@ -492,7 +470,7 @@ TEST_CASE("mod_fcgid (deploy/apache/spamgate-fcgid.conf): Apache spawns spamgate
   REQUIRE(run("chmod 755 '" + d + "' '" + d + "/spamgate.fcgi' && chmod 600 '" + d + "/shared-secret' '" + d +
               "/spamgate.toml'" + (user.empty() ? "" : " && chown -R " + user + " '" + d + "'")) == 0);
 
-  std::string config = read_file(SPAMGATE_SOURCE_DIR "/deploy/apache/spamgate-fcgid.conf");
+  std::string config = spamgate::testing::read_file(SPAMGATE_SOURCE_DIR "/deploy/apache/spamgate-fcgid.conf");
   int replaced = 0;
   for (size_t at = config.find("/home/site/spamgate"); at != std::string::npos; at = config.find("/home/site/spamgate"), ++replaced)
     config.replace(at, std::string("/home/site/spamgate").size(), d);
@@ -506,9 +484,9 @@ TEST_CASE("mod_fcgid (deploy/apache/spamgate-fcgid.conf): Apache spawns spamgate
 
   const std::string text = "Posted through mod_fcgid " + std::to_string(std::time(nullptr));
   const HttpResponse response = s.post_comment(text, apache.url(""));
-  CHECK_MESSAGE(response.status == 302, response.body, apache.error_log(), read_file(d + "/spamgate.log"));
+  CHECK_MESSAGE(response.status == 302, response.body, apache.error_log(), read_file_or_empty(d + "/spamgate.log"));
   std::optional<WpComment> comment = s.find_comment(text);
-  REQUIRE_MESSAGE(comment, apache.error_log(), read_file(d + "/spamgate.log"), s.fpm->error_log());
+  REQUIRE_MESSAGE(comment, apache.error_log(), read_file_or_empty(d + "/spamgate.log"), s.fpm->error_log());
   CHECK(comment->approved == "0");
   CHECK(comment->meta["_spamgate_outcome"] == "pass");
   CHECK(comment->meta["_spamgate_id"].size() == 16);
@@ -849,7 +827,7 @@ TEST_CASE("rules try: in a real browser the owner pastes a Japanese rule and see
                                         spam_comment->meta["_spamgate_id"] + "', '" + ham_comment->meta["_spamgate_id"] +
                                         "')") == std::vector<std::string>{"2"};
   }));
-  const std::string rules_before = read_file(s.spamgate->rules_path());
+  const std::string rules_before = spamgate::testing::read_file(s.spamgate->rules_path());
 
   std::filesystem::create_directories(SPAMGATE_BUILD_DIR "/artifacts");
   const std::string screenshot = SPAMGATE_BUILD_DIR "/artifacts/rules-try.png";
@@ -883,7 +861,7 @@ TEST_CASE("rules try: in a real browser the owner pastes a Japanese rule and see
 
   // Nothing changed: the rule file, and the live rules do not know DATING.
   // (Another text than the marked spam: a copy of that one is FUZZY's now.)
-  CHECK(read_file(s.spamgate->rules_path()) == rules_before);
+  CHECK(spamgate::testing::read_file(s.spamgate->rules_path()) == rules_before);
   const std::string other = "出会い系の広告が最近増えましたね。気をつけます " + stamp;
   REQUIRE(s.post_comment(other).status == 302);
   std::optional<WpComment> again = s.find_comment(other);

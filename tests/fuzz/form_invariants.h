@@ -2,11 +2,9 @@
 // must guarantee to the scorer. A violation aborts, so libFuzzer keeps the input.
 #pragma once
 
-#include <cstdio>
-#include <cstdlib>
-
 #include "config/config.h"
 #include "form/form_decoder.h"
+#include "support/invariant.h"
 #include "util/utf8.h"
 
 namespace fuzz {
@@ -20,27 +18,21 @@ inline spamgate::LimitsConfig small_limits() {
   return limits;
 }
 
-inline void require(bool condition, const char* what) {
-  if (condition) return;
-  std::fprintf(stderr, "form invariant broken: %s\n", what);
-  std::abort();
-}
-
 inline void check_result(const spamgate::FormResult& result, const spamgate::LimitsConfig& limits) {
   if (!result.ok()) {
     const int status = result.error.http_status;
-    require(status == 400 || status == 413 || status == 415, "error status is 400, 413 or 415");
-    require(!result.error.reason.empty(), "error has a reason");
-    require(result.error.reason.find_first_of("\r\n") == std::string::npos, "reason is one line");
-    require(result.fields.empty(), "no fields with an error");
+    spamgate::testing::require(status == 400 || status == 413 || status == 415, "error status is 400, 413 or 415");
+    spamgate::testing::require(!result.error.reason.empty(), "error has a reason");
+    spamgate::testing::require(result.error.reason.find_first_of("\r\n") == std::string::npos, "reason is one line");
+    spamgate::testing::require(result.fields.empty(), "no fields with an error");
     return;
   }
-  require(result.fields.size() <= static_cast<size_t>(limits.max_fields), "at most max_fields fields");
+  spamgate::testing::require(result.fields.size() <= static_cast<size_t>(limits.max_fields), "at most max_fields fields");
   for (const auto& [name, value] : result.fields) {
-    require(name.size() <= static_cast<size_t>(limits.max_field_bytes), "name within max_field_bytes");
-    require(value.size() <= static_cast<size_t>(limits.max_field_bytes), "value within max_field_bytes");
-    require(name.find('\0') == std::string::npos, "no NUL in names");
-    require(spamgate::is_valid_utf8(name) && spamgate::is_valid_utf8(value), "names and values are UTF-8");
+    spamgate::testing::require(name.size() <= static_cast<size_t>(limits.max_field_bytes), "name within max_field_bytes");
+    spamgate::testing::require(value.size() <= static_cast<size_t>(limits.max_field_bytes), "value within max_field_bytes");
+    spamgate::testing::require(name.find('\0') == std::string::npos, "no NUL in names");
+    spamgate::testing::require(spamgate::is_valid_utf8(name) && spamgate::is_valid_utf8(value), "names and values are UTF-8");
   }
 }
 

@@ -13,12 +13,9 @@
 
 #include "bounce/bounce_report.h"
 #include "util/json_text.h"
+#include "support/invariant.h"
 
 namespace {
-
-void require(bool condition) {
-  if (!condition) __builtin_trap();
-}
 
 bool one_line(const std::string& text) { return text.find_first_of("\r\n") == std::string::npos; }
 
@@ -34,18 +31,18 @@ bool is_status(const std::string& status) {
 }
 
 void check(const spamgate::BounceReport& report, const spamgate::BounceParseLimits& limits) {
-  require(report.recipients.size() <= static_cast<size_t>(limits.max_recipients));
+  REQUIRE_INVARIANT(report.recipients.size() <= static_cast<size_t>(limits.max_recipients));
   for (const auto& recipient : report.recipients) {
-    require(recipient.address.find('@') != std::string::npos);
-    for (char c : recipient.address) require(!(c >= 'A' && c <= 'Z'));
-    require(is_status(recipient.status));
-    require(recipient.diagnostic.size() <= 500 && one_line(recipient.diagnostic));
+    REQUIRE_INVARIANT(recipient.address.find('@') != std::string::npos);
+    for (char c : recipient.address) REQUIRE_INVARIANT(!(c >= 'A' && c <= 'Z'));
+    REQUIRE_INVARIANT(is_status(recipient.status));
+    REQUIRE_INVARIANT(recipient.diagnostic.size() <= 500 && one_line(recipient.diagnostic));
   }
-  if (report.kind == spamgate::MessageKind::bounce) require(!report.recipients.empty());
+  if (report.kind == spamgate::MessageKind::bounce) REQUIRE_INVARIANT(!report.recipients.empty());
   for (const std::string* field : {&report.original_message_id, &report.original_from, &report.original_subject,
                                    &report.reporting_mta, &report.from, &report.subject})
-    require(one_line(*field));
-  require(!nlohmann::json::parse(spamgate::json_text(nlohmann::ordered_json(report)), nullptr, false).is_discarded());
+    REQUIRE_INVARIANT(one_line(*field));
+  REQUIRE_INVARIANT(!nlohmann::json::parse(spamgate::json_text(nlohmann::ordered_json(report)), nullptr, false).is_discarded());
 }
 
 }  // namespace

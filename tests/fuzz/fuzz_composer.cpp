@@ -12,14 +12,11 @@
 #include <vector>
 
 #include "mail/composer.h"
+#include "support/invariant.h"
 #include "support/mail_decode.h"
 #include "util/email_address.h"
 
 namespace {
-
-void require(bool condition) {
-  if (!condition) __builtin_trap();
-}
 
 std::vector<std::string> split_fields(std::string_view input) {
   std::vector<std::string> fields;
@@ -41,14 +38,14 @@ std::string decode_subject(const std::string& value) {
   std::string out;
   size_t pos = 0;
   while (pos < value.size()) {
-    require(value.compare(pos, 10, "=?UTF-8?B?") == 0);
+    REQUIRE_INVARIANT(value.compare(pos, 10, "=?UTF-8?B?") == 0);
     const size_t end = value.find("?=", pos + 10);
-    require(end != std::string::npos);
-    require(end + 2 - pos <= 75);
-    out += mail_decode::base64_decode(std::string_view(value).substr(pos + 10, end - pos - 10));
+    REQUIRE_INVARIANT(end != std::string::npos);
+    REQUIRE_INVARIANT(end + 2 - pos <= 75);
+    out += spamgate::testing::base64_decode(std::string_view(value).substr(pos + 10, end - pos - 10));
     pos = end + 2;
     if (pos < value.size()) {
-      require(value[pos] == ' ');
+      REQUIRE_INVARIANT(value[pos] == ' ');
       ++pos;
     }
   }
@@ -83,25 +80,25 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const spamgate::TimePoint now{std::chrono::seconds{1'700'000'000}};
   spamgate::Result<spamgate::MailMessage> message = spamgate::compose_message(config, request, now);
   if (holds_line_breaker(fields[0]) || holds_line_breaker(fields[1]) || holds_line_breaker(fields[2]))
-    require(!message.ok());
+    REQUIRE_INVARIANT(!message.ok());
   if (!message.ok()) {
-    require(!message.error().empty() && message.error().find('\n') == std::string::npos);
+    REQUIRE_INVARIANT(!message.error().empty() && message.error().find('\n') == std::string::npos);
     return 0;
   }
-  require(message->envelope_from == config.from_address);
-  require(message->recipients == config.owners);
+  REQUIRE_INVARIANT(message->envelope_from == config.from_address);
+  REQUIRE_INVARIANT(message->recipients == config.owners);
   if (request.reply_to)
-    require(spamgate::is_safe_reply_to_address(*request.reply_to));
+    REQUIRE_INVARIANT(spamgate::is_safe_reply_to_address(*request.reply_to));
 
   const std::string& text = message->data;
   for (size_t i = 0; i < text.size(); ++i) {  // 7-bit, and every line break is CRLF
     const unsigned char c = static_cast<unsigned char>(text[i]);
-    require(c < 0x80 && c != 0);
-    if (c == '\r') require(i + 1 < text.size() && text[i + 1] == '\n');
-    if (c == '\n') require(i > 0 && text[i - 1] == '\r');
+    REQUIRE_INVARIANT(c < 0x80 && c != 0);
+    if (c == '\r') REQUIRE_INVARIANT(i + 1 < text.size() && text[i + 1] == '\n');
+    if (c == '\n') REQUIRE_INVARIANT(i > 0 && text[i - 1] == '\r');
   }
   const size_t split = text.find("\r\n\r\n");
-  require(split != std::string::npos);
+  REQUIRE_INVARIANT(split != std::string::npos);
   const std::set<std::string> allowed = {"From", "To", "Reply-To", "Subject", "Date", "Message-ID",
                                          "Auto-Submitted", "MIME-Version", "Content-Type",
                                          "Content-Transfer-Encoding"};
@@ -113,34 +110,34 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const size_t end = text.find("\r\n", pos);
     const std::string line = text.substr(pos, end - pos);
     pos = end + 2;
-    require(line.size() <= 998);
-    for (char c : line) require(c >= 0x20 && c < 0x7F);
+    REQUIRE_INVARIANT(line.size() <= 998);
+    for (char c : line) REQUIRE_INVARIANT(c >= 0x20 && c < 0x7F);
     if (line[0] == ' ') {
-      require(line.find_first_not_of(' ') != std::string::npos);  // no whitespace-only line
+      REQUIRE_INVARIANT(line.find_first_not_of(' ') != std::string::npos);  // no whitespace-only line
       if (current) {
-        require(line.size() <= 78);
+        REQUIRE_INVARIANT(line.size() <= 78);
         *current += line;
       }
       continue;
     }
     const size_t colon = line.find(": ");
-    require(colon != std::string::npos || line.back() == ':');
+    REQUIRE_INVARIANT(colon != std::string::npos || line.back() == ':');
     const std::string name = line.substr(0, colon == std::string::npos ? line.size() - 1 : colon);
-    require(allowed.count(name) == 1);
-    require(seen.insert(name).second);
+    REQUIRE_INVARIANT(allowed.count(name) == 1);
+    REQUIRE_INVARIANT(seen.insert(name).second);
     current = nullptr;
     if (name == "Subject") {
-      require(line.size() <= 78);
+      REQUIRE_INVARIANT(line.size() <= 78);
       subject = line.substr(std::min(line.size(), colon + 2));
       current = &subject;
     }
   }
-  require(seen.size() == (request.reply_to ? 10u : 9u));
-  require(subject == request.subject || decode_subject(subject) == request.subject);
+  REQUIRE_INVARIANT(seen.size() == (request.reply_to ? 10u : 9u));
+  REQUIRE_INVARIANT(subject == request.subject || decode_subject(subject) == request.subject);
 
   for (size_t at = split + 4; at < text.size();) {  // quoted-printable lines
     const size_t end = text.find("\r\n", at);
-    require(end != std::string::npos && end - at <= 76);
+    REQUIRE_INVARIANT(end != std::string::npos && end - at <= 76);
     at = end + 2;
   }
   return 0;

@@ -10,13 +10,10 @@
 #include <string_view>
 
 #include "config/config.h"
+#include "support/invariant.h"
 #include "support/temp_dir.h"
 
 namespace {
-
-void require(bool condition) {
-  if (!condition) __builtin_trap();
-}
 
 // In a private directory, removed when the fuzzer exits normally.
 const std::string& config_path() {
@@ -32,16 +29,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   spamgate::testing::write_file(path, std::string_view(reinterpret_cast<const char*>(data), size));
   const spamgate::Result<spamgate::Config> config = spamgate::load_config(path);
   if (!config.ok()) {
-    require(!config.error().empty());
+    REQUIRE_INVARIANT(!config.error().empty());
     std::istringstream lines(config.error());
     for (std::string line; std::getline(lines, line);)
-      require(line.rfind(path + ":", 0) == 0 && line.size() > path.size() + 1);
+      REQUIRE_INVARIANT(line.rfind(path + ":", 0) == 0 && line.size() > path.size() + 1);
     return 0;
   }
-  require(config->source_path == path);
-  require(config->server.threads > 0);
-  require(config->limits.max_body_bytes > 0 && config->limits.max_fields > 0 && config->limits.max_field_bytes > 0);
-  require(config->mail.caps.per_hour >= 0 && config->mail.caps.per_day >= 0);
-  require(!config->resolve(config->store.path).empty());
+  REQUIRE_INVARIANT(config->source_path == path);
+  REQUIRE_INVARIANT(config->server.threads > 0);
+  REQUIRE_INVARIANT(config->limits.max_body_bytes > 0 && config->limits.max_fields > 0 && config->limits.max_field_bytes > 0);
+  REQUIRE_INVARIANT(config->mail.caps.per_hour >= 0 && config->mail.caps.per_day >= 0);
+  REQUIRE_INVARIANT(!config->resolve(config->store.path).empty());
   return 0;
 }

@@ -54,7 +54,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                     {"QUERY_STRING", question == std::string::npos ? "" : uri.substr(question + 1)}};
   spamgate::LazyForm form(request, limits);
   const spamgate::Route* route = table.match(request, form);
-  fuzz::require(route != nullptr, "every POST has a route");
+  spamgate::testing::require(route != nullptr, "every POST has a route");
   if (route->kind != spamgate::RouteKind::form) return 0;
 
   spamgate::FormResult& decoded = form.decoded();
@@ -67,20 +67,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   submission.raw_form = std::move(decoded.fields);
   spamgate::map_form_fields(submission, route->form->fields, route->form->meta, {"sg_token", "sg_website"});
   for (const std::string* role : {&submission.author, &submission.email, &submission.url, &submission.subject})
-    fuzz::require(is_field_value(submission, *role), "a mapped role is a field's value");
+    spamgate::testing::require(is_field_value(submission, *role), "a mapped role is a field's value");
 
   const spamgate::SubmissionContent content =
       spamgate::read_submission_content(spamgate::submission_content_json(submission));
-  fuzz::require(content.form_name == submission.form_name, "the form's name is stored");
+  spamgate::testing::require(content.form_name == submission.form_name, "the form's name is stored");
   size_t kept = 0;
   for (const auto& field : submission.raw_form)
     if (spamgate::ascii_lowercase(field.first).find("pass") == std::string::npos) ++kept;
-  fuzz::require(content.fields.size() == kept, "every field but passwords is stored");
+  spamgate::testing::require(content.fields.size() == kept, "every field but passwords is stored");
 
   const spamgate::HttpResponse answer = spamgate::form_block_answer(
       *route->form, {submission.form_id, submission.field("_wpcf7_unit_tag") ? *submission.field("_wpcf7_unit_tag") : "",
                      "/"});
   if (answer.headers.front().second.find("json") != std::string::npos)
-    fuzz::require(!nlohmann::json::parse(answer.body, nullptr, false).is_discarded(), "a JSON answer parses");
+    spamgate::testing::require(!nlohmann::json::parse(answer.body, nullptr, false).is_discarded(), "a JSON answer parses");
   return 0;
 }

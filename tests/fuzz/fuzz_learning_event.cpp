@@ -10,14 +10,7 @@
 #include <string_view>
 
 #include "learning/learning_event.h"
-
-namespace {
-
-void require(bool condition) {
-  if (!condition) __builtin_trap();
-}
-
-}  // namespace
+#include "support/invariant.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view input(reinterpret_cast<const char*>(data), size);
@@ -29,11 +22,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (event) {
     const spamgate::Result<spamgate::LearningEvent> again =
         spamgate::decode_learning_event(spamgate::learning_op_name(event->op), spamgate::encode_learning_event(*event));
-    require(again.ok());
-    require(again->op == event->op && again->decisions.size() == event->decisions.size());
-    require(again->target == event->target);
+    REQUIRE_INVARIANT(again.ok());
+    REQUIRE_INVARIANT(again->op == event->op && again->decisions.size() == event->decisions.size());
+    REQUIRE_INVARIANT(again->target == event->target);
   } else {
-    require(!event.error().empty());
+    REQUIRE_INVARIANT(!event.error().empty());
   }
   (void)spamgate::decode_learning_snapshot(input);
   (void)spamgate::parse_stream_id(input);

@@ -10,13 +10,10 @@
 
 #include "scoring/rule_set.h"
 #include "scoring/scorer.h"
+#include "support/invariant.h"
 #include "support/temp_dir.h"
 
 namespace {
-
-void require(bool condition) {
-  if (!condition) __builtin_trap();
-}
 
 // A private directory holding the rule file, and a list file it may name;
 // removed when the fuzzer exits normally.
@@ -35,12 +32,12 @@ const spamgate::testing::TempDir& rule_dir() {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string file = rule_dir().write("fuzz.rules", std::string_view(reinterpret_cast<const char*>(data), size));
   const spamgate::RuleLoad load = spamgate::load_rules({file});
-  require((load.rules == nullptr) == !load.errors.empty());
+  REQUIRE_INVARIANT((load.rules == nullptr) == !load.errors.empty());
   for (const std::string& error : load.errors) {
-    require(error.find('\n') == std::string::npos);
+    REQUIRE_INVARIANT(error.find('\n') == std::string::npos);
     const size_t colon = error.find(':');
-    require(colon != std::string::npos && colon > 0);
-    require(error.find(": ", colon) != std::string::npos);
+    REQUIRE_INVARIANT(colon != std::string::npos && colon > 0);
+    REQUIRE_INVARIANT(error.find(": ", colon) != std::string::npos);
   }
   if (!load.rules) return 0;
 
@@ -58,6 +55,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const spamgate::CheckContext context{checks, "", nullptr, spamgate::TimePoint{std::chrono::seconds{1'700'000'000}}};
   const spamgate::Verdict verdict = spamgate::Scorer().score(*load.rules, submission, context);
   if (verdict.score >= load.rules->reject_threshold())
-    require(verdict.action == spamgate::Action::reject);
+    REQUIRE_INVARIANT(verdict.action == spamgate::Action::reject);
   return 0;
 }

@@ -42,6 +42,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   roomy.max_body_bytes = static_cast<int64_t>(again.size());
   const spamgate::FormResult round_trip = spamgate::decode_form("application/x-www-form-urlencoded", again, roomy);
   // An empty name with an empty value encodes to "=" which decodes back to ("", "").
-  fuzz::require(round_trip.ok() && round_trip.fields == result.fields, "decode(encode(fields)) == fields");
+  spamgate::testing::require(round_trip.ok() && round_trip.fields == result.fields, "decode(encode(fields)) == fields");
   return 0;
 }

@@ -25,6 +25,7 @@
 #include "harness/php_fpm.h"
 #include "harness/proc_stats.h"
 #include "harness/spamgate_server.h"
+#include "support/site_rules.h"
 
 using namespace harness;
 using Clock = std::chrono::steady_clock;
@@ -149,9 +150,7 @@ int main(int argc, char** argv) {
   PhpFpmOptions fpm_options;
   fpm_options.children = 12;  // above spamgate's threads: each kept-alive connection pins a PHP-FPM worker
   PhpFpm fpm(fpm_options);
-  SpamgateServer spamgate(SpamgateOptions{
-      fpm.address(), "", true,
-      "[checks]\nrate_per_minute = 1000000\nrate_burst = 1000000\nduplicate_window_seconds = 0\n", "", 8});
+  SpamgateServer spamgate(SpamgateOptions{fpm.address(), "", true, spamgate::testing::kRelaxedChecks, "", 8});
   Nginx nginx(NginxOptions{echo_comment_location(spamgate.address())});
   if (!fpm.wait_until_listening() || !spamgate.wait_until_listening() || !nginx.wait_until_listening()) {
     std::fprintf(stderr, "soak: a server did not start\n%s\n%s\n", spamgate.log().c_str(), nginx.error_log().c_str());

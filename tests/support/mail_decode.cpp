@@ -4,15 +4,39 @@
 
 #include "util/ascii.h"
 
-namespace mail_decode {
+namespace spamgate::testing {
 namespace {
 
 // "=XX" at text[i] with two hex digits: the byte, else -1.
 int escaped_byte(const std::string& text, size_t i) {
   if (i + 2 >= text.size()) return -1;
-  const int high = spamgate::hex_digit_value(text[i + 1]);
-  const int low = spamgate::hex_digit_value(text[i + 2]);
+  const int high = hex_digit_value(text[i + 1]);
+  const int low = hex_digit_value(text[i + 2]);
   return high < 0 || low < 0 ? -1 : high * 16 + low;
+}
+
+// Appends the bytes of encoded-word `word` to `out`; false when `word` is not one.
+bool decode_word_into(const std::string& word, std::string& out) {
+  if (word.size() < 8 || word.rfind("=?", 0) != 0 || word.substr(word.size() - 2) != "?=") return false;
+  const size_t q1 = word.find('?', 2);
+  if (q1 == std::string::npos || q1 + 2 >= word.size() || word[q1 + 2] != '?') return false;
+  const char encoding = ascii_lower(word[q1 + 1]);
+  const std::string text = word.substr(q1 + 3, word.size() - q1 - 5);
+  if (encoding == 'b') {
+    out += base64_decode(text);
+    return true;
+  }
+  if (encoding != 'q') return false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const int byte = text[i] == '=' ? escaped_byte(text, i) : -1;
+    if (byte >= 0) {
+      out += static_cast<char>(byte);
+      i += 2;
+    } else {
+      out += text[i] == '_' ? ' ' : text[i];
+    }
+  }
+  return true;
 }
 
 }  // namespace
@@ -37,32 +61,14 @@ std::string base64_decode(std::string_view text) {
   return out;
 }
 
-bool decode_word(const std::string& word, std::string& out) {
-  if (word.size() < 8 || word.rfind("=?", 0) != 0 || word.substr(word.size() - 2) != "?=") return false;
-  const size_t q1 = word.find('?', 2);
-  if (q1 == std::string::npos || q1 + 2 >= word.size() || word[q1 + 2] != '?') return false;
-  const char encoding = spamgate::ascii_lower(word[q1 + 1]);
-  const std::string text = word.substr(q1 + 3, word.size() - q1 - 5);
-  if (encoding == 'b') {
-    out += base64_decode(text);
-    return true;
-  }
-  if (encoding != 'q') return false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const int byte = text[i] == '=' ? escaped_byte(text, i) : -1;
-    if (byte >= 0) {
-      out += static_cast<char>(byte);
-      i += 2;
-    } else {
-      out += text[i] == '_' ? ' ' : text[i];
-    }
-  }
-  return true;
+std::string decode_word(const std::string& word) {
+  std::string out;
+  decode_word_into(word, out);
+  return out;
 }
 
 std::string decode_words(const std::string& value) {
   std::string out;
-  std::string pending_space;  // white space after an encoded-word, dropped if another follows
   bool after_word = false;
   size_t pos = 0;
   while (pos < value.size()) {
@@ -76,7 +82,7 @@ std::string decode_words(const std::string& value) {
     if (token_end == std::string::npos) token_end = value.size();
     const std::string token = value.substr(space_end, token_end - space_end);
     std::string decoded;
-    if (decode_word(token, decoded)) {
+    if (decode_word_into(token, decoded)) {
       if (!after_word) out += space;
       out += decoded;
       after_word = true;
@@ -106,4 +112,4 @@ std::string decode_quoted_printable(const std::string& text) {
   return out;
 }
 
-}  // namespace mail_decode
+}  // namespace spamgate::testing

@@ -6,19 +6,19 @@
 #include <string>
 #include <string_view>
 
-namespace mail_decode {
+namespace spamgate::testing {
 
 // Standard base64 with '=' padding (OpenSSL's EVP block codec).
 std::string base64_encode(std::string_view bytes);
 // Decodes padded base64; "" when `text` is not valid base64.
 std::string base64_decode(std::string_view text);
 
-// Decodes one "=?charset?B|Q?text?=" word into `out`; false when `word` is not one.
-bool decode_word(const std::string& word, std::string& out);
+// The bytes of one "=?charset?B|Q?text?=" word; "" when `word` is not one.
+std::string decode_word(const std::string& word);
 // `value` with RFC 2047 encoded-words (B and Q) decoded and the white space
 // between two adjacent encoded-words dropped, as a mail reader shows it.
 std::string decode_words(const std::string& value);
 // `text` with quoted-printable soft line breaks and =XX escapes decoded.
 std::string decode_quoted_printable(const std::string& text);
 
-}  // namespace mail_decode
+}  // namespace spamgate::testing

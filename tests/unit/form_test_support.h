@@ -8,13 +8,13 @@
 
 #include "form/form_decoder.h"
 
-namespace formtest {
+namespace spamgate::testing {
 
-inline void check_error(const spamgate::FormResult& result, int status, const std::string& reason) {
+inline void check_error(const FormResult& result, int status, const std::string& reason) {
   CHECK_FALSE(result.ok());
   CHECK(result.error.http_status == status);
   CHECK(result.error.reason == reason);
   CHECK(result.fields.empty());
 }
 
-}  // namespace formtest
+}  // namespace spamgate::testing

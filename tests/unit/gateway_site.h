@@ -17,24 +17,13 @@
 #include "store/feedback_log.h"
 #include "store/stored_history.h"
 #include "store/submission_log.h"
+#include "support/site_rules.h"
 #include "support/temp_dir.h"
 #include "upstream/fastcgi_client.h"
 
 namespace spamgate::testing {
 
-
 inline const std::string kSecret = "review-test-secret";
-
-inline const char* kRules = R"(body     TEST_SPAM  /\bspamword\b/i
-score    TEST_SPAM  20
-describe TEST_SPAM  The test's spam word
-body     TEST_HOLD  /\bholdword\b/i
-score    TEST_HOLD  6
-describe TEST_HOLD  The test's hold word
-author   TEST_BOT   /\bspambot\b/i
-score    TEST_BOT   20
-describe TEST_BOT   The test's spam name (registration forms have no body)
-)";
 
 // PHP-FPM is absent: a passed or held comment gets 502 after being recorded.
 inline UpstreamConfig closed_upstream() {
@@ -43,13 +32,29 @@ inline UpstreamConfig closed_upstream() {
   return upstream;
 }
 
+// The request the web server passes for `method` `uri` (its query string
+// after '?'), from no address and without credentials.
+inline HttpRequest http_request(const std::string& method, const std::string& uri, const std::string& body = "",
+                                const std::string& content_type = "application/x-www-form-urlencoded") {
+  HttpRequest r;
+  r.method = method;
+  const size_t question = uri.find('?');
+  r.path = uri.substr(0, question);
+  r.content_type = content_type;
+  r.body = body;
+  r.params = {{"REQUEST_METHOD", method},
+              {"DOCUMENT_URI", r.path},
+              {"QUERY_STRING", question == std::string::npos ? "" : uri.substr(question + 1)}};
+  return r;
+}
+
 // A gateway with every service but PHP-FPM and mail, on a fresh store.
 struct Site {
   testing::TempDir dir;
   Config config;
   ManualClock clock;
   Metrics metrics;
-  RuleSetHolder rules{{dir.write("site.rules", kRules)}};
+  RuleSetHolder rules{{dir.write("site.rules", kTestRules)}};
   StoredHistory history;
   FastCgiClient upstream{closed_upstream()};
   std::unique_ptr<FeedbackLog> feedback;
@@ -83,16 +88,11 @@ struct Site {
                                                         nullptr, decisions.get()});
   }
 
+  // Sends `method` `uri` from 192.0.2.7, with the shared secret when `authorized`.
   HttpResponse request(const std::string& method, const std::string& uri, const std::string& body = "",
                        const std::string& content_type = "application/json", bool authorized = true) {
-    HttpRequest r;
-    r.method = method;
-    const size_t question = uri.find('?');
-    r.path = uri.substr(0, question);
-    r.content_type = content_type;
-    r.body = body;
-    r.params = {{"REQUEST_METHOD", method}, {"DOCUMENT_URI", r.path}, {"REMOTE_ADDR", "192.0.2.7"},
-                {"QUERY_STRING", question == std::string::npos ? "" : uri.substr(question + 1)}};
+    HttpRequest r = http_request(method, uri, body, content_type);
+    r.params.emplace_back("REMOTE_ADDR", "192.0.2.7");
     if (authorized) r.params.emplace_back("HTTP_AUTHORIZATION", "Bearer " + kSecret);
     return gateway->handle(r);
   }

@@ -5,10 +5,10 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "bounce/bounce_report.h"
+#include "support/temp_dir.h"
 
 using namespace spamgate;
 
@@ -25,11 +25,6 @@ std::string dsn(const std::string& message_id) {
          "Final-Recipient: rfc822; slow@example.com\r\nAction: delayed\r\nStatus: 4.4.7\r\n\r\n"
          "--B\r\nContent-Type: text/rfc822-headers\r\n\r\nFrom: blog@example.org\r\n"
          "Subject: =?UTF-8?B?w6l0w6k=?=\r\nMessage-ID: <" + message_id + ">\r\n\r\n--B--\r\n";
-}
-
-std::string read(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
 }  // namespace
@@ -116,7 +111,7 @@ TEST_CASE("the corpus: every bounce recognised with its failed recipient; no aut
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {
     const std::string name = entry.path().filename().string();
     if (entry.path().extension() != ".eml") continue;
-    const std::string text = read(entry.path());
+    const std::string text = testing::read_file(entry.path());
     const BounceReport r = parse_bounce(text);
     if (name.rfind("lhost-", 0) == 0 || name.rfind("rhost-", 0) == 0 || name.rfind("rfc3464-", 0) == 0) {
       ++bounces;

@@ -9,10 +9,8 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <regex>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -20,6 +18,7 @@
 
 #include "bounce/bounce_report.h"
 #include "util/json_text.h"
+#include "support/temp_dir.h"
 
 using namespace spamgate;
 
@@ -76,13 +75,6 @@ const std::string kDsn =
     "Message-ID: <comment-42.1717236000@example.org>\n"
     "\n"
     "--BB--\n";
-
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
 
 }  // namespace
 
@@ -503,7 +495,7 @@ TEST_CASE("bounce corpus figures: every bounce with its recipient, no auto-reply
     const std::string name = path.filename().string();
     const std::string expected = expected_kind(name);
     if (expected.empty()) continue;
-    const std::string message = read_file(path);
+    const std::string message = testing::read_file(path);
     const BounceReport r = parse_bounce(message);
     const std::string got = kind_name(r.kind);
     const bool in_file = !r.recipients.empty() &&

@@ -3,11 +3,12 @@
 #include <boost/regex.hpp>
 
 #include "mail/composer.h"
+#include "support/mail_decode.h"
+#include "support/mail_read.h"
 #include "util/utf8.h"
-#include "mail_test_support.h"
 
 using namespace spamgate;
-using namespace mailtest;
+using namespace spamgate::testing;
 
 namespace {
 
@@ -214,7 +215,7 @@ TEST_CASE("composer: the body is quoted-printable with lines of at most 76 chars
   const std::string body = "Grüße aus 東京 = 100% \xF0\x9F\x98\x80\r\n.hidden dot line\nFrom the start\rtrailing space \n" +
                            std::string(200, 'L') + "\n" + std::string(100, '=') + "\n";
   const std::string data = compose_ok(request("s", body));
-  const std::string encoded = body_of(data);
+  const std::string encoded = message_body(data);
   size_t start = 0;
   while (start < encoded.size()) {
     const size_t end = encoded.find("\r\n", start);
@@ -234,7 +235,7 @@ TEST_CASE("composer: the body is quoted-printable with lines of at most 76 chars
 
 TEST_CASE("composer: invalid UTF-8 in the body becomes U+FFFD; in a header it is refused") {
   const std::string data = compose_ok(request("ok", "bad \xFF byte"));
-  CHECK(decode_quoted_printable(body_of(data)) == "bad \xEF\xBF\xBD byte\r\n");
+  CHECK(decode_quoted_printable(message_body(data)) == "bad \xEF\xBF\xBD byte\r\n");
   CHECK(compose_error(request("bad \xC3")) == "subject: invalid UTF-8");
 }
 

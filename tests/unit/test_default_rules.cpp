@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "shipped_rules.h"
+#include "support/cjk_ham.h"
 
 using namespace spamgate;
 
@@ -99,7 +100,7 @@ TEST_CASE_FIXTURE(DefaultRules, "default.rules passes ordinary comments") {
 
 
 TEST_CASE_FIXTURE(DefaultRules, "default.rules passes ordinary Japanese, Chinese, Korean and Thai comments") {
-  const std::vector<testing::HamComment> comments = testing::read_cjk_ham();
+  const std::vector<testing::HamComment> comments = testing::read_cjk_ham(SPAMGATE_SOURCE_DIR);
   std::map<std::string, int> per_language;
   for (const testing::HamComment& c : comments) {
     ++per_language[c.language];

@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "support/eventually.h"
 #include "upstream/fastcgi_client.h"
 
 using namespace spamgate;
@@ -170,9 +171,7 @@ TEST_CASE("an idle kept connection is closed after the idle timeout, without ano
   REQUIRE(body_is(client.forward(kRequestParams, "a"), "request 1"));
   CHECK(client.idle_connections() == 1);
   const auto started = std::chrono::steady_clock::now();
-  while (client.idle_connections() > 0 && std::chrono::steady_clock::now() - started < std::chrono::seconds(3))
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  CHECK(client.idle_connections() == 0);
+  CHECK(testing::eventually([&] { return client.idle_connections() == 0; }, std::chrono::seconds(3)));
   CHECK(std::chrono::steady_clock::now() - started >= std::chrono::milliseconds(80));
   // The server saw the close (its worker is free) and serves the next connection.
   CHECK(body_is(client.forward(kRequestParams, "b"), "request 2"));

@@ -10,7 +10,7 @@ using spamgate::decode_form;
 using spamgate::FormFields;
 using spamgate::FormResult;
 using spamgate::LimitsConfig;
-using formtest::check_error;
+using spamgate::testing::check_error;
 
 namespace {
 

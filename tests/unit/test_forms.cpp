@@ -41,20 +41,6 @@ std::vector<std::pair<std::string, std::string>> cf7_fields(const std::string& m
           {"your-email", email},     {"your-subject", subject},       {"your-message", message}};
 }
 
-HttpRequest request(const std::string& method, const std::string& uri, const std::string& body = "",
-                    const std::string& content_type = "application/x-www-form-urlencoded") {
-  HttpRequest r;
-  r.method = method;
-  const size_t question = uri.find('?');
-  r.path = uri.substr(0, question);
-  r.content_type = content_type;
-  r.body = body;
-  r.params = {{"REQUEST_METHOD", method},
-              {"DOCUMENT_URI", r.path},
-              {"QUERY_STRING", question == std::string::npos ? "" : uri.substr(question + 1)}};
-  return r;
-}
-
 // The label of the route `uri` matches, "" for none.
 std::string route_of(const RouteTable& table, const HttpRequest& r) {
   static const LimitsConfig limits;  // LazyForm keeps a reference
@@ -65,7 +51,7 @@ std::string route_of(const RouteTable& table, const HttpRequest& r) {
 
 std::string route_of(const RouteTable& table, const std::string& method, const std::string& uri,
                      const std::string& body = "", const std::string& content_type = "application/x-www-form-urlencoded") {
-  return route_of(table, request(method, uri, body, content_type));
+  return route_of(table, testing::http_request(method, uri, body, content_type));
 }
 
 Submission mapped(FormFields fields, const FieldMap& map = {}, const MetaFields& meta = {"_wpcf7*"}) {
@@ -143,7 +129,7 @@ TEST_CASE("form presets are matched by path, by ?rest_route=, by query and by a 
   CHECK(route_of(table, "POST", "/wp-login.php", "log=ann&pwd=x") == "passthrough");
   CHECK(route_of(table, "POST", "/my-account/", "") == "passthrough");
   // Pretty permalinks: nginx rewrote the path to /index.php, REQUEST_URI keeps it.
-  HttpRequest rewritten = request("POST", "/index.php", cf7, kMultipart);
+  HttpRequest rewritten = testing::http_request("POST", "/index.php", cf7, kMultipart);
   rewritten.params.emplace_back("REQUEST_URI", "/wp-json/contact-form-7/v1/contact-forms/42/feedback");
   CHECK(route_of(table, rewritten) == "cf7");
   CHECK(route_of(table, "POST", "/index.php", "username=ann&email=a%40example.org&woocommerce-register-nonce=n") ==
@@ -153,7 +139,7 @@ TEST_CASE("form presets are matched by path, by ?rest_route=, by query and by a 
 }
 
 TEST_CASE("a POST that cannot hold a form's field is never decoded to find out") {
-  HttpRequest r = request("POST", "/index.php", "post_password=x&Submit=Enter");
+  HttpRequest r = testing::http_request("POST", "/index.php", "post_password=x&Submit=Enter");
   const LimitsConfig limits;
   LazyForm form(r, limits);
   CHECK(form.surely_lacks("_wpcf7"));

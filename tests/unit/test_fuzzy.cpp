@@ -12,20 +12,14 @@
 #include "learning/fuzzy_teacher.h"
 #include "scoring/fuzzy/fuzzy_memory.h"
 #include "scoring/scorer.h"
+#include "support/comment.h"
 #include "support/temp_dir.h"
 
 using namespace spamgate;
+using spamgate::testing::comment;
 using spamgate::testing::TempDir;
 
 namespace {
-
-Submission comment(std::string body, std::string author = "Ann", std::string email = "ann@example.org") {
-  Submission s;
-  s.author = std::move(author);
-  s.email = std::move(email);
-  s.body = std::move(body);
-  return s;
-}
 
 const std::string kWave =
     "Hey guys check out my new channel at http://spam.example/a1 and subscribe for free gift cards, "

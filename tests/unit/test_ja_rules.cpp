@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "shipped_rules.h"
+#include "support/cjk_ham.h"
 
 using namespace spamgate;
 
@@ -21,7 +22,7 @@ struct JapaneseSite : testing::ShippedRules {
 
 TEST_CASE_FIXTURE(JapaneseSite, "ja.rules passes ordinary Japanese comments, with links and English words") {
   int japanese = 0;
-  for (const testing::HamComment& c : testing::read_cjk_ham()) {
+  for (const testing::HamComment& c : testing::read_cjk_ham(SPAMGATE_SOURCE_DIR)) {
     if (c.language != "ja") continue;
     ++japanese;
     const Verdict v = score(c.author, c.url, c.body);

@@ -7,7 +7,6 @@
 #include <chrono>
 #include <cmath>
 #include <string>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -15,6 +14,7 @@
 #include "scoring/eval.h"
 #include "scoring/learn/features.h"
 #include "store/database.h"
+#include "support/eventually.h"
 #include "support/temp_dir.h"
 
 using namespace spamgate;
@@ -89,10 +89,7 @@ size_t differences(const LearnedModel& a, const LearnedModel& b, const std::vect
 
 // Whether the learner's background thread makes its model a rebuild within `wait`.
 bool exact_within(const Learner& learner, std::chrono::milliseconds wait) {
-  const auto until = std::chrono::steady_clock::now() + wait;
-  while (learner.status()["exact"] != true && std::chrono::steady_clock::now() < until)
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  return learner.status()["exact"] == true;
+  return testing::eventually([&] { return learner.status()["exact"] == true; }, wait);
 }
 
 struct Site {

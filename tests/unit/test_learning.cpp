@@ -10,20 +10,15 @@
 #include "scoring/learn/features.h"
 #include "scoring/learn/learned_model.h"
 #include "scoring/scorer.h"
+#include "support/comment.h"
 #include "support/temp_dir.h"
 #include "util/json_text.h"
 
 using namespace spamgate;
+using spamgate::testing::comment;
 using spamgate::testing::TempDir;
 
 namespace {
-
-Submission comment(std::string author, std::string body) {
-  Submission s;
-  s.author = std::move(author);
-  s.body = std::move(body);
-  return s;
-}
 
 bool has_feature(const Submission& s, const std::string& name) {
   const auto named = describe_features(s);
@@ -38,8 +33,8 @@ std::shared_ptr<const LearnedModel> taught_model(int rounds, int64_t gate) {
                        "I listened to this song every day in 2012"};
   std::vector<ModelTrainer::Example> examples;
   for (int i = 0; i < rounds; ++i) {
-    for (const char* text : spam) examples.push_back({extract_features(comment("bot" + std::to_string(i), text)), true});
-    for (const char* text : ham) examples.push_back({extract_features(comment("fan" + std::to_string(i), text)), false});
+    for (const char* text : spam) examples.push_back({extract_features(comment(text, "bot" + std::to_string(i), "")), true});
+    for (const char* text : ham) examples.push_back({extract_features(comment(text, "fan" + std::to_string(i), "")), false});
   }
   ModelTrainer trainer;
   trainer.train_all(examples);
@@ -57,7 +52,7 @@ TEST_CASE("fold_text applies NFKC case folding and decodes HTML entities once") 
 }
 
 TEST_CASE("features: words, word pairs, link hosts and their registrable domains") {
-  const Submission s = comment("Ann", "Check OUT my channel: https://www.Example.co.uk/x and http://bit.ly/abc");
+  const Submission s = comment("Check OUT my channel: https://www.Example.co.uk/x and http://bit.ly/abc", "Ann", "");
   CHECK(has_feature(s, "w:check"));
   CHECK(has_feature(s, "b:my channel"));
   CHECK_FALSE(has_feature(s, "b:channel https"));  // pairs do not cross punctuation
@@ -72,23 +67,23 @@ TEST_CASE("features: words, word pairs, link hosts and their registrable domains
 }
 
 TEST_CASE("features: Japanese and Thai text becomes character pairs") {
-  const Submission s = comment("太郎", "無料で稼げる方法はこちら");
+  const Submission s = comment("無料で稼げる方法はこちら", "太郎", "");
   CHECK(has_feature(s, "c:無料"));
   CHECK(has_feature(s, "c:稼げ"));
   CHECK(has_feature(s, "c:こち"));
   CHECK_FALSE(has_feature(s, "w:無料で稼げる方法はこちら"));
-  CHECK(has_feature(comment("", "ซื้อยา"), "c:ซื"));
+  CHECK(has_feature(comment("ซื้อยา", "", ""), "c:ซื"));
 }
 
 TEST_CASE("features: links to the site's own host are told apart") {
-  Submission s = comment("Ann", "see https://blog.example.org/about and https://spam.example.net/");
+  Submission s = comment("see https://blog.example.org/about and https://spam.example.net/", "Ann", "");
   s.referer = "https://blog.example.org/2026/hello/";
   CHECK(has_feature(s, "x:link to own site"));
   CHECK(has_feature(s, "x:link elsewhere"));
 }
 
 TEST_CASE("features of any bytes are a sorted set of slots with equal values") {
-  const FeatureVector f = extract_features(comment("x", std::string("\0\xc3(\xe2\x82 ok", 9)));
+  const FeatureVector f = extract_features(comment(std::string("\0\xc3(\xe2\x82 ok", 9), "x", ""));
   REQUIRE_FALSE(f.empty());
   CHECK(std::is_sorted(f.begin(), f.end(), [](const Feature& a, const Feature& b) { return a.slot < b.slot; }));
   for (const Feature& feature : f) CHECK(feature.slot < kFeatureSlots);
@@ -99,8 +94,8 @@ TEST_CASE("a taught model separates spam from ham and explains itself") {
   REQUIRE(model->active());
   CHECK(model->counts().spam == 60);
   CHECK(model->counts().ham == 60);
-  const Submission spam = comment("bot99", "please subscribe to my channel");
-  const Submission ham = comment("fan99", "the chorus of this song is beautiful");
+  const Submission spam = comment("please subscribe to my channel", "bot99", "");
+  const Submission ham = comment("the chorus of this song is beautiful", "fan99", "");
   const double p_spam = model->probability(extract_features(spam));
   CHECK(p_spam > 0.8);
   CHECK(model->probability(extract_features(ham)) < 0.2);
@@ -112,8 +107,8 @@ TEST_CASE("a taught model separates spam from ham and explains itself") {
 TEST_CASE("training is independent of the order the labels arrived in") {
   std::vector<ModelTrainer::Example> hams_first, spams_first;
   for (int i = 0; i < 30; ++i) {
-    hams_first.push_back({extract_features(comment("", "lovely song number " + std::to_string(i))), false});
-    spams_first.push_back({extract_features(comment("", "buy cheap followers " + std::to_string(i))), true});
+    hams_first.push_back({extract_features(comment("lovely song number " + std::to_string(i), "", "")), false});
+    spams_first.push_back({extract_features(comment("buy cheap followers " + std::to_string(i), "", "")), true});
   }
   std::vector<ModelTrainer::Example> a = hams_first, b = spams_first;
   a.insert(a.end(), spams_first.begin(), spams_first.end());
@@ -121,7 +116,7 @@ TEST_CASE("training is independent of the order the labels arrived in") {
   ModelTrainer first, second;
   first.train_all(a);
   second.train_all(b);
-  const FeatureVector probe = extract_features(comment("", "buy cheap song"));
+  const FeatureVector probe = extract_features(comment("buy cheap song", "", ""));
   CHECK(first.snapshot(1)->probability(probe) == doctest::Approx(second.snapshot(1)->probability(probe)).epsilon(0.1));
 }
 
@@ -130,7 +125,7 @@ TEST_CASE("LEARNED: silent below the gate, banded above it, never without a mode
   auto load = load_rules({dir.write("r.rules", "threshold hold 5\nthreshold reject 10\nscore LEARNED 0.5:3 0.65:5\n")});
   REQUIRE(load.rules);
   ChecksConfig config;
-  const Submission spam = comment("bot99", "please subscribe to my channel");
+  const Submission spam = comment("please subscribe to my channel", "bot99", "");
   const Scorer scorer;
 
   const Verdict rules_alone = scorer.score(*load.rules, spam, CheckContext{config, "", nullptr, TimePoint{}});
@@ -211,7 +206,7 @@ TEST_CASE("Learner: silent on an empty log, learns decisions as they arrive, unl
     CHECK(after->active());
     CHECK(after->counts().spam == 6);
     CHECK(after->counts().ham == 6);
-    CHECK(after->probability(extract_features(comment("", "subscribe to my channel"))) > 0.5);
+    CHECK(after->probability(extract_features(comment("subscribe to my channel", "", ""))) > 0.5);
     REQUIRE(learner.refresh().ok());
     CHECK(learner.current() == after);  // nothing changed: no retrain
     CHECK(*(*log)->forget("100") == 1);

@@ -13,6 +13,7 @@
 #include "scoring/eval.h"
 #include "scoring/literal_prefilter.h"
 #include "scoring/scorer.h"
+#include "support/comment.h"
 #include "support/temp_dir.h"
 #include "util/json_text.h"
 
@@ -49,16 +50,6 @@ struct Twins {
   }
 };
 
-Submission comment(std::string author, std::string body) {
-  Submission s;
-  s.author = std::move(author);
-  s.email = "reader@example.org";
-  s.body = std::move(body);
-  s.ip = "192.0.2.7";
-  s.user_agent = "Mozilla/5.0";
-  return s;
-}
-
 // Every comment of the corpus: the YouTube CSVs (author and body) and the
 // SMS collection (body only).
 std::vector<Submission> corpus_comments() {
@@ -67,13 +58,14 @@ std::vector<Submission> corpus_comments() {
                            "Youtube04-Eminem.csv", "Youtube05-Shakira.csv"}) {
     auto rows = read_labelled_csv(kCorpus + "/comments/" + name);
     if (!rows) FAIL(rows.error());
-    for (LabelledComment& row : rows.value()) out.push_back(comment(std::move(row.author), std::move(row.body)));
+    for (LabelledComment& row : rows.value())
+      out.push_back(testing::comment(std::move(row.body), std::move(row.author), "reader@example.org"));
   }
   std::ifstream sms(kCorpus + "/comments/SMSSpamCollection.tsv", std::ios::binary);
   REQUIRE(sms);
   for (std::string line; std::getline(sms, line);) {
     const size_t tab = line.find('\t');
-    if (tab != std::string::npos) out.push_back(comment("", line.substr(tab + 1)));
+    if (tab != std::string::npos) out.push_back(testing::comment(line.substr(tab + 1), "", "reader@example.org"));
   }
   return out;
 }
@@ -94,7 +86,7 @@ std::string random_rules(std::mt19937& random, size_t count) {
 }
 
 Submission random_submission(std::mt19937& random) {
-  Submission s = comment(testing::random_text(random), testing::random_text(random));
+  Submission s = testing::comment(testing::random_text(random), testing::random_text(random), "reader@example.org");
   s.url = testing::random_text(random);
   s.subject = testing::random_text(random);
   return s;

@@ -9,13 +9,14 @@
 #include "mail/notifier.h"
 #include "mail/outbox.h"
 #include "mail/outbox_worker.h"
-#include "mail_test_support.h"
 #include "outbox_test_support.h"
+#include "support/mail_decode.h"
+#include "support/mail_read.h"
 #include "support/temp_dir.h"
 
 using namespace spamgate;
 using namespace std::chrono_literals;
-using outboxtest::FakeTransport;
+using testing::FakeTransport;
 using spamgate::testing::TempStore;
 
 namespace {
@@ -48,13 +49,13 @@ struct Rig {
   int count_subject(const std::string& needle) const {
     int n = 0;
     for (const MailMessage& m : transport.delivered())
-      if (mailtest::field_value(m.data, "Subject").find(needle) != std::string::npos) ++n;
+      if (testing::field_value(m.data, "Subject").find(needle) != std::string::npos) ++n;
     return n;
   }
 
   TempStore tmp;
   ManualClock clock;
-  Config config = outboxtest::test_config();
+  Config config = testing::blog_mail_config();
   FakeTransport transport;
   std::unique_ptr<Outbox> outbox;
   std::unique_ptr<MailCaps> caps;
@@ -140,8 +141,8 @@ TEST_CASE("caps: held messages fold into one digest per interval that lists them
   REQUIRE(rig.count_subject("Digest") == 1);
   const MailMessage digest = rig.transport.delivered().back();
   CHECK(digest.recipients == rig.config.mail.owners);
-  CHECK(mailtest::field_value(digest.data, "Subject") == "[blog.test] Digest: 3 messages held by the mail cap");
-  const std::string body = mailtest::decode_quoted_printable(mailtest::body_of(digest.data));
+  CHECK(testing::field_value(digest.data, "Subject") == "[blog.test] Digest: 3 messages held by the mail cap");
+  const std::string body = testing::decode_quoted_printable(testing::message_body(digest.data));
   CHECK(body.find("3 contact messages, 0 notifications") != std::string::npos);
   for (int i = 2; i < 5; ++i) {
     CHECK(body.find("Subject: [blog.test] Contact: Offer " + std::to_string(i)) != std::string::npos);
@@ -189,10 +190,10 @@ TEST_CASE("caps: over the daily cap sending stops, exactly one alert goes to the
   const std::vector<MailMessage> delivered = rig.transport.delivered();
   const MailMessage* alert = nullptr;
   for (const MailMessage& m : delivered)
-    if (mailtest::field_value(m.data, "Subject").find("daily cap") != std::string::npos) alert = &m;
+    if (testing::field_value(m.data, "Subject").find("daily cap") != std::string::npos) alert = &m;
   REQUIRE(alert != nullptr);
   CHECK(alert->recipients == rig.config.mail.owners);
-  CHECK(mailtest::decode_quoted_printable(mailtest::body_of(alert->data))
+  CHECK(testing::decode_quoted_printable(testing::message_body(alert->data))
             .find("daily cap reached: 1 message kept in the outbox; run `spamgate outbox list`") != std::string::npos);
   CHECK(*rig.outbox->count(OutboxStatus::held) == 7);
   // More refusals the same day: no second alert.

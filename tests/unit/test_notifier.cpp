@@ -4,8 +4,9 @@
 
 #include "mail/notifier.h"
 #include "mail/outbox.h"
-#include "mail_test_support.h"
 #include "outbox_test_support.h"
+#include "support/mail_decode.h"
+#include "support/mail_read.h"
 #include "support/temp_dir.h"
 
 using namespace spamgate;
@@ -30,7 +31,7 @@ struct Rig {
 
   TempStore tmp;
   ManualClock clock;
-  Config config = outboxtest::test_config();
+  Config config = testing::blog_mail_config();
   std::unique_ptr<Outbox> outbox;
   std::unique_ptr<Notifier> notifier;
   int wakes = 0;
@@ -53,7 +54,7 @@ Submission contact(std::string email, std::string subject) {
 
 // The decoded body with LF line ends.
 std::string body(const OutboxRow& r) {
-  std::string text = mailtest::decode_quoted_printable(mailtest::body_of(r.message.data));
+  std::string text = testing::decode_quoted_printable(testing::message_body(r.message.data));
   for (size_t at = text.find("\r\n"); at != std::string::npos; at = text.find("\r\n", at)) text.erase(at, 1);
   return text;
 }
@@ -66,12 +67,12 @@ TEST_CASE("notifier: a contact goes to the owners with the submitter in Reply-To
   CHECK(r.kind == OutboxKind::contact);
   CHECK(r.message.recipients == std::vector<std::string>{"owner@blog.test"});
   CHECK(r.message.envelope_from == "notify@blog.test");
-  CHECK(mailtest::field_value(r.message.data, "To") == "owner@blog.test");
-  CHECK(mailtest::field_value(r.message.data, "Reply-To") == "\"Jane Doe\" <jane@example.org>");
-  CHECK(mailtest::field_value(r.message.data, "Subject") == "[blog.test] Contact: Question");
+  CHECK(testing::field_value(r.message.data, "To") == "owner@blog.test");
+  CHECK(testing::field_value(r.message.data, "Reply-To") == "\"Jane Doe\" <jane@example.org>");
+  CHECK(testing::field_value(r.message.data, "Subject") == "[blog.test] Contact: Question");
   CHECK(r.subject == "[blog.test] Contact: Question");
-  CHECK(mailtest::field_count(r.message.data, "Cc") == 0);
-  CHECK(mailtest::field_count(r.message.data, "Bcc") == 0);
+  CHECK(testing::field_count(r.message.data, "Cc") == 0);
+  CHECK(testing::field_count(r.message.data, "Bcc") == 0);
   const std::string text = body(r);
   CHECK(text.find("Name: Jane Doe\n") != std::string::npos);
   CHECK(text.find("Email: jane@example.org\n") != std::string::npos);
@@ -88,10 +89,10 @@ TEST_CASE("notifier: an invalid submitter address means no Reply-To, and the bod
   Rig rig;
   for (const char* bad : {"not an address", "a@b.c, evil@example.com", "-opt@example.com", "x@example.com\r\nBcc: y@z.com"}) {
     const OutboxRow r = rig.row(rig.notifier->queue_contact(contact(bad, "Hi"), "r"));
-    CHECK(mailtest::field_count(r.message.data, "Reply-To") == 0);
+    CHECK(testing::field_count(r.message.data, "Reply-To") == 0);
     CHECK(r.message.recipients == std::vector<std::string>{"owner@blog.test"});
     CHECK(body(r).find("no Reply-To was set") != std::string::npos);
-    CHECK(mailtest::field_count(r.message.data, "Bcc") == 0);
+    CHECK(testing::field_count(r.message.data, "Bcc") == 0);
   }
 }
 
@@ -99,9 +100,9 @@ TEST_CASE("notifier: a contact with an unsafe subject is still delivered, with t
   Rig rig;
   const OutboxRow r =
       rig.row(rig.notifier->queue_contact(contact("jane@example.org", "Hi\r\nBcc: victim@example.com"), "r"));
-  CHECK(mailtest::field_value(r.message.data, "Subject") ==
+  CHECK(testing::field_value(r.message.data, "Subject") ==
         "[blog.test] Contact form message (subject withheld: unsafe characters)");
-  CHECK(mailtest::field_count(r.message.data, "Bcc") == 0);
+  CHECK(testing::field_count(r.message.data, "Bcc") == 0);
   CHECK(r.message.recipients == std::vector<std::string>{"owner@blog.test"});
   const std::string text = body(r);
   CHECK(text.find("Subject: Hi\\r\\nBcc: victim@example.com\n") != std::string::npos);
@@ -110,7 +111,7 @@ TEST_CASE("notifier: a contact with an unsafe subject is still delivered, with t
   Submission s = contact("jane@example.org", "Fine");
   s.author = "=?UTF-8?B?RXZpbA==?=";
   const OutboxRow named = rig.row(rig.notifier->queue_contact(s, "r"));
-  CHECK(mailtest::field_value(named.message.data, "Reply-To") == "jane@example.org");
+  CHECK(testing::field_value(named.message.data, "Reply-To") == "jane@example.org");
 }
 
 TEST_CASE("notifier: a notification goes to the owners, or to an allowlisted recipient; anyone else is refused") {
@@ -118,12 +119,12 @@ TEST_CASE("notifier: a notification goes to the owners, or to an allowlisted rec
   const OutboxRow to_owners = rig.row(rig.notifier->queue_notification({"[Blog] New comment", "Text", std::nullopt, std::nullopt}));
   CHECK(to_owners.kind == OutboxKind::notification);
   CHECK(to_owners.message.recipients == std::vector<std::string>{"owner@blog.test"});
-  CHECK(mailtest::field_value(to_owners.message.data, "Subject") == "[Blog] New comment");
+  CHECK(testing::field_value(to_owners.message.data, "Subject") == "[Blog] New comment");
 
   const OutboxRow to_editor =
       rig.row(rig.notifier->queue_notification({"Note", "Text", "jane@example.org", std::string("Editor@Blog.Test")}));
   CHECK(to_editor.message.recipients == std::vector<std::string>{"editor@blog.test"});  // the configured spelling
-  CHECK(mailtest::field_value(to_editor.message.data, "Reply-To") == "jane@example.org");
+  CHECK(testing::field_value(to_editor.message.data, "Reply-To") == "jane@example.org");
 
   const int64_t before = rig.rows();
   for (const char* outsider : {"jane@example.org", "owner@blog.test.evil.com", "owner@blog.test, x@evil.com", ""}) {
@@ -139,9 +140,9 @@ TEST_CASE("notifier: a notification's bad Reply-To is dropped with a note; an un
   Rig rig;
   const OutboxRow r = rig.row(
       rig.notifier->queue_notification({"Hi\nBcc: a@b.c", "Body text", std::string("x@y.z\r\nCc: c@d.e"), std::nullopt}));
-  CHECK(mailtest::field_count(r.message.data, "Reply-To") == 0);
-  CHECK(mailtest::field_count(r.message.data, "Cc") == 0);
-  CHECK(mailtest::field_value(r.message.data, "Subject") ==
+  CHECK(testing::field_count(r.message.data, "Reply-To") == 0);
+  CHECK(testing::field_count(r.message.data, "Cc") == 0);
+  CHECK(testing::field_value(r.message.data, "Subject") ==
         "[blog.test] Notification (subject withheld: unsafe characters)");
   const std::string text = body(r);
   CHECK(text.find("Body text") == 0);

@@ -13,11 +13,12 @@
 #include "mail/sender_lock.h"
 #include "outbox_test_support.h"
 #include "store/database.h"
+#include "support/eventually.h"
 #include "support/temp_dir.h"
 
 using namespace spamgate;
 using namespace std::chrono_literals;
-using outboxtest::FakeTransport;
+using testing::FakeTransport;
 using spamgate::testing::TempStore;
 
 namespace {
@@ -57,7 +58,7 @@ struct WorkerRig {
 
   TempStore tmp;
   ManualClock clock;
-  Config config = outboxtest::test_config();
+  Config config = testing::blog_mail_config();
   std::unique_ptr<Outbox> outbox;
   std::unique_ptr<MailCaps> caps = open_caps(tmp, clock);
   FakeTransport transport;
@@ -243,7 +244,7 @@ TEST_CASE("outbox: purge deletes old sent rows, keeps failed ones unless asked, 
 TEST_CASE("outbox: rows a crash left in 'sending' are queued again at start, and the worker delivers them") {
   TempStore tmp;
   ManualClock clock;
-  Config config = outboxtest::test_config();
+  Config config = testing::blog_mail_config();
   int64_t interrupted = 0;
   int64_t waiting = 0;
   {
@@ -276,9 +277,7 @@ TEST_CASE("worker thread: wakes on enqueue, delivers, and stops cleanly") {
     ids.push_back(enqueue(*rig.outbox, "thread " + std::to_string(i)));
     rig.worker.wake();
   }
-  const auto deadline = std::chrono::steady_clock::now() + 10s;
-  while (rig.transport.delivered().size() < 3 && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(10ms);
+  testing::eventually([&] { return rig.transport.delivered().size() >= 3; });
   rig.worker.stop();
   CHECK(rig.transport.delivered().size() == 3);
   for (int64_t id : ids) CHECK(row(*rig.outbox, id).status == OutboxStatus::sent);
@@ -322,9 +321,7 @@ TEST_CASE("worker thread with a sender lock: sends nothing while another process
 
   other->reset();  // the other sender exits
   rig.worker.wake();
-  const auto deadline = std::chrono::steady_clock::now() + 10s;
-  while (rig.transport.delivered().empty() && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(10ms);
+  testing::eventually([&] { return !rig.transport.delivered().empty(); });
   rig.worker.stop();
   CHECK(rig.transport.delivered().size() == 1);
   CHECK(row(*rig.outbox, id).status == OutboxStatus::sent);

@@ -8,7 +8,6 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
-#include <thread>
 #include <nlohmann/json.hpp>
 
 #include "gateway_site.h"
@@ -19,6 +18,7 @@
 #include "store/feedback_log.h"
 #include "store/stored_history.h"
 #include "store/submission_log.h"
+#include "support/eventually.h"
 #include "support/temp_dir.h"
 #include "upstream/fastcgi_client.h"
 
@@ -215,9 +215,7 @@ TEST_CASE("privacy: a commenter's data is exported and erased by e-mail address,
   REQUIRE_MESSAGE(erased.status == 200, erased.body);
   CHECK(nlohmann::json::parse(erased.body) == nlohmann::json{{"submissions_erased", 2}, {"decisions_erased", 1}, {"mails_erased", 0}});
   // The learner's thread unlearns it by a rebuild, at once (not on the request's thread).
-  for (int i = 0; i < 100 && site.learner->status()["spam"] != 0; ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  CHECK(site.learner->status()["spam"] == 0);
+  CHECK(testing::eventually([&] { return site.learner->status()["spam"] == 0; }, std::chrono::seconds(2)));
   CHECK(site.learner->status()["exact"] == true);
   CHECK(site.list()["total"] == 1);  // the other commenter's stays
   data = nlohmann::json::parse(site.request("GET", "/spamgate/personal-data?email=bot%40spam.example").body);

@@ -5,9 +5,11 @@
 
 #include "scoring/checks/builtin_checks.h"
 #include "scoring/scorer.h"
+#include "support/comment.h"
 #include "support/temp_dir.h"
 
 using namespace spamgate;
+using spamgate::testing::comment;
 using spamgate::testing::TempDir;
 
 
@@ -27,16 +29,6 @@ struct Fixture {
   }
   Verdict score(const RuleSet& rules, const Submission& s) { return scorer.score(rules, s, context); }
 };
-
-Submission comment(std::string body) {
-  Submission s;
-  s.author = "Ann";
-  s.email = "ann@example.org";
-  s.body = std::move(body);
-  s.ip = "192.0.2.7";
-  s.user_agent = "Mozilla/5.0";
-  return s;
-}
 
 const Hit* hit(const Verdict& v, const std::string& rule) {
   auto it = std::find_if(v.hits.begin(), v.hits.end(), [&](const Hit& h) { return h.rule == rule; });

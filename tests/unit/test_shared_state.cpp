@@ -27,6 +27,7 @@
 #include "shared/site_mail_claims.h"
 #include "store/feedback_log.h"
 #include "store/stored_history.h"
+#include "support/eventually.h"
 #include "support/temp_dir.h"
 
 extern char** environ;
@@ -66,12 +67,8 @@ class RedisServer {
     options.endpoint.host = "127.0.0.1";
     options.endpoint.port = port_;
     options.log_changes = false;  // refused until it listens: not an outage
-    for (int i = 0; i < 200; ++i) {  // up to 2 s
-      RedisLink probe(options);
-      if (probe.ping()) return;
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    FAIL("redis-server did not answer on port " << port_);
+    const bool answers = testing::eventually([&] { return RedisLink(options).ping().ok(); }, std::chrono::seconds(2));
+    if (!answers) FAIL("redis-server did not answer on port " << port_);
   }
   void stop() {
     if (pid_ <= 0) return;

@@ -20,17 +20,16 @@ prints one JSON line of what it saw; on a failed expectation exits 1 with the
 reason, the page's URL and its visible text (and saves <screenshot>.fail.png).
 """
 import argparse
-import json
 import sys
 import time
 
-from selenium.common.exceptions import TimeoutException, WebDriverException
+from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as until
 from selenium.webdriver.support.ui import WebDriverWait
 
-from chromium import Failed, browser, click_and_wait_for_load, expect, log_in, report_failure
+from chromium import browser, click_and_wait_for_load, expect, log_in, run
 
 
 def token_of(form):
@@ -83,8 +82,9 @@ def send(driver, args):
         seen["status"] = ""
     else:
         submit.click()
+        # "resetting": after a sent mail CF7 refills the form, then says "sent" again.
         WebDriverWait(driver, 30).until(
-            lambda d: form.get_attribute("data-status") not in ("init", "submitting", None, "")
+            lambda d: form.get_attribute("data-status") not in ("init", "submitting", "resetting", None, "")
             and form.find_element(By.CSS_SELECTOR, ".wpcf7-response-output").text.strip() != "")
         seen["status"] = form.get_attribute("data-status")
         seen["message"] = form.find_element(By.CSS_SELECTOR, ".wpcf7-response-output").text.strip()
@@ -195,16 +195,9 @@ def main():
     p.add_argument("--field", action="append", default=[])
     p.add_argument("--screenshot", required=True)
     args = parser.parse_args()
-    driver = browser(not getattr(args, "no_js", False), "1200,1400")
-    try:
-        seen = {"send": send, "comment": comment, "review": review}[args.command](driver, args)
-        print(json.dumps(seen, ensure_ascii=False))
-        return 0
-    except (Failed, TimeoutException, WebDriverException) as error:
-        report_failure(driver, error, args.screenshot)
-        return 1
-    finally:
-        driver.quit()
+    steps = {"send": send, "comment": comment, "review": review}[args.command]
+    return run(browser(not getattr(args, "no_js", False), "1200,1400"), args.screenshot,
+               lambda driver: steps(driver, args))
 
 
 if __name__ == "__main__":

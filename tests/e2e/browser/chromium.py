@@ -1,9 +1,12 @@
 """Debian's headless Chromium for the browser tests (review_screen.py,
-cf7.py): the driver, a failed expectation and its report, a click that
-loads a new page, and logging in to WordPress. Run the tests with Debian's python3
+rules_try.py, cf7.py): the driver, a failed expectation and its report, a
+click that loads a new page, logging in to WordPress, and running a test's
+steps to one JSON line or a failure report. Run the tests with Debian's python3
 (python3-selenium, chromium-driver)."""
+import json
+
 from selenium import webdriver
-from selenium.common.exceptions import WebDriverException
+from selenium.common.exceptions import TimeoutException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as until
@@ -58,3 +61,16 @@ def report_failure(driver, error, screenshot):
     except WebDriverException:
         body = ""
     print("FAILED: %s\nat %s\n%s" % (str(error).strip(), driver.current_url, body[:3000]))
+
+
+def run(driver, screenshot, steps):
+    """Runs steps(driver), which returns what the test saw (a dict): prints it as one JSON line and returns 0;
+    on a failed expectation reports it (see report_failure) and returns 1. Quits the browser either way."""
+    try:
+        print(json.dumps(steps(driver), ensure_ascii=False))
+        return 0
+    except (Failed, TimeoutException, WebDriverException) as error:
+        report_failure(driver, error, screenshot)
+        return 1
+    finally:
+        driver.quit()

@@ -11,15 +11,13 @@ prints one JSON line of what it saw; on a failed expectation exits 1 with the
 reason, the page's URL and its visible text (and saves <screenshot>.fail.png).
 """
 import argparse
-import json
 import sys
 
-from selenium.common.exceptions import TimeoutException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as until
 from selenium.webdriver.support.ui import WebDriverWait
 
-from chromium import Failed, browser, click_and_wait_for_load, expect, log_in, report_failure
+from chromium import browser, click_and_wait_for_load, expect, log_in, run
 
 
 def open_settings_from_menu(driver, site):
@@ -41,6 +39,35 @@ def try_lines(driver, lines):
         (By.CSS_SELECTOR, "#spamgate-try-result, .spamgate-try-errors")))
 
 
+def try_rules_as_owner(driver, args):
+    """Logs in, tries the rule lines on stored submissions, then a bad line; returns what it saw."""
+    seen = {}
+    log_in(driver, args.site, args.user, args.password)
+    open_settings_from_menu(driver, args.site)
+    expect(driver.find_element(By.XPATH, "//h2[normalize-space()='Try rules']"), "no 'Try rules' heading")
+
+    try_lines(driver, args.rule)
+    expect(not driver.find_elements(By.CSS_SELECTOR, ".spamgate-try-errors"),
+           "spamgate refused the lines: " + driver.find_element(By.TAG_NAME, "body").text[:500])
+    seen["summary"] = driver.find_element(By.ID, "spamgate-try-summary").text
+    rows = {}
+    for row in driver.find_elements(By.CSS_SELECTOR, "#spamgate-try-table tbody tr"):
+        cells = row.find_elements(By.TAG_NAME, "td")
+        rows[cells[0].text] = {
+            "newly_blocked": int(cells[1].text), "marked_not_spam": int(cells[2].text),
+            "newly_passed": int(cells[3].text), "marked_spam": int(cells[4].text),
+            "examples": [li.text for li in cells[5].find_elements(By.TAG_NAME, "li")],
+        }
+    seen["rows"] = rows
+    seen["box_after"] = driver.find_element(By.ID, "spamgate-try-rules").get_attribute("value")
+    driver.find_element(By.ID, "spamgate-try-result").screenshot(args.screenshot)
+
+    try_lines(driver, [args.bad_rule])
+    seen["errors"] = [li.text for li in driver.find_elements(By.CSS_SELECTOR, ".spamgate-try-errors li")]
+    expect(seen["errors"], "a bad line showed no error")
+    return seen
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--site", required=True)
@@ -51,39 +78,7 @@ def main():
     parser.add_argument("--screenshot", required=True)
     args = parser.parse_args()
 
-    seen = {}
-    driver = browser()
-    try:
-        log_in(driver, args.site, args.user, args.password)
-        open_settings_from_menu(driver, args.site)
-        expect(driver.find_element(By.XPATH, "//h2[normalize-space()='Try rules']"), "no 'Try rules' heading")
-
-        try_lines(driver, args.rule)
-        expect(not driver.find_elements(By.CSS_SELECTOR, ".spamgate-try-errors"),
-               "spamgate refused the lines: " + driver.find_element(By.TAG_NAME, "body").text[:500])
-        seen["summary"] = driver.find_element(By.ID, "spamgate-try-summary").text
-        rows = {}
-        for row in driver.find_elements(By.CSS_SELECTOR, "#spamgate-try-table tbody tr"):
-            cells = row.find_elements(By.TAG_NAME, "td")
-            rows[cells[0].text] = {
-                "newly_blocked": int(cells[1].text), "marked_not_spam": int(cells[2].text),
-                "newly_passed": int(cells[3].text), "marked_spam": int(cells[4].text),
-                "examples": [li.text for li in cells[5].find_elements(By.TAG_NAME, "li")],
-            }
-        seen["rows"] = rows
-        seen["box_after"] = driver.find_element(By.ID, "spamgate-try-rules").get_attribute("value")
-        driver.find_element(By.ID, "spamgate-try-result").screenshot(args.screenshot)
-
-        try_lines(driver, [args.bad_rule])
-        seen["errors"] = [li.text for li in driver.find_elements(By.CSS_SELECTOR, ".spamgate-try-errors li")]
-        expect(seen["errors"], "a bad line showed no error")
-        print(json.dumps(seen, ensure_ascii=False))
-        return 0
-    except (Failed, TimeoutException, WebDriverException) as error:
-        report_failure(driver, error, args.screenshot)
-        return 1
-    finally:
-        driver.quit()
+    return run(browser(), args.screenshot, lambda driver: try_rules_as_owner(driver, args))
 
 
 if __name__ == "__main__":

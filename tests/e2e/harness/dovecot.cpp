@@ -64,6 +64,6 @@ std::string Dovecot::command(const std::string& request, const std::string& mail
   return output;
 }
 
-std::string Dovecot::log() const { return read_file(dir_->path() + "/dovecot.log") + read_file(dir_->path() + "/stdout.log"); }
+std::string Dovecot::log() const { return read_file_or_empty(dir_->path() + "/dovecot.log") + read_file_or_empty(dir_->path() + "/stdout.log"); }
 
 }  // namespace harness

@@ -2,7 +2,6 @@
 
 #include <curl/curl.h>
 #include <sqlite3.h>
-#include <strings.h>
 
 #include <atomic>
 #include <thread>
@@ -13,53 +12,6 @@ namespace {
 size_t discard(char*, size_t size, size_t count, void*) { return size * count; }
 
 }  // namespace
-
-std::vector<HeaderField> header_fields(const std::string& data) {
-  std::vector<HeaderField> fields;
-  size_t pos = 0;
-  while (pos < data.size()) {
-    size_t end = data.find("\r\n", pos);
-    if (end == std::string::npos) end = data.size();
-    const std::string line = data.substr(pos, end - pos);
-    pos = end + 2;
-    if (line.empty()) break;
-    if ((line[0] == ' ' || line[0] == '\t') && !fields.empty()) {
-      fields.back().value += line;
-      continue;
-    }
-    const size_t colon = line.find(':');
-    const bool is_field = colon != std::string::npos && colon > 0 &&
-                          line.find_first_of(" \t") > colon;  // field names hold no white space
-    if (!is_field) {
-      fields.push_back({"", line});
-      continue;
-    }
-    std::string value = line.substr(colon + 1);
-    if (!value.empty() && value[0] == ' ') value.erase(0, 1);
-    fields.push_back({line.substr(0, colon), value});
-  }
-  return fields;
-}
-
-std::string message_body(const std::string& data) {
-  const size_t at = data.find("\r\n\r\n");
-  return at == std::string::npos ? "" : data.substr(at + 4);
-}
-
-std::vector<std::string> header_values(const std::vector<HeaderField>& fields, const std::string& name) {
-  std::vector<std::string> values;
-  for (const HeaderField& field : fields)
-    if (field.name.size() == name.size() && strcasecmp(field.name.c_str(), name.c_str()) == 0)
-      values.push_back(field.value);
-  return values;
-}
-
-std::string header_value(const std::vector<HeaderField>& fields, const std::string& name) {
-  std::vector<std::string> values = header_values(fields, name);
-  return values.empty() ? "" : values.front();
-}
-
-std::string subject_of(const std::string& data) { return decode_words(header_value(header_fields(data), "Subject")); }
 
 std::string find_secret(const std::string& text, const std::string& secret, const std::string& user) {
   if (secret.empty()) return "";

@@ -1,8 +1,8 @@
-// Test harness: reads the messages the SMTP test server recorded the way a
-// mail client would (header block, unfolding, RFC 2047 words), writes the
-// [mail] config that points `spamgate serve` at that server, posts many
-// forms concurrently over kept-alive connections, and looks for secrets in
-// text. Never used by spamgate itself; never sends beyond 127.0.0.1.
+// Test harness for the mail e2e tests: the readers of what the SMTP test
+// server recorded (from support/mail_read and support/mail_decode), the
+// [mail] config that points `spamgate serve` at that server, posting many
+// forms concurrently over kept-alive connections, and looking for secrets
+// in text. Never used by spamgate itself; never sends beyond 127.0.0.1.
 #pragma once
 
 #include <string>
@@ -13,29 +13,20 @@
 #include "harness/smtp_server.h"
 #include "harness/spamgate_server.h"
 #include "support/mail_decode.h"
+#include "support/mail_read.h"
 
 namespace harness {
 
-struct HeaderField {
-  std::string name;   // as written ("" for a line in the header block that is no field at all)
-  std::string value;  // unfolded (CRLF + WSP replaced by the WSP), leading space removed
-};
-
-// The header block of raw message `data` (up to the first empty line), one
-// entry per field, in order. A line that neither starts a field nor
-// continues one comes back with an empty name, so a test can count it.
-std::vector<HeaderField> header_fields(const std::string& data);
-// The body of `data` (after the first CRLF CRLF), or "" when none.
-std::string message_body(const std::string& data);
-// Values of every field named `name` (case-insensitive).
-std::vector<std::string> header_values(const std::vector<HeaderField>& fields, const std::string& name);
-// The first value of `name`, or "".
-std::string header_value(const std::vector<HeaderField>& fields, const std::string& name);
-// The Subject of a raw message, encoded-words decoded ("" when absent).
-std::string subject_of(const std::string& data);
-using mail_decode::base64_encode;
-using mail_decode::decode_quoted_printable;
-using mail_decode::decode_words;
+// Reading the recorded messages back (support/mail_read, support/mail_decode).
+using spamgate::testing::base64_encode;
+using spamgate::testing::decode_quoted_printable;
+using spamgate::testing::decode_words;
+using spamgate::testing::header_fields;
+using spamgate::testing::header_value;
+using spamgate::testing::header_values;
+using spamgate::testing::HeaderField;
+using spamgate::testing::message_body;
+using spamgate::testing::subject_of;
 
 // The forms a secret can take on the wire or in a log: itself, its base64,
 // and the AUTH PLAIN blob "\0user\0secret" in base64. Returns the first form

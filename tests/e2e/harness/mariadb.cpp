@@ -82,6 +82,6 @@ bool MariaDb::create_database(const std::string& name, const std::string& user, 
   return ok;
 }
 
-std::string MariaDb::error_log() const { return read_file(*dir_ / "error.log"); }
+std::string MariaDb::error_log() const { return read_file_or_empty(*dir_ / "error.log"); }
 
 }  // namespace harness

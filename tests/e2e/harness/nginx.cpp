@@ -18,7 +18,7 @@ std::string echo_comment_location(const std::string& address) {
 
 std::string fastcgi_params_text() {
   const std::string system_copy = "/etc/nginx/fastcgi_params";
-  if (file_exists(system_copy)) return read_file(system_copy);
+  if (file_exists(system_copy)) return read_file_or_empty(system_copy);
   return R"(fastcgi_param  QUERY_STRING       $query_string;
 fastcgi_param  REQUEST_METHOD     $request_method;
 fastcgi_param  CONTENT_TYPE       $content_type;

@@ -83,8 +83,8 @@ std::string PhpFpm::address() const {
   return options_.unix_socket ? "unix:" + socket_path_ : "127.0.0.1:" + std::to_string(port_);
 }
 
-std::string PhpFpm::error_log() const { return read_file(*dir_ / "php-fpm.log"); }
+std::string PhpFpm::error_log() const { return read_file_or_empty(*dir_ / "php-fpm.log"); }
 
-std::string PhpFpm::output() const { return read_file(*dir_ / "php-fpm.out"); }
+std::string PhpFpm::output() const { return read_file_or_empty(*dir_ / "php-fpm.out"); }
 
 }  // namespace harness

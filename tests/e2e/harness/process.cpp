@@ -105,7 +105,7 @@ int Process::stop(std::chrono::milliseconds grace) {
   return status_;
 }
 
-std::string Process::log() const { return read_file(log_path_); }
+std::string Process::log() const { return read_file_or_empty(log_path_); }
 
 TempDir::TempDir(const std::string& prefix) : spamgate::testing::TempDir(prefix, "/tmp") {
   chmod(path().c_str(), 0755);

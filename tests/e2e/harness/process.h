@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "support/eventually.h"
 #include "support/temp_dir.h"
 
 namespace harness {
@@ -60,15 +61,13 @@ int free_port();
 bool wait_for_port(int port, std::chrono::milliseconds timeout = std::chrono::seconds(20));
 // True once a unix socket at `path` accepts connections.
 bool wait_for_unix_socket(const std::string& path, std::chrono::milliseconds timeout = std::chrono::seconds(20));
-// Polls `predicate` every 20 ms until it is true or `timeout` passes.
-template <typename Predicate>
-bool eventually(Predicate predicate, std::chrono::milliseconds timeout = std::chrono::seconds(10));
+// Polls a condition with a deadline (support/eventually.h).
+using spamgate::testing::eventually;
 
 // Writes `content` to `path` (its folder must exist); throws std::runtime_error.
 using spamgate::testing::write_file;
-// The file's bytes; "" when it does not exist yet or cannot be read (a
-// server's log): the lenient read, so a failing test's diagnostics never throw.
-inline std::string read_file(const std::string& path) { return spamgate::testing::read_file_or_empty(path); }
+// A server's log: "" when it does not exist yet, so diagnostics never throw.
+using spamgate::testing::read_file_or_empty;
 bool file_exists(const std::string& path);
 // `text` in single quotes for /bin/sh, embedded quotes escaped.
 std::string shell_quote(const std::string& text);
@@ -76,16 +75,5 @@ std::string shell_quote(const std::string& text);
 int run(const std::string& command, std::string* output = nullptr);
 // Absolute path of a program from PATH or the usual sbin directories ("" if none).
 std::string find_program(const std::string& name);
-
-template <typename Predicate>
-bool eventually(Predicate predicate, std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (predicate()) return true;
-    struct timespec ts {0, 20'000'000};
-    nanosleep(&ts, nullptr);
-  }
-  return predicate();
-}
 
 }  // namespace harness

@@ -94,11 +94,11 @@ std::vector<RecordedMessage> SmtpServer::messages() const {
   std::sort(names.begin(), names.end());
   std::vector<RecordedMessage> out;
   for (const std::string& name : names) {
-    const auto meta = nlohmann::json::parse(read_file(spool_ + "/" + name + ".json"));
+    const auto meta = nlohmann::json::parse(read_file_or_empty(spool_ + "/" + name + ".json"));
     RecordedMessage message;
     message.mail_from = meta.at("mail_from").get<std::string>();
     message.recipients = meta.at("rcpt_tos").get<std::vector<std::string>>();
-    message.data = read_file(spool_ + "/" + name + ".eml");
+    message.data = read_file_or_empty(spool_ + "/" + name + ".eml");
     if (meta.at("auth_login").is_string()) message.auth_login = meta.at("auth_login").get<std::string>();
     message.tls = meta.at("tls").get<bool>();
     out.push_back(std::move(message));
@@ -112,7 +112,7 @@ bool SmtpServer::wait_for_messages(size_t count, std::chrono::milliseconds timeo
 
 std::vector<std::string> SmtpServer::events() const {
   std::vector<std::string> lines;
-  std::istringstream in(read_file(spool_ + "/events.log"));
+  std::istringstream in(read_file_or_empty(spool_ + "/events.log"));
   for (std::string line; std::getline(in, line);) lines.push_back(line);
   return lines;
 }

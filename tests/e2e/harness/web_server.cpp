@@ -11,8 +11,8 @@ std::string WebServer::url(const std::string& path) const {
   return "http://127.0.0.1:" + std::to_string(port_) + path;
 }
 
-std::string WebServer::error_log() const { return read_file(*dir_ / "error.log") + process_.log(); }
+std::string WebServer::error_log() const { return read_file_or_empty(*dir_ / "error.log") + process_.log(); }
 
-std::string WebServer::access_log() const { return read_file(*dir_ / "access.log"); }
+std::string WebServer::access_log() const { return read_file_or_empty(*dir_ / "access.log"); }
 
 }  // namespace harness

@@ -138,6 +138,6 @@ std::string WordPress::option_json(const std::string& name) {
   return mark == std::string::npos ? text : text.substr(mark + 8);
 }
 
-std::string WordPress::debug_log() const { return read_file(*dir_ / "wp-debug.log"); }
+std::string WordPress::debug_log() const { return read_file_or_empty(*dir_ / "wp-debug.log"); }
 
 }  // namespace harness
