@@ -15,18 +15,21 @@ bool valid_feedback_decision(const std::string& decision) {
 
 bool valid_feedback_kind(const std::string& kind) { return kind == "comment" || kind == "contact" || kind == "form"; }
 
-std::string FeedbackRecord::to_json() const {
+nlohmann::json FeedbackRecord::json() const {
   nlohmann::json out = {{"id", id},         {"created_at", created_at}, {"submission_id", submission_id},
                         {"kind", kind},     {"subject", subject},
                         {"decision", decision}, {"author", author},     {"email", email},
                         {"url", url},       {"ip", ip},                 {"body", body},
                         {"source", source}};
   out["comment_id"] = comment_id ? nlohmann::json(*comment_id) : nlohmann::json(nullptr);
-  return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return out;
 }
 
-Result<FeedbackRecord> FeedbackRecord::from_json(const std::string& text) {
-  const nlohmann::json in = nlohmann::json::parse(text, nullptr, false);
+std::string FeedbackRecord::to_json() const {
+  return json().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+Result<FeedbackRecord> FeedbackRecord::from_json(const nlohmann::json& in) {
   if (!in.is_object()) return Error{"a feedback record must be a JSON object"};
   // Every member is checked for its type before it is read: the learning
   // stream carries these records, and anyone who can write to Redis can put

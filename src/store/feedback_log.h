@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "form/submission.h"
 #include "store/database.h"
 
@@ -35,10 +37,12 @@ struct FeedbackRecord {
   // The decided text as a Submission, as the learner and `rules try` score it.
   Submission submission() const;
 
-  // The record as one JSON object, for the CLI and APIs.
+  // The record as one JSON object, for the CLI and APIs (to_json(): its text).
+  nlohmann::json json() const;
   std::string to_json() const;
-  // A record back from to_json()'s text (the learning stream carries them).
-  static Result<FeedbackRecord> from_json(const std::string& text);
+  // A record back from json() (the learning stream carries them); every
+  // member's type is checked, so any JSON gives a record or a reason.
+  static Result<FeedbackRecord> from_json(const nlohmann::json& in);
 };
 
 // True for the decisions the store accepts: spam, ham, approve.

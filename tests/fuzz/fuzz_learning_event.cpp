@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "learning/learning_event.h"
+#include "shared/event_stream.h"
 
 namespace {
 
