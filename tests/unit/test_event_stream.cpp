@@ -21,10 +21,7 @@
 namespace spamgate {
 namespace {
 
-using testing::have_redis;
-using testing::link_to;
-using testing::RedisServer;
-using testing::unused_port;
+using namespace testing;  // RedisServer, link_to, TempDir
 
 // The stream's owner in these tests: notes ("note" events) in the order
 // applied; anything else is malformed. Its snapshot is every note so far.
