@@ -68,9 +68,9 @@ using StreamId = std::pair<uint64_t, uint64_t>;
 std::optional<StreamId> parse_stream_id(std::string_view id);
 
 struct EventStreamOptions {
-  std::string key = "learn";      // the Redis keys' middle part: KEY:stream, KEY:snapshot
-  std::string label = "learning";  // how log lines name the stream's events
-  int snapshot_every = 10000;     // compact() when the stream holds more entries than this
+  std::string key;         // the Redis keys' middle part: KEY:stream, KEY:snapshot ("learn")
+  std::string label;       // how log lines name the stream's events ("learning")
+  int snapshot_every = 0;  // compact() when the stream holds more entries than this
 };
 
 class EventStream {
