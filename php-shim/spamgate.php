@@ -26,16 +26,19 @@ if ( ! defined( 'ABSPATH' ) ) {
 
 require_once __DIR__ . '/includes/i18n.php';
 require_once __DIR__ . '/includes/functions.php';
-require_once __DIR__ . '/includes/client.php';
+require_once __DIR__ . '/includes/class-spamgate-api-answers.php';
+require_once __DIR__ . '/includes/class-spamgate-api.php';
+require_once __DIR__ . '/includes/problems.php';
 require_once __DIR__ . '/includes/mail.php';
 require_once __DIR__ . '/includes/comments.php';
 require_once __DIR__ . '/includes/form-token.php';
 require_once __DIR__ . '/includes/forms.php';
 require_once __DIR__ . '/includes/training.php';
 require_once __DIR__ . '/includes/rescue-checks.php';
-require_once __DIR__ . '/includes/review-api.php';
+require_once __DIR__ . '/includes/rescue.php';
 require_once __DIR__ . '/includes/review-forms.php';
 require_once __DIR__ . '/includes/privacy.php'; // Privacy exporter and eraser: registered everywhere, used from wp-admin.
+require_once __DIR__ . '/includes/hooks.php';
 if ( is_admin() ) { // Also admin-ajax.php and admin-post.php.
 	require_once __DIR__ . '/includes/admin.php';
 	require_once __DIR__ . '/includes/dashboard-chart.php';
@@ -46,3 +49,4 @@ if ( is_admin() ) { // Also admin-ajax.php and admin-post.php.
 if ( defined( 'WP_CLI' ) && WP_CLI ) {
 	require_once __DIR__ . '/includes/cli.php';
 }
+spamgate_init_hooks();

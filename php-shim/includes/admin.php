@@ -12,15 +12,14 @@
  * spamgate cannot be asked or answers with something malformed (a failure
  * is cached for one minute so a down spamgate does not slow every page).
  *
- * @return array|null From spamgate_parse_stats().
+ * @return array|null From Spamgate_Api_Answers::stats().
  */
 function spamgate_stats() {
 	$cached = get_transient( 'spamgate_stats' );
 	if ( is_array( $cached ) ) {
 		return isset( $cached['days'] ) ? $cached : null;
 	}
-	$result = spamgate_api_request( 'GET', '/spamgate/stats?days=7', null, 3 );
-	$stats  = 200 === $result['status'] ? spamgate_parse_stats( $result['body'] ) : null;
+	$stats = Spamgate_Api::stats()['data'];
 	set_transient( 'spamgate_stats', null === $stats ? array( 'failed' => true ) : $stats, null === $stats ? MINUTE_IN_SECONDS : 5 * MINUTE_IN_SECONDS );
 	return $stats;
 }
@@ -28,7 +27,7 @@ function spamgate_stats() {
 /**
  * The one-line summary of spamgate's stats.
  *
- * @param array $stats From spamgate_parse_stats().
+ * @param array $stats From Spamgate_Api_Answers::stats().
  * @return string Plain text.
  */
 function spamgate_stats_line( array $stats ) {
@@ -55,7 +54,7 @@ function spamgate_admin_notices() {
 	if ( ! current_user_can( 'manage_options' ) ) {
 		return;
 	}
-	if ( ! spamgate_configured() ) {
+	if ( ! Spamgate_Api::configured() ) {
 		echo '<div class="notice notice-error"><p>' . esc_html__( 'spamgate: define SPAMGATE_URL and SPAMGATE_SECRET in wp-config.php. Until then WordPress sends no mail at all.', 'spamgate' ) . '</p></div>';
 	}
 	$texts = array(
@@ -87,13 +86,12 @@ function spamgate_admin_notices() {
 		);
 	}
 	$screen = function_exists( 'get_current_screen' ) ? get_current_screen() : null;
-	if ( $screen && 'edit-comments' === $screen->id && spamgate_configured() ) {
+	if ( $screen && 'edit-comments' === $screen->id && Spamgate_Api::configured() ) {
 		$stats = spamgate_stats();
 		$line  = null === $stats ? __( 'spamgate: stats are not available right now.', 'spamgate' ) : spamgate_stats_line( $stats );
 		echo '<div class="notice notice-info"><p>' . esc_html( $line ) . '</p></div>';
 	}
 }
-add_action( 'admin_notices', 'spamgate_admin_notices' );
 
 /**
  * The admin-post action behind a notice's Dismiss link.
@@ -110,7 +108,6 @@ function spamgate_dismiss_notice() {
 	wp_safe_redirect( wp_get_referer() ? wp_get_referer() : admin_url() );
 	exit;
 }
-add_action( 'admin_post_spamgate_dismiss', 'spamgate_dismiss_notice' );
 
 /**
  * The widget's lines about bounces of mail spamgate never sent (last 7
@@ -118,7 +115,7 @@ add_action( 'admin_post_spamgate_dismiss', 'spamgate_dismiss_notice' );
  * account (change the SMTP password); plainly those that only carried the
  * site's address, forged (SPF, DKIM and DMARC advice). '' when none.
  *
- * @param array $stats From spamgate_parse_stats().
+ * @param array $stats From Spamgate_Api_Answers::stats().
  * @return string HTML.
  */
 function spamgate_bounce_lines_html( array $stats ) {
@@ -209,8 +206,7 @@ function spamgate_render_dashboard_widget() {
  * @return void
  */
 function spamgate_dashboard_setup() {
-	if ( current_user_can( 'moderate_comments' ) && spamgate_configured() ) {
+	if ( current_user_can( 'moderate_comments' ) && Spamgate_Api::configured() ) {
 		wp_add_dashboard_widget( 'spamgate_stats', __( 'spamgate', 'spamgate' ), 'spamgate_render_dashboard_widget' );
 	}
 }
-add_action( 'wp_dashboard_setup', 'spamgate_dashboard_setup' );

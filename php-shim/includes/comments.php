@@ -71,7 +71,6 @@ function spamgate_pre_comment_approved( $approved ) {
 	}
 	return $decision['approved'];
 }
-add_filter( 'pre_comment_approved', 'spamgate_pre_comment_approved', PHP_INT_MAX );
 
 /**
  * The comment_post action (runs first): stores the verdict, score, rules,
@@ -100,7 +99,6 @@ function spamgate_comment_post( $comment_id ) {
 		}
 	}
 }
-add_action( 'comment_post', 'spamgate_comment_post', 1 );
 
 /**
  * The notify_moderator filter: no moderation mail for a comment spamgate
@@ -114,7 +112,6 @@ function spamgate_notify_moderator( $maybe_notify, $comment_id ) {
 	$outcome = get_comment_meta( $comment_id, '_spamgate_outcome', true );
 	return ( 'hold' === $outcome || 'bypass' === $outcome ) ? false : $maybe_notify;
 }
-add_filter( 'notify_moderator', 'spamgate_notify_moderator', PHP_INT_MAX, 2 );
 
 /**
  * The comment_form action: the honeypot field (must stay empty) and the
@@ -128,7 +125,6 @@ add_filter( 'notify_moderator', 'spamgate_notify_moderator', PHP_INT_MAX, 2 );
 function spamgate_comment_form_fields() {
 	echo spamgate_protected_form_fields( 'sg_website' ); // phpcs:ignore WordPress.Security.EscapeOutput -- escaped when built.
 }
-add_action( 'comment_form', 'spamgate_comment_form_fields' );
 
 /**
  * The transition_comment_status action: reports spam / not-spam /
@@ -141,7 +137,7 @@ add_action( 'comment_form', 'spamgate_comment_form_fields' );
  */
 function spamgate_transition_comment_status( $new_status, $old_status, $comment ) {
 	$decision = spamgate_feedback_decision( $new_status, $old_status );
-	if ( null === $decision || ! spamgate_configured() ) {
+	if ( null === $decision || ! Spamgate_Api::configured() ) {
 		return;
 	}
 	$payload = array(
@@ -154,9 +150,8 @@ function spamgate_transition_comment_status( $new_status, $old_status, $comment 
 		'ip'            => (string) $comment->comment_author_IP,
 		'body'          => (string) $comment->comment_content,
 	);
-	$result  = spamgate_api_request( 'POST', '/spamgate/feedback', $payload, 3 );
-	if ( $result['status'] < 200 || $result['status'] > 299 ) {
-		error_log( 'spamgate: feedback for comment ' . $payload['comment_id'] . ' failed: ' . ( '' !== $result['error'] ? $result['error'] : 'HTTP ' . $result['status'] ) ); // phpcs:ignore WordPress.PHP.DevelopmentFunctions
+	$answer  = Spamgate_Api::feedback( $payload );
+	if ( '' !== $answer['error'] ) {
+		error_log( 'spamgate: feedback for comment ' . $payload['comment_id'] . ' failed: ' . ( 0 === $answer['status'] ? $answer['error'] : 'HTTP ' . $answer['status'] ) ); // phpcs:ignore WordPress.PHP.DevelopmentFunctions
 	}
 }
-add_action( 'transition_comment_status', 'spamgate_transition_comment_status', 10, 3 );

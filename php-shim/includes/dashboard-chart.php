@@ -39,7 +39,7 @@ function spamgate_chart_actions() {
  * The last $count days of parsed stats (oldest first, as spamgate sends
  * them), each with a short label and its counts per action.
  *
- * @param array $stats From spamgate_parse_stats().
+ * @param array $stats From Spamgate_Api_Answers::stats().
  * @param int   $count Days.
  * @return array List of array( 'date', 'label', 'counts' => array( pass, hold, reject, discard ) ).
  */
@@ -89,7 +89,7 @@ function spamgate_chart_bar_title( $date, $action, $count ) {
  * the largest count; a non-zero count is at least one unit high), and a
  * legend with each action's total. '' when the stats hold no day.
  *
- * @param array $stats From spamgate_parse_stats().
+ * @param array $stats From Spamgate_Api_Answers::stats().
  * @return string
  */
 function spamgate_chart_html( array $stats ) {

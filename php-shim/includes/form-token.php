@@ -55,7 +55,7 @@ function spamgate_protected_form_selectors() {
  * @return void
  */
 function spamgate_enqueue_form_token_script() {
-	if ( ! spamgate_configured() || wp_script_is( 'spamgate-form-token', 'enqueued' ) ) {
+	if ( ! Spamgate_Api::configured() || wp_script_is( 'spamgate-form-token', 'enqueued' ) ) {
 		return;
 	}
 	$config = array(
@@ -78,7 +78,7 @@ function spamgate_enqueue_form_token_script() {
  * @return string
  */
 function spamgate_protected_form_fields( $id ) {
-	if ( ! spamgate_configured() ) {
+	if ( ! Spamgate_Api::configured() ) {
 		return '';
 	}
 	spamgate_enqueue_form_token_script();
@@ -107,7 +107,6 @@ function spamgate_next_honeypot_id( $prefix ) {
 function spamgate_cf7_form_elements( $html ) {
 	return $html . spamgate_protected_form_fields( spamgate_next_honeypot_id( 'sg_website_cf7' ) );
 }
-add_filter( 'wpcf7_form_elements', 'spamgate_cf7_form_elements' );
 
 /**
  * Prints the fields inside a form whose plugin offers an action there
@@ -118,9 +117,6 @@ add_filter( 'wpcf7_form_elements', 'spamgate_cf7_form_elements' );
 function spamgate_print_protected_form_fields() {
 	echo spamgate_protected_form_fields( spamgate_next_honeypot_id( 'sg_website_form' ) ); // phpcs:ignore WordPress.Security.EscapeOutput -- escaped when built.
 }
-add_action( 'register_form', 'spamgate_print_protected_form_fields' );
-add_action( 'woocommerce_register_form', 'spamgate_print_protected_form_fields' );
-add_action( 'wpforms_display_submit_before', 'spamgate_print_protected_form_fields' );
 
 /**
  * The gform_submit_button filter: the fields go before the button, inside
@@ -132,7 +128,6 @@ add_action( 'wpforms_display_submit_before', 'spamgate_print_protected_form_fiel
 function spamgate_gform_submit_button( $button ) {
 	return spamgate_protected_form_fields( spamgate_next_honeypot_id( 'sg_website_gform' ) ) . $button;
 }
-add_filter( 'gform_submit_button', 'spamgate_gform_submit_button' );
 
 /**
  * The wp_enqueue_scripts action: Elementor Pro renders its forms without a
@@ -146,4 +141,3 @@ function spamgate_elementor_form_token() {
 		spamgate_enqueue_form_token_script();
 	}
 }
-add_action( 'wp_enqueue_scripts', 'spamgate_elementor_form_token' );

@@ -49,7 +49,7 @@ function spamgate_form_check( $form ) {
 		'blocked' => false,
 		'reason'  => '',
 	);
-	if ( ! spamgate_configured() ) {
+	if ( ! Spamgate_Api::configured() ) {
 		return $check;
 	}
 	$check['outcome'] = spamgate_form_outcome(
@@ -119,7 +119,6 @@ function spamgate_cf7_spam( $spam, $submission = null ) {
 	}
 	return true;
 }
-add_filter( 'wpcf7_spam', 'spamgate_cf7_spam', PHP_INT_MAX, 2 );
 
 /**
  * The wpcf7_skip_spam_check filter (runs last): another plugin may skip
@@ -131,7 +130,6 @@ add_filter( 'wpcf7_spam', 'spamgate_cf7_spam', PHP_INT_MAX, 2 );
 function spamgate_cf7_skip_spam_check( $skip ) {
 	return $skip && ! spamgate_form_check( 'cf7' )['blocked'];
 }
-add_filter( 'wpcf7_skip_spam_check', 'spamgate_cf7_skip_spam_check', PHP_INT_MAX );
 
 /**
  * The wpforms_process_honeypot filter (runs last): a non-empty answer makes
@@ -147,7 +145,6 @@ function spamgate_wpforms_honeypot( $honeypot ) {
 	$check = spamgate_form_check( 'wpforms' );
 	return $check['blocked'] ? $check['reason'] : $honeypot;
 }
-add_filter( 'wpforms_process_honeypot', 'spamgate_wpforms_honeypot', PHP_INT_MAX );
 
 /**
  * The gform_entry_is_spam filter (runs last): the entry is kept as spam and
@@ -171,7 +168,6 @@ function spamgate_gform_entry_is_spam( $is_spam, $form = array() ) {
 	}
 	return true;
 }
-add_filter( 'gform_entry_is_spam', 'spamgate_gform_entry_is_spam', PHP_INT_MAX, 2 );
 
 /**
  * The elementor_pro/forms/validation action: a blocked submission gets a
@@ -192,7 +188,6 @@ function spamgate_elementor_validation( $record, $ajax_handler = null ) {
 		$ajax_handler->add_error_message( spamgate_form_refusal_message() );
 	}
 }
-add_action( 'elementor_pro/forms/validation', 'spamgate_elementor_validation', PHP_INT_MAX, 2 );
 
 /**
  * Adds the refusal to a registration's errors when spamgate blocked it.
@@ -217,7 +212,6 @@ function spamgate_refuse_registration( $errors, $form ) {
 function spamgate_registration_errors( $errors ) {
 	return spamgate_refuse_registration( $errors, 'wp_register' );
 }
-add_filter( 'registration_errors', 'spamgate_registration_errors', PHP_INT_MAX );
 
 /**
  * The woocommerce_registration_errors filter, for the "My account"
@@ -233,4 +227,3 @@ function spamgate_woocommerce_registration_errors( $errors ) {
 	}
 	return spamgate_refuse_registration( $errors, 'woo_register' );
 }
-add_filter( 'woocommerce_registration_errors', 'spamgate_woocommerce_registration_errors', PHP_INT_MAX );

@@ -326,62 +326,9 @@ function spamgate_feedback_decision( $new_status, $old_status ) {
 }
 
 /**
- * The full URL of a spamgate API path under SPAMGATE_URL.
- *
- * @param string $base SPAMGATE_URL, e.g. http://127.0.0.1:8080 (a trailing slash is fine).
- * @param string $path e.g. /spamgate/notify.
- * @return string The URL.
- */
-function spamgate_api_url( $base, $path ) {
-	return rtrim( (string) $base, '/' ) . '/' . ltrim( $path, '/' );
-}
-
-/**
- * Validates GET /spamgate/stats's JSON: {days: [{date, pass, hold, reject,
- * discard}], top_rules: [{rule, hits}]}. Unknown keys are ignored; a
- * missing count is 0.
- *
- * @param string $json The response body.
- * @return array|null array( 'days' => ..., 'top_rules' => ... ), or null when malformed.
- */
-function spamgate_parse_stats( $json ) {
-	$data = json_decode( (string) $json, true );
-	if ( ! is_array( $data ) || ! isset( $data['days'] ) || ! is_array( $data['days'] ) ) {
-		return null;
-	}
-	$days = array();
-	foreach ( $data['days'] as $day ) {
-		if ( ! is_array( $day ) || ! isset( $day['date'] ) || ! is_string( $day['date'] ) ) {
-			return null;
-		}
-		$row = array( 'date' => $day['date'] );
-		foreach ( array( 'pass', 'hold', 'reject', 'discard' ) as $key ) {
-			$row[ $key ] = isset( $day[ $key ] ) ? (int) $day[ $key ] : 0;
-		}
-		$days[] = $row;
-	}
-	$rules = array();
-	$top   = ( isset( $data['top_rules'] ) && is_array( $data['top_rules'] ) ) ? $data['top_rules'] : array();
-	foreach ( $top as $rule ) {
-		if ( is_array( $rule ) && isset( $rule['rule'] ) && is_string( $rule['rule'] ) ) {
-			$rules[] = array(
-				'rule' => $rule['rule'],
-				'hits' => isset( $rule['hits'] ) ? (int) $rule['hits'] : 0,
-			);
-		}
-	}
-	return array(
-		'days'               => $days,
-		'top_rules'          => $rules,
-		'foreign_bounces_7d' => isset( $data['foreign_bounces_7d'] ) ? max( 0, (int) $data['foreign_bounces_7d'] ) : 0,
-		'forged_bounces_7d'  => isset( $data['forged_bounces_7d'] ) ? max( 0, (int) $data['forged_bounces_7d'] ) : 0,
-	);
-}
-
-/**
  * Sums the per-day counts of parsed stats.
  *
- * @param array $stats From spamgate_parse_stats().
+ * @param array $stats From Spamgate_Api_Answers::stats().
  * @return array array( 'pass' => n, 'hold' => n, 'reject' => n, 'discard' => n, 'days' => n ).
  */
 function spamgate_stats_totals( array $stats ) {

@@ -22,4 +22,3 @@ function spamgate_load_textdomain() {
 		load_textdomain( 'spamgate', $mofile );
 	}
 }
-add_action( 'init', 'spamgate_load_textdomain' );

@@ -26,14 +26,14 @@ function spamgate_pre_wp_mail( $short_circuit, $atts ) {
 	$error = $built['error'];
 	$sent  = 0;
 	foreach ( $built['payloads'] as $payload ) {
-		$result = spamgate_api_request( 'POST', '/spamgate/notify', $payload );
-		if ( 202 === $result['status'] ) {
+		$answer = Spamgate_Api::notify( $payload );
+		if ( '' === $answer['error'] ) {
 			++$sent;
 			continue;
 		}
-		$error = '' !== $result['error'] ? $result['error']
+		$error = 0 === $answer['status'] ? $answer['error']
 			/* translators: 1: recipient address, 2: HTTP status. */
-			: sprintf( __( 'spamgate refused a notification to %1$s (HTTP %2$d)', 'spamgate' ), $payload['recipient'], $result['status'] );
+			: sprintf( __( 'spamgate refused a notification to %1$s (HTTP %2$d)', 'spamgate' ), $payload['recipient'], $answer['status'] );
 	}
 	$ok = '' === $error && $sent > 0;
 	if ( $ok ) {
@@ -48,4 +48,3 @@ function spamgate_pre_wp_mail( $short_circuit, $atts ) {
 	do_action( 'wp_mail_failed', new WP_Error( 'wp_mail_failed', 'spamgate: ' . $error ) );
 	return false;
 }
-add_filter( 'pre_wp_mail', 'spamgate_pre_wp_mail', 10, 2 );

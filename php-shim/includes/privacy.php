@@ -23,7 +23,6 @@ function spamgate_privacy_register_exporter( $exporters ) {
 	);
 	return $exporters;
 }
-add_filter( 'wp_privacy_personal_data_exporters', 'spamgate_privacy_register_exporter' );
 
 /**
  * The wp_privacy_personal_data_erasers filter: adds spamgate's eraser.
@@ -38,71 +37,11 @@ function spamgate_privacy_register_eraser( $erasers ) {
 	);
 	return $erasers;
 }
-add_filter( 'wp_privacy_personal_data_erasers', 'spamgate_privacy_register_eraser' );
-
-/**
- * Validates GET /spamgate/personal-data's answer: {submissions: [ITEM],
- * decisions: [{id, created_at, submission_id, comment_id, decision,
- * author, email, url, ip, body, kind, subject, source}], mails: [{id,
- * created_at, kind, status, subject, sent_at, message}]} (mails: the
- * outbox's messages that mention the address, e.g. a contact message).
- *
- * @param string $json The response body.
- * @return array|null array( 'submissions' => items, 'decisions' => list, 'mails' => list ), or null when malformed.
- */
-function spamgate_parse_personal_data( $json ) {
-	$data = json_decode( (string) $json, true );
-	if ( ! is_array( $data ) || ! isset( $data['submissions'], $data['decisions'] ) || ! is_array( $data['submissions'] ) || ! is_array( $data['decisions'] ) ) {
-		return null;
-	}
-	$submissions = array();
-	foreach ( $data['submissions'] as $raw ) {
-		$item = spamgate_parse_submission( $raw );
-		if ( null === $item ) {
-			return null;
-		}
-		$submissions[] = $item;
-	}
-	$decisions = array();
-	foreach ( $data['decisions'] as $raw ) {
-		if ( ! is_array( $raw ) || ! isset( $raw['id'] ) || ! is_scalar( $raw['id'] ) ) {
-			return null;
-		}
-		$decision = array(
-			'id'         => (string) $raw['id'],
-			'created_at' => (int) spamgate_json_int_or_null( $raw, 'created_at' ),
-			'comment_id' => (int) spamgate_json_int_or_null( $raw, 'comment_id' ),
-		);
-		foreach ( array( 'submission_id', 'decision', 'author', 'email', 'url', 'ip', 'body', 'kind', 'subject', 'source' ) as $key ) {
-			$decision[ $key ] = spamgate_json_string( $raw, $key );
-		}
-		$decisions[] = $decision;
-	}
-	$mails = array();
-	foreach ( isset( $data['mails'] ) && is_array( $data['mails'] ) ? $data['mails'] : array() as $raw ) {
-		if ( ! is_array( $raw ) || ! isset( $raw['id'] ) || ! is_scalar( $raw['id'] ) ) {
-			return null;
-		}
-		$mail = array(
-			'id'         => (string) $raw['id'],
-			'created_at' => (int) spamgate_json_int_or_null( $raw, 'created_at' ),
-		);
-		foreach ( array( 'kind', 'status', 'subject', 'message' ) as $key ) {
-			$mail[ $key ] = spamgate_json_string( $raw, $key );
-		}
-		$mails[] = $mail;
-	}
-	return array(
-		'submissions' => $submissions,
-		'decisions'   => $decisions,
-		'mails'       => $mails,
-	);
-}
 
 /**
  * One outbox message as an item of the export group "spamgate: mail".
  *
- * @param array $mail From spamgate_parse_personal_data().
+ * @param array $mail From Spamgate_Api_Answers::personal_data().
  * @return array
  */
 function spamgate_privacy_mail_export( array $mail ) {
@@ -140,6 +79,21 @@ function spamgate_privacy_fields( array $pairs ) {
 		}
 	}
 	return $data;
+}
+
+/**
+ * What spamgate did, for people.
+ *
+ * @param string $action hold, reject or discard.
+ * @return string
+ */
+function spamgate_action_label( $action ) {
+	$labels = array(
+		'hold'    => __( 'Held', 'spamgate' ),
+		'reject'  => __( 'Rejected', 'spamgate' ),
+		'discard' => __( 'Discarded', 'spamgate' ),
+	);
+	return isset( $labels[ $action ] ) ? $labels[ $action ] : $action;
 }
 
 /**
@@ -185,7 +139,7 @@ function spamgate_privacy_time( $time ) {
  * rule changes on) as an item of the export group "spamgate: stored
  * submissions".
  *
- * @param array $item From spamgate_parse_submission().
+ * @param array $item From Spamgate_Api_Answers::submission().
  * @return array
  */
 function spamgate_privacy_submission_export( array $item ) {
@@ -203,7 +157,7 @@ function spamgate_privacy_submission_export( array $item ) {
 				__( 'Submitted', 'spamgate' )              => spamgate_privacy_time( $item['created_at'] ),
 				__( 'Kind', 'spamgate' )                   => spamgate_privacy_kind_label( $item['kind'] ),
 				__( 'Form', 'spamgate' )                   => $item['endpoint'],
-				__( 'What spamgate did', 'spamgate' )      => spamgate_review_action_label( $item['action'] ),
+				__( 'What spamgate did', 'spamgate' )      => spamgate_action_label( $item['action'] ),
 				__( 'Reasons', 'spamgate' )                => empty( $reasons ) ? $item['rules'] : implode( '; ', $reasons ),
 				__( 'Name', 'spamgate' )                   => $item['author'],
 				__( 'Email', 'spamgate' )                  => $item['email'],
@@ -224,7 +178,7 @@ function spamgate_privacy_submission_export( array $item ) {
  * One moderation decision as an item of the export group "spamgate:
  * moderation decisions".
  *
- * @param array $decision From spamgate_parse_personal_data().
+ * @param array $decision From Spamgate_Api_Answers::personal_data().
  * @return array
  */
 function spamgate_privacy_decision_export( array $decision ) {
@@ -270,26 +224,22 @@ function spamgate_privacy_export( $email, $page = 1 ) {
 			'done' => true,
 		);
 	}
-	$result = spamgate_api_request( 'GET', '/spamgate/personal-data?email=' . rawurlencode( $email ), null, 10 );
-	$found  = 200 === $result['status'] ? spamgate_parse_personal_data( $result['body'] ) : null;
-	if ( null === $found ) {
+	$answer = Spamgate_Api::personal_data( $email );
+	if ( '' !== $answer['error'] ) {
 		return new WP_Error(
 			'spamgate_export_failed',
-			sprintf(
-				/* translators: %s: the reason. */
-				__( 'spamgate could not export its data: %s', 'spamgate' ),
-				200 === $result['status'] ? __( 'its answer was not understood.', 'spamgate' ) : spamgate_review_failure( $result )
-			)
+			/* translators: %s: the reason. */
+			sprintf( __( 'spamgate could not export its data: %s', 'spamgate' ), $answer['error'] )
 		);
 	}
 	$data = array();
-	foreach ( $found['submissions'] as $item ) {
+	foreach ( $answer['data']['submissions'] as $item ) {
 		$data[] = spamgate_privacy_submission_export( $item );
 	}
-	foreach ( $found['decisions'] as $decision ) {
+	foreach ( $answer['data']['decisions'] as $decision ) {
 		$data[] = spamgate_privacy_decision_export( $decision );
 	}
-	foreach ( $found['mails'] as $mail ) {
+	foreach ( $answer['data']['mails'] as $mail ) {
 		$data[] = spamgate_privacy_mail_export( $mail );
 	}
 	return array(
@@ -318,29 +268,23 @@ function spamgate_privacy_erase( $email, $page = 1 ) {
 	if ( '' === $email || (int) $page > 1 ) {
 		return $answer;
 	}
-	$result = spamgate_api_request( 'POST', '/spamgate/personal-data/erase', array( 'email' => $email ), 10 );
-	$data   = 200 === $result['status'] ? json_decode( $result['body'], true ) : null;
-	if ( ! is_array( $data ) || ! isset( $data['submissions_erased'], $data['decisions_erased'] ) ) {
+	$erased = Spamgate_Api::erase_personal_data( $email );
+	if ( '' !== $erased['error'] ) {
 		return new WP_Error(
 			'spamgate_erase_failed',
-			sprintf(
-				/* translators: %s: the reason. */
-				__( 'spamgate could not erase its data: %s', 'spamgate' ),
-				200 === $result['status'] ? __( 'its answer was not understood.', 'spamgate' ) : spamgate_review_failure( $result )
-			)
+			/* translators: %s: the reason. */
+			sprintf( __( 'spamgate could not erase its data: %s', 'spamgate' ), $erased['error'] )
 		);
 	}
-	$submissions             = max( 0, (int) $data['submissions_erased'] );
-	$decisions               = max( 0, (int) $data['decisions_erased'] );
-	$mails                   = isset( $data['mails_erased'] ) ? max( 0, (int) $data['mails_erased'] ) : 0;
-	$answer['items_removed'] = $submissions + $decisions + $mails > 0;
+	$counts                  = $erased['data'];
+	$answer['items_removed'] = $counts['submissions'] + $counts['decisions'] + $counts['mails'] > 0;
 	if ( $answer['items_removed'] ) {
 		$answer['messages'][] = sprintf(
 			/* translators: 1: number of stored submissions, 2: number of moderation decisions, 3: number of mails. */
 			__( 'spamgate erased %1$d stored submissions, %2$d moderation decisions and %3$d mails.', 'spamgate' ),
-			$submissions,
-			$decisions,
-			$mails
+			$counts['submissions'],
+			$counts['decisions'],
+			$counts['mails']
 		);
 	}
 	return $answer;
@@ -377,4 +321,3 @@ function spamgate_privacy_policy_content() {
 		wp_add_privacy_policy_content( __( 'spamgate', 'spamgate' ), spamgate_privacy_policy_text() );
 	}
 }
-add_action( 'admin_init', 'spamgate_privacy_policy_content' );

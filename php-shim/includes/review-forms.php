@@ -13,42 +13,11 @@
  */
 
 /**
- * The fields of a form submission from spamgate's JSON: a list of
- * [name, value] pairs, a list of {name, value} objects, or one object of
- * name => value. Names and values as strings, in the order sent.
- *
- * @param mixed $raw The item's "fields".
- * @return array List of array( name, value ).
- */
-function spamgate_parse_form_fields( $raw ) {
-	$fields = array();
-	if ( ! is_array( $raw ) ) {
-		return $fields;
-	}
-	$is_list = array_keys( $raw ) === range( 0, count( $raw ) - 1 );
-	foreach ( $raw as $key => $entry ) {
-		if ( ! $is_list ) {
-			$pair = array( $key, $entry );
-		} elseif ( is_array( $entry ) && isset( $entry['name'] ) ) {
-			$pair = array( $entry['name'], isset( $entry['value'] ) ? $entry['value'] : '' );
-		} elseif ( is_array( $entry ) && 2 === count( $entry ) && isset( $entry[0] ) && array_key_exists( 1, $entry ) ) {
-			$pair = $entry;
-		} else {
-			continue;
-		}
-		if ( is_scalar( $pair[0] ) && '' !== (string) $pair[0] && ( is_scalar( $pair[1] ) || null === $pair[1] ) ) {
-			$fields[] = array( (string) $pair[0], (string) $pair[1] );
-		}
-	}
-	return $fields;
-}
-
-/**
  * The fields a visitor filled in: every field but the form plugin's own
  * (names starting with "_", e.g. CF7's _wpcf7) and spamgate's token.
  * A filled honeypot stays: it is why some were blocked.
  *
- * @param array $fields From spamgate_parse_form_fields().
+ * @param array $fields From Spamgate_Api_Answers::form_fields().
  * @return array List of array( name, value ); "name[]" is shown as "name".
  */
 function spamgate_visitor_fields( array $fields ) {
@@ -86,7 +55,7 @@ function spamgate_form_field_values( array $fields, $name ) {
  * The Contact Form 7 form a submission was sent with, or null when CF7 is
  * not active here or the form is gone.
  *
- * @param array $item From spamgate_parse_submission().
+ * @param array $item From Spamgate_Api_Answers::submission().
  * @return object|null A WPCF7_ContactForm.
  */
 function spamgate_review_cf7_form( array $item ) {
@@ -102,7 +71,7 @@ function spamgate_review_cf7_form( array $item ) {
  * the title of its post when CF7 is not active), else the form plugin's
  * name and the form's id, e.g. "Contact Form 7 #12" or "WPForms #3".
  *
- * @param array $item From spamgate_parse_submission(), kind 'form'.
+ * @param array $item From Spamgate_Api_Answers::submission(), kind 'form'.
  * @return string Plain text.
  */
 function spamgate_review_form_title( array $item ) {
@@ -124,7 +93,7 @@ function spamgate_review_form_title( array $item ) {
 /**
  * Every field the visitor sent, as a table of name and value.
  *
- * @param array $item From spamgate_parse_submission(), kind 'form'.
+ * @param array $item From Spamgate_Api_Answers::submission(), kind 'form'.
  * @return string HTML.
  */
 function spamgate_review_form_fields_html( array $item ) {
@@ -154,7 +123,7 @@ function spamgate_rescue_mail_option( $id ) {
  * (spamgate_review_locked()) and an option per submission make a second
  * click (or two at once) send nothing.
  *
- * @param array $item From spamgate_parse_submission(), kind 'form'.
+ * @param array $item From Spamgate_Api_Answers::submission(), kind 'form'.
  * @return array array( 'mailed' => bool (sent now), 'error' => '' or a reason ).
  */
 function spamgate_review_mail_form( array $item ) {
@@ -183,44 +152,85 @@ function spamgate_review_mail_form( array $item ) {
 }
 
 /**
+ * The submission whose Contact Form 7 mail is being composed now
+ * (spamgate_send_cf7_mail()), or null: the two CF7 filters below fill in
+ * its values only while it is set.
+ *
+ * @param array|null|false $set The submission, null when the mail is sent; false to read.
+ * @return array|null
+ */
+function spamgate_cf7_rescued_item( $set = false ) {
+	static $item = null;
+	if ( false !== $set ) {
+		$item = $set;
+	}
+	return $item;
+}
+
+/**
+ * The wpcf7_mail_tag_replaced filter: while a rescued submission's mail is
+ * composed, a field tag CF7 has no value for (there is no current
+ * submission) gets the stored value.
+ *
+ * @param string $replaced  CF7's text for the tag.
+ * @param mixed  $submitted The current submission's value (null: none).
+ * @param bool   $html      Whether the mail is HTML.
+ * @param object $mail_tag  The WPCF7_MailTag.
+ * @return string
+ */
+function spamgate_cf7_rescued_mail_tag( $replaced, $submitted, $html = false, $mail_tag = null ) {
+	$item = spamgate_cf7_rescued_item();
+	if ( null === $item || null !== $submitted || ! is_object( $mail_tag ) ) {
+		return $replaced;
+	}
+	$values = spamgate_form_field_values( spamgate_visitor_fields( $item['fields'] ), $mail_tag->field_name() );
+	if ( null === $values ) {
+		return $replaced;
+	}
+	$text = implode( ', ', $values );
+	return $html ? esc_html( $text ) : $text;
+}
+
+/**
+ * The wpcf7_special_mail_tags filter: while a rescued submission's mail is
+ * composed, [_remote_ip], [_user_agent], [_date] and [_time] come from
+ * spamgate's record of the submission.
+ *
+ * @param string|null $output CF7's text for the tag.
+ * @param string      $name   The tag's name.
+ * @return string|null
+ */
+function spamgate_cf7_rescued_special_tag( $output, $name ) {
+	$item = spamgate_cf7_rescued_item();
+	if ( null === $item || null !== $output ) {
+		return $output;
+	}
+	$known = array(
+		'_remote_ip'  => $item['ip'],
+		'_user_agent' => $item['user_agent'],
+		'_date'       => wp_date( get_option( 'date_format' ), $item['created_at'] ),
+		'_time'       => wp_date( get_option( 'time_format' ), $item['created_at'] ),
+	);
+	return isset( $known[ $name ] ) ? $known[ $name ] : $output;
+}
+
+/**
  * Sends a Contact Form 7 form's "Mail" for a stored submission: CF7
  * composes it from the form's template, with each field tag replaced by
- * the stored value (wpcf7_mail_tag_replaced) and spamgate's record for the
- * submission's IP address, user agent, date and time.
+ * the stored value and spamgate's record for the submission's IP address,
+ * user agent, date and time (spamgate_cf7_rescued_mail_tag(),
+ * spamgate_cf7_rescued_special_tag()).
  *
  * @param object $form The WPCF7_ContactForm.
- * @param array  $item From spamgate_parse_submission().
+ * @param array  $item From Spamgate_Api_Answers::submission().
  * @return bool What wp_mail() answered.
  */
 function spamgate_send_cf7_mail( $form, array $item ) {
-	$fields   = spamgate_visitor_fields( $item['fields'] );
-	$replaced = function ( $replaced, $submitted, $html = false, $mail_tag = null ) use ( $fields ) {
-		if ( null !== $submitted || ! is_object( $mail_tag ) ) {
-			return $replaced;
-		}
-		$values = spamgate_form_field_values( $fields, $mail_tag->field_name() );
-		if ( null === $values ) {
-			return $replaced;
-		}
-		$text = implode( ', ', $values );
-		return $html ? esc_html( $text ) : $text;
-	};
-	$special  = function ( $output, $name ) use ( $item ) {
-		$known = array(
-			'_remote_ip'  => $item['ip'],
-			'_user_agent' => $item['user_agent'],
-			'_date'       => wp_date( get_option( 'date_format' ), $item['created_at'] ),
-			'_time'       => wp_date( get_option( 'time_format' ), $item['created_at'] ),
-		);
-		return null === $output && isset( $known[ $name ] ) ? $known[ $name ] : $output;
-	};
-	add_filter( 'wpcf7_mail_tag_replaced', $replaced, 10, 4 );
-	add_filter( 'wpcf7_special_mail_tags', $special, 10, 2 );
+	spamgate_cf7_rescued_item( $item );
 	try {
 		return (bool) WPCF7_Mail::send( $form->prop( 'mail' ), 'mail' );
 	} finally {
-		remove_filter( 'wpcf7_mail_tag_replaced', $replaced, 10 );
-		remove_filter( 'wpcf7_special_mail_tags', $special, 10 );
+		spamgate_cf7_rescued_item( null );
 	}
 }
 
@@ -228,7 +238,7 @@ function spamgate_send_cf7_mail( $form, array $item ) {
  * The mail for a rescued submission of a form whose own mail cannot be
  * composed here: the form's name and every field, one per line.
  *
- * @param array $item From spamgate_parse_submission(), kind 'form'.
+ * @param array $item From Spamgate_Api_Answers::submission(), kind 'form'.
  * @return array array( 'subject', 'text', 'reply_to' => address or '' ).
  */
 function spamgate_form_fields_mail( array $item ) {
@@ -257,7 +267,7 @@ function spamgate_form_fields_mail( array $item ) {
  * Sends spamgate_form_fields_mail() to the site's admin e-mail address
  * (spamgate delivers only to its allowlisted owners).
  *
- * @param array $item From spamgate_parse_submission(), kind 'form'.
+ * @param array $item From Spamgate_Api_Answers::submission(), kind 'form'.
  * @return bool What wp_mail() answered.
  */
 function spamgate_send_form_fields_mail( array $item ) {

@@ -8,6 +8,9 @@
  * form, handled on load-comments_page_spamgate-blocked before any output).
  * Comments spamgate held are in WordPress's Spam or Pending list already and
  * are not listed again. Every action needs moderate_comments and a nonce.
+ * The decisions themselves are includes/rescue.php; this file turns their
+ * results into the screen's notices. The table's cells are
+ * includes/class-spamgate-blocked-table.php.
  *
  * @package spamgate
  */
@@ -18,23 +21,25 @@
 define( 'SPAMGATE_REVIEW_PAGE', 'spamgate-blocked' );
 
 /**
+ * The screen's hook suffix (load-{suffix}, admin_enqueue_scripts): WordPress
+ * names a page under Comments "comments_page_{slug}" in every language.
+ */
+define( 'SPAMGATE_REVIEW_SCREEN', 'comments_page_' . SPAMGATE_REVIEW_PAGE );
+
+/**
  * The admin_menu action: adds Comments > Blocked by spamgate.
  *
  * @return void
  */
 function spamgate_review_menu() {
-	$hook = add_comments_page(
+	add_comments_page(
 		__( 'Blocked by spamgate', 'spamgate' ),
 		__( 'Blocked by spamgate', 'spamgate' ),
 		'moderate_comments',
 		SPAMGATE_REVIEW_PAGE,
 		'spamgate_review_render_page'
 	);
-	if ( $hook ) {
-		add_action( 'load-' . $hook, 'spamgate_review_load' );
-	}
 }
-add_action( 'admin_menu', 'spamgate_review_menu' );
 
 /**
  * A reason filter's rule name, as spamgate writes them (PHARMA, LINKS_3).
@@ -140,7 +145,7 @@ function spamgate_review_ids( $raw ) {
 	$ids = array();
 	foreach ( is_array( $raw ) ? $raw : array() as $id ) {
 		$id = is_string( $id ) ? wp_unslash( $id ) : '';
-		if ( spamgate_is_submission_id( $id ) && ! in_array( $id, $ids, true ) ) {
+		if ( Spamgate_Api_Answers::is_submission_id( $id ) && ! in_array( $id, $ids, true ) ) {
 			$ids[] = $id;
 		}
 	}
@@ -177,6 +182,98 @@ function spamgate_review_bulk_action( array $post ) {
 		}
 	}
 	return '';
+}
+
+/**
+ * The notices after decisions: one success notice with what was done, one
+ * error notice with what failed and why. Plain text lines; the error notice
+ * lists in 'override' the ids WordPress's rules refused, which the owner may
+ * restore anyway.
+ *
+ * @param array  $results From spamgate_review_decide_many().
+ * @param string $status  How rescued comments were stored: 'pending' or 'approved'.
+ * @return array List of array( 'type' => 'success'|'error', 'lines' => list of strings[, 'override' => ids] ).
+ */
+function spamgate_review_result_notices( array $results, $status ) {
+	$comments = 0;
+	$contacts = 0;
+	$forms    = 0;
+	$unmailed = 0;
+	$spam     = 0;
+	$failures = array();
+	$override = array();
+	foreach ( $results as $result ) {
+		if ( '' !== $result['error'] ) {
+			/* translators: 1: submission id, 2: the reason. */
+			$failures[] = sprintf( __( '%1$s: %2$s', 'spamgate' ), $result['id'], $result['error'] );
+			if ( ! empty( $result['overridable'] ) ) {
+				$override[] = $result['id'];
+			}
+		} elseif ( 'spam' === $result['decision'] ) {
+			++$spam;
+		} elseif ( 'contact' === $result['kind'] ) {
+			++$contacts;
+			$unmailed += $result['mailed'] ? 0 : 1;
+		} elseif ( 'form' === $result['kind'] ) {
+			++$forms;
+			$unmailed += $result['mailed'] ? 0 : 1;
+		} else {
+			++$comments;
+		}
+	}
+	$done = array();
+	if ( $comments > 0 ) {
+		$done[] = 'approved' === $status
+			/* translators: %s: number of comments. */
+			? sprintf( _n( '%s comment rescued and approved.', '%s comments rescued and approved.', $comments, 'spamgate' ), number_format_i18n( $comments ) )
+			/* translators: %s: number of comments. */
+			: sprintf( _n( '%s comment rescued; it waits in the Pending list.', '%s comments rescued; they wait in the Pending list.', $comments, 'spamgate' ), number_format_i18n( $comments ) );
+	}
+	if ( $contacts > 0 ) {
+		/* translators: %s: number of contact messages. */
+		$done[] = sprintf( _n( '%s contact message rescued; spamgate mails it to you.', '%s contact messages rescued; spamgate mails them to you.', $contacts, 'spamgate' ), number_format_i18n( $contacts ) );
+	}
+	if ( $forms > 0 ) {
+		/* translators: %s: number of form messages. */
+		$done[] = sprintf( _n( '%s form message rescued; it is mailed to you as the form would have mailed it.', '%s form messages rescued; they are mailed to you as the form would have mailed them.', $forms, 'spamgate' ), number_format_i18n( $forms ) );
+	}
+	if ( $unmailed > 0 ) {
+		/* translators: %s: number of contact or form messages. */
+		$done[] = sprintf( _n( 'No mail was queued for %s of them (one rescued before is mailed only once).', 'No mail was queued for %s of them (one rescued before is mailed only once).', $unmailed, 'spamgate' ), number_format_i18n( $unmailed ) );
+	}
+	if ( $spam > 0 ) {
+		/* translators: %s: number of submissions. */
+		$done[] = sprintf( _n( '%s submission confirmed as spam.', '%s submissions confirmed as spam.', $spam, 'spamgate' ), number_format_i18n( $spam ) );
+	}
+	$notices = array();
+	if ( ! empty( $done ) ) {
+		$notices[] = array(
+			'type'  => 'success',
+			'lines' => $done,
+		);
+	}
+	if ( ! empty( $failures ) ) {
+		array_unshift(
+			$failures,
+			/* translators: %s: number of submissions. */
+			sprintf( _n( '%s submission could not be reviewed:', '%s submissions could not be reviewed:', count( $failures ), 'spamgate' ), number_format_i18n( count( $failures ) ) )
+		);
+		$notices[] = empty( $override ) ? array(
+			'type'  => 'error',
+			'lines' => $failures,
+		) : array(
+			'type'     => 'error',
+			'lines'    => $failures,
+			'override' => $override,
+		);
+	}
+	if ( empty( $notices ) ) {
+		$notices[] = array(
+			'type'  => 'error',
+			'lines' => array( __( 'No submissions were selected.', 'spamgate' ) ),
+		);
+	}
+	return $notices;
 }
 
 /**
@@ -217,7 +314,7 @@ function spamgate_review_notices_html() {
 			$html .= '<p>' . esc_html( $line ) . '</p>';
 		}
 		foreach ( isset( $notice['override'] ) ? (array) $notice['override'] : array() as $id ) {
-			if ( spamgate_is_submission_id( $id ) ) {
+			if ( Spamgate_Api_Answers::is_submission_id( $id ) ) {
 				$html .= '<p><a class="button spamgate-restore-anyway" href="' . esc_url( spamgate_review_override_url( $id ) ) . '">'
 					/* translators: %s: submission id. */
 					. esc_html( sprintf( __( 'Restore %s anyway', 'spamgate' ), $id ) ) . '</a></p>';
@@ -249,7 +346,6 @@ function spamgate_review_load() {
 	$table = new Spamgate_Blocked_Table( spamgate_review_filters( $_GET ) ); // phpcs:ignore WordPress.Security.NonceVerification.Recommended -- filters only.
 	$table->prepare_items();
 	spamgate_review_table( $table );
-	add_action( 'admin_enqueue_scripts', 'spamgate_review_styles' );
 }
 
 /**
@@ -310,7 +406,7 @@ function spamgate_review_admin_post() {
 	if ( ! current_user_can( 'moderate_comments' ) ) {
 		wp_die( esc_html__( 'Sorry, you are not allowed to moderate comments.', 'spamgate' ), 403 );
 	}
-	if ( ! spamgate_is_submission_id( $id ) || ! in_array( $decision, array( 'ham', 'spam' ), true ) ) {
+	if ( ! Spamgate_Api_Answers::is_submission_id( $id ) || ! in_array( $decision, array( 'ham', 'spam' ), true ) ) {
 		wp_die( esc_html__( 'This link does not name a spamgate submission and a decision.', 'spamgate' ), 400 );
 	}
 	check_admin_referer( ( $override ? 'spamgate_review_override_' : 'spamgate_review_' ) . $id );
@@ -318,7 +414,6 @@ function spamgate_review_admin_post() {
 	wp_safe_redirect( spamgate_review_back_url( wp_get_referer() ) );
 	exit;
 }
-add_action( 'admin_post_spamgate_review', 'spamgate_review_admin_post' );
 
 /**
  * Where a row action returns: the screen with the referer's filters and
@@ -340,11 +435,15 @@ function spamgate_review_back_url( $referer ) {
 }
 
 /**
- * The admin_enqueue_scripts action on the screen: column widths.
+ * The admin_enqueue_scripts action: column widths, on this screen only.
  *
+ * @param string $hook_suffix The screen's hook suffix.
  * @return void
  */
-function spamgate_review_styles() {
+function spamgate_review_styles( $hook_suffix ) {
+	if ( SPAMGATE_REVIEW_SCREEN !== $hook_suffix ) {
+		return;
+	}
 	wp_add_inline_style(
 		'common',
 		'.spamgate_submissions .column-author{width:17%}'
@@ -357,114 +456,6 @@ function spamgate_review_styles() {
 		. '.spamgate-fields{margin:.4em 0}.spamgate-fields th,.spamgate-fields td{display:block;width:auto;padding:2px 8px}'
 		. '.spamgate-fields th{font-weight:600;padding-top:6px}.spamgate-fields td{overflow-wrap:break-word}'
 	);
-}
-
-/**
- * The columns of the list.
- *
- * @return array Key => header.
- */
-function spamgate_review_columns() {
-	return array(
-		'cb'         => '<input type="checkbox" />',
-		'author'     => __( 'Author', 'spamgate' ),
-		'submission' => __( 'Submission', 'spamgate' ),
-		'response'   => __( 'In response to', 'spamgate' ),
-		'action'     => __( 'Action', 'spamgate' ),
-		'reasons'    => __( 'Reasons', 'spamgate' ),
-		'submitted'  => __( 'Submitted', 'spamgate' ),
-	);
-}
-
-/**
- * A row's checkbox: <input type="checkbox" name="submission[]" value="{ID}">
- * in a label for screen readers.
- *
- * @param array $item From spamgate_parse_submission().
- * @return string
- */
-function spamgate_review_checkbox_html( array $item ) {
-	return '<label><span class="screen-reader-text">' . esc_html(
-		sprintf(
-			/* translators: %s: the author's name. */
-			__( 'Select the submission from %s', 'spamgate' ),
-			'' === $item['author'] ? __( 'an anonymous author', 'spamgate' ) : $item['author']
-		)
-	) . '</span><input type="checkbox" name="submission[]" value="' . esc_attr( $item['id'] ) . '"></label>';
-}
-
-/**
- * A row's actions: "Not spam" (class spamgate-not-spam) and "Confirm spam"
- * (class spamgate-confirm-spam).
- *
- * @param array $item From spamgate_parse_submission().
- * @return array Key => link HTML, for WP_List_Table::row_actions().
- */
-function spamgate_review_row_action_links( array $item ) {
-	$author = '' === $item['author'] ? __( 'an anonymous author', 'spamgate' ) : $item['author'];
-	return array(
-		'not_spam'     => sprintf(
-			'<a href="%1$s" class="spamgate-not-spam" aria-label="%2$s">%3$s</a>',
-			esc_url( spamgate_review_action_url( $item['id'], 'ham' ) ),
-			/* translators: %s: the author's name. */
-			esc_attr( sprintf( __( 'Not spam: rescue the submission from %s', 'spamgate' ), $author ) ),
-			esc_html__( 'Not spam', 'spamgate' )
-		),
-		'confirm_spam' => sprintf(
-			'<a href="%1$s" class="spamgate-confirm-spam" aria-label="%2$s">%3$s</a>',
-			esc_url( spamgate_review_action_url( $item['id'], 'spam' ) ),
-			/* translators: %s: the author's name. */
-			esc_attr( sprintf( __( 'Confirm that the submission from %s is spam', 'spamgate' ), $author ) ),
-			esc_html__( 'Confirm spam', 'spamgate' )
-		),
-	);
-}
-
-/**
- * One cell of a row, as HTML.
- *
- * @param array  $item   From spamgate_parse_submission().
- * @param string $column A key of spamgate_review_columns().
- * @return string
- */
-function spamgate_review_cell_html( array $item, $column ) {
-	switch ( $column ) {
-		case 'author':
-			return spamgate_review_author_html( $item );
-		case 'submission':
-			return spamgate_review_submission_html( $item );
-		case 'response':
-			return spamgate_review_response_html( $item );
-		case 'action':
-			return esc_html( spamgate_review_action_label( $item['action'] ) );
-		case 'reasons':
-			return spamgate_review_reasons_html( $item );
-		case 'submitted':
-			return spamgate_review_submitted_html( $item );
-	}
-	return '';
-}
-
-/**
- * The author cell: name, e-mail, website and IP address.
- *
- * @param array $item The submission.
- * @return string
- */
-function spamgate_review_author_html( array $item ) {
-	$html = '<strong>' . esc_html( '' === $item['author'] ? __( '(no name)', 'spamgate' ) : $item['author'] ) . '</strong>';
-	if ( '' !== $item['email'] ) {
-		$mailto = esc_url( 'mailto:' . $item['email'] );
-		$html  .= '<br>' . ( '' === $mailto ? esc_html( $item['email'] ) : '<a href="' . $mailto . '">' . esc_html( $item['email'] ) . '</a>' );
-	}
-	if ( '' !== $item['url'] ) {
-		$url   = esc_url( $item['url'], array( 'http', 'https' ) );
-		$html .= '<br>' . ( '' === $url ? esc_html( $item['url'] ) : '<a href="' . $url . '" rel="nofollow noopener noreferrer">' . esc_html( $item['url'] ) . '</a>' );
-	}
-	if ( '' !== $item['ip'] ) {
-		$html .= '<br>' . esc_html( $item['ip'] );
-	}
-	return $html;
 }
 
 /**
@@ -495,112 +486,10 @@ function spamgate_review_excerpt( $text, $max = 200 ) {
 }
 
 /**
- * The submission cell: a contact message's subject, an excerpt of the
- * text, and the whole text behind a disclosure when it is longer; for a
- * form plugin's message, every field it sent.
- *
- * @param array $item The submission.
- * @return string
- */
-function spamgate_review_submission_html( array $item ) {
-	$html = '';
-	if ( '' !== $item['subject'] ) {
-		$html .= '<strong>' . esc_html( $item['subject'] ) . '</strong><br>';
-	}
-	$excerpt = spamgate_review_excerpt( $item['body'] );
-	$html   .= '' === $excerpt ? '<em>' . esc_html__( '(empty)', 'spamgate' ) . '</em>' : esc_html( $excerpt );
-	if ( 'form' === $item['kind'] ) {
-		$fields = spamgate_review_form_fields_html( $item );
-		return '' === $fields ? $html : $html . '<details class="spamgate-form-fields" open><summary>' . esc_html__( 'All fields', 'spamgate' ) . '</summary>' . $fields . '</details>';
-	}
-	if ( $excerpt !== spamgate_review_one_line( $item['body'] ) ) {
-		$html .= '<details><summary>' . esc_html__( 'Full text', 'spamgate' ) . '</summary><div class="spamgate-full-text">' . esc_html( $item['body'] ) . '</div></details>';
-	}
-	return $html;
-}
-
-/**
- * The "In response to" cell: the post's title linked to it (comments),
- * "Contact form" and the form's path (contact messages), or the form's
- * name, the page it was on and its path (form plugins' messages).
- *
- * @param array $item The submission.
- * @return string
- */
-function spamgate_review_response_html( array $item ) {
-	if ( 'form' === $item['kind'] ) {
-		$html = '<strong class="spamgate-form-title">' . esc_html( spamgate_review_form_title( $item ) ) . '</strong>';
-		$page = null === $item['form_page'] ? null : get_post( $item['form_page'] );
-		if ( $page ) {
-			$title = get_the_title( $page );
-			$html .= '<br><a href="' . esc_url( get_permalink( $page ) ) . '">' . esc_html( '' === $title ? __( '(no title)', 'spamgate' ) : $title ) . '</a>';
-		}
-		return '' === $item['endpoint'] ? $html : $html . '<br><code>' . esc_html( $item['endpoint'] ) . '</code>';
-	}
-	if ( 'contact' === $item['kind'] ) {
-		$html = esc_html__( 'Contact form', 'spamgate' );
-		return '' === $item['endpoint'] ? $html : $html . '<br><code>' . esc_html( $item['endpoint'] ) . '</code>';
-	}
-	$post = null === $item['post_id'] ? null : get_post( $item['post_id'] );
-	if ( ! $post ) {
-		return null === $item['post_id'] ? esc_html__( 'Unknown post', 'spamgate' )
-			/* translators: %d: post ID. */
-			: esc_html( sprintf( __( 'Post %d (deleted)', 'spamgate' ), $item['post_id'] ) );
-	}
-	$title = get_the_title( $post );
-	return '<a href="' . esc_url( get_permalink( $post ) ) . '">' . esc_html( '' === $title ? __( '(no title)', 'spamgate' ) : $title ) . '</a>';
-}
-
-/**
- * The reasons cell: each rule that hit, by its description (the rule's
- * name when it has none; name, score and detail as a tooltip), the learned
- * check's strongest features, and the total score.
- *
- * @param array $item The submission.
- * @return string
- */
-function spamgate_review_reasons_html( array $item ) {
-	$hits = $item['hits'];
-	if ( empty( $hits ) ) {
-		foreach ( array_filter( array_map( 'trim', explode( ',', $item['rules'] ) ) ) as $rule ) {
-			$hits[] = array(
-				'rule'        => $rule,
-				'score'       => 0.0,
-				'detail'      => '',
-				'description' => '',
-			);
-		}
-	}
-	$html = '<ul class="spamgate-reasons">';
-	foreach ( $hits as $hit ) {
-		$tip = $hit['rule'] . ( 0.0 !== $hit['score'] ? ' ' . sprintf( '%+.1f', $hit['score'] ) : '' ) . ( '' !== $hit['detail'] ? ': ' . $hit['detail'] : '' );
-		$html .= '<li title="' . esc_attr( $tip ) . '">' . esc_html( '' !== $hit['description'] ? $hit['description'] : $hit['rule'] );
-		if ( 'LEARNED' === $hit['rule'] && '' !== $hit['detail'] ) {
-			$html .= '<span class="spamgate-learned">' . esc_html( $hit['detail'] ) . '</span>';
-		}
-		$html .= '</li>';
-	}
-	$html .= '</ul>';
-	/* translators: %s: spamgate's score. */
-	return $html . '<span class="description">' . esc_html( sprintf( __( 'Score %s', 'spamgate' ), number_format_i18n( $item['score'], 1 ) ) ) . '</span>';
-}
-
-/**
- * The submitted cell: when it was sent, in the site's timezone.
- *
- * @param array $item The submission.
- * @return string
- */
-function spamgate_review_submitted_html( array $item ) {
-	return '<time datetime="' . esc_attr( gmdate( 'c', $item['created_at'] ) ) . '">'
-		. esc_html( wp_date( get_option( 'date_format' ) . ' ' . get_option( 'time_format' ), $item['created_at'] ) ) . '</time>';
-}
-
-/**
  * The reason filter: <select name="reason"> from the listed set's rules,
  * then $more (the form filter), and their Filter button.
  *
- * @param array  $reasons From spamgate_parse_submission_list().
+ * @param array  $reasons From Spamgate_Api_Answers::submission_list().
  * @param string $current The selected rule, or ''.
  * @param string $more    More filters' HTML, or ''.
  * @return string

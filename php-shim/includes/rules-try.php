@@ -27,28 +27,13 @@ function spamgate_try_rules( $lines ) {
 		$out['errors'][] = __( 'Paste at least one rule line.', 'spamgate' );
 		return $out;
 	}
-	$result = spamgate_api_request( 'POST', '/spamgate/rules/try', array( 'rules' => $lines ), 30 );
-	if ( '' !== $result['error'] ) {
-		$out['errors'][] = $result['error'];
+	$answer = Spamgate_Api::try_rules( $lines );
+	if ( '' !== $answer['error'] ) {
+		$out['errors'][] = $answer['error'];
 		return $out;
 	}
-	$body = json_decode( $result['body'], true );
-	if ( 200 === $result['status'] && is_array( $body ) && isset( $body['rules'] ) && is_array( $body['rules'] ) ) {
-		$out['report'] = $body;
-		return $out;
-	}
-	if ( 400 === $result['status'] && is_array( $body ) && isset( $body['errors'] ) && is_array( $body['errors'] ) ) {
-		foreach ( $body['errors'] as $error ) {
-			$out['errors'][] = (string) $error;
-		}
-		return $out;
-	}
-	$out['errors'][] = sprintf(
-		/* translators: 1: HTTP status, 2: the start of spamgate's answer. */
-		__( 'spamgate answered %1$d: %2$s', 'spamgate' ),
-		(int) $result['status'],
-		substr( (string) $result['body'], 0, 200 )
-	);
+	$out['report'] = $answer['data']['report'];
+	$out['errors'] = $answer['data']['errors'];
 	return $out;
 }
 
@@ -203,4 +188,3 @@ function spamgate_admin_post_try_rules() {
 	wp_safe_redirect( admin_url( 'options-general.php?page=spamgate#spamgate-try-form' ) );
 	exit;
 }
-add_action( 'admin_post_spamgate_try_rules', 'spamgate_admin_post_try_rules' );

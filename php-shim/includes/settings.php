@@ -13,23 +13,25 @@
  */
 
 /**
+ * The settings screen's hook suffix (admin_enqueue_scripts): WordPress names
+ * a page under Settings "settings_page_{slug}" in every language.
+ */
+define( 'SPAMGATE_SETTINGS_SCREEN', 'settings_page_spamgate' );
+
+/**
  * The admin_menu action: adds Settings > spamgate for administrators.
  *
  * @return void
  */
 function spamgate_settings_menu() {
-	$hook = add_options_page(
+	add_options_page(
 		__( 'spamgate', 'spamgate' ),
 		__( 'spamgate', 'spamgate' ),
 		'manage_options',
 		'spamgate',
 		'spamgate_render_settings_page'
 	);
-	if ( $hook ) {
-		add_action( 'load-' . $hook, 'spamgate_settings_load' );
-	}
 }
-add_action( 'admin_menu', 'spamgate_settings_menu' );
 
 /**
  * The admin_init action: registers the option spamgate_rescue_status
@@ -50,7 +52,6 @@ function spamgate_register_settings() {
 		)
 	);
 }
-add_action( 'admin_init', 'spamgate_register_settings' );
 
 /**
  * The sanitize callback of spamgate_rescue_status: 'approved' or 'pending'.
@@ -60,15 +61,6 @@ add_action( 'admin_init', 'spamgate_register_settings' );
  */
 function spamgate_sanitize_rescue_status( $value ) {
 	return 'approved' === $value ? 'approved' : 'pending';
-}
-
-/**
- * How rescued comments are stored: 'pending' (default) or 'approved'.
- *
- * @return string
- */
-function spamgate_rescue_status() {
-	return 'approved' === get_option( 'spamgate_rescue_status' ) ? 'approved' : 'pending';
 }
 
 /**
@@ -103,23 +95,17 @@ function spamgate_rescue_settings_html() {
 }
 
 /**
- * The load-{page} action of the settings screen: its script goes out on
- * this screen only.
+ * The admin_enqueue_scripts action, on the settings screen only:
+ * assets/train.js, inline (a must-use plugin linked into mu-plugins has no
+ * reliable URL), with its configuration and translated messages.
  *
+ * @param string $hook_suffix The screen's hook suffix.
  * @return void
  */
-function spamgate_settings_load() {
-	add_action( 'admin_enqueue_scripts', 'spamgate_settings_scripts' );
-}
-
-/**
- * The admin_enqueue_scripts action on the settings screen: assets/train.js,
- * inline (a must-use plugin linked into mu-plugins has no reliable URL),
- * with its configuration and translated messages.
- *
- * @return void
- */
-function spamgate_settings_scripts() {
+function spamgate_settings_scripts( $hook_suffix ) {
+	if ( SPAMGATE_SETTINGS_SCREEN !== $hook_suffix ) {
+		return;
+	}
 	$config = array(
 		'ajaxUrl' => admin_url( 'admin-ajax.php' ),
 		'strings' => array(
@@ -242,7 +228,6 @@ function spamgate_ajax_train_batch() {
 		)
 	);
 }
-add_action( 'wp_ajax_spamgate_train_batch', 'spamgate_ajax_train_batch' );
 
 /**
  * Runs every training batch now and keeps the result for the notice on the
@@ -275,4 +260,3 @@ function spamgate_admin_post_train() {
 	wp_safe_redirect( admin_url( 'options-general.php?page=spamgate' ) );
 	exit;
 }
-add_action( 'admin_post_spamgate_train', 'spamgate_admin_post_train' );

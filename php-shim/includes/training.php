@@ -93,61 +93,22 @@ function spamgate_train_item( $comment, $decision ) {
 }
 
 /**
- * Validates the learner's status as spamgate reports it (GET /spamgate/model,
- * and "model" in POST /spamgate/train's answer): {spam, ham, min_per_class,
- * active, updated_at}.
- *
- * @param mixed $data The decoded JSON object.
- * @return array|null array( 'spam', 'ham', 'min_per_class', 'active', 'updated_at' ), or null when malformed.
- */
-function spamgate_parse_model( $data ) {
-	if ( ! is_array( $data ) ) {
-		return null;
-	}
-	foreach ( array( 'spam', 'ham', 'min_per_class' ) as $key ) {
-		if ( ! isset( $data[ $key ] ) || ! is_numeric( $data[ $key ] ) ) {
-			return null;
-		}
-	}
-	return array(
-		'spam'          => (int) $data['spam'],
-		'ham'           => (int) $data['ham'],
-		'min_per_class' => (int) $data['min_per_class'],
-		'active'        => ! empty( $data['active'] ),
-		'updated_at'    => isset( $data['updated_at'] ) ? (int) $data['updated_at'] : 0,
-	);
-}
-
-/**
  * Asks spamgate for the learner's status (GET /spamgate/model).
  *
- * @return array array( 'model' => from spamgate_parse_model() or null, 'error' => '' or a reason ).
+ * @return array array( 'model' => from Spamgate_Api_Answers::model() or null, 'error' => '' or a reason ).
  */
 function spamgate_model_status() {
-	$result = spamgate_api_request( 'GET', '/spamgate/model', null, 5 );
-	if ( '' !== $result['error'] ) {
-		return array(
-			'model' => null,
-			'error' => $result['error'],
-		);
-	}
-	if ( 200 !== $result['status'] ) {
-		return array(
-			'model' => null,
-			'error' => spamgate_refusal_reason( $result ),
-		);
-	}
-	$model = spamgate_parse_model( json_decode( $result['body'], true ) );
+	$answer = Spamgate_Api::model();
 	return array(
-		'model' => $model,
-		'error' => null === $model ? __( 'spamgate answered with something that is not the learner\'s status.', 'spamgate' ) : '',
+		'model' => $answer['data'],
+		'error' => $answer['error'],
 	);
 }
 
 /**
  * The one-line summary of the learner's status.
  *
- * @param array|null $model From spamgate_parse_model(), or null when unknown.
+ * @param array|null $model From Spamgate_Api_Answers::model(), or null when unknown.
  * @return string Plain text.
  */
 function spamgate_model_status_line( $model ) {
@@ -169,26 +130,6 @@ function spamgate_model_status_line( $model ) {
 		$model['ham'],
 		$model['min_per_class']
 	);
-}
-
-/**
- * The reason of a non-2xx answer: its status and the first line of its
- * plain-text body, shortened.
- *
- * @param array $result From spamgate_api_request().
- * @return string
- */
-function spamgate_refusal_reason( array $result ) {
-	$reason = trim( (string) strtok( trim( $result['body'] ), "\r\n" ) );
-	if ( strlen( $reason ) > 300 ) {
-		$reason = spamgate_cut_bytes( $reason, 300 ) . '...';
-	}
-	if ( '' === $reason ) {
-		/* translators: %d: HTTP status. */
-		return sprintf( __( 'spamgate refused the request (HTTP %d).', 'spamgate' ), $result['status'] );
-	}
-	/* translators: 1: HTTP status, 2: spamgate's reason. */
-	return sprintf( __( 'spamgate refused the request (HTTP %1$d): %2$s', 'spamgate' ), $result['status'], $reason );
 }
 
 /**
@@ -227,26 +168,17 @@ function spamgate_train_batch( $status, $offset, $limit = SPAMGATE_TRAIN_BATCH )
 		$batch['done'] = true;
 		return $batch;
 	}
-	$result = spamgate_api_request( 'POST', '/spamgate/train', array( 'items' => $items ), 30 );
-	if ( '' !== $result['error'] ) {
-		$batch['error'] = $result['error'];
-		return $batch;
-	}
-	if ( 200 !== $result['status'] ) {
-		$batch['error'] = spamgate_refusal_reason( $result );
-		return $batch;
-	}
-	$answer = json_decode( $result['body'], true );
-	if ( ! is_array( $answer ) || ! isset( $answer['stored'] ) ) {
-		$batch['error'] = __( 'spamgate accepted the batch but its answer was not understood.', 'spamgate' );
+	$answer = Spamgate_Api::train( $items );
+	if ( '' !== $answer['error'] ) {
+		$batch['error'] = $answer['error'];
 		return $batch;
 	}
 	$batch['sent']        = count( $items );
-	$batch['stored']      = (int) $answer['stored'];
-	$batch['replaced']    = isset( $answer['replaced'] ) ? (int) $answer['replaced'] : 0;
+	$batch['stored']      = $answer['data']['stored'];
+	$batch['replaced']    = $answer['data']['replaced'];
 	$batch['next_offset'] = $offset + count( $items );
 	$batch['done']        = count( $items ) < $limit;
-	$batch['model']       = spamgate_parse_model( isset( $answer['model'] ) ? $answer['model'] : null );
+	$batch['model']       = $answer['data']['model'];
 	return $batch;
 }
 

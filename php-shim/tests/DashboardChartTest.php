@@ -26,7 +26,7 @@ final class DashboardChartTest extends TestCase {
 				'discard' => 0,
 			);
 		}
-		return spamgate_parse_stats( json_encode( array( 'days' => $days, 'top_rules' => array( array( 'rule' => 'PHARMA', 'hits' => 9 ) ) ) ) );
+		return Spamgate_Api_Answers::stats( json_decode( json_encode( array( 'days' => $days, 'top_rules' => array( array( 'rule' => 'PHARMA', 'hits' => 9 ) ) ) ), true ) );
 	}
 
 	public function test_the_chart_counts_come_from_the_last_seven_days_of_the_stats_answer() {
@@ -63,12 +63,12 @@ final class DashboardChartTest extends TestCase {
 	}
 
 	public function test_a_small_count_stays_visible_and_dates_are_escaped() {
-		$stats = spamgate_parse_stats( '{"days":[{"date":"<b>x</b>","pass":1000,"hold":1}]}' );
+		$stats = Spamgate_Api_Answers::stats( json_decode( '{"days":[{"date":"<b>x</b>","pass":1000,"hold":1}]}', true ) );
 		$html  = spamgate_chart_html( $stats );
 		$this->assertStringContainsString( 'height="1" fill="#dba617"><title>&lt;b&gt;x&lt;/b&gt;: 1 held</title>', $html );
 		$this->assertStringContainsString( '>&lt;b&gt;x&lt;/b&gt;</text>', $html );
 		$this->assertStringNotContainsString( '<b>', $html );
-		$this->assertSame( '', spamgate_chart_html( spamgate_parse_stats( '{"days":[]}' ) ) );
+		$this->assertSame( '', spamgate_chart_html( Spamgate_Api_Answers::stats( json_decode( '{"days":[]}', true ) ) ) );
 	}
 
 	public function test_the_widget_asks_for_seven_days_and_links_to_the_blocked_screen() {
@@ -94,11 +94,11 @@ final class DashboardChartTest extends TestCase {
 	}
 
 	public function test_forged_bounces_get_spf_dkim_dmarc_advice_and_no_red_line() {
-		$html = spamgate_bounce_lines_html( spamgate_parse_stats( '{"days":[],"foreign_bounces_7d":3,"forged_bounces_7d":3}' ) );
+		$html = spamgate_bounce_lines_html( Spamgate_Api_Answers::stats( json_decode( '{"days":[],"foreign_bounces_7d":3,"forged_bounces_7d":3}', true ) ) );
 		$this->assertStringNotContainsString( 'spamgate-foreign-bounces', $html );
 		$this->assertStringContainsString( '<p class="spamgate-forged-bounces">3 bounces in the last 7 days were for mail someone else sent with this site&#039;s address forged; no password is at stake. Publish SPF, DKIM and DMARC', $html );
 
-		$both = spamgate_bounce_lines_html( spamgate_parse_stats( '{"days":[],"foreign_bounces_7d":4,"forged_bounces_7d":3}' ) );
+		$both = spamgate_bounce_lines_html( Spamgate_Api_Answers::stats( json_decode( '{"days":[],"foreign_bounces_7d":4,"forged_bounces_7d":3}', true ) ) );
 		$this->assertStringContainsString( '>1 bounce in the last 7 days was for mail spamgate never sent that went out through', $both );
 		$this->assertStringContainsString( '>3 bounces in the last 7 days were for mail someone else sent', $both );
 	}

@@ -144,15 +144,13 @@ final class FunctionsTest extends TestCase {
 	}
 
 	public function test_api_url_joins_with_one_slash() {
-		$this->assertSame( 'http://h:1/spamgate/stats', spamgate_api_url( 'http://h:1/', '/spamgate/stats' ) );
-		$this->assertSame( 'http://h:1/spamgate/stats', spamgate_api_url( 'http://h:1', 'spamgate/stats' ) );
+		$this->assertSame( 'http://h:1/spamgate/stats', Spamgate_Api::url( 'http://h:1/', '/spamgate/stats' ) );
+		$this->assertSame( 'http://h:1/spamgate/stats', Spamgate_Api::url( 'http://h:1', 'spamgate/stats' ) );
 	}
 
 	public function test_stats_parse_and_total() {
-		$stats = spamgate_parse_stats(
-			'{"days":[{"date":"2026-11-21","pass":3,"hold":1,"reject":7},{"date":"2026-11-22","pass":2,"discard":4}],'
-			. '"top_rules":[{"rule":"PHARMA","hits":5},{"bogus":1}]}'
-		);
+		$stats = Spamgate_Api_Answers::stats( json_decode( '{"days":[{"date":"2026-11-21","pass":3,"hold":1,"reject":7},{"date":"2026-11-22","pass":2,"discard":4}],'
+			. '"top_rules":[{"rule":"PHARMA","hits":5},{"bogus":1}]}', true ) );
 		$this->assertSame( array( array( 'rule' => 'PHARMA', 'hits' => 5 ) ), $stats['top_rules'] );
 		$this->assertSame( 0, $stats['days'][1]['hold'] );
 		$this->assertSame(
@@ -166,9 +164,9 @@ final class FunctionsTest extends TestCase {
 			spamgate_stats_totals( $stats )
 		);
 		$this->assertSame( 0, $stats['foreign_bounces_7d'] );
-		$this->assertSame( 3, spamgate_parse_stats( '{"days":[],"foreign_bounces_7d":3}' )['foreign_bounces_7d'] );
-		$this->assertNull( spamgate_parse_stats( 'not json' ) );
-		$this->assertNull( spamgate_parse_stats( '{"days":[{"pass":1}]}' ) );
-		$this->assertNull( spamgate_parse_stats( '{"top_rules":[]}' ) );
+		$this->assertSame( 3, Spamgate_Api_Answers::stats( json_decode( '{"days":[],"foreign_bounces_7d":3}', true ) )['foreign_bounces_7d'] );
+		$this->assertNull( Spamgate_Api_Answers::stats( json_decode( 'not json', true ) ) );
+		$this->assertNull( Spamgate_Api_Answers::stats( json_decode( '{"days":[{"pass":1}]}', true ) ) );
+		$this->assertNull( Spamgate_Api_Answers::stats( json_decode( '{"top_rules":[]}', true ) ) );
 	}
 }

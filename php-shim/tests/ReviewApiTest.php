@@ -103,7 +103,7 @@ final class ReviewApiTest extends TestCase {
 
 	public function test_an_item_maps_to_the_comment_fields_with_gmt_and_site_time() {
 		$GLOBALS['spamgate_test']['timezone'] = 'Europe/Berlin';
-		$item                                 = spamgate_parse_submission( self::item() );
+		$item                                 = Spamgate_Api_Answers::submission( self::item() );
 		$this->assertSame(
 			array(
 				'comment_post_ID'      => 42,
@@ -206,7 +206,7 @@ final class ReviewApiTest extends TestCase {
 			'comment_approved' => '1',
 			'comment_type'     => 'comment',
 		);
-		$item = spamgate_parse_submission( self::item( array( 'parent' => 7, 'body' => 'Nice <script>alert(1)</script><b>post</b>' ) ) );
+		$item = Spamgate_Api_Answers::submission( self::item( array( 'parent' => 7, 'body' => 'Nice <script>alert(1)</script><b>post</b>' ) ) );
 		$out  = spamgate_review_restore_comment( $item );
 		$this->assertSame( '', $out['error'] );
 		$stored = $GLOBALS['spamgate_test']['inserted'][ $out['comment_id'] ];
@@ -268,8 +268,8 @@ final class ReviewApiTest extends TestCase {
 	public function test_spamgate_down_is_an_error_for_every_call() {
 		$this->assertStringContainsString( 'spamgate unreachable at http://127.0.0.1:8080/', spamgate_review_decide( self::ID, 'ham' )['error'] );
 		$this->assertStringContainsString( 'spamgate unreachable at', spamgate_review_decide( self::ID, 'spam' )['error'] );
-		$list = spamgate_review_fetch_list( array() );
-		$this->assertNull( $list['list'] );
+		$list = Spamgate_Api::submissions( array() );
+		$this->assertNull( $list['data'] );
 		$this->assertStringContainsString( 'spamgate unreachable at', $list['error'] );
 		$this->assertCount( 0, $GLOBALS['spamgate_test']['inserted'] );
 	}
@@ -300,7 +300,7 @@ final class ReviewApiTest extends TestCase {
 	}
 
 	public function test_a_held_lock_or_a_failed_insert_is_an_error() {
-		$item                                = spamgate_parse_submission( self::item() );
+		$item                                = Spamgate_Api_Answers::submission( self::item() );
 		$GLOBALS['spamgate_test']['db_lock'] = '0';
 		$this->assertStringContainsString( 'Another request is rescuing this submission', spamgate_review_restore_comment( $item )['error'] );
 		$this->assertCount( 0, $GLOBALS['spamgate_test']['inserted'] );
@@ -319,7 +319,7 @@ final class ReviewApiTest extends TestCase {
 	public function test_the_list_request_and_its_answer() {
 		$this->assertSame(
 			'/spamgate/submissions?rule=LINKS_3&q=cheap%20pills%26more&page=2&per_page=20&held_comments=exclude',
-			spamgate_submissions_path(
+			Spamgate_Api::submissions_path(
 				array(
 					'held_comments' => 'exclude',
 					'rule'          => 'LINKS_3',
@@ -345,17 +345,17 @@ final class ReviewApiTest extends TestCase {
 			),
 		);
 		spamgate_test_reset( array( array( 200, json_encode( $answer ) ), array( 200, '{"items":[{"id":"nope"}]}' ), array( 503, 'starting' ) ) );
-		$list = spamgate_review_fetch_list( array( 'held_comments' => 'exclude' ) );
+		$list = Spamgate_Api::submissions( array( 'held_comments' => 'exclude' ) );
 		$this->assertSame( '', $list['error'] );
 		$this->assertSame( 'http://127.0.0.1:8080/spamgate/submissions?held_comments=exclude', $GLOBALS['spamgate_test']['requests'][0][0] );
-		$this->assertSame( 41, $list['list']['total'] );
-		$this->assertSame( self::ID, $list['list']['items'][0]['id'] );
-		$this->assertSame( 'p=0.93; +link:example.biz +word:casino', $list['list']['items'][0]['hits'][1]['detail'] );
-		$this->assertNull( $list['list']['items'][0]['parent'] );
-		$this->assertSame( 'Pharmacy spam words', $list['list']['reasons'][0]['description'] );
+		$this->assertSame( 41, $list['data']['total'] );
+		$this->assertSame( self::ID, $list['data']['items'][0]['id'] );
+		$this->assertSame( 'p=0.93; +link:example.biz +word:casino', $list['data']['items'][0]['hits'][1]['detail'] );
+		$this->assertNull( $list['data']['items'][0]['parent'] );
+		$this->assertSame( 'Pharmacy spam words', $list['data']['reasons'][0]['description'] );
 
-		$this->assertSame( 'spamgate answered with something that is not a list of submissions.', spamgate_review_fetch_list( array() )['error'] );
-		$this->assertSame( 'spamgate refused the request (HTTP 503): starting', spamgate_review_fetch_list( array() )['error'] );
+		$this->assertSame( 'spamgate answered with something that is not a list of submissions.', Spamgate_Api::submissions( array() )['error'] );
+		$this->assertSame( 'spamgate refused the request (HTTP 503): starting', Spamgate_Api::submissions( array() )['error'] );
 	}
 
 	public function test_the_result_notices() {

@@ -56,15 +56,15 @@ class WPCF7_Mail {
 				function ( $m ) {
 					$tag      = new Spamgate_Test_Cf7_Mail_Tag( $m[1] );
 					$replaced = null;
-					foreach ( $GLOBALS['spamgate_test']['hooks']['wpcf7_mail_tag_replaced'] as $filter ) {
-						$replaced = $filter( $replaced, null, false, $tag );
+					foreach ( $GLOBALS['spamgate_test_hooks']['wpcf7_mail_tag_replaced'] as $filter ) {
+						$replaced = call_user_func( $filter[0], $replaced, null, false, $tag );
 					}
 					if ( null !== $replaced ) {
 						return $replaced;
 					}
 					$special = null;
-					foreach ( $GLOBALS['spamgate_test']['hooks']['wpcf7_special_mail_tags'] as $filter ) {
-						$special = $filter( $special, $m[1], false, $tag );
+					foreach ( $GLOBALS['spamgate_test_hooks']['wpcf7_special_mail_tags'] as $filter ) {
+						$special = call_user_func( $filter[0], $special, $m[1] );
 					}
 					return null === $special ? $m[0] : $special;
 				},
@@ -112,6 +112,11 @@ function wpcf7_contact_form( $id ) {
 final class ReviewFormsTest extends TestCase {
 
 	const ID = 'fedcba9876543210';
+
+	public static function setUpBeforeClass(): void {
+		require_once __DIR__ . '/fakes/class-wp-list-table.php';
+		require_once dirname( __DIR__ ) . '/includes/class-spamgate-blocked-table.php';
+	}
 
 	protected function setUp(): void {
 		spamgate_test_reset();
@@ -161,16 +166,16 @@ final class ReviewFormsTest extends TestCase {
 	}
 
 	private static function item( array $changes = array() ) {
-		return spamgate_parse_submission( self::json( $changes ) );
+		return Spamgate_Api_Answers::submission( self::json( $changes ) );
 	}
 
 	public function test_fields_are_read_from_pairs_objects_or_a_map_in_order() {
 		$expected = array( array( 'a', '1' ), array( 'b', '' ) );
-		$this->assertSame( $expected, spamgate_parse_form_fields( array( array( 'a', '1' ), array( 'b', null ) ) ) );
-		$this->assertSame( $expected, spamgate_parse_form_fields( array( array( 'name' => 'a', 'value' => '1' ), array( 'name' => 'b' ) ) ) );
-		$this->assertSame( $expected, spamgate_parse_form_fields( array( 'a' => '1', 'b' => '' ) ) );
-		$this->assertSame( array(), spamgate_parse_form_fields( 'not fields' ) );
-		$this->assertSame( array( array( 'a', '1' ) ), spamgate_parse_form_fields( array( array( 'a', '1' ), array( 'x', array( 'nested' ) ), 7 ) ) );
+		$this->assertSame( $expected, Spamgate_Api_Answers::form_fields( array( array( 'a', '1' ), array( 'b', null ) ) ) );
+		$this->assertSame( $expected, Spamgate_Api_Answers::form_fields( array( array( 'name' => 'a', 'value' => '1' ), array( 'name' => 'b' ) ) ) );
+		$this->assertSame( $expected, Spamgate_Api_Answers::form_fields( array( 'a' => '1', 'b' => '' ) ) );
+		$this->assertSame( array(), Spamgate_Api_Answers::form_fields( 'not fields' ) );
+		$this->assertSame( array( array( 'a', '1' ) ), Spamgate_Api_Answers::form_fields( array( array( 'a', '1' ), array( 'x', array( 'nested' ) ), 7 ) ) );
 	}
 
 	public function test_an_item_carries_its_form_and_the_visitors_fields() {
@@ -215,10 +220,11 @@ final class ReviewFormsTest extends TestCase {
 			'post_title' => 'お問い合わせページ',
 		);
 		$item     = self::item();
-		$response = spamgate_review_response_html( $item );
+		$table    = new Spamgate_Blocked_Table( spamgate_review_filters( array() ) );
+		$response = $table->column_response( $item );
 		$this->assertStringContainsString( '<strong class="spamgate-form-title">お問い合わせ &lt;b&gt;</strong>', $response );
 		$this->assertStringContainsString( '<a href="http://blog.example/?p=5">お問い合わせページ</a>', $response );
-		$cell = spamgate_review_submission_html( $item );
+		$cell = $table->column_submission( $item );
 		$this->assertStringContainsString( '<th scope="row">your-name</th><td class="spamgate-full-text">山田 太郎</td>', $cell );
 		$this->assertStringContainsString( '<td class="spamgate-full-text">&lt;script&gt;alert(1)&lt;/script&gt; 本文です</td>', $cell );
 		$this->assertStringContainsString( '<th scope="row">your-choice</th><td class="spamgate-full-text">B</td>', $cell );
@@ -236,7 +242,7 @@ final class ReviewFormsTest extends TestCase {
 		$GLOBALS['spamgate_test']['options']['users_can_register'] = '1';
 		$this->assertSame( array( 'wp_register' => 'WordPress registration' ), spamgate_review_form_choices() );
 		$this->assertSame( 'cf7:12x', spamgate_review_sanitize_form( 'cf7:12"><x' ) );
-		$this->assertSame( '/spamgate/submissions?form=cf7%3A12', spamgate_submissions_path( array( 'form' => 'cf7:12' ) ) );
+		$this->assertSame( '/spamgate/submissions?form=cf7%3A12', Spamgate_Api::submissions_path( array( 'form' => 'cf7:12' ) ) );
 	}
 
 	public function test_not_spam_mails_the_cf7_forms_own_mail_with_every_field_once_then_records_the_decision() {
@@ -254,7 +260,8 @@ final class ReviewFormsTest extends TestCase {
 		$this->assertSame( 'ブログ "見積もりのお願い"', $mail['subject'] );
 		$this->assertSame( "From: 山田 太郎 <taro@example.jp>\nSubject: 見積もりのお願い\n\n<script>alert(1)</script> 本文です\n\nChoices: A, B\nIP: 192.0.2.7\n[_unknown_tag]", $mail['message'] );
 		$this->assertSame( 'Reply-To: taro@example.jp', $mail['headers'] );
-		$this->assertSame( array(), $GLOBALS['spamgate_test']['hooks']['wpcf7_mail_tag_replaced'], 'the filters are removed after the mail' );
+		$this->assertNull( spamgate_cf7_rescued_item(), 'the filters fill in nothing after the mail' );
+		$this->assertSame( 'kept', spamgate_cf7_rescued_mail_tag( 'kept', null, false, new Spamgate_Test_Cf7_Mail_Tag( 'your-name' ) ), 'nor in a visitor\'s own CF7 mail' );
 		$this->assertSame( 'http://127.0.0.1:8080/spamgate/submissions/' . self::ID . '/decision', $GLOBALS['spamgate_test']['requests'][1][0] );
 		$this->assertSame( array( 'decision' => 'ham' ), json_decode( $GLOBALS['spamgate_test']['requests'][1][1]['body'], true ) );
 		$this->assertIsInt( get_option( spamgate_rescue_mail_option( self::ID ) ) );

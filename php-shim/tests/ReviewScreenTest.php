@@ -363,8 +363,10 @@ final class ReviewScreenTest extends TestCase {
 	public function test_the_excerpt_and_the_full_text() {
 		$this->assertSame( 'a b c', spamgate_review_excerpt( "  a\n\tb   c " ) );
 		$this->assertSame( str_repeat( 'é', 10 ) . "\u{2026}", spamgate_review_excerpt( str_repeat( 'é', 30 ), 10 ) );
-		$long = spamgate_review_submission_html( self::item( self::ID, array( 'body' => str_repeat( 'word ', 100 ) ) ) );
+		require_once dirname( __DIR__ ) . '/includes/class-spamgate-blocked-table.php';
+		$table = new Spamgate_Blocked_Table( spamgate_review_filters( array() ) );
+		$long  = $table->column_submission( self::item( self::ID, array( 'body' => str_repeat( 'word ', 100 ) ) ) );
 		$this->assertStringContainsString( '<details><summary>Full text</summary>', $long );
-		$this->assertStringNotContainsString( '<details>', spamgate_review_submission_html( self::item( self::ID, array( 'body' => "short\ntext" ) ) ) );
+		$this->assertStringNotContainsString( '<details>', $table->column_submission( self::item( self::ID, array( 'body' => "short\ntext" ) ) ) );
 	}
 }

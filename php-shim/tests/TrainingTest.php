@@ -202,12 +202,7 @@ final class TrainingTest extends TestCase {
 	}
 
 	public function test_a_long_reason_is_cut() {
-		$reason = spamgate_refusal_reason(
-			array(
-				'status' => 400,
-				'body'   => str_repeat( 'x', 400 ),
-			)
-		);
+		$reason = Spamgate_Api::refusal_reason( 400, str_repeat( 'x', 400 ) );
 		$this->assertSame( 'spamgate refused the request (HTTP 400): ' . str_repeat( 'x', 300 ) . '...', $reason );
 	}
 
@@ -302,7 +297,7 @@ final class TrainingTest extends TestCase {
 	}
 
 	public function test_model_status_line() {
-		$model = spamgate_parse_model( json_decode( self::MODEL, true ) );
+		$model = Spamgate_Api_Answers::model( json_decode( self::MODEL, true ) );
 		$this->assertSame( 'Learned from 3 spam and 5 ham; the learner acts once it has 40 of each.', spamgate_model_status_line( $model ) );
 		$model['active'] = true;
 		$this->assertSame( 'Learned from 3 spam and 5 ham; the learner is active.', spamgate_model_status_line( $model ) );
@@ -310,9 +305,9 @@ final class TrainingTest extends TestCase {
 	}
 
 	public function test_model_parsing_needs_the_counts() {
-		$this->assertNull( spamgate_parse_model( null ) );
-		$this->assertNull( spamgate_parse_model( array( 'spam' => 1 ) ) );
-		$this->assertNull( spamgate_parse_model( array( 'spam' => 'x', 'ham' => 1, 'min_per_class' => 1 ) ) );
+		$this->assertNull( Spamgate_Api_Answers::model( null ) );
+		$this->assertNull( Spamgate_Api_Answers::model( array( 'spam' => 1 ) ) );
+		$this->assertNull( Spamgate_Api_Answers::model( array( 'spam' => 'x', 'ham' => 1, 'min_per_class' => 1 ) ) );
 		$this->assertSame(
 			array(
 				'spam'          => 1,
@@ -321,7 +316,7 @@ final class TrainingTest extends TestCase {
 				'active'        => false,
 				'updated_at'    => 0,
 			),
-			spamgate_parse_model( array( 'spam' => 1, 'ham' => 2, 'min_per_class' => 3 ) )
+			Spamgate_Api_Answers::model( array( 'spam' => 1, 'ham' => 2, 'min_per_class' => 3 ) )
 		);
 	}
 

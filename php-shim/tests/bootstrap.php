@@ -41,7 +41,6 @@ function spamgate_test_reset( array $responses = array() ) {
 		'insert_ok' => true,
 		'filters'   => array(),
 		'scripts'   => array(),
-		'hooks'     => array(),
 		'mails'     => array(),
 		'mail_ok'   => true,
 	);
@@ -199,22 +198,8 @@ class WP_Error {
 
 // phpcs:disable Squiz.Commenting.FunctionComment.Missing -- stubs mirror WordPress's signatures.
 function add_filter( $hook, $callback, $priority = 10, $args = 1 ) {
-	// Closures are kept (the plugin adds some for one call); named callbacks added at load are not needed.
-	if ( $callback instanceof Closure ) {
-		$GLOBALS['spamgate_test']['hooks'][ $hook ][] = $callback;
-	}
-	return true;
-}
-function remove_filter( $hook, $callback, $priority = 10 ) {
-	$hooks = isset( $GLOBALS['spamgate_test']['hooks'][ $hook ] ) ? $GLOBALS['spamgate_test']['hooks'][ $hook ] : array();
-	$GLOBALS['spamgate_test']['hooks'][ $hook ] = array_values(
-		array_filter(
-			$hooks,
-			function ( $kept ) use ( $callback ) {
-				return $kept !== $callback;
-			}
-		)
-	);
+	// Kept apart from the state each test resets: the plugin adds its hooks once (spamgate_init_hooks(), below).
+	$GLOBALS['spamgate_test_hooks'][ $hook ][] = array( $callback, $priority, $args );
 	return true;
 }
 function wp_mail( $to, $subject, $message, $headers = '', $attachments = array() ) {
@@ -222,7 +207,10 @@ function wp_mail( $to, $subject, $message, $headers = '', $attachments = array()
 	return $GLOBALS['spamgate_test']['mail_ok'];
 }
 function add_action( $hook, $callback, $priority = 10, $args = 1 ) {
-	return true;
+	return add_filter( $hook, $callback, $priority, $args );
+}
+function is_admin() {
+	return true; // The tests load every file, the admin screens' too.
 }
 function apply_filters( $hook, $value, ...$args ) {
 	// A test sets $GLOBALS['spamgate_test']['filters'][ $hook ] to a callable to filter $value.
@@ -542,20 +530,26 @@ function is_multisite() {
 
 ini_set( 'error_log', '/dev/null' ); // The plugin's error_log() lines are not test output.
 
+require_once dirname( __DIR__ ) . '/includes/i18n.php';
 require_once dirname( __DIR__ ) . '/includes/functions.php';
-require_once dirname( __DIR__ ) . '/includes/client.php';
+require_once dirname( __DIR__ ) . '/includes/class-spamgate-api-answers.php';
+require_once dirname( __DIR__ ) . '/includes/class-spamgate-api.php';
+require_once dirname( __DIR__ ) . '/includes/problems.php';
 require_once dirname( __DIR__ ) . '/includes/mail.php';
 require_once dirname( __DIR__ ) . '/includes/comments.php';
 require_once dirname( __DIR__ ) . '/includes/form-token.php';
 require_once dirname( __DIR__ ) . '/includes/forms.php';
 require_once dirname( __DIR__ ) . '/includes/training.php';
 require_once dirname( __DIR__ ) . '/includes/rescue-checks.php';
-require_once dirname( __DIR__ ) . '/includes/review-api.php';
+require_once dirname( __DIR__ ) . '/includes/rescue.php';
 require_once dirname( __DIR__ ) . '/includes/review-forms.php';
 require_once dirname( __DIR__ ) . '/includes/privacy.php';
+require_once dirname( __DIR__ ) . '/includes/hooks.php';
 require_once dirname( __DIR__ ) . '/includes/settings.php';
 require_once dirname( __DIR__ ) . '/includes/rules-try.php';
 require_once dirname( __DIR__ ) . '/includes/review-screen.php';
 require_once dirname( __DIR__ ) . '/includes/dashboard-chart.php';
 require_once dirname( __DIR__ ) . '/includes/admin.php';
 require_once dirname( __DIR__ ) . '/includes/cleanup.php';
+$GLOBALS['spamgate_test_hooks'] = array();
+spamgate_init_hooks();

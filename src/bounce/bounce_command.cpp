@@ -9,6 +9,7 @@
 #include "bounce/bounce_watch.h"
 #include "mail/mail_reports.h"
 #include "mail/outbox.h"
+#include "util/json_text.h"
 #include "util/time_format.h"
 
 namespace spamgate {
@@ -92,8 +93,8 @@ int bounces_parse(const std::vector<std::string>& files, std::ostream& out, std:
     }
     const std::string message((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     nlohmann::ordered_json json = {{"file", file}};
-    json.update(nlohmann::ordered_json::parse(bounce_report_json(parse_bounce(message)), nullptr, false));
-    out << json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    json.update(nlohmann::ordered_json(parse_bounce(message)));
+    out << json_text(json) << "\n";
   }
   return status;
 }

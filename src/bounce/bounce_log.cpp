@@ -1,7 +1,5 @@
 #include "bounce/bounce_log.h"
 
-#include <nlohmann/json.hpp>
-
 #include "store/migrations.h"
 
 namespace spamgate {
@@ -38,26 +36,6 @@ Result<int64_t> single_int(Statement& st) {
 }
 
 }  // namespace
-
-std::string BounceRow::to_json() const {
-  nlohmann::json out = {{"id", id},
-                        {"received_at", received_at},
-                        {"kind", kind},
-                        {"origin", origin},
-                        {"outbox_id", outbox_id ? nlohmann::json(*outbox_id) : nlohmann::json(nullptr)},
-                        {"recipient", recipient},
-                        {"status", status},
-                        {"diagnostic", diagnostic},
-                        {"original_message_id", original_message_id},
-                        {"original_from", original_from},
-                        {"original_subject", original_subject},
-                        {"reporting_mta", reporting_mta},
-                        {"report_from", report_from},
-                        {"report_subject", report_subject},
-                        {"evidence", evidence},
-                        {"forged", forged()}};
-  return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
 
 Result<std::unique_ptr<BounceLog>> BounceLog::open(const std::string& path) {
   Result<Database> db = open_store(path);

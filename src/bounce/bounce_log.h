@@ -32,8 +32,6 @@ struct BounceRow {
   // (own_account_evidence()); "" when nothing does: the address was forged.
   std::string evidence;
   bool forged() const { return origin == "foreign" && evidence.empty(); }
-
-  std::string to_json() const;
 };
 
 class BounceLog {

@@ -1,5 +1,5 @@
 // parse_bounce: the input bounded, parsed by GMime, then read stage by
-// stage (bounce/report/read.cpp says how); bounce_report_json.
+// stage (bounce/report/read.cpp says how); its JSON.
 #include "bounce/bounce_report.h"
 
 #include <algorithm>
@@ -60,8 +60,8 @@ BounceReport parse_bounce(std::string_view message, const BounceParseLimits& lim
   }
 }
 
-std::string bounce_report_json(const BounceReport& report) {
-  nlohmann::ordered_json out;
+void to_json(nlohmann::ordered_json& out, const BounceReport& report) {
+  out = nlohmann::ordered_json::object();
   out["kind"] = kind_name(report.kind);
   out["recipients"] = nlohmann::json::array();
   for (const FailedRecipient& r : report.recipients) out["recipients"].push_back(r.address);
@@ -75,7 +75,6 @@ std::string bounce_report_json(const BounceReport& report) {
   out["reporting_mta"] = report.reporting_mta;
   out["from"] = report.from;
   out["subject"] = report.subject;
-  return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace spamgate

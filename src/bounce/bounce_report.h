@@ -14,6 +14,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 namespace spamgate {
 
 enum class MessageKind { bounce, complaint, auto_reply, not_a_bounce };
@@ -54,9 +56,10 @@ struct BounceParseLimits {
 // fails: input that is not a readable message is not_a_bounce.
 BounceReport parse_bounce(std::string_view message, const BounceParseLimits& limits = {});
 
-// The report as one JSON object: {"kind", "recipients": [address...],
-// "status", "diagnostic", "original_message_id", ...} — `spamgate bounces
-// parse` prints it with "file" added. status/diagnostic: the first recipient's.
-std::string bounce_report_json(const BounceReport& report);
+// The report as one JSON object, members in this order: {"kind",
+// "recipients": [address...], "status", "action", "diagnostic",
+// "original_message_id", ...} — `spamgate bounces parse` prints it after
+// "file". status/action/diagnostic: the first recipient's.
+void to_json(nlohmann::ordered_json& out, const BounceReport& report);
 
 }  // namespace spamgate

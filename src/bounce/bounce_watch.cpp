@@ -46,6 +46,19 @@ BounceWatch::BounceWatch(const Config& config, BounceLog& log, Outbox& outbox, c
       mailbox_(bounce_mailbox_options(config, std::move(password))),
       on_queued_(std::move(on_queued)) {}
 
+void BounceWatch::register_metrics(MetricRegistry& metrics) const {
+  const auto counter = [&](const char* name, const char* help, const std::atomic<uint64_t>& value) {
+    metrics.add_external(name, help, "counter", [&value] { return static_cast<double>(value.load()); });
+  };
+  counter("spamgate_bounces_own_total", "Bounce reports about mail spamgate sent", counters_.own);
+  counter("spamgate_bounces_foreign_total", "Bounce reports about mail spamgate never sent", counters_.foreign);
+  counter("spamgate_bounces_forged_total",
+          "Foreign bounce reports with no sign the site's account sent the mail (its address forged)",
+          counters_.forged);
+  counter("spamgate_bounce_polls_total", "Reads of the bounce mailbox", counters_.polls);
+  counter("spamgate_bounce_poll_errors_total", "Reads of the bounce mailbox that failed", counters_.poll_errors);
+}
+
 Result<BouncePoll> BounceWatch::poll_once() {
   const int64_t now = unix_seconds(clock_.now());
   counters_.polls.fetch_add(1, std::memory_order_relaxed);

@@ -20,6 +20,7 @@
 #include "config/config.h"
 #include "mail/outbox.h"
 #include "util/clock.h"
+#include "util/metric_registry.h"
 
 namespace spamgate {
 
@@ -52,6 +53,8 @@ class BounceWatch {
   Result<BouncePoll> poll_once();
 
   const BounceCounters& counters() const { return counters_; }
+  // The poll's counters as spamgate_bounce*. The watch must outlive `metrics`.
+  void register_metrics(MetricRegistry& metrics) const;
 
  private:
   Status act_on(const BounceReport& report, const std::string& digest, int64_t now, BouncePoll& poll);

@@ -10,6 +10,7 @@
 #include "scoring/eval.h"
 #include "scoring/fuzzy/fuzzy_memory.h"
 #include "scoring/rule_set.h"
+#include "util/json_text.h"
 
 namespace spamgate::cli {
 namespace {
@@ -61,12 +62,12 @@ int run_fuzzy_eval(const FuzzyEvalOptions& options) {
                           {"ham_vetoes", memory.ham_vetoes()},     {"similarity", similarity},
                           {"from_rejects", options.from_rejects}, {"hits", {{"spam", fuzzy_spam}, {"ham", fuzzy_ham}}}};
   if (options.json) {
-    nlohmann::json out = nlohmann::json::parse(render_eval_json(*report, learned.get()));
+    nlohmann::json out = eval_json(*report, learned.get());
     out["fuzzy"] = std::move(fuzzy);
-    std::cout << out.dump() << "\n";
+    std::cout << json_text(out) << "\n";
     return 0;
   }
-  std::cout << "FUZZY: " << fuzzy.dump() << "\n\n" << render_eval(*report);
+  std::cout << "FUZZY: " << json_text(fuzzy) << "\n\n" << render_eval(*report);
   return 0;
 }
 

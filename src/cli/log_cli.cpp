@@ -6,6 +6,7 @@
 #include "cli/commands.h"
 #include "cli/config_option.h"
 #include "store/submission_log.h"
+#include "util/json_text.h"
 #include "util/logfmt.h"
 #include "util/time_format.h"
 
@@ -37,14 +38,14 @@ int run_log(const LogOptions& options) {
     auto row = (*log)->find(options.id);
     if (!row) return std::cerr << row.error() << "\n", 2;
     if (!*row) return std::cerr << "no submission with id " << options.id << "\n", 1;
-    std::cout << (*row)->to_json() << "\n";
+    std::cout << json_text(**row) << "\n";
     return 0;
   }
   auto rows = (*log)->recent(options.limit);
   if (!rows) return std::cerr << rows.error() << "\n", 2;
   for (const SubmissionRecord& row : *rows) {
     if (options.json)
-      std::cout << row.to_json() << "\n";
+      std::cout << json_text(row) << "\n";
     else
       print_row(row);
   }

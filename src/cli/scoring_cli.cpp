@@ -13,6 +13,7 @@
 #include "scoring/scorer.h"
 #include "store/submission_log.h"
 #include "store/trial_history.h"
+#include "util/json_text.h"
 
 namespace spamgate::cli {
 namespace {
@@ -71,7 +72,7 @@ int run_check(const ScoringOptions& options) {
   SystemClock clock;
   const CheckContext context{config->checks, secret, nullptr, clock.now(), learned.get()};
   const Verdict verdict = Scorer{}.score(*rules, *submission, context);
-  std::cout << (options.json ? verdict.to_json() + "\n" : verdict.to_text());
+  std::cout << (options.json ? json_text(verdict) + "\n" : verdict.to_text());
   return verdict.action == Action::pass ? 0 : verdict.action == Action::hold ? 1 : 2;
 }
 
@@ -110,7 +111,7 @@ int run_try(const ScoringOptions& options) {
   TrialReport report = run_rule_trial(*rules.current, *rules.candidate, *items, config->checks, trial);
   report.since = since;
   report.replaced = rules.replaced;
-  std::cout << (options.json ? report.to_json() + "\n" : report.to_text());
+  std::cout << (options.json ? json_text(report) + "\n" : report.to_text());
   return 0;
 }
 
@@ -129,7 +130,7 @@ int run_eval(const ScoringOptions& options) {
   Result<EvalReport> report = evaluate(*rules, config->checks, options.inputs, learned.get());
   if (!report) return std::cerr << report.error() << "\n", 2;
   if (options.json) {
-    std::cout << render_eval_json(*report, learned.get());
+    std::cout << json_text(eval_json(*report, learned.get())) << "\n";
     return 0;
   }
   if (learned)

@@ -4,7 +4,7 @@
 
 #include "cli/commands.h"
 #include "cli/config_option.h"
-#include "http/serve.h"
+#include "app/serve.h"
 #include "mail/test_message_command.h"
 
 namespace spamgate::cli {

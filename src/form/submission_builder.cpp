@@ -7,7 +7,7 @@
 #include "form/field_collector.h"
 #include "form/form_decoder.h"
 #include "util/ascii.h"
-#include "util/json_body.h"
+#include "util/json_text.h"
 
 namespace spamgate {
 namespace {

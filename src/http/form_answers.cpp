@@ -26,7 +26,7 @@ HttpResponse cf7_answer(const FormAnswerContext& context, const char* status, co
                                  {"posted_data_hash", ""},
                                  {"into", "#" + sanitize_unit_tag(context.unit_tag)},
                                  {"invalid_fields", nlohmann::json::array()}};
-  return HttpResponse::json(200, body.dump());
+  return HttpResponse::json(200, body);
 }
 
 std::string message_page(const FormSpec& form, const std::string& back_url) {
@@ -58,14 +58,14 @@ HttpResponse form_block_answer(const FormSpec& form, const FormAnswerContext& co
     case BlockFormat::wpforms_json: {
       nlohmann::json body = {{"success", false},
                              {"data", {{"errors", {{"general", {{"header", form.block_message}}}}}}}};
-      return HttpResponse::json(200, body.dump());
+      return HttpResponse::json(200, body);
     }
     case BlockFormat::elementor_json: {
       nlohmann::json body = {{"success", false},
                              {"data", {{"message", form.block_message},
                                        {"errors", nlohmann::json::array()},
                                        {"data", nlohmann::json::array()}}}};
-      return HttpResponse::json(200, body.dump());
+      return HttpResponse::json(200, body);
     }
     case BlockFormat::login_page: return HttpResponse::html(200, message_page(form, "/"));
     case BlockFormat::html_page: return HttpResponse::html(200, message_page(form, context.back_url));
@@ -78,11 +78,11 @@ HttpResponse form_discard_answer(const FormSpec& form, const FormAnswerContext& 
     case BlockFormat::cf7_json: return cf7_answer(context, "mail_sent", form.success_message);
     case BlockFormat::wpforms_json:
       return HttpResponse::json(200, nlohmann::json{{"success", true},
-                                                    {"data", {{"confirmation", form.success_message}}}}.dump());
+                                                    {"data", {{"confirmation", form.success_message}}}});
     case BlockFormat::elementor_json:
       return HttpResponse::json(200, nlohmann::json{{"success", true},
                                                     {"data", {{"message", form.success_message},
-                                                              {"data", nlohmann::json::array()}}}}.dump());
+                                                              {"data", nlohmann::json::array()}}}});
     case BlockFormat::login_page:
     case BlockFormat::html_page: break;
   }

@@ -71,7 +71,7 @@ HttpResponse Gateway::handle_token(const HttpRequest& request) {
       {"token", make_form_token(services_.shared_secret, unix_seconds(services_.clock->now()))},
       {"honeypot", checks.honeypot_field},
       {"max_age_seconds", checks.max_token_age_seconds}};
-  HttpResponse response = HttpResponse::json(200, body.dump());
+  HttpResponse response = HttpResponse::json(200, body);
   response.headers.emplace_back("Cache-Control", "no-store");
   return response;
 }

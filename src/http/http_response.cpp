@@ -1,5 +1,7 @@
 #include "http/http_response.h"
 
+#include "util/json_text.h"
+
 namespace spamgate {
 
 const char* reason_phrase(int status) {
@@ -38,8 +40,12 @@ HttpResponse HttpResponse::text(int status, std::string body) {
   return with_type(status, std::move(body), "text/plain; charset=utf-8");
 }
 
-HttpResponse HttpResponse::json(int status, std::string body) {
-  return with_type(status, std::move(body), "application/json");
+HttpResponse HttpResponse::json(int status, const nlohmann::json& body) {
+  return with_type(status, json_text(body), "application/json");
+}
+
+HttpResponse HttpResponse::json(int status, const nlohmann::ordered_json& body) {
+  return with_type(status, json_text(body), "application/json");
 }
 
 HttpResponse HttpResponse::html(int status, std::string body) {

@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 namespace spamgate {
 
 struct HttpResponse {
@@ -19,7 +21,9 @@ struct HttpResponse {
   bool relayed = false;
 
   static HttpResponse text(int status, std::string body);
-  static HttpResponse json(int status, std::string body);
+  // The document as the body (util/json_text.h's text: compact, UTF-8).
+  static HttpResponse json(int status, const nlohmann::json& body);
+  static HttpResponse json(int status, const nlohmann::ordered_json& body);  // members in the order given
   static HttpResponse html(int status, std::string body);
   static HttpResponse redirect(std::string location);
   static HttpResponse relay(std::string cgi_output);

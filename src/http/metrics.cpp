@@ -33,10 +33,6 @@ void Metrics::record_rule_hits(const std::vector<std::string>& rules) {
   for (const auto& rule : rules) ++rule_hits_[rule];
 }
 
-void Metrics::add_external(std::string name, std::string help, std::string type, std::function<double()> read) {
-  externals_.push_back({std::move(name), std::move(help), std::move(type), std::move(read)});
-}
-
 std::string Metrics::render() const {
   std::ostringstream out;
   out << "# HELP spamgate_requests_total Requests by endpoint and outcome.\n"
@@ -72,9 +68,7 @@ std::string Metrics::render() const {
          "# TYPE spamgate_rule_reloads_total counter\n"
       << "spamgate_rule_reloads_total{result=\"ok\"} " << reloads_ok_.load() << "\n"
       << "spamgate_rule_reloads_total{result=\"failed\"} " << reloads_failed_.load() << "\n";
-  for (const auto& external : externals_)
-    out << "# HELP " << external.name << " " << external.help << "\n# TYPE " << external.name << " " << external.type
-        << "\n" << external.name << " " << external.read() << "\n";
+  render_registered(out);
   return out.str();
 }
 

@@ -1,16 +1,18 @@
 // Metrics: counters and a latency histogram for GET /spamgate/metrics in
-// the Prometheus text format. Updated lock-free on the request path except
-// rule hits (a short mutex); never blocks a request on a scrape for long.
+// the Prometheus text format, followed by what other modules registered
+// (MetricRegistry). Updated lock-free on the request path except rule hits
+// (a short mutex); never blocks a request on a scrape for long.
 #pragma once
 
 #include <array>
 #include <atomic>
 #include <cstdint>
-#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
 #include <vector>
+
+#include "util/metric_registry.h"
 
 namespace spamgate {
 
@@ -27,7 +29,7 @@ enum class EndpointKind {
 inline constexpr int kEndpointCount = 17;
 const char* endpoint_name(EndpointKind endpoint);
 
-class Metrics {
+class Metrics : public MetricRegistry {
  public:
   // Counts one finished request and its duration.
   void record_request(EndpointKind endpoint, Outcome outcome, uint64_t microseconds);
@@ -36,11 +38,8 @@ class Metrics {
   void record_rule_error() { rule_errors_.fetch_add(1, std::memory_order_relaxed); }
   void record_reload(bool ok) { (ok ? reloads_ok_ : reloads_failed_).fetch_add(1, std::memory_order_relaxed); }
 
-  // A gauge or counter owned elsewhere (mail outbox, store), read at scrape
-  // time: name, help text, type ("counter" or "gauge"), and a reader.
-  void add_external(std::string name, std::string help, std::string type, std::function<double()> read);
-
-  // The Prometheus text exposition of everything above.
+  // The Prometheus text exposition of everything above, then of every
+  // registered metric.
   std::string render() const;
 
  private:
@@ -55,11 +54,6 @@ class Metrics {
   std::atomic<uint64_t> reloads_failed_{0};
   mutable std::mutex rule_hits_mutex_;
   std::map<std::string, uint64_t> rule_hits_;
-  struct External {
-    std::string name, help, type;
-    std::function<double()> read;
-  };
-  std::vector<External> externals_;
 };
 
 }  // namespace spamgate

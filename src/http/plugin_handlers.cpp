@@ -13,7 +13,7 @@
 #include "mail/notifier.h"
 #include "store/feedback_log.h"
 #include "store/submission_log.h"
-#include "util/json_body.h"
+#include "util/json_text.h"
 
 namespace spamgate {
 namespace {
@@ -89,7 +89,7 @@ HttpResponse Gateway::handle_health() {
                       {"stream_applied", services_.decisions ? services_.decisions->position() : ""},
                       {"leader", services_.leader != nullptr && services_.leader->leading()}};
   }
-  return HttpResponse::json(rules_loaded ? 200 : 503, body.dump());
+  return HttpResponse::json(rules_loaded ? 200 : 503, body);
 }
 
 HttpResponse Gateway::handle_notify(const HttpRequest& request, RequestLog& log) {
@@ -110,7 +110,7 @@ HttpResponse Gateway::handle_notify(const HttpRequest& request, RequestLog& log)
                                                                               : 503;
     return HttpResponse::text(status, queued.reason);
   }
-  return HttpResponse::json(202, nlohmann::json{{"queued", true}, {"id", queued.id}}.dump());
+  return HttpResponse::json(202, nlohmann::json{{"queued", true}, {"id", queued.id}});
 }
 
 HttpResponse Gateway::handle_feedback(const HttpRequest& request, RequestLog& log) {
@@ -140,7 +140,7 @@ HttpResponse Gateway::handle_feedback(const HttpRequest& request, RequestLog& lo
     log.reason = stored.error();
     return HttpResponse::text(503, "the decision could not be stored; try again");
   }
-  return HttpResponse::json(200, nlohmann::json{{"stored", true}, {"id", *stored}}.dump());
+  return HttpResponse::json(200, nlohmann::json{{"stored", true}, {"id", *stored}});
 }
 
 HttpResponse Gateway::handle_train(const HttpRequest& request, RequestLog& log) {
@@ -168,13 +168,13 @@ HttpResponse Gateway::handle_train(const HttpRequest& request, RequestLog& log) 
   }
   nlohmann::json answer = {{"stored", decisions.size()}, {"replaced", *replaced}};
   if (services_.learner) answer["model"] = services_.learner->status();
-  return HttpResponse::json(200, answer.dump());
+  return HttpResponse::json(200, answer);
 }
 
 HttpResponse Gateway::handle_model(const HttpRequest& request) {
   if (request.method != "GET") return HttpResponse::text(405, "GET the learner's status");
   if (!services_.learner) return HttpResponse::text(503, "the learner is not running");
-  return HttpResponse::json(200, services_.learner->status().dump());
+  return HttpResponse::json(200, services_.learner->status());
 }
 
 HttpResponse Gateway::handle_stats(const HttpRequest& request) {
@@ -185,7 +185,7 @@ HttpResponse Gateway::handle_stats(const HttpRequest& request) {
   days = std::clamp(days, 1, 90);
   auto stats = services_.log->stats(days);
   if (!stats.ok()) return HttpResponse::text(503, "statistics are not available right now");
-  nlohmann::json answer = nlohmann::json::parse(stats->to_json(), nullptr, false);
+  nlohmann::json answer = *stats;
   if (services_.bounces) {  // the dashboard's red line: someone may be sending as the site
     const int64_t week_ago = unix_seconds(services_.clock->now()) - 7 * 86400;
     Result<int64_t> foreign = services_.bounces->count("foreign", week_ago);
@@ -193,7 +193,7 @@ HttpResponse Gateway::handle_stats(const HttpRequest& request) {
     if (foreign) answer["foreign_bounces_7d"] = *foreign;  // all of them, forged ones included
     if (forged) answer["forged_bounces_7d"] = *forged;     // only the site's address forged: SPF/DKIM/DMARC advice
   }
-  return HttpResponse::json(200, answer.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  return HttpResponse::json(200, answer);
 }
 
 }  // namespace spamgate

@@ -11,12 +11,11 @@
 #include "mail/outbox.h"
 #include "store/feedback_log.h"
 #include "store/submission_log.h"
-#include "util/json_body.h"
+#include "util/json_text.h"
 
 namespace spamgate {
 namespace {
 
-constexpr auto kReplace = nlohmann::json::error_handler_t::replace;
 constexpr int kPersonalDataLimit = 500;
 
 HttpResponse not_found(const std::string& id) {
@@ -48,14 +47,12 @@ nlohmann::json review_item(const SubmissionRecord& r, const RuleSet* rules) {
   nlohmann::json item = {{"id", r.id},         {"created_at", r.created_at}, {"endpoint", r.endpoint},
                          {"kind", r.kind},     {"ip", r.ip},                 {"user_agent", r.user_agent},
                          {"action", r.action}, {"score", r.score},           {"rules", r.rules}};
-  nlohmann::json hits = nlohmann::json::parse(r.hits, nullptr, false);  // discarded: not an array
-  if (!hits.is_array()) hits = nlohmann::json::array();
-  for (auto& hit : hits) {
-    const RuleInfo* rule = rules && hit.contains("rule") && hit["rule"].is_string() ? rules->find(hit["rule"].get<std::string>())
-                                                                                     : nullptr;
-    hit["description"] = rule ? rule->description : "";
+  item["hits"] = nlohmann::json::array();
+  for (const Hit& hit : stored_hits(r)) {
+    const RuleInfo* rule = rules ? rules->find(hit.rule) : nullptr;
+    nlohmann::json& described = item["hits"].emplace_back(hit);
+    described["description"] = rule ? rule->description : "";
   }
-  item["hits"] = hits;
   const SubmissionContent content = read_submission_content(r.content);
   item["author"] = content.author;
   item["email"] = content.email;
@@ -180,7 +177,7 @@ HttpResponse Gateway::handle_submissions(const HttpRequest& request, RequestLog&
     }
     answer["not_kept"] = nlohmann::json::array();  // "N more from 203.0.113.7 not kept" (the review budget)
     for (const NotKept& dropped : page->not_kept) answer["not_kept"].push_back({{"ip", dropped.ip}, {"count", dropped.count}});
-    return HttpResponse::json(200, answer.dump(-1, ' ', false, kReplace));
+    return HttpResponse::json(200, answer);
   }
 
   const std::string id = rest.substr(1, rest.find('/', 1) == std::string::npos ? std::string::npos : rest.find('/', 1) - 1);
@@ -191,7 +188,7 @@ HttpResponse Gateway::handle_submissions(const HttpRequest& request, RequestLog&
     Result<std::optional<SubmissionRecord>> found = services_.log->find(id);
     if (!found) return HttpResponse::text(503, "the submission cannot be read right now");
     if (!*found || !(*found)->content || !is_blocked_action((*found)->action)) return not_found(id);
-    return HttpResponse::json(200, review_item(**found, rules.get()).dump(-1, ' ', false, kReplace));
+    return HttpResponse::json(200, review_item(**found, rules.get()));
   }
   if (action != "/decision") return HttpResponse::text(404, "spamgate has no endpoint at this path");
   if (request.method != "POST") return HttpResponse::text(405, "POST the decision");
@@ -240,7 +237,7 @@ HttpResponse Gateway::handle_submissions(const HttpRequest& request, RequestLog&
                            {"previous", (*decided)->previous ? nlohmann::json(*(*decided)->previous) : nlohmann::json(nullptr)},
                            {"mailed", mailed},
                            {"item", review_item(record, rules.get())}};
-  return HttpResponse::json(200, answer.dump(-1, ' ', false, kReplace));
+  return HttpResponse::json(200, answer);
 }
 
 HttpResponse Gateway::handle_personal_data(const HttpRequest& request, RequestLog& log) {
@@ -281,7 +278,7 @@ HttpResponse Gateway::handle_personal_data(const HttpRequest& request, RequestLo
       }
     return HttpResponse::json(200, nlohmann::json{{"submissions_erased", *submissions},
                                                   {"mails_erased", *mails},
-                                                  {"decisions_erased", *decisions}}.dump());
+                                                  {"decisions_erased", *decisions}});
   }
   Result<std::vector<SubmissionRecord>> submissions = services_.log->by_email(email, kPersonalDataLimit);
   Result<std::vector<FeedbackRecord>> decisions = services_.feedback->by_email(email, kPersonalDataLimit);
@@ -295,7 +292,7 @@ HttpResponse Gateway::handle_personal_data(const HttpRequest& request, RequestLo
                            {"decisions", nlohmann::json::array()},
                            {"mails", nlohmann::json::array()}};
   for (const SubmissionRecord& r : *submissions) answer["submissions"].push_back(review_item(r, rules.get()));
-  for (const FeedbackRecord& f : *decisions) answer["decisions"].push_back(nlohmann::json::parse(f.to_json(), nullptr, false));
+  for (const FeedbackRecord& f : *decisions) answer["decisions"].push_back(f);
   for (const OutboxRow& m : *mails)
     answer["mails"].push_back({{"id", m.id},
                                {"created_at", m.created_at},
@@ -305,7 +302,7 @@ HttpResponse Gateway::handle_personal_data(const HttpRequest& request, RequestLo
                                {"recipients", m.message.recipients},
                                {"sent_at", m.sent_at ? nlohmann::json(*m.sent_at) : nlohmann::json(nullptr)},
                                {"message", m.message.data}});
-  return HttpResponse::json(200, answer.dump(-1, ' ', false, kReplace));
+  return HttpResponse::json(200, answer);
 }
 
 }  // namespace spamgate

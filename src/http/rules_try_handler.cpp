@@ -10,7 +10,7 @@
 #include "store/feedback_log.h"
 #include "store/submission_log.h"
 #include "store/trial_history.h"
-#include "util/json_body.h"
+#include "util/json_text.h"
 
 namespace spamgate {
 
@@ -34,7 +34,7 @@ HttpResponse Gateway::handle_rules_try(const HttpRequest& request, RequestLog& l
   if (!rules.candidate) {
     log.reason = rules.errors.empty() ? "" : rules.errors.front();
     nlohmann::json answer = {{"error", "the candidate rules do not load"}, {"errors", rules.errors}};
-    return HttpResponse::json(400, answer.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    return HttpResponse::json(400, answer);
   }
   const int64_t since = unix_seconds(services_.clock->now()) - int64_t{config.store.retention_days} * 86400;
   Result<std::vector<TrialItem>> items = load_trial_items(*services_.log, *services_.feedback, since);
@@ -45,7 +45,7 @@ HttpResponse Gateway::handle_rules_try(const HttpRequest& request, RequestLog& l
   TrialReport report = run_rule_trial(*rules.current, *rules.candidate, *items, config.checks);
   report.since = since;
   report.replaced = rules.replaced;
-  return HttpResponse::json(200, report.to_json());
+  return HttpResponse::json(200, nlohmann::json(report));
 }
 
 }  // namespace spamgate

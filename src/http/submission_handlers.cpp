@@ -2,6 +2,8 @@
 #include <variant>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "form/form_decoder.h"
 #include "form/submission_builder.h"
 #include "http/gateway.h"
@@ -50,10 +52,12 @@ Verdict Gateway::score(const Submission& submission, bool stateful, RequestLog& 
   const std::shared_ptr<const RuleSet> rules = services_.rules->current();
   const std::shared_ptr<const LearnedModel> learned =
       services_.learner ? services_.learner->current() : std::shared_ptr<const LearnedModel>();
-  const LazyFingerprint fingerprint(submission);  // FUZZY's lookup and its lesson share one
+  const std::vector<LinkSpan> links = link_spans(submission.body);  // found once for every check
+  const LazyFingerprint fingerprint(submission, &links);              // FUZZY's lookup and its lesson share one
   CheckContext context{services_.config->checks, services_.shared_secret, stateful ? services_.history : nullptr,
                        services_.clock->now(), learned.get(), services_.fuzzy};
   context.fuzzy_fingerprint = &fingerprint;
+  context.body_links = &links;
   Verdict verdict = Scorer{}.score(*rules, submission, context);
   if (verdict.action == Action::reject && services_.config->actions.on_reject == RejectMode::discard)
     verdict.action = Action::discard;
@@ -166,7 +170,7 @@ HttpResponse Gateway::handle_check(const HttpRequest& request, RequestLog& log) 
   if (!submission.ok()) return form_error_response(400, submission.error(), log);
   // A dry run: RATE_IP and DUPLICATE state is neither read nor changed.
   const Verdict verdict = score(*submission, false, log);
-  return HttpResponse::json(200, verdict.to_json());
+  return HttpResponse::json(200, nlohmann::json(verdict));
 }
 
 }  // namespace spamgate

@@ -82,7 +82,9 @@ Learner::Learner(FeedbackLog& log, int64_t min_per_class, ModelStore* saved, Reb
       model_(ModelTrainer().snapshot(min_per_class)),
       published_({{"updated_at", 0}, {"covers", 0}, {"exact", true}, {"rebuilt_at", 0}}) {}
 
-Learner::~Learner() {
+Learner::~Learner() { stop_background(); }
+
+void Learner::stop_background() {
   {
     std::lock_guard lock(wake_mutex_);
     stopping_ = true;

@@ -57,7 +57,7 @@ class Learner {
   // `log` (and `saved`, when given) must outlive the learner. `saved` null:
   // nothing is loaded or saved. The model is empty (silent) until start().
   Learner(FeedbackLog& log, int64_t min_per_class, ModelStore* saved = nullptr, RebuildPolicy policy = {});
-  ~Learner();  // stops the background thread
+  ~Learner();  // stop_background()
 
   // Brings the model up to the log once, before serving: loads the saved
   // model when it has this build's fingerprint and replays the decisions
@@ -87,6 +87,8 @@ class Learner {
   // earliest: rebuilds take at most half of one core however fast
   // decisions arrive.
   void run_in_background(std::chrono::milliseconds poll);
+  // Stops and joins that thread (a rebuild in progress finishes first).
+  void stop_background();
 
   // The current snapshot (never null).
   std::shared_ptr<const LearnedModel> current() const;

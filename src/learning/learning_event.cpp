@@ -12,7 +12,7 @@ namespace {
 // The decisions as a JSON array of records.
 nlohmann::json records_json(const std::vector<FeedbackRecord>& decisions) {
   nlohmann::json out = nlohmann::json::array();
-  for (const FeedbackRecord& f : decisions) out.push_back(f.json());
+  for (const FeedbackRecord& f : decisions) out.push_back(f);
   return out;
 }
 
@@ -24,7 +24,7 @@ Result<std::vector<FeedbackRecord>> records_of(const nlohmann::json& array) {
   out.reserve(array.size());
   for (const nlohmann::json& item : array) {
     if (!item.is_object()) return Error{"a decision must be a JSON object"};
-    Result<FeedbackRecord> f = FeedbackRecord::from_json(item);
+    Result<FeedbackRecord> f = feedback_record_from_json(item);
     if (!f) return Error{f.error()};
     if (!valid_feedback_decision(f->decision)) return Error{"a decision is not spam, ham or approve"};
     if (!valid_feedback_kind(f->kind)) return Error{"a decision's kind is not comment, contact or form"};
@@ -109,7 +109,7 @@ Result<LearningEvent> decode_learning_event(std::string_view op, std::string_vie
 std::string encode_learning_event(const LearningEvent& event) {
   switch (event.op) {
     case LearningEvent::Op::record:
-      return lenient_dump(event.decisions.empty() ? nlohmann::json::object() : event.decisions.front().json());
+      return lenient_dump(event.decisions.empty() ? nlohmann::json::object() : nlohmann::json(event.decisions.front()));
     case LearningEvent::Op::record_all: return lenient_dump(records_json(event.decisions));
     case LearningEvent::Op::forget: return lenient_dump({{"id", event.target}});
     case LearningEvent::Op::forget_email: return lenient_dump({{event.hashed ? "email_sha256" : "email", event.target}});

@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "store/migrations.h"
+#include "util/json_text.h"
 
 namespace spamgate {
 namespace {
@@ -45,7 +46,7 @@ OutboxRow read_row(const Statement& st) {
   row.id = st.column_int(0);
   row.created_at = st.column_int(1);
   row.kind = parse_kind(st.column_text(2));
-  nlohmann::json recipients = nlohmann::json::parse(st.column_text(3), nullptr, false);
+  const nlohmann::json recipients = parse_json_or_discarded(st.column_text(3));
   if (recipients.is_array())
     for (const auto& r : recipients)
       if (r.is_string()) row.message.recipients.push_back(r.get<std::string>());
@@ -114,7 +115,7 @@ Result<int64_t> Outbox::insert(OutboxKind kind, const MailMessage& message, cons
   if (!st) return Error{st.error()};
   st->bind(1, unix_seconds(clock_.now()))
       .bind(2, to_string(kind))
-      .bind(3, nlohmann::json(message.recipients).dump())
+      .bind(3, json_text(message.recipients))
       .bind(4, message.envelope_from)
       .bind(5, subject)
       .bind(6, preview)

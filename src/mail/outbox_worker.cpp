@@ -21,6 +21,30 @@ OutboxWorker::OutboxWorker(Outbox& outbox, MailCaps& caps, SmtpTransport& transp
 
 OutboxWorker::~OutboxWorker() { stop(); }
 
+void OutboxWorker::register_metrics(MetricRegistry& metrics) const {
+  const auto counter = [&](const char* name, const char* help, const std::atomic<uint64_t>& value) {
+    metrics.add_external(name, help, "counter", [&value] { return static_cast<double>(value.load()); });
+  };
+  counter("spamgate_mail_sent_total", "Messages the SMTP server accepted", counters_.sent);
+  counter("spamgate_mail_temporary_failures_total", "Send attempts that failed temporarily",
+          counters_.temporary_failures);
+  counter("spamgate_mail_permanent_failures_total", "Messages that failed permanently (kept as failed)",
+          counters_.permanent_failures);
+  counter("spamgate_mail_held_total", "Messages held by the mail caps", counters_.held);
+  counter("spamgate_mail_digests_total", "Digests of held messages written", counters_.digests);
+  counter("spamgate_mail_alerts_total", "Daily-cap alerts written", counters_.alerts);
+  counter("spamgate_mail_errors_total", "Outbox store or compose errors", counters_.errors);
+  const auto gauge = [&](const char* name, const char* help, OutboxStatus status) {
+    metrics.add_external(name, help, "gauge", [&outbox = outbox_, status] {
+      Result<int64_t> n = outbox.count(status);
+      return n ? static_cast<double>(*n) : -1.0;
+    });
+  };
+  gauge("spamgate_mail_outbox_queued", "Messages waiting in the outbox", OutboxStatus::queued);
+  gauge("spamgate_mail_outbox_held", "Messages held for a digest", OutboxStatus::held);
+  gauge("spamgate_mail_outbox_failed", "Messages that failed and are kept", OutboxStatus::failed);
+}
+
 Status OutboxWorker::recover_interrupted() {
   Result<int> recovered = outbox_.recover_interrupted();
   if (!recovered) return Error{recovered.error()};

@@ -21,6 +21,7 @@
 #include "mail/outbox.h"
 #include "mail/smtp_transport.h"
 #include "util/clock.h"
+#include "util/metric_registry.h"
 #include "util/result.h"
 
 namespace spamgate {
@@ -74,6 +75,9 @@ class OutboxWorker {
   FlushCounts flush_once();
 
   const OutboxCounters& counters() const { return counters_; }
+  // The sender's counters and the outbox's queued/held/failed gauges as
+  // spamgate_mail_*. The worker must outlive `metrics`.
+  void register_metrics(MetricRegistry& metrics) const;
 
  private:
   void run();

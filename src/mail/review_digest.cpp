@@ -86,6 +86,11 @@ ReviewDigestText review_digest_text(const Config& config, const ReviewDigestInpu
   return text;
 }
 
+void ReviewDigest::register_metrics(MetricRegistry& metrics) const {
+  metrics.add_external("spamgate_review_digest_checks_total", "Checks whether a review digest is due.", "counter",
+                       [this] { return static_cast<double>(checks()); });
+}
+
 Result<std::unique_ptr<ReviewDigest>> ReviewDigest::open(const std::string& path, const Config& config,
                                                          SubmissionLog& log, Notifier& notifier, const Clock& clock,
                                                          RedisLink* shared) {

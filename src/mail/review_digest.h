@@ -21,6 +21,7 @@
 #include "store/database.h"
 #include "store/submission_log.h"
 #include "util/clock.h"
+#include "util/metric_registry.h"
 
 namespace spamgate {
 
@@ -66,6 +67,8 @@ class ReviewDigest {
   Result<bool> send_if_due();
   // How often send_if_due() ran (metric spamgate_review_digest_checks_total).
   uint64_t checks() const { return checks_.load(std::memory_order_relaxed); }
+  // checks() as spamgate_review_digest_checks_total. The digest must outlive `metrics`.
+  void register_metrics(MetricRegistry& metrics) const;
 
   // How the digest counts forged bounces since a time (BounceLog::count_forged
   // when bounce watch is on; none otherwise).

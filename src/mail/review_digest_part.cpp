@@ -6,6 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "util/json_text.h"
+
 namespace spamgate {
 namespace {
 
@@ -20,7 +22,7 @@ auto counters(Input& in) -> std::vector<std::pair<const char*, decltype(&in.held
 }
 
 std::optional<ReviewDigestInput> parse_part(const std::string& text) {
-  const json part = json::parse(text, nullptr, false);
+  const json part = parse_json_or_discarded(text);
   if (!part.is_object()) return std::nullopt;
   try {
     ReviewDigestInput in;
@@ -49,13 +51,12 @@ std::optional<ReviewDigestInput> parse_part(const std::string& text) {
 std::string review_digest_part(const ReviewDigestInput& in, const std::string& node) {
   json part = {{"node", node}, {"since", in.since}, {"until", in.until}};
   for (auto [name, count] : counters(in)) part[name] = *count;
-  part["reasons"] = json::array();
-  for (const RuleCount& r : in.reasons) part["reasons"].push_back({{"rule", r.rule}, {"hits", r.hits}});
+  part["reasons"] = in.reasons;
   part["items"] = json::array();
   for (const SubmissionRecord& r : in.items)
     part["items"].push_back({{"created_at", r.created_at}, {"kind", r.kind}, {"action", r.action},
                              {"rules", r.rules}, {"content", r.content ? json(*r.content) : json()}});
-  return part.dump(-1, ' ', false, json::error_handler_t::replace);
+  return json_text(part);
 }
 
 ReviewDigestInput merge_review_digest_parts(const std::vector<std::string>& parts) {

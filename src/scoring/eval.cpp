@@ -141,7 +141,7 @@ std::string render_eval(const EvalReport& report) {
   return out.str();
 }
 
-std::string render_eval_json(const EvalReport& report, const LearnedModel* learned) {
+nlohmann::json eval_json(const EvalReport& report, const LearnedModel* learned) {
   auto counts = [](const EvalCounts& c) {
     return nlohmann::json{{"spam", c.spam}, {"ham", c.ham}, {"caught", c.spam_caught}, {"fp", c.false_positives}};
   };
@@ -155,7 +155,7 @@ std::string render_eval_json(const EvalReport& report, const LearnedModel* learn
   out["total"] = counts(report.total);
   if (learned)
     out["learned"] = {{"spam", learned->counts().spam}, {"ham", learned->counts().ham}, {"active", learned->active()}};
-  return out.dump() + "\n";
+  return out;
 }
 
 }  // namespace spamgate

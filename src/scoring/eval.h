@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "config/config.h"
 #include "form/submission.h"
 #include "scoring/fuzzy/fuzzy_memory.h"
@@ -93,7 +95,7 @@ std::string render_eval(const EvalReport& report);
 
 // The report as one JSON object: {"files":[{"file","spam","ham","caught",
 // "fp"}],"total":{...}}, plus "learned":{"spam","ham","active"} when a
-// model was given.
-std::string render_eval_json(const EvalReport& report, const LearnedModel* learned);
+// model was given (`spamgate eval --json`).
+nlohmann::json eval_json(const EvalReport& report, const LearnedModel* learned);
 
 }  // namespace spamgate

@@ -144,35 +144,36 @@ TrialReport run_rule_trial(const RuleSet& current, const RuleSet& candidate, con
   return report;
 }
 
-std::string TrialReport::to_json() const {
-  nlohmann::json out = {{"scored", scored},
-                        {"labelled", labelled},
-                        {"newly_blocked", {{"count", newly_blocked}, {"marked_not_spam", newly_blocked_ham}}},
-                        {"newly_passed", {{"count", newly_passed}, {"marked_spam", newly_passed_spam}}},
-                        {"hold_to_reject", hold_to_reject},
-                        {"reject_to_hold", reject_to_hold},
-                        {"differ_from_recorded", differ_from_recorded},
-                        {"since", since},
-                        {"replaced", replaced},
-                        {"rules", nlohmann::json::array()}};
-  for (const RuleDifference& d : rules) {
-    nlohmann::json examples = nlohmann::json::array();
-    for (const TrialExample& e : d.examples)
-      examples.push_back({{"id", e.id},
-                          {"created_at", e.created_at},
-                          {"kind", e.kind},
-                          {"before", action_name(e.before)},
-                          {"after", action_name(e.after)},
-                          {"owner", e.owner_says_spam ? nlohmann::json(owner_word(e.owner_says_spam)) : nullptr},
-                          {"text", e.text}});
-    out["rules"].push_back({{"rule", d.rule},
-                            {"newly_blocked", d.newly_blocked},
-                            {"newly_blocked_not_spam", d.newly_blocked_ham},
-                            {"newly_passed", d.newly_passed},
-                            {"newly_passed_spam", d.newly_passed_spam},
-                            {"examples", std::move(examples)}});
-  }
-  return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+void to_json(nlohmann::json& out, const TrialExample& e) {
+  out = {{"id", e.id},
+         {"created_at", e.created_at},
+         {"kind", e.kind},
+         {"before", action_name(e.before)},
+         {"after", action_name(e.after)},
+         {"owner", e.owner_says_spam ? nlohmann::json(owner_word(e.owner_says_spam)) : nullptr},
+         {"text", e.text}};
+}
+
+void to_json(nlohmann::json& out, const RuleDifference& d) {
+  out = {{"rule", d.rule},
+         {"newly_blocked", d.newly_blocked},
+         {"newly_blocked_not_spam", d.newly_blocked_ham},
+         {"newly_passed", d.newly_passed},
+         {"newly_passed_spam", d.newly_passed_spam},
+         {"examples", d.examples}};
+}
+
+void to_json(nlohmann::json& out, const TrialReport& report) {
+  out = {{"scored", report.scored},
+         {"labelled", report.labelled},
+         {"newly_blocked", {{"count", report.newly_blocked}, {"marked_not_spam", report.newly_blocked_ham}}},
+         {"newly_passed", {{"count", report.newly_passed}, {"marked_spam", report.newly_passed_spam}}},
+         {"hold_to_reject", report.hold_to_reject},
+         {"reject_to_hold", report.reject_to_hold},
+         {"differ_from_recorded", report.differ_from_recorded},
+         {"since", report.since},
+         {"replaced", report.replaced},
+         {"rules", report.rules}};
 }
 
 std::string TrialReport::to_text() const {

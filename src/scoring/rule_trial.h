@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "config/config.h"
 #include "form/submission.h"
 #include "scoring/rule_set.h"
@@ -61,14 +63,18 @@ struct TrialReport {
   std::vector<std::string> replaced;  // current rules the candidate replaced (filled by the caller)
   int64_t since = 0;                  // the history's start (unix seconds; filled by the caller)
 
-  // {"scored","labelled","newly_blocked":{"count","marked_not_spam"},"newly_passed":{"count","marked_spam"},
-  //  "hold_to_reject","reject_to_hold","differ_from_recorded","since","replaced":[...],
-  //  "rules":[{"rule","newly_blocked","newly_blocked_not_spam","newly_passed","newly_passed_spam",
-  //            "examples":[{"id","created_at","kind","before","after","owner","text"}]}]}
-  std::string to_json() const;
   // A few lines for the terminal.
   std::string to_text() const;
 };
+
+// {"scored","labelled","newly_blocked":{"count","marked_not_spam"},"newly_passed":{"count","marked_spam"},
+//  "hold_to_reject","reject_to_hold","differ_from_recorded","since","replaced":[...],
+//  "rules":[{"rule","newly_blocked","newly_blocked_not_spam","newly_passed","newly_passed_spam",
+//            "examples":[{"id","created_at","kind","before","after","owner","text"}]}]}
+// — what POST /spamgate/rules/try answers and `spamgate rules try --json` prints.
+void to_json(nlohmann::json& out, const TrialReport& report);
+void to_json(nlohmann::json& out, const RuleDifference& difference);
+void to_json(nlohmann::json& out, const TrialExample& example);
 
 struct TrialOptions {
   size_t examples = 3;        // per rule

@@ -123,7 +123,7 @@ class Run {
 
   void run_links() {
     if (c_.links.empty()) return;
-    const size_t count = count_links(submission_);
+    const size_t count = context_.body_links ? context_.body_links->size() : count_links(submission_);
     for (const CompiledLinks& rule : c_.links)
       if (count >= rule.min_links) fire(rule.rule, std::to_string(count) + " links");
   }

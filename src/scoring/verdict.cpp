@@ -24,13 +24,13 @@ std::string Verdict::rule_names() const {
   return names;
 }
 
-std::string Verdict::to_json() const {
-  nlohmann::json hits_json = nlohmann::json::array();
-  for (const Hit& hit : hits)
-    hits_json.push_back({{"rule", hit.rule}, {"score", hit.score}, {"detail", hit.detail}});
-  nlohmann::json out = {{"action", action_name(action)}, {"score", score}, {"hits", hits_json}};
-  if (!rule_errors.empty()) out["rule_errors"] = rule_errors;
-  return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+void to_json(nlohmann::json& out, const Hit& hit) {
+  out = {{"rule", hit.rule}, {"score", hit.score}, {"detail", hit.detail}};
+}
+
+void to_json(nlohmann::json& out, const Verdict& verdict) {
+  out = {{"action", action_name(verdict.action)}, {"score", verdict.score}, {"hits", verdict.hits}};
+  if (!verdict.rule_errors.empty()) out["rule_errors"] = verdict.rule_errors;
 }
 
 std::string Verdict::to_text() const {

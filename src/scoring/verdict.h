@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 namespace spamgate {
 
 enum class Action { pass, hold, reject, discard };
@@ -29,10 +31,14 @@ struct Verdict {
 
   // "PHARMA,LINKS_3" — the rule names, comma-separated, in hit order.
   std::string rule_names() const;
-  // {"action":"hold","score":6.5,"hits":[{"rule":..,"score":..,"detail":..}]}
-  std::string to_json() const;
   // Multi-line human-readable form for `spamgate check`.
   std::string to_text() const;
 };
+
+// {"detail","rule","score"}
+void to_json(nlohmann::json& out, const Hit& hit);
+// {"action":"hold","hits":[Hit...],"score":6.5} and "rule_errors":[...] when
+// a rule failed.
+void to_json(nlohmann::json& out, const Verdict& verdict);
 
 }  // namespace spamgate

@@ -55,6 +55,19 @@ RedisLink::RedisLink(RedisLinkOptions options) : options_(std::move(options)) {
   if (!options_.endpoint.password.empty()) options_.password = options_.endpoint.password;
 }
 
+void RedisLink::register_metrics(MetricRegistry& metrics) const {
+  metrics.add_external("spamgate_shared_redis_up", "1 while Redis answers; 0 while this node uses its local state",
+                       "gauge", [this] { return up() ? 1.0 : 0.0; });
+  metrics.add_external("spamgate_shared_round_trip_seconds", "The last Redis PING round trip", "gauge",
+                       [this] { return last_round_trip_ms() / 1000.0; });
+  metrics.add_external("spamgate_shared_fallbacks_total", "Redis calls that failed, so local state answered",
+                       "counter", [this] { return static_cast<double>(counters_.fallbacks.load()); });
+  metrics.add_external("spamgate_shared_round_trips_total", "Commands this node sent to Redis and waited for",
+                       "counter", [this] { return static_cast<double>(counters_.round_trips.load()); });
+  metrics.add_external("spamgate_shared_outages_total", "Times Redis went from answering to not", "counter",
+                       [this] { return static_cast<double>(counters_.outages.load()); });
+}
+
 RedisLink::~RedisLink() {
   for (const Connection& idle : idle_) redisFree(idle.context);
   if (blocking_.context != nullptr) redisFree(blocking_.context);

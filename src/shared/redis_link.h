@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "shared/redis_url.h"
+#include "util/metric_registry.h"
 #include "util/result.h"
 
 struct redisContext;
@@ -80,6 +81,9 @@ class RedisLink {
   const std::string& node() const { return options_.node; }
   const std::string& display() const { return options_.endpoint.display; }
   const RedisLinkCounters& counters() const { return counters_; }
+  // Whether Redis answers, the last round trip and the counters above, as
+  // spamgate_shared_*. The link must outlive `metrics`.
+  void register_metrics(MetricRegistry& metrics) const;
 
  private:
   using Clock = std::chrono::steady_clock;

@@ -6,6 +6,7 @@
 
 #include "store/column_texts.h"
 #include "store/migrations.h"
+#include "util/json_text.h"
 
 namespace spamgate {
 
@@ -15,25 +16,23 @@ bool valid_feedback_decision(const std::string& decision) {
 
 bool valid_feedback_kind(const std::string& kind) { return kind == "comment" || kind == "contact" || kind == "form"; }
 
-nlohmann::json FeedbackRecord::json() const {
-  nlohmann::json out = {{"id", id},         {"created_at", created_at}, {"submission_id", submission_id},
-                        {"kind", kind},     {"subject", subject},
-                        {"decision", decision}, {"author", author},     {"email", email},
-                        {"url", url},       {"ip", ip},                 {"body", body},
-                        {"source", source}};
-  out["comment_id"] = comment_id ? nlohmann::json(*comment_id) : nlohmann::json(nullptr);
-  return out;
+void to_json(nlohmann::json& out, const FeedbackRecord& f) {
+  out = {{"id", f.id},         {"created_at", f.created_at}, {"submission_id", f.submission_id},
+         {"kind", f.kind},     {"subject", f.subject},
+         {"decision", f.decision}, {"author", f.author},     {"email", f.email},
+         {"url", f.url},       {"ip", f.ip},                 {"body", f.body},
+         {"source", f.source}};
+  out["comment_id"] = f.comment_id ? nlohmann::json(*f.comment_id) : nlohmann::json(nullptr);
 }
 
-std::string FeedbackRecord::to_json() const {
-  return json().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+std::string FeedbackRecord::to_json() const { return json_text(*this); }
+
+Result<FeedbackRecord> FeedbackRecord::from_json(const std::string& text) {
+  return feedback_record_from_json(parse_json_or_discarded(text));
 }
 
-Result<FeedbackRecord> FeedbackRecord::from_json(const nlohmann::json& in) {
+Result<FeedbackRecord> feedback_record_from_json(const nlohmann::json& in) {
   if (!in.is_object()) return Error{"a feedback record must be a JSON object"};
-  // Every member is checked for its type before it is read: the learning
-  // stream carries these records, and anyone who can write to Redis can put
-  // a number where a string belongs (or 1e300 where an integer does).
   const auto integer = [&](const char* name) -> std::optional<int64_t> {
     const auto it = in.find(name);
     if (it == in.end() || !it->is_number_integer()) return std::nullopt;

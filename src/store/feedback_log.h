@@ -37,13 +37,20 @@ struct FeedbackRecord {
   // The decided text as a Submission, as the learner and `rules try` score it.
   Submission submission() const;
 
-  // The record as one JSON object, for the CLI and APIs (to_json(): its text).
-  nlohmann::json json() const;
+  // The record as JSON text (to_json below), as the learning stream carries it.
   std::string to_json() const;
-  // A record back from json() (the learning stream carries them); every
-  // member's type is checked, so any JSON gives a record or a reason.
-  static Result<FeedbackRecord> from_json(const nlohmann::json& in);
+  // A record back from that text (feedback_record_from_json).
+  static Result<FeedbackRecord> from_json(const std::string& text);
 };
+
+// {"id","created_at","submission_id","comment_id","decision","author",
+// "email","url","ip","body","kind","subject","source"}: the CLI's and the
+// privacy export's shape; comment_id null when unknown.
+void to_json(nlohmann::json& out, const FeedbackRecord& record);
+// A record back from that object. Every member is checked for its type
+// (anyone who can write to Redis can put a number where a string belongs);
+// absent or null members keep their defaults. Error: which member is wrong.
+Result<FeedbackRecord> feedback_record_from_json(const nlohmann::json& in);
 
 // True for the decisions the store accepts: spam, ham, approve.
 bool valid_feedback_decision(const std::string& decision);

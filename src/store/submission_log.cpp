@@ -83,6 +83,14 @@ uint64_t SubmissionLog::dropped() const {
   return dropped_;
 }
 
+void SubmissionLog::register_metrics(MetricRegistry& metrics) const {
+  metrics.add_external("spamgate_review_texts_not_kept_total",
+                       "Blocked texts not kept for review: over the per-client or total budget, or duplicates",
+                       "counter", [this] { return static_cast<double>(not_kept()); });
+  metrics.add_external("spamgate_log_rows_dropped_total", "Verdict rows dropped because the write queue was full.",
+                       "counter", [this] { return static_cast<double>(dropped()); });
+}
+
 uint64_t SubmissionLog::lost() const {
   std::lock_guard lock(mutex_);
   return lost_;

@@ -19,10 +19,13 @@
 #include <thread>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "store/database.h"
 #include "store/review_budget.h"
 #include "store/submission_record.h"
 #include "util/clock.h"
+#include "util/metric_registry.h"
 
 namespace spamgate {
 
@@ -66,10 +69,15 @@ struct RuleCount {
 struct SubmissionStats {
   std::vector<DayCounts> days;       // every day of the range, oldest first, zeros included
   std::vector<RuleCount> top_rules;  // most hit first
-  // {"days":[{"date","pass","hold","reject","discard"}],"top_rules":[{"rule","hits"}]}
-  // — the shape the WordPress plugin's dashboard reads from /spamgate/stats.
-  std::string to_json() const;
 };
+
+// {"date","pass","hold","reject","discard"}
+void to_json(nlohmann::json& out, const DayCounts& day);
+// {"rule","hits"}
+void to_json(nlohmann::json& out, const RuleCount& count);
+// {"days":[DayCounts...],"top_rules":[RuleCount...]} — the shape the
+// WordPress plugin's dashboard reads from /spamgate/stats.
+void to_json(nlohmann::json& out, const SubmissionStats& stats);
 
 // What the owner's review screen asks for (GET /spamgate/submissions).
 enum class ReviewState { undecided, decided, any };
@@ -144,6 +152,8 @@ class SubmissionLog {
   // Blocked texts not kept (over the per-client budget, duplicates, or
   // evicted over the total budget) since the log opened.
   uint64_t not_kept() const { return budget_.not_kept(); }
+  // not_kept() and dropped() as spamgate_*_total. The log must outlive `metrics`.
+  void register_metrics(MetricRegistry& metrics) const;
 
   // Queries on the query connection (thread-safe, serialized). They see
   // only rows already written (call flush() first to see everything).

@@ -45,13 +45,14 @@ std::string utc_date(int64_t day_start) {
 
 }  // namespace
 
-std::string SubmissionStats::to_json() const {
-  nlohmann::json out = {{"days", nlohmann::json::array()}, {"top_rules", nlohmann::json::array()}};
-  for (const DayCounts& d : days)
-    out["days"].push_back(
-        {{"date", d.date}, {"pass", d.pass}, {"hold", d.hold}, {"reject", d.reject}, {"discard", d.discard}});
-  for (const RuleCount& r : top_rules) out["top_rules"].push_back({{"rule", r.rule}, {"hits", r.hits}});
-  return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+void to_json(nlohmann::json& out, const DayCounts& d) {
+  out = {{"date", d.date}, {"pass", d.pass}, {"hold", d.hold}, {"reject", d.reject}, {"discard", d.discard}};
+}
+
+void to_json(nlohmann::json& out, const RuleCount& count) { out = {{"rule", count.rule}, {"hits", count.hits}}; }
+
+void to_json(nlohmann::json& out, const SubmissionStats& stats) {
+  out = {{"days", stats.days}, {"top_rules", stats.top_rules}};
 }
 
 Result<std::vector<SubmissionRecord>> SubmissionLog::recent(int limit) {

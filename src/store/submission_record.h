@@ -8,6 +8,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
 
 #include "form/submission.h"
 #include "scoring/verdict.h"
@@ -38,11 +41,16 @@ struct SubmissionRecord {
   // total); nullopt when it was (see store/review_budget.h).
   std::optional<std::string> not_kept;
   uint64_t body_hash = 0;  // of the body, for blocked rows (0 = none); not stored
-
-  // The record as one JSON object (content parsed, hits parsed), for the CLI
-  // and APIs. Invalid UTF-8 is replaced, never thrown.
-  std::string to_json() const;
 };
+
+// The record as one JSON object, hits and content as stored (a column that
+// does not read as JSON is given as its text): `spamgate log --json`.
+void to_json(nlohmann::json& out, const SubmissionRecord& record);
+
+// The hits as stored, in hit order; a hit without a rule name, or a column
+// that is not an array, is left out (a row may predate a format or be
+// damaged).
+std::vector<Hit> stored_hits(const SubmissionRecord& row);
 
 // The content kept for review: JSON {author, email, url, subject, body,
 // post_id, parent}; post_id and parent are the comment form's

@@ -1,6 +1,5 @@
 #include "store/trial_history.h"
 
-#include <nlohmann/json.hpp>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -15,28 +14,12 @@ std::optional<Action> action_of(const std::string& action) {
   return std::nullopt;
 }
 
-// The recorded hits; a malformed array reads as none (it is the store's own
-// JSON, but a row may predate a format or be damaged).
-std::vector<Hit> hits_of(const std::string& json) {
-  std::vector<Hit> out;
-  const nlohmann::json hits = nlohmann::json::parse(json, nullptr, false);
-  if (!hits.is_array()) return out;
-  for (const auto& hit : hits) {
-    if (!hit.is_object() || !hit.contains("rule") || !hit["rule"].is_string()) continue;
-    Hit h;
-    h.rule = hit["rule"].get<std::string>();
-    if (hit.contains("score") && hit["score"].is_number()) h.score = hit["score"].get<double>();
-    out.push_back(std::move(h));
-  }
-  return out;
-}
-
 TrialItem item_of_row(const SubmissionRecord& row) {
   TrialItem item;
   item.id = row.id;
   item.created_at = row.created_at;
   item.submission = stored_submission(row);
-  item.recorded_hits = hits_of(row.hits);
+  item.recorded_hits = stored_hits(row);
   item.recorded_action = action_of(row.action);
   if (row.decision) item.owner_says_spam = *row.decision == "spam";
   return item;

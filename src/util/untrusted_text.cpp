@@ -63,15 +63,17 @@ std::string defanged(std::string_view text) {
 }
 
 std::string quoted_untrusted(std::string_view text, size_t max_chars) {
-  const std::string valid = replace_invalid_utf8(text);
+  // Walks `text` itself (an ill-formed byte reads as U+FFFD) and stops at
+  // the cut: a long body costs no more than its first max_chars characters.
+  static constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
   std::string clean;
   size_t chars = 0;
   bool cut = false;
-  for (size_t i = 0; i < valid.size();) {
-    const size_t length = utf8_sequence_length(valid, i);
-    const char32_t cp = code_point(valid, i, length);
-    const std::string_view sequence = std::string_view(valid).substr(i, length);
-    i += length;
+  for (size_t i = 0; i < text.size();) {
+    const size_t length = utf8_sequence_length(text, i);
+    const char32_t cp = length == 0 ? U'\uFFFD' : code_point(text, i, length);
+    const std::string_view sequence = length == 0 ? kReplacement : text.substr(i, length);
+    i += length == 0 ? 1 : length;
     if (hides_or_reorders(cp)) continue;
     const bool space = breaks_the_line(cp) || cp == ' ';
     if (space && (clean.empty() || clean.back() == ' ')) continue;

@@ -227,8 +227,8 @@ TEST_CASE("spam gets CF7's spam text and no mail; the owner finds it under the f
   CHECK_MESSAGE(log.find("spamgate held this submission (rules: TEST_HOLD)") != std::string::npos, log);
   // Both wait on the review screen (the held one too: CF7 keeps no copy).
   const std::string listed = s.wp->php(
-      "$l = spamgate_review_fetch_list( array( 'held_comments' => 'exclude', 'per_page' => 100 ) );"
-      "foreach ( $l['list']['items'] as $i ) { echo $i['kind'], '|', $i['form_name'], '|', $i['form_id'], '|', $i['body'], \"\\n\"; }");
+      "$l = Spamgate_Api::submissions( array( 'held_comments' => 'exclude', 'per_page' => 100 ) );"
+      "foreach ( $l['data']['items'] as $i ) { echo $i['kind'], '|', $i['form_name'], '|', $i['form_id'], '|', $i['body'], \"\\n\"; }");
   const std::string form = "form|cf7|" + std::to_string(s.cf7["form_id"].get<int>()) + "|";
   CHECK_MESSAGE(listed.find(form + rejected.text) != std::string::npos, listed);
   CHECK_MESSAGE(listed.find(form + held.text) != std::string::npos, listed);

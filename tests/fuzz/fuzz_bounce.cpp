@@ -4,7 +4,7 @@
 // keeps its promises: at most max_recipients recipients, each a lower-case
 // address with "@", a status "D.D.D" or "", a one-line diagnostic of at
 // most 500 bytes; a bounce names at least one recipient; one-line header
-// fields; bounce_report_json parses as JSON.
+// fields; the report's JSON text parses as JSON.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bounce/bounce_report.h"
+#include "util/json_text.h"
 
 namespace {
 
@@ -44,7 +45,7 @@ void check(const spamgate::BounceReport& report, const spamgate::BounceParseLimi
   for (const std::string* field : {&report.original_message_id, &report.original_from, &report.original_subject,
                                    &report.reporting_mta, &report.from, &report.subject})
     require(one_line(*field));
-  require(!nlohmann::json::parse(spamgate::bounce_report_json(report), nullptr, false).is_discarded());
+  require(!nlohmann::json::parse(spamgate::json_text(nlohmann::ordered_json(report)), nullptr, false).is_discarded());
 }
 
 }  // namespace

@@ -125,6 +125,9 @@ TEST_CASE("untrusted text is one line, cut, without control or bidi characters, 
         "お支払い情報を更新してください：www[.]evil[.]example");
   CHECK(quoted_untrusted("日本語のテキスト", 3) == "日本語\u2026");
   CHECK(quoted_untrusted(std::string("bad \xff byte"), 100) == "bad \uFFFD byte");
+  // Only the part shown is read: a long body cut early, ill-formed bytes past the cut unseen.
+  CHECK(quoted_untrusted(std::string("最初の言葉 \xc3") + std::string(100000, 'x'), 5) == "最初の言葉\u2026");
+  CHECK(quoted_untrusted(std::string("\xe3\x81"), 10) == "\uFFFD\uFFFD");
   CHECK(quoted_untrusted("\u0085next\u2028line", 100) == "next line");
 }
 
@@ -184,5 +187,4 @@ TEST_CASE("the bounce log keeps a foreign row's evidence and counts the forged o
   REQUIRE(rows->size() == 2);
   CHECK((*rows)[0].forged());
   CHECK((*rows)[1].evidence == "a Received header names smtp.mailhost.example");
-  CHECK((*rows)[0].to_json().find("\"forged\":true") != std::string::npos);
 }

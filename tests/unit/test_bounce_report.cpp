@@ -1,4 +1,4 @@
-// parse_bounce and bounce_report_json (src/bounce/bounce_report.h) on short
+// parse_bounce and its JSON (src/bounce/bounce_report.h) on short
 // synthetic reports written here (RFC 3464, qmail, Exchange, Postfix, ARF,
 // auto-replies, hostile input) and, in "bounce corpus figures", on the real
 // messages in ../shared/corpus/bounces (Sisimai's set-of-emails). Run that
@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bounce/bounce_report.h"
+#include "util/json_text.h"
 
 using namespace spamgate;
 
@@ -133,7 +134,7 @@ TEST_CASE("a report whose recipients are all delayed is a bounce whose recipient
 TEST_CASE("CRLF and LF line ends read the same") {
   const BounceReport lf = parse_bounce(kDsn);
   const BounceReport crlf_report = parse_bounce(crlf(kDsn));
-  CHECK(bounce_report_json(lf) == bounce_report_json(crlf_report));
+  CHECK(nlohmann::ordered_json(lf) == nlohmann::ordered_json(crlf_report));
   CHECK(crlf_report.recipients.size() == 2);
   CHECK(crlf_report.recipients[0].diagnostic == lf.recipients[0].diagnostic);
 }
@@ -418,7 +419,7 @@ TEST_CASE("hostile input: empty, truncated, deeply nested, garbage, over the siz
   CHECK(g2.recipients.size() <= 50);
   CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(20));
   for (const FailedRecipient& r : g2.recipients) CHECK(r.diagnostic.size() <= 500);
-  CHECK(!nlohmann::json::parse(bounce_report_json(g2), nullptr, false).is_discarded());
+  CHECK(!nlohmann::json::parse(json_text(nlohmann::ordered_json(g2)), nullptr, false).is_discarded());
 
   // Past max_message_bytes nothing is read.
   BounceParseLimits small;
@@ -447,8 +448,8 @@ TEST_CASE("the limits on recipients and parts hold") {
   CHECK(parse_bounce(parts, wide).recipients.size() == 1);
 }
 
-TEST_CASE("bounce_report_json: exactly these keys, in this order, the first recipient's details") {
-  const auto json = nlohmann::ordered_json::parse(bounce_report_json(parse_bounce(kDsn)));
+TEST_CASE("a bounce report's JSON: exactly these keys, in this order, the first recipient's details") {
+  const nlohmann::ordered_json json = parse_bounce(kDsn);
   std::vector<std::string> keys;
   for (const auto& item : json.items()) keys.push_back(item.key());
   CHECK(keys == std::vector<std::string>{"kind", "recipients", "status", "action", "diagnostic", "original_message_id",
@@ -458,7 +459,7 @@ TEST_CASE("bounce_report_json: exactly these keys, in this order, the first reci
   CHECK(json["status"] == "5.1.1");
   CHECK(json["action"] == "failed");
   CHECK(json["original_message_id"] == "comment-42.1717236000@example.org");
-  const auto empty = nlohmann::json::parse(bounce_report_json(BounceReport{}));
+  const nlohmann::ordered_json empty = BounceReport{};
   CHECK(empty["kind"] == "not-a-bounce");
   CHECK(empty["recipients"].empty());
   CHECK(empty["status"] == "");

@@ -5,8 +5,10 @@
 #include <doctest/doctest.h>
 
 #include <string>
+#include <vector>
 
 #include "learning/feedback_channel.h"
+#include "scoring/checks/builtin_checks.h"
 #include "learning/fuzzy_teacher.h"
 #include "scoring/fuzzy/fuzzy_memory.h"
 #include "scoring/scorer.h"
@@ -62,6 +64,16 @@ TEST_CASE("links, numbers, addresses and mentions are masked, and capitals and f
   REQUIRE(a);
   REQUIRE(b);
   CHECK(fuzzy_similarity(*a, *b) == 1.0);
+}
+
+TEST_CASE("a fingerprint made with the links the caller found is the one made without them") {
+  for (const std::string& text : {kWave, kJaWave, std::string("no link at all in this little comment about the song")}) {
+    const std::vector<LinkSpan> links = link_spans(text);
+    const auto found_here = fuzzy_fingerprint(text, "Ann"), given = fuzzy_fingerprint(text, "Ann", &links);
+    REQUIRE(found_here.has_value() == given.has_value());
+    if (found_here) CHECK(fuzzy_similarity(*found_here, *given) == 1.0);
+    if (found_here) CHECK(found_here->bins == given->bins);
+  }
 }
 
 TEST_CASE("the author's own name in the text is masked") {

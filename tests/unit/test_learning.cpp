@@ -11,6 +11,7 @@
 #include "scoring/learn/learned_model.h"
 #include "scoring/scorer.h"
 #include "support/temp_dir.h"
+#include "util/json_text.h"
 
 using namespace spamgate;
 using spamgate::testing::TempDir;
@@ -135,7 +136,7 @@ TEST_CASE("LEARNED: silent below the gate, banded above it, never without a mode
   const Verdict rules_alone = scorer.score(*load.rules, spam, CheckContext{config, "", nullptr, TimePoint{}});
   const auto gated = taught_model(20, 1000);
   const Verdict below_gate = scorer.score(*load.rules, spam, CheckContext{config, "", nullptr, TimePoint{}, gated.get()});
-  CHECK(below_gate.to_json() == rules_alone.to_json());
+  CHECK(json_text(below_gate) == json_text(rules_alone));
 
   const auto model = taught_model(20, 10);
   const Verdict learned = scorer.score(*load.rules, spam, CheckContext{config, "", nullptr, TimePoint{}, model.get()});

@@ -14,6 +14,7 @@
 #include "scoring/literal_prefilter.h"
 #include "scoring/scorer.h"
 #include "support/temp_dir.h"
+#include "util/json_text.h"
 
 using namespace spamgate;
 using spamgate::testing::TempDir;
@@ -41,8 +42,8 @@ struct Twins {
       equal = a.hits[i].rule == b.hits[i].rule && a.hits[i].score == b.hits[i].score &&
               a.hits[i].detail == b.hits[i].detail;
     if (!equal) {
-      MESSAGE("with prefilter:    " << a.to_json());
-      MESSAGE("without prefilter: " << b.to_json());
+      MESSAGE("with prefilter:    " << json_text(a));
+      MESSAGE("without prefilter: " << json_text(b));
     }
     return equal;
   }

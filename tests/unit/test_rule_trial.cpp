@@ -16,6 +16,7 @@
 #include "store/trial_history.h"
 #include "support/temp_dir.h"
 #include "util/clock.h"
+#include "util/json_text.h"
 
 using namespace spamgate;
 using spamgate::testing::TempDir;
@@ -103,7 +104,7 @@ TEST_CASE("rules try: a Japanese rule newly blocks the passed Japanese spam, and
   REQUIRE(report.rules[0].examples.size() == 1);
   CHECK(report.rules[0].examples[0].text == "佐藤: 出会い系…");  // 8 characters, cut on a character
 
-  const std::string json = report.to_json();
+  const std::string json = json_text(report);
   CHECK(json.find("\"newly_blocked\":{\"count\":2,\"marked_not_spam\":1}") != std::string::npos);
   CHECK(json.find("\"rule\":\"DATING\"") != std::string::npos);
   const std::string text = report.to_text();

@@ -17,6 +17,7 @@
 #include "store/submission_log.h"
 #include "support/temp_dir.h"
 #include "support/text_cat.h"
+#include "util/json_text.h"
 
 using namespace spamgate;
 using namespace std::chrono_literals;
@@ -288,7 +289,7 @@ TEST_CASE("SubmissionLog stats count per day and action and rank rules, in the p
   CHECK(stats->top_rules[0].rule == "PHARMA");
   CHECK(stats->top_rules[0].hits == 3);
 
-  nlohmann::json json = nlohmann::json::parse(stats->to_json());
+  const nlohmann::json json = *stats;
   CHECK(json["days"].size() == 7);
   CHECK(json["days"][6]["date"] == "2023-11-14");
   CHECK(json["days"][6]["hold"] == 1);
@@ -317,7 +318,7 @@ TEST_CASE("make_submission_record keeps content only for what was blocked, with 
     CHECK(r.action == action_name(action));
     CHECK(r.content.has_value() == (action != Action::pass));
     CHECK(nlohmann::json::parse(r.hits).size() == 2);
-    nlohmann::json json = nlohmann::json::parse(r.to_json());
+    const nlohmann::json json = r;
     CHECK(json["hits"][0]["rule"] == "PHARMA");
     if (r.content) CHECK(json["content"]["author"] == "Ann");
     if (r.content) CHECK(json["content"]["post_id"].is_null());
@@ -335,12 +336,12 @@ TEST_CASE("make_submission_record keeps content only for what was blocked, with 
 TEST_CASE("make_submission_record writes the JSON nlohmann::json would, for any text") {
   // The row's hits and content are written by hand; they must read back as
   // what nlohmann::json dumps (ill-formed UTF-8 replaced by U+FFFD).
-  constexpr auto kReplace = nlohmann::json::error_handler_t::replace;
   const std::string texts[] = {"",
                                "plain text",
                                "quote \" backslash \\ slash /",
                                std::string("controls \b\f\n\r\t \x01 \x1f \x7f and NUL ") + '\0' + " end",
                                "UTF-8: caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80",
+                               "日本語: 出会い系の広告です、今すぐ登録",
                                "ill-formed: \xC3 \xFF \xED\xA0\x80 \xF0\x9F\x98 end \xC0\xAF",
                                "cut short: \xE0\x80 \xF4\x90\x80\x80 \xE2\x82\xF0\x9F\x98\x80 \xE2\x82",
                                "\xF0\x9F\x98"};
@@ -358,15 +359,13 @@ TEST_CASE("make_submission_record writes the JSON nlohmann::json would, for any 
     verdict.hits = {{"RULE_" + text, 2.5, "body: " + text}, {"WHOLE", 22, text}, {"TINY", 0.1, ""}};
     const SubmissionRecord record = make_submission_record("id", submission, verdict, clock.now());
 
-    nlohmann::json hits = nlohmann::json::array();
-    for (const Hit& hit : verdict.hits) hits.push_back({{"rule", hit.rule}, {"score", hit.score}, {"detail", hit.detail}});
-    CHECK(record.hits == hits.dump(-1, ' ', false, kReplace));
+    CHECK(record.hits == json_text(nlohmann::json(verdict.hits)));  // as Hit's to_json writes them
     const nlohmann::json content = {{"author", submission.author}, {"email", submission.email},
                                     {"url", submission.url},       {"subject", submission.subject},
                                     {"body", submission.body},     {"post_id", 123456789012345678},
                                     {"parent", 7}};
     REQUIRE(record.content);
-    CHECK(*record.content == content.dump(-1, ' ', false, kReplace));
+    CHECK(*record.content == json_text(content));
   }
 }
 
@@ -523,7 +522,7 @@ TEST_CASE("FeedbackLog records decisions and lists the newest first") {
   CHECK_FALSE(rows->at(0).comment_id.has_value());
   CHECK(rows->at(1).id == *first);
   CHECK(rows->at(1).comment_id == std::optional<int64_t>(17));
-  CHECK(nlohmann::json::parse(rows->at(1).to_json())["author"] == "Bob");
+  CHECK(nlohmann::json(rows->at(1))["author"] == "Bob");
 }
 
 TEST_CASE("FeedbackLog: the latest decision per comment is in effect; forget deletes; the signature follows changes") {

@@ -2,6 +2,7 @@
 #include <nlohmann/json.hpp>
 
 #include "scoring/verdict.h"
+#include "util/json_text.h"
 
 using namespace spamgate;
 
@@ -11,7 +12,7 @@ TEST_CASE("a verdict renders its hits as JSON and text") {
   verdict.score = 6.5;
   verdict.hits = {{"PHARMA", 6, "body: viagra"}, {"LINKS_3", 0.5, "4 links"}};
   CHECK(verdict.rule_names() == "PHARMA,LINKS_3");
-  auto json = nlohmann::json::parse(verdict.to_json());
+  const nlohmann::json json = verdict;
   CHECK(json["action"] == "hold");
   CHECK(json["score"] == 6.5);
   CHECK(json["hits"].size() == 2);
@@ -22,5 +23,5 @@ TEST_CASE("a verdict renders its hits as JSON and text") {
 TEST_CASE("invalid UTF-8 in a hit detail still renders as valid JSON") {
   Verdict verdict;
   verdict.hits = {{"BAD_UTF8", 1, "body: \xff\xfe"}};
-  CHECK(nlohmann::json::accept(verdict.to_json()));
+  CHECK(nlohmann::json::accept(json_text(verdict)));
 }

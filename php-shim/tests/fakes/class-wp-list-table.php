@@ -105,7 +105,11 @@ class WP_List_Table {
 				continue;
 			}
 			echo "<td class='$classes' data-colname=\"" . esc_attr( strip_tags( $display ) ) . '">';
-			echo $this->column_default( $item, $column_name );
+			if ( method_exists( $this, 'column_' . $column_name ) ) {
+				echo call_user_func( array( $this, 'column_' . $column_name ), $item );
+			} else {
+				echo $this->column_default( $item, $column_name );
+			}
 			echo $this->handle_row_actions( $item, $column_name, $primary );
 			echo '</td>';
 		}

@@ -5,6 +5,7 @@
 #include "bounce/report/delivery_status.h"
 #include "bounce/report/message.h"
 #include "bounce/report/text.h"
+#include "util/json_text.h"
 
 namespace spamgate::bounce_report {
 
@@ -18,18 +19,18 @@ void read_ses_notification(std::string_view text, BounceReport& report, const Bo
     return;
   using json = nlohmann::json;
   std::string body(text.substr(open, close - open + 1));
-  json notice = json::parse(body, nullptr, false);
+  json notice = parse_json_or_discarded(body);
   if (notice.is_discarded()) {  // lines some mailers broke with "!" at the end: joined again
     for (size_t at = body.find("!\n "); at != std::string::npos; at = body.find("!\n ", at)) body.erase(at, 3);
     for (size_t at = body.find("!\r\n "); at != std::string::npos; at = body.find("!\r\n ", at)) body.erase(at, 4);
-    notice = json::parse(body, nullptr, false);
+    notice = parse_json_or_discarded(body);
   }
   const auto string_at = [](const json& object, const char* key) {
     const auto it = object.is_object() ? object.find(key) : object.end();
     return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
   };
   if (const std::string inner = string_at(notice, "Message"); !inner.empty())
-    notice = json::parse(inner, nullptr, false);
+    notice = parse_json_or_discarded(inner);
   if (!notice.is_object()) return;
   std::string type = string_at(notice, "notificationType");
   if (type.empty()) type = string_at(notice, "eventType");

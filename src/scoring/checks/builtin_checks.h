@@ -21,6 +21,12 @@ class LearnedModel;
 class FuzzyMemory;
 class LazyFingerprint;
 
+// Where a link starts and ends in the body: bytes [begin, end).
+struct LinkSpan {
+  size_t begin;
+  size_t end;
+};
+
 struct CheckContext {
   const ChecksConfig& config;          // from src/config/config.h
   std::string_view token_secret;       // shared secret for form tokens ("" = none)
@@ -34,6 +40,9 @@ struct CheckContext {
   // The submission's fingerprint, shared with the caller (which may teach
   // FUZZY the same submission next); nullptr: FUZZY computes its own.
   const LazyFingerprint* fuzzy_fingerprint = nullptr;
+  // The body's links (link_spans), found once by the caller for every check
+  // that counts or masks them; nullptr: each finds its own.
+  const std::vector<LinkSpan>* body_links = nullptr;
 };
 
 struct BuiltinCheck {
@@ -54,12 +63,6 @@ HistoryAnswers ask_history(const Submission& submission, const CheckContext& con
 
 // Every fixed-name built-in check, in a stable order.
 const std::vector<BuiltinCheck>& builtin_checks();
-
-// Where a link starts and ends in the body: bytes [begin, end).
-struct LinkSpan {
-  size_t begin;
-  size_t end;
-};
 
 // The links (http/https/ftp URLs, www. hosts, <a href>...</a>, [url]...[/url])
 // in `body`, in order; each counts once however it is written.

@@ -58,9 +58,10 @@ double count_words(std::string_view text) {
 
 }  // namespace
 
-Finding link_only(const Submission& submission, const CheckContext&) {
+Finding link_only(const Submission& submission, const CheckContext& context) {
   const std::string_view body = submission.body;
-  const std::vector<LinkSpan> links = link_spans(body);
+  const std::vector<LinkSpan> found = context.body_links ? std::vector<LinkSpan>() : link_spans(body);
+  const std::vector<LinkSpan>& links = context.body_links ? *context.body_links : found;
   if (links.empty()) return std::nullopt;
   // before[i]: the words before link i, the text of the other links left out.
   std::vector<double> before(links.size());

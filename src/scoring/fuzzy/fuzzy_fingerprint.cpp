@@ -44,11 +44,11 @@ bool mention_char(char c) {
 
 // `body` with its links, e-mail addresses and @name / +name mentions
 // replaced by placeholders (each surrounded by spaces).
-std::string masked(std::string_view body) {
+std::string masked(std::string_view body, const std::vector<LinkSpan>& links) {
   std::string out;
   out.reserve(body.size() + 16);
   size_t pos = 0;
-  for (const LinkSpan& link : link_spans(body)) {
+  for (const LinkSpan& link : links) {
     if (link.begin < pos) continue;
     out.append(body.substr(pos, link.begin - pos)).append(" ").append(kLinkMark).append(" ");
     pos = link.end;
@@ -137,7 +137,8 @@ void tokenize(std::string_view text, Emit emit) {
 
 }  // namespace
 
-std::optional<FuzzyFingerprint> fuzzy_fingerprint(std::string_view body, std::string_view author) {
+std::optional<FuzzyFingerprint> fuzzy_fingerprint(std::string_view body, std::string_view author,
+                                                  const std::vector<LinkSpan>* body_links) {
   // The author's own name, wherever the text repeats it.
   std::vector<uint64_t> name_words;
   if (!author.empty())
@@ -146,7 +147,8 @@ std::optional<FuzzyFingerprint> fuzzy_fingerprint(std::string_view body, std::st
     });
   const uint64_t name_token = mix(static_cast<uint64_t>(0xE002));
 
-  const std::string text = fold_text(masked(body));
+  const std::vector<LinkSpan> found = body_links ? std::vector<LinkSpan>() : link_spans(body);
+  const std::string text = fold_text(masked(body, body_links ? *body_links : found));
   std::vector<uint64_t> shingles;
   shingles.reserve(text.size() / 3 + 8);
   bool have_previous = false;

@@ -10,8 +10,11 @@
 #include <cstdint>
 #include <optional>
 #include <string_view>
+#include <vector>
 
 namespace spamgate {
+
+struct LinkSpan;  // scoring/checks/builtin_checks.h
 
 // Two MinHash sketches of the text's shingle set: a one-permutation MinHash
 // (`bins`: the minimum of each of kFuzzyBins bins) whose bands index the
@@ -36,7 +39,9 @@ constexpr size_t kFuzzyMinShingles = 10;
 // single characters (Japanese, Chinese, Thai: no spaces between words);
 // the shingles are the words and the pairs of neighbouring tokens.
 // nullopt when the text has fewer than kFuzzyMinShingles shingles.
-std::optional<FuzzyFingerprint> fuzzy_fingerprint(std::string_view body, std::string_view author = {});
+// `body_links`: link_spans(body) when the caller has found them already.
+std::optional<FuzzyFingerprint> fuzzy_fingerprint(std::string_view body, std::string_view author = {},
+                                                  const std::vector<LinkSpan>* body_links = nullptr);
 
 // The Jaccard similarity of the two texts' shingle sets, 0..1, estimated
 // from their bottom-k sketches (the share of the union's smallest hashes

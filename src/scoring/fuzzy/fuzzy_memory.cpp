@@ -132,8 +132,9 @@ class FuzzyShelf {
   std::unordered_map<uint64_t, std::vector<uint32_t>> buckets_;
 };
 
-std::optional<FuzzyFingerprint> submission_fingerprint(const Submission& submission) {
-  if (submission.subject.empty()) return fuzzy_fingerprint(submission.body, submission.author);
+std::optional<FuzzyFingerprint> submission_fingerprint(const Submission& submission,
+                                                       const std::vector<LinkSpan>* body_links) {
+  if (submission.subject.empty()) return fuzzy_fingerprint(submission.body, submission.author, body_links);
   return fuzzy_fingerprint(submission.subject + "\n" + submission.body, submission.author);
 }
 
@@ -155,7 +156,7 @@ FuzzyMemory::~FuzzyMemory() = default;
 
 const std::optional<FuzzyFingerprint>& LazyFingerprint::get() const {
   if (!computed_) {
-    fingerprint_ = submission_fingerprint(submission_);
+    fingerprint_ = submission_fingerprint(submission_, body_links_);
     computed_ = true;
   }
   return fingerprint_;
@@ -170,13 +171,14 @@ bool FuzzyMemory::add_spam(const std::string& id, const Submission& submission, 
   if (capacity_ == 0) return false;
   const std::optional<FuzzyFingerprint>& fp = fingerprint.get();
   if (!fp) return false;
-  std::string snippet = quoted_untrusted(submission.body.empty() ? submission.subject : submission.body, kSnippetChars);
   std::unique_lock lock(mutex_);
   const auto vetoes = ham_->near(*fp, similarity_);
   if (!by_owner && !vetoes.empty()) return false;
   for (const auto& [similarity, index] : vetoes) ham_->erase(index);
-  if (spam_->near(*fp, kSameExample, true).empty())
-    spam_->insert(*fp, quoted_untrusted(id, 64), std::move(snippet), person_of(submission.email));
+  if (spam_->near(*fp, kSameExample, true).empty())  // a wave's copies keep its first example
+    spam_->insert(*fp, quoted_untrusted(id, 64),
+                  quoted_untrusted(submission.body.empty() ? submission.subject : submission.body, kSnippetChars),
+                  person_of(submission.email));
   return true;
 }
 

@@ -35,11 +35,15 @@ class FuzzyShelf;
 // Lives no longer than the submission it refers to.
 class LazyFingerprint {
  public:
-  explicit LazyFingerprint(const Submission& submission) : submission_(submission) {}
+  // `body_links`: link_spans(submission.body) when the caller has found
+  // them already (and keeps them while this lives).
+  explicit LazyFingerprint(const Submission& submission, const std::vector<LinkSpan>* body_links = nullptr)
+      : submission_(submission), body_links_(body_links) {}
   const std::optional<FuzzyFingerprint>& get() const;
 
  private:
   const Submission& submission_;
+  const std::vector<LinkSpan>* body_links_;
   mutable bool computed_ = false;
   mutable std::optional<FuzzyFingerprint> fingerprint_;
 };
@@ -94,7 +98,9 @@ class FuzzyMemory {
 bool rejection_teaches_fuzzy(const Verdict& verdict, double reject_threshold);
 
 // The text FUZZY fingerprints: the subject (contact forms) and the body,
-// with the author's name masked.
-std::optional<FuzzyFingerprint> submission_fingerprint(const Submission& submission);
+// with the author's name masked. `body_links` (link_spans of the body)
+// saves finding the links again when there is no subject.
+std::optional<FuzzyFingerprint> submission_fingerprint(const Submission& submission,
+                                                       const std::vector<LinkSpan>* body_links = nullptr);
 
 }  // namespace spamgate

@@ -1,8 +1,16 @@
-#include "util/json_body.h"
+#include "util/json_text.h"
 
 #include <algorithm>
 
 namespace spamgate {
+
+namespace {
+constexpr auto kReplace = nlohmann::json::error_handler_t::replace;
+}  // namespace
+
+std::string json_text(const nlohmann::json& document) { return document.dump(-1, ' ', false, kReplace); }
+
+std::string json_text(const nlohmann::ordered_json& document) { return document.dump(-1, ' ', false, kReplace); }
 
 Result<nlohmann::ordered_json> parse_json_body(std::string_view text) {
   nlohmann::ordered_json document;
@@ -18,6 +26,14 @@ Result<nlohmann::ordered_json> parse_json_body(std::string_view text) {
     return Error{std::string("invalid JSON: ") + e.what()};
   }
   return document;
+}
+
+nlohmann::json parse_json_or_discarded(std::string_view text) {
+  try {
+    return nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  } catch (const std::exception&) {  // out of memory
+    return nlohmann::json(nlohmann::json::value_t::discarded);
+  }
 }
 
 }  // namespace spamgate
