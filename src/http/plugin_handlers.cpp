@@ -45,14 +45,6 @@ std::string get(const std::map<std::string, std::string>& fields, const std::str
   return it == fields.end() ? std::string() : it->second;
 }
 
-// Teaches the new decisions on top of the model (their cost only; the full
-// rebuild runs on the learner's thread); a failure keeps the previous model
-// and is logged (the decision itself is stored and is learned at the next refresh).
-void refresh_learner(Learner* learner, RequestLog& log) {
-  if (!learner) return;
-  if (Status refreshed = learner->refresh(); !refreshed) log.reason = "learner: " + refreshed.error();
-}
-
 constexpr size_t kMaxTrainItems = 500;
 
 std::string string_member(const nlohmann::ordered_json& item, const char* key) {
@@ -148,7 +140,6 @@ HttpResponse Gateway::handle_feedback(const HttpRequest& request, RequestLog& lo
     log.reason = stored.error();
     return HttpResponse::text(503, "the decision could not be stored; try again");
   }
-  refresh_learner(services_.learner, log);
   return HttpResponse::json(200, nlohmann::json{{"stored", true}, {"id", *stored}});
 }
 
@@ -175,7 +166,6 @@ HttpResponse Gateway::handle_train(const HttpRequest& request, RequestLog& log) 
     log.reason = replaced.error();
     return HttpResponse::text(503, "the comments could not be stored; try again");
   }
-  refresh_learner(services_.learner, log);
   nlohmann::json answer = {{"stored", decisions.size()}, {"replaced", *replaced}};
   if (services_.learner) answer["model"] = services_.learner->status();
   return HttpResponse::json(200, answer);

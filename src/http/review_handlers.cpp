@@ -7,7 +7,6 @@
 #include "http/gateway.h"
 #include "http/request_log.h"
 #include "learning/feedback_channel.h"
-#include "learning/learner.h"
 #include "mail/notifier.h"
 #include "mail/outbox.h"
 #include "store/feedback_log.h"
@@ -233,8 +232,6 @@ HttpResponse Gateway::handle_submissions(const HttpRequest& request, RequestLog&
       mailed = true;
     }
   }
-  if (services_.learner)
-    if (Status refreshed = services_.learner->refresh(); !refreshed) log.reason = "learner: " + refreshed.error();
   nlohmann::json answer = {{"id", id},
                            {"decision", decision},
                            {"previous", (*decided)->previous ? nlohmann::json(*(*decided)->previous) : nlohmann::json(nullptr)},
@@ -279,8 +276,6 @@ HttpResponse Gateway::handle_personal_data(const HttpRequest& request, RequestLo
         log.reason = erased->error();
         return HttpResponse::text(503, "the data could not be erased; try again");
       }
-    if (services_.learner)
-      if (Status refreshed = services_.learner->refresh(); !refreshed) log.reason = "learner: " + refreshed.error();
     return HttpResponse::json(200, nlohmann::json{{"submissions_erased", *submissions},
                                                   {"mails_erased", *mails},
                                                   {"decisions_erased", *decisions}});

@@ -1,19 +1,19 @@
 #include "learning/learning_event.h"
 
-#include <charconv>
-
 #include <nlohmann/json.hpp>
 
+#include "shared/event_stream.h"
 #include "util/ascii.h"
 #include "util/sha256.h"
 
 namespace spamgate {
 namespace {
 
-std::string records_json(const std::vector<FeedbackRecord>& decisions) {
-  std::string out = "[";
-  for (const FeedbackRecord& f : decisions) out += (out.size() > 1 ? "," : "") + f.to_json();
-  return out + "]";
+// The decisions as a JSON array of records.
+nlohmann::json records_json(const std::vector<FeedbackRecord>& decisions) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const FeedbackRecord& f : decisions) out.push_back(f);
+  return out;
 }
 
 // Each element of `array` as a valid decision (a decision and a kind the
@@ -24,8 +24,7 @@ Result<std::vector<FeedbackRecord>> records_of(const nlohmann::json& array) {
   out.reserve(array.size());
   for (const nlohmann::json& item : array) {
     if (!item.is_object()) return Error{"a decision must be a JSON object"};
-    // dump() cannot throw here: the parser accepted only valid UTF-8.
-    Result<FeedbackRecord> f = FeedbackRecord::from_json(item.dump());
+    Result<FeedbackRecord> f = feedback_record_from_json(item);
     if (!f) return Error{f.error()};
     if (!valid_feedback_decision(f->decision)) return Error{"a decision is not spam, ham or approve"};
     if (!valid_feedback_kind(f->kind)) return Error{"a decision's kind is not comment, contact or form"};
@@ -109,8 +108,9 @@ Result<LearningEvent> decode_learning_event(std::string_view op, std::string_vie
 
 std::string encode_learning_event(const LearningEvent& event) {
   switch (event.op) {
-    case LearningEvent::Op::record: return event.decisions.empty() ? "{}" : event.decisions.front().to_json();
-    case LearningEvent::Op::record_all: return records_json(event.decisions);
+    case LearningEvent::Op::record:
+      return lenient_dump(event.decisions.empty() ? nlohmann::json::object() : nlohmann::json(event.decisions.front()));
+    case LearningEvent::Op::record_all: return lenient_dump(records_json(event.decisions));
     case LearningEvent::Op::forget: return lenient_dump({{"id", event.target}});
     case LearningEvent::Op::forget_email: return lenient_dump({{event.hashed ? "email_sha256" : "email", event.target}});
   }
@@ -121,23 +121,6 @@ std::string email_digest(std::string_view email) { return sha256_hex(ascii_lower
 
 LearningEvent erase_event_for_stream(std::string_view email) {
   return LearningEvent{LearningEvent::Op::forget_email, {}, email_digest(email), true};
-}
-
-std::optional<StreamId> parse_stream_id(std::string_view id) {
-  const auto number = [](std::string_view digits) -> std::optional<uint64_t> {
-    if (digits.empty() || digits.size() > 20) return std::nullopt;
-    uint64_t value = 0;
-    const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
-    if (error != std::errc() || end != digits.data() + digits.size()) return std::nullopt;
-    return value;
-  };
-  const size_t dash = id.find('-');
-  const std::optional<uint64_t> ms = number(id.substr(0, dash));
-  if (!ms) return std::nullopt;
-  if (dash == std::string_view::npos) return StreamId{*ms, 0};
-  const std::optional<uint64_t> seq = number(id.substr(dash + 1));
-  if (!seq) return std::nullopt;
-  return StreamId{*ms, *seq};
 }
 
 Result<LearningSnapshot> decode_learning_snapshot(std::string_view text) {
@@ -157,8 +140,7 @@ Result<LearningSnapshot> decode_learning_snapshot(std::string_view text) {
 }
 
 std::string encode_learning_snapshot(const LearningSnapshot& snapshot) {
-  return "{\"covers\":" + lenient_dump(snapshot.covers) + ",\"decisions\":" + records_json(snapshot.decisions) +
-         "}";
+  return lenient_dump({{"covers", snapshot.covers}, {"decisions", records_json(snapshot.decisions)}});
 }
 
 }  // namespace spamgate

@@ -6,11 +6,8 @@
 // A reason never quotes the data it rejects (it may hold a person's e-mail).
 #pragma once
 
-#include <cstdint>
-#include <optional>
 #include <string>
 #include <string_view>
-#include <utility>
 #include <vector>
 
 #include "store/feedback_log.h"
@@ -42,17 +39,13 @@ std::string encode_learning_event(const LearningEvent& event);
 // The "op" field naming an event's kind.
 const char* learning_op_name(LearningEvent::Op op);
 
-// A Redis stream id "ms-seq" (or "ms") as its two numbers; nullopt for
-// anything else (a number out of range included).
-using StreamId = std::pair<uint64_t, uint64_t>;
-std::optional<StreamId> parse_stream_id(std::string_view id);
-
 struct LearningSnapshot {
   std::string covers;  // the stream id the snapshot is complete up to
   std::vector<FeedbackRecord> decisions;
 };
 
-// The snapshot's JSON ({"covers": ID, "decisions": [...]}).
+// The snapshot's JSON ({"covers": ID, "decisions": [...]}); `covers` must
+// be a stream id (shared/event_stream.h's parse_stream_id).
 Result<LearningSnapshot> decode_learning_snapshot(std::string_view text);
 std::string encode_learning_snapshot(const LearningSnapshot& snapshot);
 

@@ -3,7 +3,7 @@
 #include <cstdio>
 
 #include "shared/redis_config.h"
-#include "store/migrations.h"
+#include "store/event_stream_state.h"
 
 namespace spamgate {
 namespace {
@@ -12,13 +12,9 @@ constexpr int kCountLimit = 10000;  // "10000+ behind" past this
 
 // The stream id this node's store has applied up to ("" = none).
 Result<std::string> applied_position(const Config& config) {
-  Result<Database> db = open_store(config.resolve(config.store.path));
-  if (!db) return Error{db.error()};
-  Result<Statement> st = db->prepare("SELECT value FROM shared_state WHERE key = 'stream_applied'");
-  if (!st) return Error{st.error()};
-  Result<bool> row = st->step();
-  if (!row) return Error{row.error()};
-  return *row ? st->column_text(0) : std::string();
+  Result<std::unique_ptr<EventStreamState>> state = EventStreamState::open(config.resolve(config.store.path));
+  if (!state) return Error{state.error()};
+  return (*state)->cursor();
 }
 
 std::string milliseconds(double ms) {

@@ -11,6 +11,7 @@
 
 #include "learning/learning_event.h"
 #include "support/invariant.h"
+#include "shared/event_stream.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view input(reinterpret_cast<const char*>(data), size);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "learning/learning_event.h"
+#include "shared/event_stream.h"
 
 using namespace spamgate;
 

@@ -1,0 +1,287 @@
+#include "shared/event_stream.h"
+
+#include <charconv>
+#include <vector>
+
+#include "util/ascii.h"
+#include "util/logfmt.h"
+
+namespace spamgate {
+namespace {
+
+constexpr int kReadBatch = 200;
+
+// Stream ids ("ms-seq") in order; "" (or an id that is not one) is before every id.
+bool id_before(const std::string& a, const std::string& b) {
+  const std::optional<StreamId> x = parse_stream_id(a), y = parse_stream_id(b);
+  if (!y) return false;
+  return !x || *x < *y;
+}
+
+// One stream entry: its id, its event and who published it.
+struct Entry {
+  std::string id;
+  StreamEvent event;
+  std::string node;
+  bool replay = false;  // applied by `node` while Redis was away, published later
+};
+
+std::vector<Entry> entries_of(const RedisReply& reply) {
+  std::vector<Entry> out;
+  for (const RedisReply& item : reply.elements) {
+    if (item.elements.size() != 2) continue;
+    Entry e;
+    e.id = item.elements[0].str;
+    const auto& fields = item.elements[1].elements;
+    for (size_t i = 0; i + 1 < fields.size(); i += 2) {
+      const std::string& name = fields[i].str;
+      const std::string& value = fields[i + 1].str;
+      if (name == "op") e.event.kind = value;
+      else if (name == "data") e.event.data = value;
+      else if (name == "node") e.node = value;
+      else if (name == "replay") e.replay = value == "1";
+    }
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::optional<StreamId> parse_stream_id(std::string_view id) {
+  const auto number = [](std::string_view digits) -> std::optional<uint64_t> {
+    if (digits.empty() || digits.size() > 20) return std::nullopt;
+    uint64_t value = 0;
+    const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+    if (error != std::errc() || end != digits.data() + digits.size()) return std::nullopt;
+    return value;
+  };
+  const size_t dash = id.find('-');
+  const std::optional<uint64_t> ms = number(id.substr(0, dash));
+  if (!ms) return std::nullopt;
+  if (dash == std::string_view::npos) return StreamId{*ms, 0};
+  const std::optional<uint64_t> seq = number(id.substr(dash + 1));
+  if (!seq) return std::nullopt;
+  return StreamId{*ms, *seq};
+}
+
+Result<std::unique_ptr<EventStream>> EventStream::open(const std::string& db_path, RedisLink& redis,
+                                                       EventSink& sink, EventStreamOptions options) {
+  Result<std::unique_ptr<EventStreamState>> state = EventStreamState::open(db_path);
+  if (!state) return Error{state.error()};
+  Result<std::string> cursor = (*state)->cursor();
+  if (!cursor) return Error{cursor.error()};
+  return std::unique_ptr<EventStream>(
+      new EventStream(std::move(*state), redis, sink, std::move(options), std::move(*cursor)));
+}
+
+std::string EventStream::position() const {
+  std::lock_guard lock(position_mutex_);
+  return position_;
+}
+
+Result<int64_t> EventStream::append(const StreamEvent& event, const std::function<Result<int64_t>()>& apply_here) {
+  // Held from before the XADD: otherwise the syncing thread may apply the
+  // new entry first, and this call would never find it after the position.
+  std::lock_guard lock(mutex_);
+  Result<RedisReply> id =
+      redis_.run({"XADD", key("stream"), "*", "op", event.kind, "data", event.data, "node", redis_.node()});
+  if (id) {
+    Result<int64_t> result = Error{"the " + options_.label + " event was not read back from the stream"};
+    if (Result<int> synced = sync_locked(id->str, &result); synced) return result;
+    applied_ahead_.insert(id->str);  // published, but the stream could not be read back: apply it here now
+    return apply_here();
+  }
+  Result<int64_t> result = apply_here();  // Redis away: apply here now, publish later
+  if (result)
+    if (Status kept = state_->keep(event.kind, event.data); !kept)
+      LogLine("error")
+          .add("msg", "a " + options_.label + " event could not be kept for the other nodes")
+          .add("error", kept.error())
+          .write();
+  return result;
+}
+
+Status EventStream::publish_kept() {
+  Result<std::vector<PendingEvent>> kept = state_->pending();
+  if (!kept) return Error{kept.error()};
+  for (const PendingEvent& event : *kept) {
+    Result<RedisReply> id = redis_.run({"XADD", key("stream"), "*", "op", event.kind, "data", event.data, "node",
+                                        redis_.node(), "replay", "1"});
+    if (!id) return Error{id.error()};
+    if (Status dropped = state_->drop(event.id); !dropped) return dropped;
+  }
+  return Status::success();
+}
+
+Status EventStream::save_position(const std::string& id) {
+  if (Status saved = state_->save_cursor(id); !saved) return saved;
+  std::lock_guard lock(position_mutex_);
+  position_ = id;
+  return Status::success();
+}
+
+Status EventStream::load_snapshot_if_behind() {
+  Result<RedisReply> covers = redis_.run({"GET", key("snapshot_covers")});
+  if (!covers) return Error{covers.error()};
+  if (covers->is_nil()) return Status::success();
+  if (!parse_stream_id(covers->str))
+    return skip_malformed_snapshot(options_.key + ":snapshot_covers is not a stream id");
+  if (!id_before(position(), covers->str)) return Status::success();
+  Result<RedisReply> snapshot = redis_.run({"GET", key("snapshot")});
+  if (!snapshot) return Error{snapshot.error()};
+  const SnapshotLoad loaded = sink_.load_snapshot(snapshot->str, covers->str);
+  switch (loaded.outcome) {
+    case SnapshotLoad::Outcome::malformed: return skip_malformed_snapshot(loaded.reason);
+    case SnapshotLoad::Outcome::failed: return Error{loaded.reason};
+    case SnapshotLoad::Outcome::loaded: break;
+  }
+  return save_position(covers->str);
+}
+
+Status EventStream::skip_malformed_snapshot(const std::string& reason) {
+  // Logged and counted once per bad value, not at every sync; the stream
+  // is applied from this node's position all the same, and the leader
+  // writes a good snapshot at its next compaction.
+  if (reason != last_bad_snapshot_) {
+    ++snapshots_malformed_;
+    LogLine("error")
+        .add("msg", "the " + options_.label + " snapshot in Redis is malformed; it is ignored and will be rebuilt")
+        .add("error", reason)
+        .write();
+    last_bad_snapshot_ = reason;
+  }
+  rebuild_snapshot_ = true;
+  return Status::success();
+}
+
+void EventStream::note_malformed_entry(const std::string& id, const StreamEvent& event, const std::string& node,
+                                       const std::string& reason) {
+  ++events_malformed_;
+  LogLine("error")
+      .add("msg", "a malformed " + options_.label + " event was skipped")
+      .add("id", id)
+      .add("op", event.kind.substr(0, 20))
+      .add("node", node.substr(0, 64))
+      .add("error", reason)
+      .write();
+}
+
+Result<int> EventStream::sync_locked(const std::string& wanted, Result<int64_t>* wanted_result) {
+  if (Status kept = publish_kept(); !kept) return Error{kept.error()};
+  if (Status loaded = load_snapshot_if_behind(); !loaded) return Error{loaded.error()};
+  int applied = 0;
+  for (;;) {
+    const std::string from = position();
+    Result<RedisReply> batch =
+        redis_.run({"XRANGE", key("stream"), from.empty() ? "-" : "(" + from, "+", "COUNT", std::to_string(kReadBatch)});
+    if (!batch) return Error{batch.error()};
+    const std::vector<Entry> entries = entries_of(*batch);
+    for (const Entry& e : entries) {
+      const bool done_here = (e.replay && e.node == redis_.node()) || applied_ahead_.erase(e.id) > 0;
+      if (!done_here) {
+        AppliedEvent outcome = sink_.apply(e.event);
+        if (!outcome.decoded) {
+          note_malformed_entry(e.id, e.event, e.node, outcome.result.error());
+        } else {
+          if (!outcome.result)
+            LogLine("error")
+                .add("msg", "a " + options_.label + " event could not be applied")
+                .add("id", e.id)
+                .add("error", outcome.result.error())
+                .write();
+          ++applied;
+          ++applied_;
+        }
+        if (e.id == wanted && wanted_result != nullptr) *wanted_result = std::move(outcome.result);
+      }
+      if (Status saved = save_position(e.id); !saved) return Error{saved.error()};
+    }
+    if (entries.size() < static_cast<size_t>(kReadBatch)) break;
+  }
+  if (applied > 0) sink_.applied(applied);
+  return applied;
+}
+
+Result<int> EventStream::sync() {
+  std::lock_guard lock(mutex_);
+  return sync_locked("", nullptr);
+}
+
+Result<int> EventStream::wait_and_sync(std::chrono::milliseconds wait) {
+  const std::string from = position();
+  Result<RedisReply> woke = redis_.run_blocking(
+      {"XREAD", "BLOCK", std::to_string(wait.count()), "STREAMS", key("stream"), from.empty() ? "0-0" : from}, wait);
+  if (!woke) return Error{woke.error()};
+  return sync();
+}
+
+Result<bool> EventStream::compact() {
+  Result<RedisReply> length = redis_.run({"XLEN", key("stream")});
+  if (!length) return Error{length.error()};
+  std::lock_guard lock(mutex_);
+  if (length->integer <= options_.snapshot_every && !rebuild_snapshot_) return false;
+  if (Result<int> synced = sync_locked("", nullptr); !synced) return Error{synced.error()};
+  if (Result<int64_t> pending = state_->pending_count(); !pending || *pending > 0) return false;  // not all published yet
+  const std::string covers = position();
+  if (covers.empty()) return false;
+  Result<std::string> snapshot = sink_.snapshot(covers);
+  if (!snapshot) return Error{snapshot.error()};
+  // The snapshot first, then where it ends, then the trim: a reader never
+  // finds the stream trimmed past a snapshot it cannot load.
+  for (const std::vector<std::string>& command :
+       {std::vector<std::string>{"SET", key("snapshot"), *snapshot},
+        std::vector<std::string>{"SET", key("snapshot_covers"), covers},
+        std::vector<std::string>{"XTRIM", key("stream"), "MINID", covers}})
+    if (Result<RedisReply> done = redis_.run(command); !done) return Error{done.error()};
+  rebuild_snapshot_ = false;
+  last_bad_snapshot_.clear();
+  LogLine("info")
+      .add("msg", options_.label + " stream compacted")
+      .add("bytes", static_cast<long long>(snapshot->size()))
+      .add("covers", covers)
+      .write();
+  return true;
+}
+
+Status EventStream::drop_kept_mentioning(const std::string& text) {
+  std::lock_guard lock(mutex_);
+  return state_->drop_mentioning(text);
+}
+
+Status EventStream::scrub(const std::string& text,
+                          const std::function<Result<std::string>(const std::string& snapshot)>& rewrite) {
+  std::lock_guard lock(mutex_);
+  const std::string needle = ascii_lowercase(text);
+  const auto mentions = [&needle](const std::string& s) { return ascii_lowercase(s).find(needle) != std::string::npos; };
+  std::string from = "-";
+  int removed = 0;
+  for (;;) {
+    Result<RedisReply> batch = redis_.run({"XRANGE", key("stream"), from, "+", "COUNT", std::to_string(kReadBatch)});
+    if (!batch) return Error{batch.error()};
+    const std::vector<Entry> entries = entries_of(*batch);
+    for (const Entry& e : entries) {
+      if (!mentions(e.event.data) && !mentions(e.node)) continue;
+      if (Result<RedisReply> gone = redis_.run({"XDEL", key("stream"), e.id}); !gone) return Error{gone.error()};
+      ++removed;
+    }
+    if (entries.size() < static_cast<size_t>(kReadBatch)) break;
+    from = "(" + entries.back().id;
+  }
+  Result<RedisReply> snapshot = redis_.run({"GET", key("snapshot")});
+  if (!snapshot) return Error{snapshot.error()};
+  if (!snapshot->is_nil() && mentions(snapshot->str)) {
+    Result<std::string> rewritten = rewrite(snapshot->str);
+    std::vector<std::string> command = {"DEL", key("snapshot")};
+    if (rewritten) command = {"SET", key("snapshot"), *rewritten};
+    else rebuild_snapshot_ = true;
+    if (Result<RedisReply> written = redis_.run(command); !written) return Error{written.error()};
+  }
+  LogLine("info")
+      .add("msg", "erased data was cleared from the " + options_.label + " stream")
+      .add("entries", static_cast<long long>(removed))
+      .write();
+  return Status::success();
+}
+
+}  // namespace spamgate

@@ -1,0 +1,150 @@
+// EventStream: one ordered stream of events that every node applies in the
+// same order, kept in Redis (a stream under PREFIX:stream, and a snapshot
+// under PREFIX:snapshot / PREFIX:snapshot_covers that the leader writes
+// before trimming the stream behind it). An event is a kind and a payload
+// the stream never reads: its owner (an EventSink) decodes and applies them.
+// While Redis is away an event is applied here at once and kept in SQLite
+// (store/event_stream_state.h) until it can be published: nothing is lost.
+// Anyone who can write to that Redis can put anything there: a malformed
+// entry or snapshot is skipped and counted, never fatal.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "shared/redis_link.h"
+#include "store/event_stream_state.h"
+#include "util/result.h"
+
+namespace spamgate {
+
+struct StreamEvent {
+  std::string kind;  // what the event is, in its owner's words
+  std::string data;  // its payload, in its owner's encoding
+};
+
+// What applying one entry read from the stream came to.
+struct AppliedEvent {
+  bool decoded = true;                 // false: malformed, skipped (`result` says why)
+  Result<int64_t> result = int64_t{0};  // the owner's answer for the event
+};
+
+// What loading the snapshot came to.
+struct SnapshotLoad {
+  enum class Outcome { loaded, malformed, failed };
+  Outcome outcome = Outcome::loaded;
+  std::string reason;  // malformed or failed: why (never quoting the snapshot)
+};
+
+// The stream's owner: applies its events and writes and loads its whole
+// state as the snapshot. Called with the stream's lock held, from the
+// thread that syncs or appends.
+class EventSink {
+ public:
+  virtual ~EventSink() = default;
+  // Applies one entry read back from the stream.
+  virtual AppliedEvent apply(const StreamEvent& event) = 0;
+  // A sync applied `count` (> 0) entries.
+  virtual void applied(int count) = 0;
+  // The owner's whole state as a snapshot complete up to stream id `covers`.
+  virtual Result<std::string> snapshot(const std::string& covers) = 0;
+  // Replaces the owner's state with `snapshot`, which must say it is
+  // complete up to `covers` (else it is being replaced: failed, try again).
+  virtual SnapshotLoad load_snapshot(std::string_view snapshot, const std::string& covers) = 0;
+};
+
+// A Redis stream id "ms-seq" (or "ms") as its two numbers; nullopt for
+// anything else (a number out of range included).
+using StreamId = std::pair<uint64_t, uint64_t>;
+std::optional<StreamId> parse_stream_id(std::string_view id);
+
+struct EventStreamOptions {
+  std::string key;         // the Redis keys' middle part: KEY:stream, KEY:snapshot ("learn")
+  std::string label;       // how log lines name the stream's events ("learning")
+  int snapshot_every = 0;  // compact() when the stream holds more entries than this
+};
+
+class EventStream {
+ public:
+  // Opens this node's cursor and pending queue in the store at `db_path`.
+  // `redis` and `sink` must outlive the stream.
+  static Result<std::unique_ptr<EventStream>> open(const std::string& db_path, RedisLink& redis, EventSink& sink,
+                                                   EventStreamOptions options);
+
+  // Publishes `event` and returns once this node has applied it (and every
+  // entry before it): the sink's answer for it. When the stream cannot be
+  // read back, `apply_here` applies it now; when Redis is away,
+  // `apply_here` applies it now and the event is kept until sync()
+  // publishes it.
+  Result<int64_t> append(const StreamEvent& event, const std::function<Result<int64_t>()>& apply_here);
+
+  // Publishes what was kept while Redis was away, loads the snapshot when
+  // this node is behind it, and applies the stream past the cursor.
+  // Returns how many entries it applied.
+  Result<int> sync();
+  // Waits up to `wait` for new entries (a blocking read on a connection of
+  // its own), then sync().
+  Result<int> wait_and_sync(std::chrono::milliseconds wait);
+  // The leader's job: when the stream holds more than snapshot_every
+  // entries (or the snapshot is malformed), writes the sink's snapshot and
+  // trims the stream behind it. Returns true when it did.
+  Result<bool> compact();
+
+  // An erasure: drops the kept events whose payload mentions `text`.
+  Status drop_kept_mentioning(const std::string& text);
+  // An erasure: deletes every entry whose payload or node mentions `text`
+  // (ASCII letters case-insensitive), and replaces a snapshot that
+  // mentions it with rewrite(snapshot) (deletes it for the leader to
+  // rebuild when rewrite fails).
+  Status scrub(const std::string& text,
+               const std::function<Result<std::string>(const std::string& snapshot)>& rewrite);
+
+  // The stream id this node has applied up to ("" = none yet).
+  std::string position() const;
+  uint64_t events_applied() const { return applied_.load(); }
+  // Entries that did not decode (skipped, the position moved past them),
+  // and malformed snapshots found (ignored until the leader rebuilds).
+  uint64_t events_malformed() const { return events_malformed_.load(); }
+  uint64_t snapshots_malformed() const { return snapshots_malformed_.load(); }
+
+ private:
+  EventStream(std::unique_ptr<EventStreamState> state, RedisLink& redis, EventSink& sink,
+              EventStreamOptions options, std::string position)
+      : state_(std::move(state)), redis_(redis), sink_(sink), options_(std::move(options)),
+        position_(std::move(position)) {}
+
+  std::string key(const char* part) const { return redis_.key(options_.key + ":" + part); }
+  // sync() with mutex_ held; fills `wanted_result` when it applies `wanted`.
+  Result<int> sync_locked(const std::string& wanted, Result<int64_t>* wanted_result);
+  void note_malformed_entry(const std::string& id, const StreamEvent& event, const std::string& node,
+                            const std::string& reason);
+  Status publish_kept();
+  Status load_snapshot_if_behind();
+  Status skip_malformed_snapshot(const std::string& reason);
+  Status save_position(const std::string& id);
+
+  std::mutex mutex_;  // one applier at a time; guards state_, applied_ahead_ and writes of position_
+  std::unique_ptr<EventStreamState> state_;
+  RedisLink& redis_;
+  EventSink& sink_;
+  const EventStreamOptions options_;
+  mutable std::mutex position_mutex_;  // guards position_ for readers outside mutex_
+  std::string position_;
+  std::set<std::string> applied_ahead_;  // published, applied here before the stream was read back
+  std::atomic<uint64_t> applied_{0};
+  std::atomic<uint64_t> events_malformed_{0};
+  std::atomic<uint64_t> snapshots_malformed_{0};
+  std::string last_bad_snapshot_;  // the reason last logged (guarded by mutex_)
+  bool rebuild_snapshot_ = false;  // the leader compacts at once (guarded by mutex_)
+};
+
+}  // namespace spamgate
