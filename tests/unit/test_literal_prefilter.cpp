@@ -14,6 +14,7 @@
 #include "scoring/literal_prefilter.h"
 #include "scoring/scorer.h"
 #include "support/comment.h"
+#include "support/sanitizer.h"
 #include "support/temp_dir.h"
 #include "util/json_text.h"
 
@@ -153,10 +154,13 @@ TEST_CASE("default rules: identical verdicts with and without the prefilter on e
   Twins twins;
   const std::vector<Submission> comments = corpus_comments();
   CHECK(comments.size() > 7000);
+  // Under the sanitizers every fourth comment: the same code on the same
+  // kinds of text, at a quarter of the -O0 time; the optimised run takes all.
+  const size_t stride = testing::kUnderAsan ? 4 : 1;
   size_t differing = 0;
-  for (const Submission& s : comments) differing += twins.same(rules, s) ? 0 : 1;
+  for (size_t i = 0; i < comments.size(); i += stride) differing += twins.same(rules, comments[i]) ? 0 : 1;
   CHECK(differing == 0);
-  CHECK(twins.hits > 300);
+  CHECK(twins.hits > 300 / stride);
 }
 
 TEST_CASE("random rule sets: identical verdicts with and without the prefilter on random and corpus text") {

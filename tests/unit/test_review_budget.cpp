@@ -16,6 +16,7 @@
 #include "form/submission.h"
 #include "scoring/verdict.h"
 #include "store/submission_log.h"
+#include "support/sanitizer.h"
 #include "support/temp_dir.h"
 #include "util/clock.h"
 
@@ -24,21 +25,6 @@ using namespace spamgate;
 namespace {
 
 constexpr int64_t kBudgetBytes = 16LL << 20;
-
-// The flood writes ~60 MB through SQLite: it runs once, in the optimised
-// build, not again under the sanitizers (the second case covers the same
-// code there).
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool kSanitized = true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-constexpr bool kSanitized = true;
-#else
-constexpr bool kSanitized = false;
-#endif
-#else
-constexpr bool kSanitized = false;
-#endif
 
 // A comment that tripped the honeypot: ~60 KB in its body (Japanese and
 // ASCII), `tag` making it unique unless two posts share it.
@@ -67,8 +53,11 @@ int64_t file_size(const std::string& path) {
 
 }  // namespace
 
+// The flood writes ~60 MB through SQLite: it runs once, in the optimised
+// build, not again under the sanitizers (the second case covers the same
+// code there).
 TEST_CASE("review budget: 10,000 flood posts of ~60 KB keep the store under its budget; held items stay listed" *
-          doctest::skip(kSanitized)) {
+          doctest::skip(testing::kUnderAsan)) {
   testing::TempDir dir;
   ManualClock clock;
   SubmissionLogOptions options;

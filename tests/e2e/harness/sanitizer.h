@@ -1,19 +1,8 @@
-// Whether the tests were built with AddressSanitizer (scripts/test's second
-// run), for the few cases that measure memory or only wait on timers there.
+// The e2e harness's name for tests/support/sanitizer.h's kUnderAsan.
 #pragma once
 
+#include "support/sanitizer.h"
+
 namespace harness {
-
-#if defined(__SANITIZE_ADDRESS__)
-inline constexpr bool kUnderAsan = true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-inline constexpr bool kUnderAsan = true;
-#else
-inline constexpr bool kUnderAsan = false;
-#endif
-#else
-inline constexpr bool kUnderAsan = false;
-#endif
-
+using spamgate::testing::kUnderAsan;
 }  // namespace harness
