@@ -26,7 +26,7 @@ struct SpamgateOptions {
   // [upstream] document_root: the folder PHP-FPM runs the comment script
   // from. "" = a private folder whose wp-comments-post.php is
   // tests/e2e/php/echo.php, so tests see what PHP received.
-  std::string document_root;
+  std::string document_root{};
 };
 
 class SpamgateServer {
