@@ -143,18 +143,19 @@ TEST_CASE("gate: taught nothing, or one class only, every verdict is the rules' 
 }
 
 TEST_CASE("gate: on a site taught 5 and 5, three clicks on a new wave: LEARNED speaks at once, holds after the rebuild") {
+  // A knitting blog's history.
   const std::vector<std::string> spam = {
-      "Buy cheap replica watches online, best prices, click here for the discount shop",
-      "Earn money fast from home, work two hours a day, visit my profile for details",
-      "Free casino bonus spins, win real money tonight, sign up now and claim the bonus",
-      "Cheap pills online pharmacy, no prescription needed, discreet shipping worldwide",
-      "Best SEO services, rank your site on the first page, cheap backlinks package"};
+      "Cheap designer handbags, outlet prices, order today at our online store",
+      "Work from home and earn 500 a day, no experience needed, message me",
+      "Win free spins at the best online casino, claim your welcome bonus now",
+      "Lose ten kilos in a week with this one natural pill, doctors hate it",
+      "We sell followers and likes for your page, fast delivery, cheap packages"};
   const std::vector<std::string> ham = {
-      "Thanks for the clear explanation of sourdough starters, mine finally rises.",
-      "I tried the second recipe with less sugar and my kids loved it, thank you.",
-      "Could you write about hydrating whole wheat dough next? The crumb is always dense.",
-      "Great photos of the bread, what oven temperature did you use for the crust?",
-      "My grandmother baked rye like this; reading your post brought back memories."};
+      "Your cable pattern finally made sense to me, the chart helps a lot.",
+      "I used a thicker merino and the scarf came out warm and soft, thanks!",
+      "Which needle size did you use for the ribbing on the sleeves?",
+      "My aunt taught me this stitch years ago, lovely to see it again.",
+      "The colour work on that sweater is beautiful, is the pattern for sale?"};
   std::vector<ModelTrainer::Example> log;
   for (const std::string& text : spam) log.push_back({extract_features(comment(text, "", "")), true});
   for (const std::string& text : ham) log.push_back({extract_features(comment(text, "", "")), false});
