@@ -47,9 +47,9 @@ std::string model_fingerprint() {
   // The settings, and the features of a probe in English, Japanese and
   // links: a change to either makes saved weights mean something else.
   const TrainerOptions options;
-  char settings[160];
-  std::snprintf(settings, sizeof settings, "bits=%u alpha=%g beta=%g l1=%g l2=%g epochs=%d", kFeatureBits,
-                options.alpha, options.beta, options.l1, options.l2, options.epochs);
+  char settings[200];
+  std::snprintf(settings, sizeof settings, "bits=%u alpha=%g beta=%g l1=%g l2=%g epochs=%d balance=%d", kFeatureBits,
+                options.alpha, options.beta, options.l1, options.l2, options.epochs, options.balance_classes ? 1 : 0);
   uint64_t hash = 0xcbf29ce484222325ULL;
   mix(hash, settings);
   Submission probe;

@@ -115,7 +115,7 @@ class Run {
     const LearnedModel* model = context_.learned;
     if (!model || !model->active() || c_.learned.bands.empty()) return;
     const FeatureVector features = extract_features(submission_);
-    const double probability = model->probability(features);
+    const double probability = model->confident_probability(features);
     for (const ScoreBand& band : c_.learned.bands)
       if (probability >= band.probability) learned_score_ = band.score;
     if (learned_score_ != 0) fire(c_.learned.rule, explain_learned(*model, submission_, features, probability));

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <random>
 
 namespace spamgate {
@@ -13,12 +14,26 @@ double sigmoid(double margin) {
   return 1.0 / (1.0 + std::exp(-margin));
 }
 
+double margin_of(const std::vector<float>& weights, const FeatureVector& features) {
+  double margin = 0;
+  for (const Feature& f : features) margin += weights[f.slot] * f.value;
+  return margin;
+}
+
 }  // namespace
 
 double LearnedModel::probability(const FeatureVector& features) const {
-  double margin = 0;
-  for (const Feature& f : features) margin += weights_[f.slot] * f.value;
-  return sigmoid(margin);
+  return sigmoid(margin_of(weights_, features));
+}
+
+double LearnedModel::evidence_shift() const {
+  const int64_t evidence = std::min(counts_.spam, counts_.ham);
+  if (evidence <= 0) return std::numeric_limits<double>::infinity();
+  return kEvidencePrior / static_cast<double>(evidence);
+}
+
+double LearnedModel::confident_probability(const FeatureVector& features) const {
+  return sigmoid(margin_of(weights_, features) - evidence_shift());
 }
 
 std::vector<Contribution> LearnedModel::strongest(const FeatureVector& features, bool spam, size_t limit) const {
@@ -49,10 +64,8 @@ void ModelTrainer::update_weight(uint32_t slot) {
                                  options_.l2));
 }
 
-void ModelTrainer::step(const FeatureVector& features, double label) {
-  double margin = 0;
-  for (const Feature& f : features) margin += w_[f.slot] * f.value;
-  const double error = sigmoid(margin) - label;
+void ModelTrainer::step(const FeatureVector& features, double label, double weight) {
+  const double error = (sigmoid(margin_of(w_, features)) - label) * weight;
   for (const Feature& f : features) {
     const double g = error * f.value;
     const double n = n_[f.slot];
@@ -71,16 +84,24 @@ void ModelTrainer::train_all(const std::vector<Example>& examples) {
   std::vector<size_t> order(examples.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::mt19937_64 shuffle(examples.size());
+  for (const Example& example : examples) ++(example.spam ? counts_.spam : counts_.ham);
+  const double spam_weight = class_weight(true), ham_weight = class_weight(false);
   for (int epoch = 0; epoch < options_.epochs; ++epoch) {
     std::shuffle(order.begin(), order.end(), shuffle);
-    for (size_t i : order) step(examples[i].features, examples[i].spam ? 1 : 0);
+    for (size_t i : order)
+      step(examples[i].features, examples[i].spam ? 1 : 0, examples[i].spam ? spam_weight : ham_weight);
   }
-  for (const Example& example : examples) ++(example.spam ? counts_.spam : counts_.ham);
 }
 
 void ModelTrainer::learn(const Example& example) {
-  step(example.features, example.spam ? 1 : 0);
   ++(example.spam ? counts_.spam : counts_.ham);
+  step(example.features, example.spam ? 1 : 0, class_weight(example.spam));
+}
+
+double ModelTrainer::class_weight(bool spam) const {
+  if (!options_.balance_classes || counts_.spam == 0 || counts_.ham == 0) return 1;
+  const double total = static_cast<double>(counts_.spam + counts_.ham);
+  return total / (2.0 * static_cast<double>(spam ? counts_.spam : counts_.ham));
 }
 
 namespace {

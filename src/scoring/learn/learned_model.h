@@ -33,13 +33,25 @@ class LearnedModel {
   LearnedModel(std::vector<float> weights, ModelCounts counts, int64_t min_per_class)
       : weights_(std::move(weights)), counts_(counts), min_per_class_(min_per_class) {}
 
-  // Spam probability of a submission with these features, in (0, 1).
+  // The model's spam probability of a submission with these features, in (0, 1).
   double probability(const FeatureVector& features) const;
+  // The probability LEARNED acts on: probability() pulled toward ham by
+  // evidence_shift(), a prior that fades as the site teaches more, so that
+  // a model taught a handful of examples needs a far stronger case to reach
+  // a band than one taught hundreds.
+  double confident_probability(const FeatureVector& features) const;
+  // How far confident_probability() is pulled toward ham, in log-odds:
+  // kEvidencePrior / n, where n is the smaller of the spam and ham counts
+  // (1.0 at 5, 0.1 at 50); infinite while either class is untaught.
+  double evidence_shift() const;
+  // Tuned on the dev corpus (scripts/eval, small-site protocol).
+  static constexpr double kEvidencePrior = 5.0;
   // The `limit` features that pushed most toward spam (when `spam`) or ham.
   std::vector<Contribution> strongest(const FeatureVector& features, bool spam, size_t limit) const;
 
-  // True once the site has taught at least min_per_class spam and ham:
-  // before that, LEARNED scores nothing.
+  // True once the site has taught at least min_per_class spam and ham (a
+  // floor; evidence_shift() does the rest of the gating): before that,
+  // LEARNED scores nothing.
   bool active() const { return counts_.spam >= min_per_class_ && counts_.ham >= min_per_class_; }
   const ModelCounts& counts() const { return counts_; }
   int64_t min_per_class() const { return min_per_class_; }
@@ -58,6 +70,11 @@ struct TrainerOptions {
   double l1 = 0.002;    // L1: keeps rare, useless features at zero
   double l2 = 0.01;     // L2
   int epochs = 15;      // train_all: passes over every example, each in a fresh shuffled order
+  // Each class weighs half of the training, however many of each the site
+  // has marked (a small site marks 4 ham for each spam; a spam folder may
+  // hold 10 spam for each ham): an example's gradient is scaled by
+  // (spam + ham) / (2 x its class's count).
+  bool balance_classes = true;
   // One step moves a weight by at most about alpha / beta: a single label,
   // however extreme, has a bounded effect.
 };
@@ -96,7 +113,9 @@ class ModelTrainer {
   const ModelCounts& counts() const { return counts_; }
 
  private:
-  void step(const FeatureVector& features, double label);
+  void step(const FeatureVector& features, double label, double weight);
+  // The weight of one example of this class under balance_classes (1 otherwise).
+  double class_weight(bool spam) const;
   void update_weight(uint32_t slot);
 
   TrainerOptions options_;
