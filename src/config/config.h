@@ -139,9 +139,10 @@ struct StoreConfig {
 
 struct LearningConfig {
   // LEARNED scores nothing until the site has taught at least this many
-  // spam and this many ham (clicks, history import, CLI). To turn the
-  // learner off, score it 0 in a rule file (`score LEARNED 0`).
-  int min_per_class = 40;
+  // spam and this many ham (clicks, history import, CLI); above it, the
+  // evidence prior (learned_model.h) keeps a model taught little cautious.
+  // To turn the learner off, score it 0 in a rule file (`score LEARNED 0`).
+  int min_per_class = 5;
   int poll_seconds = 2;  // how often serve looks for labels other processes added to the log
 };
 
