@@ -8,8 +8,6 @@
 namespace spamgate {
 namespace {
 
-bool ascii_alnum(UChar32 c) { return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'); }
-
 bool kana_block(UChar32 c) {
   return (c >= 0x3040 && c <= 0x30FF)      // hiragana, katakana and the prolonged sound mark (script Common)
          || (c >= 0x31F0 && c <= 0x31FF)   // katakana phonetic extensions
@@ -18,11 +16,9 @@ bool kana_block(UChar32 c) {
 
 }  // namespace
 
-UChar32 code_point_at(std::string_view text, size_t pos, size_t& length) {
+UChar32 multibyte_code_point_at(std::string_view text, size_t pos, size_t& length) {
   const auto byte = [&](size_t i) { return static_cast<unsigned char>(text[pos + i]); };
   const unsigned char lead = byte(0);
-  length = 1;
-  if (lead < 0x80) return lead;
   length = utf8_sequence_length(text, pos);
   if (length == 0) return length = 1, U_SENTINEL;
   if (length == 2) return ((lead & 0x1F) << 6) | (byte(1) & 0x3F);
@@ -37,8 +33,7 @@ bool ideograph_or_kana(UChar32 c) {
   return script == USCRIPT_HAN || script == USCRIPT_HIRAGANA || script == USCRIPT_KATAKANA;
 }
 
-CharClass classify(UChar32 c) {
-  if (c < 0x80) return c >= 0 && ascii_alnum(c) ? CharClass::word : CharClass::separator;
+CharClass classify_non_ascii(UChar32 c) {
   if (kana_block(c)) return CharClass::unspaced;
   UErrorCode status = U_ZERO_ERROR;
   switch (uscript_getScript(c, &status)) {

@@ -21,9 +21,25 @@ enum class CharClass {
 
 // The code point that starts at text[pos] (pos < text.size()) and its
 // length in bytes; an ill-formed byte gives U_SENTINEL (-1) and length 1.
-UChar32 code_point_at(std::string_view text, size_t pos, size_t& length);
+// ASCII is decoded inline (the tokenisers call this for every character).
+UChar32 multibyte_code_point_at(std::string_view text, size_t pos, size_t& length);
+inline UChar32 code_point_at(std::string_view text, size_t pos, size_t& length) {
+  const auto lead = static_cast<unsigned char>(text[pos]);
+  if (lead < 0x80) {
+    length = 1;
+    return lead;
+  }
+  return multibyte_code_point_at(text, pos, length);
+}
 
-CharClass classify(UChar32 c);
+// The class of a code point; U_SENTINEL is a separator. ASCII is
+// classified inline, the rest by its Unicode script and category.
+CharClass classify_non_ascii(UChar32 c);
+inline CharClass classify(UChar32 c) {
+  if (c >= 0x80) return classify_non_ascii(c);
+  const bool alnum = (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+  return c >= 0 && alnum ? CharClass::word : CharClass::separator;
+}
 
 // For an unspaced letter: true for Han and kana, whose words are one to three
 // characters; false for Thai, Lao, Khmer and Myanmar, written with letters

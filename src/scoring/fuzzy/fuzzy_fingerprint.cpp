@@ -58,11 +58,11 @@ std::string masked(std::string_view body, const std::vector<LinkSpan>& links) {
   std::string result;
   result.reserve(out.size());
   for (size_t i = 0; i < out.size(); ++i) {
+    const size_t sign = std::min(out.find_first_of("@+", i), out.size());
+    result.append(out, i, sign - i);  // plain text up to the next '@' or '+'
+    if (sign == out.size()) break;
+    i = sign;
     const char c = out[i];
-    if (c != '@' && c != '+') {
-      result += c;
-      continue;
-    }
     const bool word_start = i == 0 || out[i - 1] == ' ' || out[i - 1] == '\n' || out[i - 1] == '\t';
     if (c == '@' && !word_start) {
       // an address: the local part is already in `result`; the domain follows
@@ -135,6 +135,55 @@ void tokenize(std::string_view text, Emit emit) {
   flush(text.size());
 }
 
+// Both sketches of a shingle set, built as the shingles come, repeats
+// included: each bin keeps its minimum, and `smallest_` the kFuzzyBottom
+// smallest distinct hashes, ascending (a hash above the largest kept, once
+// full, costs one comparison).
+class ShingleSketch {
+ public:
+  ShingleSketch() { bins_.fill(kEmpty); }
+
+  void add(uint64_t shingle) {
+    // One permutation: the low bits choose the bin, the next ones compete.
+    uint32_t& bin = bins_[shingle % kFuzzyBins];
+    bin = std::min(bin, static_cast<uint32_t>(shingle >> 6));
+    if (kept_ == kFuzzyBottom && shingle >= smallest_[kFuzzyBottom - 1]) return;
+    uint64_t* const end = smallest_.data() + kept_;
+    uint64_t* const at = std::lower_bound(smallest_.data(), end, shingle);
+    if (at != end && *at == shingle) return;
+    if (kept_ < kFuzzyBottom) ++kept_;
+    std::copy_backward(at, smallest_.data() + kept_ - 1, smallest_.data() + kept_);
+    *at = shingle;
+  }
+
+  // nullopt when fewer than kFuzzyMinShingles distinct shingles came.
+  std::optional<FuzzyFingerprint> fingerprint() const {
+    if (kept_ < kFuzzyMinShingles) return std::nullopt;
+    FuzzyFingerprint out;
+    // An empty bin borrows the next filled one's value (rotation), re-hashed
+    // by the distance, so two texts still agree there when they agree on it.
+    for (size_t i = 0; i < kFuzzyBins; ++i) {
+      if (bins_[i] != kEmpty) {
+        out.bins[i] = bins_[i];
+        continue;
+      }
+      size_t step = 1;
+      while (bins_[(i + step) % kFuzzyBins] == kEmpty) ++step;
+      out.bins[i] = static_cast<uint32_t>(mix(bins_[(i + step) % kFuzzyBins] + (static_cast<uint64_t>(step) << 32)));
+    }
+    // Bottom-k: the smallest hashes, by their top bits.
+    out.bottom_size = static_cast<uint32_t>(kept_);
+    for (size_t i = 0; i < kept_; ++i) out.bottom[i] = static_cast<uint32_t>(smallest_[i] >> 32);
+    return out;
+  }
+
+ private:
+  static constexpr uint32_t kEmpty = UINT32_MAX;
+  std::array<uint32_t, kFuzzyBins> bins_;
+  std::array<uint64_t, kFuzzyBottom> smallest_{};
+  size_t kept_ = 0;
+};
+
 }  // namespace
 
 std::optional<FuzzyFingerprint> fuzzy_fingerprint(std::string_view body, std::string_view author,
@@ -149,45 +198,17 @@ std::optional<FuzzyFingerprint> fuzzy_fingerprint(std::string_view body, std::st
 
   const std::vector<LinkSpan> found = body_links ? std::vector<LinkSpan>() : link_spans(body);
   const std::string text = fold_text(masked(body, body_links ? *body_links : found));
-  std::vector<uint64_t> shingles;
-  shingles.reserve(text.size() / 3 + 8);
+  ShingleSketch sketch;
   bool have_previous = false;
   uint64_t previous = 0;
   tokenize(text, [&](Token t, std::string_view) {
     if (std::find(name_words.begin(), name_words.end(), t.hash) != name_words.end()) t.hash = name_token;
-    if (!t.unspaced) shingles.push_back(mix(t.hash));
-    if (have_previous) shingles.push_back(mix(previous * 0x9E3779B97F4A7C15ULL + t.hash + 1));
+    if (!t.unspaced) sketch.add(mix(t.hash));
+    if (have_previous) sketch.add(mix(previous * 0x9E3779B97F4A7C15ULL + t.hash + 1));
     previous = t.hash;
     have_previous = true;
   });
-  std::sort(shingles.begin(), shingles.end());
-  shingles.erase(std::unique(shingles.begin(), shingles.end()), shingles.end());
-  if (shingles.size() < kFuzzyMinShingles) return std::nullopt;
-
-  // One permutation: the low bits choose the bin, the next ones compete.
-  constexpr uint32_t kEmpty = UINT32_MAX;
-  std::array<uint32_t, kFuzzyBins> bins;
-  bins.fill(kEmpty);
-  FuzzyFingerprint out;
-  for (const uint64_t s : shingles) {
-    uint32_t& bin = bins[s % kFuzzyBins];
-    bin = std::min(bin, static_cast<uint32_t>(s >> 6));
-  }
-  // An empty bin borrows the next filled one's value (rotation), re-hashed
-  // by the distance, so two texts still agree there when they agree on it.
-  for (size_t i = 0; i < kFuzzyBins; ++i) {
-    if (bins[i] != kEmpty) {
-      out.bins[i] = bins[i];
-      continue;
-    }
-    size_t step = 1;
-    while (bins[(i + step) % kFuzzyBins] == kEmpty) ++step;
-    out.bins[i] = static_cast<uint32_t>(mix(bins[(i + step) % kFuzzyBins] + (static_cast<uint64_t>(step) << 32)));
-  }
-  // Bottom-k: the smallest hashes (`shingles` is sorted), by their top bits.
-  out.bottom_size = static_cast<uint32_t>(std::min(shingles.size(), kFuzzyBottom));
-  for (size_t i = 0; i < out.bottom_size; ++i) out.bottom[i] = static_cast<uint32_t>(shingles[i] >> 32);
-  return out;
+  return sketch.fingerprint();
 }
 
 double fuzzy_similarity(const FuzzyFingerprint& a, const FuzzyFingerprint& b) {

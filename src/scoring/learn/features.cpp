@@ -1,16 +1,11 @@
 #include "scoring/learn/features.h"
 
 #include <libpsl.h>
-#include <unicode/normalizer2.h>
-#include <unicode/unistr.h>
 
 #include <algorithm>
 #include <cmath>
 
 #include "scoring/text_classes.h"
-#include "util/ascii.h"
-#include "util/text_decode.h"
-#include "util/utf8.h"
 
 namespace spamgate {
 namespace {
@@ -20,10 +15,6 @@ constexpr size_t kMaxAuthorBytes = 48;
 
 bool ascii_alnum(unsigned char c) { return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'); }
 bool ascii_upper(unsigned char c) { return c >= 'A' && c <= 'Z'; }
-
-bool is_ascii(std::string_view text) {
-  return std::all_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-}
 
 // The host of the URL whose scheme or "www." ends at `pos` in folded text.
 std::string_view host_at(std::string_view text, size_t pos) {
@@ -186,23 +177,6 @@ const psl_ctx_t* public_suffixes() {
 }
 
 }  // namespace
-
-std::string fold_text(std::string_view raw) {
-  std::string decoded = raw.find('&') == std::string_view::npos ? std::string(raw) : html_entity_decode_once(raw);
-  if (is_ascii(decoded)) {
-    for (char& c : decoded) c = ascii_lower(c);
-    return decoded;
-  }
-  if (!is_valid_utf8(decoded)) decoded = replace_invalid_utf8(decoded);
-  UErrorCode status = U_ZERO_ERROR;
-  const icu::Normalizer2* nfkc_cf = icu::Normalizer2::getNFKCCasefoldInstance(status);
-  if (U_FAILURE(status)) return decoded;
-  icu::UnicodeString folded = nfkc_cf->normalize(icu::UnicodeString::fromUTF8(decoded), status);
-  if (U_FAILURE(status)) return decoded;
-  std::string out;
-  folded.toUTF8String(out);
-  return out;
-}
 
 std::string registrable_domain(const std::string& host) {
   const psl_ctx_t* suffixes = public_suffixes();

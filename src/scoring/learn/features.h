@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "form/submission.h"
+#include "scoring/text_fold.h"  // fold_text: the form features are cut from
 
 namespace spamgate {
 
@@ -43,11 +44,6 @@ std::vector<NamedFeature> describe_features(const Submission& submission);
 // The names of just these slots (the first name found for each), for
 // explaining one verdict cheaply.
 std::vector<NamedFeature> describe_slots(const Submission& submission, const std::vector<uint32_t>& slots);
-
-// `text` NFKC case-folded (ICU), with HTML character references decoded
-// first and invalid UTF-8 replaced. ASCII text takes a fast path with the
-// same result.
-std::string fold_text(std::string_view text);
 
 // The registrable domain of a lower-case host name: the public suffix plus
 // one label ("www.example.co.uk" -> "example.co.uk"), by libpsl's list; the
