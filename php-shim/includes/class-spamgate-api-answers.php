@@ -229,10 +229,12 @@ class Spamgate_Api_Answers {
 
 	/**
 	 * GET /spamgate/submissions: {items, total, page, per_page, reasons:
-	 * [{rule, description, count}], not_kept: [{ip, count}]}.
+	 * [{rule, description, count}], not_kept: [{ip, count}], partial}.
+	 * partial is true only when several spamgate nodes share their state and
+	 * the one asked could list only what it blocked itself.
 	 *
 	 * @param mixed $data The decoded answer.
-	 * @return array|null array( 'items', 'total', 'page', 'per_page', 'reasons', 'not_kept' ).
+	 * @return array|null array( 'items', 'total', 'page', 'per_page', 'reasons', 'not_kept', 'partial' ).
 	 */
 	public static function submission_list( $data ) {
 		if ( ! is_array( $data ) || ! isset( $data['items'] ) || ! is_array( $data['items'] ) ) {
@@ -270,6 +272,7 @@ class Spamgate_Api_Answers {
 			'page'     => isset( $data['page'] ) && is_numeric( $data['page'] ) ? max( 1, (int) $data['page'] ) : 1,
 			'per_page' => isset( $data['per_page'] ) && is_numeric( $data['per_page'] ) ? max( 1, (int) $data['per_page'] ) : SPAMGATE_REVIEW_PER_PAGE,
 			'reasons'  => $reasons,
+			'partial'  => isset( $data['partial'] ) && true === $data['partial'],
 		);
 	}
 

@@ -37,6 +37,14 @@ class Spamgate_Blocked_Table extends WP_List_Table {
 	public $not_kept = array();
 
 	/**
+	 * Whether the list holds only what the spamgate node asked blocked
+	 * itself (several nodes, their shared state unreachable).
+	 *
+	 * @var bool
+	 */
+	public $partial = false;
+
+	/**
 	 * The filters of this request: reason, form, s, paged.
 	 *
 	 * @var array
@@ -84,6 +92,7 @@ class Spamgate_Blocked_Table extends WP_List_Table {
 		$this->items    = $fetched['data']['items'];
 		$this->reasons  = $fetched['data']['reasons'];
 		$this->not_kept = $fetched['data']['not_kept'];
+		$this->partial  = $fetched['data']['partial'];
 		$this->set_pagination_args(
 			array(
 				'total_items' => $fetched['data']['total'],

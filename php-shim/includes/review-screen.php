@@ -614,6 +614,21 @@ function spamgate_review_not_kept_html( $not_kept ) {
 }
 
 /**
+ * The notice for a partial list: several spamgate nodes share the site's
+ * blocked submissions through Redis, and the node asked could not reach it,
+ * so it listed only its own. '' when the list is the whole site's.
+ *
+ * @param bool $partial Whether the list is partial.
+ * @return string
+ */
+function spamgate_review_partial_html( $partial ) {
+	if ( ! $partial ) {
+		return '';
+	}
+	return '<div class="notice notice-warning inline spamgate-partial"><p>' . esc_html__( 'This list may be incomplete: spamgate could not reach the state its web servers share, so it shows only what the server that answered blocked itself. Reload the page in a minute to see everything.', 'spamgate' ) . '</p></div>';
+}
+
+/**
  * The screen.
  *
  * @return void
@@ -640,6 +655,7 @@ function spamgate_review_render_page() {
 		);
 		return;
 	}
+	echo spamgate_review_partial_html( $table->partial ); // phpcs:ignore WordPress.Security.EscapeOutput -- escaped when built.
 	echo spamgate_review_not_kept_html( $table->not_kept ); // phpcs:ignore WordPress.Security.EscapeOutput -- escaped when built.
 	printf( '<form id="spamgate-blocked-form" method="post" action="%s">', esc_url( spamgate_review_url() ) );
 	$table->search_box( __( 'Search blocked submissions', 'spamgate' ), 'spamgate-blocked' );

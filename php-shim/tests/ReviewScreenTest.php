@@ -253,6 +253,30 @@ final class ReviewScreenTest extends TestCase {
 		$this->assertStringNotContainsString( '198.51.100.1', $html );
 	}
 
+	public function test_a_partial_list_says_it_may_be_incomplete() {
+		$answer             = self::list_answer( array() );
+		$decoded            = json_decode( $answer[1], true );
+		$decoded['partial'] = true;
+		spamgate_test_reset( array( array( 200, json_encode( $decoded ) ) ) );
+		$GLOBALS['spamgate_test']['can'] = true;
+		$html                            = $this->page_html();
+		$this->assertStringContainsString( '<div class="notice notice-warning inline spamgate-partial"><p>This list may be incomplete:', $html );
+		$this->assertStringContainsString( '<table', $html );  // the node's own list still shows
+	}
+
+	public function test_a_whole_or_single_node_list_has_no_partial_notice() {
+		foreach ( array( false, null, 'true', 1 ) as $partial ) {
+			$answer  = self::list_answer( array() );
+			$decoded = json_decode( $answer[1], true );
+			if ( null !== $partial ) {
+				$decoded['partial'] = $partial;
+			}
+			spamgate_test_reset( array( array( 200, json_encode( $decoded ) ) ) );
+			$GLOBALS['spamgate_test']['can'] = true;
+			$this->assertStringNotContainsString( 'spamgate-partial', $this->page_html(), var_export( $partial, true ) );
+		}
+	}
+
 	public function test_a_list_without_not_kept_shows_no_such_line() {
 		spamgate_test_reset( array( self::list_answer( array() ) ) );
 		$GLOBALS['spamgate_test']['can'] = true;

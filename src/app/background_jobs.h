@@ -23,7 +23,7 @@ void add_background_jobs(const Config& config, Services& services);
 
 // The periodic writes the submission log's writer runs (and once more at
 // shutdown): the RATE_IP/DUPLICATE history persisted every 5 s, sent mail
-// purged hourly. For SubmissionLog::open; `services` must outlive the log.
+// purged hourly, with [shared] the review mirror caught up every second. For SubmissionLog::open; `services` must outlive the log.
 std::vector<PeriodicTask> log_writer_tasks(const Config& config, Services& services);
 
 // Reloads the rule set (on SIGHUP, or when the watch saw a file change;

@@ -29,7 +29,7 @@ GatewayServices gateway_services(const Config& config, Services& s) {
       s.shared_history ? static_cast<SubmissionHistory*>(s.shared_history.get()) : s.history.get();
   return {&config, s.rules.get(), history, s.log.get(), s.feedback.get(), s.learner.get(), s.upstream.get(),
           s.notifier.get(), &s.metrics, &s.clock, s.shared_secret, s.bounce_log.get(), s.decisions.get(),
-          s.redis.get(), s.leader.get(), s.outbox.get(), s.fuzzy.get()};
+          s.redis.get(), s.leader.get(), s.outbox.get(), s.fuzzy.get(), s.review_mirror.get()};
 }
 
 }  // namespace

@@ -177,9 +177,19 @@ Status build_services(const Config& config, Services& s) {
   log_options.on_error = [](const std::string& error) {
     LogLine("error").add("msg", "the submission log could not be written").add("error", error).write();
   };
+  if (s.redis) {
+    s.review_mirror = std::make_unique<ReviewMirror>(*s.redis, ReviewMirrorOptions{.retention_days = config.store.retention_days});
+    s.review_mirror->register_metrics(s.metrics);
+    log_options.on_committed = [mirror = s.review_mirror.get(), &clock = s.clock](const std::vector<SubmissionRecord>& rows) {
+      mirror->offer(rows);
+      (void)mirror->push(unix_seconds(clock.now()));  // what fails waits for the writer's next turn (log_writer_tasks)
+    };
+  }
   auto log = SubmissionLog::open(db_path, log_options, s.clock, log_writer_tasks(config, s));
   if (!log) return Error{log.error()};
   s.log = std::move(*log);
+  if (s.review_mirror)
+    s.review_mirror->copy_own_rows_from([log = s.log.get()](int64_t since) { return log->with_text_since(since); });
   s.decisions->erase_submissions_too(*s.log);
   if (config.review.digest != DigestPeriod::off && s.notifier) {
     auto digest = ReviewDigest::open(db_path, config, *s.log, *s.notifier, s.clock, s.redis.get());

@@ -25,6 +25,7 @@
 #include "scoring/rule_set_holder.h"
 #include "shared/leader_lease.h"
 #include "shared/redis_link.h"
+#include "shared/review_mirror.h"
 #include "shared/shared_history.h"
 #include "store/feedback_log.h"
 #include "store/model_store.h"
@@ -61,7 +62,9 @@ struct Services {
   std::unique_ptr<Notifier> notifier;
   std::unique_ptr<BounceLog> bounce_log;      // null unless [mail.bounces] is enabled
   std::unique_ptr<BounceWatch> bounce_watch;
-  std::unique_ptr<SubmissionLog> log;  // its writer persists `history` until it stops
+  // With redis: the site's blocked submissions, fed by the log's writer (so built before it).
+  std::unique_ptr<ReviewMirror> review_mirror;
+  std::unique_ptr<SubmissionLog> log;  // its writer persists `history` and feeds `review_mirror` until it stops
   std::unique_ptr<ReviewDigest> digest;  // null when review.digest is off
   // Last, so it is destroyed first: every job stops before what it uses.
   JobRunner jobs;

@@ -32,6 +32,7 @@ class RedisLink;
 class LeaderLease;
 class Outbox;
 class FuzzyMemory;
+class ReviewMirror;
 
 struct GatewayServices {
   const Config* config = nullptr;
@@ -51,6 +52,7 @@ struct GatewayServices {
   LeaderLease* leader = nullptr;         // with `shared`: whether this node leads
   Outbox* outbox = nullptr;              // null when [mail] is not enabled (privacy export and erase)
   FuzzyMemory* fuzzy = nullptr;          // FUZZY's spam examples; null: FUZZY is silent
+  ReviewMirror* review_mirror = nullptr; // with `shared`: every node's blocked submissions (review, privacy)
 };
 
 class Gateway {

@@ -1,6 +1,9 @@
 // The owner's review of what spamgate blocked, for the WordPress plugin's
 // "Blocked by spamgate" screen, and its privacy requests (export and erase a
 // commenter's data by e-mail address). All behind the shared secret.
+#include <algorithm>
+#include <set>
+
 #include <nlohmann/json.hpp>
 
 #include "form/urlencoded.h"
@@ -9,6 +12,7 @@
 #include "learning/feedback_channel.h"
 #include "mail/notifier.h"
 #include "mail/outbox.h"
+#include "shared/review_mirror.h"
 #include "store/feedback_log.h"
 #include "store/submission_log.h"
 #include "util/json_text.h"
@@ -148,6 +152,42 @@ FeedbackRecord review_feedback(const ReviewDecision& decided, std::optional<int6
   return f;
 }
 
+// With [shared], the list comes from the site's review mirror; when Redis
+// does not answer, from this node's own store, and the answer says so with
+// "partial": true. Without [shared] there is one node: no "partial".
+struct SiteReviewPage {
+  Result<ReviewPage> page;
+  std::optional<bool> partial;
+};
+
+SiteReviewPage site_review(SubmissionLog& log, ReviewMirror* mirror, const ReviewQuery& query, int64_t now,
+                           RequestLog& request_log) {
+  if (!mirror) return {log.review(query), std::nullopt};
+  Result<ReviewPage> mirrored = mirror->review(query, now);
+  if (mirrored) return {std::move(mirrored), false};
+  request_log.reason = mirrored.error();
+  return {log.review(query), true};
+}
+
+// A commenter's blocked submissions for a privacy export: this node's and,
+// with [shared], every node's from the mirror (each row once, newest
+// first). Redis away: an error, since the answer would miss other nodes'.
+Result<std::vector<SubmissionRecord>> site_rows_by_email(SubmissionLog& log, ReviewMirror* mirror,
+                                                         const std::string& email) {
+  Result<std::vector<SubmissionRecord>> rows = log.by_email(email, kPersonalDataLimit);
+  if (!rows || !mirror) return rows;
+  Result<std::vector<SubmissionRecord>> mirrored = mirror->by_email(email, kPersonalDataLimit);
+  if (!mirrored) return mirrored;
+  std::set<std::string> ids;
+  for (const SubmissionRecord& row : *mirrored) ids.insert(row.id);
+  for (SubmissionRecord& row : *rows)
+    if (!ids.count(row.id)) mirrored->push_back(std::move(row));
+  std::stable_sort(mirrored->begin(), mirrored->end(),
+                   [](const SubmissionRecord& a, const SubmissionRecord& b) { return a.created_at > b.created_at; });
+  if (mirrored->size() > static_cast<size_t>(kPersonalDataLimit)) mirrored->resize(kPersonalDataLimit);
+  return mirrored;
+}
+
 }  // namespace
 
 HttpResponse Gateway::handle_submissions(const HttpRequest& request, RequestLog& log) {
@@ -161,7 +201,8 @@ HttpResponse Gateway::handle_submissions(const HttpRequest& request, RequestLog&
     if (!parameters) return HttpResponse::text(400, parameters.error());
     Result<ReviewQuery> query = review_query(*parameters);
     if (!query) return HttpResponse::text(400, query.error());
-    Result<ReviewPage> page = services_.log->review(*query);
+    SiteReviewPage site = site_review(*services_.log, services_.review_mirror, *query, unix_now(*services_.clock), log);
+    Result<ReviewPage>& page = site.page;
     if (!page) {
       log.reason = page.error();
       return HttpResponse::text(503, "the blocked submissions cannot be read right now");
@@ -177,6 +218,7 @@ HttpResponse Gateway::handle_submissions(const HttpRequest& request, RequestLog&
     }
     answer["not_kept"] = nlohmann::json::array();  // "N more from 203.0.113.7 not kept" (the review budget)
     for (const NotKept& dropped : page->not_kept) answer["not_kept"].push_back({{"ip", dropped.ip}, {"count", dropped.count}});
+    if (site.partial) answer["partial"] = *site.partial;
     return HttpResponse::json(200, answer);
   }
 
@@ -185,7 +227,9 @@ HttpResponse Gateway::handle_submissions(const HttpRequest& request, RequestLog&
   if (!is_request_id(id)) return HttpResponse::text(404, "a submission id is 16 hex digits");
   if (action.empty()) {
     if (request.method != "GET") return HttpResponse::text(405, "GET the submission");
-    Result<std::optional<SubmissionRecord>> found = services_.log->find(id);
+    Result<std::optional<SubmissionRecord>> found = services_.review_mirror ? services_.review_mirror->find(id)
+                                                                             : Result<std::optional<SubmissionRecord>>(std::nullopt);
+    if (!found || !*found) found = services_.log->find(id);  // Redis away, or not mirrored yet: this node's own
     if (!found) return HttpResponse::text(503, "the submission cannot be read right now");
     if (!*found || !(*found)->content || !is_blocked_action((*found)->action)) return not_found(id);
     return HttpResponse::json(200, review_item(**found, rules.get()));
@@ -207,7 +251,14 @@ HttpResponse Gateway::handle_submissions(const HttpRequest& request, RequestLog&
   }
 
   const int64_t now = unix_now(*services_.clock);
+  // The site's decision in the mirror (any node's row), and this node's own
+  // row when it holds it; the mirror's answer wins, this node's when Redis
+  // is away (the mirror then applies the decision once Redis is back).
   Result<std::optional<ReviewDecision>> decided = services_.log->decide(id, decision, now);
+  if (services_.review_mirror) {
+    Result<std::optional<ReviewDecision>> site = services_.review_mirror->decide(id, decision, now);
+    if (site && *site) decided = std::move(site);
+  }
   if (!decided) {
     log.reason = decided.error();
     return HttpResponse::text(503, "the decision could not be stored; try again");
@@ -220,12 +271,16 @@ HttpResponse Gateway::handle_submissions(const HttpRequest& request, RequestLog&
   bool mailed = false;
   const SubmissionRecord& record = (*decided)->record;
   if (decision == "ham" && record.kind == "contact" && services_.notifier) {
-    Result<bool> claimed = services_.log->claim_delivery(id, now);
+    // Claimed once for the site in Redis, else (Redis away) once for this node.
+    ReviewMirror* mirror = services_.review_mirror;
+    Result<bool> claimed = mirror ? mirror->claim_delivery(id) : Result<bool>(Error{"no mirror"});
+    const bool site_claim = claimed.ok();
+    if (!site_claim) claimed = services_.log->claim_delivery(id, now);
     if (!claimed) return HttpResponse::text(503, "the message could not be queued; try again");
     if (*claimed) {
       QueueResult queued = services_.notifier->queue_contact(stored_submission(record), id);
       if (!queued.ok()) {
-        (void)services_.log->release_delivery(id);
+        (void)(site_claim ? mirror->release_delivery(id) : services_.log->release_delivery(id));
         log.reason = queued.reason;
         return HttpResponse::text(503, "the rescued message could not be queued: " + queued.reason);
       }
@@ -268,19 +323,22 @@ HttpResponse Gateway::handle_personal_data(const HttpRequest& request, RequestLo
     // text (blocked, and passed within keep_passed_days), the outbox, the
     // decisions;
     // with [shared] the decision channel also clears Redis of the address.
+    // The site's review mirror holds every node's rows: erased here for all
+    // (Redis away: 503, as the mirror would keep the address).
+    Result<int64_t> mirrored = services_.review_mirror ? services_.review_mirror->erase_email(email) : Result<int64_t>(0);
     Result<int64_t> submissions = services_.log->erase_email(email);
     Result<int64_t> mails = services_.outbox ? services_.outbox->erase_mentioning(email) : Result<int64_t>(0);
     Result<int64_t> decisions = services_.decisions->forget_email(email);
-    for (const Result<int64_t>* erased : {&submissions, &mails, &decisions})
+    for (const Result<int64_t>* erased : {&mirrored, &submissions, &mails, &decisions})
       if (!*erased) {
         log.reason = erased->error();
         return HttpResponse::text(503, "the data could not be erased; try again");
       }
-    return HttpResponse::json(200, nlohmann::json{{"submissions_erased", *submissions},
-                                                  {"mails_erased", *mails},
-                                                  {"decisions_erased", *decisions}});
+    nlohmann::json answer = {{"submissions_erased", *submissions}, {"mails_erased", *mails}, {"decisions_erased", *decisions}};
+    if (services_.review_mirror) answer["site_submissions_erased"] = *mirrored;  // every node's, from the mirror
+    return HttpResponse::json(200, answer);
   }
-  Result<std::vector<SubmissionRecord>> submissions = services_.log->by_email(email, kPersonalDataLimit);
+  Result<std::vector<SubmissionRecord>> submissions = site_rows_by_email(*services_.log, services_.review_mirror, email);
   Result<std::vector<FeedbackRecord>> decisions = services_.feedback->by_email(email, kPersonalDataLimit);
   Result<std::vector<OutboxRow>> mails = services_.outbox ? services_.outbox->mentioning(email, kPersonalDataLimit)
                                                           : Result<std::vector<OutboxRow>>(std::vector<OutboxRow>{});

@@ -194,6 +194,7 @@ Status SubmissionLog::write_batch(std::vector<SubmissionRecord>& rows) {
     done += n;
   }
   if (Status committed = tx->commit(); !committed) return committed;
+  if (options_.on_committed) options_.on_committed(rows);
   return budget_.enforce(write_db_);
 }
 

@@ -44,6 +44,11 @@ struct SubmissionLogOptions {
   // Called on the writer thread with a one-line reason whenever a batch,
   // retention or a periodic task fails (e.g. to write a log line). May be empty.
   std::function<void(const std::string&)> on_error;
+  // Called on the writer thread with each batch just committed (blocked
+  // rows whose text the review budget did not keep have no content), e.g.
+  // to copy the blocked rows elsewhere. It must not wait long: rows queue
+  // behind it. May be empty.
+  std::function<void(const std::vector<SubmissionRecord>&)> on_committed;
 };
 
 // Work the writer thread does on a schedule with its own connection, e.g.

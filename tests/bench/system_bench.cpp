@@ -65,7 +65,7 @@ void run_scorer(const std::string& path, Report& report) {
 
 int main(int argc, char** argv) {
   const char* usage = "usage: system_bench OUT_DIR [--seconds N] [--scorer PATH] [--only SECTION]\n"
-                      "  SECTION: reject, pass-through, fpm-pinning, wordpress, list, keepalive, redis, profile, forms (scripts/bench runs all)\n";
+                      "  SECTION: reject, pass-through, fpm-pinning, wordpress, list, keepalive, redis, profile, forms, review (scripts/bench runs all)\n";
   if (argc >= 2 && (std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0)) {
     std::cout << usage;
     return 0;
@@ -113,7 +113,8 @@ int main(int argc, char** argv) {
                                                                  {"keepalive", measure_keepalive},
                                                                  {"redis", measure_redis},
                                                                  {"profile", measure_profile},
-                                                                 {"forms", measure_forms}};
+                                                                 {"forms", measure_forms},
+                                                                 {"review", measure_review_mirror}};
   for (const auto& [name, section] : sections)
     if (only.empty() || only == name) run_section(name, context, section);
   add_targets(context);

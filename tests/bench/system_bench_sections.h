@@ -61,6 +61,10 @@ void measure_profile(BenchContext& context);
 // POST no route recognises passed through vs nginx -> PHP-FPM directly.
 void measure_forms(BenchContext& context);
 extern const std::string kCf7Reject, kCf7Floor, kOtherPostDirect, kOtherPostVia;
+// 9. The site's review list with [shared] (issue 26): GET /spamgate/submissions
+// from the review mirror with 100,000 blocked submissions, one request at a time.
+void measure_review_mirror(BenchContext& context);
+extern const std::string kReviewFirstPage;
 // The targets, from the rows and figures above.
 void add_targets(BenchContext& context);
 

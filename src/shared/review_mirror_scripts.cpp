@@ -1,0 +1,187 @@
+#include "shared/review_mirror_scripts.h"
+
+#include <string>
+
+namespace spamgate {
+namespace {
+
+// Helpers every script starts with: a row decoded and checked (nil when
+// malformed), its index keys, the rule names of its "rules" column, and a
+// page item as the C++ side reads it.
+const std::string kCommon = R"lua(
+local function decode_row(text)
+  local ok, r = pcall(cjson.decode, text or '')
+  if not ok or type(r) ~= 'table' or type(r.id) ~= 'string' or type(r.created_at) ~= 'number' then return nil end
+  for _, name in ipairs({'action', 'kind', 'rules', 'form_name', 'form_id', 'email_sha256', 'content'}) do
+    if type(r[name]) ~= 'string' then return nil end
+  end
+  return r
+end
+local function rule_names(rules)
+  local names = {}
+  for rule in string.gmatch(rules, '[^,]+') do table.insert(names, rule) end
+  return names
+end
+local function index_keys(p, r)
+  local keys = {p .. 'idx:all', p .. 'idx:action:' .. r.action, p .. 'idx:kind:' .. r.kind}
+  if not (r.kind == 'comment' and r.action == 'hold') then table.insert(keys, p .. 'idx:listed') end
+  if r.form_name ~= '' then
+    table.insert(keys, p .. 'idx:form:' .. r.form_name)
+    if r.form_id ~= '' then
+      table.insert(keys, p .. 'idx:formid:' .. #r.form_name .. ':' .. r.form_name .. ':' .. r.form_id)
+    end
+  end
+  if r.email_sha256 ~= '' then table.insert(keys, p .. 'idx:email:' .. r.email_sha256) end
+  for _, rule in ipairs(rule_names(r.rules)) do table.insert(keys, p .. 'idx:rule:' .. rule) end
+  return keys
+end
+local function page_item(p, id)
+  local f = redis.call('HMGET', p .. 'item:' .. id, 'row', 'decision', 'decided_at')
+  return {id, f[1] or '', f[2] or '', f[3] or ''}
+end
+)lua";
+
+}  // namespace
+
+const RedisScript kMirrorRows(kCommon + R"lua(
+local p, now, keep = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
+local touched, stored, malformed = {}, 0, 0
+for i = 4, #ARGV do
+  local r = decode_row(ARGV[i])
+  if not r then
+    malformed = malformed + 1
+  else
+    local ttl = math.floor(r.created_at + keep - now)
+    if ttl > 0 then
+      local item = p .. 'item:' .. r.id
+      redis.call('HSET', item, 'row', ARGV[i])
+      redis.call('EXPIRE', item, ttl)
+      if (r.decision == 'ham' or r.decision == 'spam') and redis.call('HEXISTS', item, 'decision') == 0 then
+        redis.call('HSET', item, 'decision', r.decision, 'decided_at', tostring(r.decided_at))
+      end
+      local keys = index_keys(p, r)
+      table.insert(keys, p .. (redis.call('HEXISTS', item, 'decision') == 1 and 'idx:decided' or 'idx:undecided'))
+      for _, key in ipairs(keys) do
+        redis.call('ZADD', key, r.created_at, r.id)
+        touched[key] = true
+      end
+      for _, rule in ipairs(rule_names(r.rules)) do redis.call('SADD', p .. 'rules', rule) end
+      stored = stored + 1
+    end
+  end
+end
+for key in pairs(touched) do
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', '(' .. (now - keep))
+  redis.call('EXPIRE', key, keep)
+end
+redis.call('EXPIRE', p .. 'rules', keep)
+return {stored, malformed}
+)lua");
+
+const RedisScript kMirrorDecide(R"lua(
+local p, id = ARGV[1], ARGV[2]
+local row = redis.call('HGET', KEYS[1], 'row')
+if not row then return false end
+local previous = redis.call('HGET', KEYS[1], 'decision') or ''
+redis.call('HSET', KEYS[1], 'decision', ARGV[3], 'decided_at', ARGV[4])
+local created = redis.call('ZSCORE', p .. 'idx:all', id)
+redis.call('ZREM', p .. 'idx:undecided', id)
+if created then
+  redis.call('ZADD', p .. 'idx:decided', created, id)
+  redis.call('EXPIRE', p .. 'idx:decided', ARGV[5])
+end
+return {row, previous}
+)lua");
+
+const RedisScript kMirrorList(kCommon + R"lua(
+local p, cutoff, since = ARGV[1], ARGV[2], tonumber(ARGV[3])
+local offset, count, rule, text = tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6], ARGV[7]
+for i = 3, #KEYS do redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', '(' .. cutoff) end
+local base = KEYS[3]
+if #KEYS > 3 or since > 0 then
+  base = KEYS[1]
+  local args = {'ZINTERSTORE', base, #KEYS - 2}
+  for i = 3, #KEYS do table.insert(args, KEYS[i]) end
+  table.insert(args, 'AGGREGATE')
+  table.insert(args, 'MAX')
+  redis.call(unpack(args))
+  if since > 0 then redis.call('ZREMRANGEBYSCORE', base, '-inf', '(' .. since) end
+end
+local ids, total, reasons = {}, 0, {}
+if text == '' then
+  local listing = base
+  if rule ~= '' then
+    listing = KEYS[2]
+    redis.call('ZINTERSTORE', listing, 2, base, p .. 'idx:rule:' .. rule, 'AGGREGATE', 'MAX')
+  end
+  total = redis.call('ZCARD', listing)
+  ids = redis.call('ZREVRANGE', listing, offset, offset + count - 1)
+  for _, name in ipairs(redis.call('SMEMBERS', p .. 'rules')) do
+    local n = redis.call('ZINTERCARD', 2, base, p .. 'idx:rule:' .. name)
+    if n > 0 then
+      table.insert(reasons, name)
+      table.insert(reasons, n)
+    end
+  end
+else
+  -- No index for text: every candidate row is read, newest first. The
+  -- match is ASCII case-insensitive, as the store's LIKE.
+  local hits = {}
+  local function field(c, name) return type(c[name]) == 'string' and c[name] or '' end
+  for _, id in ipairs(redis.call('ZREVRANGE', base, 0, -1)) do
+    local r = decode_row(redis.call('HGET', p .. 'item:' .. id, 'row'))
+    local ok, c = pcall(cjson.decode, r and r.content or '')
+    if r and ok and type(c) == 'table' then
+      local haystack = string.lower(field(c, 'author') .. ' ' .. field(c, 'email') .. ' ' .. field(c, 'url') ..
+                                    ' ' .. field(c, 'subject') .. ' ' .. field(c, 'body'))
+      if string.find(haystack, text, 1, true) then
+        local has_rule = rule == ''
+        for _, name in ipairs(rule_names(r.rules)) do
+          hits[name] = (hits[name] or 0) + 1
+          if name == rule then has_rule = true end
+        end
+        if has_rule then
+          total = total + 1
+          if total > offset and #ids < count then table.insert(ids, id) end
+        end
+      end
+    end
+  end
+  for name, n in pairs(hits) do
+    table.insert(reasons, name)
+    table.insert(reasons, n)
+  end
+end
+local items = {}
+for _, id in ipairs(ids) do table.insert(items, page_item(p, id)) end
+redis.call('DEL', KEYS[1], KEYS[2])
+return {total, items, reasons}
+)lua");
+
+const RedisScript kMirrorItems(kCommon + R"lua(
+local items = {}
+for _, id in ipairs(redis.call('ZREVRANGE', KEYS[1], 0, tonumber(ARGV[2]) - 1)) do
+  table.insert(items, page_item(ARGV[1], id))
+end
+return items
+)lua");
+
+const RedisScript kMirrorErase(kCommon + R"lua(
+local p, erased = ARGV[1], 0
+for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+  local item = p .. 'item:' .. id
+  local r = decode_row(redis.call('HGET', item, 'row'))
+  if r then
+    for _, key in ipairs(index_keys(p, r)) do redis.call('ZREM', key, id) end
+  end
+  redis.call('ZREM', p .. 'idx:all', id)
+  redis.call('ZREM', p .. 'idx:undecided', id)
+  redis.call('ZREM', p .. 'idx:decided', id)
+  erased = erased + redis.call('DEL', item)
+  redis.call('DEL', p .. 'delivered:' .. id)
+end
+redis.call('DEL', KEYS[1])
+return erased
+)lua");
+
+}  // namespace spamgate
