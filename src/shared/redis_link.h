@@ -1,6 +1,7 @@
 // RedisLink: this node's connections to the Redis that holds the shared
 // state, and its judgement of whether Redis is usable. A request never
-// waits on Redis longer than the timeout; after a failure Redis counts as
+// waits on Redis longer than twice the timeout (the batch before its own,
+// then its own); after a failure Redis counts as
 // down, every call fails at once (the caller then uses local state), one
 // warning is logged, and one caller at a time probes again with backoff
 // (100 ms doubling to 2 s) until a call succeeds and it says so. Safe to
