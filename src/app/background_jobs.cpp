@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "mail/sender_lock.h"
+#include "shared/node_positions.h"
 #include "util/logfmt.h"
 
 namespace spamgate {
@@ -96,6 +97,12 @@ void add_background_jobs(const Config& config, Services& s) {
   // [shared]: the learning stream applied as it grows; the leader compacts it.
   add_if(s.redis != nullptr, Job{.name = "learning stream",
                                  .run = [&s] { follow_learning_stream(*s.redis, *s.decisions); }});
+  // [shared]: this node's stream position, for every node's `spamgate status`.
+  add_if(s.redis != nullptr, Job{.name = "learning stream position",
+                                 .period = kNodePositionTtl / 6,
+                                 .run = [&s] {
+                                   if (s.redis->up()) (void)publish_node_position(*s.redis, s.decisions->position());
+                                 }});
   add_if(s.redis != nullptr, Job{.name = "learning stream compaction",
                                  .period = seconds(10),
                                  .leader_only = true,

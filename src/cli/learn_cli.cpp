@@ -175,7 +175,8 @@ void add_learn_command(CLI::App& app, Handler& run) {
   learn->add_option("CORPUS", options->corpora, "Labelled CSV files (COMMENT_ID,AUTHOR,DATE,CONTENT,CLASS)")
       ->check(CLI::ExistingFile);
   learn->add_option("--forget", options->forget,
-                    "Delete the decisions with this feedback row id, spamgate submission id or WordPress comment id");
+                    "Delete the decisions with this feedback row id, spamgate submission id or WordPress comment id "
+                    "(with [shared]: submission or comment id only, which name the same decision on every node)");
   learn->add_flag("--rebuild", options->rebuild, "Retrain from the feedback log and print the counts");
   learn->callback([&run, options] {
     if (options->spam_files.empty() && options->ham_files.empty() && options->corpora.empty() &&

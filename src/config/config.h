@@ -222,7 +222,7 @@ struct SharedConfig {
   // "" = off; "redis://[:password@]host:port[/db]" or "unix:/path/redis.sock[?db=N]".
   std::string redis;
   SecretRef password;        // Redis AUTH, when the URL carries none
-  int timeout_ms = 10;       // per command; a request never waits longer, it uses local state
+  int timeout_ms = 10;       // per Redis read; a request waits at most twice this, then uses local state
   std::string node;          // this node's name ("" = hostname:listen)
   std::string key_prefix = "spamgate:";  // lets several sites share one Redis
   int snapshot_every = 500;  // the leader snapshots the learning stream and trims it past this many events

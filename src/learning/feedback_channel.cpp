@@ -34,6 +34,14 @@ Result<int64_t> FeedbackChannel::record_all(const std::vector<FeedbackRecord>& d
 
 Result<int64_t> FeedbackChannel::forget(const std::string& id) {
   if (id.empty()) return Error{"say which decision to forget"};
+  if (stream_) {  // every node deletes by the key it is sent: a row id would name another decision on each
+    Result<bool> row_id_only = log_.is_row_id_only(id);
+    if (!row_id_only) return Error{row_id_only.error()};
+    if (*row_id_only)
+      return Error{id + " is this node's feedback row id, which names a different decision on every node; with "
+                        "[shared] forget by the decision's submission id or WordPress comment id (spamgate "
+                        "learn --forget ID with one of those)"};
+  }
   return decide(LearningEvent{LearningEvent::Op::forget, {}, id});
 }
 
@@ -92,6 +100,7 @@ void FeedbackChannel::apply_to_fuzzy(const LearningEvent& event, const std::vect
   switch (event.op) {
     case LearningEvent::Op::record:
     case LearningEvent::Op::record_all:
+    case LearningEvent::Op::merge:
       for (const FeedbackRecord& decision : event.decisions) teach_fuzzy(*fuzzy_, decision);
       return;
     case LearningEvent::Op::forget: fuzzy_->forget(event.target); return;
@@ -105,7 +114,8 @@ Result<int64_t> FeedbackChannel::apply_to_log(const LearningEvent& event) {
   switch (event.op) {
     case LearningEvent::Op::record: return log_.record(event.decisions.front());
     case LearningEvent::Op::record_all: return log_.record_all(event.decisions);
-    case LearningEvent::Op::forget: return log_.forget(event.target);
+    case LearningEvent::Op::merge: return log_.merge_all(event.decisions);
+    case LearningEvent::Op::forget: return stream_ ? log_.forget_site_key(event.target) : log_.forget(event.target);
     case LearningEvent::Op::forget_email: break;  // apply_event() erases each address itself
   }
   return Error{"unknown learning event"};
@@ -157,15 +167,27 @@ Result<std::string> FeedbackChannel::snapshot(const std::string& covers) {
   return encode_learning_snapshot({covers, std::move(*decisions)});
 }
 
-SnapshotLoad FeedbackChannel::load_snapshot(std::string_view snapshot, const std::string& covers) {
+Result<std::optional<StreamEvent>> FeedbackChannel::own_history() {
+  Result<std::vector<FeedbackRecord>> mine = log_.labels();
+  if (!mine) return Error{mine.error()};
+  if (mine->empty()) return std::optional<StreamEvent>{};
+  const LearningEvent merge{LearningEvent::Op::merge, std::move(*mine), ""};
+  return std::optional<StreamEvent>{StreamEvent{learning_op_name(merge.op), encode_learning_event(merge)}};
+}
+
+SnapshotLoad FeedbackChannel::load_snapshot(std::string_view snapshot, const std::string& covers, bool merge) {
   Result<LearningSnapshot> decoded = decode_learning_snapshot(snapshot);
   if (!decoded) return {SnapshotLoad::Outcome::malformed, decoded.error()};
   if (decoded->covers != covers)
     return {SnapshotLoad::Outcome::failed, "the learning snapshot is being replaced; trying again"};
-  if (Status replaced = log_.replace_all(decoded->decisions); !replaced)
+  if (merge) {
+    if (Result<int64_t> merged = log_.merge_all(decoded->decisions); !merged)
+      return {SnapshotLoad::Outcome::failed, merged.error()};
+  } else if (Status replaced = log_.replace_all(decoded->decisions); !replaced) {
     return {SnapshotLoad::Outcome::failed, replaced.error()};
+  }
   LogLine("info")
-      .add("msg", "learning snapshot loaded")
+      .add("msg", merge ? "learning snapshot merged with this node's own decisions" : "learning snapshot loaded")
       .add("decisions", static_cast<long long>(decoded->decisions.size()))
       .add("covers", covers)
       .write();

@@ -48,6 +48,9 @@ class FeedbackChannel final : private EventSink {
   // email_digest() only (each node erases the addresses it holds with that
   // digest), then deletes every stream entry that mentions the address and
   // rewrites the snapshot without it: afterwards no Redis value holds it.
+  // With shared state forget deletes by submission id or WordPress comment
+  // id on every node, and refuses an id that is only a row id of this
+  // node's log (it names a different decision on each node).
   Result<int64_t> record(const FeedbackRecord& decision);
   Result<int64_t> record_all(const std::vector<FeedbackRecord>& decisions);
   Result<int64_t> forget(const std::string& id);
@@ -86,7 +89,9 @@ class FeedbackChannel final : private EventSink {
   AppliedEvent apply(const StreamEvent& event) override;
   void applied(int count) override;
   Result<std::string> snapshot(const std::string& covers) override;
-  SnapshotLoad load_snapshot(std::string_view snapshot, const std::string& covers) override;
+  SnapshotLoad load_snapshot(std::string_view snapshot, const std::string& covers, bool merge) override;
+  // The decisions in effect here, as a merge event (a node joining with its own).
+  Result<std::optional<StreamEvent>> own_history() override;
 
   FeedbackLog& log_;
   Learner* learner_;

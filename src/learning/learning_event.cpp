@@ -56,6 +56,7 @@ const char* learning_op_name(LearningEvent::Op op) {
   switch (op) {
     case LearningEvent::Op::record: return "record";
     case LearningEvent::Op::record_all: return "record_all";
+    case LearningEvent::Op::merge: return "merge";
     case LearningEvent::Op::forget: return "forget";
     case LearningEvent::Op::forget_email: return "forget_email";
   }
@@ -66,6 +67,7 @@ Result<LearningEvent> decode_learning_event(std::string_view op, std::string_vie
   LearningEvent event;
   if (op == "record") event.op = LearningEvent::Op::record;
   else if (op == "record_all") event.op = LearningEvent::Op::record_all;
+  else if (op == "merge") event.op = LearningEvent::Op::merge;
   else if (op == "forget") event.op = LearningEvent::Op::forget;
   else if (op == "forget_email") event.op = LearningEvent::Op::forget_email;
   else return Error{"unknown learning event"};
@@ -79,7 +81,8 @@ Result<LearningEvent> decode_learning_event(std::string_view op, std::string_vie
       event.decisions = std::move(*one);
       return event;
     }
-    case LearningEvent::Op::record_all: {
+    case LearningEvent::Op::record_all:
+    case LearningEvent::Op::merge: {
       Result<std::vector<FeedbackRecord>> all = records_of(in);
       if (!all) return Error{all.error()};
       event.decisions = std::move(*all);
@@ -110,7 +113,8 @@ std::string encode_learning_event(const LearningEvent& event) {
   switch (event.op) {
     case LearningEvent::Op::record:
       return lenient_dump(event.decisions.empty() ? nlohmann::json::object() : nlohmann::json(event.decisions.front()));
-    case LearningEvent::Op::record_all: return lenient_dump(records_json(event.decisions));
+    case LearningEvent::Op::record_all:
+    case LearningEvent::Op::merge: return lenient_dump(records_json(event.decisions));
     case LearningEvent::Op::forget: return lenient_dump({{"id", event.target}});
     case LearningEvent::Op::forget_email: return lenient_dump({{event.hashed ? "email_sha256" : "email", event.target}});
   }

@@ -16,9 +16,10 @@
 namespace spamgate {
 
 struct LearningEvent {
-  enum class Op { record, record_all, forget, forget_email };
+  // merge: a node joining the cluster with its own history (FeedbackLog::merge_all).
+  enum class Op { record, record_all, merge, forget, forget_email };
   Op op = Op::record;
-  std::vector<FeedbackRecord> decisions;  // record: one; record_all: any number
+  std::vector<FeedbackRecord> decisions;  // record: one; record_all, merge: any number
   std::string target;                     // forget: the decision's id; forget_email: the address,
                                           // or with `hashed` its email_digest()
   bool hashed = false;

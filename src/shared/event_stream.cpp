@@ -114,6 +114,19 @@ Status EventStream::publish_kept() {
   return Status::success();
 }
 
+Status EventStream::offer_own_history() {
+  Result<std::optional<StreamEvent>> mine = sink_.own_history();
+  if (!mine) return Error{mine.error()};
+  if (*mine) {
+    Result<RedisReply> id = redis_.run({"XADD", key("stream"), "*", "op", (*mine)->kind, "data", (*mine)->data, "node",
+                                        redis_.node(), "replay", "1"});
+    if (!id) return Error{id.error()};
+    LogLine("info").add("msg", "this node joined the " + options_.label + " stream with its own history").add("id", id->str).write();
+  }
+  history_offered_ = true;
+  return Status::success();
+}
+
 Status EventStream::save_position(const std::string& id) {
   if (Status saved = state_->save_cursor(id); !saved) return saved;
   std::lock_guard lock(position_mutex_);
@@ -130,7 +143,7 @@ Status EventStream::load_snapshot_if_behind() {
   if (!id_before(position(), covers->str)) return Status::success();
   Result<RedisReply> snapshot = redis_.run({"GET", key("snapshot")});
   if (!snapshot) return Error{snapshot.error()};
-  const SnapshotLoad loaded = sink_.load_snapshot(snapshot->str, covers->str);
+  const SnapshotLoad loaded = sink_.load_snapshot(snapshot->str, covers->str, position().empty());
   switch (loaded.outcome) {
     case SnapshotLoad::Outcome::malformed: return skip_malformed_snapshot(loaded.reason);
     case SnapshotLoad::Outcome::failed: return Error{loaded.reason};
@@ -169,6 +182,8 @@ void EventStream::note_malformed_entry(const std::string& id, const StreamEvent&
 
 Result<int> EventStream::sync_locked(const std::string& wanted, Result<int64_t>* wanted_result) {
   if (Status kept = publish_kept(); !kept) return Error{kept.error()};
+  if (!history_offered_ && position().empty())
+    if (Status offered = offer_own_history(); !offered) return Error{offered.error()};
   if (Status loaded = load_snapshot_if_behind(); !loaded) return Error{loaded.error()};
   int applied = 0;
   for (;;) {

@@ -59,7 +59,15 @@ class EventSink {
   virtual Result<std::string> snapshot(const std::string& covers) = 0;
   // Replaces the owner's state with `snapshot`, which must say it is
   // complete up to `covers` (else it is being replaced: failed, try again).
-  virtual SnapshotLoad load_snapshot(std::string_view snapshot, const std::string& covers) = 0;
+  // `merge`: this node has never applied the stream (it is joining), so
+  // what it holds is its own history: keep it, merged with the snapshot,
+  // instead of replacing it.
+  virtual SnapshotLoad load_snapshot(std::string_view snapshot, const std::string& covers, bool merge) = 0;
+  // This node's own history, as one event for every other node to apply
+  // (merging it with what they hold), when it joins the stream with one;
+  // nullopt when it brings nothing. Asked once per process while this
+  // node has never applied the stream, before it loads the snapshot.
+  virtual Result<std::optional<StreamEvent>> own_history() { return std::optional<StreamEvent>{}; }
 };
 
 // A Redis stream id "ms-seq" (or "ms") as its two numbers; nullopt for
@@ -87,8 +95,9 @@ class EventStream {
   // publishes it.
   Result<int64_t> append(const StreamEvent& event, const std::function<Result<int64_t>()>& apply_here);
 
-  // Publishes what was kept while Redis was away, loads the snapshot when
-  // this node is behind it, and applies the stream past the cursor.
+  // Publishes what was kept while Redis was away (and, when this node has
+  // never applied the stream, the sink's own history), loads the snapshot
+  // when this node is behind it, and applies the stream past the cursor.
   // Returns how many entries it applied.
   Result<int> sync();
   // Waits up to `wait` for new entries (a blocking read on a connection of
@@ -128,6 +137,8 @@ class EventStream {
   void note_malformed_entry(const std::string& id, const StreamEvent& event, const std::string& node,
                             const std::string& reason);
   Status publish_kept();
+  // A joining node's own history, published once (as a replay: applied here already).
+  Status offer_own_history();
   Status load_snapshot_if_behind();
   Status skip_malformed_snapshot(const std::string& reason);
   Status save_position(const std::string& id);
@@ -145,6 +156,7 @@ class EventStream {
   std::atomic<uint64_t> snapshots_malformed_{0};
   std::string last_bad_snapshot_;  // the reason last logged (guarded by mutex_)
   bool rebuild_snapshot_ = false;  // the leader compacts at once (guarded by mutex_)
+  bool history_offered_ = false;   // offer_own_history() ran in this process (guarded by mutex_)
 };
 
 }  // namespace spamgate

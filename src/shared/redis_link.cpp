@@ -43,6 +43,40 @@ RedisReply convert(const redisReply* reply) {
   return out;
 }
 
+// Queues `argv` in the context's output buffer (sent by the next read).
+void append_command(redisContext* context, const std::vector<std::string>& argv) {
+  std::vector<const char*> parts;
+  std::vector<size_t> lengths;
+  parts.reserve(argv.size());
+  lengths.reserve(argv.size());
+  for (const std::string& arg : argv) {
+    parts.push_back(arg.data());
+    lengths.push_back(arg.size());
+  }
+  redisAppendCommandArgv(context, static_cast<int>(argv.size()), parts.data(), lengths.data());
+}
+
+// Sends what is queued, then reads the next reply. `broken`: the connection
+// failed (`timed_out`: by the timeout) and must not be used again.
+Result<RedisReply> read_reply(redisContext* context, bool& broken, bool& timed_out) {
+  errno = 0;
+  void* raw = nullptr;
+  if (redisGetReply(context, &raw) != REDIS_OK || raw == nullptr) {
+    broken = true;
+    timed_out = context->err == REDIS_ERR_IO && (errno == EAGAIN || errno == EWOULDBLOCK);
+    return Error{timed_out ? std::string("timed out") : std::string(context->errstr)};
+  }
+  auto* reply = static_cast<redisReply*>(raw);
+  if (reply->type == REDIS_REPLY_ERROR) {
+    std::string error(reply->str, reply->len);
+    freeReplyObject(reply);
+    return Error{error};
+  }
+  RedisReply out = convert(reply);
+  freeReplyObject(reply);
+  return out;
+}
+
 }  // namespace
 
 RedisScript::RedisScript(std::string text) : source(std::move(text)) {
@@ -64,12 +98,15 @@ void RedisLink::register_metrics(MetricRegistry& metrics) const {
                        "counter", [this] { return static_cast<double>(counters_.fallbacks.load()); });
   metrics.add_external("spamgate_shared_round_trips_total", "Commands this node sent to Redis and waited for",
                        "counter", [this] { return static_cast<double>(counters_.round_trips.load()); });
+  metrics.add_external("spamgate_shared_batches_total",
+                       "Pipelines this node wrote to Redis: commands issued at the same time share one", "counter",
+                       [this] { return static_cast<double>(counters_.batches.load()); });
   metrics.add_external("spamgate_shared_outages_total", "Times Redis went from answering to not", "counter",
                        [this] { return static_cast<double>(counters_.outages.load()); });
 }
 
 RedisLink::~RedisLink() {
-  for (const Connection& idle : idle_) redisFree(idle.context);
+  if (shared_.context != nullptr) redisFree(shared_.context);
   if (blocking_.context != nullptr) redisFree(blocking_.context);
 }
 
@@ -102,28 +139,8 @@ Result<redisContext*> RedisLink::connect(std::chrono::milliseconds timeout) {
 
 Result<RedisReply> RedisLink::exchange(redisContext* context, const std::vector<std::string>& argv, bool& broken,
                                        bool& timed_out) {
-  std::vector<const char*> parts;
-  std::vector<size_t> lengths;
-  for (const std::string& arg : argv) {
-    parts.push_back(arg.data());
-    lengths.push_back(arg.size());
-  }
-  errno = 0;
-  auto* reply = static_cast<redisReply*>(
-      redisCommandArgv(context, static_cast<int>(argv.size()), parts.data(), lengths.data()));
-  if (reply == nullptr) {
-    broken = true;
-    timed_out = context->err == REDIS_ERR_IO && (errno == EAGAIN || errno == EWOULDBLOCK);
-    return Error{timed_out ? std::string("timed out") : std::string(context->errstr)};
-  }
-  if (reply->type == REDIS_REPLY_ERROR) {
-    std::string error(reply->str, reply->len);
-    freeReplyObject(reply);
-    return Error{error};
-  }
-  RedisReply out = convert(reply);
-  freeReplyObject(reply);
-  return out;
+  append_command(context, argv);
+  return read_reply(context, broken, timed_out);
 }
 
 bool RedisLink::may_try() {
@@ -146,7 +163,6 @@ void RedisLink::succeeded() {
 }
 
 void RedisLink::failed(const std::string& error, bool timed_out, uint64_t made_in) {
-  std::vector<Connection> stale;
   {
     std::lock_guard lock(health_mutex_);
     if (!down_.load() && made_in != counters_.outages.load()) return;  // left over from an outage Redis is back from
@@ -167,20 +183,6 @@ void RedisLink::failed(const std::string& error, bool timed_out, uint64_t made_i
     retry_at_ = Clock::now() + backoff_;
     backoff_ = std::min(backoff_ * 2, std::chrono::duration_cast<std::chrono::milliseconds>(kLongestBackoff));
   }
-  std::lock_guard lock(pool_mutex_);
-  stale.swap(idle_);  // pooled connections are from before the failure: never reuse them
-  for (const Connection& idle : stale) redisFree(idle.context);
-}
-
-void RedisLink::keep_idle(redisContext* context, uint64_t made_in) {
-  {
-    std::lock_guard lock(pool_mutex_);
-    if (made_in == counters_.outages.load()) {
-      idle_.push_back({context, made_in});
-      return;
-    }
-  }
-  redisFree(context);  // made before an outage the pool was emptied for
 }
 
 Result<RedisReply> RedisLink::run(const std::vector<std::string>& argv) {
@@ -188,36 +190,62 @@ Result<RedisReply> RedisLink::run(const std::vector<std::string>& argv) {
     ++counters_.fallbacks;
     return Error{"Redis is down"};
   }
-  Connection connection;
-  {
-    std::lock_guard lock(pool_mutex_);
-    if (!idle_.empty()) {
-      connection = idle_.back();
-      idle_.pop_back();
-    }
+  Waiter me;
+  me.argv = &argv;
+  std::unique_lock lock(queue_mutex_);
+  queued_.push_back(&me);
+  if (leader_busy_) me.wake.wait(lock, [&me] { return me.answered || me.leads; });
+  if (me.answered) return std::move(me.reply);
+  // This caller writes everything queued so far, itself included.
+  leader_busy_ = true;
+  std::vector<Waiter*> batch;
+  batch.swap(queued_);
+  lock.unlock();
+  send_batch(batch);
+  lock.lock();
+  for (Waiter* waiter : batch) {
+    waiter->answered = true;
+    if (waiter != &me) waiter->wake.notify_one();
   }
-  if (connection.context == nullptr) {
-    connection.made_in = counters_.outages.load();
+  if (queued_.empty()) {
+    leader_busy_ = false;
+  } else {  // those who queued meanwhile: the first writes their batch
+    queued_.front()->leads = true;
+    queued_.front()->wake.notify_one();
+  }
+  return std::move(me.reply);
+}
+
+void RedisLink::send_batch(const std::vector<Waiter*>& batch) {
+  const auto fail_all = [&](const std::string& error, bool timed_out, size_t from) {
+    for (size_t i = from; i < batch.size(); ++i) batch[i]->reply = Error{error};
+    counters_.fallbacks += batch.size() - from;
+    failed(error, timed_out, shared_.made_in);
+  };
+  if (shared_.context != nullptr && shared_.made_in != counters_.outages.load()) {
+    redisFree(shared_.context);  // made before an outage: never reuse it
+    shared_ = Connection{};
+  }
+  if (shared_.context == nullptr) {
+    shared_.made_in = counters_.outages.load();
     Result<redisContext*> connected = connect(options_.timeout);
-    if (!connected) {
-      ++counters_.fallbacks;
-      failed(connected.error(), false, connection.made_in);
-      return Error{connected.error()};
+    if (!connected) return fail_all(connected.error(), false, 0);
+    shared_.context = *connected;
+  }
+  ++counters_.batches;
+  counters_.round_trips += batch.size();
+  for (const Waiter* waiter : batch) append_command(shared_.context, *waiter->argv);
+  for (size_t i = 0; i < batch.size(); ++i) {
+    bool broken = false, timed_out = false;
+    batch[i]->reply = read_reply(shared_.context, broken, timed_out);
+    if (broken) {
+      const std::string error = batch[i]->reply.error();
+      redisFree(shared_.context);
+      shared_.context = nullptr;
+      return fail_all(error, timed_out, i);
     }
-    connection.context = *connected;
   }
-  bool broken = false, timed_out = false;
-  ++counters_.round_trips;
-  Result<RedisReply> reply = exchange(connection.context, argv, broken, timed_out);
-  if (broken) {
-    redisFree(connection.context);
-    ++counters_.fallbacks;
-    failed(reply.error(), timed_out, connection.made_in);
-    return reply;
-  }
-  keep_idle(connection.context, connection.made_in);
   succeeded();  // an error reply still proves Redis answers
-  return reply;
 }
 
 Result<RedisReply> RedisLink::eval(const RedisScript& script, const std::vector<std::string>& keys,

@@ -1,14 +1,19 @@
 // RedisLink: this node's connections to the Redis that holds the shared
 // state, and its judgement of whether Redis is usable. A request never
-// waits on Redis longer than the timeout; after a failure Redis counts as
+// waits on Redis longer than twice the timeout (the batch before its own,
+// then its own); after a failure Redis counts as
 // down, every call fails at once (the caller then uses local state), one
 // warning is logged, and one caller at a time probes again with backoff
 // (100 ms doubling to 2 s) until a call succeeds and it says so. Safe to
-// call from many threads: each call borrows a pooled connection.
+// call from many threads: calls made at the same time share one connection
+// and one round trip (the first caller writes every waiting command in one
+// pipeline and hands each caller its reply), so Redis reads, and this node
+// writes, once per batch rather than once per request.
 #pragma once
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <mutex>
 #include <string>
@@ -50,7 +55,8 @@ struct RedisLinkOptions {
 };
 
 struct RedisLinkCounters {
-  std::atomic<uint64_t> round_trips{0};  // commands sent on the pooled connections (the blocking reader's excepted)
+  std::atomic<uint64_t> round_trips{0};  // commands sent on the shared connection (the blocking reader's excepted)
+  std::atomic<uint64_t> batches{0};      // pipelines written on it: the real round trips
   std::atomic<uint64_t> fallbacks{0};  // calls that failed, so the caller used local state
   std::atomic<uint64_t> outages{0};    // times Redis went from up to down
 };
@@ -87,16 +93,26 @@ class RedisLink {
 
  private:
   using Clock = std::chrono::steady_clock;
+  // A command waiting for its batch; the caller sleeps on `wake`.
+  struct Waiter {
+    const std::vector<std::string>* argv = nullptr;
+    Result<RedisReply> reply = Error{"not sent"};
+    bool answered = false;
+    bool leads = false;  // this caller writes the next batch
+    std::condition_variable wake;
+  };
   Result<redisContext*> connect(std::chrono::milliseconds timeout);
   Result<RedisReply> exchange(redisContext* context, const std::vector<std::string>& argv, bool& broken,
                               bool& timed_out);
+  // Writes `batch` as one pipeline on the shared connection and fills each
+  // waiter's reply (every one gets the error when the connection fails).
+  void send_batch(const std::vector<Waiter*>& batch);
   bool may_try();
   void succeeded();
   // A connection failed. `made_in` is the outage count when it was made: a
   // connection from before the latest outage failing is part of that
   // outage (already counted and logged), not a new one.
   void failed(const std::string& error, bool timed_out, uint64_t made_in);
-  void keep_idle(redisContext* context, uint64_t made_in);
 
   RedisLinkOptions options_;
   RedisLinkCounters counters_;
@@ -108,8 +124,10 @@ class RedisLink {
     redisContext* context = nullptr;
     uint64_t made_in = 0;
   };
-  std::mutex pool_mutex_;
-  std::vector<Connection> idle_;
+  std::mutex queue_mutex_;  // guards queued_ and leader_busy_
+  std::vector<Waiter*> queued_;
+  bool leader_busy_ = false;  // a caller is writing a batch; the queued wait for it
+  Connection shared_;         // touched only by the caller writing a batch
 
   std::mutex blocking_mutex_;
   Connection blocking_;

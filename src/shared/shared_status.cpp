@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "shared/node_positions.h"
 #include "shared/redis_config.h"
 #include "store/event_stream_state.h"
 
@@ -15,6 +16,39 @@ Result<std::string> applied_position(const Config& config) {
   Result<std::unique_ptr<EventStreamState>> state = EventStreamState::open(config.resolve(config.store.path));
   if (!state) return Error{state.error()};
   return (*state)->cursor();
+}
+
+// How many stream entries lie past `position` ("" = from the start):
+// "N behind", "10000+ behind" past the limit.
+Result<std::string> entries_behind(RedisLink& redis, const std::string& stream, const std::string& position) {
+  Result<RedisReply> after = redis.run({"XRANGE", stream, position.empty() ? "-" : "(" + position, "+", "COUNT",
+                                        std::to_string(kCountLimit + 1)});
+  if (!after) return Error{after.error()};
+  const size_t behind = after->elements.size();
+  return (behind > static_cast<size_t>(kCountLimit) ? std::to_string(kCountLimit) + "+" : std::to_string(behind)) +
+         " behind";
+}
+
+// One line per node that published its position within its time to live:
+// how far behind the stream's head it is. False when Redis did not answer.
+bool print_node_lags(RedisLink& redis, const std::string& stream, std::ostream& out) {
+  Result<std::vector<NodePosition>> nodes = read_node_positions(redis);
+  if (!nodes) {
+    out << "nodes: unreadable (" << nodes.error() << ")\n";
+    return false;
+  }
+  out << "nodes (" << nodes->size() << " published a position within " << kNodePositionTtl.count() << " s):\n";
+  for (const NodePosition& node : *nodes) {
+    out << "  " << node.node << ": ";
+    if (node.malformed) {
+      out << "malformed position, ignored\n";
+      continue;
+    }
+    Result<std::string> lag = entries_behind(redis, stream, node.position);
+    out << "applied " << (node.position.empty() ? "none" : node.position) << ", "
+        << (lag ? *lag : "unreadable (" + lag.error() + ")") << "\n";
+  }
+  return true;
 }
 
 std::string milliseconds(double ms) {
@@ -53,19 +87,17 @@ int print_shared_status(const Config& config, std::ostream& out, std::ostream& e
   }
   const std::string stream = redis.key("learn:stream");
   Result<RedisReply> newest = redis.run({"XREVRANGE", stream, "+", "-", "COUNT", "1"});
-  Result<RedisReply> after = redis.run({"XRANGE", stream, applied->empty() ? "-" : "(" + *applied, "+", "COUNT",
-                                        std::to_string(kCountLimit + 1)});
-  if (!newest || !after) {
-    out << "learning stream: unreadable (" << (!newest ? newest.error() : after.error()) << ")\n";
+  Result<std::string> behind = entries_behind(redis, stream, *applied);
+  if (!newest || !behind) {
+    out << "learning stream: unreadable (" << (!newest ? newest.error() : behind.error()) << ")\n";
     return 1;
   }
   const std::string newest_id = newest->elements.empty() || newest->elements[0].elements.empty()
                                     ? std::string("none")
                                     : newest->elements[0].elements[0].str;
-  const size_t behind = after->elements.size();
   out << "learning stream: applied " << (applied->empty() ? "none" : *applied) << ", newest " << newest_id << ", "
-      << (behind > static_cast<size_t>(kCountLimit) ? std::to_string(kCountLimit) + "+" : std::to_string(behind))
-      << " behind\n";
+      << *behind << "\n";
+  if (!print_node_lags(redis, stream, out)) return 1;
   Result<RedisReply> leader = redis.run({"GET", redis.key("leader")});
   out << "leader: " << (leader && !leader->is_nil() ? leader->str : "none") << "\n";
   return 0;

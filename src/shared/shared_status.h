@@ -1,5 +1,6 @@
 // `spamgate status`: whether this node is on shared state, Redis's round
-// trip, how far it has applied the learning stream, and who leads.
+// trip, how far it and every other node (by the positions they publish)
+// have applied the learning stream, and who leads.
 #pragma once
 
 #include <ostream>

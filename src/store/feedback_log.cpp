@@ -136,6 +136,28 @@ Result<bool> has_earlier(Database& db, const FeedbackRecord& f) {
   return st->step();
 }
 
+// True when the log already holds `f` or better: on a keyed decision, the
+// one in effect on its key (the latest row) is as new or newer; on a
+// keyless one, the same decision (time, verdict, kind and text) is here.
+Result<bool> holds_as_new(Database& db, const FeedbackRecord& f) {
+  Result<Statement> st = f.comment_id
+      ? db.prepare("SELECT created_at >= ?2 FROM feedback WHERE comment_id = ?1 ORDER BY id DESC LIMIT 1")
+      : !f.submission_id.empty()
+      ? db.prepare("SELECT created_at >= ?2 FROM feedback WHERE comment_id IS NULL AND submission_id = ?1"
+                   " ORDER BY id DESC LIMIT 1")
+      : db.prepare("SELECT 1 FROM feedback WHERE comment_id IS NULL AND submission_id = '' AND created_at = ?2"
+                   " AND decision = ?3 AND kind = ?4 AND author = ?5 AND email = ?6 AND subject = ?7 AND body = ?8"
+                   " LIMIT 1");
+  if (!st) return Error{st.error()};
+  if (f.comment_id) st->bind(1, *f.comment_id);
+  else st->bind(1, f.submission_id);
+  st->bind(2, f.created_at);
+  if (f.key().empty()) st->bind(3, f.decision).bind(4, f.kind).bind(5, f.author).bind(6, f.email).bind(7, f.subject).bind(8, f.body);
+  Result<bool> row = st->step();
+  if (!row) return Error{row.error()};
+  return *row && st->column_int(0) == 1;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<FeedbackLog>> FeedbackLog::open(const std::string& path) {
@@ -163,6 +185,22 @@ Result<int64_t> FeedbackLog::record_all(const std::vector<FeedbackRecord>& decis
   }
   if (Status st = tx->commit(); !st) return Error{st.error()};
   return replaced;
+}
+
+Result<int64_t> FeedbackLog::merge_all(const std::vector<FeedbackRecord>& decisions) {
+  std::lock_guard lock(mutex_);
+  Result<Transaction> tx = Transaction::begin(db_);
+  if (!tx) return Error{tx.error()};
+  int64_t added = 0;
+  for (const FeedbackRecord& f : decisions) {
+    Result<bool> held = holds_as_new(db_, f);
+    if (!held) return Error{held.error()};
+    if (*held) continue;
+    if (Status st = insert(db_, f); !st) return Error{st.error()};
+    ++added;
+  }
+  if (Status st = tx->commit(); !st) return Error{st.error()};
+  return added;
 }
 
 Status FeedbackLog::replace_all(const std::vector<FeedbackRecord>& decisions) {
@@ -250,13 +288,32 @@ Result<LogDelta> FeedbackLog::added_after(int64_t id) {
 }
 
 Result<int64_t> FeedbackLog::forget(const std::string& id) {
+  return delete_where("submission_id = ?1 OR CAST(id AS TEXT) = ?1 OR CAST(comment_id AS TEXT) = ?1", id);
+}
+
+Result<int64_t> FeedbackLog::forget_site_key(const std::string& id) {
+  return delete_where("submission_id = ?1 OR CAST(comment_id AS TEXT) = ?1", id);
+}
+
+Result<int64_t> FeedbackLog::delete_where(const char* condition, const std::string& id) {
   std::lock_guard lock(mutex_);
-  Result<Statement> st = db_.prepare(
-      "DELETE FROM feedback WHERE submission_id = ?1 OR CAST(id AS TEXT) = ?1 OR CAST(comment_id AS TEXT) = ?1");
+  Result<Statement> st = db_.prepare(std::string("DELETE FROM feedback WHERE ") + condition);
   if (!st) return Error{st.error()};
   st->bind(1, id);
   if (Status run = st->run(); !run) return Error{run.error()};
   return db_.changes();
+}
+
+Result<bool> FeedbackLog::is_row_id_only(const std::string& id) {
+  std::lock_guard lock(mutex_);
+  Result<Statement> st = db_.prepare(
+      "SELECT EXISTS (SELECT 1 FROM feedback WHERE CAST(id AS TEXT) = ?1) AND NOT EXISTS (SELECT 1 FROM feedback "
+      "WHERE submission_id = ?1 OR CAST(comment_id AS TEXT) = ?1)");
+  if (!st) return Error{st.error()};
+  st->bind(1, id);
+  Result<bool> row = st->step();
+  if (!row) return Error{row.error()};
+  return *row && st->column_int(0) == 1;
 }
 
 Result<std::vector<FeedbackRecord>> FeedbackLog::recent(int limit) {

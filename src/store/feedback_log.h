@@ -93,6 +93,14 @@ class FeedbackLog {
   // many replaced an earlier decision on the same key. Thread-safe.
   Result<int64_t> record_all(const std::vector<FeedbackRecord>& decisions);
 
+  // Adds, in one transaction, each of `decisions` this log lacks: a keyed
+  // decision unless the one in effect on its key is as new or newer
+  // (created_at), a keyless one unless the same decision is here already.
+  // How a node joining a cluster with its own history and the cluster's
+  // history meet: on every side the union, newest wins; applying it again
+  // changes nothing. Returns how many it added. Thread-safe.
+  Result<int64_t> merge_all(const std::vector<FeedbackRecord>& decisions);
+
   // Replaces every decision with `decisions` in one transaction: a node
   // that joins late takes the shared learning snapshot. Thread-safe.
   Status replace_all(const std::vector<FeedbackRecord>& decisions);
@@ -115,6 +123,14 @@ class FeedbackLog {
   // Deletes every decision whose row id, submission id or comment id is
   // `id` (the learner forgets them at its next refresh). Returns how many.
   Result<int64_t> forget(const std::string& id);
+  // As forget(), by the keys that name one decision on every node of a
+  // cluster (submission id, WordPress comment id), never by this node's
+  // row id: what a forget from the shared learning stream deletes.
+  Result<int64_t> forget_site_key(const std::string& id);
+  // True when `id` is the row id of a decision here and no decision here
+  // has it as submission id or comment id: a key that means a different
+  // decision on every other node. Thread-safe.
+  Result<bool> is_row_id_only(const std::string& id);
 
   // The decisions about a commenter with e-mail address `email`
   // (case-insensitive), newest first, at most `limit`: a privacy export.
@@ -128,6 +144,8 @@ class FeedbackLog {
 
  private:
   explicit FeedbackLog(Database db) : db_(std::move(db)) {}
+  // Deletes the rows where `condition` (with ?1 = id) holds; how many.
+  Result<int64_t> delete_where(const char* condition, const std::string& id);
   std::mutex mutex_;
   Database db_;
 };

@@ -15,8 +15,8 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view input(reinterpret_cast<const char*>(data), size);
-  static const char* const kOps[] = {"record", "record_all", "forget", "forget_email", "other"};
-  const std::string_view op = size == 0 ? "record" : kOps[data[0] % 5];
+  static const char* const kOps[] = {"record", "record_all", "merge", "forget", "forget_email", "other"};
+  const std::string_view op = size == 0 ? "record" : kOps[data[0] % 6];
   const std::string_view payload = size == 0 ? input : input.substr(1);
 
   spamgate::Result<spamgate::LearningEvent> event = spamgate::decode_learning_event(op, payload);

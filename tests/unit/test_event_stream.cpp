@@ -38,7 +38,7 @@ struct Notebook final : EventSink {
   Result<std::string> snapshot(const std::string& covers) override {
     return nlohmann::json{{"covers", covers}, {"notes", notes}}.dump();
   }
-  SnapshotLoad load_snapshot(std::string_view text, const std::string& covers) override {
+  SnapshotLoad load_snapshot(std::string_view text, const std::string& covers, bool /*merge*/) override {
     const nlohmann::json in = nlohmann::json::parse(text, nullptr, false);
     if (!in.is_object() || !in["notes"].is_array()) return {SnapshotLoad::Outcome::malformed, "not a notebook"};
     if (in["covers"] != covers) return {SnapshotLoad::Outcome::failed, "being replaced"};

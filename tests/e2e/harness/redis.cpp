@@ -21,6 +21,8 @@ Redis::Redis() : dir_(std::make_unique<TempDir>("spamgate-redis")) {
   std::string conf;
   conf += "bind 127.0.0.1\n";
   conf += "port " + std::to_string(port_) + "\n";
+  conf += "unixsocket " + d + "/redis.sock\n";  // beside the port, for a node on the same machine
+  conf += "unixsocketperm 700\n";
   conf += "daemonize no\n";
   conf += "supervised no\n";
   conf += "pidfile " + d + "/redis.pid\n";

@@ -1,5 +1,5 @@
 // Test harness: a private redis-server (Debian's package redis-server) on
-// 127.0.0.1:<free port>, with its config, pid file and working directory in
+// 127.0.0.1:<free port> and a unix socket in its TempDir, with its config, pid file and working directory in
 // a TempDir, no persistence (`save ""`, `appendonly no`), in the foreground.
 // The tests kill it (SIGKILL) and start it again on the same port to prove
 // that spamgate survives an outage. Stopped at the end of the test, even
@@ -30,6 +30,8 @@ class Redis {
   std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
   // "redis://127.0.0.1:<port>/0": what spamgate's [shared] redis takes.
   std::string url() const { return "redis://" + address() + "/0"; }
+  // "unix:<dir>/redis.sock?db=0": the same server over its unix socket.
+  std::string unix_url() const { return "unix:" + dir_->path() + "/redis.sock?db=0"; }
   const std::string& dir() const { return dir_->path(); }
 
   // SIGKILL, then waits until the process is gone (no shutdown, no save).
