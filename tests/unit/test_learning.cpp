@@ -112,6 +112,18 @@ TEST_CASE("features: the slots extracted are the slots of the named features, on
     for (const Feature& f : extract_features(s)) extracted.push_back(f.slot);
     for (const NamedFeature& f : describe_features(s)) named.push_back(f.slot);
     if (extracted != named && ++differing <= 5) FAIL_CHECK("differs on: " << s.body);
+    // describe_slots stops walking once it has named every slot asked for:
+    // the names are those the whole walk gives, early and late features alike.
+    const std::vector<NamedFeature> all = describe_features(s);
+    const std::vector<uint32_t> asked = {all.front().slot, all[all.size() / 2].slot, all.back().slot};
+    std::vector<NamedFeature> expected;
+    for (const NamedFeature& f : all)
+      if (std::find(asked.begin(), asked.end(), f.slot) != asked.end()) expected.push_back(f);
+    std::vector<NamedFeature> got = describe_slots(s, asked);
+    std::sort(got.begin(), got.end(), [](const auto& x, const auto& y) { return x.slot < y.slot; });
+    const auto same = [](const NamedFeature& x, const NamedFeature& y) { return x.slot == y.slot && x.name == y.name; };
+    if (!std::equal(got.begin(), got.end(), expected.begin(), expected.end(), same) && ++differing <= 5)
+      FAIL_CHECK("describe_slots differs on: " << s.body);
   }
   CHECK(differing == 0);
 }

@@ -79,9 +79,11 @@ std::string capitals_bucket(std::string_view text) {
 }
 
 // Calls emit(kind, text) for every feature of the submission (a feature may
-// come more than once). `kind` is one letter naming the feature family.
-template <typename Emit>
-void walk_features(const Submission& s, Emit&& emit) {
+// come more than once), in a fixed order. `kind` is one letter naming the
+// feature family. Stops early, between two characters of the text or after
+// it, once done() is true.
+template <typename Emit, typename Done>
+void walk_features(const Submission& s, Emit&& emit, Done&& done) {
   emit('k', kind_name(s.kind));
   emit('z', "bias");
 
@@ -101,6 +103,7 @@ void walk_features(const Submission& s, Emit&& emit) {
   };
   size_t word_start = std::string_view::npos;
   while (pos < text.size()) {
+    if (done()) return;
     size_t length = 1;
     const UChar32 c = code_point_at(text, pos, length);
     const CharClass cls = classify(c);
@@ -125,6 +128,7 @@ void walk_features(const Submission& s, Emit&& emit) {
   if (word_start != std::string_view::npos) end_word(word_start, text.size());
   if (unspaced_start != std::string_view::npos && unspaced_prev == unspaced_start)
     emit('c', text.substr(unspaced_start));
+  if (done()) return;
 
   const std::vector<std::string_view> hosts = link_hosts(text);
   const std::string_view own = referer_host(s.referer);
@@ -247,7 +251,7 @@ FeatureVector extract_features(const Submission& submission) {
   SlotHasher slot_of_feature;
   walk_features(submission, [&](char kind, std::string_view a, std::string_view b = {}) {
     slots.push_back(slot_of_feature(kind, a, b));
-  });
+  }, [] { return false; });
   sort_distinct(slots);
   const float value = 1.0f / std::sqrt(static_cast<float>(slots.size()));
   FeatureVector features;
@@ -257,6 +261,9 @@ FeatureVector extract_features(const Submission& submission) {
 }
 
 std::vector<NamedFeature> describe_slots(const Submission& submission, const std::vector<uint32_t>& slots) {
+  std::vector<uint32_t> distinct = slots;
+  std::sort(distinct.begin(), distinct.end());
+  const size_t wanted = static_cast<size_t>(std::unique(distinct.begin(), distinct.end()) - distinct.begin());
   std::vector<NamedFeature> named;
   SlotHasher slot_of_feature;
   walk_features(submission, [&](char kind, std::string_view a, std::string_view b = {}) {
@@ -268,7 +275,7 @@ std::vector<NamedFeature> describe_slots(const Submission& submission, const std
     name.append(a);
     if (!b.empty()) name.append(" ").append(b);
     named.push_back({slot, std::move(name)});
-  });
+  }, [&] { return named.size() == wanted; });  // every slot named: the rest of the text cannot change the names
   return named;
 }
 
@@ -279,8 +286,9 @@ std::vector<NamedFeature> describe_features(const Submission& submission) {
     name.append(a);
     if (!b.empty()) name.append(" ").append(b);
     named.push_back({slot_of(kind, a, b), std::move(name)});
-  });
-  std::sort(named.begin(), named.end(), [](const auto& x, const auto& y) { return x.slot < y.slot; });
+  }, [] { return false; });
+  // stable: the first name of each slot stays, as describe_slots keeps it
+  std::stable_sort(named.begin(), named.end(), [](const auto& x, const auto& y) { return x.slot < y.slot; });
   named.erase(std::unique(named.begin(), named.end(), [](const auto& x, const auto& y) { return x.slot == y.slot; }),
               named.end());
   return named;
