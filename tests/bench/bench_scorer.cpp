@@ -18,9 +18,11 @@
 #include <nlohmann/json.hpp>
 
 #include "scorer_inputs.h"
+#include "scoring/eval.h"
 #include "scoring/fuzzy/fuzzy_memory.h"
 #include "scoring/learn/learned_model.h"
 #include "scoring/scorer.h"
+#include "support/comment.h"
 
 using namespace spamgate;
 using namespace spamgate::bench;
@@ -243,11 +245,20 @@ int main(int argc, char** argv) {
             score_benchmark, std::cref(*sets[i]), std::cref(c), prefilter, nullptr, nullptr)
             ->Unit(benchmark::kMicrosecond);
 
-  // LEARNED: the default rules with a model taught the whole YouTube corpus.
+  // LEARNED: the default rules with a model taught the whole YouTube corpus
+  // with its real labels (so that it fires where a site's model would).
   std::vector<ModelTrainer::Example> examples;
-  for (const CommentClass& c : classes)
-    if (c.name == "short")
-      for (size_t k = 0; k < c.comments.size(); ++k) examples.push_back({extract_features(c.comments[k]), k % 2 == 0});
+  for (const char* name : {"Youtube01-Psy.csv", "Youtube02-KatyPerry.csv", "Youtube03-LMFAO.csv",
+                           "Youtube04-Eminem.csv", "Youtube05-Shakira.csv"}) {
+    const auto rows = read_labelled_csv(std::string(SPAMGATE_CORPUS_DIR) + "/comments/" + name);
+    if (!rows) {
+      std::cerr << "bench_scorer: " << rows.error() << "\n";
+      std::filesystem::remove_all(scratch);
+      return 1;
+    }
+    for (const LabelledComment& row : rows.value())
+      examples.push_back({extract_features(testing::comment(row.body, row.author, "reader@example.org")), row.spam});
+  }
   ModelTrainer trainer;
   trainer.train_all(examples);
   const auto learned = trainer.snapshot(1);

@@ -10,6 +10,7 @@
 #include "scoring/learn/features.h"
 #include "scoring/learn/learned_model.h"
 #include "scoring/scorer.h"
+#include "support/cjk_ham.h"
 #include "support/comment.h"
 #include "support/temp_dir.h"
 #include "util/json_text.h"
@@ -87,6 +88,44 @@ TEST_CASE("features of any bytes are a sorted set of slots with equal values") {
   REQUIRE_FALSE(f.empty());
   CHECK(std::is_sorted(f.begin(), f.end(), [](const Feature& a, const Feature& b) { return a.slot < b.slot; }));
   for (const Feature& feature : f) CHECK(feature.slot < kFeatureSlots);
+}
+
+TEST_CASE("features: the slots extracted are the slots of the named features, on the corpus and mixed text") {
+  // extract_features hashes each word once for its own slot and its pairs,
+  // and sorts by radix; describe_features hashes every feature whole.
+  std::vector<Submission> texts;
+  for (const char* name : {"Youtube01-Psy.csv", "Youtube02-KatyPerry.csv", "Youtube03-LMFAO.csv",
+                           "Youtube04-Eminem.csv", "Youtube05-Shakira.csv"}) {
+    auto rows = read_labelled_csv(std::string(SPAMGATE_CORPUS_DIR) + "/comments/" + name);
+    REQUIRE(rows);
+    for (const LabelledComment& row : rows.value()) texts.push_back(comment(row.body, row.author, ""));
+  }
+  for (const testing::HamComment& ham : testing::read_cjk_ham(SPAMGATE_SOURCE_DIR))
+    texts.push_back(comment(ham.body, ham.author, ""));
+  texts.push_back(comment("Ｆｒｅｅ ＩＰＨＯＮＥ 今すぐ登録 free free 12345 12345 123456789 call now, call NOW "
+                          "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb ok ok",
+                          "ｎａｍｅ 名前", ""));
+  CHECK(texts.size() > 1900);
+  size_t differing = 0;
+  for (const Submission& s : texts) {
+    std::vector<uint32_t> extracted, named;
+    for (const Feature& f : extract_features(s)) extracted.push_back(f.slot);
+    for (const NamedFeature& f : describe_features(s)) named.push_back(f.slot);
+    if (extracted != named && ++differing <= 5) FAIL_CHECK("differs on: " << s.body);
+    // describe_slots stops walking once it has named every slot asked for:
+    // the names are those the whole walk gives, early and late features alike.
+    const std::vector<NamedFeature> all = describe_features(s);
+    const std::vector<uint32_t> asked = {all.front().slot, all[all.size() / 2].slot, all.back().slot};
+    std::vector<NamedFeature> expected;
+    for (const NamedFeature& f : all)
+      if (std::find(asked.begin(), asked.end(), f.slot) != asked.end()) expected.push_back(f);
+    std::vector<NamedFeature> got = describe_slots(s, asked);
+    std::sort(got.begin(), got.end(), [](const auto& x, const auto& y) { return x.slot < y.slot; });
+    const auto same = [](const NamedFeature& x, const NamedFeature& y) { return x.slot == y.slot && x.name == y.name; };
+    if (!std::equal(got.begin(), got.end(), expected.begin(), expected.end(), same) && ++differing <= 5)
+      FAIL_CHECK("describe_slots differs on: " << s.body);
+  }
+  CHECK(differing == 0);
 }
 
 TEST_CASE("a taught model separates spam from ham and explains itself") {

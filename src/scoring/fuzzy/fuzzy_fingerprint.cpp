@@ -149,7 +149,7 @@ class ShingleSketch {
     bin = std::min(bin, static_cast<uint32_t>(shingle >> 6));
     if (kept_ == kFuzzyBottom && shingle >= smallest_[kFuzzyBottom - 1]) return;
     uint64_t* const end = smallest_.data() + kept_;
-    uint64_t* const at = std::lower_bound(smallest_.data(), end, shingle);
+    uint64_t* const at = first_not_below(shingle);
     if (at != end && *at == shingle) return;
     if (kept_ < kFuzzyBottom) ++kept_;
     std::copy_backward(at, smallest_.data() + kept_ - 1, smallest_.data() + kept_);
@@ -179,6 +179,20 @@ class ShingleSketch {
 
  private:
   static constexpr uint32_t kEmpty = UINT32_MAX;
+
+  // The first kept hash not below `shingle` (std::lower_bound, without
+  // branches: the hashes are random, and a branch would mispredict at every
+  // other step).
+  uint64_t* first_not_below(uint64_t shingle) {
+    uint64_t* base = smallest_.data();
+    if (kept_ == 0) return base;
+    for (size_t length = kept_; length > 1;) {
+      const size_t half = length / 2;
+      base = base[half] < shingle ? base + half : base;
+      length -= half;
+    }
+    return base + (*base < shingle);
+  }
   std::array<uint32_t, kFuzzyBins> bins_;
   std::array<uint64_t, kFuzzyBottom> smallest_{};
   size_t kept_ = 0;

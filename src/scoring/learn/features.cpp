@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 #include "scoring/text_classes.h"
 
@@ -14,7 +15,6 @@ constexpr size_t kMaxWordBytes = 30;
 constexpr size_t kMaxAuthorBytes = 48;
 
 bool ascii_alnum(unsigned char c) { return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'); }
-bool ascii_upper(unsigned char c) { return c >= 'A' && c <= 'Z'; }
 
 // The host of the URL whose scheme or "www." ends at `pos` in folded text.
 std::string_view host_at(std::string_view text, size_t pos) {
@@ -69,19 +69,21 @@ std::string bucket(size_t value, std::initializer_list<size_t> bounds) {
 // Share of capitals among the ASCII letters of `text`, as a bucket.
 std::string capitals_bucket(std::string_view text) {
   size_t letters = 0, capitals = 0;
-  for (char c : text) {
+  for (char c : text) {  // without branches, so that the compiler vectorises it
     const auto byte = static_cast<unsigned char>(c);
-    letters += ascii_alnum(byte) && !(byte >= '0' && byte <= '9');
-    capitals += ascii_upper(byte);
+    letters += static_cast<unsigned char>((byte | 0x20) - 'a') < 26;
+    capitals += static_cast<unsigned char>(byte - 'A') < 26;
   }
   if (letters < 10) return "few";
   return bucket(capitals * 100 / letters, {10, 30, 60});
 }
 
 // Calls emit(kind, text) for every feature of the submission (a feature may
-// come more than once). `kind` is one letter naming the feature family.
-template <typename Emit>
-void walk_features(const Submission& s, Emit&& emit) {
+// come more than once), in a fixed order. `kind` is one letter naming the
+// feature family. Stops early, between two characters of the text or after
+// it, once done() is true.
+template <typename Emit, typename Done>
+void walk_features(const Submission& s, Emit&& emit, Done&& done) {
   emit('k', kind_name(s.kind));
   emit('z', "bias");
 
@@ -101,6 +103,7 @@ void walk_features(const Submission& s, Emit&& emit) {
   };
   size_t word_start = std::string_view::npos;
   while (pos < text.size()) {
+    if (done()) return;
     size_t length = 1;
     const UChar32 c = code_point_at(text, pos, length);
     const CharClass cls = classify(c);
@@ -125,6 +128,7 @@ void walk_features(const Submission& s, Emit&& emit) {
   if (word_start != std::string_view::npos) end_word(word_start, text.size());
   if (unspaced_start != std::string_view::npos && unspaced_prev == unspaced_start)
     emit('c', text.substr(unspaced_start));
+  if (done()) return;
 
   const std::vector<std::string_view> hosts = link_hosts(text);
   const std::string_view own = referer_host(s.referer);
@@ -149,23 +153,80 @@ void walk_features(const Submission& s, Emit&& emit) {
   }
 }
 
+constexpr uint64_t kFnvBasis = 0xcbf29ce484222325ULL;
+constexpr uint64_t kFnvPrime = 0x100000001b3ULL;
+
 uint64_t fnv1a(uint64_t hash, std::string_view bytes) {
-  for (char c : bytes) {
-    hash ^= static_cast<unsigned char>(c);
-    hash *= 0x100000001b3ULL;
-  }
+  for (char c : bytes) hash = (hash ^ static_cast<unsigned char>(c)) * kFnvPrime;
   return hash;
 }
 
-uint32_t slot_of(char kind, std::string_view a, std::string_view b) {
-  uint64_t hash = 0xcbf29ce484222325ULL;
-  hash = fnv1a(hash, std::string_view(&kind, 1));
-  hash = fnv1a(hash, a);
-  if (!b.empty()) hash = fnv1a(fnv1a(hash, " "), b);
+uint64_t fnv1a(uint64_t hash, char byte) { return (hash ^ static_cast<unsigned char>(byte)) * kFnvPrime; }
+
+uint32_t slot_of_hash(uint64_t hash) {
   hash ^= hash >> 29;
   hash *= 0xbf58476d1ce4e5b9ULL;
   hash ^= hash >> 32;
   return static_cast<uint32_t>(hash) & (kFeatureSlots - 1);
+}
+
+// The slot of feature `kind`:`a`, or of the pair `kind`:`a` `b`: FNV-1a of
+// the kind letter, `a`, and " " `b` when `b` is not empty.
+uint32_t slot_of(char kind, std::string_view a, std::string_view b) {
+  uint64_t hash = fnv1a(fnv1a(kFnvBasis, kind), a);
+  if (!b.empty()) hash = fnv1a(fnv1a(hash, ' '), b);
+  return slot_of_hash(hash);
+}
+
+// slot_of for the features as walk_features emits them, in order: a word
+// ('w') is hashed once for its own slot and, in the same pass, as the first
+// half of a pair ("b" word " "), kept for the last two words, so that the
+// pair ('b') that follows hashes only its second word. Same slots as slot_of.
+class SlotHasher {
+ public:
+  uint32_t operator()(char kind, std::string_view a, std::string_view b = {}) {
+    if (kind == 'w') return word_slot(a);
+    if (kind == 'b')
+      for (const PairHead& head : heads_)
+        if (head.word.data() == a.data() && head.word.size() == a.size()) return slot_of_hash(fnv1a(head.hash, b));
+    return slot_of(kind, a, b);
+  }
+
+ private:
+  struct PairHead {
+    std::string_view word;
+    uint64_t hash;  // FNV-1a of "b" word " "
+  };
+
+  uint32_t word_slot(std::string_view word) {
+    uint64_t own = fnv1a(kFnvBasis, 'w'), pair = fnv1a(kFnvBasis, 'b');
+    for (char c : word) {
+      own = fnv1a(own, c);
+      pair = fnv1a(pair, c);
+    }
+    heads_[1] = heads_[0];
+    heads_[0] = {word, fnv1a(pair, ' ')};
+    return slot_of_hash(own);
+  }
+
+  PairHead heads_[2] = {};
+};
+
+// `slots` sorted and without repeats. A radix sort (two passes of
+// kFeatureBits / 2 bits): a comparison sort of a few hundred random slots
+// mispredicts a branch at every other step.
+void sort_distinct(std::vector<uint32_t>& slots) {
+  constexpr uint32_t kDigitBits = (kFeatureBits + 1) / 2, kDigits = 1u << kDigitBits;
+  std::vector<uint32_t> scratch(slots.size());
+  for (const uint32_t shift : {0u, kDigitBits}) {
+    uint32_t starts[kDigits] = {};
+    for (const uint32_t slot : slots) ++starts[(slot >> shift) & (kDigits - 1)];
+    uint32_t next = 0;
+    for (uint32_t& start : starts) next += std::exchange(start, next);
+    for (const uint32_t slot : slots) scratch[starts[(slot >> shift) & (kDigits - 1)]++] = slot;
+    slots.swap(scratch);
+  }
+  slots.erase(std::unique(slots.begin(), slots.end()), slots.end());
 }
 
 const psl_ctx_t* public_suffixes() {
@@ -187,11 +248,11 @@ std::string registrable_domain(const std::string& host) {
 FeatureVector extract_features(const Submission& submission) {
   std::vector<uint32_t> slots;
   slots.reserve(256);
+  SlotHasher slot_of_feature;
   walk_features(submission, [&](char kind, std::string_view a, std::string_view b = {}) {
-    slots.push_back(slot_of(kind, a, b));
-  });
-  std::sort(slots.begin(), slots.end());
-  slots.erase(std::unique(slots.begin(), slots.end()), slots.end());
+    slots.push_back(slot_of_feature(kind, a, b));
+  }, [] { return false; });
+  sort_distinct(slots);
   const float value = 1.0f / std::sqrt(static_cast<float>(slots.size()));
   FeatureVector features;
   features.reserve(slots.size());
@@ -200,9 +261,13 @@ FeatureVector extract_features(const Submission& submission) {
 }
 
 std::vector<NamedFeature> describe_slots(const Submission& submission, const std::vector<uint32_t>& slots) {
+  std::vector<uint32_t> distinct = slots;
+  std::sort(distinct.begin(), distinct.end());
+  const size_t wanted = static_cast<size_t>(std::unique(distinct.begin(), distinct.end()) - distinct.begin());
   std::vector<NamedFeature> named;
+  SlotHasher slot_of_feature;
   walk_features(submission, [&](char kind, std::string_view a, std::string_view b = {}) {
-    const uint32_t slot = slot_of(kind, a, b);
+    const uint32_t slot = slot_of_feature(kind, a, b);
     if (std::find(slots.begin(), slots.end(), slot) == slots.end()) return;
     for (const NamedFeature& known : named)
       if (known.slot == slot) return;
@@ -210,7 +275,7 @@ std::vector<NamedFeature> describe_slots(const Submission& submission, const std
     name.append(a);
     if (!b.empty()) name.append(" ").append(b);
     named.push_back({slot, std::move(name)});
-  });
+  }, [&] { return named.size() == wanted; });  // every slot named: the rest of the text cannot change the names
   return named;
 }
 
@@ -221,8 +286,9 @@ std::vector<NamedFeature> describe_features(const Submission& submission) {
     name.append(a);
     if (!b.empty()) name.append(" ").append(b);
     named.push_back({slot_of(kind, a, b), std::move(name)});
-  });
-  std::sort(named.begin(), named.end(), [](const auto& x, const auto& y) { return x.slot < y.slot; });
+  }, [] { return false; });
+  // stable: the first name of each slot stays, as describe_slots keeps it
+  std::stable_sort(named.begin(), named.end(), [](const auto& x, const auto& y) { return x.slot < y.slot; });
   named.erase(std::unique(named.begin(), named.end(), [](const auto& x, const auto& y) { return x.slot == y.slot; }),
               named.end());
   return named;
