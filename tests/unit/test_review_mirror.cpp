@@ -1,7 +1,8 @@
 // The site's review mirror: how a blocked row is encoded for Redis and read
 // back (Japanese text intact, malformed entries refused with a reason), and
 // against a real redis-server two "nodes" that list, decide, rescue and
-// erase each other's blocked submissions, including after Redis was away.
+// erase each other's blocked submissions, including after Redis was away,
+// and that a slow review call never takes Redis away from the request path.
 #include <doctest/doctest.h>
 
 #include <chrono>
@@ -9,6 +10,8 @@
 #include <thread>
 #include <nlohmann/json.hpp>
 
+#include "config/config.h"
+#include "shared/redis_config.h"
 #include "shared/review_mirror.h"
 #include "shared/review_mirror_codec.h"
 #include "shared/review_mirror_scripts.h"
@@ -277,6 +280,56 @@ TEST_CASE("review mirror: rows blocked while Redis is away wait within the budge
   REQUIRE(page.ok());
   CHECK(ids(*page) == std::vector<std::string>{id_of(42), id_of(41)});
   CHECK(page->items[1].decision == "spam");  // the decision waited for its row
+}
+
+
+// A Redis that stops answering for `ms`: CLIENT PAUSE holds every client's
+// commands, as a busy or swapping Redis would.
+void pause_redis(RedisLink& link, int ms) {
+  REQUIRE(link.run({"CLIENT", "PAUSE", std::to_string(ms), "ALL"}).ok());
+}
+
+TEST_CASE("review mirror: its own link and timeout; a review call that times out leaves the request path's link up") {
+  if (!have_redis()) return;
+  RedisServer server{unused_port()};
+  Config config;
+  config.shared.redis = "redis://127.0.0.1:" + std::to_string(server.port()) + "/0";
+  config.shared.node = "web1";
+  config.shared.timeout_ms = 10;
+  config.shared.review_timeout_ms = 150;
+  Result<RedisLinkOptions> request_options = redis_link_options(config);
+  Result<RedisLinkOptions> review_options = review_link_options(config);
+  REQUIRE(request_options.ok());
+  REQUIRE(review_options.ok());
+  CHECK(review_options->timeout == std::chrono::milliseconds(150));
+  CHECK(review_options->key_prefix == request_options->key_prefix);
+  RedisLink request_path(*request_options);
+  RedisLink review_link(*review_options);
+  ReviewMirror mirror(review_link, {.retention_days = 30});
+  mirror.offer({blocked(id_of(50), kNow - 5, "遅いRedisでも一覧は出る")});
+  REQUIRE(mirror.push(kNow).ok());
+  ReviewQuery any;
+  any.state = ReviewState::any;
+
+  // Slower than the request path's 10 ms, within the review's 150 ms: answered.
+  pause_redis(request_path, 60);
+  Result<ReviewPage> slow = mirror.review(any, kNow);
+  REQUIRE_MESSAGE(slow.ok(), slow.error());
+  CHECK(ids(*slow) == std::vector<std::string>{id_of(50)});
+
+  // Redis stuck beyond the review timeout: the review calls fail (the
+  // handler answers partial from its own store) until the review link is down...
+  pause_redis(request_path, 1200);
+  for (int call = 0; call < 4; ++call) CHECK_FALSE(mirror.review(any, kNow).ok());
+  CHECK_FALSE(mirror.find(id_of(50)).ok());
+  CHECK_FALSE(review_link.up());
+  // ...while the request path never noticed: up, no outage, no fallback.
+  CHECK(request_path.up());
+  CHECK(request_path.counters().outages == 0);
+  CHECK(request_path.counters().fallbacks == 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1300));  // the pause is over
+  CHECK(request_path.run({"PING"}).ok());
+  CHECK(request_path.up());
 }
 
 }  // namespace
