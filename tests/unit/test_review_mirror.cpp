@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <map>
 #include <thread>
 #include <nlohmann/json.hpp>
 
@@ -282,6 +283,76 @@ TEST_CASE("review mirror: rows blocked while Redis is away wait within the budge
   CHECK(page->items[1].decision == "spam");  // the decision waited for its row
 }
 
+
+// The list's reasons as rule -> hits.
+std::map<std::string, int64_t> reasons_of(ReviewMirror& mirror, const ReviewQuery& query, int64_t now) {
+  Result<ReviewPage> page = mirror.review(query, now);
+  REQUIRE_MESSAGE(page.ok(), page.error());
+  std::map<std::string, int64_t> out;
+  for (const RuleCount& reason : page->reasons) out[reason.rule] = reason.hits;
+  return out;
+}
+
+// The same matches with since = 1: the mirror then counts by intersecting
+// the indexes, not from its kept counts.
+std::map<std::string, int64_t> reasons_by_intersection(ReviewMirror& mirror, ReviewQuery query, int64_t now) {
+  query.since = 1;
+  return reasons_of(mirror, query, now);
+}
+
+TEST_CASE("review mirror: the kept reasons counts follow rows written again, decided, erased and expired") {
+  if (!have_redis()) return;
+  TwoNodes nodes;
+  const std::vector<SubmissionRecord> rows = {
+      blocked(id_of(60), kNow - 100, "薬の宣伝", Action::reject, {"PHARMA"}),
+      blocked(id_of(61), kNow - 90, "保留のコメント", Action::hold, {"PHARMA", "CASINO"}),
+      blocked(id_of(62), kNow - 80, "お問い合わせ", Action::discard, {"日本語ルール"}, SubmissionKind::contact,
+              "taro@example.jp"),
+      blocked(id_of(63), kNow - 30 * 86400 + 50, "古いフォーム", Action::reject, {"PHARMA", "日本語ルール"},
+              SubmissionKind::form)};
+  nodes.a.offer(rows);
+  REQUIRE(nodes.a.push(kNow).ok());
+  ReviewQuery screen;  // the screen's default: undecided, held comments left to WordPress
+  screen.exclude_held_comments = true;
+  ReviewQuery everything;
+  everything.state = ReviewState::any;
+  ReviewQuery decided;
+  decided.state = ReviewState::decided;
+  using Counts = std::map<std::string, int64_t>;
+  auto check_all = [&](int64_t now, const Counts& on_screen, const Counts& in_all, const Counts& in_decided) {
+    CHECK(reasons_of(nodes.b, screen, now) == on_screen);
+    CHECK(reasons_by_intersection(nodes.b, screen, now) == on_screen);
+    CHECK(reasons_of(nodes.b, everything, now) == in_all);
+    CHECK(reasons_by_intersection(nodes.b, everything, now) == in_all);
+    CHECK(reasons_of(nodes.b, decided, now) == in_decided);
+    CHECK(reasons_by_intersection(nodes.b, decided, now) == in_decided);
+  };
+  check_all(kNow, {{"PHARMA", 2}, {"日本語ルール", 2}}, {{"PHARMA", 3}, {"CASINO", 1}, {"日本語ルール", 2}}, {});
+
+  nodes.a.offer(rows);  // written again (a node copying its rows anew): counted once
+  REQUIRE(nodes.a.push(kNow).ok());
+  check_all(kNow, {{"PHARMA", 2}, {"日本語ルール", 2}}, {{"PHARMA", 3}, {"CASINO", 1}, {"日本語ルール", 2}}, {});
+
+  REQUIRE(nodes.b.decide(id_of(60), "spam", kNow).ok());
+  REQUIRE(nodes.a.decide(id_of(60), "ham", kNow + 1).ok());  // changed mind: still one decided row
+  check_all(kNow, {{"PHARMA", 1}, {"日本語ルール", 2}}, {{"PHARMA", 3}, {"CASINO", 1}, {"日本語ルール", 2}},
+            {{"PHARMA", 1}});
+  Result<ReviewPage> screen_page = nodes.b.review(screen, kNow);
+  REQUIRE(screen_page.ok());
+  CHECK(ids(*screen_page) == std::vector<std::string>{id_of(62), id_of(63)});
+  CHECK(screen_page->total == 2);
+
+  REQUIRE(nodes.b.erase_email("taro@example.jp").ok());
+  check_all(kNow, {{"PHARMA", 1}, {"日本語ルール", 1}}, {{"PHARMA", 3}, {"CASINO", 1}, {"日本語ルール", 1}},
+            {{"PHARMA", 1}});
+
+  // 150 s later row 63 is past the 30 days' retention.
+  check_all(kNow + 150, {}, {{"PHARMA", 2}, {"CASINO", 1}}, {{"PHARMA", 1}});
+  Result<ReviewPage> later = nodes.b.review(screen, kNow + 150);
+  REQUIRE(later.ok());
+  CHECK(later->total == 0);
+  CHECK(later->items.empty());
+}
 
 // A Redis that stops answering for `ms`: CLIENT PAUSE holds every client's
 // commands, as a busy or swapping Redis would.
