@@ -61,6 +61,9 @@ Status build_shared(const Config& config, Services& s) {
   Result<RedisLinkOptions> options = redis_link_options(config);
   if (!options) return Error{options.error()};
   s.redis = std::make_unique<RedisLink>(*options);
+  Result<RedisLinkOptions> review_options = review_link_options(config);
+  if (!review_options) return Error{review_options.error()};
+  s.review_redis = std::make_unique<RedisLink>(*review_options);
   s.shared_history = std::make_unique<SharedHistory>(*s.redis, *s.history);
   s.leader = std::make_unique<LeaderLease>(*s.redis);
   Result<double> ping = s.redis->ping();
@@ -178,7 +181,7 @@ Status build_services(const Config& config, Services& s) {
     LogLine("error").add("msg", "the submission log could not be written").add("error", error).write();
   };
   if (s.redis) {
-    s.review_mirror = std::make_unique<ReviewMirror>(*s.redis, ReviewMirrorOptions{.retention_days = config.store.retention_days});
+    s.review_mirror = std::make_unique<ReviewMirror>(*s.review_redis, ReviewMirrorOptions{.retention_days = config.store.retention_days});
     s.review_mirror->register_metrics(s.metrics);
     log_options.on_committed = [mirror = s.review_mirror.get(), &clock = s.clock](const std::vector<SubmissionRecord>& rows) {
       mirror->offer(rows);

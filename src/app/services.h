@@ -47,6 +47,9 @@ struct Services {
   std::unique_ptr<RuleSetHolder> rules;
   std::unique_ptr<StoredHistory> history;
   std::unique_ptr<RedisLink> redis;              // null unless [shared] redis is set
+  // With redis: the review mirror's own connections ([shared] review_timeout_ms),
+  // so a slow review list never marks Redis down for requests.
+  std::unique_ptr<RedisLink> review_redis;
   std::unique_ptr<SharedHistory> shared_history;  // with redis: RATE_IP and DUPLICATE for all nodes
   std::unique_ptr<LeaderLease> leader;
   std::unique_ptr<FeedbackLog> feedback;

@@ -223,6 +223,10 @@ struct SharedConfig {
   std::string redis;
   SecretRef password;        // Redis AUTH, when the URL carries none
   int timeout_ms = 10;       // per Redis read; a request waits at most twice this, then uses local state
+  // Per command of the review mirror (the site's review list, get, decide,
+  // and the log writer's batches), on a link of its own: a slow or
+  // failed review call never marks Redis down for requests.
+  int review_timeout_ms = 500;
   std::string node;          // this node's name ("" = hostname:listen)
   std::string key_prefix = "spamgate:";  // lets several sites share one Redis
   int snapshot_every = 500;  // the leader snapshots the learning stream and trims it past this many events

@@ -263,6 +263,7 @@ void read_shared(TomlReader& in, Config& c, std::vector<std::string>* errors, co
   in.read("redis", s.redis);
   read_secret_ref(in, "password", s.password, errors, file, "shared");
   in.read("timeout_ms", s.timeout_ms, 1, 10000);
+  in.read("review_timeout_ms", s.review_timeout_ms, 1, 60000);
   in.read("node", s.node);
   in.read("key_prefix", s.key_prefix);
   in.read("snapshot_every", s.snapshot_every, 10, 10000000);

@@ -27,13 +27,6 @@ HttpResponse not_found(const std::string& id) {
                                      " (unknown, or deleted after store.retention_days)");
 }
 
-bool is_request_id(std::string_view id) {
-  if (id.size() != 16) return false;
-  for (char c : id)
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-  return true;
-}
-
 int64_t unix_now(const Clock& clock) { return unix_seconds(clock.now()); }
 
 // The query string's parameters (the last value of a repeated name).
@@ -224,7 +217,7 @@ HttpResponse Gateway::handle_submissions(const HttpRequest& request, RequestLog&
 
   const std::string id = rest.substr(1, rest.find('/', 1) == std::string::npos ? std::string::npos : rest.find('/', 1) - 1);
   const std::string action = rest.substr(1 + id.size());
-  if (!is_request_id(id)) return HttpResponse::text(404, "a submission id is 16 hex digits");
+  if (!is_submission_id(id)) return HttpResponse::text(404, "a submission id is 16 hex digits");
   if (action.empty()) {
     if (request.method != "GET") return HttpResponse::text(405, "GET the submission");
     Result<std::optional<SubmissionRecord>> found = services_.review_mirror ? services_.review_mirror->find(id)

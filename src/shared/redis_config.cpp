@@ -27,4 +27,12 @@ Result<RedisLinkOptions> redis_link_options(const Config& config) {
   return options;
 }
 
+Result<RedisLinkOptions> review_link_options(const Config& config) {
+  Result<RedisLinkOptions> options = redis_link_options(config);
+  if (!options) return options;
+  options->timeout = std::chrono::milliseconds(config.shared.review_timeout_ms);
+  options->purpose = "review mirror";
+  return options;
+}
+
 }  // namespace spamgate

@@ -159,7 +159,7 @@ void RedisLink::succeeded() {
   down_ = false;
   probing_ = false;
   backoff_ = kFirstBackoff;
-  if (options_.log_changes) LogLine("info").add("msg", "shared state resumed").add("redis", display()).add("node", node()).write();
+  if (options_.log_changes) LogLine("info").add("msg", options_.purpose + " resumed").add("redis", display()).add("node", node()).write();
 }
 
 void RedisLink::failed(const std::string& error, bool timed_out, uint64_t made_in) {
@@ -174,7 +174,7 @@ void RedisLink::failed(const std::string& error, bool timed_out, uint64_t made_i
       backoff_ = kFirstBackoff;
       if (options_.log_changes)
         LogLine("warn")
-            .add("msg", "shared state unavailable; using this node's local state")
+            .add("msg", options_.purpose + " unavailable; using this node's local state")
             .add("redis", display())
             .add("node", node())
             .add("error", error)

@@ -52,6 +52,7 @@ struct RedisLinkOptions {
   std::string key_prefix = "spamgate:";
   std::string node;      // this node's name
   bool log_changes = true;  // log "unavailable" / "resumed" (serve); a CLI command reports for itself
+  std::string purpose = "shared state";  // what the log lines name: "<purpose> unavailable" / "resumed"
 };
 
 struct RedisLinkCounters {

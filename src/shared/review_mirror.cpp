@@ -22,6 +22,17 @@ std::optional<int64_t> to_int64(const std::string& text) {
   return value;
 }
 
+// The segments (review_mirror_scripts.h) whose rows match `query` when it
+// filters by nothing but the decision state and held comments.
+std::vector<std::string> whole_segments(const ReviewQuery& query) {
+  std::vector<std::string> segments;
+  for (char listed : std::string(query.exclude_held_comments ? "L" : "LH"))
+    for (char decided : std::string("UD"))
+      if (query.state == ReviewState::any || (decided == 'U') == (query.state == ReviewState::undecided))
+        segments.push_back({listed, decided});
+  return segments;
+}
+
 }  // namespace
 
 ReviewMirror::ReviewMirror(RedisLink& redis, ReviewMirrorOptions options) : redis_(redis), options_(options) {}
@@ -160,23 +171,26 @@ Result<std::vector<SubmissionRecord>> ReviewMirror::read_items(const RedisReply&
 Result<ReviewPage> ReviewMirror::review(const ReviewQuery& query, int64_t now) {
   const std::string p = prefix();
   std::vector<std::string> keys = {p + "tmp:base", p + "tmp:listing"};
-  keys.push_back(p + (query.state == ReviewState::undecided ? "idx:undecided"
-                      : query.state == ReviewState::decided ? "idx:decided"
-                                                            : "idx:all"));
+  // One ready-made index per decision state, with or without held comments.
+  const char* const state = query.state == ReviewState::undecided ? "undecided"
+                            : query.state == ReviewState::decided ? "decided"
+                                                                  : nullptr;
+  if (query.exclude_held_comments) keys.push_back(p + "idx:listed" + (state ? std::string(":") + state : ""));
+  else keys.push_back(p + "idx:" + (state ? state : "all"));
   if (query.actions.size() == 1) keys.push_back(p + "idx:action:" + query.actions[0]);
   else if (query.actions.size() != 3) return Error{"the review mirror lists one blocked action or all"};
   if (!query.kind.empty()) keys.push_back(p + "idx:kind:" + query.kind);
-  if (query.exclude_held_comments) keys.push_back(p + "idx:listed");
   if (!query.form_name.empty() && query.form_id.empty()) keys.push_back(p + "idx:form:" + query.form_name);
   if (!query.form_id.empty())
     keys.push_back(p + "idx:formid:" + std::to_string(query.form_name.size()) + ":" + query.form_name + ":" +
                    query.form_id);
   const int per_page = std::clamp(query.per_page, 1, 100);
   const int64_t offset = int64_t{std::max(query.page, 1) - 1} * per_page;
-  Result<RedisReply> reply =
-      redis_.eval(kMirrorList, keys,
-                  {p, std::to_string(now - retention_seconds()), std::to_string(query.since), std::to_string(offset),
-                   std::to_string(per_page), query.rule, ascii_lowercase(query.text)});
+  std::vector<std::string> args = {p, std::to_string(now - retention_seconds()), std::to_string(query.since),
+                                   std::to_string(offset), std::to_string(per_page), query.rule, ascii_lowercase(query.text)};
+  if (keys.size() == 3 && query.since == 0)  // one ready-made index: its segments' counts are the reasons
+    for (std::string& segment : whole_segments(query)) args.push_back(std::move(segment));
+  Result<RedisReply> reply = redis_.eval(kMirrorList, keys, args);
   if (!reply) return Error{"review mirror: " + reply.error()};
   if (!is_array(*reply, 3)) return Error{"review mirror: unexpected reply to the list"};
   ReviewPage page;

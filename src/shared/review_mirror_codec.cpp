@@ -9,13 +9,6 @@
 namespace spamgate {
 namespace {
 
-bool is_request_id(const std::string& id) {
-  if (id.size() != 16) return false;
-  for (char c : id)
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-  return true;
-}
-
 // The string member `name` of `row`, or an error naming it.
 Result<std::string> text_member(const nlohmann::json& row, const char* name) {
   const auto it = row.find(name);
@@ -73,7 +66,7 @@ Result<MirroredSubmission> decode_mirrored_submission(const std::string& text) {
   const auto score = row.find("score");
   if (score == row.end() || !score->is_number()) return Error{"\"score\" is not a number"};
   r.score = score->get<double>();
-  if (!is_request_id(r.id)) return Error{"\"id\" is not 16 hex digits"};
+  if (!is_submission_id(r.id)) return Error{"\"id\" is not 16 hex digits"};
   if (!is_blocked_action(r.action)) return Error{"\"action\" is not hold, reject or discard"};
   if (content.empty()) return Error{"\"content\" is empty"};
   r.content = std::move(content);

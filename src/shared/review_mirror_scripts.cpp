@@ -35,6 +35,49 @@ local function index_keys(p, r)
   for _, rule in ipairs(rule_names(r.rules)) do table.insert(keys, p .. 'idx:rule:' .. rule) end
   return keys
 end
+-- Ready-made indexes and counts by segment: a row is listed (L) or a held
+-- comment (H), and undecided (U) or decided (D). The segment's sorted set
+-- for listed rows, else nil (held comments are found through idx:undecided
+-- and idx:decided, which hold both).
+local function is_held_comment(r) return r.kind == 'comment' and r.action == 'hold' end
+local function segment(r, decided)
+  return (is_held_comment(r) and 'H' or 'L') .. (decided and 'D' or 'U')
+end
+local function state_keys(p, r, decided)
+  local state = decided and 'decided' or 'undecided'
+  local keys = {p .. 'idx:' .. state}
+  if not is_held_comment(r) then table.insert(keys, p .. 'idx:listed:' .. state) end
+  return keys
+end
+-- Each counted row's "SEGMENT RULES" sits in the hash `counted`, and
+-- count:SEGMENT holds the hits per rule of that segment's rows, so the
+-- list's reasons are a few HGETALLs, not an intersection per rule.
+-- recount moves row `id` to `entry` (nil: uncounts it).
+local function recount(p, id, entry)
+  local old = redis.call('HGET', p .. 'counted', id)
+  if old == entry then return end
+  if old then
+    local seg, rules = string.match(old, '^(%u%u) (.*)$')
+    if seg then
+      for _, rule in ipairs(rule_names(rules)) do
+        if redis.call('HINCRBY', p .. 'count:' .. seg, rule, -1) <= 0 then redis.call('HDEL', p .. 'count:' .. seg, rule) end
+      end
+    end
+  end
+  if entry then
+    local seg, rules = string.match(entry, '^(%u%u) (.*)$')
+    for _, rule in ipairs(rule_names(rules)) do redis.call('HINCRBY', p .. 'count:' .. seg, rule, 1) end
+    redis.call('HSET', p .. 'counted', id, entry)
+  else
+    redis.call('HDEL', p .. 'counted', id)
+  end
+end
+-- Rows past the retention leave idx:all and the counts (their items have
+-- expired already); the other indexes are trimmed where they are used.
+local function expire_old(p, cutoff)
+  for _, id in ipairs(redis.call('ZRANGEBYSCORE', p .. 'idx:all', '-inf', '(' .. cutoff)) do recount(p, id, nil) end
+  redis.call('ZREMRANGEBYSCORE', p .. 'idx:all', '-inf', '(' .. cutoff)
+end
 local function page_item(p, id)
   local f = redis.call('HMGET', p .. 'item:' .. id, 'row', 'decision', 'decided_at')
   return {id, f[1] or '', f[2] or '', f[3] or ''}
@@ -46,6 +89,7 @@ end
 const RedisScript kMirrorRows(kCommon + R"lua(
 local p, now, keep = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
 local touched, stored, malformed = {}, 0, 0
+expire_old(p, now - keep)
 for i = 4, #ARGV do
   local r = decode_row(ARGV[i])
   if not r then
@@ -59,8 +103,11 @@ for i = 4, #ARGV do
       if (r.decision == 'ham' or r.decision == 'spam') and redis.call('HEXISTS', item, 'decision') == 0 then
         redis.call('HSET', item, 'decision', r.decision, 'decided_at', tostring(r.decided_at))
       end
+      local decided = redis.call('HEXISTS', item, 'decision') == 1
       local keys = index_keys(p, r)
-      table.insert(keys, p .. (redis.call('HEXISTS', item, 'decision') == 1 and 'idx:decided' or 'idx:undecided'))
+      for _, key in ipairs(state_keys(p, r, decided)) do table.insert(keys, key) end
+      for _, key in ipairs(state_keys(p, r, not decided)) do redis.call('ZREM', key, r.id) end
+      recount(p, r.id, segment(r, decided) .. ' ' .. r.rules)
       for _, key in ipairs(keys) do
         redis.call('ZADD', key, r.created_at, r.id)
         touched[key] = true
@@ -75,10 +122,12 @@ for key in pairs(touched) do
   redis.call('EXPIRE', key, keep)
 end
 redis.call('EXPIRE', p .. 'rules', keep)
+redis.call('EXPIRE', p .. 'counted', keep)
+for _, seg in ipairs({'LU', 'LD', 'HU', 'HD'}) do redis.call('EXPIRE', p .. 'count:' .. seg, keep) end
 return {stored, malformed}
 )lua");
 
-const RedisScript kMirrorDecide(R"lua(
+const RedisScript kMirrorDecide(kCommon + R"lua(
 local p, id = ARGV[1], ARGV[2]
 local row = redis.call('HGET', KEYS[1], 'row')
 if not row then return false end
@@ -86,9 +135,14 @@ local previous = redis.call('HGET', KEYS[1], 'decision') or ''
 redis.call('HSET', KEYS[1], 'decision', ARGV[3], 'decided_at', ARGV[4])
 local created = redis.call('ZSCORE', p .. 'idx:all', id)
 redis.call('ZREM', p .. 'idx:undecided', id)
-if created then
-  redis.call('ZADD', p .. 'idx:decided', created, id)
-  redis.call('EXPIRE', p .. 'idx:decided', ARGV[5])
+redis.call('ZREM', p .. 'idx:listed:undecided', id)
+local r = decode_row(row)
+if created and r then
+  for _, key in ipairs(state_keys(p, r, true)) do
+    redis.call('ZADD', key, created, id)
+    redis.call('EXPIRE', key, ARGV[5])
+  end
+  recount(p, id, segment(r, true) .. ' ' .. r.rules)
 end
 return {row, previous}
 )lua");
@@ -96,6 +150,7 @@ return {row, previous}
 const RedisScript kMirrorList(kCommon + R"lua(
 local p, cutoff, since = ARGV[1], ARGV[2], tonumber(ARGV[3])
 local offset, count, rule, text = tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6], ARGV[7]
+expire_old(p, cutoff)
 for i = 3, #KEYS do redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', '(' .. cutoff) end
 local base = KEYS[3]
 if #KEYS > 3 or since > 0 then
@@ -116,11 +171,26 @@ if text == '' then
   end
   total = redis.call('ZCARD', listing)
   ids = redis.call('ZREVRANGE', listing, offset, offset + count - 1)
-  for _, name in ipairs(redis.call('SMEMBERS', p .. 'rules')) do
-    local n = redis.call('ZINTERCARD', 2, base, p .. 'idx:rule:' .. name)
-    if n > 0 then
-      table.insert(reasons, name)
-      table.insert(reasons, n)
+  if #ARGV > 7 then
+    -- The matches are whole segments (ARGV[8...]): their kept counts.
+    local sums = {}
+    for i = 8, #ARGV do
+      local counts = redis.call('HGETALL', p .. 'count:' .. ARGV[i])
+      for j = 1, #counts, 2 do sums[counts[j]] = (sums[counts[j]] or 0) + tonumber(counts[j + 1]) end
+    end
+    for name, n in pairs(sums) do
+      if n > 0 then
+        table.insert(reasons, name)
+        table.insert(reasons, n)
+      end
+    end
+  else
+    for _, name in ipairs(redis.call('SMEMBERS', p .. 'rules')) do
+      local n = redis.call('ZINTERCARD', 2, base, p .. 'idx:rule:' .. name)
+      if n > 0 then
+        table.insert(reasons, name)
+        table.insert(reasons, n)
+      end
     end
   end
 else
@@ -174,9 +244,11 @@ for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
   if r then
     for _, key in ipairs(index_keys(p, r)) do redis.call('ZREM', key, id) end
   end
+  for _, state in ipairs({'undecided', 'decided', 'listed:undecided', 'listed:decided'}) do
+    redis.call('ZREM', p .. 'idx:' .. state, id)
+  end
+  recount(p, id, nil)
   redis.call('ZREM', p .. 'idx:all', id)
-  redis.call('ZREM', p .. 'idx:undecided', id)
-  redis.call('ZREM', p .. 'idx:decided', id)
   erased = erased + redis.call('DEL', item)
   redis.call('DEL', p .. 'delivered:' .. id)
 end

@@ -4,9 +4,12 @@
 //   idx:all            every row         idx:undecided / idx:decided   by the owner's decision
 //   idx:action:A       by action         idx:kind:K                    by kind
 //   idx:listed         all but held comments (those are in WordPress's own lists)
+//   idx:listed:undecided / idx:listed:decided   the same by decision (the screen's default list)
 //   idx:form:NAME      by form plugin    idx:formid:LEN:NAME:ID        by one form of it
 //   idx:rule:RULE      by rule hit       idx:email:SHA256              by the commenter's address
-//   rules              the rule names indexed (for the reasons counts)
+//   rules              the rule names indexed (for the reasons counts of a filtered list)
+//   count:SEG          hits per rule of segment SEG's rows: L(isted) or H(eld comment), then U(ndecided) or D(ecided)
+//   counted            hash id -> "SEG RULES" as counted (moved on decide, uncounted on erase and expiry)
 //   delivered:ID       a rescued message's once-for-the-site claim
 //   node:NAME          that node's rows are in (gone when Redis lost its data: the node copies them again)
 // Each index is a sorted set of ids scored by created_at, trimmed to the
@@ -29,8 +32,10 @@ extern const RedisScript kMirrorRows;
 extern const RedisScript kMirrorDecide;
 
 // KEYS: two scratch keys, then the indexes to intersect (at least one).
-// ARGV: prefix, cutoff, since, offset, count, rule or "", lower-cased text or "".
-// Returns {total, {{id, row, decision, decided_at}...}, {rule, count, ...}}.
+// ARGV: prefix, cutoff, since, offset, count, rule or "", lower-cased text
+// or "", then the segments ("LU", "HD", ...) whose counts are the reasons
+// when the indexes select exactly those segments (else none: the reasons
+// are counted by intersection). Returns {total, {{id, row, decision, decided_at}...}, {rule, count, ...}}.
 extern const RedisScript kMirrorList;
 
 // KEYS: one index. ARGV: prefix, limit. Returns {{id, row, decision, decided_at}...}, newest first.

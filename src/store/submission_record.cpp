@@ -12,6 +12,13 @@
 
 namespace spamgate {
 
+bool is_submission_id(std::string_view id) {
+  if (id.size() != 16) return false;
+  for (char c : id)
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  return true;
+}
+
 namespace {
 
 // The row's JSON (hits, content) is written here by hand, once per request:

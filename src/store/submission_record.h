@@ -43,6 +43,9 @@ struct SubmissionRecord {
   uint64_t body_hash = 0;  // of the body, for blocked rows (0 = none); not stored
 };
 
+// Whether `id` has the form of a record's id (a request id): 16 lowercase hex digits.
+bool is_submission_id(std::string_view id);
+
 // The record as one JSON object, hits and content as stored (a column that
 // does not read as JSON is given as its text): `spamgate log --json`.
 void to_json(nlohmann::json& out, const SubmissionRecord& record);

@@ -23,8 +23,8 @@ namespace {
 constexpr int kRows = 100000;
 constexpr int kAsks = 50;  // per query
 const std::string kSecret = "bench-review-secret-51c2";
-// [shared] timeout_ms for the node: the figures say what the list costs, so
-// the default 10 ms must not turn a slow answer into a partial one here.
+// [shared] review_timeout_ms for the node: the figures say what the list
+// costs, so a slow answer must not turn into a partial one here.
 const int kTimeoutMs = std::getenv("SPAMGATE_BENCH_REVIEW_TIMEOUT_MS") ? std::atoi(std::getenv("SPAMGATE_BENCH_REVIEW_TIMEOUT_MS")) : 1000;
 
 // Rows as many nodes would have blocked them over the retention: every
@@ -79,7 +79,7 @@ void measure_review_mirror(BenchContext& c) {
   harness::SpamgateOptions options;
   options.upstream = fpm.address();
   options.shared_secret = kSecret;
-  options.extra_toml = "[shared]\nredis = \"" + redis.url() + "\"\nnode = \"bench1\"\ntimeout_ms = " + std::to_string(kTimeoutMs) + "\n";
+  options.extra_toml = "[shared]\nredis = \"" + redis.url() + "\"\nnode = \"bench1\"\nreview_timeout_ms = " + std::to_string(kTimeoutMs) + "\n";
   harness::SpamgateServer node(options);
   require(node.wait_until_listening(), "spamgate did not start: " + node.log());
 

@@ -1,14 +1,18 @@
 // The site's review mirror: how a blocked row is encoded for Redis and read
 // back (Japanese text intact, malformed entries refused with a reason), and
 // against a real redis-server two "nodes" that list, decide, rescue and
-// erase each other's blocked submissions, including after Redis was away.
+// erase each other's blocked submissions, including after Redis was away,
+// and that a slow review call never takes Redis away from the request path.
 #include <doctest/doctest.h>
 
 #include <chrono>
 #include <cstdio>
+#include <map>
 #include <thread>
 #include <nlohmann/json.hpp>
 
+#include "config/config.h"
+#include "shared/redis_config.h"
 #include "shared/review_mirror.h"
 #include "shared/review_mirror_codec.h"
 #include "shared/review_mirror_scripts.h"
@@ -277,6 +281,126 @@ TEST_CASE("review mirror: rows blocked while Redis is away wait within the budge
   REQUIRE(page.ok());
   CHECK(ids(*page) == std::vector<std::string>{id_of(42), id_of(41)});
   CHECK(page->items[1].decision == "spam");  // the decision waited for its row
+}
+
+
+// The list's reasons as rule -> hits.
+std::map<std::string, int64_t> reasons_of(ReviewMirror& mirror, const ReviewQuery& query, int64_t now) {
+  Result<ReviewPage> page = mirror.review(query, now);
+  REQUIRE_MESSAGE(page.ok(), page.error());
+  std::map<std::string, int64_t> out;
+  for (const RuleCount& reason : page->reasons) out[reason.rule] = reason.hits;
+  return out;
+}
+
+// The same matches with since = 1: the mirror then counts by intersecting
+// the indexes, not from its kept counts.
+std::map<std::string, int64_t> reasons_by_intersection(ReviewMirror& mirror, ReviewQuery query, int64_t now) {
+  query.since = 1;
+  return reasons_of(mirror, query, now);
+}
+
+TEST_CASE("review mirror: the kept reasons counts follow rows written again, decided, erased and expired") {
+  if (!have_redis()) return;
+  TwoNodes nodes;
+  const std::vector<SubmissionRecord> rows = {
+      blocked(id_of(60), kNow - 100, "薬の宣伝", Action::reject, {"PHARMA"}),
+      blocked(id_of(61), kNow - 90, "保留のコメント", Action::hold, {"PHARMA", "CASINO"}),
+      blocked(id_of(62), kNow - 80, "お問い合わせ", Action::discard, {"日本語ルール"}, SubmissionKind::contact,
+              "taro@example.jp"),
+      blocked(id_of(63), kNow - 30 * 86400 + 50, "古いフォーム", Action::reject, {"PHARMA", "日本語ルール"},
+              SubmissionKind::form)};
+  nodes.a.offer(rows);
+  REQUIRE(nodes.a.push(kNow).ok());
+  ReviewQuery screen;  // the screen's default: undecided, held comments left to WordPress
+  screen.exclude_held_comments = true;
+  ReviewQuery everything;
+  everything.state = ReviewState::any;
+  ReviewQuery decided;
+  decided.state = ReviewState::decided;
+  using Counts = std::map<std::string, int64_t>;
+  auto check_all = [&](int64_t now, const Counts& on_screen, const Counts& in_all, const Counts& in_decided) {
+    CHECK(reasons_of(nodes.b, screen, now) == on_screen);
+    CHECK(reasons_by_intersection(nodes.b, screen, now) == on_screen);
+    CHECK(reasons_of(nodes.b, everything, now) == in_all);
+    CHECK(reasons_by_intersection(nodes.b, everything, now) == in_all);
+    CHECK(reasons_of(nodes.b, decided, now) == in_decided);
+    CHECK(reasons_by_intersection(nodes.b, decided, now) == in_decided);
+  };
+  check_all(kNow, {{"PHARMA", 2}, {"日本語ルール", 2}}, {{"PHARMA", 3}, {"CASINO", 1}, {"日本語ルール", 2}}, {});
+
+  nodes.a.offer(rows);  // written again (a node copying its rows anew): counted once
+  REQUIRE(nodes.a.push(kNow).ok());
+  check_all(kNow, {{"PHARMA", 2}, {"日本語ルール", 2}}, {{"PHARMA", 3}, {"CASINO", 1}, {"日本語ルール", 2}}, {});
+
+  REQUIRE(nodes.b.decide(id_of(60), "spam", kNow).ok());
+  REQUIRE(nodes.a.decide(id_of(60), "ham", kNow + 1).ok());  // changed mind: still one decided row
+  check_all(kNow, {{"PHARMA", 1}, {"日本語ルール", 2}}, {{"PHARMA", 3}, {"CASINO", 1}, {"日本語ルール", 2}},
+            {{"PHARMA", 1}});
+  Result<ReviewPage> screen_page = nodes.b.review(screen, kNow);
+  REQUIRE(screen_page.ok());
+  CHECK(ids(*screen_page) == std::vector<std::string>{id_of(62), id_of(63)});
+  CHECK(screen_page->total == 2);
+
+  REQUIRE(nodes.b.erase_email("taro@example.jp").ok());
+  check_all(kNow, {{"PHARMA", 1}, {"日本語ルール", 1}}, {{"PHARMA", 3}, {"CASINO", 1}, {"日本語ルール", 1}},
+            {{"PHARMA", 1}});
+
+  // 150 s later row 63 is past the 30 days' retention.
+  check_all(kNow + 150, {}, {{"PHARMA", 2}, {"CASINO", 1}}, {{"PHARMA", 1}});
+  Result<ReviewPage> later = nodes.b.review(screen, kNow + 150);
+  REQUIRE(later.ok());
+  CHECK(later->total == 0);
+  CHECK(later->items.empty());
+}
+
+// A Redis that stops answering for `ms`: CLIENT PAUSE holds every client's
+// commands, as a busy or swapping Redis would.
+void pause_redis(RedisLink& link, int ms) {
+  REQUIRE(link.run({"CLIENT", "PAUSE", std::to_string(ms), "ALL"}).ok());
+}
+
+TEST_CASE("review mirror: its own link and timeout; a review call that times out leaves the request path's link up") {
+  if (!have_redis()) return;
+  RedisServer server{unused_port()};
+  Config config;
+  config.shared.redis = "redis://127.0.0.1:" + std::to_string(server.port()) + "/0";
+  config.shared.node = "web1";
+  config.shared.timeout_ms = 10;
+  config.shared.review_timeout_ms = 150;
+  Result<RedisLinkOptions> request_options = redis_link_options(config);
+  Result<RedisLinkOptions> review_options = review_link_options(config);
+  REQUIRE(request_options.ok());
+  REQUIRE(review_options.ok());
+  CHECK(review_options->timeout == std::chrono::milliseconds(150));
+  CHECK(review_options->key_prefix == request_options->key_prefix);
+  RedisLink request_path(*request_options);
+  RedisLink review_link(*review_options);
+  ReviewMirror mirror(review_link, {.retention_days = 30});
+  mirror.offer({blocked(id_of(50), kNow - 5, "遅いRedisでも一覧は出る")});
+  REQUIRE(mirror.push(kNow).ok());
+  ReviewQuery any;
+  any.state = ReviewState::any;
+
+  // Slower than the request path's 10 ms, within the review's 150 ms: answered.
+  pause_redis(request_path, 60);
+  Result<ReviewPage> slow = mirror.review(any, kNow);
+  REQUIRE_MESSAGE(slow.ok(), slow.error());
+  CHECK(ids(*slow) == std::vector<std::string>{id_of(50)});
+
+  // Redis stuck beyond the review timeout: the review calls fail (the
+  // handler answers partial from its own store) until the review link is down...
+  pause_redis(request_path, 1200);
+  for (int call = 0; call < 4; ++call) CHECK_FALSE(mirror.review(any, kNow).ok());
+  CHECK_FALSE(mirror.find(id_of(50)).ok());
+  CHECK_FALSE(review_link.up());
+  // ...while the request path never noticed: up, no outage, no fallback.
+  CHECK(request_path.up());
+  CHECK(request_path.counters().outages == 0);
+  CHECK(request_path.counters().fallbacks == 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1300));  // the pause is over
+  CHECK(request_path.run({"PING"}).ok());
+  CHECK(request_path.up());
 }
 
 }  // namespace
