@@ -66,13 +66,23 @@ Status ReviewMirror::push(int64_t now) {
   return push_decisions();
 }
 
+void ReviewMirror::copy_own_rows_from(OwnRows own_rows) {
+  std::lock_guard lock(pending_mutex_);
+  own_rows_ = std::move(own_rows);
+}
+
 Status ReviewMirror::copy_own_rows_if_missing(int64_t now) {
-  if (!own_rows_) return Status::success();
+  OwnRows own_rows;
+  {
+    std::lock_guard lock(pending_mutex_);
+    own_rows = own_rows_;
+  }
+  if (!own_rows) return Status::success();
   const std::string marker = prefix() + "node:" + redis_.node();
   Result<RedisReply> missing = redis_.run({"SET", marker, std::to_string(now), "NX"});
   if (!missing) return Error{"review mirror: " + missing.error()};
   if (missing->type != RedisReply::Type::status) return Status::success();  // nil: the rows are there
-  Result<std::vector<SubmissionRecord>> rows = own_rows_(now - retention_seconds());
+  Result<std::vector<SubmissionRecord>> rows = own_rows(now - retention_seconds());
   std::vector<std::string> encoded;
   if (rows)
     for (const SubmissionRecord& row : *rows)

@@ -45,9 +45,12 @@ class ReviewMirror {
   // Where this node's own blocked rows come from (its store: those created
   // at or after `since`, with their decisions), to copy them again when
   // Redis comes back without them (it lost its data) or has never had them
-  // (the node's first start with [shared]). Set before the first push().
+  // (the node's first start with [shared]). Thread-safe: it may be set
+  // while the log's writer already pushes (the log it reads from is opened
+  // after the mirror); until then push() copies nothing and checks again
+  // on its next call.
   using OwnRows = std::function<Result<std::vector<SubmissionRecord>>(int64_t since)>;
-  void copy_own_rows_from(OwnRows own_rows) { own_rows_ = std::move(own_rows); }
+  void copy_own_rows_from(OwnRows own_rows);
 
   // Copies this node's own rows again when Redis lacks them (see above),
   // then sends what is queued, rows first, then decisions, one script call
@@ -106,8 +109,8 @@ class ReviewMirror {
 
   RedisLink& redis_;
   ReviewMirrorOptions options_;
-  OwnRows own_rows_;
-  mutable std::mutex pending_mutex_;
+  OwnRows own_rows_;  // guarded by pending_mutex_
+  mutable std::mutex pending_mutex_;  // guards own_rows_ and the pending queues
   std::deque<std::string> pending_rows_;  // encoded
   std::deque<PendingDecision> pending_decisions_;
   std::atomic<uint64_t> dropped_{0}, malformed_{0}, mirrored_{0};
