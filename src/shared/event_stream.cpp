@@ -118,8 +118,11 @@ Status EventStream::offer_own_history() {
   Result<std::optional<StreamEvent>> mine = sink_.own_history();
   if (!mine) return Error{mine.error()};
   if (*mine) {
-    Result<RedisReply> id = redis_.run({"XADD", key("stream"), "*", "op", (*mine)->kind, "data", (*mine)->data, "node",
-                                        redis_.node(), "replay", "1"});
+    // Not a replay: this node applies it too when it reaches it, after the
+    // stream's older events, so that its own newer decisions win here as
+    // they win on every other node.
+    Result<RedisReply> id =
+        redis_.run({"XADD", key("stream"), "*", "op", (*mine)->kind, "data", (*mine)->data, "node", redis_.node()});
     if (!id) return Error{id.error()};
     LogLine("info").add("msg", "this node joined the " + options_.label + " stream with its own history").add("id", id->str).write();
   }

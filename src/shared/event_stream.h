@@ -63,10 +63,12 @@ class EventSink {
   // what it holds is its own history: keep it, merged with the snapshot,
   // instead of replacing it.
   virtual SnapshotLoad load_snapshot(std::string_view snapshot, const std::string& covers, bool merge) = 0;
-  // This node's own history, as one event for every other node to apply
-  // (merging it with what they hold), when it joins the stream with one;
-  // nullopt when it brings nothing. Asked once per process while this
-  // node has never applied the stream, before it loads the snapshot.
+  // This node's own history, as one event for every node to apply
+  // (merging it with what they hold; this node too, after the stream's
+  // older events, so the newest decision wins everywhere), when it joins
+  // the stream with one; nullopt when it brings nothing. Asked once per
+  // process while this node has never applied the stream, before it loads
+  // the snapshot.
   virtual Result<std::optional<StreamEvent>> own_history() { return std::optional<StreamEvent>{}; }
 };
 
@@ -137,7 +139,8 @@ class EventStream {
   void note_malformed_entry(const std::string& id, const StreamEvent& event, const std::string& node,
                             const std::string& reason);
   Status publish_kept();
-  // A joining node's own history, published once (as a replay: applied here already).
+  // A joining node's own history, published once; applied here too where
+  // the stream holds it (merging is idempotent), after the events before it.
   Status offer_own_history();
   Status load_snapshot_if_behind();
   Status skip_malformed_snapshot(const std::string& reason);

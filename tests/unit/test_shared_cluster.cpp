@@ -220,7 +220,8 @@ TEST_CASE("a node joining the cluster with its own 50 decisions: afterwards ever
       link_c(link_to(server.port(), "c"));
   // The cluster: comments 1-30 decided at t=1000+id, compacted into the
   // snapshot (so a joining node would have replaced its log with it), and
-  // one decision after the snapshot.
+  // two decisions after the snapshot, one of them on a comment the joining
+  // node decided later (the stream's older event must not win on it).
   DecidingNode a(&link_a, 10), b(&link_b, 10);
   std::vector<FeedbackRecord> cluster;
   for (int64_t id = 1; id <= 30; ++id) cluster.push_back(decided("spam", id, 1000 + id, "まとめ売り " + std::to_string(id)));
@@ -230,6 +231,7 @@ TEST_CASE("a node joining the cluster with its own 50 decisions: afterwards ever
   REQUIRE(compacted.ok());
   REQUIRE(*compacted);
   REQUIRE(a.channel->record(decided("spam", 99, 5000, "スナップショットの後")).ok());
+  REQUIRE(a.channel->record(decided("spam", 21, 5000, "スナップショットの後の 21")).ok());
 
   // Node c ran on its own: 50 decisions on comments 21-70. On 21-25 its
   // decision is newer than the cluster's, on 26-30 older.
@@ -253,7 +255,7 @@ TEST_CASE("a node joining the cluster with its own 50 decisions: afterwards ever
 
   auto rows = a.log->recent(1000);
   REQUIRE(rows.ok());
-  CHECK(rows->size() == 30 + 10 + 1 + 45);  // from c: the 45 it had newer or alone, not its 5 older
+  CHECK(rows->size() == 30 + 10 + 2 + 45);  // from c: the 45 it had newer or alone, not its 5 older
 }
 
 TEST_CASE("merging a history twice adds nothing; a keyless decision is added once") {
