@@ -36,6 +36,7 @@
 
 #include "harness/echo_stack.h"
 #include "harness/http_client.h"
+#include "harness/json_probe.h"
 #include "harness/mail_inspect.h"
 #include "harness/nginx.h"
 #include "harness/php_fpm.h"
@@ -84,21 +85,6 @@ std::string lines_with(const std::string& text, const std::string& needle) {
   while (std::getline(lines, line))
     if (line.find(needle) != std::string::npos) out += line + "\n";
   return out;
-}
-
-
-json parse(const std::string& text) { return json::parse(text, nullptr, false); }
-
-// The member at JSON pointer `pointer` ("/shared/mode"), or null when there
-// is none (a test that fails must say what it saw, not throw).
-json at(const json& j, const std::string& pointer) {
-  const json::json_pointer p(pointer);
-  return j.is_object() && j.contains(p) ? j[p] : json();
-}
-
-// The last `n` bytes of a log, for failure messages.
-std::string tail(const std::string& text, size_t n = 3000) {
-  return text.size() <= n ? text : "..." + text.substr(text.size() - n);
 }
 
 // GET `path` from the FastCGI server at `address` directly (no web server in
