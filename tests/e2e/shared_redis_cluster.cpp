@@ -20,6 +20,7 @@
 #include <doctest/doctest.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -53,10 +54,11 @@ const std::string kKeyPrefix = "blog-b:";
 // How often `needle` occurs in `text`.
 int count_of(const std::string& text, const std::string& needle) {
   int n = 0;
-  for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + needle.size())) ++n;
+  for (size_t pos = text.find(needle); pos != std::string::npos; pos = text.find(needle, pos + needle.size())) ++n;
   return n;
 }
 
+// Node i's name in its config, and its prefix in nginx (/web1/ for node 0).
 std::string node_name(int i) { return "web" + std::to_string(i + 1); }
 
 // The [shared] section of node `name`.
@@ -76,6 +78,7 @@ std::string direct_locations(const std::vector<std::string>& addresses) {
   return out;
 }
 
+// A call of spamgate's API with the shared secret, as the plugin makes it.
 HttpResponse api(const std::string& method, const std::string& url, const std::string& body = "") {
   HttpRequest request;
   request.method = method;
@@ -86,7 +89,7 @@ HttpResponse api(const std::string& method, const std::string& url, const std::s
   return http(request);
 }
 
-// Three (or more) `spamgate serve` nodes on one Redis in front of the
+// `count` `spamgate serve` nodes on one Redis in front of the
 // PHP-FPM echo backend, each reached alone under /webN/ of one nginx.
 // Node i is on [shared] unless it is listed in `alone` (it joins later).
 struct LearningCluster {
@@ -140,13 +143,14 @@ struct LearningCluster {
 
 namespace {
 
+// A decision taught from the command line: a comment's text and its label.
 struct Taught {
   std::string body;
   bool spam;
 };
 
-// Writes `decisions` as a labelled CSV (AUTHOR,CONTENT,CLASS) in `dir` and
-// teaches them with `spamgate learn` on node i's config.
+// Writes `decisions` as a labelled CSV (AUTHOR,CONTENT,CLASS) NAME.csv in
+// node i's folder and teaches them with `spamgate learn` on node i's config.
 void learn(const LearningCluster& cluster, int i, const std::string& name, const std::vector<Taught>& decisions) {
   const std::string path = cluster.nodes[i]->dir() + "/" + name + ".csv";
   std::ofstream csv(path);
@@ -166,12 +170,14 @@ std::vector<std::string> texts(const std::string& theme, int count) {
   return out;
 }
 
+// Every text of `bodies` with the same label.
 std::vector<Taught> labelled(const std::vector<std::string>& bodies, bool spam) {
   std::vector<Taught> out;
   for (const std::string& body : bodies) out.push_back({body, spam});
   return out;
 }
 
+// `a`, then `b`.
 std::vector<Taught> operator+(std::vector<Taught> a, const std::vector<Taught>& b) {
   a.insert(a.end(), b.begin(), b.end());
   return a;
@@ -190,6 +196,7 @@ std::string decision_on(const LearningCluster& cluster, int i, const std::string
                       "SELECT decision FROM feedback WHERE body = '" + body + "' ORDER BY id DESC LIMIT 1");
 }
 
+// True when a /spamgate/model answer counts `spam` and `ham` decisions, its model rebuilt from all of them.
 bool counts_are(const json& model, int spam, int ham) {
   return model.value("spam", -1) == spam && model.value("ham", -1) == ham && model.value("exact", false);
 }
