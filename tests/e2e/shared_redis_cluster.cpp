@@ -383,14 +383,7 @@ struct WordPressCluster {
       addresses.push_back(node->address());
     }
 
-    NginxOptions nginx_options;
-    nginx_options.http_extra = "upstream spamgate {\n";
-    for (const std::string& address : addresses) nginx_options.http_extra += "  server " + address + ";\n";
-    nginx_options.http_extra += "  keepalive 8;\n}\nupstream php { server " + fpm->address() +
-                                "; }\ngeo $spamgate_api_client { default 0; 127.0.0.1 1; }\n";
-    nginx_options.server_body = "root " + docroot + ";\nindex index.php;\n" + direct_locations(addresses) +
-                                "include " SPAMGATE_SOURCE_DIR "/deploy/nginx/spamgate-locations.conf;\n";
-    nginx = std::make_unique<Nginx>(nginx_options);
+    nginx = std::make_unique<Nginx>(wordpress_nginx_options(docroot, addresses, fpm->address(), direct_locations(addresses)));
     REQUIRE_MESSAGE(nginx->wait_until_listening(), nginx->error_log());
 
     WordPressOptions wp_options;

@@ -43,15 +43,8 @@ WordPressSite::WordPressSite(WordPressSiteOptions site_options)
   spamgate = std::make_unique<SpamgateServer>(sg);
   REQUIRE_MESSAGE(spamgate->wait_until_listening(), spamgate->log());
 
-  // As deploy/nginx/spamgate.conf sets it up: the upstreams and the API
-  // allowlist at http{} level, the shipped locations in the server.
-  NginxOptions nginx_options;
-  nginx_options.http_extra = "upstream spamgate { server " + spamgate->address() + "; keepalive 8; }\n"
-                             "upstream php { server " + fpm->address() + "; }\n"
-                             "geo $spamgate_api_client { default 0; 127.0.0.1 1; }\n";
-  nginx_options.server_body = "root " + docroot + ";\nindex index.php;\n" + options.nginx_server_extra +
-                              "include " SPAMGATE_SOURCE_DIR "/deploy/nginx/spamgate-locations.conf;\n";
-  nginx = std::make_unique<Nginx>(nginx_options);
+  nginx = std::make_unique<Nginx>(
+      wordpress_nginx_options(docroot, {spamgate->address()}, fpm->address(), options.nginx_server_extra));
   REQUIRE_MESSAGE(nginx->wait_until_listening(), nginx->error_log());
 
   WordPressOptions wp_options;
@@ -71,6 +64,18 @@ WordPressSite::WordPressSite(WordPressSiteOptions site_options)
   wp = std::make_unique<WordPress>(wp_options);
   std::string output;
   REQUIRE_MESSAGE(wp->install(&output), output);
+}
+
+NginxOptions wordpress_nginx_options(const std::string& docroot, const std::vector<std::string>& spamgate_addresses,
+                                     const std::string& fpm_address, const std::string& server_extra) {
+  NginxOptions o;
+  o.http_extra = "upstream spamgate {\n";
+  for (const std::string& address : spamgate_addresses) o.http_extra += "  server " + address + ";\n";
+  o.http_extra += "  keepalive 8;\n}\nupstream php { server " + fpm_address +
+                  "; }\ngeo $spamgate_api_client { default 0; 127.0.0.1 1; }\n";
+  o.server_body = "root " + docroot + ";\nindex index.php;\n" + server_extra +
+                  "include " SPAMGATE_SOURCE_DIR "/deploy/nginx/spamgate-locations.conf;\n";
+  return o;
 }
 
 std::string form_token(const std::string& secret, long age_seconds) {

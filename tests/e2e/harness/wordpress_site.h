@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "harness/mariadb.h"
 #include "harness/nginx.h"
@@ -52,6 +53,14 @@ struct WordPressSite {
   std::unique_ptr<Nginx> nginx;
   std::unique_ptr<WordPress> wp;
 };
+
+// nginx in front of a WordPress site as deploy/nginx/spamgate.conf sets it
+// up: at http{} level the upstream `spamgate` (one `server` per address of
+// `spamgate_addresses`, kept alive), `php` (PHP-FPM at `fpm_address`) and the
+// API allowlist (127.0.0.1); in the server `root docroot`, `server_extra`,
+// then the shipped locations.
+NginxOptions wordpress_nginx_options(const std::string& docroot, const std::vector<std::string>& spamgate_addresses,
+                                     const std::string& fpm_address, const std::string& server_extra = "");
 
 // The token the plugin renders into a form shown `age_seconds` ago:
 // "<unix time>.<hex HMAC-SHA256 of it under `secret`>".
