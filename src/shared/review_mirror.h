@@ -31,6 +31,9 @@ struct ReviewMirrorOptions {
   int retention_days = 30;        // a mirrored row lives as long as the store keeps it ([store] retention_days)
   size_t pending_budget = 20000;  // rows and decisions waiting for Redis; beyond it the oldest are dropped
   size_t rows_per_call = 256;     // rows per script call
+  // Tests only: runs in push() after each send, before its outcome takes
+  // the sent rows or decision off the queue (another thread's call placed here).
+  std::function<void()> after_send = nullptr;
 };
 
 class ReviewMirror {
@@ -95,9 +98,18 @@ class ReviewMirror {
     std::string id, decision;
     int64_t decided_at = 0;
   };
+  // What push() is sending from the front of a queue: `queued` items still
+  // there, `trimmed` ones trim_pending() took off the queue meanwhile (they
+  // are mirrored if the send succeeds, dropped if it fails).
+  struct InFlight {
+    size_t queued = 0, trimmed = 0;
+  };
   std::string prefix() const { return redis_.key("review:"); }
   int64_t retention_seconds() const { return int64_t{options_.retention_days} * 86400; }
   void trim_pending();  // pending_mutex_ held
+  // A send from the front of the rows' (or the decisions') queue ended:
+  // sent, its items leave the queue; failed, they stay for the next push.
+  void settle_sending(bool rows, bool sent);  // pending_mutex_ held
   Status copy_own_rows_if_missing(int64_t now);
   Status send_rows(const std::vector<std::string>& rows, int64_t now);
   Status push_rows(int64_t now);
@@ -113,6 +125,7 @@ class ReviewMirror {
   mutable std::mutex pending_mutex_;  // guards own_rows_ and the pending queues
   std::deque<std::string> pending_rows_;  // encoded
   std::deque<PendingDecision> pending_decisions_;
+  InFlight rows_sending_, decisions_sending_;  // guarded by pending_mutex_
   std::atomic<uint64_t> dropped_{0}, malformed_{0}, mirrored_{0};
 };
 
