@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "shared/erased_addresses.h"
 #include "shared/review_mirror_codec.h"
 #include "shared/review_mirror_scripts.h"
 #include "util/ascii.h"
@@ -114,11 +115,13 @@ Status ReviewMirror::send_rows(const std::vector<std::string>& rows, int64_t now
     std::vector<std::string> args = {prefix(), std::to_string(now), std::to_string(retention_seconds())};
     const size_t to = std::min(rows.size(), from + options_.rows_per_call);
     args.insert(args.end(), rows.begin() + static_cast<std::ptrdiff_t>(from), rows.begin() + static_cast<std::ptrdiff_t>(to));
-    Result<RedisReply> reply = redis_.eval(kMirrorRows, {}, args);
+    Result<RedisReply> reply = redis_.eval(kMirrorRows, {erased_addresses_key(redis_)}, args);
     if (!reply) return Error{"review mirror: " + reply.error()};
-    if (is_array(*reply, 2)) {
-      mirrored_.fetch_add(static_cast<uint64_t>(std::max<int64_t>(reply->elements[0].integer, 0)));
-      malformed_.fetch_add(static_cast<uint64_t>(std::max<int64_t>(reply->elements[1].integer, 0)));
+    if (is_array(*reply, 3)) {
+      const auto count = [&reply](size_t i) { return static_cast<uint64_t>(std::max<int64_t>(reply->elements[i].integer, 0)); };
+      mirrored_.fetch_add(count(0));
+      malformed_.fetch_add(count(1));
+      erased_.fetch_add(count(2));
     }
   }
   return Status::success();
@@ -305,6 +308,9 @@ void ReviewMirror::register_metrics(MetricRegistry& metrics) const {
   metrics.add_external("spamgate_review_mirror_dropped_total",
                        "Rows and decisions dropped unmirrored over the waiting budget while Redis was away.", "counter",
                        [this] { return static_cast<double>(dropped()); });
+  metrics.add_external("spamgate_review_mirror_erased_total",
+                       "Blocked submissions not mirrored because the site erased their address after they were blocked.",
+                       "counter", [this] { return static_cast<double>(erased()); });
   metrics.add_external("spamgate_review_mirror_malformed_total", "Review mirror entries that did not decode and were skipped.",
                        "counter", [this] { return static_cast<double>(malformed()); });
 }

@@ -5,8 +5,10 @@
 // same answer on every node. Rows are copied from the submission log's
 // writer thread after each batch commits, never on a request's path; while
 // Redis is away they wait in a bounded queue (the oldest dropped and
-// counted beyond the budget) and go once it is back. Everything read back
-// is checked: a malformed entry is logged, counted and skipped.
+// counted beyond the budget) and go once it is back. A row whose address
+// the site erased after it was blocked is refused by Redis (a node that was
+// away during the erasure, or joins later, cannot bring it back). Everything
+// read back is checked: a malformed entry is logged, counted and skipped.
 // The node's own SQLite store stays the source of what the node blocked; the
 // mirror is what the site's review reads while Redis answers.
 #pragma once
@@ -90,6 +92,7 @@ class ReviewMirror {
   uint64_t dropped() const { return dropped_.load(); }      // queued, then dropped over the budget
   uint64_t malformed() const { return malformed_.load(); }  // entries read back or sent that did not decode
   uint64_t mirrored() const { return mirrored_.load(); }    // rows stored in Redis
+  uint64_t erased() const { return erased_.load(); }        // rows refused: their address was erased since
   // The counts above as spamgate_review_mirror_*. The mirror must outlive `metrics`.
   void register_metrics(MetricRegistry& metrics) const;
 
@@ -126,7 +129,7 @@ class ReviewMirror {
   std::deque<std::string> pending_rows_;  // encoded
   std::deque<PendingDecision> pending_decisions_;
   InFlight rows_sending_, decisions_sending_;  // guarded by pending_mutex_
-  std::atomic<uint64_t> dropped_{0}, malformed_{0}, mirrored_{0};
+  std::atomic<uint64_t> dropped_{0}, malformed_{0}, mirrored_{0}, erased_{0};
 };
 
 }  // namespace spamgate

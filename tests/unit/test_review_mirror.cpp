@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "config/config.h"
+#include "shared/erased_addresses.h"
 #include "shared/redis_config.h"
 #include "shared/review_mirror.h"
 #include "shared/review_mirror_codec.h"
@@ -253,11 +254,13 @@ TEST_CASE("review mirror: a malformed entry in Redis is skipped and counted; the
   CHECK(ids(*nodes.b.review(any, kNow)) == std::vector<std::string>{id_of(30)});  // 32's row names another id
   CHECK(nodes.b.malformed() == 3);
   // A malformed row that reaches the writing script is counted there and stores nothing.
-  Result<RedisReply> written = nodes.link_a.eval(kMirrorRows, {}, {p, std::to_string(kNow), "2592000", "{\"id\":1}", "[]"});
+  Result<RedisReply> written = nodes.link_a.eval(kMirrorRows, {erased_addresses_key(nodes.link_a)},
+                                                 {p, std::to_string(kNow), "2592000", "{\"id\":1}", "[]"});
   REQUIRE(written.ok());
-  REQUIRE(written->elements.size() == 2);
+  REQUIRE(written->elements.size() == 3);
   CHECK(written->elements[0].integer == 0);
   CHECK(written->elements[1].integer == 2);
+  CHECK(written->elements[2].integer == 0);
 }
 
 TEST_CASE("review mirror: rows blocked while Redis is away wait within the budget and arrive after it is back") {
