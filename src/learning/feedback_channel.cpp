@@ -12,7 +12,7 @@ namespace spamgate {
 namespace {
 
 const Clock& system_clock() {
-  static const SystemClock clock;
+  static const SystemClock clock{};
   return clock;
 }
 

@@ -534,6 +534,37 @@ TEST_CASE("an erasure covers what was made before it: a later comment and decisi
   CHECK(site_rows->front().created_at == kErasedAt + 86300);
 }
 
+TEST_CASE("a node that was away while an address was erased and compacted away erases its copies when it catches up") {
+  if (!have_redis()) return;
+  RedisServer server(unused_port());
+  RedisLink link_a(link_to(server.port(), "a")), link_b(link_to(server.port(), "b"));
+  ErasingNode a(&link_a), b(&link_b);
+  REQUIRE(a.channel->record(decided_by("山田 花子", kHanako, "spam", 1, 1700000001, kHanakoSpam)).ok());
+  REQUIRE(a.channel->record(decided_by("佐藤 次郎", "jiro@example.jp", "spam", 2, 1700000002, kJiroSpam)).ok());
+  REQUIRE(b.channel->sync().ok());
+  b.block(blocked_comment(1, "山田 花子", kHanako, kErasedAt - 600, kHanakoSpam));
+  REQUIRE(b.fuzzy_knows(kHanakoVariant));  // the checks below can fail
+  REQUIRE(b.submissions_from(kHanako) == 1);
+
+  // Node b hears nothing while Hanako is erased and the stream compacted past the erasure.
+  REQUIRE(a.channel->forget_email(kHanako).ok());
+  REQUIRE(a.channel->record(decided_by("鈴木 一郎", "ichiro@example.jp", "ham", 3, 1700000003, "ありがとうございます")).ok());
+  auto compacted = a.channel->compact();
+  REQUIRE(compacted.ok());
+  REQUIRE(*compacted);
+  REQUIRE(every_redis_value(link_a).find("forget_email") == std::string::npos);
+
+  REQUIRE(b.channel->sync().ok());  // behind the snapshot: loads it
+  REQUIRE(b.learner->settle().ok());
+  CHECK(b.decisions() == std::map<int64_t, std::string>{{2, "spam"}, {3, "ham"}});
+  CHECK(b.decisions_about(kHanako) == 0);
+  CHECK(b.submissions_from(kHanako) == 0);
+  CHECK_FALSE(b.fuzzy_knows(kHanakoVariant));
+  CHECK(b.fuzzy_knows(kJiroSpam));
+  CHECK(b.learner->current()->counts().spam == 1);
+  CHECK(b.learner->current()->counts().ham == 1);
+}
+
 TEST_CASE("a decision kept while Redis was away, from before an erasure, does not come back when published") {
   if (!have_redis()) return;
   const int port = unused_port();
