@@ -148,7 +148,7 @@ Status build_services(const Config& config, Services& s) {
   s.learner = std::make_unique<Learner>(*s.feedback, config.learning.min_per_class, s.model_store.get());
   if (Status learned = s.learner->start(); !learned) return Error{db_path + ": " + learned.error()};
   auto decisions = FeedbackChannel::open(db_path, *s.feedback, s.redis.get(), s.learner.get(),
-                                         config.shared.snapshot_every);
+                                         config.shared.snapshot_every, &s.clock);
   if (!decisions) return Error{decisions.error()};
   s.decisions = std::move(*decisions);
   if (s.redis) {

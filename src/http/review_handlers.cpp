@@ -315,13 +315,15 @@ HttpResponse Gateway::handle_personal_data(const HttpRequest& request, RequestLo
     // Every place this node keeps a person's data: submissions with their
     // text (blocked, and passed within keep_passed_days), the outbox, the
     // decisions;
-    // with [shared] the decision channel also clears Redis of the address.
+    // with [shared] the decision channel first records the erasure for the
+    // site (so no node, nor a row on its way to the mirror, brings the
+    // address back) and clears Redis of the address.
     // The site's review mirror holds every node's rows: erased here for all
     // (Redis away: 503, as the mirror would keep the address).
+    Result<int64_t> decisions = services_.decisions->forget_email(email);
     Result<int64_t> mirrored = services_.review_mirror ? services_.review_mirror->erase_email(email) : Result<int64_t>(0);
     Result<int64_t> submissions = services_.log->erase_email(email);
     Result<int64_t> mails = services_.outbox ? services_.outbox->erase_mentioning(email) : Result<int64_t>(0);
-    Result<int64_t> decisions = services_.decisions->forget_email(email);
     for (const Result<int64_t>* erased : {&mirrored, &submissions, &mails, &decisions})
       if (!*erased) {
         log.reason = erased->error();

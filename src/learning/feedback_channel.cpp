@@ -1,5 +1,7 @@
 #include "learning/feedback_channel.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <set>
 
 #include "learning/fuzzy_teacher.h"
@@ -7,12 +9,21 @@
 #include "util/logfmt.h"
 
 namespace spamgate {
+namespace {
+
+const Clock& system_clock() {
+  static const SystemClock clock{};
+  return clock;
+}
+
+}  // namespace
 
 Result<std::unique_ptr<FeedbackChannel>> FeedbackChannel::open(const std::string& db_path, FeedbackLog& log,
                                                                RedisLink* redis, Learner* learner,
-                                                               int snapshot_every) {
-  std::unique_ptr<FeedbackChannel> channel(new FeedbackChannel(log, learner));
+                                                               int snapshot_every, const Clock* clock) {
+  std::unique_ptr<FeedbackChannel> channel(new FeedbackChannel(log, learner, clock ? *clock : system_clock()));
   if (redis == nullptr) return channel;
+  channel->redis_ = redis;
   Result<std::unique_ptr<EventStream>> stream =
       EventStream::open(db_path, *redis, *channel, {"learn", "learning", snapshot_every});
   if (!stream) return Error{stream.error()};
@@ -45,10 +56,23 @@ Result<int64_t> FeedbackChannel::forget(const std::string& id) {
   return decide(LearningEvent{LearningEvent::Op::forget, {}, id});
 }
 
+void FeedbackChannel::erase_submissions_too(SubmissionLog& submissions) {
+  submissions_ = &submissions;
+  if (!submissions_unchecked_.exchange(false)) return;
+  if (Result<int64_t> erased = apply_erasures_here(); !erased)
+    LogLine("error").add("msg", "the site's erasures could not be applied to this node's submissions").add("error", erased.error()).write();
+}
+
 Result<int64_t> FeedbackChannel::forget_email(const std::string& email) {
   if (email.empty()) return Error{"say whose decisions to forget (an e-mail address)"};
   if (!stream_) return decide(LearningEvent{LearningEvent::Op::forget_email, {}, email});
-  Result<int64_t> forgotten = decide(erase_event_for_stream(email));
+  // Recorded for the site first: a node joining from now on, and whatever
+  // of that address from before now arrives later, find it.
+  const LearningEvent erasure = erase_event_for_stream(email, unix_seconds(clock_.now()));
+  if (Status recorded = record_erasure(*redis_, erasure.target, erasure.erased_at); !recorded)
+    return Error{recorded.error()};
+  note_erasure(erasure.target, erasure.erased_at);
+  Result<int64_t> forgotten = decide(erasure);
   if (!forgotten) return forgotten;
   if (Status kept = stream_->drop_kept_mentioning(email); !kept) return Error{kept.error()};
   const auto without_email = [&email](const std::string& snapshot) { return snapshot_without(snapshot, email); };
@@ -57,13 +81,25 @@ Result<int64_t> FeedbackChannel::forget_email(const std::string& email) {
   return forgotten;
 }
 
-Result<int> FeedbackChannel::sync() { return stream_ ? stream_->sync() : Result<int>(0); }
-
-Result<int> FeedbackChannel::wait_and_sync(std::chrono::milliseconds wait) {
-  return stream_ ? stream_->wait_and_sync(wait) : Result<int>(0);
+// Each reads the site's erasures once per process before it reads the
+// stream, so that what it applies is checked against them.
+Result<int> FeedbackChannel::sync() {
+  if (!stream_) return 0;
+  if (Status loaded = load_erasures(false); !loaded) return Error{loaded.error()};
+  return stream_->sync();
 }
 
-Result<bool> FeedbackChannel::compact() { return stream_ ? stream_->compact() : Result<bool>(false); }
+Result<int> FeedbackChannel::wait_and_sync(std::chrono::milliseconds wait) {
+  if (!stream_) return 0;
+  if (Status loaded = load_erasures(false); !loaded) return Error{loaded.error()};
+  return stream_->wait_and_sync(wait);
+}
+
+Result<bool> FeedbackChannel::compact() {
+  if (!stream_) return false;
+  if (Status loaded = load_erasures(false); !loaded) return Error{loaded.error()};
+  return stream_->compact();
+}
 
 Result<int64_t> FeedbackChannel::decide(const LearningEvent& event) {
   Result<int64_t> result =
@@ -75,27 +111,40 @@ Result<int64_t> FeedbackChannel::decide(const LearningEvent& event) {
 }
 
 Result<int64_t> FeedbackChannel::apply_event(const LearningEvent& event) {
-  if (event.op != LearningEvent::Op::forget_email) {
-    Result<int64_t> applied = apply_to_log(event);
-    if (applied) apply_to_fuzzy(event, {});
-    return applied;
-  }
+  if (event.op == LearningEvent::Op::forget_email) return apply_erasure(event);
+  LearningEvent kept = event;
+  kept.decisions = without_erased(std::move(kept.decisions));
+  if (kept.op == LearningEvent::Op::record && kept.decisions.empty()) return int64_t{0};
+  Result<int64_t> applied = apply_to_log(kept);
+  if (applied) apply_to_fuzzy(kept);
+  return applied;
+}
+
+Result<int64_t> FeedbackChannel::apply_erasure(const LearningEvent& event) {
+  if (event.hashed && event.erased_at > 0) note_erasure(event.target, event.erased_at);
   Result<std::vector<std::string>> addresses =
       event.hashed ? addresses_with_digest(event.target) : std::vector<std::string>{event.target};
   if (!addresses) return Error{addresses.error()};
-  apply_to_fuzzy(event, *addresses);
+  // What the address sent after its erasure (a node may read the event
+  // long after, e.g. joining) is not the erasure's to take.
+  const int64_t made_until = event.erased_at > 0 ? event.erased_at : INT64_MAX;
   int64_t forgotten = 0;
   for (const std::string& address : *addresses) {
-    if (submissions_ != nullptr)
-      if (Result<int64_t> erased = submissions_->erase_email(address); !erased) return erased;
-    Result<int64_t> n = log_.forget_email(address);
+    Result<int64_t> n = erase_address_here(address, made_until);
     if (!n) return n;
     forgotten += *n;
   }
   return forgotten;
 }
 
-void FeedbackChannel::apply_to_fuzzy(const LearningEvent& event, const std::vector<std::string>& erased_addresses) {
+Result<int64_t> FeedbackChannel::erase_address_here(const std::string& address, int64_t made_until) {
+  if (fuzzy_ != nullptr) fuzzy_->forget_email(address);
+  if (submissions_ != nullptr)
+    if (Result<int64_t> erased = submissions_->erase_email(address, made_until); !erased) return erased;
+  return log_.forget_email(address, made_until);
+}
+
+void FeedbackChannel::apply_to_fuzzy(const LearningEvent& event) {
   if (fuzzy_ == nullptr) return;
   switch (event.op) {
     case LearningEvent::Op::record:
@@ -104,9 +153,7 @@ void FeedbackChannel::apply_to_fuzzy(const LearningEvent& event, const std::vect
       for (const FeedbackRecord& decision : event.decisions) teach_fuzzy(*fuzzy_, decision);
       return;
     case LearningEvent::Op::forget: fuzzy_->forget(event.target); return;
-    case LearningEvent::Op::forget_email:
-      for (const std::string& address : erased_addresses) fuzzy_->forget_email(address);
-      return;
+    case LearningEvent::Op::forget_email: return;  // erase_address_here() forgets the address's examples
   }
 }
 
@@ -121,19 +168,96 @@ Result<int64_t> FeedbackChannel::apply_to_log(const LearningEvent& event) {
   return Error{"unknown learning event"};
 }
 
-Result<std::vector<std::string>> FeedbackChannel::addresses_with_digest(const std::string& digest) {
+Result<std::vector<std::string>> FeedbackChannel::known_addresses() {
   Result<std::vector<std::string>> decided = log_.emails();
   if (!decided) return Error{decided.error()};
-  std::vector<std::string> known = std::move(*decided);
+  std::set<std::string> known(decided->begin(), decided->end());  // distinct, the spellings as stored
   if (submissions_ != nullptr) {
     Result<std::vector<std::string>> emails = submissions_->emails();
     if (!emails) return Error{emails.error()};
-    known.insert(known.end(), emails->begin(), emails->end());
+    known.insert(emails->begin(), emails->end());
   }
-  std::set<std::string> matching;  // distinct, the spellings as stored
-  for (const std::string& email : known)
-    if (email_digest(email) == digest) matching.insert(email);
-  return std::vector<std::string>(matching.begin(), matching.end());
+  return std::vector<std::string>(known.begin(), known.end());
+}
+
+Result<std::vector<std::string>> FeedbackChannel::addresses_with_digest(const std::string& digest) {
+  Result<std::vector<std::string>> known = known_addresses();
+  if (!known) return known;
+  std::erase_if(*known, [&digest](const std::string& email) { return email_digest(email) != digest; });
+  return known;
+}
+
+Status FeedbackChannel::load_erasures(bool again) {
+  {
+    std::lock_guard lock(erasures_mutex_);
+    if (erasures_loaded_ && !again) return Status::success();
+  }
+  Result<ErasureRead> read = read_erasures(*redis_);
+  if (!read) return Error{read.error()};
+  // Counted and logged once each, not at every read: the most found in one read.
+  if (read->malformed > erasures_malformed_.load()) {
+    erasures_malformed_ = read->malformed;
+    LogLine("error")
+        .add("msg", "malformed entries of the site's erasures in Redis were skipped")
+        .add("entries", static_cast<long long>(read->malformed))
+        .write();
+  }
+  std::lock_guard lock(erasures_mutex_);
+  for (const auto& [digest, erased_at] : read->times) erasures_[digest] = std::max(erasures_[digest], erased_at);
+  erasures_loaded_ = true;
+  return Status::success();
+}
+
+void FeedbackChannel::note_erasure(const std::string& digest, int64_t erased_at) {
+  std::lock_guard lock(erasures_mutex_);
+  erasures_[digest] = std::max(erasures_[digest], erased_at);
+}
+
+ErasureTimes FeedbackChannel::known_erasures() const {
+  std::lock_guard lock(erasures_mutex_);
+  return erasures_;
+}
+
+std::vector<FeedbackRecord> FeedbackChannel::without_erased(std::vector<FeedbackRecord> decisions) {
+  size_t dropped = 0;
+  {
+    std::lock_guard lock(erasures_mutex_);
+    if (erasures_.empty()) return decisions;
+    dropped = std::erase_if(decisions, [this](const FeedbackRecord& f) {
+      return !f.email.empty() && erased_since(erasures_, email_digest(f.email), f.created_at);
+    });
+  }
+  if (dropped == 0) return decisions;
+  erased_dropped_ += dropped;
+  LogLine("info")
+      .add("msg", "decisions about erased addresses, made before their erasure, were dropped")
+      .add("decisions", static_cast<long long>(dropped))
+      .write();
+  return decisions;
+}
+
+Result<int64_t> FeedbackChannel::apply_erasures_here() {
+  const ErasureTimes erasures = known_erasures();
+  if (erasures.empty()) return int64_t{0};
+  if (submissions_ == nullptr) submissions_unchecked_ = true;
+  Result<std::vector<std::string>> addresses = known_addresses();
+  if (!addresses) return Error{addresses.error()};
+  int64_t forgotten = 0;
+  for (const std::string& address : *addresses) {
+    const auto erasure = erasures.find(email_digest(address));
+    if (erasure == erasures.end()) continue;
+    Result<int64_t> n = erase_address_here(address, erasure->second);
+    if (!n) return n;
+    forgotten += *n;
+  }
+  if (forgotten > 0) {
+    LogLine("info")
+        .add("msg", "decisions of addresses the site erased were erased here too")
+        .add("decisions", static_cast<long long>(forgotten))
+        .write();
+    refresh_learner();
+  }
+  return forgotten;
 }
 
 Result<std::string> FeedbackChannel::snapshot_without(const std::string& text, std::string_view email) {
@@ -156,6 +280,8 @@ void FeedbackChannel::refresh_learner() {
 AppliedEvent FeedbackChannel::apply(const StreamEvent& event) {
   Result<LearningEvent> decoded = decode_learning_event(event.kind, event.data);
   if (!decoded) return {false, Error{decoded.error()}};
+  // (sync() read them already; an append that reads the stream back may come first)
+  if (Status loaded = load_erasures(false); !loaded) return {true, Error{loaded.error()}};
   return {true, apply_event(*decoded)};
 }
 
@@ -168,6 +294,9 @@ Result<std::string> FeedbackChannel::snapshot(const std::string& covers) {
 }
 
 Result<std::optional<StreamEvent>> FeedbackChannel::own_history() {
+  // First what the site erased meanwhile goes here too, as if this node had been there.
+  if (Status loaded = load_erasures(true); !loaded) return Error{loaded.error()};
+  if (Result<int64_t> erased = apply_erasures_here(); !erased) return Error{erased.error()};
   Result<std::vector<FeedbackRecord>> mine = log_.labels();
   if (!mine) return Error{mine.error()};
   if (mine->empty()) return std::optional<StreamEvent>{};
@@ -180,12 +309,17 @@ SnapshotLoad FeedbackChannel::load_snapshot(std::string_view snapshot, const std
   if (!decoded) return {SnapshotLoad::Outcome::malformed, decoded.error()};
   if (decoded->covers != covers)
     return {SnapshotLoad::Outcome::failed, "the learning snapshot is being replaced; trying again"};
+  // The erasures whose events the snapshot replaced: applied to what it
+  // brings (the leader's may predate an erasure) and to what this node holds.
+  if (Status loaded = load_erasures(true); !loaded) return {SnapshotLoad::Outcome::failed, loaded.error()};
+  decoded->decisions = without_erased(std::move(decoded->decisions));
   if (merge) {
     if (Result<int64_t> merged = log_.merge_all(decoded->decisions); !merged)
       return {SnapshotLoad::Outcome::failed, merged.error()};
   } else if (Status replaced = log_.replace_all(decoded->decisions); !replaced) {
     return {SnapshotLoad::Outcome::failed, replaced.error()};
   }
+  if (Result<int64_t> erased = apply_erasures_here(); !erased) return {SnapshotLoad::Outcome::failed, erased.error()};
   LogLine("info")
       .add("msg", merge ? "learning snapshot merged with this node's own decisions" : "learning snapshot loaded")
       .add("decisions", static_cast<long long>(decoded->decisions.size()))

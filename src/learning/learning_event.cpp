@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "shared/erased_addresses.h"
 #include "shared/event_stream.h"
 #include "util/ascii.h"
 #include "util/sha256.h"
@@ -92,8 +93,13 @@ Result<LearningEvent> decode_learning_event(std::string_view op, std::string_vie
       if (in.is_object() && in.contains("email_sha256")) {
         Result<std::string> digest = text_member(in, "email_sha256");
         if (!digest) return Error{digest.error()};
-        if (digest->size() != 64 || digest->find_first_not_of("0123456789abcdef") != std::string::npos)
-          return Error{"the event's \"email_sha256\" is not a SHA-256 in hex"};
+        if (!is_email_digest(*digest)) return Error{"the event's \"email_sha256\" is not a SHA-256 in hex"};
+        if (const auto at = in.find("erased_at"); at != in.end()) {
+          const bool in_range = at->is_number_unsigned() ? at->get<uint64_t>() <= static_cast<uint64_t>(INT64_MAX)
+                                                         : at->is_number_integer() && at->get<int64_t>() >= 0;
+          if (!in_range) return Error{"the event's \"erased_at\" is not a time"};
+          event.erased_at = at->get<int64_t>();
+        }
         event.target = std::move(*digest);
         event.hashed = true;
         return event;
@@ -116,15 +122,18 @@ std::string encode_learning_event(const LearningEvent& event) {
     case LearningEvent::Op::record_all:
     case LearningEvent::Op::merge: return lenient_dump(records_json(event.decisions));
     case LearningEvent::Op::forget: return lenient_dump({{"id", event.target}});
-    case LearningEvent::Op::forget_email: return lenient_dump({{event.hashed ? "email_sha256" : "email", event.target}});
+    case LearningEvent::Op::forget_email:
+      if (!event.hashed) return lenient_dump({{"email", event.target}});
+      if (event.erased_at > 0) return lenient_dump({{"email_sha256", event.target}, {"erased_at", event.erased_at}});
+      return lenient_dump({{"email_sha256", event.target}});
   }
   return "{}";
 }
 
 std::string email_digest(std::string_view email) { return sha256_hex(ascii_lowercase(email)); }
 
-LearningEvent erase_event_for_stream(std::string_view email) {
-  return LearningEvent{LearningEvent::Op::forget_email, {}, email_digest(email), true};
+LearningEvent erase_event_for_stream(std::string_view email, int64_t erased_at) {
+  return LearningEvent{LearningEvent::Op::forget_email, {}, email_digest(email), true, erased_at};
 }
 
 Result<LearningSnapshot> decode_learning_snapshot(std::string_view text) {

@@ -6,6 +6,7 @@
 // A reason never quotes the data it rejects (it may hold a person's e-mail).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,14 +24,15 @@ struct LearningEvent {
   std::string target;                     // forget: the decision's id; forget_email: the address,
                                           // or with `hashed` its email_digest()
   bool hashed = false;
+  int64_t erased_at = 0;  // hashed forget_email: when it was erased (unix seconds; 0 = not said)
 };
 
 // The key an erasure travels under on the shared stream, so that no Redis
 // value holds the address it erases: hex SHA-256 of the address with its
 // ASCII letters lowered (addresses match case-insensitively in the store).
 std::string email_digest(std::string_view email);
-// The erasure of `email` as the stream carries it (hashed).
-LearningEvent erase_event_for_stream(std::string_view email);
+// The erasure of `email` at `erased_at` as the stream carries it (hashed).
+LearningEvent erase_event_for_stream(std::string_view email, int64_t erased_at);
 
 // The event of a stream entry's "op" and "data" fields.
 Result<LearningEvent> decode_learning_event(std::string_view op, std::string_view data);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "shared/erased_addresses.h"
 #include "shared/review_mirror_codec.h"
 #include "shared/review_mirror_scripts.h"
 #include "util/ascii.h"
@@ -49,10 +50,25 @@ void ReviewMirror::offer(const std::vector<SubmissionRecord>& rows) {
 
 void ReviewMirror::trim_pending() {
   while (pending_rows_.size() + pending_decisions_.size() > options_.pending_budget) {
-    if (!pending_rows_.empty()) pending_rows_.pop_front();
+    const bool row = !pending_rows_.empty();
+    if (row) pending_rows_.pop_front();
     else pending_decisions_.pop_front();
-    dropped_.fetch_add(1);
+    InFlight& sending = row ? rows_sending_ : decisions_sending_;
+    if (sending.queued > 0) {  // on its way to Redis: its send says whether it was dropped
+      --sending.queued;
+      ++sending.trimmed;
+    } else {
+      dropped_.fetch_add(1);
+    }
   }
+}
+
+void ReviewMirror::settle_sending(bool rows, bool sent) {
+  InFlight& sending = rows ? rows_sending_ : decisions_sending_;
+  if (!sent) dropped_.fetch_add(sending.trimmed);
+  else if (rows) pending_rows_.erase(pending_rows_.begin(), pending_rows_.begin() + static_cast<std::ptrdiff_t>(sending.queued));
+  else if (sending.queued > 0) pending_decisions_.pop_front();
+  sending = {};
 }
 
 uint64_t ReviewMirror::pending() const {
@@ -99,11 +115,13 @@ Status ReviewMirror::send_rows(const std::vector<std::string>& rows, int64_t now
     std::vector<std::string> args = {prefix(), std::to_string(now), std::to_string(retention_seconds())};
     const size_t to = std::min(rows.size(), from + options_.rows_per_call);
     args.insert(args.end(), rows.begin() + static_cast<std::ptrdiff_t>(from), rows.begin() + static_cast<std::ptrdiff_t>(to));
-    Result<RedisReply> reply = redis_.eval(kMirrorRows, {}, args);
+    Result<RedisReply> reply = redis_.eval(kMirrorRows, {erased_addresses_key(redis_)}, args);
     if (!reply) return Error{"review mirror: " + reply.error()};
-    if (is_array(*reply, 2)) {
-      mirrored_.fetch_add(static_cast<uint64_t>(std::max<int64_t>(reply->elements[0].integer, 0)));
-      malformed_.fetch_add(static_cast<uint64_t>(std::max<int64_t>(reply->elements[1].integer, 0)));
+    if (is_array(*reply, 3)) {
+      const auto count = [&reply](size_t i) { return static_cast<uint64_t>(std::max<int64_t>(reply->elements[i].integer, 0)); };
+      mirrored_.fetch_add(count(0));
+      malformed_.fetch_add(count(1));
+      erased_.fetch_add(count(2));
     }
   }
   return Status::success();
@@ -117,12 +135,15 @@ Status ReviewMirror::push_rows(int64_t now) {
       const size_t n = std::min(pending_rows_.size(), options_.rows_per_call);
       if (n == 0) return Status::success();
       rows.assign(pending_rows_.begin(), pending_rows_.begin() + static_cast<std::ptrdiff_t>(n));
+      rows_sending_ = {n, 0};
     }
-    if (Status sent = send_rows(rows, now); !sent) return sent;
-    // Only this thread takes rows off the front; others only append (or trim over the budget).
+    // Meanwhile other threads append, and may trim the oldest over the
+    // budget (decide()): rows_sending_ keeps count of which are these.
+    Status sent = send_rows(rows, now);
+    if (options_.after_send) options_.after_send();
     std::lock_guard lock(pending_mutex_);
-    const size_t done = std::min(rows.size(), pending_rows_.size());
-    pending_rows_.erase(pending_rows_.begin(), pending_rows_.begin() + static_cast<std::ptrdiff_t>(done));
+    settle_sending(true, sent.ok());
+    if (!sent) return sent;
   }
 }
 
@@ -133,12 +154,14 @@ Status ReviewMirror::push_decisions() {
       std::lock_guard lock(pending_mutex_);
       if (pending_decisions_.empty()) return Status::success();
       next = pending_decisions_.front();
+      decisions_sending_ = {1, 0};
     }
     // A decision whose row never reached the mirror has nothing to apply to: done all the same.
     Result<RedisReply> reply = run_decide(next.id, next.decision, next.decided_at);
-    if (!reply) return Error{"review mirror: " + reply.error()};
+    if (options_.after_send) options_.after_send();
     std::lock_guard lock(pending_mutex_);
-    if (!pending_decisions_.empty()) pending_decisions_.pop_front();
+    settle_sending(false, reply.ok());
+    if (!reply) return Error{"review mirror: " + reply.error()};
   }
 }
 
@@ -285,6 +308,9 @@ void ReviewMirror::register_metrics(MetricRegistry& metrics) const {
   metrics.add_external("spamgate_review_mirror_dropped_total",
                        "Rows and decisions dropped unmirrored over the waiting budget while Redis was away.", "counter",
                        [this] { return static_cast<double>(dropped()); });
+  metrics.add_external("spamgate_review_mirror_erased_total",
+                       "Blocked submissions not mirrored because the site erased their address after they were blocked.",
+                       "counter", [this] { return static_cast<double>(erased()); });
   metrics.add_external("spamgate_review_mirror_malformed_total", "Review mirror entries that did not decode and were skipped.",
                        "counter", [this] { return static_cast<double>(malformed()); });
 }

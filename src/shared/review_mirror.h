@@ -5,8 +5,10 @@
 // same answer on every node. Rows are copied from the submission log's
 // writer thread after each batch commits, never on a request's path; while
 // Redis is away they wait in a bounded queue (the oldest dropped and
-// counted beyond the budget) and go once it is back. Everything read back
-// is checked: a malformed entry is logged, counted and skipped.
+// counted beyond the budget) and go once it is back. A row whose address
+// the site erased after it was blocked is refused by Redis (a node that was
+// away during the erasure, or joins later, cannot bring it back). Everything
+// read back is checked: a malformed entry is logged, counted and skipped.
 // The node's own SQLite store stays the source of what the node blocked; the
 // mirror is what the site's review reads while Redis answers.
 #pragma once
@@ -31,6 +33,9 @@ struct ReviewMirrorOptions {
   int retention_days = 30;        // a mirrored row lives as long as the store keeps it ([store] retention_days)
   size_t pending_budget = 20000;  // rows and decisions waiting for Redis; beyond it the oldest are dropped
   size_t rows_per_call = 256;     // rows per script call
+  // Tests only: runs in push() after each send, before its outcome takes
+  // the sent rows or decision off the queue (another thread's call placed here).
+  std::function<void()> after_send = nullptr;
 };
 
 class ReviewMirror {
@@ -87,6 +92,7 @@ class ReviewMirror {
   uint64_t dropped() const { return dropped_.load(); }      // queued, then dropped over the budget
   uint64_t malformed() const { return malformed_.load(); }  // entries read back or sent that did not decode
   uint64_t mirrored() const { return mirrored_.load(); }    // rows stored in Redis
+  uint64_t erased() const { return erased_.load(); }        // rows refused: their address was erased since
   // The counts above as spamgate_review_mirror_*. The mirror must outlive `metrics`.
   void register_metrics(MetricRegistry& metrics) const;
 
@@ -95,9 +101,18 @@ class ReviewMirror {
     std::string id, decision;
     int64_t decided_at = 0;
   };
+  // What push() is sending from the front of a queue: `queued` items still
+  // there, `trimmed` ones trim_pending() took off the queue meanwhile (they
+  // are mirrored if the send succeeds, dropped if it fails).
+  struct InFlight {
+    size_t queued = 0, trimmed = 0;
+  };
   std::string prefix() const { return redis_.key("review:"); }
   int64_t retention_seconds() const { return int64_t{options_.retention_days} * 86400; }
   void trim_pending();  // pending_mutex_ held
+  // A send from the front of the rows' (or the decisions') queue ended:
+  // sent, its items leave the queue; failed, they stay for the next push.
+  void settle_sending(bool rows, bool sent);  // pending_mutex_ held
   Status copy_own_rows_if_missing(int64_t now);
   Status send_rows(const std::vector<std::string>& rows, int64_t now);
   Status push_rows(int64_t now);
@@ -113,7 +128,8 @@ class ReviewMirror {
   mutable std::mutex pending_mutex_;  // guards own_rows_ and the pending queues
   std::deque<std::string> pending_rows_;  // encoded
   std::deque<PendingDecision> pending_decisions_;
-  std::atomic<uint64_t> dropped_{0}, malformed_{0}, mirrored_{0};
+  InFlight rows_sending_, decisions_sending_;  // guarded by pending_mutex_
+  std::atomic<uint64_t> dropped_{0}, malformed_{0}, mirrored_{0}, erased_{0};
 };
 
 }  // namespace spamgate

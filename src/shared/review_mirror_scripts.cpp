@@ -88,12 +88,19 @@ end
 
 const RedisScript kMirrorRows(kCommon + R"lua(
 local p, now, keep = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
-local touched, stored, malformed = {}, 0, 0
+local touched, stored, malformed, erased = {}, 0, 0, 0
+local function was_erased(r)
+  if r.email_sha256 == '' then return false end
+  local at = tonumber(redis.call('ZSCORE', KEYS[1], r.email_sha256))
+  return at ~= nil and r.created_at <= at
+end
 expire_old(p, now - keep)
 for i = 4, #ARGV do
   local r = decode_row(ARGV[i])
   if not r then
     malformed = malformed + 1
+  elseif was_erased(r) then
+    erased = erased + 1
   else
     local ttl = math.floor(r.created_at + keep - now)
     if ttl > 0 then
@@ -124,7 +131,7 @@ end
 redis.call('EXPIRE', p .. 'rules', keep)
 redis.call('EXPIRE', p .. 'counted', keep)
 for _, seg in ipairs({'LU', 'LD', 'HU', 'HD'}) do redis.call('EXPIRE', p .. 'count:' .. seg, keep) end
-return {stored, malformed}
+return {stored, malformed, erased}
 )lua");
 
 const RedisScript kMirrorDecide(kCommon + R"lua(

@@ -22,9 +22,11 @@
 
 namespace spamgate {
 
-// ARGV: prefix, now, retention seconds, rows (encode_mirrored_submission).
-// Stores each row with its TTL and indexes it, and the row's decision when
-// the mirror has none for it. Returns {stored, malformed}.
+// KEYS: the site's erasures (shared/erased_addresses.h). ARGV: prefix, now,
+// retention seconds, rows (encode_mirrored_submission). Stores each row
+// with its TTL and indexes it, and the row's decision when the mirror has
+// none for it; a row whose address was erased at or after it was created
+// is not stored. Returns {stored, malformed, erased}.
 extern const RedisScript kMirrorRows;
 
 // KEYS: the item. ARGV: prefix, id, decision, decided_at, retention seconds.

@@ -335,11 +335,11 @@ Result<std::vector<FeedbackRecord>> FeedbackLog::by_email(const std::string& ema
   return read_rows(*st);
 }
 
-Result<int64_t> FeedbackLog::forget_email(const std::string& email) {
+Result<int64_t> FeedbackLog::forget_email(const std::string& email, int64_t made_until) {
   std::lock_guard lock(mutex_);
-  Result<Statement> st = db_.prepare("DELETE FROM feedback WHERE email = ?1 COLLATE NOCASE");
+  Result<Statement> st = db_.prepare("DELETE FROM feedback WHERE email = ?1 COLLATE NOCASE AND created_at <= ?2");
   if (!st) return Error{st.error()};
-  st->bind(1, email);
+  st->bind(1, email).bind(2, made_until);
   if (Status run = st->run(); !run) return Error{run.error()};
   return db_.changes();
 }

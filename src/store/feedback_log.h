@@ -135,9 +135,10 @@ class FeedbackLog {
   // The decisions about a commenter with e-mail address `email`
   // (case-insensitive), newest first, at most `limit`: a privacy export.
   Result<std::vector<FeedbackRecord>> by_email(const std::string& email, int limit);
-  // Deletes every decision about `email` (the learner unlearns them at its
-  // next refresh): a privacy erasure. Returns how many.
-  Result<int64_t> forget_email(const std::string& email);
+  // Deletes every decision about `email` made at or before `made_until`
+  // (unix seconds; by default all of them), so the learner unlearns them
+  // at its next refresh: a privacy erasure. Returns how many.
+  Result<int64_t> forget_email(const std::string& email, int64_t made_until = INT64_MAX);
   // Every distinct e-mail address the log holds (to find the one a hashed
   // erasure from the shared stream names).
   Result<std::vector<std::string>> emails();

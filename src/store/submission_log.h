@@ -190,8 +190,10 @@ class SubmissionLog {
   // its text (blocked within the review budget, passed within
   // keep_passed_days), oldest first: the history `rules try` scores.
   Result<std::vector<SubmissionRecord>> with_text_since(int64_t since);
-  // Deletes every submission whose e-mail address is `email`. Returns how many.
-  Result<int64_t> erase_email(const std::string& email);
+  // Deletes every submission whose e-mail address is `email`, of those
+  // created at or before `created_until` (unix seconds; by default all).
+  // Returns how many.
+  Result<int64_t> erase_email(const std::string& email, int64_t created_until = INT64_MAX);
   // Every distinct e-mail address in blocked submissions' content.
   Result<std::vector<std::string>> emails();
 

@@ -215,12 +215,12 @@ Result<std::vector<SubmissionRecord>> SubmissionLog::with_text_since(int64_t sin
   return read_rows(*st);
 }
 
-Result<int64_t> SubmissionLog::erase_email(const std::string& email) {
+Result<int64_t> SubmissionLog::erase_email(const std::string& email, int64_t created_until) {
   std::lock_guard lock(query_mutex_);
-  Result<Statement> st =
-      query_db_.prepare(std::string("DELETE FROM submissions WHERE content IS NOT NULL AND ") + kEmailMatches);
+  Result<Statement> st = query_db_.prepare(
+      std::string("DELETE FROM submissions WHERE content IS NOT NULL AND created_at <= ?2 AND ") + kEmailMatches);
   if (!st) return Error{st.error()};
-  st->bind(1, email);
+  st->bind(1, email).bind(2, created_until);
   if (Result<bool> done = st->step(); !done) return Error{done.error()};
   return query_db_.changes();
 }

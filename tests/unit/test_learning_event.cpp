@@ -55,6 +55,15 @@ TEST_CASE("learning events: what the nodes publish decodes back to the same even
   REQUIRE(back.ok());
   CHECK(back->op == LearningEvent::Op::forget_email);
   CHECK(back->target == "taro@example.jp");
+
+  const LearningEvent erasure = erase_event_for_stream("Taro@Example.JP", 1800000000);
+  const std::string data = encode_learning_event(erasure);
+  CHECK(data.find("taro") == std::string::npos);  // the address travels as its digest only
+  back = decode("forget_email", data);
+  REQUIRE(back.ok());
+  CHECK(back->hashed);
+  CHECK(back->target == email_digest("taro@example.jp"));
+  CHECK(back->erased_at == 1800000000);
 }
 
 TEST_CASE("learning events: malformed entries give a reason, never an exception") {
@@ -67,6 +76,11 @@ TEST_CASE("learning events: malformed entries give a reason, never an exception"
       {"forget_email", R"({"email":["a@example.org"]})"},
       {"forget_email", R"({"email":{"x":1}})"},
       {"forget_email", "not json"},
+      {"forget_email", R"({"email_sha256":"ab"})"},
+      {"forget_email", R"({"email_sha256":"0000000000000000000000000000000000000000000000000000000000000000","erased_at":-1})"},
+      {"forget_email", R"({"email_sha256":"0000000000000000000000000000000000000000000000000000000000000000","erased_at":"today"})"},
+      {"forget_email", R"({"email_sha256":"0000000000000000000000000000000000000000000000000000000000000000","erased_at":1.5})"},
+      {"forget_email", R"({"email_sha256":"0000000000000000000000000000000000000000000000000000000000000000","erased_at":18446744073709551615})"},
       {"forget_email", ""},
       {"record", R"({"decision":"spam","created_at":"yesterday"})"},
       {"record", R"({"decision":"spam","created_at":1e300})"},

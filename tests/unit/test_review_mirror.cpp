@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "config/config.h"
+#include "shared/erased_addresses.h"
 #include "shared/redis_config.h"
 #include "shared/review_mirror.h"
 #include "shared/review_mirror_codec.h"
@@ -253,11 +254,13 @@ TEST_CASE("review mirror: a malformed entry in Redis is skipped and counted; the
   CHECK(ids(*nodes.b.review(any, kNow)) == std::vector<std::string>{id_of(30)});  // 32's row names another id
   CHECK(nodes.b.malformed() == 3);
   // A malformed row that reaches the writing script is counted there and stores nothing.
-  Result<RedisReply> written = nodes.link_a.eval(kMirrorRows, {}, {p, std::to_string(kNow), "2592000", "{\"id\":1}", "[]"});
+  Result<RedisReply> written = nodes.link_a.eval(kMirrorRows, {erased_addresses_key(nodes.link_a)},
+                                                 {p, std::to_string(kNow), "2592000", "{\"id\":1}", "[]"});
   REQUIRE(written.ok());
-  REQUIRE(written->elements.size() == 2);
+  REQUIRE(written->elements.size() == 3);
   CHECK(written->elements[0].integer == 0);
   CHECK(written->elements[1].integer == 2);
+  CHECK(written->elements[2].integer == 0);
 }
 
 TEST_CASE("review mirror: rows blocked while Redis is away wait within the budget and arrive after it is back") {
@@ -283,6 +286,72 @@ TEST_CASE("review mirror: rows blocked while Redis is away wait within the budge
   CHECK(page->items[1].decision == "spam");  // the decision waited for its row
 }
 
+TEST_CASE("review mirror: rows trimmed over the budget while they are being sent are mirrored, not lost or miscounted") {
+  if (!have_redis()) return;
+  RedisServer server{unused_port()};
+  RedisLink link{link_to(server.port(), "web1")};
+  // Three rows wait (the budget), two go per call. While the first two are
+  // on their way, the owner decides on the third (not mirrored yet, so the
+  // decision waits too) and the oldest row is trimmed over the budget.
+  ReviewMirror* mirror_seen = nullptr;
+  bool decided = false;
+  ReviewMirror mirror(link, {.retention_days = 30, .pending_budget = 3, .rows_per_call = 2, .after_send = [&] {
+                               if (decided) return;
+                               decided = true;
+                               (void)mirror_seen->decide(id_of(72), "spam", kNow);
+                             }});
+  mirror_seen = &mirror;
+  mirror.offer({blocked(id_of(70), kNow - 3, "一通目"), blocked(id_of(71), kNow - 2, "二通目"),
+                blocked(id_of(72), kNow - 1, "三通目")});
+  REQUIRE(mirror.push(kNow).ok());
+  CHECK(decided);
+  CHECK(mirror.pending() == 0);
+  CHECK(mirror.dropped() == 0);  // the trimmed row had been sent: mirrored, not dropped
+  ReviewQuery any;
+  any.state = ReviewState::any;
+  Result<ReviewPage> page = mirror.review(any, kNow);
+  REQUIRE(page.ok());
+  CHECK(ids(*page) == std::vector<std::string>{id_of(72), id_of(71), id_of(70)});  // the third row was not lost
+  CHECK(page->items[0].decision == "spam");
+}
+
+TEST_CASE("review mirror: a decision trimmed while it is being sent leaves the next one queued; a failed send counts it dropped") {
+  if (!have_redis()) return;
+  RedisServer server{unused_port()};
+  RedisLink link_a{link_to(server.port(), "web1")}, link_b{link_to(server.port(), "web2")};
+  ReviewMirror* mirror_seen = nullptr;
+  bool decided = false;
+  ReviewMirror a(link_a, {.retention_days = 30, .pending_budget = 2, .after_send = [&] {
+                            if (decided) return;
+                            decided = true;
+                            (void)mirror_seen->decide(id_of(82), "ham", kNow);  // row 82 is nowhere: it waits
+                          }});
+  mirror_seen = &a;
+  ReviewMirror b(link_b, {.retention_days = 30});
+  // Two decisions wait: on row 80 (never mirrored) and on row 81 (mirrored
+  // by the other node meanwhile). While the first is sent, a third trims it.
+  CHECK_FALSE(a.decide(id_of(80), "spam", kNow)->has_value());
+  CHECK_FALSE(a.decide(id_of(81), "spam", kNow)->has_value());
+  b.offer({blocked(id_of(81), kNow - 1, "別のノードの行")});
+  REQUIRE(b.push(kNow).ok());
+  REQUIRE(a.push(kNow).ok());
+  CHECK(decided);
+  CHECK(a.pending() == 0);
+  CHECK(a.dropped() == 0);
+  Result<std::optional<SubmissionRecord>> found = b.find(id_of(81));
+  REQUIRE(found.ok());
+  REQUIRE(found->has_value());
+  CHECK((*found)->decision == "spam");  // the decision behind the trimmed one was sent, not skipped
+
+  // Redis gone while a decision is sent and trimmed: that one is dropped, and counted.
+  decided = false;
+  CHECK_FALSE(a.decide(id_of(83), "spam", kNow)->has_value());
+  CHECK_FALSE(a.decide(id_of(84), "spam", kNow)->has_value());
+  server.stop();
+  CHECK_FALSE(a.push(kNow).ok());
+  CHECK(a.pending() == 2);  // 84 and 82's decision after the trim
+  CHECK(a.dropped() == 1);
+}
 
 // The list's reasons as rule -> hits.
 std::map<std::string, int64_t> reasons_of(ReviewMirror& mirror, const ReviewQuery& query, int64_t now) {

@@ -1,7 +1,8 @@
 // A cluster's nodes on a real redis-server (Debian's, on a free loopback
 // port; skipped when it is not installed): commands issued at the same time
 // by many request threads share one pipeline and each gets its own reply;
-// forgetting a decision names it by a key every node shares.
+// forgetting a decision names it by a key every node shares; an erased
+// address stays erased when a node joins with a history that holds it.
 #include <doctest/doctest.h>
 
 #include <atomic>
@@ -14,11 +15,19 @@
 
 #include "config/config.h"
 #include "learning/feedback_channel.h"
+#include "learning/fuzzy_teacher.h"
+#include "learning/learner.h"
+#include "scoring/fuzzy/fuzzy_memory.h"
+#include "shared/erased_addresses.h"
 #include "shared/node_positions.h"
+#include "shared/review_mirror.h"
 #include "shared/shared_status.h"
 #include "store/feedback_log.h"
+#include "store/submission_log.h"
+#include "store/submission_record.h"
 #include "support/redis_test_server.h"
 #include "support/temp_dir.h"
+#include "util/clock.h"
 
 namespace spamgate {
 namespace {
@@ -27,6 +36,15 @@ using testing::have_redis;
 using testing::link_to;
 using testing::RedisServer;
 using testing::unused_port;
+
+// The decisions in effect in `log`, by comment id.
+std::map<int64_t, std::string> decisions_by_comment(FeedbackLog& log) {
+  auto rows = log.labels();
+  REQUIRE(rows.ok());
+  std::map<int64_t, std::string> out;
+  for (const FeedbackRecord& row : *rows) out[row.comment_id.value_or(-1)] = row.decision;
+  return out;
+}
 
 // One node's decisions: its own store and feedback log, and the channel
 // that carries them over the shared stream.
@@ -50,13 +68,7 @@ struct DecidingNode {
   }
   std::string db() const { return dir / "spamgate.db"; }
   // The decisions in effect here, by comment id.
-  std::map<int64_t, std::string> decisions() {
-    auto rows = log->labels();
-    REQUIRE(rows.ok());
-    std::map<int64_t, std::string> out;
-    for (const FeedbackRecord& row : *rows) out[row.comment_id.value_or(-1)] = row.decision;
-    return out;
-  }
+  std::map<int64_t, std::string> decisions() { return decisions_by_comment(*log); }
   // The comment ids of the decisions in effect here, oldest first.
   std::vector<int64_t> comment_ids() {
     auto rows = log->labels();
@@ -278,6 +290,336 @@ TEST_CASE("merging a history twice adds nothing; a keyless decision is added onc
   REQUIRE(labels.ok());
   REQUIRE(labels->size() == 2);
   CHECK(labels->back().decision == "spam");
+}
+
+}  // namespace spamgate
+
+namespace spamgate {
+namespace {
+
+// When the erasures below happen (the erasing node's clock).
+constexpr int64_t kErasedAt = 1'800'000'000;
+const std::string kHanako = "hanako@example.jp";  // the person who asks to be erased
+const std::string kHanakoSpam =
+    "今なら無料でギフト券がもらえます！詳しくはこちらのサイトをご覧ください http://gift.example/ja 先着100名様限定です";
+const std::string kHanakoVariant =
+    "今だけ無料でギフト券がもらえます！詳しくはこのサイトをご覧下さい https://gift.example/jp2 先着500名様限定です";
+const std::string kJiroSpam =
+    "副業で月収百万円を達成する方法を無料で公開中です。登録はこちらから http://side-job.example/start 今すぐどうぞ";
+
+FeedbackRecord decided_by(const std::string& author, const std::string& email, const std::string& verdict,
+                          int64_t comment_id, int64_t created_at, const std::string& body) {
+  FeedbackRecord f = decided(verdict, comment_id, created_at, body);
+  f.author = author;
+  f.email = email;
+  return f;
+}
+
+// A blocked comment as a node's log stores it: `n` names it, `email` wrote it.
+SubmissionRecord blocked_comment(int n, const std::string& author, const std::string& email, int64_t created_at,
+                                 const std::string& body) {
+  Submission s;
+  s.kind = SubmissionKind::comment;
+  s.author = author;
+  s.email = email;
+  s.body = body;
+  s.ip = "192.0.2.7";
+  s.endpoint = "/wp-comments-post.php";
+  Verdict v;
+  v.action = Action::reject;
+  v.score = 12;
+  v.hits = {{"PHARMA", 12, "「ギフト券」"}};
+  char id[17];
+  std::snprintf(id, sizeof id, "%016x", n);
+  return make_submission_record(id, s, v, TimePoint{std::chrono::seconds(created_at)});
+}
+
+// One node with everything an erasure reaches: its decisions with the
+// learner's model and FUZZY's examples, its blocked submissions, and the
+// site's review mirror; `redis` null while it runs alone.
+struct ErasingNode {
+  testing::TempDir dir{"spamgate-erasure"};
+  ManualClock clock{TimePoint{std::chrono::seconds(kErasedAt)}};
+  std::unique_ptr<FeedbackLog> log;
+  std::unique_ptr<Learner> learner;
+  std::unique_ptr<FuzzyMemory> fuzzy;  // in memory: a new one at each start
+  std::unique_ptr<SubmissionLog> submissions;
+  std::unique_ptr<ReviewMirror> mirror;
+  std::unique_ptr<FeedbackChannel> channel;
+
+  explicit ErasingNode(RedisLink* redis) {
+    auto opened = FeedbackLog::open(db());
+    REQUIRE(opened.ok());
+    log = std::move(*opened);
+    learner = std::make_unique<Learner>(*log, 1);
+    auto submission_log = SubmissionLog::open(db(), {}, clock);
+    REQUIRE(submission_log.ok());
+    submissions = std::move(*submission_log);
+    join(redis);
+  }
+  // As serve builds it: the channel (which catches up, or joins, at once),
+  // FUZZY seeded from the decisions in effect, then the submissions
+  // attached, the mirror fed from them.
+  void join(RedisLink* redis) {
+    channel.reset();
+    auto opened = FeedbackChannel::open(db(), *log, redis, learner.get(), 2, &clock);
+    REQUIRE(opened.ok());
+    channel = std::move(*opened);
+    if (redis) REQUIRE(channel->sync().ok());
+    fuzzy = std::make_unique<FuzzyMemory>(100, 0.5);
+    auto labels = log->labels();
+    REQUIRE(labels.ok());
+    seed_fuzzy(*fuzzy, *labels);
+    channel->teach_fuzzy_too(*fuzzy);
+    if (redis) {
+      mirror = std::make_unique<ReviewMirror>(*redis, ReviewMirrorOptions{.retention_days = 30});
+      mirror->copy_own_rows_from([this](int64_t since) { return submissions->with_text_since(since); });
+      REQUIRE(mirror->push(unix_seconds(clock.now())).ok());
+    }
+    channel->erase_submissions_too(*submissions);
+  }
+  std::string db() const { return dir / "spamgate.db"; }
+  void block(const SubmissionRecord& row) {
+    REQUIRE(submissions->record(row));
+    REQUIRE(submissions->flush().ok());
+  }
+  std::map<int64_t, std::string> decisions() { return decisions_by_comment(*log); }
+  size_t decisions_about(const std::string& email) {
+    auto rows = log->by_email(email, 100);
+    REQUIRE(rows.ok());
+    return rows->size();
+  }
+  size_t submissions_from(const std::string& email) {
+    auto rows = submissions->by_email(email, 100);
+    REQUIRE(rows.ok());
+    return rows->size();
+  }
+  bool fuzzy_knows(const std::string& body) {
+    Submission s;
+    s.body = body;
+    return fuzzy->match(s).has_value();
+  }
+};
+
+// Every value under the site's prefix as text (strings, hashes, sets,
+// sorted sets, stream entries), to look for an address in clear.
+std::string every_redis_value(RedisLink& link) {
+  auto keys = link.run({"KEYS", link.key("*")});
+  REQUIRE(keys.ok());
+  std::string all;
+  for (const RedisReply& key : keys->elements) {
+    all += key.str + "\n";
+    auto type = link.run({"TYPE", key.str});
+    REQUIRE(type.ok());
+    std::vector<std::string> read;
+    if (type->str == "string") read = {"GET", key.str};
+    else if (type->str == "hash") read = {"HGETALL", key.str};
+    else if (type->str == "set") read = {"SMEMBERS", key.str};
+    else if (type->str == "zset") read = {"ZRANGE", key.str, "0", "-1"};
+    else if (type->str == "stream") read = {"XRANGE", key.str, "-", "+"};
+    if (read.empty()) continue;
+    auto value = link.run(read);
+    REQUIRE(value.ok());
+    const auto flatten = [&all](const RedisReply& reply, const auto& self) -> void {
+      all += reply.str + "\n";
+      for (const RedisReply& element : reply.elements) self(element, self);
+    };
+    flatten(*value, flatten);
+  }
+  return all;
+}
+
+}  // namespace
+
+TEST_CASE("an erased address stays erased when a node joins later with a history that holds it") {
+  if (!have_redis()) return;
+  RedisServer server(unused_port());
+  RedisLink link_a(link_to(server.port(), "a")), link_b(link_to(server.port(), "b")),
+      link_c(link_to(server.port(), "c"));
+  ErasingNode a(&link_a), b(&link_b);
+  // The cluster decided on Hanako's comment and Jiro's; Hanako's blocked
+  // comment is in the site's review mirror.
+  REQUIRE(a.channel->record(decided_by("山田 花子", kHanako, "spam", 1, 1700000001, kHanakoSpam)).ok());
+  REQUIRE(b.channel->record(decided_by("佐藤 次郎", "jiro@example.jp", "spam", 2, 1700000002, kJiroSpam)).ok());
+  a.mirror->offer({blocked_comment(1, "山田 花子", kHanako, kErasedAt - 7200, kHanakoSpam)});
+  REQUIRE(a.mirror->push(kErasedAt).ok());
+
+  // Node c runs on its own meanwhile, with Hanako's and others' comments
+  // decided and blocked, all from before the erasure.
+  ErasingNode c(nullptr);
+  REQUIRE(c.channel->record_all({decided_by("山田 花子", kHanako, "spam", 1, 1700000100, kHanakoSpam),
+                                 decided_by("山田 花子", "Hanako@Example.JP", "ham", 10, 1700000110, "素敵な記事でした"),
+                                 decided_by("佐藤 次郎", "jiro@example.jp", "spam", 11, 1700000111, kJiroSpam),
+                                 decided_by("鈴木 一郎", "ichiro@example.jp", "ham", 12, 1700000112, "参考になりました")})
+              .ok());
+  c.block(blocked_comment(2, "山田 花子", kHanako, kErasedAt - 3600, kHanakoSpam));
+  c.block(blocked_comment(3, "佐藤 次郎", "jiro@example.jp", kErasedAt - 3500, kJiroSpam));
+  REQUIRE(c.fuzzy_knows(kHanakoVariant));  // the checks below can fail
+
+  // Hanako asks to be erased, on node a; then more decisions, and the
+  // leader compacts the stream: the erasure's event is trimmed away.
+  REQUIRE(a.channel->forget_email(kHanako).ok());
+  REQUIRE(a.mirror->erase_email(kHanako).ok());
+  REQUIRE(b.channel->sync().ok());
+  REQUIRE(a.channel->record(decided_by("鈴木 一郎", "ichiro@example.jp", "ham", 5, 1700000005, "ありがとうございます")).ok());
+  auto compacted = a.channel->compact();
+  REQUIRE(compacted.ok());
+  REQUIRE(*compacted);
+  REQUIRE(every_redis_value(link_a).find("forget_email") == std::string::npos);
+
+  // Node c joins ([shared] configured, restarted as serve would).
+  c.join(&link_c);
+  REQUIRE(a.channel->sync().ok());
+  REQUIRE(b.channel->sync().ok());
+  REQUIRE(c.channel->sync().ok());
+
+  const std::map<int64_t, std::string> expected = {{2, "spam"}, {5, "ham"}, {11, "spam"}, {12, "ham"}};
+  for (ErasingNode* node : {&a, &b, &c}) {
+    REQUIRE(node->learner->settle().ok());  // the model exactly as the log stands
+    CHECK(node->decisions() == expected);
+    CHECK(node->decisions_about(kHanako) == 0);
+    CHECK(node->decisions_about("jiro@example.jp") == 2);
+    CHECK(node->learner->current()->counts().spam == 2);
+    CHECK(node->learner->current()->counts().ham == 2);
+    CHECK_FALSE(node->fuzzy_knows(kHanakoVariant));
+    CHECK(node->fuzzy_knows(kJiroSpam));
+  }
+  CHECK(c.submissions_from(kHanako) == 0);
+  CHECK(c.submissions_from("jiro@example.jp") == 1);
+  // The mirror refused c's copy of Hanako's blocked comment; Jiro's is there.
+  CHECK(c.mirror->erased() == 1);
+  auto site_rows = b.mirror->by_email(kHanako, 10);
+  REQUIRE(site_rows.ok());
+  CHECK(site_rows->empty());
+  site_rows = b.mirror->by_email("jiro@example.jp", 10);
+  REQUIRE(site_rows.ok());
+  CHECK(site_rows->size() == 1);
+  // Redis holds the erasure by digest only.
+  const std::string redis_values = every_redis_value(link_a);
+  CHECK(redis_values.find("hanako") == std::string::npos);
+  CHECK(redis_values.find("Hanako") == std::string::npos);
+  CHECK(redis_values.find("山田") == std::string::npos);
+  auto erasures = read_erasures(link_b);
+  REQUIRE(erasures.ok());
+  CHECK(erasures->times.size() == 1);
+  CHECK(erased_since(erasures->times, email_digest(kHanako), kErasedAt));
+  CHECK_FALSE(erased_since(erasures->times, email_digest(kHanako), kErasedAt + 1));
+}
+
+TEST_CASE("an erasure covers what was made before it: a later comment and decision of the same address stay") {
+  if (!have_redis()) return;
+  RedisServer server(unused_port());
+  RedisLink link_a(link_to(server.port(), "a")), link_c(link_to(server.port(), "c"));
+  ErasingNode a(&link_a);
+  REQUIRE(a.channel->forget_email(kHanako).ok());
+
+  // Node c, alone, holds Hanako's data from before the erasure and after it
+  // (she commented again a day later).
+  ErasingNode c(nullptr);
+  REQUIRE(c.channel->record_all({decided_by("山田 花子", kHanako, "spam", 1, kErasedAt - 10, kHanakoSpam),
+                                 decided_by("山田 花子", kHanako, "ham", 2, kErasedAt + 86400, "また来ました")})
+              .ok());
+  c.clock.set(TimePoint{std::chrono::seconds(kErasedAt + 86400)});
+  c.block(blocked_comment(1, "山田 花子", kHanako, kErasedAt - 10, kHanakoSpam));
+  c.block(blocked_comment(2, "山田 花子", kHanako, kErasedAt + 86300, "今日もギフト券を配っています。こちらをご覧ください"));
+  c.join(&link_c);
+  REQUIRE(a.channel->sync().ok());
+
+  const std::map<int64_t, std::string> expected = {{2, "ham"}};
+  CHECK(a.decisions() == expected);
+  CHECK(c.decisions() == expected);
+  CHECK(c.submissions_from(kHanako) == 1);
+  CHECK(c.mirror->erased() == 1);
+  auto site_rows = a.mirror->by_email(kHanako, 10);
+  REQUIRE(site_rows.ok());
+  REQUIRE(site_rows->size() == 1);
+  CHECK(site_rows->front().created_at == kErasedAt + 86300);
+}
+
+TEST_CASE("a node that was away while an address was erased and compacted away erases its copies when it catches up") {
+  if (!have_redis()) return;
+  RedisServer server(unused_port());
+  RedisLink link_a(link_to(server.port(), "a")), link_b(link_to(server.port(), "b"));
+  ErasingNode a(&link_a), b(&link_b);
+  REQUIRE(a.channel->record(decided_by("山田 花子", kHanako, "spam", 1, 1700000001, kHanakoSpam)).ok());
+  REQUIRE(a.channel->record(decided_by("佐藤 次郎", "jiro@example.jp", "spam", 2, 1700000002, kJiroSpam)).ok());
+  REQUIRE(b.channel->sync().ok());
+  b.block(blocked_comment(1, "山田 花子", kHanako, kErasedAt - 600, kHanakoSpam));
+  REQUIRE(b.fuzzy_knows(kHanakoVariant));  // the checks below can fail
+  REQUIRE(b.submissions_from(kHanako) == 1);
+
+  // Node b hears nothing while Hanako is erased and the stream compacted past the erasure.
+  REQUIRE(a.channel->forget_email(kHanako).ok());
+  REQUIRE(a.channel->record(decided_by("鈴木 一郎", "ichiro@example.jp", "ham", 3, 1700000003, "ありがとうございます")).ok());
+  auto compacted = a.channel->compact();
+  REQUIRE(compacted.ok());
+  REQUIRE(*compacted);
+  REQUIRE(every_redis_value(link_a).find("forget_email") == std::string::npos);
+
+  REQUIRE(b.channel->sync().ok());  // behind the snapshot: loads it
+  REQUIRE(b.learner->settle().ok());
+  CHECK(b.decisions() == std::map<int64_t, std::string>{{2, "spam"}, {3, "ham"}});
+  CHECK(b.decisions_about(kHanako) == 0);
+  CHECK(b.submissions_from(kHanako) == 0);
+  CHECK_FALSE(b.fuzzy_knows(kHanakoVariant));
+  CHECK(b.fuzzy_knows(kJiroSpam));
+  CHECK(b.learner->current()->counts().spam == 1);
+  CHECK(b.learner->current()->counts().ham == 1);
+}
+
+TEST_CASE("a decision kept while Redis was away, from before an erasure, does not come back when published") {
+  if (!have_redis()) return;
+  const int port = unused_port();
+  auto server = std::make_unique<RedisServer>(port);
+  RedisLink link_a(link_to(port, "a")), link_b(link_to(port, "b"));
+  ErasingNode a(&link_a), b(&link_b);
+  server->stop();
+  // Node b, cut off, takes a decision on Hanako's comment: kept to publish later.
+  REQUIRE(b.channel->record(decided_by("山田 花子", kHanako, "spam", 7, kErasedAt - 60, kHanakoSpam)).ok());
+  server = std::make_unique<RedisServer>(port);
+  for (RedisLink* link : {&link_a, &link_b})
+    REQUIRE(testing::eventually([link] { return link->run({"PING"}).ok(); }));  // past the links' backoff
+  // Hanako is erased on node a before b is back in touch.
+  REQUIRE(a.channel->forget_email(kHanako).ok());
+  REQUIRE(b.channel->sync().ok());  // publishes the kept decision, then applies the erasure
+  REQUIRE(a.channel->sync().ok());
+  CHECK(a.decisions_about(kHanako) == 0);
+  CHECK(b.decisions_about(kHanako) == 0);
+  CHECK(a.channel->erased_decisions_dropped() == 1);
+  CHECK_FALSE(a.fuzzy_knows(kHanakoVariant));
+}
+
+}  // namespace spamgate
+
+namespace spamgate {
+
+TEST_CASE("the site's erasures read back from Redis: what is not a digest and a time is skipped and counted") {
+  if (!have_redis()) return;
+  RedisServer server(unused_port());
+  RedisLink link(link_to(server.port(), "a"));
+  const std::string digest = email_digest("hanako@example.jp");
+  REQUIRE(record_erasure(link, digest, 1800000000).ok());
+  REQUIRE(record_erasure(link, digest, 1700000000).ok());  // an older time never replaces a newer one
+  CHECK_FALSE(record_erasure(link, "hanako@example.jp", 1800000000).ok());  // never the address itself
+  const std::string key = erased_addresses_key(link);
+  REQUIRE(link.run({"ZADD", key, "5", "山田@example.jp"}).ok());
+  REQUIRE(link.run({"ZADD", key, "+inf", email_digest("jiro@example.jp")}).ok());
+  REQUIRE(link.run({"ZADD", key, "1.5", email_digest("ichiro@example.jp")}).ok());
+  auto read = read_erasures(link);
+  REQUIRE(read.ok());
+  CHECK(read->malformed == 3);
+  REQUIRE(read->times.size() == 1);
+  CHECK(read->times.at(digest) == 1800000000);
+  CHECK(erased_since(read->times, digest, 1800000000));
+  CHECK_FALSE(erased_since(read->times, digest, 1800000001));
+  CHECK_FALSE(erased_since(read->times, email_digest("jiro@example.jp"), 0));
+
+  // A node applying the stream counts them too, and goes on.
+  DecidingNode node(&link);
+  REQUIRE(node.channel->sync().ok());
+  CHECK(node.channel->erasures_malformed() == 3);
+  REQUIRE(link.run({"SET", key, "not a sorted set"}).ok());
+  CHECK_FALSE(read_erasures(link).ok());  // Redis's own error, not a crash
 }
 
 }  // namespace spamgate
