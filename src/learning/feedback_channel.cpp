@@ -157,11 +157,16 @@ void FeedbackChannel::apply_to_fuzzy(const LearningEvent& event) {
   }
 }
 
-Result<int64_t> FeedbackChannel::apply_to_log(const LearningEvent& event) {
+Result<int64_t> FeedbackChannel::apply_to_log(LearningEvent& event) {
   switch (event.op) {
     case LearningEvent::Op::record: return log_.record(event.decisions.front());
     case LearningEvent::Op::record_all: return log_.record_all(event.decisions);
-    case LearningEvent::Op::merge: return log_.merge_all(event.decisions);
+    case LearningEvent::Op::merge: {
+      Result<std::vector<FeedbackRecord>> won = log_.merge_all(event.decisions);
+      if (!won) return Error{won.error()};
+      event.decisions = std::move(*won);
+      return static_cast<int64_t>(event.decisions.size());
+    }
     case LearningEvent::Op::forget: return stream_ ? log_.forget_site_key(event.target) : log_.forget(event.target);
     case LearningEvent::Op::forget_email: break;  // apply_event() erases each address itself
   }
@@ -314,7 +319,7 @@ SnapshotLoad FeedbackChannel::load_snapshot(std::string_view snapshot, const std
   if (Status loaded = load_erasures(true); !loaded) return {SnapshotLoad::Outcome::failed, loaded.error()};
   decoded->decisions = without_erased(std::move(decoded->decisions));
   if (merge) {
-    if (Result<int64_t> merged = log_.merge_all(decoded->decisions); !merged)
+    if (Result<std::vector<FeedbackRecord>> merged = log_.merge_all(decoded->decisions); !merged)
       return {SnapshotLoad::Outcome::failed, merged.error()};
   } else if (Status replaced = log_.replace_all(decoded->decisions); !replaced) {
     return {SnapshotLoad::Outcome::failed, replaced.error()};

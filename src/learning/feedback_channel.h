@@ -98,7 +98,10 @@ class FeedbackChannel final : private EventSink {
   // An event's decisions (those no erasure covers), or its erasure.
   Result<int64_t> apply_event(const LearningEvent& event);
   Result<int64_t> apply_erasure(const LearningEvent& event);
-  Result<int64_t> apply_to_log(const LearningEvent& event);
+  // Writes an event's decisions to the log. A merge keeps in `event` only
+  // the decisions that won (the newest on their key), what FUZZY is then
+  // taught: an overruled decision is nobody's example.
+  Result<int64_t> apply_to_log(LearningEvent& event);
   // What an applied event teaches or unteaches FUZZY (an erasure: erase_address_here).
   void apply_to_fuzzy(const LearningEvent& event);
   // Erases what `address` left here up to `made_until` (unix seconds): its

@@ -187,17 +187,17 @@ Result<int64_t> FeedbackLog::record_all(const std::vector<FeedbackRecord>& decis
   return replaced;
 }
 
-Result<int64_t> FeedbackLog::merge_all(const std::vector<FeedbackRecord>& decisions) {
+Result<std::vector<FeedbackRecord>> FeedbackLog::merge_all(const std::vector<FeedbackRecord>& decisions) {
   std::lock_guard lock(mutex_);
   Result<Transaction> tx = Transaction::begin(db_);
   if (!tx) return Error{tx.error()};
-  int64_t added = 0;
+  std::vector<FeedbackRecord> added;
   for (const FeedbackRecord& f : decisions) {
     Result<bool> held = holds_as_new(db_, f);
     if (!held) return Error{held.error()};
     if (*held) continue;
     if (Status st = insert(db_, f); !st) return Error{st.error()};
-    ++added;
+    added.push_back(f);
   }
   if (Status st = tx->commit(); !st) return Error{st.error()};
   return added;

@@ -98,8 +98,9 @@ class FeedbackLog {
   // (created_at), a keyless one unless the same decision is here already.
   // How a node joining a cluster with its own history and the cluster's
   // history meet: on every side the union, newest wins; applying it again
-  // changes nothing. Returns how many it added. Thread-safe.
-  Result<int64_t> merge_all(const std::vector<FeedbackRecord>& decisions);
+  // changes nothing. Returns the decisions it added (those that won), in
+  // their order. Thread-safe.
+  Result<std::vector<FeedbackRecord>> merge_all(const std::vector<FeedbackRecord>& decisions);
 
   // Replaces every decision with `decisions` in one transaction: a node
   // that joins late takes the shared learning snapshot. Thread-safe.
