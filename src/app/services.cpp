@@ -64,7 +64,9 @@ Status build_shared(const Config& config, Services& s) {
   Result<RedisLinkOptions> review_options = review_link_options(config);
   if (!review_options) return Error{review_options.error()};
   s.review_redis = std::make_unique<RedisLink>(*review_options);
-  s.shared_history = std::make_unique<SharedHistory>(*s.redis, *s.history);
+  SharedHistoryOptions history_options;
+  history_options.defer_decided = config.shared.defer_decided;
+  s.shared_history = std::make_unique<SharedHistory>(*s.redis, *s.history, history_options);
   s.leader = std::make_unique<LeaderLease>(*s.redis);
   Result<double> ping = s.redis->ping();
   LogLine(ping ? "info" : "warn")
@@ -153,6 +155,7 @@ Status build_services(const Config& config, Services& s) {
   s.decisions = std::move(*decisions);
   if (s.redis) {
     s.redis->register_metrics(s.metrics);
+    s.shared_history->register_metrics(s.metrics);
     register_learning_stream_metrics(s.metrics, *s.decisions);
     if (Result<int> caught_up = s.decisions->sync(); !caught_up)
       LogLine("warn").add("msg", "the learning stream could not be read yet").add("error", caught_up.error()).write();

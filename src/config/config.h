@@ -230,6 +230,11 @@ struct SharedConfig {
   std::string node;          // this node's name ("" = hostname:listen)
   std::string key_prefix = "spamgate:";  // lets several sites share one Redis
   int snapshot_every = 500;  // the leader snapshots the learning stream and trims it past this many events
+  // A submission the other rules already reject does not wait for RATE_IP's
+  // and DUPLICATE's answer (it cannot change the action): its writes go to
+  // Redis in the next batch, and the two checks fire on this node's own
+  // view. false: every submission waits for the site's answer.
+  bool defer_decided = true;
 };
 
 struct Config {

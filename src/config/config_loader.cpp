@@ -267,6 +267,7 @@ void read_shared(TomlReader& in, Config& c, std::vector<std::string>* errors, co
   in.read("node", s.node);
   in.read("key_prefix", s.key_prefix);
   in.read("snapshot_every", s.snapshot_every, 10, 10000000);
+  in.read("defer_decided", s.defer_decided);
   if (s.redis.rfind("rediss://", 0) == 0)
     in.error_at("redis", "rediss:// (TLS) needs hiredis 1.0; Debian 12 ships 0.14: use a private network, a unix "
                          "socket or stunnel");

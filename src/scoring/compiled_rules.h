@@ -21,6 +21,7 @@ namespace spamgate {
 struct CompiledBuiltin {
   uint32_t rule;
   std::optional<std::string> (*run)(const Submission&, const CheckContext&);
+  bool reads_history;  // RATE_IP, DUPLICATE: run once the history has answered
 };
 
 struct CompiledLinks {
@@ -83,6 +84,10 @@ struct CompiledRules {
   std::vector<CompiledScript> scripts;
   std::vector<CompiledMeta> metas;  // ordered so a meta comes after every meta it names
   CompiledLearned learned;
+  // The checks that read the history only add to a score: each is scored
+  // >= 0 and no meta names one. Then a submission at the reject threshold
+  // without them is rejected whatever the history answers (Scorer).
+  bool history_only_adds = false;
 };
 
 }  // namespace spamgate

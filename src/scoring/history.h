@@ -3,7 +3,8 @@
 // the scorer knows nothing of where it lives: in memory with SQLite
 // write-behind (store/), in Redis for several nodes (shared/), or a fake in
 // unit tests. A request's questions are asked together (answer()), so a
-// history in Redis answers them in one round trip.
+// history in Redis answers them in one round trip, or in none (record())
+// when the verdict cannot change.
 // Implementations must be safe to call from many request threads at once.
 #pragma once
 
@@ -49,6 +50,14 @@ class SubmissionHistory {
       answers.duplicate = seen_recently(questions.duplicate->body_hash, questions.duplicate->window_seconds, now);
     return answers;
   }
+
+  // Records what `questions` record (a token taken, the body seen) for a
+  // submission whose action no longer depends on the answers: it is at the
+  // highest threshold without them. A history kept elsewhere may return
+  // before its copy is written and answer from what it knows without
+  // waiting (SharedHistory: this node's own view of the site's counts).
+  // By default the same as answer().
+  virtual HistoryAnswers record(const HistoryQuestions& questions, TimePoint now) { return answer(questions, now); }
 
   // Takes one token from `ip`'s bucket (refilled at per_minute tokens per
   // minute up to burst). Returns false when the bucket was empty.

@@ -67,6 +67,20 @@ std::vector<Field> searched_fields(const std::vector<CompiledRegex>& regexes) {
   return fields;
 }
 
+// CompiledRules::history_only_adds, from the scores and the metas' programs.
+bool history_only_adds(const CompiledRules& compiled) {
+  std::vector<char> reads_history(compiled.scores.size(), 0);
+  for (const CompiledBuiltin& check : compiled.builtins) {
+    if (!check.reads_history) continue;
+    if (compiled.scores[check.rule] < 0) return false;
+    reads_history[check.rule] = 1;
+  }
+  for (const CompiledMeta& meta : compiled.metas)
+    for (const MetaOp& op : meta.program)
+      if (op.code == MetaOp::rule && reads_history[op.rule_index]) return false;
+  return true;
+}
+
 // Turns read directives into a RuleSet, collecting every error it finds.
 class Compiler {
  public:
@@ -90,6 +104,7 @@ class Compiler {
       compiled_.prefilter = LiteralPrefilter(literals_);
       compiled_.regex_fields = searched_fields(compiled_.regexes);
       for (const RuleInfo& info : rules_) compiled_.scores.push_back(info.score);
+      compiled_.history_only_adds = history_only_adds(compiled_);
       load.rules = std::make_shared<const RuleSet>(std::move(rules_), std::move(compiled_), std::move(sources_.files));
     }
     return load;
@@ -120,7 +135,7 @@ class Compiler {
     for (const BuiltinCheck& check : builtin_checks()) {
       const uint32_t rule = add_rule({std::string(check.name), RuleKind::builtin, check.default_score,
                                       std::string(check.description), "built-in"});
-      compiled_.builtins.push_back({rule, check.run});
+      compiled_.builtins.push_back({rule, check.run, check.reads_history});
     }
   }
 

@@ -55,19 +55,24 @@ class Run {
   }
 
   Verdict finish() {
-    run_builtins();
+    run_builtins(false);
     run_links();
     run_regexes();
     for (const CompiledList& rule : c_.lists) run_list(rule);
     for (const CompiledScript& rule : c_.scripts) run_script(rule);
     run_learned();
-    for (const CompiledMeta& meta : c_.metas)
-      if (evaluate_meta(meta.program, fired_)) fire(meta.rule, meta.expression);
+    if (c_.history_only_adds) {  // no meta reads the history's checks: they come last
+      run_metas();
+      run_history(score_so_far() >= c_.reject);
+    } else {
+      run_history(false);
+      run_metas();
+    }
 
-    std::sort(details_.begin(), details_.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    sort_details();
     verdict_.hits.reserve(details_.size());
     for (auto& [rule, detail] : details_) {
-      const double score = rule == c_.learned.rule ? learned_score_ : c_.scores[rule];
+      const double score = score_of(rule);
       if (score == 0) continue;
       verdict_.hits.push_back({rules_.rules()[rule].name, score, std::move(detail)});
       verdict_.score += score;
@@ -88,25 +93,55 @@ class Run {
     verdict_.rule_errors.push_back(rules_.rules()[rule].name + ": " + reason);
   }
 
-  // The history is asked once for every check that needs it, then the checks run.
-  void run_builtins() {
-    HistoryAnswers answers;
-    CheckContext context = context_;
-    if (context_.history) {
-      try {
-        answers = ask_history(submission_, context_);
-        context.history_answers = &answers;
-      } catch (const std::exception& e) {
-        verdict_.rule_errors.push_back(std::string("history: ") + e.what());
-      }
-    }
+  double score_of(uint32_t rule) const { return rule == c_.learned.rule ? learned_score_ : c_.scores[rule]; }
+  void sort_details() {
+    std::sort(details_.begin(), details_.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  }
+  // The sum of the fired rules' scores, added in the verdict's order: a
+  // hit of score >= 0 fired later can only raise it (rounding is monotonic).
+  double score_so_far() {
+    sort_details();
+    double sum = 0;
+    for (const auto& [rule, detail] : details_) sum += score_of(rule);
+    return sum;
+  }
+
+  void run_metas() {
+    for (const CompiledMeta& meta : c_.metas)
+      if (evaluate_meta(meta.program, fired_)) fire(meta.rule, meta.expression);
+  }
+
+  // The built-in checks that do (`history_checks`) or do not read the history.
+  void run_builtins(bool history_checks, const CheckContext& context) {
     for (const CompiledBuiltin& check : c_.builtins) {
+      if (check.reads_history != history_checks) continue;
       try {
         if (auto found = check.run(submission_, context)) fire(check.rule, std::move(*found));
       } catch (const std::exception& e) {
         rule_error(check.rule, e.what());
       }
     }
+  }
+  void run_builtins(bool history_checks) { run_builtins(history_checks, context_); }
+
+  // The history is asked once for every check that reads it, then those
+  // checks run. `decided`: the action cannot change (history_only_adds and
+  // already at the reject threshold), so the history only records, and
+  // need not make the request wait for the site's answer.
+  void run_history(bool decided) {
+    if (!context_.history) return;
+    HistoryAnswers answers;
+    CheckContext context = context_;
+    try {
+      const HistoryQuestions questions = history_questions(submission_, context_.config);
+      if (questions.rate || questions.duplicate)
+        answers = decided ? context_.history->record(questions, context_.now)
+                          : context_.history->answer(questions, context_.now);
+      context.history_answers = &answers;
+    } catch (const std::exception& e) {
+      verdict_.rule_errors.push_back(std::string("history: ") + e.what());
+    }
+    run_builtins(true, context);
   }
 
   // LEARNED: silent until the model has learned enough of both classes;

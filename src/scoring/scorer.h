@@ -26,6 +26,10 @@ class Scorer {
   // lists, then metas. Rules scored 0 still count for metas but are not
   // reported as hits. Action: pass below the hold threshold, reject at or
   // above the reject threshold, hold in between. Hits are in RuleSet order.
+  // The history (RATE_IP, DUPLICATE) is asked after the other checks and
+  // rules; when those already reach the reject threshold and the rule set's
+  // history_only_adds holds, it only records (SubmissionHistory::record):
+  // the action is the same, and the two checks fire on what it knew at once.
   Verdict score(const RuleSet& rules, const Submission& submission, const CheckContext& context) const;
 
  private:

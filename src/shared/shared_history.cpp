@@ -1,73 +1,33 @@
 #include "shared/shared_history.h"
 
-#include <algorithm>
-#include <cstdlib>
-
-#include "shared/shared_buckets.h"
-#include "util/clock.h"
-#include "util/hex.h"
+#include "shared/history_script.h"
 
 namespace spamgate {
-namespace {
 
-// KEYS: the IP's bucket when asked, then the body's key when asked. ARGV:
-// now, rate asked (1/0), duplicate asked (1/0), the bucket's capacity and
-// per-second rate, the unix second to record, the body key's expiry.
-// Returns {1 taken, 0 refused or -1 not asked; the body's previous sighting
-// or ""}. SET ... GET records this sighting and returns the last one.
-const RedisScript& history_script() {
-  static const RedisScript script(lua_bucket_functions() + R"lua(
-local now = tonumber(ARGV[1])
-local out = {-1, ''}
-local k = 1
-if ARGV[2] == '1' then
-  local cap, rate = tonumber(ARGV[4]), tonumber(ARGV[5])
-  local t = refill(KEYS[k], cap, rate, now)
-  if t >= 1 then
-    store(KEYS[k], cap, rate, now, t - 1)
-    out[1] = 1
-  else
-    out[1] = 0
-  end
-  k = k + 1
-end
-if ARGV[3] == '1' then
-  out[2] = redis.call('SET', KEYS[k], ARGV[6], 'EX', ARGV[7], 'GET') or ''
-end
-return out
-)lua");
-  return script;
+SharedHistory::SharedHistory(RedisLink& redis, SubmissionHistory& local, SharedHistoryOptions options)
+    : redis_(redis), local_(local), options_(options) {
+  if (options_.defer_decided) writes_ = std::make_unique<HistoryWriteQueue>(redis_);
 }
-
-}  // namespace
 
 HistoryAnswers SharedHistory::answer(const HistoryQuestions& questions, TimePoint now) {
   const HistoryAnswers local = local_.answer(questions, now);
-  const int64_t second = unix_seconds(now);
-  std::vector<std::string> keys;
-  std::vector<std::string> args{std::to_string(std::chrono::duration<double>(now.time_since_epoch()).count()),
-                                questions.rate ? "1" : "0", questions.duplicate ? "1" : "0", "0", "0", "0", "0"};
-  if (const auto& rate = questions.rate) {
-    keys.push_back(redis_.key("rate:" + std::string(rate->ip)));
-    args[3] = std::to_string(rate->burst);
-    args[4] = std::to_string(rate->per_minute / 60.0);
+  HistoryScriptCall call;
+  add_to_call(call, history_script_entry(redis_, questions, now, options_.hash_keep_seconds));
+  Result<RedisReply> reply = redis_.eval(history_script(), call.keys, call.args);
+  if (!reply) return local;
+  const HistoryScriptAnswer shared = history_script_answer(*reply, 0);
+  if (shared.malformed) {
+    count_malformed(malformed_, 1, "shared history");
+    return local;
   }
-  if (const auto& duplicate = questions.duplicate) {
-    unsigned char bytes[8];
-    for (int i = 0; i < 8; ++i) bytes[i] = static_cast<unsigned char>(duplicate->body_hash >> (56 - 8 * i));
-    keys.push_back(redis_.key("dup:" + to_hex(bytes, sizeof bytes)));
-    args[5] = std::to_string(second);
-    args[6] = std::to_string(std::max(duplicate->window_seconds, hash_keep_seconds_));
-  }
-  Result<RedisReply> reply = redis_.eval(history_script(), keys, args);
-  if (!reply || reply->type != RedisReply::Type::array || reply->elements.size() != 2) return local;
-  HistoryAnswers shared;
-  shared.rate_limited = questions.rate && reply->elements[0].integer == 0;
-  if (const auto& duplicate = questions.duplicate) {
-    const std::string& previous = reply->elements[1].str;
-    shared.duplicate = !previous.empty() && second - std::strtoll(previous.c_str(), nullptr, 10) < duplicate->window_seconds;
-  }
-  return shared;
+  return shared.answers;
+}
+
+HistoryAnswers SharedHistory::record(const HistoryQuestions& questions, TimePoint now) {
+  if (!writes_) return answer(questions, now);
+  const HistoryAnswers local = local_.answer(questions, now);
+  writes_->push(history_script_entry(redis_, questions, now, options_.hash_keep_seconds));
+  return local;
 }
 
 bool SharedHistory::take_rate_token(std::string_view ip, double per_minute, double burst, TimePoint now) {
@@ -80,6 +40,31 @@ bool SharedHistory::seen_recently(uint64_t body_hash, int window_seconds, TimePo
   HistoryQuestions questions;
   questions.duplicate = {body_hash, window_seconds};
   return answer(questions, now).duplicate;
+}
+
+void SharedHistory::flush_writes() {
+  if (writes_) writes_->flush();
+}
+
+const HistoryWriteQueueCounters& SharedHistory::write_counters() const {
+  static const HistoryWriteQueueCounters none;
+  return writes_ ? writes_->counters() : none;
+}
+
+void SharedHistory::register_metrics(MetricRegistry& metrics) const {
+  metrics.add_external("spamgate_shared_history_deferred_total",
+                       "Submissions whose RATE_IP and DUPLICATE writes went to Redis without the request waiting "
+                       "(the verdict was already reached)",
+                       "counter", [this] { return static_cast<double>(write_counters().queued.load()); });
+  metrics.add_external("spamgate_shared_history_deferred_calls_total",
+                       "Script calls that carried those writes (many submissions' to a call)", "counter",
+                       [this] { return static_cast<double>(write_counters().calls.load()); });
+  metrics.add_external("spamgate_shared_history_deferred_dropped_total",
+                       "Deferred writes lost: the queue was full or Redis did not answer (this node's own state has them)",
+                       "counter", [this] { return static_cast<double>(write_counters().dropped.load()); });
+  metrics.add_external("spamgate_shared_history_malformed_total",
+                       "RATE_IP and DUPLICATE answers from Redis that made no sense (a key holding something else), skipped",
+                       "counter", [this] { return static_cast<double>(malformed()); });
 }
 
 }  // namespace spamgate

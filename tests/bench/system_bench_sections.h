@@ -49,8 +49,9 @@ void measure_wordpress(BenchContext& context);
 void measure_list_and_reload(BenchContext& context);
 // 5. nginx upstream keepalive 16 against spamgate with too few and enough threads.
 void measure_keepalive(BenchContext& context);
-// 6. Shared state (issue 12): one node with its state in SQLite, one with
-// [shared] redis, two with Redis behind one nginx upstream, rejecting spam.
+// 6. Shared state (issues 12, 26): one node with its state in SQLite, one with
+// [shared] redis (and again with defer_decided = false), two with Redis
+// behind one nginx upstream, rejecting spam; ham through the first two.
 void measure_redis(BenchContext& context);
 // That section's rows (the targets read them).
 extern const std::string kRedisSqliteNode, kRedisNode, kRedisTwoNodes;

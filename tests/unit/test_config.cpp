@@ -119,6 +119,10 @@ TEST_CASE("[shared]: read with its defaults; TLS URLs, other schemes and secrets
   CHECK(good->shared.password.env == "SPAMGATE_REDIS_PASSWORD");
   CHECK(good->shared.timeout_ms == 10);
   CHECK(good->shared.key_prefix == "spamgate:");
+  CHECK(good->shared.defer_decided);  // spam the rules reject does not wait for Redis
+  auto waiting = load_config(dir.write("waiting.toml", "[shared]\nredis = \"unix:/run/redis.sock\"\ndefer_decided = false\n"));
+  REQUIRE_MESSAGE(waiting.ok(), waiting.error());
+  CHECK_FALSE(waiting->shared.defer_decided);
   auto path = dir.write("bad.toml", R"([shared]
 redis = "rediss://cache:6380"
 timeout_ms = 0

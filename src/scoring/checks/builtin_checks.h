@@ -53,11 +53,17 @@ struct BuiltinCheck {
   // throw (out of memory): the scorer records that as a rule error, counted
   // in spamgate_rule_errors_total, and the check as not fired.
   std::optional<std::string> (*run)(const Submission&, const CheckContext&);
+  bool reads_history = false;  // fires on CheckContext::history_answers only (RATE_IP, DUPLICATE)
 };
 
-// RATE_IP's and DUPLICATE's questions about `submission` (each only when it
-// applies: a client IP, a non-empty body), answered by `context.history` in
-// one call: one round trip with the history in Redis. Nothing without a history.
+// RATE_IP's and DUPLICATE's questions about `submission`, each only when it
+// applies (a client IP, a non-empty body). The rate question points into
+// `submission`, which must outlive it.
+HistoryQuestions history_questions(const Submission& submission, const ChecksConfig& config, bool rate = true,
+                                   bool duplicate = true);
+
+// history_questions() answered by `context.history` in one call: one round
+// trip with the history in Redis. Nothing without a history.
 HistoryAnswers ask_history(const Submission& submission, const CheckContext& context, bool rate = true,
                            bool duplicate = true);
 

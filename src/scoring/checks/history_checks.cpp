@@ -40,16 +40,21 @@ Finding duplicate(const Submission&, const CheckContext& context) {
 
 }  // namespace checks
 
-HistoryAnswers ask_history(const Submission& submission, const CheckContext& context, bool rate, bool duplicate) {
-  if (!context.history) return {};
+HistoryQuestions history_questions(const Submission& submission, const ChecksConfig& config, bool rate,
+                                   bool duplicate) {
   HistoryQuestions questions;
-  const ChecksConfig& config = context.config;
   if (rate && !submission.ip.empty()) questions.rate = {submission.ip, config.rate_per_minute, config.rate_burst};
   if (duplicate) {
     const std::string normalized = normalize_body(submission.body);
     if (!normalized.empty())
       questions.duplicate = {normalized_body_hash(normalized), config.duplicate_window_seconds};
   }
+  return questions;
+}
+
+HistoryAnswers ask_history(const Submission& submission, const CheckContext& context, bool rate, bool duplicate) {
+  if (!context.history) return {};
+  const HistoryQuestions questions = history_questions(submission, context.config, rate, duplicate);
   if (!questions.rate && !questions.duplicate) return {};
   return context.history->answer(questions, context.now);
 }
