@@ -86,6 +86,19 @@ TEST_CASE("char n-grams of any bytes are well-formed UTF-8 and never more than t
   CHECK(grams_of("abc") == std::vector<std::string>{" abc", "abc "});
 }
 
+TEST_CASE("char n-grams: a long text gives its first kMaxCharGrams, in English and Japanese alike") {
+  std::string english, mixed;
+  for (int i = 0; i < 100; ++i) {
+    english += "wonderful " + std::to_string(1000 + i) + " ";
+    mixed += "今日はwonderfulな日 ";
+  }
+  const std::vector<std::string> grams = grams_of(english);
+  CHECK(grams.size() == kMaxCharGrams);
+  CHECK(grams.front() == " won");
+  CHECK(grams_of(mixed).size() == kMaxCharGrams);
+  CHECK(grams_of("wonderful day").size() == 8 + 2);  // well under the cap: every one
+}
+
 TEST_CASE("extract_features: the n-grams and the other features each weigh as one family, English and Japanese") {
   const Submission s = comment(
       "Check out my channel for free gifts https://bit.ly/x and subscribe, I upload new covers every week. "

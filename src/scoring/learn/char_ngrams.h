@@ -23,6 +23,11 @@ constexpr size_t kCharGramLength = 4;
 // values are 1/sqrt(its size), the n-grams' then times this (0.5, 0.7, 1
 // and 1.4 measured; at 1 the n-grams held more ham on every protocol).
 constexpr float kCharGramWeight = 0.7f;
+// At most this many n-grams per text (about its first 300 letters; most
+// comments have fewer): each one costs its hash, its place in the sort and
+// a weight read while scoring, and a 1 KB comment would otherwise double
+// LEARNED's cost (build/bench_scorer). The words of the whole text still count.
+constexpr size_t kMaxCharGrams = 256;
 
 // `folded` (fold_text's output) with each run of characters that are not
 // CharClass::word replaced by one space, and a space at either end: the
@@ -32,14 +37,15 @@ std::string squeeze_for_ngrams(std::string_view folded);
 // Calls emit('g', gram) for every window of kCharGramLength code points of
 // squeeze_for_ngrams(folded) that lies within one word and its two spaces
 // (a word of n code points gives n - 1 of them, one of fewer than 3 none),
-// in order; a gram may come more than once. The views die when this returns.
+// in order, the first kMaxCharGrams of them; a gram may come more than
+// once. The views die when this returns.
 template <typename Emit>
 void for_each_char_ngram(std::string_view folded, Emit&& emit) {
   const std::string squeezed = squeeze_for_ngrams(folded);
   const std::string_view text = squeezed;
   size_t starts[kCharGramLength + 1];  // the last code points' offsets, a ring
-  size_t seen = 0;
-  for (size_t pos = 0;;) {
+  size_t seen = 0, emitted = 0;
+  for (size_t pos = 0; emitted < kMaxCharGrams;) {
     starts[seen % (kCharGramLength + 1)] = pos;
     ++seen;
     if (seen > kCharGramLength) {
@@ -49,7 +55,10 @@ void for_each_char_ngram(std::string_view folded, Emit&& emit) {
       bool within_word = !(space_at(0) && space_at(kCharGramLength - 1));
       for (size_t k = 1; k + 1 < kCharGramLength; ++k) within_word &= !space_at(k);
       const size_t first = starts[(seen - 1 - kCharGramLength) % (kCharGramLength + 1)];
-      if (within_word) emit('g', text.substr(first, pos - first));
+      if (within_word) {
+        emit('g', text.substr(first, pos - first));
+        ++emitted;
+      }
     }
     if (pos == text.size()) return;
     const auto lead = static_cast<unsigned char>(text[pos]);
