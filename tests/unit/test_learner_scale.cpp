@@ -239,7 +239,7 @@ TEST_CASE("between rebuilds, decisions taught one by one score close to a retrai
   // What the rebuild policy lets build up on this site: 1 % of the log.
   const Drift usual = drift_after_clicks(four, "Youtube03-LMFAO.csv", 15);
   CHECK(usual.mean < 0.01);
-  CHECK(usual.share <= 0.005);
+  CHECK(usual.share <= 0.01);  // 4 of 796 with the character n-grams (1 before them)
   // Far more than it lets build up: a quarter of the log new.
   const Drift large = drift_after_clicks({"Youtube01-Psy.csv", "Youtube02-KatyPerry.csv"}, "Youtube03-LMFAO.csv", 220);
   CHECK(large.mean < 0.08);

@@ -83,7 +83,7 @@ TEST_CASE("features: links to the site's own host are told apart") {
   CHECK(has_feature(s, "x:link elsewhere"));
 }
 
-TEST_CASE("features of any bytes are a sorted set of slots with equal values") {
+TEST_CASE("features of any bytes are a sorted set of slots in the table") {
   const FeatureVector f = extract_features(comment(std::string("\0\xc3(\xe2\x82 ok", 9), "x", ""));
   REQUIRE_FALSE(f.empty());
   CHECK(std::is_sorted(f.begin(), f.end(), [](const Feature& a, const Feature& b) { return a.slot < b.slot; }));

@@ -9,6 +9,7 @@ std::string readable_feature(const std::string& name) {
   const std::string value = name.substr(2);
   switch (name[0]) {
     case 'w': case 'b': case 'c': return "\"" + value + "\"";
+    case 'g': return "letters \"" + value + "\"";
     case 'h': return "host " + value;
     case 'd': return "domain " + value;
     case 'u': return "website " + value;

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <utility>
 
+#include "scoring/learn/char_ngrams.h"
 #include "scoring/text_classes.h"
 
 namespace spamgate {
@@ -128,6 +129,7 @@ void walk_features(const Submission& s, Emit&& emit, Done&& done) {
   if (word_start != std::string_view::npos) end_word(word_start, text.size());
   if (unspaced_start != std::string_view::npos && unspaced_prev == unspaced_start)
     emit('c', text.substr(unspaced_start));
+  for_each_char_ngram(text, emit);
   if (done()) return;
 
   const std::vector<std::string_view> hosts = link_hosts(text);
@@ -229,6 +231,29 @@ void sort_distinct(std::vector<uint32_t>& slots) {
   slots.erase(std::unique(slots.begin(), slots.end()), slots.end());
 }
 
+// The features of two families, each family's values 1/sqrt(its number of
+// distinct slots), the n-grams' times kCharGramWeight, so that the
+// character n-grams of a text (about one per letter) do not drown its words,
+// pairs and other features (about one per word) however long the text. A
+// slot both families hit (a hash collision) gets the sum. Both lists sorted
+// and distinct.
+FeatureVector weigh_families(const std::vector<uint32_t>& slots, const std::vector<uint32_t>& grams) {
+  const auto value_of = [](size_t count) { return count == 0 ? 0.0f : 1.0f / std::sqrt(static_cast<float>(count)); };
+  const float slot_value = value_of(slots.size()), gram_value = kCharGramWeight * value_of(grams.size());
+  FeatureVector features;
+  features.reserve(slots.size() + grams.size());
+  size_t i = 0, j = 0;
+  while (i < slots.size() || j < grams.size()) {
+    if (j == grams.size() || (i < slots.size() && slots[i] < grams[j])) features.push_back({slots[i++], slot_value});
+    else if (i == slots.size() || grams[j] < slots[i]) features.push_back({grams[j++], gram_value});
+    else {
+      features.push_back({slots[i++], slot_value + gram_value});
+      ++j;
+    }
+  }
+  return features;
+}
+
 const psl_ctx_t* public_suffixes() {
   static const psl_ctx_t* context = [] {
     const psl_ctx_t* latest = psl_latest(nullptr);
@@ -246,18 +271,16 @@ std::string registrable_domain(const std::string& host) {
 }
 
 FeatureVector extract_features(const Submission& submission) {
-  std::vector<uint32_t> slots;
+  std::vector<uint32_t> slots, grams;
   slots.reserve(256);
+  grams.reserve(256);
   SlotHasher slot_of_feature;
   walk_features(submission, [&](char kind, std::string_view a, std::string_view b = {}) {
-    slots.push_back(slot_of_feature(kind, a, b));
+    (kind == 'g' ? grams : slots).push_back(slot_of_feature(kind, a, b));
   }, [] { return false; });
   sort_distinct(slots);
-  const float value = 1.0f / std::sqrt(static_cast<float>(slots.size()));
-  FeatureVector features;
-  features.reserve(slots.size());
-  for (uint32_t slot : slots) features.push_back({slot, value});
-  return features;
+  sort_distinct(grams);
+  return weigh_families(slots, grams);
 }
 
 std::vector<NamedFeature> describe_slots(const Submission& submission, const std::vector<uint32_t>& slots) {

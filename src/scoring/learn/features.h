@@ -1,6 +1,7 @@
 // Features: turns a Submission into the hashed features the learned model
 // weighs: words and word pairs after NFKC case folding, character pairs for
-// scripts written without spaces (Japanese, Chinese, Thai), link hosts and
+// scripts written without spaces (Japanese, Chinese, Thai), character
+// 4-grams of the spaced scripts (char_ngrams.h), link hosts and
 // their registrable domains, links to the site's own host, the author and
 // the e-mail domain, the kind, and a few shape buckets. Pure: no state, no
 // I/O; any input (invalid UTF-8 included) gives some features, never a throw.
@@ -20,8 +21,10 @@ namespace spamgate {
 constexpr uint32_t kFeatureBits = 18;
 constexpr uint32_t kFeatureSlots = 1u << kFeatureBits;
 
-// One present feature: its slot, and its value (1/sqrt(number of distinct
-// features), so that long and short texts weigh alike).
+// One present feature: its slot, and its value: 1/sqrt(number of distinct
+// features of its family), the character n-grams one family and every other
+// feature the other, so that long and short texts weigh alike and the
+// n-grams, about one per character, do not drown the words.
 struct Feature {
   uint32_t slot;
   float value;
@@ -34,7 +37,7 @@ using FeatureVector = std::vector<Feature>;
 FeatureVector extract_features(const Submission& submission);
 
 // The same features with a readable name each ("w:subscribe", "b:my channel",
-// "h:bit.ly", ...), for explanations and `spamgate model`. Slower; not for
+// "g:scri", "h:bit.ly", ...), for explanations and `spamgate model`. Slower; not for
 // the request path except to explain a hit.
 struct NamedFeature {
   uint32_t slot;
