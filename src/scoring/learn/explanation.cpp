@@ -50,10 +50,10 @@ void LearnedExplainer::walked() {
     kept.insert(at, {slot, strength, i});
     if (kept.size() > kKept) kept.pop_back();
   }
-  const auto name = [this](const std::vector<Candidate>& kept, std::vector<Strong>& out) {
+  const auto name = [this](const std::vector<Candidate>& kept, std::vector<std::string>& names) {
     for (const Candidate& c : kept) {
       const Sighting& seen = sightings_[c.sighting];
-      out.push_back({c.slot, c.strength, feature_name(seen.kind, seen.a, seen.b)});
+      names.push_back(feature_name(seen.kind, seen.a, seen.b));
     }
   };
   name(spam, toward_spam_);
@@ -66,10 +66,10 @@ std::string LearnedExplainer::explain(double probability) const {
   std::snprintf(head, sizeof head, "p=%.2f", probability);
   std::string text = head;
   size_t shown = 0;
-  for (const Strong& part : probability >= 0.5 ? toward_spam_ : toward_ham_) {
-    if (part.name == "z:bias" || shown == 3) continue;
+  for (const std::string& name : probability >= 0.5 ? toward_spam_ : toward_ham_) {
+    if (name == "z:bias" || shown == 3) continue;
     text += shown++ == 0 ? ": " : ", ";
-    text += readable_feature(part.name);
+    text += readable_feature(name);
   }
   return text;
 }

@@ -32,18 +32,13 @@ class LearnedExplainer : public FeatureObserver {
     char kind;
     std::string_view a, b;  // valid until walked() returns
   };
-  struct Strong {
-    uint32_t slot;
-    float strength;  // |weight|
-    std::string name;
-  };
   // The four strongest distinct slots each way, strongest first: the bias
   // may be among them and is never shown, so three remain.
   static constexpr size_t kKept = 4;
 
   const LearnedModel& model_;
   std::vector<Sighting> sightings_;  // until walked()
-  std::vector<Strong> toward_spam_, toward_ham_;
+  std::vector<std::string> toward_spam_, toward_ham_;  // the names of the strongest, strongest first
 };
 
 // A feature's name ("w:subscribe", "h:bit.ly") as an owner reads it
