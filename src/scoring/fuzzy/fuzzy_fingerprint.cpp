@@ -62,6 +62,7 @@ std::string masked(std::string_view body, const std::vector<LinkSpan>& links) {
     pos = link.end;
   }
   out.append(body.substr(pos));
+  if (next_sign(out, 0) == out.size()) return out;  // no address or mention: nothing more to mask
 
   std::string result;
   result.reserve(out.size());
