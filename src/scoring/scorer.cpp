@@ -149,11 +149,11 @@ class Run {
   void run_learned() {
     const LearnedModel* model = context_.learned;
     if (!model || !model->active() || c_.learned.bands.empty()) return;
-    const FeatureVector features = extract_features(submission_);
-    const double probability = model->confident_probability(features);
+    LearnedExplainer explainer(*model);  // names the strongest features in the same walk
+    const double probability = model->confident_probability(extract_features(submission_, &explainer));
     for (const ScoreBand& band : c_.learned.bands)
       if (probability >= band.probability) learned_score_ = band.score;
-    if (learned_score_ != 0) fire(c_.learned.rule, explain_learned(*model, submission_, features, probability));
+    if (learned_score_ != 0) fire(c_.learned.rule, explainer.explain(probability));
   }
 
   void run_links() {

@@ -32,13 +32,16 @@ inline UChar32 code_point_at(std::string_view text, size_t pos, size_t& length) 
   return multibyte_code_point_at(text, pos, length);
 }
 
+// True for an ASCII letter or digit: the ASCII that classify() calls a
+// word character (a tokeniser may skip the rest of an ASCII word by it).
+inline bool ascii_alnum(unsigned char c) { return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'); }
+
 // The class of a code point; U_SENTINEL is a separator. ASCII is
 // classified inline, the rest by its Unicode script and category.
 CharClass classify_non_ascii(UChar32 c);
 inline CharClass classify(UChar32 c) {
   if (c >= 0x80) return classify_non_ascii(c);
-  const bool alnum = (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
-  return c >= 0 && alnum ? CharClass::word : CharClass::separator;
+  return c >= 0 && ascii_alnum(static_cast<unsigned char>(c)) ? CharClass::word : CharClass::separator;
 }
 
 // For an unspaced letter: true for Han and kana, whose words are one to three

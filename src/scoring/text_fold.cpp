@@ -5,6 +5,7 @@
 
 #include <array>
 
+#include "scoring/text_classes.h"  // code_point_at
 #include "util/text_decode.h"
 #include "util/utf8.h"
 
@@ -59,13 +60,45 @@ void append_icu_folded(std::string_view run, std::string& out) {
   out.append(run);
 }
 
+// True when `c` has a normalisation boundary before and after it: it folds
+// alone, whatever surrounds it (U+FEFF to nothing, an emoji or a Han
+// ideograph to itself).
+bool folds_alone(UChar32 c) {
+  const icu::Normalizer2* nfkc_cf = nfkc_casefold();
+  return c >= 0 && nfkc_cf && nfkc_cf->hasBoundaryBefore(c) && nfkc_cf->hasBoundaryAfter(c);
+}
+
+// Appends the fold of `bytes`, the one character `c` that folds_alone().
+// ICU is asked once per character per thread (a small cache): YouTube's
+// comments end in U+FEFF, FUZZY's placeholders are private-use characters,
+// and each would otherwise cost a call into ICU.
+void append_folded_alone(UChar32 c, std::string_view bytes, std::string& out) {
+  if (nfkc_casefold()->isInert(c)) {
+    out.append(bytes);
+    return;
+  }
+  struct Folded {
+    UChar32 c = -1;
+    std::string text;
+  };
+  thread_local std::array<Folded, 64> recent;
+  Folded& entry = recent[static_cast<size_t>(c) % recent.size()];
+  if (entry.c != c) {
+    entry.text.clear();
+    append_icu_folded(bytes, entry.text);
+    entry.c = c;
+  }
+  out.append(entry.text);
+}
+
 }  // namespace
 
-// A text splits into runs of table-folded ASCII and the rest. Each ASCII
-// byte the table folds has a normalisation boundary before it, so the text
-// before it normalises on its own; the byte just before a non-ASCII run
-// goes to ICU with the run (a combining mark may change it: "e" + U+0301
-// is "é").
+// A text splits into runs of table-folded ASCII, characters that fold
+// alone (where a run of other characters would begin), and runs of the
+// rest, which ICU folds a run at a time. Each ASCII byte the
+// table folds has a normalisation boundary before it, so the text before it
+// normalises on its own; the byte just before an ICU run goes to ICU with
+// the run (a combining mark may change it: "e" + U+0301 is "é").
 std::string fold_text(std::string_view raw) {
   std::string decoded;
   if (raw.find('&') != std::string_view::npos) {
@@ -92,6 +125,16 @@ std::string fold_text(std::string_view raw) {
       append_table_folded(pos, run);
       break;
     }
+    size_t length = 1;
+    const UChar32 c = code_point_at(raw, run, length);
+    if (folds_alone(c)) {
+      append_table_folded(pos, run);
+      append_folded_alone(c, raw.substr(run, length), out);
+      pos = run + length;
+      continue;
+    }
+    // An ICU run, up to the next table-folded byte (one call for the run,
+    // however many of its characters would fold alone).
     const size_t icu_begin = run > pos ? run - 1 : run;
     append_table_folded(pos, icu_begin);
     size_t icu_end = run + 1;

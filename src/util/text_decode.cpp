@@ -2,6 +2,7 @@
 
 #include "util/ascii.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <utility>
@@ -101,8 +102,10 @@ std::string html_entity_decode_once(std::string_view text) {
   out.reserve(text.size());
   size_t i = 0;
   while (i < text.size()) {
-    if (text[i] != '&') {
-      out += text[i++];
+    if (text[i] != '&') {  // the plain text up to the next reference, at once
+      const size_t next = std::min(text.find('&', i), text.size());
+      out.append(text, i, next - i);
+      i = next;
       continue;
     }
     const auto reference = i + 1 < text.size() && text[i + 1] == '#' ? numeric_reference(text, i + 2)

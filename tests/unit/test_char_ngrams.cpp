@@ -21,7 +21,8 @@ namespace {
 
 std::vector<std::string> grams_of(std::string_view text) {
   std::vector<std::string> grams;
-  for_each_char_ngram(fold_text(text), [&](char kind, std::string_view gram) {
+  const std::string squeezed = squeeze_for_ngrams(fold_text(text));
+  for_each_char_ngram(squeezed, [&](char kind, std::string_view gram) {
     CHECK(kind == 'g');
     grams.emplace_back(gram);
   });

@@ -48,13 +48,16 @@ bool has_ascii_and_more(std::string_view text) {
 // Random text of pieces that fold in every way: words in any case,
 // Japanese, full-width and half-width forms, ligatures, combining marks
 // that compose with the ASCII letter before them, characters case folding
-// removes, emoji, ill-formed and truncated sequences, character references.
+// removes, emoji, ill-formed and truncated sequences, character references,
+// and characters that fold alone (U+FEFF, a private-use character, an
+// emoji with its variation selector, Han) before marks that compose.
 std::string random_mixed_text(std::mt19937& random) {
-  static const std::array<const char*, 36> kPieces = {
+  static const std::array<const char*, 41> kPieces = {
       "Subscribe", "CHECK", "my", "channel", "FREE", "ＳＵＢＳＣＲＩＢＥ", "ｶﾀｶﾅ", "カタカナ", "日本語", "です", "ひらがな",
       "ﬁ", "Straße", "İstanbul", "ΣΟΦΙΑ", "e\xCC\x81", "=\xCC\xB8", "\xCC\x88", "\xC2\xAD", "\xE2\x80\x8D", "😀",
       "\xFF", "\xE3\x81", "&amp;", "&#x30A2;", "&#39;", "\xE2\x84\xAA", "\xE2\x84\xAB", "한국어", "ไทย", "①", "㍿",
-      "１２３", "ａｂｃ", "A\xCC\x8A", "n\xCC\x83o"};
+      "１２３", "ａｂｃ", "A\xCC\x8A", "n\xCC\x83o", "\xEF\xBB\xBF", "\xEE\x80\x80", "\xE2\x9D\xA4\xEF\xB8\x8F",
+      "漢字", "\xE3\x82\xAB\xE3\x82\x99"};
   static const std::array<const char*, 11> kGlue = {" ", "", ".", "://", "@", "+", "2", "\n", "www.", "http://x.co/", ", "};
   std::string text;
   const size_t pieces = random() % 40;

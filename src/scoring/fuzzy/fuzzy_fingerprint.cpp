@@ -42,6 +42,14 @@ bool mention_char(char c) {
   return c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != ',' && c != ':' && c != '@' && c != '+';
 }
 
+// The offset of the first '@' or '+' in `text` at or after `from`, or
+// text.size() (find_first_of would search "@+" for every character).
+size_t next_sign(std::string_view text, size_t from) {
+  const auto sign = std::find_if(text.begin() + static_cast<std::ptrdiff_t>(from), text.end(),
+                                 [](char c) { return c == '@' || c == '+'; });
+  return static_cast<size_t>(sign - text.begin());
+}
+
 // `body` with its links, e-mail addresses and @name / +name mentions
 // replaced by placeholders (each surrounded by spaces).
 std::string masked(std::string_view body, const std::vector<LinkSpan>& links) {
@@ -54,11 +62,12 @@ std::string masked(std::string_view body, const std::vector<LinkSpan>& links) {
     pos = link.end;
   }
   out.append(body.substr(pos));
+  if (next_sign(out, 0) == out.size()) return out;  // no address or mention: nothing more to mask
 
   std::string result;
   result.reserve(out.size());
   for (size_t i = 0; i < out.size(); ++i) {
-    const size_t sign = std::min(out.find_first_of("@+", i), out.size());
+    const size_t sign = next_sign(out, i);
     result.append(out, i, sign - i);  // plain text up to the next '@' or '+'
     if (sign == out.size()) break;
     i = sign;
@@ -131,6 +140,8 @@ void tokenize(std::string_view text, Emit emit) {
       }
     }
     pos += length;
+    if (word_begin != std::string_view::npos)  // the rest of an ASCII word, at once
+      while (pos < text.size() && ascii_alnum(static_cast<unsigned char>(text[pos]))) ++pos;
   }
   flush(text.size());
 }

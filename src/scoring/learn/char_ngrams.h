@@ -35,13 +35,12 @@ constexpr size_t kMaxCharGrams = 256;
 std::string squeeze_for_ngrams(std::string_view folded);
 
 // Calls emit('g', gram) for every window of kCharGramLength code points of
-// squeeze_for_ngrams(folded) that lies within one word and its two spaces
-// (a word of n code points gives n - 1 of them, one of fewer than 3 none),
-// in order, the first kMaxCharGrams of them; a gram may come more than
-// once. The views die when this returns.
+// `squeezed` (squeeze_for_ngrams's output) that lies within one word and its
+// two spaces (a word of n code points gives n - 1 of them, one of fewer
+// than 3 none), in order, the first kMaxCharGrams of them; a gram may come
+// more than once. The views are of `squeezed`: they live as long as it.
 template <typename Emit>
-void for_each_char_ngram(std::string_view folded, Emit&& emit) {
-  const std::string squeezed = squeeze_for_ngrams(folded);
+void for_each_char_ngram(std::string_view squeezed, Emit&& emit) {
   const std::string_view text = squeezed;
   size_t starts[kCharGramLength + 1];  // the last code points' offsets, a ring
   size_t seen = 0, emitted = 0;

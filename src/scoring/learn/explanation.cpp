@@ -1,5 +1,7 @@
 #include "scoring/learn/explanation.h"
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 namespace spamgate {
@@ -20,24 +22,55 @@ std::string readable_feature(const std::string& name) {
   }
 }
 
-std::string explain_learned(const LearnedModel& model, const Submission& submission, const FeatureVector& features,
-                            double probability) {
+void LearnedExplainer::seen(uint32_t slot, char kind, std::string_view a, std::string_view b) {
+  if (sightings_.empty()) sightings_.reserve(512);
+  sightings_.push_back({slot, kind, a, b});
+}
+
+// The weights are read in one tight loop, so that their cache misses
+// overlap (read one feature at a time, each waited for the last); most
+// features then fall short of the weakest kept at one comparison, and only
+// the features kept at the end are named.
+void LearnedExplainer::walked() {
+  std::vector<float> weights(sightings_.size());
+  for (size_t i = 0; i < sightings_.size(); ++i) weights[i] = model_.weight(sightings_[i].slot);
+  struct Candidate {
+    uint32_t slot;
+    float strength;
+    size_t sighting;
+  };
+  std::vector<Candidate> spam, ham;
+  for (size_t i = 0; i < sightings_.size(); ++i) {
+    if (weights[i] == 0) continue;
+    std::vector<Candidate>& kept = weights[i] > 0 ? spam : ham;
+    const float strength = std::abs(weights[i]);
+    if (kept.size() == kKept && strength <= kept.back().strength) continue;
+    const uint32_t slot = sightings_[i].slot;
+    if (std::any_of(kept.begin(), kept.end(), [slot](const Candidate& c) { return c.slot == slot; })) continue;
+    const auto at = std::find_if(kept.begin(), kept.end(), [&](const Candidate& c) { return c.strength < strength; });
+    kept.insert(at, {slot, strength, i});
+    if (kept.size() > kKept) kept.pop_back();
+  }
+  const auto name = [this](const std::vector<Candidate>& kept, std::vector<std::string>& names) {
+    for (const Candidate& c : kept) {
+      const Sighting& seen = sightings_[c.sighting];
+      names.push_back(feature_name(seen.kind, seen.a, seen.b));
+    }
+  };
+  name(spam, toward_spam_);
+  name(ham, toward_ham_);
+  sightings_.clear();
+}
+
+std::string LearnedExplainer::explain(double probability) const {
   char head[32];
   std::snprintf(head, sizeof head, "p=%.2f", probability);
   std::string text = head;
-  const std::vector<Contribution> strongest = model.strongest(features, probability >= 0.5, 4);
-  if (strongest.empty()) return text;
-  std::vector<uint32_t> slots;
-  for (const Contribution& part : strongest) slots.push_back(part.slot);
-  const std::vector<NamedFeature> names = describe_slots(submission, slots);
   size_t shown = 0;
-  for (const Contribution& part : strongest) {
-    for (const NamedFeature& named : names) {
-      if (named.slot != part.slot || named.name == "z:bias" || shown == 3) continue;
-      text += shown++ == 0 ? ": " : ", ";
-      text += readable_feature(named.name);
-      break;
-    }
+  for (const std::string& name : probability >= 0.5 ? toward_spam_ : toward_ham_) {
+    if (name == "z:bias" || shown == 3) continue;
+    text += shown++ == 0 ? ": " : ", ";
+    text += readable_feature(name);
   }
   return text;
 }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <deque>
 #include <utility>
 
 #include "scoring/learn/char_ngrams.h"
@@ -14,8 +15,6 @@ namespace {
 
 constexpr size_t kMaxWordBytes = 30;
 constexpr size_t kMaxAuthorBytes = 48;
-
-bool ascii_alnum(unsigned char c) { return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'); }
 
 // The host of the URL whose scheme or "www." ends at `pos` in folded text.
 std::string_view host_at(std::string_view text, size_t pos) {
@@ -80,11 +79,12 @@ std::string capitals_bucket(std::string_view text) {
 }
 
 // Calls emit(kind, text) for every feature of the submission (a feature may
-// come more than once), in a fixed order. `kind` is one letter naming the
-// feature family. Stops early, between two characters of the text or after
-// it, once done() is true.
-template <typename Emit, typename Done>
-void walk_features(const Submission& s, Emit&& emit, Done&& done) {
+// come more than once), in a fixed order, then walked(). `kind` is one
+// letter naming the feature family. What emit() is given stays valid until
+// walked() returns: views of the folded texts, literals, or strings held in
+// `names` (a FeatureObserver looks at every feature only at the end).
+template <typename Emit, typename Walked>
+void walk_features(const Submission& s, Emit&& emit, Walked&& walked) {
   emit('k', kind_name(s.kind));
   emit('z', "bias");
 
@@ -104,7 +104,6 @@ void walk_features(const Submission& s, Emit&& emit, Done&& done) {
   };
   size_t word_start = std::string_view::npos;
   while (pos < text.size()) {
-    if (done()) return;
     size_t length = 1;
     const UChar32 c = code_point_at(text, pos, length);
     const CharClass cls = classify(c);
@@ -125,34 +124,39 @@ void walk_features(const Submission& s, Emit&& emit, Done&& done) {
       if (cls == CharClass::separator && c != ' ' && c != '\'') previous_word = {};  // pairs do not cross punctuation
     }
     pos += length;
+    if (cls == CharClass::word)  // the rest of an ASCII word changes nothing above
+      while (pos < text.size() && ascii_alnum(static_cast<unsigned char>(text[pos]))) ++pos;
   }
   if (word_start != std::string_view::npos) end_word(word_start, text.size());
   if (unspaced_start != std::string_view::npos && unspaced_prev == unspaced_start)
     emit('c', text.substr(unspaced_start));
-  for_each_char_ngram(text, emit);
-  if (done()) return;
+  const std::string squeezed = squeeze_for_ngrams(text);  // the n-grams are views of it, valid all walk long
+  for_each_char_ngram(squeezed, emit);
 
+  std::deque<std::string> names;  // stable addresses: the features below name views of them
+  const auto keep = [&names](std::string name) -> std::string_view { return names.emplace_back(std::move(name)); };
   const std::vector<std::string_view> hosts = link_hosts(text);
   const std::string_view own = referer_host(s.referer);
   for (std::string_view host : hosts) {
     emit('h', host);
-    emit('d', registrable_domain(std::string(host)));
+    emit('d', keep(registrable_domain(std::string(host))));
     if (!own.empty()) emit('x', host == own ? "link to own site" : "link elsewhere");
   }
-  emit('x', "links " + bucket(hosts.size(), {1, 2, 3, 5}));
-  emit('x', "length " + bucket(s.body.size(), {20, 50, 100, 200, 400, 800, 1600}));
-  emit('x', "capitals " + capitals_bucket(s.body));
+  emit('x', keep("links " + bucket(hosts.size(), {1, 2, 3, 5})));
+  emit('x', keep("length " + bucket(s.body.size(), {20, 50, 100, 200, 400, 800, 1600})));
+  emit('x', keep("capitals " + capitals_bucket(s.body)));
 
   const std::string author = fold_text(s.author);
   if (author.empty()) emit('a', "(none)");
   else emit('a', std::string_view(author).substr(0, kMaxAuthorBytes));
   const size_t at = s.email.rfind('@');
-  emit('e', at == std::string::npos ? std::string("(none)") : fold_text(std::string_view(s.email).substr(at + 1)));
+  emit('e', at == std::string::npos ? std::string_view("(none)") : keep(fold_text(std::string_view(s.email).substr(at + 1))));
+  const std::string url = fold_text(s.url);
   if (!s.url.empty()) {
-    const std::string url = fold_text(s.url);
     const std::string_view host = referer_host(url);
     emit('u', host.empty() ? std::string_view("(unreadable)") : host);
   }
+  walked();
 }
 
 constexpr uint64_t kFnvBasis = 0xcbf29ce484222325ULL;
@@ -270,47 +274,29 @@ std::string registrable_domain(const std::string& host) {
   return domain ? std::string(domain) : host;
 }
 
-FeatureVector extract_features(const Submission& submission) {
+FeatureVector extract_features(const Submission& submission, FeatureObserver* observer) {
   std::vector<uint32_t> slots, grams;
   slots.reserve(256);
   grams.reserve(256);
   SlotHasher slot_of_feature;
   walk_features(submission, [&](char kind, std::string_view a, std::string_view b = {}) {
-    (kind == 'g' ? grams : slots).push_back(slot_of_feature(kind, a, b));
-  }, [] { return false; });
+    const uint32_t slot = slot_of_feature(kind, a, b);
+    (kind == 'g' ? grams : slots).push_back(slot);
+    if (observer) observer->seen(slot, kind, a, b);
+  }, [observer] {
+    if (observer) observer->walked();
+  });
   sort_distinct(slots);
   sort_distinct(grams);
   return weigh_families(slots, grams);
 }
 
-std::vector<NamedFeature> describe_slots(const Submission& submission, const std::vector<uint32_t>& slots) {
-  std::vector<uint32_t> distinct = slots;
-  std::sort(distinct.begin(), distinct.end());
-  const size_t wanted = static_cast<size_t>(std::unique(distinct.begin(), distinct.end()) - distinct.begin());
-  std::vector<NamedFeature> named;
-  SlotHasher slot_of_feature;
-  walk_features(submission, [&](char kind, std::string_view a, std::string_view b = {}) {
-    const uint32_t slot = slot_of_feature(kind, a, b);
-    if (std::find(slots.begin(), slots.end(), slot) == slots.end()) return;
-    for (const NamedFeature& known : named)
-      if (known.slot == slot) return;
-    std::string name{kind, ':'};
-    name.append(a);
-    if (!b.empty()) name.append(" ").append(b);
-    named.push_back({slot, std::move(name)});
-  }, [&] { return named.size() == wanted; });  // every slot named: the rest of the text cannot change the names
-  return named;
-}
-
 std::vector<NamedFeature> describe_features(const Submission& submission) {
   std::vector<NamedFeature> named;
   walk_features(submission, [&](char kind, std::string_view a, std::string_view b = {}) {
-    std::string name{kind, ':'};
-    name.append(a);
-    if (!b.empty()) name.append(" ").append(b);
-    named.push_back({slot_of(kind, a, b), std::move(name)});
-  }, [] { return false; });
-  // stable: the first name of each slot stays, as describe_slots keeps it
+    named.push_back({slot_of(kind, a, b), feature_name(kind, a, b)});
+  }, [] {});
+  // stable: the first name of each slot stays
   std::stable_sort(named.begin(), named.end(), [](const auto& x, const auto& y) { return x.slot < y.slot; });
   named.erase(std::unique(named.begin(), named.end(), [](const auto& x, const auto& y) { return x.slot == y.slot; }),
               named.end());

@@ -33,20 +33,34 @@ struct Feature {
 // The distinct features of one submission, sorted by slot.
 using FeatureVector = std::vector<Feature>;
 
-// The features of `submission`.
-FeatureVector extract_features(const Submission& submission);
+// Sees every feature as extract_features cuts it: in the order of the
+// text, a feature as often as it occurs. Lets a caller name the features it
+// cares about (an explanation) in the same walk over the text.
+class FeatureObserver {
+ public:
+  virtual ~FeatureObserver() = default;
+  // Feature `kind`:`a` (or the pair `kind`:`a` `b`) falls in `slot`; the
+  // views stay valid until walked() returns. feature_name() spells it.
+  virtual void seen(uint32_t slot, char kind, std::string_view a, std::string_view b) = 0;
+  // Every feature has been seen; their views expire when this returns.
+  virtual void walked() = 0;
+};
+
+// The features of `submission`; `observer`, when given, sees each as it is cut.
+FeatureVector extract_features(const Submission& submission, FeatureObserver* observer = nullptr);
+
+// A feature's name as describe_features gives it: "w:subscribe", "b:my channel".
+std::string feature_name(char kind, std::string_view a, std::string_view b = {});
 
 // The same features with a readable name each ("w:subscribe", "b:my channel",
-// "g:scri", "h:bit.ly", ...), for explanations and `spamgate model`. Slower; not for
-// the request path except to explain a hit.
+// "g:scri", "h:bit.ly", ...), the first name of each slot, sorted by slot,
+// for `spamgate model`. Slower; not for the request path (an explanation
+// names its few features through a FeatureObserver).
 struct NamedFeature {
   uint32_t slot;
   std::string name;
 };
 std::vector<NamedFeature> describe_features(const Submission& submission);
-// The names of just these slots (the first name found for each), for
-// explaining one verdict cheaply.
-std::vector<NamedFeature> describe_slots(const Submission& submission, const std::vector<uint32_t>& slots);
 
 // The registrable domain of a lower-case host name: the public suffix plus
 // one label ("www.example.co.uk" -> "example.co.uk"), by libpsl's list; the
