@@ -274,6 +274,13 @@ std::string registrable_domain(const std::string& host) {
   return domain ? std::string(domain) : host;
 }
 
+std::string feature_name(char kind, std::string_view a, std::string_view b) {
+  std::string name{kind, ':'};
+  name.append(a);
+  if (!b.empty()) name.append(" ").append(b);
+  return name;
+}
+
 FeatureVector extract_features(const Submission& submission, FeatureObserver* observer) {
   std::vector<uint32_t> slots, grams;
   slots.reserve(256);
