@@ -31,7 +31,7 @@ void LearnedExplainer::seen(uint32_t slot, char kind, std::string_view a, std::s
 // overlap (read one feature at a time, each waited for the last); most
 // features then fall short of the weakest kept at one comparison, and only
 // the features kept at the end are named.
-void LearnedExplainer::walked() {
+void LearnedExplainer::walked(const FamilyValues& values) {
   std::vector<float> weights(sightings_.size());
   for (size_t i = 0; i < sightings_.size(); ++i) weights[i] = model_.weight(sightings_[i].slot);
   struct Candidate {
@@ -43,7 +43,7 @@ void LearnedExplainer::walked() {
   for (size_t i = 0; i < sightings_.size(); ++i) {
     if (weights[i] == 0) continue;
     std::vector<Candidate>& kept = weights[i] > 0 ? spam : ham;
-    const float strength = std::abs(weights[i]);
+    const float strength = std::abs(weights[i]) * values.of(sightings_[i].kind);
     if (kept.size() == kKept && strength <= kept.back().strength) continue;
     const uint32_t slot = sightings_[i].slot;
     if (std::any_of(kept.begin(), kept.end(), [slot](const Candidate& c) { return c.slot == slot; })) continue;

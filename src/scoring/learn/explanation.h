@@ -20,7 +20,7 @@ class LearnedExplainer : public FeatureObserver {
  public:
   explicit LearnedExplainer(const LearnedModel& model) : model_(model) {}
   void seen(uint32_t slot, char kind, std::string_view a, std::string_view b) override;
-  void walked() override;
+  void walked(const FamilyValues& values) override;
 
   // "p=0.97: " followed by the (up to three) features seen that pushed most
   // toward spam when probability >= 0.5, toward ham otherwise.

@@ -235,15 +235,20 @@ void sort_distinct(std::vector<uint32_t>& slots) {
   slots.erase(std::unique(slots.begin(), slots.end()), slots.end());
 }
 
-// The features of two families, each family's values 1/sqrt(its number of
-// distinct slots), the n-grams' times kCharGramWeight, so that the
-// character n-grams of a text (about one per letter) do not drown its words,
-// pairs and other features (about one per word) however long the text. A
-// slot both families hit (a hash collision) gets the sum. Both lists sorted
-// and distinct.
-FeatureVector weigh_families(const std::vector<uint32_t>& slots, const std::vector<uint32_t>& grams) {
+// Each family's value: 1/sqrt(its number of distinct slots), the n-grams'
+// times kCharGramWeight, so that the character n-grams of a text (about one
+// per letter) do not drown its words, pairs and other features (about one
+// per word) however long the text.
+FamilyValues family_values(size_t slots, size_t grams) {
   const auto value_of = [](size_t count) { return count == 0 ? 0.0f : 1.0f / std::sqrt(static_cast<float>(count)); };
-  const float slot_value = value_of(slots.size()), gram_value = kCharGramWeight * value_of(grams.size());
+  return {value_of(slots), kCharGramWeight * value_of(grams)};
+}
+
+// The features of the two families (lists sorted and distinct) at their
+// values; a slot both hit (a hash collision) gets the sum.
+FeatureVector weigh_families(const std::vector<uint32_t>& slots, const std::vector<uint32_t>& grams,
+                             const FamilyValues& values) {
+  const float slot_value = values.words, gram_value = values.grams;
   FeatureVector features;
   features.reserve(slots.size() + grams.size());
   size_t i = 0, j = 0;
@@ -283,6 +288,7 @@ std::string feature_name(char kind, std::string_view a, std::string_view b) {
 
 FeatureVector extract_features(const Submission& submission, FeatureObserver* observer) {
   std::vector<uint32_t> slots, grams;
+  FeatureVector features;
   slots.reserve(256);
   grams.reserve(256);
   SlotHasher slot_of_feature;
@@ -290,12 +296,14 @@ FeatureVector extract_features(const Submission& submission, FeatureObserver* ob
     const uint32_t slot = slot_of_feature(kind, a, b);
     (kind == 'g' ? grams : slots).push_back(slot);
     if (observer) observer->seen(slot, kind, a, b);
-  }, [observer] {
-    if (observer) observer->walked();
+  }, [&] {
+    sort_distinct(slots);
+    sort_distinct(grams);
+    const FamilyValues values = family_values(slots.size(), grams.size());
+    features = weigh_families(slots, grams, values);
+    if (observer) observer->walked(values);
   });
-  sort_distinct(slots);
-  sort_distinct(grams);
-  return weigh_families(slots, grams);
+  return features;
 }
 
 std::vector<NamedFeature> describe_features(const Submission& submission) {

@@ -33,6 +33,14 @@ struct Feature {
 // The distinct features of one submission, sorted by slot.
 using FeatureVector = std::vector<Feature>;
 
+// What one feature of each family is worth in a submission's vector: the
+// character n-grams ('g') one family, every other feature the other.
+struct FamilyValues {
+  float words = 0;
+  float grams = 0;
+  float of(char kind) const { return kind == 'g' ? grams : words; }
+};
+
 // Sees every feature as extract_features cuts it: in the order of the
 // text, a feature as often as it occurs. Lets a caller name the features it
 // cares about (an explanation) in the same walk over the text.
@@ -42,8 +50,10 @@ class FeatureObserver {
   // Feature `kind`:`a` (or the pair `kind`:`a` `b`) falls in `slot`; the
   // views stay valid until walked() returns. feature_name() spells it.
   virtual void seen(uint32_t slot, char kind, std::string_view a, std::string_view b) = 0;
-  // Every feature has been seen; their views expire when this returns.
-  virtual void walked() = 0;
+  // Every feature has been seen, and each is worth `values` (a feature
+  // both families hit, a hash collision, gets the sum in the vector); their
+  // views expire when this returns.
+  virtual void walked(const FamilyValues& values) = 0;
 };
 
 // The features of `submission`; `observer`, when given, sees each as it is cut.
