@@ -15,18 +15,17 @@
 #include "support/comment.h"
 #include "support/redis_test_server.h"
 #include "support/temp_dir.h"
+#include "support/time_at.h"
 
 namespace spamgate {
 namespace {
 
+using testing::at;
 using testing::have_redis;
 using testing::link_to;
 using testing::RedisServer;
 using testing::unused_port;
 
-TimePoint at(double seconds) {
-  return TimePoint{std::chrono::duration_cast<TimePoint::duration>(std::chrono::duration<double>(seconds))};
-}
 
 HistoryQuestions rate_question(std::string_view ip, double burst) {
   HistoryQuestions questions;

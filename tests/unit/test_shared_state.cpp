@@ -23,18 +23,17 @@
 #include "store/stored_history.h"
 #include "support/redis_test_server.h"
 #include "support/temp_dir.h"
+#include "support/time_at.h"
 
 namespace spamgate {
 namespace {
 
+using testing::at;
 using testing::have_redis;
 using testing::link_to;
 using testing::RedisServer;
 using testing::unused_port;
 
-TimePoint at(double seconds) {
-  return TimePoint{std::chrono::duration_cast<TimePoint::duration>(std::chrono::duration<double>(seconds))};
-}
 
 FeedbackRecord decision(const std::string& decision, int64_t comment_id, const std::string& body) {
   FeedbackRecord f;
