@@ -196,6 +196,7 @@ function spamgate_review_bulk_action( array $post ) {
  */
 function spamgate_review_result_notices( array $results, $status ) {
 	$comments = 0;
+	$already  = 0;
 	$contacts = 0;
 	$forms    = 0;
 	$unmailed = 0;
@@ -217,6 +218,8 @@ function spamgate_review_result_notices( array $results, $status ) {
 		} elseif ( 'form' === $result['kind'] ) {
 			++$forms;
 			$unmailed += $result['mailed'] ? 0 : 1;
+		} elseif ( empty( $result['created'] ) && ! empty( $result['comment_id'] ) ) {
+			++$already;
 		} else {
 			++$comments;
 		}
@@ -228,6 +231,10 @@ function spamgate_review_result_notices( array $results, $status ) {
 			? sprintf( _n( '%s comment rescued and approved.', '%s comments rescued and approved.', $comments, 'spamgate' ), number_format_i18n( $comments ) )
 			/* translators: %s: number of comments. */
 			: sprintf( _n( '%s comment rescued; it waits in the Pending list.', '%s comments rescued; they wait in the Pending list.', $comments, 'spamgate' ), number_format_i18n( $comments ) );
+	}
+	if ( $already > 0 ) {
+		/* translators: %s: number of comments. */
+		$done[] = sprintf( _n( '%s comment was rescued before; it stays in WordPress once.', '%s comments were rescued before; each stays in WordPress once.', $already, 'spamgate' ), number_format_i18n( $already ) );
 	}
 	if ( $contacts > 0 ) {
 		/* translators: %s: number of contact messages. */

@@ -365,6 +365,7 @@ final class ReviewApiTest extends TestCase {
 			'decision'   => 'ham',
 			'mailed'     => false,
 			'comment_id' => 5,
+			'created'    => true,
 		);
 		$this->assertSame(
 			array(
@@ -392,5 +393,12 @@ final class ReviewApiTest extends TestCase {
 		$this->assertSame( 'error', $notices[1]['type'] );
 		$this->assertSame( array( '1 submission could not be reviewed:', self::ID . ': spamgate no longer has this submission.' ), $notices[1]['lines'] );
 		$this->assertSame( 'No submissions were selected.', spamgate_review_result_notices( array(), 'pending' )[0]['lines'][0] );
+
+		// A second "Not spam" click (or one on another node) finds the comment in WordPress already.
+		$again = array_merge( $ok, array( 'created' => false ) );
+		$this->assertSame(
+			array( '1 comment rescued; it waits in the Pending list.', '2 comments were rescued before; each stays in WordPress once.' ),
+			spamgate_review_result_notices( array( $ok, $again, $again ), 'pending' )[0]['lines']
+		);
 	}
 }

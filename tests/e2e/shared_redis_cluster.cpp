@@ -492,6 +492,8 @@ TEST_CASE("a comment node 2 rejected is listed by node 1 and rescued in WordPres
   INFO("the browser saw: ", seen.dump());
   CHECK(at(seen, "/rescue_id") == id);
   CHECK(at(seen, "/second_ok") == true);
+  CHECK(at(seen, "/first_notice").get<std::string>().find("1 comment rescued") != std::string::npos);
+  CHECK(at(seen, "/second_notice").get<std::string>().find("1 comment was rescued before") != std::string::npos);
   CHECK(count_of(site.nodes[2]->log(), "endpoint=submissions") >= 3);  // the plugin asked node 3: the list, the two clicks
   MESSAGE("review screen screenshot: " << screenshot);
 
