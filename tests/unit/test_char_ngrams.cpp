@@ -100,6 +100,23 @@ TEST_CASE("char n-grams: a long text gives its first kMaxCharGrams, in English a
   CHECK(grams_of("wonderful day").size() == 8 + 2);  // well under the cap: every one
 }
 
+TEST_CASE("char n-grams: the squeezed text stops after the word that fills the cap, and gives the same grams") {
+  // Words of 1 to 9 letters (those under 3 give no n-gram), separated by one
+  // space, lower case: the whole squeezed text is the text with a space at
+  // either end, whose grams for_each_char_ngram cuts as from the short one.
+  std::string text;
+  for (int i = 0; i < 400; ++i) text += std::string(1 + i % 9, static_cast<char>('a' + i % 26)) + " ";
+  const std::string whole = " " + text;
+  const std::string squeezed = squeeze_for_ngrams(text);
+  CHECK(squeezed.size() < whole.size() / 2);
+  CHECK(squeezed.back() == ' ');
+  std::vector<std::string> from_whole, from_squeezed;
+  for_each_char_ngram(whole, [&](char, std::string_view gram) { from_whole.emplace_back(gram); });
+  for_each_char_ngram(squeezed, [&](char, std::string_view gram) { from_squeezed.emplace_back(gram); });
+  CHECK(from_whole.size() == kMaxCharGrams);
+  CHECK(from_squeezed == from_whole);
+}
+
 TEST_CASE("extract_features: the n-grams and the other features each weigh as one family, English and Japanese") {
   const Submission s = comment(
       "Check out my channel for free gifts https://bit.ly/x and subscribe, I upload new covers every week. "

@@ -31,7 +31,9 @@ constexpr size_t kMaxCharGrams = 256;
 
 // `folded` (fold_text's output) with each run of characters that are not
 // CharClass::word replaced by one space, and a space at either end: the
-// text the n-grams are cut from. Well-formed UTF-8 whatever `folded` holds.
+// text the n-grams are cut from; it ends after the word that brings its
+// n-grams to kMaxCharGrams, since no later one is cut. Well-formed UTF-8
+// whatever `folded` holds.
 std::string squeeze_for_ngrams(std::string_view folded);
 
 // Calls emit('g', gram) for every window of kCharGramLength code points of
