@@ -1,8 +1,10 @@
 """Debian's headless Chromium for the browser tests (review_screen.py,
 rules_try.py, cf7.py): the driver, a failed expectation and its report, a
 click that loads a new page, logging in to WordPress, and running a test's
-steps to one JSON line or a failure report. Run the tests with Debian's python3
+steps to one JSON line or a failure report, and the arguments every screen
+test takes. Run the tests with Debian's python3
 (python3-selenium, chromium-driver)."""
+import argparse
 import json
 
 from selenium import webdriver
@@ -11,6 +13,16 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as until
 from selenium.webdriver.support.ui import WebDriverWait
+
+
+def owner_arguments():
+    """The arguments every screen test takes: the site, the owner's login and where the screenshot goes."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--site", required=True)
+    parser.add_argument("--user", required=True)
+    parser.add_argument("--password", required=True)
+    parser.add_argument("--screenshot", required=True)
+    return parser
 
 
 class Failed(Exception):

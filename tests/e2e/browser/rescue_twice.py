@@ -11,7 +11,6 @@ Run with Debian's python3 (python3-selenium, chromium-driver). Exits 0 and
 prints one JSON line of what it saw; on a failed expectation exits 1 with the
 reason, the page's URL and its visible text (and saves <screenshot>.fail.png).
 """
-import argparse
 import sys
 
 from selenium.webdriver.common.action_chains import ActionChains
@@ -19,7 +18,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as until
 from selenium.webdriver.support.ui import WebDriverWait
 
-from chromium import browser, click_and_wait_for_load, expect, log_in, run
+from chromium import browser, click_and_wait_for_load, expect, log_in, owner_arguments, run
 from review_screen import open_screen_from_menu, result_notice, row_with
 
 
@@ -53,13 +52,9 @@ def rescue_twice(driver, args):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--site", required=True)
-    parser.add_argument("--user", required=True)
-    parser.add_argument("--password", required=True)
+    parser = owner_arguments()
     parser.add_argument("--rescue", required=True, help="text of the blocked comment to rescue")
     parser.add_argument("--reason", required=True, help="the reason the screen must show for it")
-    parser.add_argument("--screenshot", required=True)
     args = parser.parse_args()
     return run(browser(), args.screenshot, lambda driver: rescue_twice(driver, args))
 

@@ -10,7 +10,6 @@ Run with Debian's python3 (python3-selenium, chromium-driver). Exits 0 and
 prints one JSON line of what it saw; on a failed expectation exits 1 with the
 reason, the page's URL and its visible text (and saves <screenshot>.fail.png).
 """
-import argparse
 import sys
 
 from selenium.webdriver.common.action_chains import ActionChains
@@ -18,7 +17,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as until
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from chromium import browser, click_and_wait_for_load, expect, log_in, run
+from chromium import browser, click_and_wait_for_load, expect, log_in, owner_arguments, run
 
 
 def open_screen_from_menu(driver, site):
@@ -98,14 +97,10 @@ def review_as_owner(driver, args):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--site", required=True)
-    parser.add_argument("--user", required=True)
-    parser.add_argument("--password", required=True)
+    parser = owner_arguments()
     parser.add_argument("--rescue", required=True, help="text of the rejected comment to rescue")
     parser.add_argument("--reason", required=True, help="the reason the screen must show for it")
     parser.add_argument("--confirm", required=True, nargs="+", help="texts of comments to confirm as spam in bulk")
-    parser.add_argument("--screenshot", required=True)
     args = parser.parse_args()
 
     return run(browser(), args.screenshot, lambda driver: review_as_owner(driver, args))

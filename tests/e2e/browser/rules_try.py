@@ -10,14 +10,13 @@ Run with Debian's python3 (python3-selenium, chromium-driver). Exits 0 and
 prints one JSON line of what it saw; on a failed expectation exits 1 with the
 reason, the page's URL and its visible text (and saves <screenshot>.fail.png).
 """
-import argparse
 import sys
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as until
 from selenium.webdriver.support.ui import WebDriverWait
 
-from chromium import browser, click_and_wait_for_load, expect, log_in, run
+from chromium import browser, click_and_wait_for_load, expect, log_in, owner_arguments, run
 
 
 def open_settings_from_menu(driver, site):
@@ -69,13 +68,9 @@ def try_rules_as_owner(driver, args):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--site", required=True)
-    parser.add_argument("--user", required=True)
-    parser.add_argument("--password", required=True)
+    parser = owner_arguments()
     parser.add_argument("--rule", required=True, action="append", help="a line to paste (repeat for more)")
     parser.add_argument("--bad-rule", required=True, help="a line spamgate must refuse")
-    parser.add_argument("--screenshot", required=True)
     args = parser.parse_args()
 
     return run(browser(), args.screenshot, lambda driver: try_rules_as_owner(driver, args))
