@@ -75,8 +75,11 @@ struct Runner {
   std::optional<std::string> operator()(std::string_view name, const Submission& submission) const {
     CheckContext context{config, secret, history, now};
     // The scorer asks the history once for both; here only the check run asks.
-    const HistoryAnswers answers = ask_history(submission, context, name == "RATE_IP", name == "DUPLICATE");
-    if (history) context.history_answers = &answers;
+    HistoryAnswers answers;
+    if (history) {
+      answers = history->answer(history_questions(submission, config, name == "RATE_IP", name == "DUPLICATE"), now);
+      context.history_answers = &answers;
+    }
     return check_named(name).run(submission, context);
   }
 };

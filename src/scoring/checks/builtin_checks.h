@@ -57,15 +57,11 @@ struct BuiltinCheck {
 };
 
 // RATE_IP's and DUPLICATE's questions about `submission`, each only when it
-// applies (a client IP, a non-empty body). The rate question points into
-// `submission`, which must outlive it.
+// applies (a client IP, a non-empty body), for the history to answer in one
+// call (one round trip with the history in Redis). The rate question points
+// into `submission`, which must outlive it.
 HistoryQuestions history_questions(const Submission& submission, const ChecksConfig& config, bool rate = true,
                                    bool duplicate = true);
-
-// history_questions() answered by `context.history` in one call: one round
-// trip with the history in Redis. Nothing without a history.
-HistoryAnswers ask_history(const Submission& submission, const CheckContext& context, bool rate = true,
-                           bool duplicate = true);
 
 // Every fixed-name built-in check, in a stable order.
 const std::vector<BuiltinCheck>& builtin_checks();

@@ -52,11 +52,4 @@ HistoryQuestions history_questions(const Submission& submission, const ChecksCon
   return questions;
 }
 
-HistoryAnswers ask_history(const Submission& submission, const CheckContext& context, bool rate, bool duplicate) {
-  if (!context.history) return {};
-  const HistoryQuestions questions = history_questions(submission, context.config, rate, duplicate);
-  if (!questions.rate && !questions.duplicate) return {};
-  return context.history->answer(questions, context.now);
-}
-
 }  // namespace spamgate
