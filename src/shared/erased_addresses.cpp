@@ -4,6 +4,8 @@
 #include <cmath>
 #include <optional>
 
+#include "util/hex.h"
+
 namespace spamgate {
 namespace {
 
@@ -19,9 +21,7 @@ std::optional<int64_t> whole_seconds(const std::string& text) {
 
 }  // namespace
 
-bool is_email_digest(std::string_view text) {
-  return text.size() == 64 && text.find_first_not_of("0123456789abcdef") == std::string_view::npos;
-}
+bool is_email_digest(std::string_view text) { return is_lower_hex(text, 64); }
 
 std::string erased_addresses_key(const RedisLink& redis) { return redis.key("erased"); }
 

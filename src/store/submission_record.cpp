@@ -7,17 +7,13 @@
 #include <nlohmann/json.hpp>
 
 #include "form/form_fields.h"
+#include "util/hex.h"
 #include "util/json_text.h"
 #include "util/utf8.h"
 
 namespace spamgate {
 
-bool is_submission_id(std::string_view id) {
-  if (id.size() != 16) return false;
-  for (char c : id)
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-  return true;
-}
+bool is_submission_id(std::string_view id) { return is_lower_hex(id, 16); }
 
 namespace {
 

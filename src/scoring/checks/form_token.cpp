@@ -24,7 +24,6 @@ bool all_of(std::string_view text, bool (*predicate)(char)) {
 }
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_lower_hex(char c) { return is_digit(c) || (c >= 'a' && c <= 'f'); }
 
 }  // namespace
 
@@ -39,7 +38,7 @@ TokenCheck verify_form_token(std::string_view token, std::string_view secret, in
   if (dot == std::string_view::npos || dot == 0 || dot > 12) return {TokenStatus::malformed};
   const std::string_view time_text = token.substr(0, dot);
   const std::string_view signature = token.substr(dot + 1);
-  if (!all_of(time_text, is_digit) || signature.size() != 64 || !all_of(signature, is_lower_hex))
+  if (!all_of(time_text, is_digit) || !is_lower_hex(signature, 64))
     return {TokenStatus::malformed};
   const std::string expected = hmac_sha256_hex(secret, time_text);
   if (expected.size() != signature.size() || CRYPTO_memcmp(expected.data(), signature.data(), expected.size()) != 0)
