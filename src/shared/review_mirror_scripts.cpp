@@ -170,6 +170,12 @@ if #KEYS > 3 or since > 0 then
   if since > 0 then redis.call('ZREMRANGEBYSCORE', base, '-inf', '(' .. since) end
 end
 local ids, total, reasons = {}, 0, {}
+local function add_reason(name, n)  -- a rule and how many of the matches it holds, when any
+  if n > 0 then
+    table.insert(reasons, name)
+    table.insert(reasons, n)
+  end
+end
 if text == '' then
   local listing = base
   if rule ~= '' then
@@ -185,19 +191,10 @@ if text == '' then
       local counts = redis.call('HGETALL', p .. 'count:' .. ARGV[i])
       for j = 1, #counts, 2 do sums[counts[j]] = (sums[counts[j]] or 0) + tonumber(counts[j + 1]) end
     end
-    for name, n in pairs(sums) do
-      if n > 0 then
-        table.insert(reasons, name)
-        table.insert(reasons, n)
-      end
-    end
+    for name, n in pairs(sums) do add_reason(name, n) end
   else
     for _, name in ipairs(redis.call('SMEMBERS', p .. 'rules')) do
-      local n = redis.call('ZINTERCARD', 2, base, p .. 'idx:rule:' .. name)
-      if n > 0 then
-        table.insert(reasons, name)
-        table.insert(reasons, n)
-      end
+      add_reason(name, redis.call('ZINTERCARD', 2, base, p .. 'idx:rule:' .. name))
     end
   end
 else
@@ -224,10 +221,7 @@ else
       end
     end
   end
-  for name, n in pairs(hits) do
-    table.insert(reasons, name)
-    table.insert(reasons, n)
-  end
+  for name, n in pairs(hits) do add_reason(name, n) end
 end
 local items = {}
 for _, id in ipairs(ids) do table.insert(items, page_item(p, id)) end
