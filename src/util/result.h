@@ -27,7 +27,12 @@ class Result {
   const T& operator*() const { return value(); }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
-  const std::string& error() const { return std::get<1>(state_).message; }
+  // The reason it failed; empty when ok(), as for Status (a test may print
+  // it beside a check that passed).
+  const std::string& error() const {
+    static const std::string kNone;
+    return ok() ? kNone : std::get<1>(state_).message;
+  }
 
  private:
   std::variant<T, Error> state_;
