@@ -116,14 +116,14 @@ class Spamgate:
             raise EvalError(f"{' '.join(cmd)}: exit status {p.returncode}\n{p.stderr.strip()}")
         return p
 
-    def eval(self, tests, expected, train=None, min_per_class=None, fuzzy=None):
+    def eval(self, tests, expected, train=None, min_per_class=None, fuzzy=None, rows=False):
         """Runs `spamgate eval --json`; returns the per-file counts (in `tests` order) and `learned`.
 
         `expected` holds the label counts this script read from each test file:
         spamgate must have read the same rows. `fuzzy` (a dict: from_rejects,
         similarity) runs `spamgate fuzzy eval` instead: the same plus FUZZY,
         taught the training rows as marks; its figures land in the counts as
-        "fuzzy"."""
+        "fuzzy". `rows`: `learned` also holds "rows", learned_rows() of the test rows."""
         cmd = [self.binary, "eval", "-c", self.config, "--json"]
         if fuzzy is not None:
             cmd = [self.binary, "fuzzy", "eval", "-c", self.config, "--json"]
@@ -162,6 +162,8 @@ class Spamgate:
                 raise EvalError(f"{' '.join(cmd)}: no \"learned\" member with spam, ham, active")
             learned = {"spam": int(learned["spam"]), "ham": int(learned["ham"]),
                        "active": bool(learned["active"])}
+            if rows:
+                learned["rows"] = learned_rows(doc, cmd, expected)
         if fuzzy is not None:
             f = doc.get("fuzzy")
             if not isinstance(f, dict) or "hits" not in f:
@@ -169,6 +171,50 @@ class Spamgate:
             for r in result:
                 r["fuzzy"] = f
         return result, learned
+
+
+def learned_rows(doc, cmd, expected):
+    """`spamgate eval --json`'s "learned_rows" as (probability, flagged without LEARNED, spam) tuples.
+
+    Present (one per test row) only when the model is active; an older
+    spamgate that does not write them gives an empty list."""
+    rows = doc.get("learned_rows", [])
+    want = sum(e["spam"] + e["ham"] for e in expected)
+    if rows and len(rows) != want:
+        raise EvalError(f"{' '.join(cmd)}: {len(rows)} learned_rows for {want} test rows")
+    return [(float(p), bool(flagged), bool(spam)) for p, flagged, spam in rows]
+
+
+def ranking_ceiling(rows, max_ham_held):
+    """The most spam LEARNED could catch with one hold probability T at <= max_ham_held of ham held.
+
+    `rows`: (probability, flagged without LEARNED, spam). A row counts as held
+    when the rest of the verdict holds it or its probability reaches T (LEARNED
+    holding on its own); T is chosen on these very rows, so the figure is a
+    ceiling, not a result: it measures how well the model ranks spam above
+    ham, which no hold band or monotone calibration of its probability
+    changes (a lower band adding to a rule's score moves a few rows more)."""
+    spam = sum(1 for _, _, y in rows if y)
+    ham = len(rows) - spam
+    caught = sum(1 for _, f, y in rows if y and f)
+    held = sum(1 for _, f, y in rows if not y and f)
+    best = None
+    if held <= max_ham_held * ham:
+        best = {"caught": caught, "fp": held, "probability": None}
+    candidates = sorted((r for r in rows if not r[1]), key=lambda r: -r[0])
+    i = 0
+    while i < len(candidates):  # lower T one distinct probability at a time
+        t = candidates[i][0]
+        while i < len(candidates) and candidates[i][0] == t:
+            caught += candidates[i][2]
+            held += not candidates[i][2]
+            i += 1
+        if held > max_ham_held * ham:
+            break
+        best = {"caught": caught, "fp": held, "probability": t}
+    if best is None:
+        return None
+    return dict(best, spam=spam, ham=ham)
 
 
 # ------------------------------------------------------------ bogofilter --
@@ -318,15 +364,31 @@ def print_table(title, folds, total, bogo_settings, systems=SYSTEMS):
     print()
 
 
+def print_ceiling(total):
+    """One line: the learner's ranking_ceiling() over the protocol's test rows."""
+    c = total["learner_ceiling"]
+    if c is None:
+        print("  learner ranking ceiling: none (the rest of the verdict alone holds more than 1 % of ham)")
+    elif c["probability"] is None:
+        print("  learner ranking ceiling: LEARNED can hold nothing alone within 1 % of ham")
+    else:
+        print(f"  learner ranking ceiling (LEARNED holding alone at the one probability chosen on these test rows, "
+              f"<= 1 % ham held): caught {cell(c['caught'], c['spam']).strip()}, ham held "
+              f"{cell(c['fp'], c['ham']).strip()} at p >= {c['probability']:.3f}: how well the model ranks, "
+              "which no hold band or calibration of its probability changes; a ceiling, not a result")
+    print()
+
+
 # -------------------------------------------------------------- protocol --
 
 def run_protocol(name, folds, sg, workdir):
     """folds: list of dicts with fold, train (paths), train_comments, test (path), test_corpus, test_rows."""
     expected = [label_counts(f["test_corpus"], f["test_rows"]) for f in folds]
     rules, _ = sg.eval([f["test"] for f in folds], expected)
-    rows = []
+    rows, learner_rows = [], []
     for f, exp, rule_counts in zip(folds, expected, rules):
-        learner, learned = sg.eval([f["test"]], [exp], train=f["train"])
+        learner, learned = sg.eval([f["test"]], [exp], train=f["train"], rows=True)
+        learner_rows += learned.pop("rows")
         learner = dict(learner[0], learned=learned)
         fuzzy, fuzzy_learned = sg.eval([f["test"]], [exp], train=f["train"], fuzzy=FUZZY_LIVE)
         fuzzy = dict(fuzzy[0], learned=fuzzy_learned)
@@ -347,6 +409,7 @@ def run_protocol(name, folds, sg, workdir):
         for r in rows:
             t = add(t, r[key])
         total[key] = t
+    total["learner_ceiling"] = ranking_ceiling(learner_rows, MAX_HAM_HELD)
     return rows, total
 
 
@@ -416,6 +479,7 @@ def main():
     FUZZY_LIVE["from_rejects"] = read_fuzzy_from_rejects(args.config)
     print_table("cross: leave one video out (train on the other four videos, test on this one)",
                 cross_rows, cross_total, bogo_settings)
+    print_ceiling(cross_total)
 
     # site: even rows train, odd rows test, per video
     site_dir = os.path.join(args.tmp, "site")
@@ -432,6 +496,7 @@ def main():
     site_rows, site_total = run_protocol("site", site_folds, sg, args.tmp)
     print_table("site: per video, train on the rows at even positions, test on the odd ones",
                 site_rows, site_total, bogo_settings)
+    print_ceiling(site_total)
 
     # site: how the learner's gate ([learning] min_per_class) matters
     gate_default = read_gate_default(args.config)

@@ -76,6 +76,8 @@ Result<size_t> teach_fuzzy_from_files(const std::vector<std::string>& files, Fuz
 Result<EvalReport> evaluate(const RuleSet& rules, const ChecksConfig& checks, const std::vector<std::string>& files,
                             const LearnedModel* learned, EvalFuzzy fuzzy) {
   const CheckContext context{checks, "", nullptr, TimePoint{}, learned, fuzzy.memory};
+  const CheckContext without_learned{checks, "", nullptr, TimePoint{}, nullptr, fuzzy.memory};
+  const bool rows_wanted = learned != nullptr && learned->active();
   const Scorer scorer;
   EvalReport report;
   report.total.name = "total";
@@ -88,6 +90,10 @@ Result<EvalReport> evaluate(const RuleSet& rules, const ChecksConfig& checks, co
     for (const LabelledComment& comment : *comments) {
       const Submission submission = labelled_submission(comment);
       const Verdict verdict = scorer.score(rules, submission, context);
+      if (rows_wanted)  // before a rejection teaches FUZZY this very row
+        report.learned_rows.push_back({learned->confident_probability(extract_features(submission)),
+                                       scorer.score(rules, submission, without_learned).action != Action::pass,
+                                       comment.spam});
       if (fuzzy.memory && fuzzy.from_rejects && rejection_teaches_fuzzy(verdict, rules.reject_threshold()))
         fuzzy.memory->add_spam(counts.name + ":" + std::to_string(comment.line), submission, false);
       const bool flagged = verdict.action != Action::pass;
@@ -155,6 +161,12 @@ nlohmann::json eval_json(const EvalReport& report, const LearnedModel* learned) 
   out["total"] = counts(report.total);
   if (learned)
     out["learned"] = {{"spam", learned->counts().spam}, {"ham", learned->counts().ham}, {"active", learned->active()}};
+  if (!report.learned_rows.empty()) {
+    nlohmann::json rows = nlohmann::json::array();
+    for (const LearnedRow& row : report.learned_rows)
+      rows.push_back({row.probability, row.flagged_without ? 1 : 0, row.spam ? 1 : 0});
+    out["learned_rows"] = std::move(rows);
+  }
   return out;
 }
 

@@ -54,9 +54,19 @@ struct EvalCounts {
   double recall() const;
 };
 
+// One row as the learned model saw it: measures the model apart from the
+// score bands it acts through (scripts/eval: how much spam any hold band
+// could catch at a given share of ham held).
+struct LearnedRow {
+  double probability = 0;   // LearnedModel::confident_probability() of the row
+  bool flagged_without = false;  // held or rejected by the verdict without LEARNED
+  bool spam = false;        // the row's label
+};
+
 struct EvalReport {
   std::vector<EvalCounts> files;        // one per input file, in order
   EvalCounts total;
+  std::vector<LearnedRow> learned_rows; // every row in file order when an active model was given, else empty
   std::vector<RuleHitCount> rule_hits;  // every rule that hit, most hits first
   size_t rule_errors = 0;               // rule errors raised while scoring (complexity limit)
 };
@@ -75,8 +85,9 @@ struct EvalFuzzy {
 
 // Reads every file and scores each comment (author and body only, no
 // history, no form token) with `rules`, `checks` and, when given, the
-// learned model and FUZZY's examples. Returns the report, or the first
-// file error.
+// learned model and FUZZY's examples. With an active model, each row is
+// also scored without it for learned_rows. Returns the report, or the
+// first file error.
 Result<EvalReport> evaluate(const RuleSet& rules, const ChecksConfig& checks, const std::vector<std::string>& files,
                             const LearnedModel* learned = nullptr, EvalFuzzy fuzzy = {});
 
@@ -95,7 +106,9 @@ std::string render_eval(const EvalReport& report);
 
 // The report as one JSON object: {"files":[{"file","spam","ham","caught",
 // "fp"}],"total":{...}}, plus "learned":{"spam","ham","active"} when a
-// model was given (`spamgate eval --json`).
+// model was given, and "learned_rows":[[probability, flagged without
+// LEARNED (0/1), spam (0/1)], ...] when report.learned_rows has any
+// (`spamgate eval --json`).
 nlohmann::json eval_json(const EvalReport& report, const LearnedModel* learned);
 
 }  // namespace spamgate

@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "scoring/eval.h"
 #include "support/temp_dir.h"
 
@@ -98,4 +100,58 @@ TEST_CASE("default.rules on the held-out video (Youtube05-Shakira, not used for 
   CHECK(report->total.false_positives <= 2);
   CHECK(report->total.recall() >= 0.2);
   CHECK(report->rule_errors == 0);
+}
+
+TEST_CASE("evaluate with an active model: each row's probability and whether the verdict without LEARNED flags it") {
+  TempDir dir;
+  // Taught: spam sells and links, ham talks about the song, in English and Japanese.
+  std::string taught = "AUTHOR,CONTENT,CLASS\n";
+  for (int i = 0; i < 6; ++i) {
+    taught += "bot" + std::to_string(i) + ",cheap pills at shop" + std::to_string(i) + ".example.com buy now,1\n";
+    taught += "botj" + std::to_string(i) + ",格安の薬を今すぐ購入 shop" + std::to_string(i) + ".example.com,1\n";
+    taught += "fan" + std::to_string(i) + ",great song I love the chorus,0\n";
+    taught += "fanj" + std::to_string(i) + ",この曲のサビが大好きです,0\n";
+  }
+  const std::string train = dir.write("train.csv", taught);
+  const std::string test = dir.write("test.csv",
+                                     "AUTHOR,CONTENT,CLASS\n"
+                                     "x,buy cheap pills now,1\n"           // the model's spam, no rule
+                                     "y,格安の薬を今すぐ購入,1\n"          // the model's spam, in Japanese
+                                     "z,pills pills pills,1\n"             // the rule alone holds it
+                                     "w,サビが大好き,0\n");
+  auto load = load_rules({dir.write("r.rules", "body PILLS3 /(pills ){2}pills/\nscore PILLS3 5\nscore LEARNED 0.5:5\n")});
+  REQUIRE(load.rules);
+  auto model = train_on_files({train}, 5);
+  REQUIRE_MESSAGE(model.ok(), model.error());
+  REQUIRE((*model)->active());
+
+  auto report = evaluate(*load.rules, ChecksConfig{}, {test}, model->get());
+  REQUIRE(report.ok());
+  auto comments = read_labelled_csv(test);
+  REQUIRE(comments.ok());
+  REQUIRE(report->learned_rows.size() == comments->size());
+  for (size_t i = 0; i < comments->size(); ++i) {
+    const LearnedRow& row = report->learned_rows[i];
+    const Submission submission = labelled_submission((*comments)[i]);
+    CHECK(row.probability == doctest::Approx((*model)->confident_probability(extract_features(submission))));
+    CHECK(row.spam == (*comments)[i].spam);
+    CHECK(row.flagged_without == (i == 2));  // only "pills pills pills" is held by the rule
+  }
+  CHECK(report->learned_rows[0].probability > 0.5);  // the model sees what the rule does not
+  CHECK(report->learned_rows[1].probability > 0.5);
+  CHECK(report->learned_rows[3].probability < 0.5);
+
+  const nlohmann::json json = eval_json(*report, model->get());
+  REQUIRE(json["learned_rows"].size() == 4);
+  CHECK(json["learned_rows"][2] == nlohmann::json::array({report->learned_rows[2].probability, 1, 1}));
+  CHECK(json["learned_rows"][3][1] == 0);
+  CHECK(json["learned_rows"][3][2] == 0);
+
+  // A model below its gate scores nothing, so there is no row to report.
+  auto silent = train_on_files({train}, 100);
+  REQUIRE(silent.ok());
+  auto quiet = evaluate(*load.rules, ChecksConfig{}, {test}, silent->get());
+  REQUIRE(quiet.ok());
+  CHECK(quiet->learned_rows.empty());
+  CHECK_FALSE(eval_json(*quiet, silent->get()).contains("learned_rows"));
 }
