@@ -138,7 +138,7 @@ Result<int64_t> FeedbackChannel::apply_erasure(const LearningEvent& event) {
 }
 
 Result<int64_t> FeedbackChannel::erase_address_here(const std::string& address, int64_t made_until) {
-  if (fuzzy_ != nullptr) fuzzy_->forget_email(address);
+  if (fuzzy_ != nullptr) fuzzy_->forget_email(address, made_until);
   if (submissions_ != nullptr)
     if (Result<int64_t> erased = submissions_->erase_email(address, made_until); !erased) return erased;
   return log_.forget_email(address, made_until);
