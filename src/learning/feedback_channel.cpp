@@ -16,6 +16,23 @@ const Clock& system_clock() {
   return clock;
 }
 
+// True when decision `f`, as the stream carries it, holds `needle` (lower-case ASCII letters).
+bool mentions(const FeedbackRecord& f, const std::string& needle) {
+  return ascii_lowercase(encode_learning_event({LearningEvent::Op::record, {f}, ""})).find(needle) != std::string::npos;
+}
+
+// `event` (a stream entry or a kept event) without the decisions that
+// mention `email`; nullopt when none is left, or when the event is no
+// decision (a malformed one, or a forget naming the address).
+std::optional<StreamEvent> event_without(const StreamEvent& event, std::string_view email) {
+  Result<LearningEvent> decoded = decode_learning_event(event.kind, event.data);
+  if (!decoded || decoded->decisions.empty()) return std::nullopt;
+  const std::string needle = ascii_lowercase(email);
+  std::erase_if(decoded->decisions, [&needle](const FeedbackRecord& f) { return mentions(f, needle); });
+  if (decoded->decisions.empty()) return std::nullopt;
+  return StreamEvent{event.kind, encode_learning_event(*decoded)};
+}
+
 }  // namespace
 
 Result<std::unique_ptr<FeedbackChannel>> FeedbackChannel::open(const std::string& db_path, FeedbackLog& log,
@@ -74,9 +91,12 @@ Result<int64_t> FeedbackChannel::forget_email(const std::string& email) {
   note_erasure(erasure.target, erasure.erased_at);
   Result<int64_t> forgotten = decide(erasure);
   if (!forgotten) return forgotten;
-  if (Status kept = stream_->drop_kept_mentioning(email); !kept) return Error{kept.error()};
-  const auto without_email = [&email](const std::string& snapshot) { return snapshot_without(snapshot, email); };
-  if (Status scrubbed = stream_->scrub(email, without_email); !scrubbed)
+  // The other decisions an entry or kept event carries stay (other nodes
+  // may not have applied them yet): only this address's go.
+  const auto from_event = [&email](const StreamEvent& event) { return event_without(event, email); };
+  if (Status kept = stream_->erase_from_kept(email, from_event); !kept) return Error{kept.error()};
+  const auto from_snapshot = [&email](const std::string& snapshot) { return snapshot_without(snapshot, email); };
+  if (Status scrubbed = stream_->scrub(email, from_event, from_snapshot); !scrubbed)
     LogLine("warn").add("msg", "the learning stream could not be cleared of an erased address yet").add("error", scrubbed.error()).write();
   return forgotten;
 }
@@ -269,10 +289,7 @@ Result<std::string> FeedbackChannel::snapshot_without(const std::string& text, s
   Result<LearningSnapshot> decoded = decode_learning_snapshot(text);
   if (!decoded) return Error{decoded.error()};
   const std::string needle = ascii_lowercase(email);
-  std::erase_if(decoded->decisions, [&needle](const FeedbackRecord& f) {
-    return ascii_lowercase(encode_learning_event({LearningEvent::Op::record, {f}, ""})).find(needle) !=
-           std::string::npos;
-  });
+  std::erase_if(decoded->decisions, [&needle](const FeedbackRecord& f) { return mentions(f, needle); });
   return encode_learning_snapshot(*decoded);
 }
 
