@@ -122,10 +122,24 @@ Result<bool> FeedbackChannel::compact() {
 }
 
 Result<int64_t> FeedbackChannel::decide(const LearningEvent& event) {
-  Result<int64_t> result =
-      stream_ ? stream_->append({learning_op_name(event.op), encode_learning_event(event)},
-                                [&] { return apply_event(event); })
-              : apply_event(event);
+  if (!stream_) {
+    Result<int64_t> result = apply_event(event);
+    refresh_learner();
+    return result;
+  }
+  // What an erasure made since covers is not written into Redis: the
+  // site's erasures are read again first (this node may not have applied
+  // a recent one yet). Redis away: the event is kept, and checked again
+  // before it is published (publishable()).
+  LearningEvent published = event;
+  const bool has_address = std::any_of(event.decisions.begin(), event.decisions.end(),
+                                       [](const FeedbackRecord& f) { return !f.email.empty(); });
+  if (has_address && load_erasures(true)) {
+    published.decisions = without_erased(std::move(published.decisions));
+    if (published.decisions.empty()) return int64_t{0};
+  }
+  Result<int64_t> result = stream_->append({learning_op_name(published.op), encode_learning_event(published)},
+                                           [&] { return apply_event(published); });
   refresh_learner();
   return result;
 }
@@ -324,6 +338,25 @@ Result<std::optional<StreamEvent>> FeedbackChannel::own_history() {
   if (mine->empty()) return std::optional<StreamEvent>{};
   const LearningEvent merge{LearningEvent::Op::merge, std::move(*mine), ""};
   return std::optional<StreamEvent>{StreamEvent{learning_op_name(merge.op), encode_learning_event(merge)}};
+}
+
+Result<std::vector<std::optional<StreamEvent>>> FeedbackChannel::publishable(const std::vector<StreamEvent>& kept) {
+  // Erasures made while this node was away are in Redis only.
+  if (Status loaded = load_erasures(true); !loaded) return Error{loaded.error()};
+  std::vector<std::optional<StreamEvent>> out;
+  for (const StreamEvent& event : kept) {
+    Result<LearningEvent> decoded = decode_learning_event(event.kind, event.data);
+    if (!decoded || decoded->decisions.empty()) {  // not this node's to judge, or no decision in it
+      out.emplace_back(event);
+      continue;
+    }
+    const size_t before = decoded->decisions.size();
+    decoded->decisions = without_erased(std::move(decoded->decisions));
+    if (decoded->decisions.empty()) out.emplace_back(std::nullopt);
+    else if (decoded->decisions.size() == before) out.emplace_back(event);
+    else out.emplace_back(StreamEvent{event.kind, encode_learning_event(*decoded)});
+  }
+  return out;
 }
 
 SnapshotLoad FeedbackChannel::load_snapshot(std::string_view snapshot, const std::string& covers, bool merge) {

@@ -135,6 +135,8 @@ class FeedbackChannel final : private EventSink {
   SnapshotLoad load_snapshot(std::string_view snapshot, const std::string& covers, bool merge) override;
   // The decisions in effect here, as a merge event (a node joining with its own).
   Result<std::optional<StreamEvent>> own_history() override;
+  // The kept events without the decisions an erasure made since covers.
+  Result<std::vector<std::optional<StreamEvent>>> publishable(const std::vector<StreamEvent>& kept) override;
 
   FeedbackLog& log_;
   Learner* learner_;

@@ -138,11 +138,19 @@ Result<int64_t> EventStream::append(const StreamEvent& event, const std::functio
 Status EventStream::publish_kept() {
   Result<std::vector<PendingEvent>> kept = state_->pending();
   if (!kept) return Error{kept.error()};
-  for (const PendingEvent& event : *kept) {
-    Result<RedisReply> id = redis_.run({"XADD", key("stream"), "*", "op", event.kind, "data", event.data, "node",
-                                        redis_.node(), "replay", "1"});
-    if (!id) return Error{id.error()};
-    if (Status dropped = state_->drop(event.id); !dropped) return dropped;
+  if (kept->empty()) return Status::success();
+  std::vector<StreamEvent> events;
+  for (const PendingEvent& event : *kept) events.push_back({event.kind, event.data});
+  Result<std::vector<std::optional<StreamEvent>>> publishable = sink_.publishable(events);
+  if (!publishable) return Error{publishable.error()};
+  if (publishable->size() != kept->size()) return Error{"the " + options_.label + " events kept could not be checked"};
+  for (size_t i = 0; i < kept->size(); ++i) {
+    if (const std::optional<StreamEvent>& event = (*publishable)[i]) {
+      Result<RedisReply> id = redis_.run({"XADD", key("stream"), "*", "op", event->kind, "data", event->data, "node",
+                                          redis_.node(), "replay", "1"});
+      if (!id) return Error{id.error()};
+    }
+    if (Status dropped = state_->drop((*kept)[i].id); !dropped) return dropped;
   }
   return Status::success();
 }

@@ -70,6 +70,14 @@ class EventSink {
   // process while this node has never applied the stream, before it loads
   // the snapshot.
   virtual Result<std::optional<StreamEvent>> own_history() { return std::optional<StreamEvent>{}; }
+  // The events this node kept while Redis was away, as they may be
+  // published now, one for each in order: as kept, rewritten, or nullopt
+  // when nothing of it may reach Redis any more (an erasure made since
+  // covers all it holds). Asked each time kept events are to be published,
+  // before any is. Error: none is published now (they stay kept).
+  virtual Result<std::vector<std::optional<StreamEvent>>> publishable(const std::vector<StreamEvent>& kept) {
+    return std::vector<std::optional<StreamEvent>>(kept.begin(), kept.end());
+  }
 };
 
 // A Redis stream id "ms-seq" (or "ms") as its two numbers; nullopt for
