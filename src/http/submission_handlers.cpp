@@ -64,7 +64,7 @@ Verdict Gateway::score(const Submission& submission, bool stateful, RequestLog& 
   // A live submission the rules reject shows FUZZY the next copies of its wave.
   if (stateful && services_.fuzzy && services_.config->checks.fuzzy_from_rejects &&
       rejection_teaches_fuzzy(verdict, rules->reject_threshold()))
-    services_.fuzzy->add_spam(log.id, submission, fingerprint, false);
+    services_.fuzzy->add_spam(log.id, submission, fingerprint, false, unix_seconds(context.now));
   std::vector<std::string> names;
   names.reserve(verdict.hits.size());
   for (const Hit& hit : verdict.hits) names.push_back(hit.rule);

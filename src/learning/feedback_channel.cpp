@@ -16,6 +16,23 @@ const Clock& system_clock() {
   return clock;
 }
 
+// True when decision `f`, as the stream carries it, holds `needle` (lower-case ASCII letters).
+bool mentions(const FeedbackRecord& f, const std::string& needle) {
+  return ascii_lowercase(encode_learning_event({LearningEvent::Op::record, {f}, ""})).find(needle) != std::string::npos;
+}
+
+// `event` (a stream entry or a kept event) without the decisions that
+// mention `email`; nullopt when none is left, or when the event is no
+// decision (a malformed one, or a forget naming the address).
+std::optional<StreamEvent> event_without(const StreamEvent& event, std::string_view email) {
+  Result<LearningEvent> decoded = decode_learning_event(event.kind, event.data);
+  if (!decoded || decoded->decisions.empty()) return std::nullopt;
+  const std::string needle = ascii_lowercase(email);
+  std::erase_if(decoded->decisions, [&needle](const FeedbackRecord& f) { return mentions(f, needle); });
+  if (decoded->decisions.empty()) return std::nullopt;
+  return StreamEvent{event.kind, encode_learning_event(*decoded)};
+}
+
 }  // namespace
 
 Result<std::unique_ptr<FeedbackChannel>> FeedbackChannel::open(const std::string& db_path, FeedbackLog& log,
@@ -74,9 +91,12 @@ Result<int64_t> FeedbackChannel::forget_email(const std::string& email) {
   note_erasure(erasure.target, erasure.erased_at);
   Result<int64_t> forgotten = decide(erasure);
   if (!forgotten) return forgotten;
-  if (Status kept = stream_->drop_kept_mentioning(email); !kept) return Error{kept.error()};
-  const auto without_email = [&email](const std::string& snapshot) { return snapshot_without(snapshot, email); };
-  if (Status scrubbed = stream_->scrub(email, without_email); !scrubbed)
+  // The other decisions an entry or kept event carries stay (other nodes
+  // may not have applied them yet): only this address's go.
+  const auto from_event = [&email](const StreamEvent& event) { return event_without(event, email); };
+  if (Status kept = stream_->erase_from_kept(email, from_event); !kept) return Error{kept.error()};
+  const auto from_snapshot = [&email](const std::string& snapshot) { return snapshot_without(snapshot, email); };
+  if (Status scrubbed = stream_->scrub(email, from_event, from_snapshot); !scrubbed)
     LogLine("warn").add("msg", "the learning stream could not be cleared of an erased address yet").add("error", scrubbed.error()).write();
   return forgotten;
 }
@@ -102,10 +122,24 @@ Result<bool> FeedbackChannel::compact() {
 }
 
 Result<int64_t> FeedbackChannel::decide(const LearningEvent& event) {
-  Result<int64_t> result =
-      stream_ ? stream_->append({learning_op_name(event.op), encode_learning_event(event)},
-                                [&] { return apply_event(event); })
-              : apply_event(event);
+  if (!stream_) {
+    Result<int64_t> result = apply_event(event);
+    refresh_learner();
+    return result;
+  }
+  // What an erasure made since covers is not written into Redis: the
+  // site's erasures are read again first (this node may not have applied
+  // a recent one yet). Redis away: the event is kept, and checked again
+  // before it is published (publishable()).
+  LearningEvent published = event;
+  const bool has_address = std::any_of(event.decisions.begin(), event.decisions.end(),
+                                       [](const FeedbackRecord& f) { return !f.email.empty(); });
+  if (has_address && load_erasures(true)) {
+    published.decisions = without_erased(std::move(published.decisions));
+    if (published.decisions.empty()) return int64_t{0};
+  }
+  Result<int64_t> result = stream_->append({learning_op_name(published.op), encode_learning_event(published)},
+                                           [&] { return apply_event(published); });
   refresh_learner();
   return result;
 }
@@ -138,7 +172,7 @@ Result<int64_t> FeedbackChannel::apply_erasure(const LearningEvent& event) {
 }
 
 Result<int64_t> FeedbackChannel::erase_address_here(const std::string& address, int64_t made_until) {
-  if (fuzzy_ != nullptr) fuzzy_->forget_email(address);
+  if (fuzzy_ != nullptr) fuzzy_->forget_email(address, made_until);
   if (submissions_ != nullptr)
     if (Result<int64_t> erased = submissions_->erase_email(address, made_until); !erased) return erased;
   return log_.forget_email(address, made_until);
@@ -269,10 +303,7 @@ Result<std::string> FeedbackChannel::snapshot_without(const std::string& text, s
   Result<LearningSnapshot> decoded = decode_learning_snapshot(text);
   if (!decoded) return Error{decoded.error()};
   const std::string needle = ascii_lowercase(email);
-  std::erase_if(decoded->decisions, [&needle](const FeedbackRecord& f) {
-    return ascii_lowercase(encode_learning_event({LearningEvent::Op::record, {f}, ""})).find(needle) !=
-           std::string::npos;
-  });
+  std::erase_if(decoded->decisions, [&needle](const FeedbackRecord& f) { return mentions(f, needle); });
   return encode_learning_snapshot(*decoded);
 }
 
@@ -307,6 +338,25 @@ Result<std::optional<StreamEvent>> FeedbackChannel::own_history() {
   if (mine->empty()) return std::optional<StreamEvent>{};
   const LearningEvent merge{LearningEvent::Op::merge, std::move(*mine), ""};
   return std::optional<StreamEvent>{StreamEvent{learning_op_name(merge.op), encode_learning_event(merge)}};
+}
+
+Result<std::vector<std::optional<StreamEvent>>> FeedbackChannel::publishable(const std::vector<StreamEvent>& kept) {
+  // Erasures made while this node was away are in Redis only.
+  if (Status loaded = load_erasures(true); !loaded) return Error{loaded.error()};
+  std::vector<std::optional<StreamEvent>> out;
+  for (const StreamEvent& event : kept) {
+    Result<LearningEvent> decoded = decode_learning_event(event.kind, event.data);
+    if (!decoded || decoded->decisions.empty()) {  // not this node's to judge, or no decision in it
+      out.emplace_back(event);
+      continue;
+    }
+    const size_t before = decoded->decisions.size();
+    decoded->decisions = without_erased(std::move(decoded->decisions));
+    if (decoded->decisions.empty()) out.emplace_back(std::nullopt);
+    else if (decoded->decisions.size() == before) out.emplace_back(event);
+    else out.emplace_back(StreamEvent{event.kind, encode_learning_event(*decoded)});
+  }
+  return out;
 }
 
 SnapshotLoad FeedbackChannel::load_snapshot(std::string_view snapshot, const std::string& covers, bool merge) {

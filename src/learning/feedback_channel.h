@@ -105,8 +105,8 @@ class FeedbackChannel final : private EventSink {
   // What an applied event teaches or unteaches FUZZY (an erasure: erase_address_here).
   void apply_to_fuzzy(const LearningEvent& event);
   // Erases what `address` left here up to `made_until` (unix seconds): its
-  // blocked submissions and decisions, and its FUZZY examples (all of
-  // them). Returns how many decisions.
+  // blocked submissions, decisions and FUZZY examples. Returns how many
+  // decisions.
   Result<int64_t> erase_address_here(const std::string& address, int64_t made_until);
   // Every distinct address this node holds (decisions, and submissions when attached), as stored.
   Result<std::vector<std::string>> known_addresses();
@@ -135,6 +135,8 @@ class FeedbackChannel final : private EventSink {
   SnapshotLoad load_snapshot(std::string_view snapshot, const std::string& covers, bool merge) override;
   // The decisions in effect here, as a merge event (a node joining with its own).
   Result<std::optional<StreamEvent>> own_history() override;
+  // The kept events without the decisions an erasure made since covers.
+  Result<std::vector<std::optional<StreamEvent>>> publishable(const std::vector<StreamEvent>& kept) override;
 
   FeedbackLog& log_;
   Learner* learner_;

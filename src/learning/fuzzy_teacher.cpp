@@ -11,8 +11,8 @@ std::string fuzzy_example_id(const FeedbackRecord& decision) {
 }
 
 void teach_fuzzy(FuzzyMemory& memory, const FeedbackRecord& decision) {
-  if (decision.is_spam()) memory.add_spam(fuzzy_example_id(decision), decision.submission(), true);
-  else memory.add_ham(decision.submission());
+  if (decision.is_spam()) memory.add_spam(fuzzy_example_id(decision), decision.submission(), true, decision.created_at);
+  else memory.add_ham(decision.submission(), decision.created_at);
 }
 
 size_t seed_fuzzy(FuzzyMemory& memory, const std::vector<FeedbackRecord>& decisions) {

@@ -24,6 +24,9 @@ struct Entry {
   StreamEvent event;
   std::string node;
   bool replay = false;  // applied by `node` while Redis was away, published later
+  // An erasure's copy (EventStream::scrub): the entry it replaces, and the
+  // stream's last id when the copy was made.
+  std::string replaces, tip;
 };
 
 std::vector<Entry> entries_of(const RedisReply& reply) {
@@ -40,11 +43,37 @@ std::vector<Entry> entries_of(const RedisReply& reply) {
       else if (name == "data") e.event.data = value;
       else if (name == "node") e.node = value;
       else if (name == "replay") e.replay = value == "1";
+      else if (name == "replaces") e.replaces = value;
+      else if (name == "tip") e.tip = value;
     }
     out.push_back(std::move(e));
   }
   return out;
 }
+
+// KEYS[1]: the stream. ARGV[1]: the id the stream must still end with
+// (else nothing changes: returns 0); then six values per entry from the
+// first to rewrite on, in order: id, "1" to append its copy (else it only
+// goes), op, data, node, replay ("1" or ""). Deletes each entry and appends
+// its copy naming it (`replaces`) and ARGV[1] (`tip`). Returns 1.
+const RedisScript kRewriteTail(R"lua(
+local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
+if #last == 0 or last[1][1] ~= ARGV[1] then return 0 end
+for i = 2, #ARGV, 6 do
+  redis.call('XDEL', KEYS[1], ARGV[i])
+  if ARGV[i + 1] == '1' then
+    local fields = {'op', ARGV[i + 2], 'data', ARGV[i + 3], 'node', ARGV[i + 4], 'replaces', ARGV[i], 'tip', ARGV[1]}
+    if ARGV[i + 5] == '1' then
+      table.insert(fields, 'replay')
+      table.insert(fields, '1')
+    end
+    redis.call('XADD', KEYS[1], '*', unpack(fields))
+  end
+end
+return 1
+)lua");
+
+constexpr int kScrubAttempts = 5;
 
 }  // namespace
 
@@ -71,8 +100,12 @@ Result<std::unique_ptr<EventStream>> EventStream::open(const std::string& db_pat
   if (!state) return Error{state.error()};
   Result<std::string> cursor = (*state)->cursor();
   if (!cursor) return Error{cursor.error()};
-  return std::unique_ptr<EventStream>(
+  Result<std::string> replaced_through = (*state)->replaced_through();
+  if (!replaced_through) return Error{replaced_through.error()};
+  auto stream = std::unique_ptr<EventStream>(
       new EventStream(std::move(*state), redis, sink, std::move(options), std::move(*cursor)));
+  stream->replaced_through_ = std::move(*replaced_through);
+  return stream;
 }
 
 std::string EventStream::position() const {
@@ -105,11 +138,19 @@ Result<int64_t> EventStream::append(const StreamEvent& event, const std::functio
 Status EventStream::publish_kept() {
   Result<std::vector<PendingEvent>> kept = state_->pending();
   if (!kept) return Error{kept.error()};
-  for (const PendingEvent& event : *kept) {
-    Result<RedisReply> id = redis_.run({"XADD", key("stream"), "*", "op", event.kind, "data", event.data, "node",
-                                        redis_.node(), "replay", "1"});
-    if (!id) return Error{id.error()};
-    if (Status dropped = state_->drop(event.id); !dropped) return dropped;
+  if (kept->empty()) return Status::success();
+  std::vector<StreamEvent> events;
+  for (const PendingEvent& event : *kept) events.push_back({event.kind, event.data});
+  Result<std::vector<std::optional<StreamEvent>>> publishable = sink_.publishable(events);
+  if (!publishable) return Error{publishable.error()};
+  if (publishable->size() != kept->size()) return Error{"the " + options_.label + " events kept could not be checked"};
+  for (size_t i = 0; i < kept->size(); ++i) {
+    if (const std::optional<StreamEvent>& event = (*publishable)[i]) {
+      Result<RedisReply> id = redis_.run({"XADD", key("stream"), "*", "op", event->kind, "data", event->data, "node",
+                                          redis_.node(), "replay", "1"});
+      if (!id) return Error{id.error()};
+    }
+    if (Status dropped = state_->drop((*kept)[i].id); !dropped) return dropped;
   }
   return Status::success();
 }
@@ -137,6 +178,19 @@ Status EventStream::save_position(const std::string& id) {
   return Status::success();
 }
 
+Result<bool> EventStream::applied_original_of(const std::string& replaces, const std::string& tip) {
+  if (applied_ahead_.erase(replaces) > 0) return true;
+  // At or before the tip, this node is in the originals' ids: the first
+  // copy it reaches tells how far it had applied them. Past the tip it is
+  // among the copies, and that is still what it had applied.
+  const std::string at = position();
+  if (!id_before(tip, at) && at != replaced_through_) {
+    if (Status saved = state_->save_replaced_through(at); !saved) return Error{saved.error()};
+    replaced_through_ = at;
+  }
+  return !id_before(replaced_through_, replaces);
+}
+
 Status EventStream::load_snapshot_if_behind() {
   Result<RedisReply> covers = redis_.run({"GET", key("snapshot_covers")});
   if (!covers) return Error{covers.error()};
@@ -152,6 +206,9 @@ Status EventStream::load_snapshot_if_behind() {
     case SnapshotLoad::Outcome::failed: return Error{loaded.reason};
     case SnapshotLoad::Outcome::loaded: break;
   }
+  // The snapshot holds the copies up to `covers`; none after it was applied here.
+  if (Status saved = state_->save_replaced_through(""); !saved) return saved;
+  replaced_through_.clear();
   return save_position(covers->str);
 }
 
@@ -196,7 +253,12 @@ Result<int> EventStream::sync_locked(const std::string& wanted, Result<int64_t>*
     if (!batch) return Error{batch.error()};
     const std::vector<Entry> entries = entries_of(*batch);
     for (const Entry& e : entries) {
-      const bool done_here = (e.replay && e.node == redis_.node()) || applied_ahead_.erase(e.id) > 0;
+      bool done_here = (e.replay && e.node == redis_.node()) || applied_ahead_.erase(e.id) > 0;
+      if (!done_here && !e.replaces.empty()) {
+        Result<bool> applied_before = applied_original_of(e.replaces, e.tip);
+        if (!applied_before) return Error{applied_before.error()};
+        done_here = *applied_before;
+      }
       if (!done_here) {
         AppliedEvent outcome = sink_.apply(e.event);
         if (!outcome.decoded) {
@@ -262,42 +324,75 @@ Result<bool> EventStream::compact() {
   return true;
 }
 
-Status EventStream::drop_kept_mentioning(const std::string& text) {
+Status EventStream::erase_from_kept(const std::string& text, const EraseFromEvent& erase_from) {
   std::lock_guard lock(mutex_);
-  return state_->drop_mentioning(text);
+  Result<std::vector<PendingEvent>> kept = state_->pending();
+  if (!kept) return Error{kept.error()};
+  const std::string needle = ascii_lowercase(text);
+  for (const PendingEvent& event : *kept) {
+    if (ascii_lowercase(event.data).find(needle) == std::string::npos) continue;
+    const std::optional<StreamEvent> rest = erase_from({event.kind, event.data});
+    if (Status done = rest ? state_->replace(event.id, rest->data) : state_->drop(event.id); !done) return done;
+  }
+  return Status::success();
 }
 
-Status EventStream::scrub(const std::string& text,
-                          const std::function<Result<std::string>(const std::string& snapshot)>& rewrite) {
-  std::lock_guard lock(mutex_);
+Result<bool> EventStream::rewrite_tail(const std::string& text, const EraseFromEvent& erase_from, int* rewritten) {
   const std::string needle = ascii_lowercase(text);
   const auto mentions = [&needle](const std::string& s) { return ascii_lowercase(s).find(needle) != std::string::npos; };
+  // The whole stream is read (it is kept short by compaction); from the
+  // first entry that mentions `text` on, every entry is sent back.
+  std::vector<std::string> args = {""};
   std::string from = "-";
-  int removed = 0;
+  bool rewriting = false;
   for (;;) {
     Result<RedisReply> batch = redis_.run({"XRANGE", key("stream"), from, "+", "COUNT", std::to_string(kReadBatch)});
     if (!batch) return Error{batch.error()};
     const std::vector<Entry> entries = entries_of(*batch);
     for (const Entry& e : entries) {
-      if (!mentions(e.event.data) && !mentions(e.node)) continue;
-      if (Result<RedisReply> gone = redis_.run({"XDEL", key("stream"), e.id}); !gone) return Error{gone.error()};
-      ++removed;
+      args.front() = e.id;
+      const bool mentioned = mentions(e.event.data) || mentions(e.node);
+      rewriting = rewriting || mentioned;
+      if (!rewriting) continue;
+      std::optional<StreamEvent> copy = e.event;
+      if (mentions(e.event.data)) copy = erase_from(e.event);
+      if (mentioned) ++*rewritten;
+      args.insert(args.end(), {e.id, copy ? "1" : "", copy ? copy->kind : "", copy ? copy->data : "",
+                               mentions(e.node) ? "(erased)" : e.node, e.replay ? "1" : ""});
     }
     if (entries.size() < static_cast<size_t>(kReadBatch)) break;
     from = "(" + entries.back().id;
   }
+  if (!rewriting) return true;
+  Result<RedisReply> done = redis_.eval(kRewriteTail, {key("stream")}, args);
+  if (!done) return Error{done.error()};
+  return done->integer == 1;
+}
+
+Status EventStream::scrub(const std::string& text, const EraseFromEvent& erase_from,
+                          const std::function<Result<std::string>(const std::string& snapshot)>& rewrite) {
+  std::lock_guard lock(mutex_);
+  int rewritten = 0;
+  for (int attempt = 1;; ++attempt) {
+    rewritten = 0;
+    Result<bool> done = rewrite_tail(text, erase_from, &rewritten);
+    if (!done) return Error{done.error()};
+    if (*done) break;
+    if (attempt == kScrubAttempts)
+      return Error{"the " + options_.label + " stream kept growing while an erasure rewrote it; try again"};
+  }
   Result<RedisReply> snapshot = redis_.run({"GET", key("snapshot")});
   if (!snapshot) return Error{snapshot.error()};
-  if (!snapshot->is_nil() && mentions(snapshot->str)) {
-    Result<std::string> rewritten = rewrite(snapshot->str);
+  if (!snapshot->is_nil() && ascii_lowercase(snapshot->str).find(ascii_lowercase(text)) != std::string::npos) {
+    Result<std::string> rewritten_snapshot = rewrite(snapshot->str);
     std::vector<std::string> command = {"DEL", key("snapshot")};
-    if (rewritten) command = {"SET", key("snapshot"), *rewritten};
+    if (rewritten_snapshot) command = {"SET", key("snapshot"), *rewritten_snapshot};
     else rebuild_snapshot_ = true;
     if (Result<RedisReply> written = redis_.run(command); !written) return Error{written.error()};
   }
   LogLine("info")
       .add("msg", "erased data was cleared from the " + options_.label + " stream")
-      .add("entries", static_cast<long long>(removed))
+      .add("entries", static_cast<long long>(rewritten))
       .write();
   return Status::success();
 }

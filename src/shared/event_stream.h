@@ -70,6 +70,14 @@ class EventSink {
   // process while this node has never applied the stream, before it loads
   // the snapshot.
   virtual Result<std::optional<StreamEvent>> own_history() { return std::optional<StreamEvent>{}; }
+  // The events this node kept while Redis was away, as they may be
+  // published now, one for each in order: as kept, rewritten, or nullopt
+  // when nothing of it may reach Redis any more (an erasure made since
+  // covers all it holds). Asked each time kept events are to be published,
+  // before any is. Error: none is published now (they stay kept).
+  virtual Result<std::vector<std::optional<StreamEvent>>> publishable(const std::vector<StreamEvent>& kept) {
+    return std::vector<std::optional<StreamEvent>>(kept.begin(), kept.end());
+  }
 };
 
 // A Redis stream id "ms-seq" (or "ms") as its two numbers; nullopt for
@@ -110,13 +118,25 @@ class EventStream {
   // trims the stream behind it. Returns true when it did.
   Result<bool> compact();
 
-  // An erasure: drops the kept events whose payload mentions `text`.
-  Status drop_kept_mentioning(const std::string& text);
-  // An erasure: deletes every entry whose payload or node mentions `text`
-  // (ASCII letters case-insensitive), and replaces a snapshot that
-  // mentions it with rewrite(snapshot) (deletes it for the leader to
-  // rebuild when rewrite fails).
-  Status scrub(const std::string& text,
+  // An erasure's rewrite of one event whose payload mentions the erased
+  // text: the event without what mentions it, or nullopt when nothing else
+  // is left in it (it goes).
+  using EraseFromEvent = std::function<std::optional<StreamEvent>(const StreamEvent& event)>;
+  // An erasure: rewrites the kept events whose payload mentions `text`
+  // (ASCII letters case-insensitive) with `erase_from`, so the other
+  // decisions they carry are still published.
+  Status erase_from_kept(const std::string& text, const EraseFromEvent& erase_from);
+  // An erasure: takes `text` (ASCII letters case-insensitive) out of every
+  // entry, and replaces a snapshot that mentions it with rewrite(snapshot)
+  // (deletes it for the leader to rebuild when rewrite fails). A Redis
+  // stream entry cannot change, so the stream from the first entry that
+  // mentions it on is appended again in one script call, in order, each
+  // copy rewritten by `erase_from` where it mentions `text`, and naming the
+  // entry it replaces: a node that applied the original skips the copy, a
+  // node behind it applies the copy in the original's place
+  // (applied_original_of). An entry's node that mentions `text` becomes
+  // "(erased)".
+  Status scrub(const std::string& text, const EraseFromEvent& erase_from,
                const std::function<Result<std::string>(const std::string& snapshot)>& rewrite);
 
   // The stream id this node has applied up to ("" = none yet).
@@ -142,9 +162,15 @@ class EventStream {
   // A joining node's own history, published once; applied here too where
   // the stream holds it (merging is idempotent), after the events before it.
   Status offer_own_history();
+  // True when this node had applied the entry an erasure's copy replaces
+  // (the copy was made when the stream ended at `tip`): it skips the copy.
+  Result<bool> applied_original_of(const std::string& replaces, const std::string& tip);
   Status load_snapshot_if_behind();
   Status skip_malformed_snapshot(const std::string& reason);
   Status save_position(const std::string& id);
+  // scrub()'s stream part: one attempt. Returns false when the stream grew
+  // meanwhile (nothing was changed: try again).
+  Result<bool> rewrite_tail(const std::string& text, const EraseFromEvent& erase_from, int* rewritten);
 
   std::mutex mutex_;  // one applier at a time; guards state_, applied_ahead_ and writes of position_
   std::unique_ptr<EventStreamState> state_;
@@ -154,6 +180,9 @@ class EventStream {
   mutable std::mutex position_mutex_;  // guards position_ for readers outside mutex_
   std::string position_;
   std::set<std::string> applied_ahead_;  // published, applied here before the stream was read back
+  // Where this node stood in the original entries when it reached the
+  // copies of the latest erasure's rewrite (guarded by mutex_; kept in SQLite).
+  std::string replaced_through_;
   std::atomic<uint64_t> applied_{0};
   std::atomic<uint64_t> events_malformed_{0};
   std::atomic<uint64_t> snapshots_malformed_{0};

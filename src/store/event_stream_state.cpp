@@ -10,21 +10,25 @@ Result<std::unique_ptr<EventStreamState>> EventStreamState::open(const std::stri
   return std::unique_ptr<EventStreamState>(new EventStreamState(std::move(*db)));
 }
 
-Result<std::string> EventStreamState::cursor() {
-  Result<Statement> st = db_.prepare("SELECT value FROM shared_state WHERE key = 'stream_applied'");
+Result<std::string> EventStreamState::value(const char* key) {
+  Result<Statement> st = db_.prepare("SELECT value FROM shared_state WHERE key = ?1");
   if (!st) return Error{st.error()};
-  Result<bool> row = st->step();
+  Result<bool> row = st->bind(1, key).step();
   if (!row) return Error{row.error()};
   return *row ? st->column_text(0) : std::string();
 }
 
-Status EventStreamState::save_cursor(const std::string& id) {
+Status EventStreamState::save_value(const char* key, const std::string& value) {
   Result<Statement> st = db_.prepare(
-      "INSERT INTO shared_state (key, value) VALUES ('stream_applied', ?1) "
-      "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+      "INSERT INTO shared_state (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
   if (!st) return Error{st.error()};
-  return st->bind(1, id).run();
+  return st->bind(1, key).bind(2, value).run();
 }
+
+Result<std::string> EventStreamState::cursor() { return value("stream_applied"); }
+Status EventStreamState::save_cursor(const std::string& id) { return save_value("stream_applied", id); }
+Result<std::string> EventStreamState::replaced_through() { return value("stream_replaced_through"); }
+Status EventStreamState::save_replaced_through(const std::string& id) { return save_value("stream_replaced_through", id); }
 
 Status EventStreamState::keep(const std::string& kind, const std::string& data) {
   Result<Statement> st = db_.prepare("INSERT INTO shared_pending (op, data) VALUES (?1, ?2)");
@@ -58,10 +62,10 @@ Status EventStreamState::drop(int64_t id) {
   return st->bind(1, id).run();
 }
 
-Status EventStreamState::drop_mentioning(const std::string& text) {
-  Result<Statement> st = db_.prepare("DELETE FROM shared_pending WHERE instr(lower(data), lower(?1)) > 0");
+Status EventStreamState::replace(int64_t id, const std::string& data) {
+  Result<Statement> st = db_.prepare("UPDATE shared_pending SET data = ?1 WHERE id = ?2");
   if (!st) return Error{st.error()};
-  return st->bind(1, text).run();
+  return st->bind(1, data).bind(2, id).run();
 }
 
 }  // namespace spamgate

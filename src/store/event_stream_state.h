@@ -29,6 +29,10 @@ class EventStreamState {
   // The stream id this node has applied up to; "" when none yet.
   Result<std::string> cursor();
   Status save_cursor(const std::string& id);
+  // The stream id this node had applied up to when it reached the copies
+  // an erasure made (shared/event_stream.h's scrub); "" when none yet.
+  Result<std::string> replaced_through();
+  Status save_replaced_through(const std::string& id);
 
   // Keeps an event for publishing later.
   Status keep(const std::string& kind, const std::string& data);
@@ -37,12 +41,14 @@ class EventStreamState {
   Result<int64_t> pending_count();
   // Drops one kept event once it is published.
   Status drop(int64_t id);
-  // Drops every kept event whose payload mentions `text` (ASCII letters
-  // compared case-insensitively): a privacy erasure.
-  Status drop_mentioning(const std::string& text);
+  // Replaces the payload of kept event `id` (a privacy erasure rewrote it).
+  Status replace(int64_t id, const std::string& data);
 
  private:
   explicit EventStreamState(Database db) : db_(std::move(db)) {}
+  // A value of the shared_state table ("" when absent), and setting it.
+  Result<std::string> value(const char* key);
+  Status save_value(const char* key, const std::string& value);
   Database db_;  // not thread-safe: its owner calls it one thread at a time
 };
 

@@ -8,6 +8,8 @@
 
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -17,6 +19,7 @@
 #include "shared/redis_link.h"
 #include "store/event_stream_state.h"
 #include "support/temp_dir.h"
+#include "util/ascii.h"
 
 namespace spamgate {
 namespace {
@@ -174,30 +177,72 @@ TEST_CASE("event stream: a malformed entry is skipped and counted, and the curso
   CHECK(*again == 0);
 }
 
-TEST_CASE("event stream: an erasure drops the kept events and the entries that mention it, and rewrites the snapshot") {
+// A note's lines without those that mention `text`; nullopt when none is
+// left (the notes of these tests are lines by several people).
+std::optional<StreamEvent> lines_without(const StreamEvent& event, const std::string& text) {
+  std::istringstream in(event.data);
+  std::string line, kept;
+  while (std::getline(in, line))
+    if (ascii_lowercase(line).find(text) == std::string::npos) kept += (kept.empty() ? "" : "\n") + line;
+  if (kept.empty()) return std::nullopt;
+  return StreamEvent{event.kind, kept};
+}
+
+// Notes as one line each, to compare and print.
+std::string listed(const std::vector<std::string>& notes) {
+  std::string out;
+  for (const std::string& note : notes) out += note + " | ";
+  return out;
+}
+
+TEST_CASE("event stream: an erasure takes only what mentions it out of the entries and kept events; every node applies each once") {
   if (!have_redis()) return;
   const int port = unused_port();
-  NoteNode a(port, "a", 1);
-  REQUIRE(a.write("山田 Taro@Example.jp より").ok());  // kept: no Redis yet
-  CHECK(a.pending() == 1);
-  REQUIRE(a.stream->drop_kept_mentioning("taro@example.jp").ok());
-  CHECK(a.pending() == 0);
+  NoteNode a(port, "a");
+  REQUIRE(a.write("山田 Taro@Example.jp より\n鈴木: 留守中のメモ").ok());  // kept: no Redis yet
+  REQUIRE(a.write("taro@example.jp だけ").ok());
+  const auto erase_taro = [](const StreamEvent& event) { return lines_without(event, "taro@example.jp"); };
+  REQUIRE(a.stream->erase_from_kept("taro@example.jp", erase_taro).ok());
+  CHECK(a.pending() == 1);  // the note only about Taro went; the other keeps 鈴木's line
 
   RedisServer server(port);
   std::this_thread::sleep_for(std::chrono::milliseconds(150));
   REQUIRE(a.link.ping().ok());
-  REQUIRE(a.write("taro@example.jp のコメント").ok());
-  REQUIRE(a.write("別の人のコメント").ok());
-  REQUIRE(a.stream->compact().ok());
+  NoteNode behind(port, "behind"), middle(port, "middle"), current(port, "current");
+  REQUIRE(a.write("佐藤: ありがとう").ok());  // then publishes the kept note
+  REQUIRE(behind.stream->sync().ok());        // has applied up to here
+  REQUIRE(a.write("taro@example.jp: 宣伝です\n花子: 素敵な記事").ok());
+  REQUIRE(middle.stream->sync().ok());  // ... up to here, the first note that mentions Taro
+  REQUIRE(a.write("次郎: 参考になりました").ok());
   REQUIRE(a.write("TARO@example.jp again").ok());
+  REQUIRE(current.stream->sync().ok());  // ... all of it
+  REQUIRE(a.link.run({"SET", a.link.key("notes:snapshot"), R"({"notes":["taro@example.jp"]})"}).ok());
   const auto rewrite = [](const std::string&) -> Result<std::string> { return std::string(R"({"notes":[]})"); };
-  REQUIRE(a.stream->scrub("taro@example.jp", rewrite).ok());
+  REQUIRE(a.stream->scrub("taro@example.jp", erase_taro, rewrite).ok());
+  auto again = a.stream->sync();  // the node that erased had applied everything: no copy again
+  REQUIRE(again.ok());
+  CHECK(*again == 0);
+  REQUIRE(a.write("あとの話").ok());
+
   auto left = a.link.run({"XRANGE", a.link.key("notes:stream"), "-", "+"});
   REQUIRE(left.ok());
-  for (const RedisReply& entry : left->elements) CHECK(entry.elements[1].elements[3].str.find("@example.jp") == std::string::npos);
+  for (const RedisReply& entry : left->elements)
+    for (const RedisReply& field : entry.elements[1].elements) CHECK(ascii_lowercase(field.str).find("taro") == std::string::npos);
   auto snapshot = a.link.run({"GET", a.link.key("notes:snapshot")});
   REQUIRE(snapshot.ok());
   CHECK(snapshot->str == R"({"notes":[]})");
+
+  for (NoteNode* node : {&behind, &middle, &current}) REQUIRE(node->stream->sync().ok());
+  // What each had applied before stays; what it had not, it gets without Taro; nothing twice.
+  CHECK(listed(behind.notebook.notes) ==
+        listed({"佐藤: ありがとう", "鈴木: 留守中のメモ", "花子: 素敵な記事", "次郎: 参考になりました", "あとの話"}));
+  CHECK(listed(middle.notebook.notes) == listed({"佐藤: ありがとう", "鈴木: 留守中のメモ",
+                                                          "taro@example.jp: 宣伝です\n花子: 素敵な記事",
+                                                          "次郎: 参考になりました", "あとの話"}));
+  const std::vector<std::string> all = {"佐藤: ありがとう", "鈴木: 留守中のメモ", "taro@example.jp: 宣伝です\n花子: 素敵な記事",
+                                        "次郎: 参考になりました", "TARO@example.jp again", "あとの話"};
+  CHECK(listed(current.notebook.notes) == listed(all));
+  CHECK(a.stream->position() == behind.stream->position());
 }
 
 TEST_CASE("event stream state: the cursor survives a reopen; the pending queue keeps Japanese payloads in order") {
@@ -219,16 +264,20 @@ TEST_CASE("event stream state: the cursor survives a reopen; the pending queue k
   auto cursor = (*state)->cursor();
   REQUIRE(cursor.ok());
   CHECK(*cursor == "1700000000001-2");
-  REQUIRE((*state)->drop_mentioning("sato@EXAMPLE.jp").ok());
   auto kept = (*state)->pending();
   REQUIRE(kept.ok());
-  REQUIRE(kept->size() == 2);
+  REQUIRE(kept->size() == 3);
+  REQUIRE((*state)->replace((*kept)[1].id, "二つ目（消去済み）").ok());
+  kept = (*state)->pending();
+  REQUIRE(kept.ok());
+  REQUIRE(kept->size() == 3);
   CHECK((*kept)[0].data == "一つ目");
-  CHECK((*kept)[1].data == "三つ目");
+  CHECK((*kept)[1].data == "二つ目（消去済み）");
+  CHECK((*kept)[2].data == "三つ目");
   REQUIRE((*state)->drop((*kept)[0].id).ok());
   auto count = (*state)->pending_count();
   REQUIRE(count.ok());
-  CHECK(*count == 1);
+  CHECK(*count == 2);
 }
 
 }  // namespace

@@ -593,25 +593,103 @@ TEST_CASE("a node that was away while an address was erased and compacted away e
   CHECK(b.learner->current()->counts().ham == 1);
 }
 
-TEST_CASE("a decision kept while Redis was away, from before an erasure, does not come back when published") {
+TEST_CASE("decisions kept while Redis was away, from before an erasure, never reach Redis; the others kept with them do") {
   if (!have_redis()) return;
   const int port = unused_port();
   auto server = std::make_unique<RedisServer>(port);
   RedisLink link_a(link_to(port, "a")), link_b(link_to(port, "b"));
   ErasingNode a(&link_a), b(&link_b);
   server->stop();
-  // Node b, cut off, takes a decision on Hanako's comment: kept to publish later.
+  // Node b, cut off, takes decisions on Hanako's comments and Jiro's: kept to publish later.
   REQUIRE(b.channel->record(decided_by("山田 花子", kHanako, "spam", 7, kErasedAt - 60, kHanakoSpam)).ok());
+  REQUIRE(b.channel->record_all({decided_by("山田 花子", kHanako, "ham", 8, kErasedAt - 50, "素敵な記事でした"),
+                                 decided_by("佐藤 次郎", "jiro@example.jp", "spam", 9, kErasedAt - 40, kJiroSpam)})
+              .ok());
   server = std::make_unique<RedisServer>(port);
   for (RedisLink* link : {&link_a, &link_b})
     REQUIRE(testing::eventually([link] { return link->run({"PING"}).ok(); }));  // past the links' backoff
   // Hanako is erased on node a before b is back in touch.
   REQUIRE(a.channel->forget_email(kHanako).ok());
-  REQUIRE(b.channel->sync().ok());  // publishes the kept decision, then applies the erasure
+  REQUIRE(b.channel->sync().ok());  // publishes what is left of the kept decisions, then applies the erasure
+  CHECK(every_redis_value(link_a).find("hanako") == std::string::npos);
+  CHECK(every_redis_value(link_a).find("山田") == std::string::npos);
+  // Back in touch but not yet caught up, b records one more decision on
+  // Hanako's old comment: checked against the site's erasures, not published.
+  auto late = b.channel->record(decided_by("山田 花子", kHanako, "spam", 10, kErasedAt - 30, kHanakoSpam));
+  REQUIRE(late.ok());
+  CHECK(*late == 0);
+  CHECK(every_redis_value(link_a).find("hanako") == std::string::npos);
   REQUIRE(a.channel->sync().ok());
+  const std::map<int64_t, std::string> expected = {{9, "spam"}};
+  CHECK(a.decisions() == expected);
+  CHECK(b.decisions() == expected);
   CHECK(a.decisions_about(kHanako) == 0);
   CHECK(b.decisions_about(kHanako) == 0);
-  CHECK(a.channel->erased_decisions_dropped() == 1);
+  CHECK(b.channel->erased_decisions_dropped() == 3);
+  CHECK_FALSE(a.fuzzy_knows(kHanakoVariant));
+  CHECK_FALSE(b.fuzzy_knows(kHanakoVariant));
+  CHECK(a.fuzzy_knows(kJiroSpam));
+}
+
+TEST_CASE("erasing an address keeps the other decisions of the entries that held it: a node behind gets them, none is applied twice") {
+  if (!have_redis()) return;
+  RedisServer server(unused_port());
+  RedisLink link_a(link_to(server.port(), "a")), link_b(link_to(server.port(), "b")),
+      link_c(link_to(server.port(), "c"));
+  ErasingNode a(&link_a), b(&link_b), c(&link_c);  // b applies nothing until the end
+  REQUIRE(a.channel->record_all({decided_by("山田 花子", kHanako, "spam", 1, 1700000001, kHanakoSpam),
+                                 decided_by("佐藤 次郎", "jiro@example.jp", "spam", 2, 1700000002, kJiroSpam),
+                                 decided_by("鈴木 一郎", "ichiro@example.jp", "ham", 3, 1700000003, "参考になりました")})
+              .ok());
+  REQUIRE(a.channel->record(decided_by("鈴木 一郎", "ichiro@example.jp", "ham", 4, 1700000004, "ありがとうございます")).ok());
+  REQUIRE(c.channel->sync().ok());  // c has applied all of it
+  REQUIRE(c.fuzzy_knows(kHanakoVariant));  // the checks below can fail
+  REQUIRE(a.channel->forget_email(kHanako).ok());
+  REQUIRE(a.channel->record(decided_by("佐藤 次郎", "jiro@example.jp", "ham", 5, 1700000005, "ご案内ありがとう")).ok());
+  for (ErasingNode* node : {&a, &b, &c}) REQUIRE(node->channel->sync().ok());
+
+  const std::map<int64_t, std::string> expected = {{2, "spam"}, {3, "ham"}, {4, "ham"}, {5, "ham"}};
+  for (ErasingNode* node : {&a, &b, &c}) {
+    REQUIRE(node->learner->settle().ok());
+    CHECK(node->decisions() == expected);
+    CHECK(node->decisions_about(kHanako) == 0);
+    auto rows = node->log->recent(100);
+    REQUIRE(rows.ok());
+    std::string ids;
+    for (const FeedbackRecord& row : *rows) ids += std::to_string(row.comment_id.value_or(-1)) + " ";
+    CHECK(ids == "5 4 3 2 ");  // none applied twice
+    CHECK(node->learner->current()->counts().spam == 1);
+    CHECK(node->learner->current()->counts().ham == 3);
+    CHECK_FALSE(node->fuzzy_knows(kHanakoVariant));
+    CHECK(node->fuzzy_knows(kJiroSpam));
+  }
+  const std::string redis_values = every_redis_value(link_a);
+  CHECK(redis_values.find("hanako") == std::string::npos);
+  CHECK(redis_values.find("山田") == std::string::npos);
+  CHECK(redis_values.find("jiro@example.jp") != std::string::npos);  // what is not erased is still there
+}
+
+TEST_CASE("an erasure forgets the address's FUZZY examples made before it, not those made after") {
+  if (!have_redis()) return;
+  RedisServer server(unused_port());
+  RedisLink link_a(link_to(server.port(), "a")), link_b(link_to(server.port(), "b"));
+  ErasingNode a(&link_a), b(&link_b);
+  REQUIRE(a.channel->record(decided_by("山田 花子", kHanako, "spam", 1, kErasedAt - 600, kHanakoSpam)).ok());
+  REQUIRE(b.channel->sync().ok());
+  REQUIRE(b.fuzzy_knows(kHanakoVariant));
+  // Node b, slow to hear of the erasure, rejects Hanako's new comment an hour after it.
+  const std::string later = "本日限りの特別セールを開催しています。会員登録はこちらのリンクから http://sale.example/today お早めに";
+  Submission comment;
+  comment.author = "山田 花子";
+  comment.email = "Hanako@Example.jp";
+  comment.body = later;
+  REQUIRE(b.fuzzy->add_spam("00000000000000ff", comment, false, kErasedAt + 3600));
+  REQUIRE(b.fuzzy_knows(later));
+
+  REQUIRE(a.channel->forget_email(kHanako).ok());
+  REQUIRE(b.channel->sync().ok());
+  CHECK_FALSE(b.fuzzy_knows(kHanakoVariant));
+  CHECK(b.fuzzy_knows(later));
   CHECK_FALSE(a.fuzzy_knows(kHanakoVariant));
 }
 

@@ -52,13 +52,13 @@ class FuzzyShelf {
  public:
   explicit FuzzyShelf(size_t capacity) : slots_(capacity) { buckets_.reserve(capacity * kBands); }
 
-  void insert(const FuzzyFingerprint& fp, std::string id, std::string snippet, uint64_t person) {
+  void insert(const FuzzyFingerprint& fp, std::string id, std::string snippet, uint64_t person, int64_t made_at) {
     if (slots_.empty()) return;
     const auto index = static_cast<uint32_t>(next_);
     next_ = (next_ + 1) % slots_.size();
     erase(index);
     Slot& slot = slots_[index];
-    slot = Slot{fp, std::move(id), std::move(snippet), person, true};
+    slot = Slot{fp, std::move(id), std::move(snippet), person, made_at, true};
     for (size_t band = 0; band < kBands; ++band) {
       std::vector<uint32_t>& bucket = buckets_[band_key(fp, band)];
       // A crowded bucket (a band that common words fill) keeps its newest
@@ -120,6 +120,7 @@ class FuzzyShelf {
     FuzzyFingerprint fp{};
     std::string id, snippet;
     uint64_t person = 0;
+    int64_t made_at = 0;  // unix seconds; 0 = unknown
     bool used = false;
   };
   const Slot& slot(uint32_t index) const { return slots_[index]; }
@@ -162,12 +163,12 @@ const std::optional<FuzzyFingerprint>& LazyFingerprint::get() const {
   return fingerprint_;
 }
 
-bool FuzzyMemory::add_spam(const std::string& id, const Submission& submission, bool by_owner) {
-  return add_spam(id, submission, LazyFingerprint(submission), by_owner);
+bool FuzzyMemory::add_spam(const std::string& id, const Submission& submission, bool by_owner, int64_t made_at) {
+  return add_spam(id, submission, LazyFingerprint(submission), by_owner, made_at);
 }
 
 bool FuzzyMemory::add_spam(const std::string& id, const Submission& submission, const LazyFingerprint& fingerprint,
-                           bool by_owner) {
+                           bool by_owner, int64_t made_at) {
   if (capacity_ == 0) return false;
   const std::optional<FuzzyFingerprint>& fp = fingerprint.get();
   if (!fp) return false;
@@ -178,18 +179,18 @@ bool FuzzyMemory::add_spam(const std::string& id, const Submission& submission, 
   if (spam_->near(*fp, kSameExample, true).empty())  // a wave's copies keep its first example
     spam_->insert(*fp, quoted_untrusted(id, 64),
                   quoted_untrusted(submission.body.empty() ? submission.subject : submission.body, kSnippetChars),
-                  person_of(submission.email));
+                  person_of(submission.email), made_at);
   return true;
 }
 
-size_t FuzzyMemory::add_ham(const Submission& submission) {
+size_t FuzzyMemory::add_ham(const Submission& submission, int64_t made_at) {
   if (capacity_ == 0) return 0;
   const std::optional<FuzzyFingerprint> fp = submission_fingerprint(submission);
   if (!fp) return 0;
   std::unique_lock lock(mutex_);
   const auto examples = spam_->near(*fp, similarity_);
   for (const auto& [similarity, index] : examples) spam_->erase(index);
-  ham_->insert(*fp, "", "", person_of(submission.email));
+  ham_->insert(*fp, "", "", person_of(submission.email), made_at);
   return examples.size();
 }
 
@@ -217,11 +218,13 @@ size_t FuzzyMemory::forget(std::string_view id) {
   return spam_->erase_if([id](const FuzzyShelf::Slot& s) { return s.id == id; });
 }
 
-size_t FuzzyMemory::forget_email(std::string_view email) {
+size_t FuzzyMemory::forget_email(std::string_view email, int64_t made_until) {
   const uint64_t person = person_of(email);
   if (person == 0) return 0;
   std::unique_lock lock(mutex_);
-  const auto of_person = [person](const FuzzyShelf::Slot& s) { return s.person == person; };
+  const auto of_person = [person, made_until](const FuzzyShelf::Slot& s) {
+    return s.person == person && s.made_at <= made_until;
+  };
   return spam_->erase_if(of_person) + ham_->erase_if(of_person);
 }
 

@@ -61,24 +61,29 @@ class FuzzyMemory {
   // so (it lifts the ham vetoes near it); otherwise spamgate rejected it,
   // and it is skipped when a ham the owner marked is near. A copy at least
   // 90 % alike an example already kept is covered by it and not kept again.
+  // `made_at`: when the submission or the owner's decision was made (unix
+  // seconds; 0 = unknown), for an erasure of its address (forget_email).
   // Returns false when the text is not covered (too short to fingerprint,
   // vetoed, or FUZZY off).
-  bool add_spam(const std::string& id, const Submission& submission, bool by_owner);
+  bool add_spam(const std::string& id, const Submission& submission, bool by_owner, int64_t made_at = 0);
   bool add_spam(const std::string& id, const Submission& submission, const LazyFingerprint& fingerprint,
-                bool by_owner);
-  // A ham the owner marked or rescued: forgets the spam examples near it
-  // and keeps it as a veto. Returns how many examples it removed.
-  size_t add_ham(const Submission& submission);
+                bool by_owner, int64_t made_at = 0);
+  // A ham the owner marked or rescued (at `made_at`, as above): forgets the
+  // spam examples near it and keeps it as a veto. Returns how many examples
+  // it removed.
+  size_t add_ham(const Submission& submission, int64_t made_at = 0);
 
   // An example at or above the similarity (the first the index finds), if any.
   std::optional<FuzzyMatch> match(const Submission& submission) const;
   std::optional<FuzzyMatch> match(const LazyFingerprint& fingerprint) const;  // computed only when there are examples
   std::optional<FuzzyMatch> match(const FuzzyFingerprint& fingerprint) const;
 
-  // Forgets the examples with this id, or from this e-mail address (a
-  // privacy erasure; case-insensitive). Return how many.
+  // Forgets the examples with this id, or from this e-mail address made
+  // at or before `made_until` (a privacy erasure covers what was made up
+  // to it, not the address's later comments; case-insensitive). Return
+  // how many.
   size_t forget(std::string_view id);
-  size_t forget_email(std::string_view email);
+  size_t forget_email(std::string_view email, int64_t made_until = INT64_MAX);
 
   size_t spam_examples() const;
   size_t ham_vetoes() const;
