@@ -4,8 +4,9 @@
 
 namespace spamgate {
 
-HistoryWriteQueue::HistoryWriteQueue(RedisLink& redis, size_t capacity, size_t per_call)
-    : redis_(redis), capacity_(capacity), per_call_(per_call), sender_([this] { run(); }) {}
+HistoryWriteQueue::HistoryWriteQueue(RedisLink& redis, size_t capacity, size_t per_call,
+                                     std::chrono::milliseconds linger)
+    : redis_(redis), capacity_(capacity), per_call_(per_call), linger_(linger), sender_([this] { run(); }) {}
 
 HistoryWriteQueue::~HistoryWriteQueue() {
   {
@@ -22,14 +23,16 @@ bool HistoryWriteQueue::push(HistoryScriptEntry entry) {
     ++counters_.dropped;
     return false;
   }
-  if (calls_.empty() || calls_.back().entries >= per_call_) calls_.emplace_back();
-  add_to_call(calls_.back(), std::move(entry));
+  const bool opens = calls_.empty() || calls_.back().call.entries >= per_call_;
+  if (opens) calls_.push_back({{}, Clock::now()});
+  add_to_call(calls_.back().call, std::move(entry));
   ++waiting_;
   ++pushed_;
   ++counters_.queued;
-  // Wake the sender only when it sleeps: while a call is out, what comes
-  // meanwhile goes in the next one without a wake-up per request.
-  const bool wake = sender_idle_;
+  // Wake the sender only when it sleeps with nothing to send, or lingers on
+  // a call that just filled: while a call is open or out, what comes
+  // meanwhile joins it (or the next) without a wake-up per request.
+  const bool wake = sender_idle_ || (opens && calls_.size() == 2);
   sender_idle_ = false;
   lock.unlock();
   if (wake) wake_.notify_one();
@@ -39,7 +42,14 @@ bool HistoryWriteQueue::push(HistoryScriptEntry entry) {
 void HistoryWriteQueue::flush() {
   std::unique_lock lock(mutex_);
   const uint64_t target = pushed_;
+  ++flushing_;
+  wake_.notify_one();
   done_.wait(lock, [&] { return finished_ >= target; });
+  --flushing_;
+}
+
+bool HistoryWriteQueue::front_ready(Clock::time_point now) const {
+  return stopping_ || flushing_ > 0 || calls_.size() > 1 || now >= calls_.front().opened + linger_;
 }
 
 void HistoryWriteQueue::run() {
@@ -52,7 +62,11 @@ void HistoryWriteQueue::run() {
       sender_idle_ = false;
       continue;
     }
-    HistoryScriptCall call = std::move(calls_.front());
+    if (!front_ready(Clock::now())) {  // let the call fill for the rest of its linger
+      wake_.wait_until(lock, calls_.front().opened + linger_, [this] { return front_ready(Clock::now()); });
+      continue;
+    }
+    HistoryScriptCall call = std::move(calls_.front().call);
     calls_.pop_front();
     waiting_ -= call.entries;
     lock.unlock();

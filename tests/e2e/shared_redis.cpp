@@ -56,9 +56,12 @@ const std::string kSecret = "cluster-secret-4b7e19d2";
 const std::string kKeyPrefix = "blog-a:";
 constexpr int kBurst = 6;
 
-// RATE_IP and DUPLICATE reject on their own, so the client sees them (403).
+// RATE_IP and DUPLICATE reject on their own, so the client sees them (403);
+// so does CASINO_JA, whose comments then need no answer from Redis.
 const char* const kRules = R"(score RATE_IP   20
 score DUPLICATE 20
+body  CASINO_JA /カジノ/
+score CASINO_JA 20
 )";
 
 struct ClusterOptions {
@@ -334,6 +337,30 @@ TEST_CASE("a flood from one address spread over three nodes is limited at one no
     CHECK(at(health, "/shared/node") == Cluster::name(i));
     CHECK(metric(cluster.metrics(i), "spamgate_shared_redis_up") == 1);
   }
+}
+
+TEST_CASE("spam the rules reject does not wait for Redis, and within milliseconds the site counts it on every node") {
+  Cluster cluster;
+  const std::string ip = "127.0.130.1";
+  for (int i = 0; i < kBurst; ++i) {
+    const HttpResponse r = cluster.post_comment(cluster.node_url(0, "/wp-comments-post.php"),
+                                                "オンラインカジノ、今なら登録ボーナス" + std::to_string(i + 2) + "倍", ip);
+    REQUIRE_MESSAGE(r.status == 403, r.status, " ", r.body, cluster.logs());
+  }
+  // None of them waited for Redis: their writes went to the sender's queue.
+  CHECK(metric(cluster.metrics(0), "spamgate_shared_history_deferred_total") == kBurst);
+  // The sender's call reaches Redis at most its linger and a round trip
+  // later: the address's bucket there is empty.
+  const auto site_tokens = [&] {
+    const std::string tokens = cluster.redis.cli({"HGET", kKeyPrefix + "rate:" + ip, "t"});
+    return tokens.find_first_of("0123456789") == std::string::npos ? -1.0 : std::stod(tokens);
+  };
+  REQUIRE_MESSAGE(eventually([&] { return site_tokens() >= 0 && site_tokens() < 1; }, 5s), site_tokens(), cluster.logs());
+  // So a reader's comment from that address on another node is over the site's rate.
+  const HttpResponse ham = cluster.post_comment(cluster.node_url(1, "/wp-comments-post.php"), "記事を読んで勉強になりました。", ip);
+  CHECK_MESSAGE(ham.status == 403, ham.status, "\n", tail(cluster.nodes[1]->log()));
+  CHECK(eventually([&] { return count_lines(lines_with(cluster.nodes[1]->log(), "ip=" + ip + " "), "RATE_IP") == 1; }));
+  CHECK(metric(cluster.metrics(0), "spamgate_shared_history_deferred_dropped_total") == 0);
 }
 
 TEST_CASE("a comment costs its node one Redis round trip, whatever RATE_IP and DUPLICATE ask") {

@@ -10,6 +10,7 @@
 
 #include "scoring/scorer.h"
 #include "shared/history_script.h"
+#include "shared/history_write_queue.h"
 #include "shared/shared_history.h"
 #include "store/stored_history.h"
 #include "support/comment.h"
@@ -21,6 +22,7 @@ namespace spamgate {
 namespace {
 
 using testing::at;
+using testing::eventually;
 using testing::have_redis;
 using testing::link_to;
 using testing::RedisServer;
@@ -129,6 +131,56 @@ TEST_CASE("shared history: a key holding something else is counted as malformed 
     CHECK(nodes.b.seen_recently(0xcafeULL, 3600, at(3001)));
   }
   CHECK(nodes.link_a.up());  // junk in a key is not an outage
+}
+
+// A queue whose calls stay open far longer than any test takes: what it
+// sends before a flush or its end, it sends because a call filled.
+constexpr auto kLongLinger = std::chrono::seconds(600);
+
+TEST_CASE("history write queue: the writes queued while a call is open go in one call; flush sends it at once") {
+  if (!have_redis()) return;
+  TwoNodes nodes;
+  HistoryWriteQueue queue(nodes.link_a, 10000, 256, kLongLinger);
+  for (int i = 0; i < 40; ++i)
+    REQUIRE(queue.push(history_script_entry(nodes.link_a, rate_question("203.0.113.40", 30), at(4000 + i * 0.001), 0)));
+  CHECK(queue.counters().calls == 0);  // still open
+  queue.flush();
+  CHECK(queue.counters().calls == 1);
+  CHECK(queue.counters().queued == 40);
+  CHECK(queue.counters().dropped == 0);
+  // The 40 writes took a bucket of 30 from the site: the other node is refused.
+  CHECK_FALSE(nodes.b.take_rate_token("203.0.113.40", 1, 30, at(4001)));
+}
+
+TEST_CASE("history write queue: a full call goes without waiting for its linger") {
+  if (!have_redis()) return;
+  TwoNodes nodes;
+  HistoryWriteQueue queue(nodes.link_a, 10000, 4, kLongLinger);
+  for (int i = 0; i < 9; ++i)
+    REQUIRE(queue.push(history_script_entry(nodes.link_a, body_question(0x5000ULL + i), at(4100), 0)));
+  // Two calls of four are full and sent; the ninth write waits in the open third.
+  CHECK(eventually([&] { return queue.counters().calls == 2; }));
+  CHECK(nodes.b.seen_recently(0x5000ULL, 3600, at(4101)));
+  CHECK_FALSE(nodes.b.seen_recently(0x5008ULL, 3600, at(4101)));
+  queue.flush();
+  CHECK(queue.counters().calls == 3);
+}
+
+TEST_CASE("history write queue: a write is sent once its linger is over, and what waits is sent when the queue stops") {
+  if (!have_redis()) return;
+  TwoNodes nodes;
+  SUBCASE("no flush: the linger ends and the call goes") {
+    HistoryWriteQueue queue(nodes.link_a, 10000, 256, std::chrono::milliseconds(20));
+    REQUIRE(queue.push(history_script_entry(nodes.link_a, body_question(0x6001ULL), at(4200), 0)));
+    CHECK(eventually([&] { return queue.counters().calls == 1; }));
+  }
+  SUBCASE("stopped during its linger: the open call is sent before the thread ends") {
+    {
+      HistoryWriteQueue queue(nodes.link_a, 10000, 256, kLongLinger);
+      REQUIRE(queue.push(history_script_entry(nodes.link_a, body_question(0x6001ULL), at(4200), 0)));
+    }
+  }
+  CHECK(nodes.b.seen_recently(0x6001ULL, 3600, at(4201)));
 }
 
 TEST_CASE("history script replies: the wrong shape or values out of range are malformed, never read") {
