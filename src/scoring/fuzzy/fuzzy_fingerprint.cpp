@@ -1,6 +1,7 @@
 #include "scoring/fuzzy/fuzzy_fingerprint.h"
 
 #include <algorithm>
+#include <array>
 #include <string>
 #include <vector>
 
@@ -21,42 +22,62 @@ struct Token {
   bool unspaced;  // one character of a script written without spaces
 };
 
+// What a byte of folded text is to the tokeniser: ASCII letters and
+// digits are read a word at a time; any other ASCII byte ends a word; a
+// byte from 0x80 starts a character that classify() decides.
+enum ByteKind : uint8_t { kSeparator = 0, kLetter = 1, kDigit = 2, kMultibyte = 4 };
+constexpr std::array<uint8_t, 256> kByteKinds = [] {
+  std::array<uint8_t, 256> kinds{};
+  for (int b = 0; b < 256; ++b)
+    kinds[b] = b >= 0x80                   ? kMultibyte
+               : b >= '0' && b <= '9'        ? kDigit
+               : (b | 0x20) >= 'a' && (b | 0x20) <= 'z' ? kLetter
+                                             : kSeparator;
+  return kinds;
+}();
+
 // The tokens of folded text, each given to `emit` with its bytes (empty
 // for a character or a placeholder): words, single unspaced characters and
 // placeholders; a word of ASCII digits becomes kNumberToken. A word is
 // hashed (FNV-1a) as its bytes are read, an ASCII run of it at once.
 template <typename Emit>
 void tokenize(std::string_view text, Emit emit) {
-  const char* const bytes = text.data();
+  const auto* const bytes = reinterpret_cast<const unsigned char*>(text.data());
+  const size_t size = text.size();
   size_t word_begin = 0;
-  bool in_word = false, digits = true;
+  bool in_word = false;
+  uint8_t kinds = 0;  // the kinds of the word's bytes, or'ed
   uint64_t hash = kFuzzyFnvBasis;
-  const auto take = [&](size_t pos) {
-    const auto byte = static_cast<unsigned char>(bytes[pos]);
-    hash = fuzzy_fnv1a_add(hash, byte);
-    digits &= static_cast<unsigned>(byte - '0') < 10;
-    if (!in_word) in_word = true, word_begin = pos;
-  };
   const auto flush = [&](size_t end) {
     if (!in_word) return;
-    emit(Token{digits ? kNumberToken : hash, false}, text.substr(word_begin, end - word_begin));
-    in_word = false, digits = true, hash = kFuzzyFnvBasis;
+    emit(Token{kinds == kDigit ? kNumberToken : hash, false}, text.substr(word_begin, end - word_begin));
+    in_word = false, kinds = 0, hash = kFuzzyFnvBasis;
   };
-  for (size_t pos = 0; pos < text.size();) {
-    if (ascii_alnum(static_cast<unsigned char>(bytes[pos]))) {
-      do take(pos);
-      while (++pos < text.size() && ascii_alnum(static_cast<unsigned char>(bytes[pos])));
+  for (size_t pos = 0; pos < size;) {
+    uint8_t kind = kByteKinds[bytes[pos]];
+    if (kind & (kLetter | kDigit)) {
+      if (!in_word) in_word = true, word_begin = pos;
+      do {
+        hash = fuzzy_fnv1a_add(hash, bytes[pos]);
+        kinds |= kind;
+      } while (++pos < size && ((kind = kByteKinds[bytes[pos]]) & (kLetter | kDigit)));
+      continue;
+    }
+    if (kind == kSeparator) {
+      flush(pos++);
       continue;
     }
     size_t length = 1;
-    const UChar32 c = code_point_at(text, pos, length);
+    const UChar32 c = multibyte_code_point_at(text, pos, length);
     if (c >= kFuzzyLinkMark && c <= kFuzzyNameMark) {
       flush(pos);
       emit(Token{fuzzy_mix(static_cast<uint64_t>(c)), false}, std::string_view());
     } else {
       switch (classify(c)) {
         case CharClass::word:
-          for (size_t i = 0; i < length; ++i) take(pos + i);
+          if (!in_word) in_word = true, word_begin = pos;
+          for (size_t i = 0; i < length; ++i) hash = fuzzy_fnv1a_add(hash, bytes[pos + i]);
+          kinds |= kMultibyte;
           break;
         case CharClass::unspaced:
           flush(pos);
@@ -67,7 +88,7 @@ void tokenize(std::string_view text, Emit emit) {
     }
     pos += length;
   }
-  flush(text.size());
+  flush(size);
 }
 
 }  // namespace

@@ -38,7 +38,7 @@ void sort_spread(std::span<uint64_t> values, uint64_t limit) {
 // hashes at or below a limit are sorted; the limit expects twice as many
 // as needed there, and doubles in the rare text whose repeats leave too
 // few distinct ones below it.
-size_t least_distinct(const std::vector<uint64_t>& hashes, std::array<uint64_t, kFuzzyBottom>& least) {
+size_t least_distinct(std::span<const uint64_t> hashes, std::array<uint64_t, kFuzzyBottom>& least) {
   constexpr size_t kExpected = 2 * kFuzzyBottom;
   thread_local std::vector<uint64_t> below;
   if (below.size() < hashes.size()) below.resize(hashes.size());
@@ -63,14 +63,13 @@ size_t least_distinct(const std::vector<uint64_t>& hashes, std::array<uint64_t, 
 
 }  // namespace
 
-ShingleSketch::ShingleSketch() : hashes_(thread_hashes()) {
-  bins_.fill(kEmpty);
-  hashes_.clear();
-}
+ShingleSketch::ShingleSketch() : hashes_(thread_hashes()) { bins_.fill(kEmpty); }
+
+void ShingleSketch::grow() { hashes_.resize(std::max<size_t>(256, 2 * hashes_.size())); }
 
 std::optional<FuzzyFingerprint> ShingleSketch::fingerprint() const {
   std::array<uint64_t, kFuzzyBottom> least;
-  const size_t kept = least_distinct(hashes_, least);
+  const size_t kept = least_distinct(std::span<const uint64_t>(hashes_.data(), count_), least);
   if (kept < kFuzzyMinShingles) return std::nullopt;
   FuzzyFingerprint out;
   // An empty bin borrows the next filled one's value (rotation), re-hashed

@@ -30,7 +30,8 @@ class ShingleSketch {
   void add(uint64_t shingle) {
     uint32_t& bin = bins_[shingle % kFuzzyBins];
     bin = std::min(bin, static_cast<uint32_t>(shingle >> 6));
-    hashes_.push_back(shingle);
+    if (count_ == hashes_.size()) grow();
+    hashes_[count_++] = shingle;
   }
 
   // The fingerprint of the hashes taken so far: the bins (an empty one
@@ -42,8 +43,12 @@ class ShingleSketch {
  private:
   static constexpr uint32_t kEmpty = UINT32_MAX;
 
+  // Makes room for more hashes (out of line: add() stays small).
+  void grow();
+
   std::array<uint32_t, kFuzzyBins> bins_;
-  std::vector<uint64_t>& hashes_;  // the thread's buffer, emptied for this sketch
+  std::vector<uint64_t>& hashes_;  // the thread's buffer: its first count_ are this sketch's
+  size_t count_ = 0;
 };
 
 }  // namespace spamgate
