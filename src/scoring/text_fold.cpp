@@ -4,6 +4,7 @@
 #include <unicode/normalizer2.h>
 
 #include <array>
+#include <cstring>
 
 #include "scoring/text_classes.h"  // code_point_at
 #include "util/text_decode.h"
@@ -21,13 +22,13 @@ const icu::Normalizer2* nfkc_casefold() {
   return instance;
 }
 
-// For each ASCII byte: the byte NFKC_Casefold turns it into, or 0 when the
-// table may not stand in for ICU there (it folds to something else, or text
-// before it can change with it: no normalisation boundary before it).
-// Asked of ICU once, so the table cannot disagree with it.
-const std::array<char, 128>& ascii_folds() {
-  static const std::array<char, 128> table = [] {
-    std::array<char, 128> folds{};
+// For each byte: the byte NFKC_Casefold turns it into, or 0 when the
+// table may not stand in for ICU there (not ASCII, it folds to something
+// else, or text before it can change with it: no normalisation boundary
+// before it). Asked of ICU once, so the table cannot disagree with it.
+const std::array<char, 256>& byte_folds() {
+  static const std::array<char, 256> table = [] {
+    std::array<char, 256> folds{};
     const icu::Normalizer2* nfkc_cf = nfkc_casefold();
     if (!nfkc_cf) return folds;
     for (UChar32 c = 1; c < 128; ++c) {
@@ -100,49 +101,59 @@ void append_folded_alone(UChar32 c, std::string_view bytes, std::string& out) {
 // normalises on its own; the byte just before an ICU run goes to ICU with
 // the run (a combining mark may change it: "e" + U+0301 is "é").
 std::string fold_text(std::string_view raw) {
+  std::string out;
+  fold_text_into(raw, out);
+  return out;
+}
+
+void fold_text_into(std::string_view raw, std::string& out) {
   std::string decoded;
   if (raw.find('&') != std::string_view::npos) {
     decoded = html_entity_decode_once(raw);
     raw = decoded;
   }
-  const std::array<char, 128>& folds = ascii_folds();
-  const auto table_folds = [&](char c) {
-    const auto byte = static_cast<unsigned char>(c);
-    return byte < 128 && folds[byte] != 0;
-  };
-  std::string out;
-  out.reserve(raw.size());
-  const auto append_table_folded = [&](size_t begin, size_t end) {
-    const size_t at = out.size();
-    out.resize(at + (end - begin));
-    for (size_t i = begin; i < end; ++i) out[at + i - begin] = folds[static_cast<unsigned char>(raw[i])];
+  const char* const table = byte_folds().data();
+  const char* const text = raw.data();
+  const size_t size = raw.size();
+  // `out` keeps room for the rest of the text past `written`: the table
+  // folds a byte into the place of the byte, and what ICU gives is copied
+  // in (more room made when it is longer than what it folded).
+  out.resize(size);
+  size_t written = 0;
+  thread_local std::string piece;
+  const auto put_piece = [&out, &written](size_t rest) {
+    if (out.size() < written + piece.size() + rest) out.resize(written + piece.size() + rest);
+    std::memcpy(out.data() + written, piece.data(), piece.size());
+    written += piece.size();
   };
   size_t pos = 0;
-  while (pos < raw.size()) {
+  while (pos < size) {
     size_t run = pos;
-    while (run < raw.size() && table_folds(raw[run])) ++run;
-    if (run == raw.size()) {
-      append_table_folded(pos, run);
-      break;
-    }
+    char* to = out.data() + written;
+    for (char folded; run < size && (folded = table[static_cast<unsigned char>(text[run])]) != 0; ++run) *to++ = folded;
+    written += run - pos;
+    if (run == size) break;
     size_t length = 1;
     const UChar32 c = code_point_at(raw, run, length);
+    piece.clear();
     if (folds_alone(c)) {
-      append_table_folded(pos, run);
-      append_folded_alone(c, raw.substr(run, length), out);
+      append_folded_alone(c, raw.substr(run, length), piece);
       pos = run + length;
+      put_piece(size - pos);
       continue;
     }
     // An ICU run, up to the next table-folded byte (one call for the run,
-    // however many of its characters would fold alone).
+    // however many of its characters would fold alone), with the byte
+    // before it, taken back from the table's run.
     const size_t icu_begin = run > pos ? run - 1 : run;
-    append_table_folded(pos, icu_begin);
+    written -= run - icu_begin;
     size_t icu_end = run + 1;
-    while (icu_end < raw.size() && !table_folds(raw[icu_end])) ++icu_end;
-    append_icu_folded(raw.substr(icu_begin, icu_end - icu_begin), out);
+    while (icu_end < size && table[static_cast<unsigned char>(text[icu_end])] == 0) ++icu_end;
+    append_icu_folded(raw.substr(icu_begin, icu_end - icu_begin), piece);
     pos = icu_end;
+    put_piece(size - pos);
   }
-  return out;
+  out.resize(written);
 }
 
 }  // namespace spamgate

@@ -17,4 +17,9 @@ namespace spamgate {
 // NFKC_Casefold gives for the whole decoded, repaired text.
 std::string fold_text(std::string_view text);
 
+// fold_text(text) written to `out` (its contents replaced), so that a
+// caller folding text after text reuses one buffer. `text` must not lie
+// in `out`.
+void fold_text_into(std::string_view text, std::string& out);
+
 }  // namespace spamgate

@@ -5,6 +5,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "scoring/fuzzy/fuzzy_hash.h"
 #include "util/ascii.h"
 #include "util/untrusted_text.h"
 
@@ -23,17 +24,9 @@ constexpr size_t kBucketKeep = 24;
 constexpr double kSameExample = 0.9;
 constexpr size_t kSnippetChars = 60;
 
-uint64_t mix(uint64_t x) {
-  x ^= x >> 30;
-  x *= 0xbf58476d1ce4e5b9ULL;
-  x ^= x >> 27;
-  x *= 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
-
 uint64_t band_key(const FuzzyFingerprint& fp, size_t band) {
   uint64_t key = band + 1;
-  for (size_t r = 0; r < kBandRows; ++r) key = mix(key ^ fp.bins[band * kBandRows + r]) + r;
+  for (size_t r = 0; r < kBandRows; ++r) key = fuzzy_mix(key ^ fp.bins[band * kBandRows + r]) + r;
   return key;
 }
 
