@@ -22,10 +22,10 @@ std::string readable_feature(const std::string& name) {
   }
 }
 
-// One pass over the vector, each weight read once (the reads do not wait
-// for each other, so their cache misses overlap); most features fall short
-// of the weakest kept at one comparison, and only the features kept at the
-// end are named.
+// Each weight is read once, in a loop without branches, so that the
+// cache misses overlap (behind a branch on the weight, each waits for the
+// last); most features then fall short of the weakest kept at one
+// comparison, and only the features kept at the end are named.
 void LearnedExplainer::walked(const WalkedFeatures& walk) {
   struct Candidate {
     float strength;
@@ -34,11 +34,13 @@ void LearnedExplainer::walked(const WalkedFeatures& walk) {
       return strength != other.strength ? strength > other.strength : sighting < other.sighting;
     }
   };
+  std::vector<float> parts(walk.features.size());
+  for (size_t i = 0; i < parts.size(); ++i) parts[i] = model_.weight(walk.features[i].slot) * walk.features[i].value;
   std::vector<Candidate> spam, ham;
   spam.reserve(kKept + 1);
   ham.reserve(kKept + 1);
-  for (size_t i = 0; i < walk.features.size(); ++i) {
-    const float part = model_.weight(walk.features[i].slot) * walk.features[i].value;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    const float part = parts[i];
     if (part == 0) continue;
     std::vector<Candidate>& kept = part > 0 ? spam : ham;
     const Candidate candidate{std::abs(part), walk.first_sighting[i]};
