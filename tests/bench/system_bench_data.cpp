@@ -9,16 +9,23 @@
 
 namespace bench {
 
+std::vector<std::string> youtube_corpora() {
+  const std::filesystem::path corpus = std::filesystem::path(SPAMGATE_CORPUS_DIR) / "comments";
+  std::vector<std::string> paths;
+  for (const char* name : {"Youtube01-Psy.csv", "Youtube02-KatyPerry.csv", "Youtube03-LMFAO.csv",
+                           "Youtube04-Eminem.csv", "Youtube05-Shakira.csv"})
+    paths.push_back((corpus / name).string());
+  return paths;
+}
+
 BodyFiles write_body_files(const std::string& dir, int post_id) {
   std::string spam;
   std::string ham;
   std::filesystem::create_directories(dir);
   BodyFiles files{dir + "/spam.txt", dir + "/ham.txt"};
   const std::string tail = "&url=&comment_post_ID=" + std::to_string(post_id) + "&comment_parent=0";
-  const std::filesystem::path corpus = std::filesystem::path(SPAMGATE_CORPUS_DIR) / "comments";
-  for (const char* name : {"Youtube01-Psy.csv", "Youtube02-KatyPerry.csv", "Youtube03-LMFAO.csv",
-                           "Youtube04-Eminem.csv", "Youtube05-Shakira.csv"}) {
-    auto rows = spamgate::read_labelled_csv((corpus / name).string());
+  for (const std::string& path : youtube_corpora()) {
+    auto rows = spamgate::read_labelled_csv(path);
     if (!rows) throw std::runtime_error(rows.error());
     for (const spamgate::LabelledComment& row : *rows) {
       const std::string form = "comment=" + harness::form_encode(row.body) + tail;

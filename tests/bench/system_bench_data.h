@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace bench {
 
@@ -14,6 +15,9 @@ struct BodyFiles {
   size_t spam_rows = 0;
   size_t ham_rows = 0;
 };
+
+// The five videos' labelled CSV files in the shared corpus, in order.
+std::vector<std::string> youtube_corpora();
 
 // Writes spam.txt and ham.txt into `dir` for a post `post_id`. Throws
 // std::runtime_error when the corpus cannot be read.

@@ -9,6 +9,7 @@
 #include "harness/php_fpm.h"
 #include "harness/proc_stats.h"
 #include "harness/wordpress.h"
+#include "system_bench_data.h"
 #include "system_bench_sections.h"
 #include "system_bench_shared.h"
 #include "system_bench_stacks.h"
@@ -16,6 +17,7 @@
 namespace bench {
 
 const std::string kSpamgateReject = "spamgate, default.rules, 16 threads";
+const std::string kSpamgateTrainedReject = "spamgate, default.rules + trained LEARNED";
 const std::string kFloorReject = "libfcgi floor, 16 threads";
 const std::string kHamDirect = "nginx -> PHP-FPM (4 children)";
 const std::string kHamPooled = "nginx -> spamgate (upstream pool 2) -> PHP-FPM";
@@ -69,23 +71,32 @@ void measure_reject(BenchContext& c) {
   // Storage: the same load with the verdict log written 25 times less often
   // (there is no switch that turns the SQLite log off).
   BenchSpamgate batched({fpm.address(), 16, "", "flush_interval_ms = 5000\n"});
+  // LEARNED at work: the store taught the five videos (1,956 labelled
+  // comments) before serve starts, so that every request is also scored,
+  // and explained, by a trained model.
+  SpamgateSetup trained_setup(fpm.address(), 16);
+  trained_setup.taught_corpora = youtube_corpora();
+  BenchSpamgate trained(trained_setup);
   require(fpm.wait_until_listening(), "PHP-FPM did not start: " + fpm.error_log());
   require(floor.wait_until_listening(), "fcgi_floor did not start");
   require(tuned_floor.wait_until_listening(), "fcgi_floor did not start");
   require(spamgate.wait_until_listening(), "spamgate did not start: " + spamgate.log());
   require(batched.wait_until_listening(), "spamgate did not start: " + batched.log());
+  require(trained.wait_until_listening(), "spamgate did not start: " + trained.log());
   harness::Nginx nginx(bench_nginx("location = /ceiling/wp-comments-post.php { return 403; }\n" +
                                    harness::fastcgi_location("= /floor/wp-comments-post.php", floor.address()) +
                                    harness::fastcgi_location("= /tuned/wp-comments-post.php", tuned_floor.address()) +
                                    harness::fastcgi_location("= /wp-comments-post.php", spamgate.address()) +
                                    harness::fastcgi_location("/spamgate/", spamgate.address())));
   harness::Nginx nginx_batched(bench_nginx(harness::fastcgi_location("= /wp-comments-post.php", batched.address())));
+  harness::Nginx nginx_trained(bench_nginx(harness::fastcgi_location("= /wp-comments-post.php", trained.address())));
   require(nginx.wait_until_listening(), "nginx did not start: " + nginx.error_log());
   require(nginx_batched.wait_until_listening(), "nginx did not start: " + nginx_batched.error_log());
+  require(nginx_trained.wait_until_listening(), "nginx did not start: " + nginx_trained.error_log());
   const std::string base = nginx.url("");
   const std::string probe = probe_status(base + "/wp-comments-post.php", c.bodies.spam);
 
-  WrkFigures batched_run, tuned_run;
+  WrkFigures batched_run, tuned_run, trained_run;
   for (int conns : {8, 32, 128}) {
     // The targets' figures (32 connections): best of two alternating rounds.
     WrkFigures ceiling, floor_run, sg;
@@ -96,9 +107,12 @@ void measure_reject(BenchContext& c) {
         tuned_run = better(tuned_run, load(c, base, "/tuned/wp-comments-post.php", c.bodies.spam, conns,
                                            tuned_floor.pid()));
       sg = better(sg, load(c, base, "/wp-comments-post.php", c.bodies.spam, conns, spamgate.pid()));
-      if (conns == 32)
+      if (conns == 32) {
         batched_run = better(batched_run, load(c, nginx_batched.url(""), "/wp-comments-post.php", c.bodies.spam,
                                                conns, batched.pid()));
+        trained_run = better(trained_run, load(c, nginx_trained.url(""), "/wp-comments-post.php", c.bodies.spam,
+                                               conns, trained.pid()));
+      }
     }
     c.report.add({"reject", "nginx return 403 (ceiling)", conns, ceiling});
     c.report.add({"reject", kFloorReject, conns, floor_run, ratio(floor_run, ceiling, "ceiling")});
@@ -107,6 +121,9 @@ void measure_reject(BenchContext& c) {
                     ratio(tuned_run, floor_run, "floor"), "TCP_DEFER_ACCEPT, plain close once the input is read"});
     c.report.add({"reject", kSpamgateReject, conns, sg, ratio(sg, floor_run, "floor"),
                   share_403(sg) + (conns == 8 ? "; probe: " + probe : "")});
+    if (conns == 32)
+      c.report.add({"reject", kSpamgateTrainedReject, conns, trained_run, ratio(trained_run, floor_run, "floor"),
+                    share_403(trained_run)});
   }
   c.rows_dropped = rows_dropped(nginx);
   c.rss_default_mib = harness::peak_rss_kib(spamgate.pid()) / 1024.0;

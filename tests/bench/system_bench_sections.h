@@ -39,7 +39,7 @@ void measure_reject(BenchContext& context);
 // with an upstream pool of 2 kept connections and without reuse.
 void measure_pass_through(BenchContext& context);
 // Rows of sections 1 and 2 that the targets read.
-extern const std::string kSpamgateReject, kFloorReject, kHamDirect, kHamPooled, kHamFresh, kHamDirectUnix, kHamPooledUnix;
+extern const std::string kSpamgateReject, kSpamgateTrainedReject, kFloorReject, kHamDirect, kHamPooled, kHamFresh, kHamDirectUnix, kHamPooledUnix;
 // 2b. A comment burst through spamgate with upstream keepalive 16 against 4
 // PHP-FPM workers, then the site's own PHP page straight from nginx.
 void measure_fpm_pinning(BenchContext& context);

@@ -1,6 +1,7 @@
 #include "system_bench_stacks.h"
 
 #include <filesystem>
+#include <stdexcept>
 
 #include "harness/spamgate_server.h"
 
@@ -49,6 +50,13 @@ BenchSpamgate::BenchSpamgate(const SpamgateSetup& setup) : port_(harness::free_p
                              setup.upstream + "\"\ndocument_root = \"" + document_root + "\"\n" + setup.upstream_extra + "\n[store]\npath = \"spamgate.db\"\n" + setup.store_extra + "\n" +
                              setup.extra_toml;
   harness::write_file(dir_ / "spamgate.toml", config);
+  if (!setup.taught_corpora.empty()) {
+    std::string learn = harness::shell_quote(harness::spamgate_binary()) + " learn --config " +
+                        harness::shell_quote(dir_ / "spamgate.toml");
+    for (const std::string& corpus : setup.taught_corpora) learn += " " + harness::shell_quote(corpus);
+    std::string output;
+    if (harness::run(learn, &output) != 0) throw std::runtime_error("spamgate learn failed: " + output);
+  }
   process_ = harness::Process(
       launched(setup.launch, {harness::spamgate_binary(), "serve", "--config", dir_ / "spamgate.toml"}),
       dir_ / "spamgate.log", setup.launch.env);

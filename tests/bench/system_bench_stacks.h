@@ -57,10 +57,14 @@ struct SpamgateSetup {
   // wp-comments-post.php is tests/bench/comment_ok.php.
   std::string document_root;
   Launch launch;
+  // Labelled CSV corpora `spamgate learn` teaches the store before serve
+  // starts (none = an untaught LEARNED, silent).
+  std::vector<std::string> taught_corpora;
 };
 
 // `spamgate serve` with the sample config's defaults except what the setup
-// names; rules reload on SIGHUP only.
+// names; rules reload on SIGHUP only. Throws std::runtime_error when
+// `spamgate learn` fails on the setup's corpora.
 class BenchSpamgate {
  public:
   explicit BenchSpamgate(const SpamgateSetup& setup);

@@ -55,6 +55,15 @@ void add_targets(BenchContext& c) {
     r.add_target(not_measured("CPU per rejected request vs floor's (32 conns)", "<= 1.3x"));
   }
 
+  const Row* trained = r.find("reject", kSpamgateTrainedReject, 32);
+  if (trained && floor_row && trained->figures.ok && floor_row->figures.ok) {
+    const double share = trained->figures.rps / floor_row->figures.rps;
+    r.add_target({"trained LEARNED rejection vs floor (32 conns)", fixed(100 * share, 0) + "% of floor",
+                  ">= 85%", share >= 0.85});
+  } else {
+    r.add_target(not_measured("trained LEARNED rejection vs floor (32 conns)", ">= 85%"));
+  }
+
   if (sg && sg->figures.ok) {
     // The p99 scripts/bench measured when issue 13 was filed (README then).
     constexpr double kP99BeforeMs = 6.65;

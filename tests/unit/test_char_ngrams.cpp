@@ -19,13 +19,35 @@ using spamgate::testing::comment;
 
 namespace {
 
-std::vector<std::string> grams_of(std::string_view text) {
+// Keeps the n-grams of one extraction as they were cut.
+class GramCollector : public FeatureObserver {
+ public:
+  void walked(const WalkedFeatures& walk) override {
+    for (const FeatureSighting& seen : walk.sightings)
+      if (seen.kind == 'g') grams.emplace_back(seen.a);
+  }
   std::vector<std::string> grams;
-  const std::string squeezed = squeeze_for_ngrams(fold_text(text));
-  for_each_char_ngram(squeezed, [&](char kind, std::string_view gram) {
-    CHECK(kind == 'g');
-    grams.emplace_back(gram);
-  });
+};
+
+// The n-grams extract_features cuts from a comment of `text`, in order.
+std::vector<std::string> grams_of(std::string_view text) {
+  GramCollector collector;
+  extract_features(comment(std::string(text), "", ""), &collector);
+  return collector.grams;
+}
+
+// The n-grams a CharGramCutter cuts from the words of `text`, split at spaces.
+std::vector<std::string> cut_words(std::string_view text) {
+  std::vector<std::string> grams;
+  CharGramCutter cutter(text);
+  for (size_t begin = 0; begin < text.size();) {
+    const size_t end = std::min(text.find(' ', begin), text.size());
+    if (end > begin) cutter.cut_word(begin, end, [&](char kind, std::string_view gram) {
+      CHECK(kind == 'g');
+      grams.emplace_back(gram);
+    });
+    begin = end + 1;
+  }
   return grams;
 }
 
@@ -44,7 +66,6 @@ size_t shared_grams(std::string_view a, std::string_view b) {
 }  // namespace
 
 TEST_CASE("char n-grams: cut from each folded word with a space at either end") {
-  CHECK(squeeze_for_ngrams(fold_text("Check OUT,  my--CHANNEL!!")) == " check out my channel ");
   const std::vector<std::string> grams = grams_of("Check OUT,  my--CHANNEL!!");
   // A word of n letters gives n - 1: check 4, out 2, my none, channel 6.
   CHECK(grams == std::vector<std::string>{" che", "chec", "heck", "eck ", " out", "out ", " cha", "chan", "hann",
@@ -65,7 +86,6 @@ TEST_CASE("char n-grams: Japanese and Chinese letters are left to the character 
   CHECK(grams_of("今すぐ登録").empty());
   // Mixed text: the spaced words give grams, the Japanese between them a space.
   const std::vector<std::string> mixed = grams_of("無料iPhone今すぐsubscribe登録");
-  CHECK(squeeze_for_ngrams(fold_text("無料iPhone今すぐsubscribe登録")) == " iphone subscribe ");
   CHECK(has(mixed, " iph"));
   CHECK(has(mixed, "ibe "));
   for (const std::string& gram : mixed) CHECK(gram.find("\xe7\x84\xa1") == std::string::npos);  // 無
@@ -100,21 +120,26 @@ TEST_CASE("char n-grams: a long text gives its first kMaxCharGrams, in English a
   CHECK(grams_of("wonderful day").size() == 8 + 2);  // well under the cap: every one
 }
 
-TEST_CASE("char n-grams: the squeezed text stops after the word that fills the cap, and gives the same grams") {
-  // Words of 1 to 9 letters (those under 3 give no n-gram), separated by one
-  // space, lower case: the whole squeezed text is the text with a space at
-  // either end, whose grams for_each_char_ngram cuts as from the short one.
+TEST_CASE("char n-grams: the cutter cuts each word between two spaces, up to the cap, ASCII and UTF-8 alike") {
+  CHECK(cut_words("abc") == std::vector<std::string>{" abc", "abc "});
+  CHECK(cut_words("ab cd e").empty());
+  CHECK(cut_words("ab café") == std::vector<std::string>{" caf", "café", "afé "});
+  CHECK(cut_words("привет") == std::vector<std::string>{" при", "прив", "риве", "ивет", "вет "});
+  // Words of 1 to 9 letters: a word of n >= 3 letters gives n - 1 grams,
+  // and the cutter stops at the cap, within a word.
   std::string text;
-  for (int i = 0; i < 400; ++i) text += std::string(1 + i % 9, static_cast<char>('a' + i % 26)) + " ";
-  const std::string whole = " " + text;
-  const std::string squeezed = squeeze_for_ngrams(text);
-  CHECK(squeezed.size() < whole.size() / 2);
-  CHECK(squeezed.back() == ' ');
-  std::vector<std::string> from_whole, from_squeezed;
-  for_each_char_ngram(whole, [&](char, std::string_view gram) { from_whole.emplace_back(gram); });
-  for_each_char_ngram(squeezed, [&](char, std::string_view gram) { from_squeezed.emplace_back(gram); });
-  CHECK(from_whole.size() == kMaxCharGrams);
-  CHECK(from_squeezed == from_whole);
+  size_t expected = 0;
+  for (int i = 0; i < 400; ++i) {
+    const size_t letters = 1 + i % 9;
+    text += std::string(letters, static_cast<char>('a' + i % 26)) + " ";
+    expected += letters >= 3 ? letters - 1 : 0;
+  }
+  REQUIRE(expected > kMaxCharGrams);
+  const std::vector<std::string> grams = cut_words(text);
+  CHECK(grams.size() == kMaxCharGrams);
+  CHECK(grams[0] == " ccc");  // "a" and "bb" give none
+  CHECK(grams[1] == "ccc ");
+  CHECK(grams[2] == " ddd");
 }
 
 TEST_CASE("extract_features: the n-grams and the other features each weigh as one family, English and Japanese") {

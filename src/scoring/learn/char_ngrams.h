@@ -3,16 +3,17 @@
 // evidence with ones it has ("subscribers" shares 7 of its 10 with
 // "subscribe", "sub5cribe" 4 of its 8). Cut from each word of the folded text
 // with a space at either end (" subscribe " gives " sub", "subs", ...,
-// "ibe "), as fastText does; letters of scripts written without spaces
-// (Japanese, Chinese, Thai) are left out, because their character pairs are
-// features already. Pure: no state, one scratch string, never throws.
+// "ibe "), as fastText does, word by word as the feature walk cuts the words
+// (no second pass over the text); letters of scripts written without spaces
+// (Japanese, Chinese, Thai) are no words, because their character pairs are
+// features already. Pure: no state but the cutter's own copy of the words,
+// never throws but for std::bad_alloc.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <string>
 #include <string_view>
-
-#include "scoring/text_classes.h"
 
 namespace spamgate {
 
@@ -29,42 +30,52 @@ constexpr float kCharGramWeight = 0.7f;
 // LEARNED's cost (build/bench_scorer). The words of the whole text still count.
 constexpr size_t kMaxCharGrams = 256;
 
-// `folded` (fold_text's output) with each run of characters that are not
-// CharClass::word replaced by one space, and a space at either end: the
-// text the n-grams are cut from; it ends after the word that brings its
-// n-grams to kMaxCharGrams, since no later one is cut. Well-formed UTF-8
-// whatever `folded` holds.
-std::string squeeze_for_ngrams(std::string_view folded);
-
-// Calls emit('g', gram) for every window of kCharGramLength code points of
-// `squeezed` (squeeze_for_ngrams's output) that lies within one word and its
-// two spaces (a word of n code points gives n - 1 of them, one of fewer
-// than 3 none), in order, the first kMaxCharGrams of them; a gram may come
-// more than once. The views are of `squeezed`: they live as long as it.
-template <typename Emit>
-void for_each_char_ngram(std::string_view squeezed, Emit&& emit) {
-  const std::string_view text = squeezed;
-  size_t starts[kCharGramLength + 1];  // the last code points' offsets, a ring
-  size_t seen = 0, emitted = 0;
-  for (size_t pos = 0; emitted < kMaxCharGrams;) {
-    starts[seen % (kCharGramLength + 1)] = pos;
-    ++seen;
-    if (seen > kCharGramLength) {
-      const auto space_at = [&](size_t k) {  // the window's k-th code point
-        return text[starts[(seen - 1 - kCharGramLength + k) % (kCharGramLength + 1)]] == ' ';
-      };
-      bool within_word = !(space_at(0) && space_at(kCharGramLength - 1));
-      for (size_t k = 1; k + 1 < kCharGramLength; ++k) within_word &= !space_at(k);
-      const size_t first = starts[(seen - 1 - kCharGramLength) % (kCharGramLength + 1)];
-      if (within_word) {
-        emit('g', text.substr(first, pos - first));
-        ++emitted;
-      }
-    }
-    if (pos == text.size()) return;
-    const auto lead = static_cast<unsigned char>(text[pos]);
-    pos += lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+// Cuts the n-grams of the words of one text, given in the order of the
+// text: every window of kCharGramLength code points of " word " (a word of
+// n code points gives n - 1 of them, one of fewer than 3 none), the first
+// kMaxCharGrams of the text; a gram may come more than once.
+class CharGramCutter {
+ public:
+  // `text`: well-formed UTF-8 (fold_text's output) that the words are
+  // ranges of; it must outlive the cutter.
+  explicit CharGramCutter(std::string_view text) : text_(text) {
+    padded_.reserve(text.size() + 2);  // never reallocated: the grams given out stay valid
+    padded_.push_back(' ');
   }
-}
+
+  // True once kMaxCharGrams grams have been cut: later words give none.
+  bool full() const { return cut_ == kMaxCharGrams; }
+
+  // Calls emit('g', gram) for each n-gram of the word text[begin, end), in
+  // order, until the cap. The words given must not overlap and come in the
+  // order of the text. The views are of the cutter's own copy of the words,
+  // each between two spaces: they live as long as the cutter.
+  template <typename Emit>
+  void cut_word(size_t begin, size_t end, Emit&& emit) {
+    if (full()) return;
+    const size_t start = padded_.size() - 1;  // the space before the word
+    padded_.append(text_, begin, end - begin);
+    padded_.push_back(' ');
+    const std::string_view word(padded_.data() + start, padded_.size() - start);
+    const auto next = [&word](size_t pos) {  // the offset of the code point after the one at `pos`
+      const auto lead = static_cast<unsigned char>(word[pos]);
+      return std::min(word.size(), pos + (lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4));
+    };
+    size_t first = 0, last = 0;
+    for (size_t k = 0; k < kCharGramLength && last < word.size(); ++k) last = next(last);
+    if (last >= word.size()) return;  // fewer than 3 code points: every window holds both spaces
+    for (;;) {
+      emit('g', word.substr(first, last - first));
+      if (++cut_ == kMaxCharGrams || last == word.size()) return;
+      first = next(first);
+      last = next(last);
+    }
+  }
+
+ private:
+  std::string_view text_;
+  std::string padded_;  // " " then each word given and a space
+  size_t cut_ = 0;
+};
 
 }  // namespace spamgate

@@ -22,44 +22,40 @@ std::string readable_feature(const std::string& name) {
   }
 }
 
-void LearnedExplainer::seen(uint32_t slot, char kind, std::string_view a, std::string_view b) {
-  if (sightings_.empty()) sightings_.reserve(512);
-  sightings_.push_back({slot, kind, a, b});
-}
-
-// The weights are read in one tight loop, so that their cache misses
-// overlap (read one feature at a time, each waited for the last); most
-// features then fall short of the weakest kept at one comparison, and only
-// the features kept at the end are named.
-void LearnedExplainer::walked(const FamilyValues& values) {
-  std::vector<float> weights(sightings_.size());
-  for (size_t i = 0; i < sightings_.size(); ++i) weights[i] = model_.weight(sightings_[i].slot);
+// Each weight is read once, in a loop without branches, so that the
+// cache misses overlap (behind a branch on the weight, each waits for the
+// last); most features then fall short of the weakest kept at one
+// comparison, and only the features kept at the end are named.
+void LearnedExplainer::walked(const WalkedFeatures& walk) {
   struct Candidate {
-    uint32_t slot;
     float strength;
-    size_t sighting;
+    uint32_t sighting;  // where it was first cut: ties go to the earlier
+    bool operator>(const Candidate& other) const {
+      return strength != other.strength ? strength > other.strength : sighting < other.sighting;
+    }
   };
+  std::vector<float> parts(walk.features.size());
+  for (size_t i = 0; i < parts.size(); ++i) parts[i] = model_.weight(walk.features[i].slot) * walk.features[i].value;
   std::vector<Candidate> spam, ham;
-  for (size_t i = 0; i < sightings_.size(); ++i) {
-    if (weights[i] == 0) continue;
-    std::vector<Candidate>& kept = weights[i] > 0 ? spam : ham;
-    const float strength = std::abs(weights[i]) * values.of(sightings_[i].kind);
-    if (kept.size() == kKept && strength <= kept.back().strength) continue;
-    const uint32_t slot = sightings_[i].slot;
-    if (std::any_of(kept.begin(), kept.end(), [slot](const Candidate& c) { return c.slot == slot; })) continue;
-    const auto at = std::find_if(kept.begin(), kept.end(), [&](const Candidate& c) { return c.strength < strength; });
-    kept.insert(at, {slot, strength, i});
+  spam.reserve(kKept + 1);
+  ham.reserve(kKept + 1);
+  for (size_t i = 0; i < parts.size(); ++i) {
+    const float part = parts[i];
+    if (part == 0) continue;
+    std::vector<Candidate>& kept = part > 0 ? spam : ham;
+    const Candidate candidate{std::abs(part), walk.first_sighting[i]};
+    if (kept.size() == kKept && !(candidate > kept.back())) continue;
+    kept.insert(std::find_if(kept.begin(), kept.end(), [&](const Candidate& c) { return candidate > c; }), candidate);
     if (kept.size() > kKept) kept.pop_back();
   }
-  const auto name = [this](const std::vector<Candidate>& kept, std::vector<std::string>& names) {
+  const auto name = [&walk](const std::vector<Candidate>& kept, std::vector<std::string>& names) {
     for (const Candidate& c : kept) {
-      const Sighting& seen = sightings_[c.sighting];
+      const FeatureSighting& seen = walk.sightings[c.sighting];
       names.push_back(feature_name(seen.kind, seen.a, seen.b));
     }
   };
   name(spam, toward_spam_);
   name(ham, toward_ham_);
-  sightings_.clear();
 }
 
 std::string LearnedExplainer::explain(double probability) const {

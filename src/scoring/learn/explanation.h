@@ -14,30 +14,24 @@ namespace spamgate {
 
 // Watches extract_features (as its FeatureObserver) and keeps, with their
 // names, the few features of the submission that push most toward spam and
-// toward ham. Of features equally strong, the first in the text is kept.
-// Lives no longer than the model it refers to; watches one extraction.
+// toward ham (by weight x value, as LearnedModel::strongest ranks them). Of
+// features equally strong, the first cut from the text is kept. Lives no
+// longer than the model it refers to; watches one extraction.
 class LearnedExplainer : public FeatureObserver {
  public:
   explicit LearnedExplainer(const LearnedModel& model) : model_(model) {}
-  void seen(uint32_t slot, char kind, std::string_view a, std::string_view b) override;
-  void walked(const FamilyValues& values) override;
+  void walked(const WalkedFeatures& walk) override;
 
   // "p=0.97: " followed by the (up to three) features seen that pushed most
   // toward spam when probability >= 0.5, toward ham otherwise.
   std::string explain(double probability) const;
 
  private:
-  struct Sighting {
-    uint32_t slot;
-    char kind;
-    std::string_view a, b;  // valid until walked() returns
-  };
   // The four strongest distinct slots each way, strongest first: the bias
   // may be among them and is never shown, so three remain.
   static constexpr size_t kKept = 4;
 
   const LearnedModel& model_;
-  std::vector<Sighting> sightings_;  // until walked()
   std::vector<std::string> toward_spam_, toward_ham_;  // the names of the strongest, strongest first
 };
 

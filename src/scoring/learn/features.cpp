@@ -91,6 +91,7 @@ void walk_features(const Submission& s, Emit&& emit, Walked&& walked) {
   const std::string body = fold_text(s.subject.empty() ? s.body : s.subject + "\n" + s.body);
   std::string_view previous_word;
   std::string_view text = body;
+  CharGramCutter grams(text);  // the n-grams are views of its copy of the words, valid all walk long
   size_t pos = 0;
   size_t unspaced_start = std::string_view::npos, unspaced_prev = 0;
   auto end_word = [&](size_t start, size_t end) {
@@ -101,6 +102,7 @@ void walk_features(const Submission& s, Emit&& emit, Walked&& walked) {
     emit('w', word);
     if (!previous_word.empty()) emit('b', previous_word, word);
     previous_word = word;
+    grams.cut_word(start, end, emit);
   };
   size_t word_start = std::string_view::npos;
   while (pos < text.size()) {
@@ -130,8 +132,6 @@ void walk_features(const Submission& s, Emit&& emit, Walked&& walked) {
   if (word_start != std::string_view::npos) end_word(word_start, text.size());
   if (unspaced_start != std::string_view::npos && unspaced_prev == unspaced_start)
     emit('c', text.substr(unspaced_start));
-  const std::string squeezed = squeeze_for_ngrams(text);  // the n-grams are views of it, valid all walk long
-  for_each_char_ngram(squeezed, emit);
 
   std::deque<std::string> names;  // stable addresses: the features below name views of them
   const auto keep = [&names](std::string name) -> std::string_view { return names.emplace_back(std::move(name)); };
@@ -218,21 +218,31 @@ class SlotHasher {
   PairHead heads_[2] = {};
 };
 
-// `slots` sorted and without repeats. A radix sort (two passes of
-// kFeatureBits / 2 bits): a comparison sort of a few hundred random slots
-// mispredicts a branch at every other step.
-void sort_distinct(std::vector<uint32_t>& slots) {
+// One feature as cut, packed for the sort: its slot above its sighting's
+// index (in the order cut) and a bit that says whether it is an n-gram.
+using SlotEntry = uint64_t;
+constexpr uint32_t kEntrySlotShift = 32;
+SlotEntry slot_entry(uint32_t slot, size_t sighting, bool gram) {
+  return (static_cast<SlotEntry>(slot) << kEntrySlotShift) | (static_cast<SlotEntry>(sighting) << 1) | gram;
+}
+uint32_t entry_slot(SlotEntry e) { return static_cast<uint32_t>(e >> kEntrySlotShift); }
+uint32_t entry_sighting(SlotEntry e) { return static_cast<uint32_t>(e & 0xffffffffu) >> 1; }
+bool entry_gram(SlotEntry e) { return (e & 1) != 0; }
+
+// `entries` sorted by slot, stably (a slot's entries stay in the order
+// cut). A radix sort (two passes of kFeatureBits / 2 bits): a comparison
+// sort of a few hundred random slots mispredicts a branch at every other step.
+void sort_by_slot(std::vector<SlotEntry>& entries) {
   constexpr uint32_t kDigitBits = (kFeatureBits + 1) / 2, kDigits = 1u << kDigitBits;
-  std::vector<uint32_t> scratch(slots.size());
-  for (const uint32_t shift : {0u, kDigitBits}) {
+  std::vector<SlotEntry> scratch(entries.size());
+  for (const uint32_t shift : {kEntrySlotShift, kEntrySlotShift + kDigitBits}) {
     uint32_t starts[kDigits] = {};
-    for (const uint32_t slot : slots) ++starts[(slot >> shift) & (kDigits - 1)];
+    for (const SlotEntry e : entries) ++starts[(e >> shift) & (kDigits - 1)];
     uint32_t next = 0;
     for (uint32_t& start : starts) next += std::exchange(start, next);
-    for (const uint32_t slot : slots) scratch[starts[(slot >> shift) & (kDigits - 1)]++] = slot;
-    slots.swap(scratch);
+    for (const SlotEntry e : entries) scratch[starts[(e >> shift) & (kDigits - 1)]++] = e;
+    entries.swap(scratch);
   }
-  slots.erase(std::unique(slots.begin(), slots.end()), slots.end());
 }
 
 // Each family's value: 1/sqrt(its number of distinct slots), the n-grams'
@@ -244,22 +254,31 @@ FamilyValues family_values(size_t slots, size_t grams) {
   return {value_of(slots), kCharGramWeight * value_of(grams)};
 }
 
-// The features of the two families (lists sorted and distinct) at their
-// values; a slot both hit (a hash collision) gets the sum.
-FeatureVector weigh_families(const std::vector<uint32_t>& slots, const std::vector<uint32_t>& grams,
-                             const FamilyValues& values) {
-  const float slot_value = values.words, gram_value = values.grams;
+// The distinct slots of `sorted` (sort_by_slot's output) at their
+// families' values, a slot both families hit (a hash collision) at the
+// sum; and, in `first_sighting`, the sighting where each was first cut.
+FeatureVector weigh_slots(const std::vector<SlotEntry>& sorted, FamilyValues& values,
+                          std::vector<uint32_t>& first_sighting) {
+  enum Families : uint8_t { kWords = 1, kGrams = 2 };
   FeatureVector features;
-  features.reserve(slots.size() + grams.size());
-  size_t i = 0, j = 0;
-  while (i < slots.size() || j < grams.size()) {
-    if (j == grams.size() || (i < slots.size() && slots[i] < grams[j])) features.push_back({slots[i++], slot_value});
-    else if (i == slots.size() || grams[j] < slots[i]) features.push_back({grams[j++], gram_value});
-    else {
-      features.push_back({slots[i++], slot_value + gram_value});
-      ++j;
-    }
+  std::vector<uint8_t> families;  // of each feature: kWords, kGrams or both
+  features.reserve(sorted.size());
+  families.reserve(sorted.size());
+  first_sighting.reserve(sorted.size());
+  size_t words = 0, grams = 0;
+  for (size_t i = 0; i < sorted.size();) {
+    const uint32_t slot = entry_slot(sorted[i]);
+    first_sighting.push_back(entry_sighting(sorted[i]));  // the first cut: the sort kept their order
+    uint8_t hit = 0;
+    for (; i < sorted.size() && entry_slot(sorted[i]) == slot; ++i) hit |= entry_gram(sorted[i]) ? kGrams : kWords;
+    words += (hit & kWords) != 0;
+    grams += (hit & kGrams) != 0;
+    features.push_back({slot, 0});
+    families.push_back(hit);
   }
+  values = family_values(words, grams);
+  const float by_families[] = {0, values.words, values.grams, values.words + values.grams};
+  for (size_t i = 0; i < features.size(); ++i) features[i].value = by_families[families[i]];
   return features;
 }
 
@@ -287,21 +306,21 @@ std::string feature_name(char kind, std::string_view a, std::string_view b) {
 }
 
 FeatureVector extract_features(const Submission& submission, FeatureObserver* observer) {
-  std::vector<uint32_t> slots, grams;
+  std::vector<SlotEntry> entries;
+  std::vector<FeatureSighting> sightings;
+  entries.reserve(512);
+  if (observer) sightings.reserve(512);
   FeatureVector features;
-  slots.reserve(256);
-  grams.reserve(256);
   SlotHasher slot_of_feature;
   walk_features(submission, [&](char kind, std::string_view a, std::string_view b = {}) {
-    const uint32_t slot = slot_of_feature(kind, a, b);
-    (kind == 'g' ? grams : slots).push_back(slot);
-    if (observer) observer->seen(slot, kind, a, b);
+    entries.push_back(slot_entry(slot_of_feature(kind, a, b), entries.size(), kind == 'g'));
+    if (observer) sightings.push_back({kind, a, b});
   }, [&] {
-    sort_distinct(slots);
-    sort_distinct(grams);
-    const FamilyValues values = family_values(slots.size(), grams.size());
-    features = weigh_families(slots, grams, values);
-    if (observer) observer->walked(values);
+    sort_by_slot(entries);
+    FamilyValues values;
+    std::vector<uint32_t> first_sighting;
+    features = weigh_slots(entries, values, first_sighting);
+    if (observer) observer->walked({features, sightings, first_sighting, values});
   });
   return features;
 }

@@ -41,22 +41,34 @@ struct FamilyValues {
   float of(char kind) const { return kind == 'g' ? grams : words; }
 };
 
-// Sees every feature as extract_features cuts it: in the order of the
-// text, a feature as often as it occurs. Lets a caller name the features it
-// cares about (an explanation) in the same walk over the text.
+// One feature as extract_features cut it: its family letter and its text
+// (or the pair `a` `b`), as feature_name() spells it.
+struct FeatureSighting {
+  char kind;
+  std::string_view a, b;
+};
+
+// One extraction, as a FeatureObserver is shown it: the vector returned,
+// every feature as it was cut (in the order of the text, a feature as
+// often as it occurs), and where each of the vector's features was first
+// cut. The views die when walked() returns.
+struct WalkedFeatures {
+  const FeatureVector& features;
+  const std::vector<FeatureSighting>& sightings;
+  const std::vector<uint32_t>& first_sighting;  // features[i] was first cut as sightings[first_sighting[i]]
+  FamilyValues values;
+};
+
+// Lets a caller name the features it cares about (an explanation) from
+// the one walk over the text, once the vector is known.
 class FeatureObserver {
  public:
   virtual ~FeatureObserver() = default;
-  // Feature `kind`:`a` (or the pair `kind`:`a` `b`) falls in `slot`; the
-  // views stay valid until walked() returns. feature_name() spells it.
-  virtual void seen(uint32_t slot, char kind, std::string_view a, std::string_view b) = 0;
-  // Every feature has been seen, and each is worth `values` (a feature
-  // both families hit, a hash collision, gets the sum in the vector); their
-  // views expire when this returns.
-  virtual void walked(const FamilyValues& values) = 0;
+  virtual void walked(const WalkedFeatures& walk) = 0;
 };
 
-// The features of `submission`; `observer`, when given, sees each as it is cut.
+// The features of `submission`; `observer`, when given, is shown them
+// with their names before this returns.
 FeatureVector extract_features(const Submission& submission, FeatureObserver* observer = nullptr);
 
 // A feature's name as describe_features gives it: "w:subscribe", "b:my channel".
