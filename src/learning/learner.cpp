@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 
 #include "util/logfmt.h"
@@ -136,13 +137,27 @@ Status Learner::catch_up_locked() {
   Result<LogDelta> delta = log_.added_after(seen_.newest_id);
   if (!delta) return Error{delta.error()};
   if (delta->mark == seen_) return Status::success();
-  for (const FeedbackRecord& decision : delta->added) trainer_->learn(example_of(decision));
+  for (const FeedbackRecord& decision : delta->added) teach_locked(decision);
   if (delta->mark.rows != seen_.rows + static_cast<int64_t>(delta->added.size())) deleted_ = true;
   if (taught_ == 0) taught_since_ = std::chrono::steady_clock::now();
   taught_ += static_cast<int64_t>(delta->added.size());
   seen_ = delta->mark;
   if (rebuild_due_locked()) wake();
   return Status::success();
+}
+
+void Learner::teach_locked(const FeedbackRecord& decision) {
+  const ModelTrainer::Example example = example_of(decision);
+  ModelCounts counts = trainer_->counts();
+  ++(example.spam ? counts.spam : counts.ham);
+  // The scorer's pull toward ham once this decision counts (the model reads only the counts for it).
+  const double shift = LearnedModel({}, counts, min_per_class_).evidence_shift();
+  if (!std::isfinite(shift)) {  // a class is still untaught: LEARNED is silent whatever the weights
+    trainer_->learn(example);
+    return;
+  }
+  const double convinced = std::log(kConvinced / (1 - kConvinced));
+  trainer_->learn_until(example, shift + (example.spam ? convinced : -convinced), kMaxTeachingSteps);
 }
 
 bool Learner::rebuild_due_locked() const {

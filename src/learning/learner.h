@@ -2,7 +2,8 @@
 // one source of truth, at a cost that grows gently with the log. A new
 // decision (a click, a history import, a CLI label, in this process or
 // another) is taught on top of the current trainer at once (refresh(): cost
-// of the new rows only). A full rebuild from the decisions in effect
+// of the new rows only), with as many steps as its own text needs to score
+// as the person labelled it. A full rebuild from the decisions in effect
 // follows once RebuildPolicy says so (enough new rows for the log's size,
 // a deletion, or a wait scaled by what a rebuild costs), on the learner's
 // own thread, one at a time, while the previous immutable snapshot serves;
@@ -54,6 +55,15 @@ struct RebuildPolicy {
 
 class Learner {
  public:
+  // A decision taught one by one is stepped on until its own text scores
+  // at least this spam probability toward its label as LEARNED sees it
+  // (after the evidence prior; for ham, at most 1 - this), or for
+  // kMaxTeachingSteps steps: a click changes the clicked text's verdict at
+  // once (with the default bands, 0.65 and up holds), while the rest of the
+  // model moves little until the next rebuild makes it exact.
+  static constexpr double kConvinced = 0.8;
+  static constexpr int kMaxTeachingSteps = 32;
+
   // `log` (and `saved`, when given) must outlive the learner. `saved` null:
   // nothing is loaded or saved. The model is empty (silent) until start().
   Learner(FeedbackLog& log, int64_t min_per_class, ModelStore* saved = nullptr, RebuildPolicy policy = {});
@@ -105,6 +115,8 @@ class Learner {
   void adopt(Trained trained);
   // With state_mutex_ held: teaches what the log gained since seen_.
   Status catch_up_locked();
+  // With state_mutex_ held: teaches one decision until it is kConvinced.
+  void teach_locked(const FeedbackRecord& decision);
   bool rebuild_due();
   bool rebuild_due_locked() const;
   void publish_locked();

@@ -13,6 +13,8 @@
 #include "learning/learner.h"
 #include "scoring/eval.h"
 #include "scoring/learn/features.h"
+#include "scoring/scorer.h"
+#include "shipped_rules.h"
 #include "store/database.h"
 #include "support/eventually.h"
 #include "support/temp_dir.h"
@@ -180,17 +182,35 @@ struct Drift {
   double share = 0;   // share of comments on the other side of 0.5
 };
 
-// Teaches a site `history`, then the even rows of `clicked` one by one as
-// clicks, and compares the model with a retrain from the log on comments
-// neither was taught: the odd rows of `clicked`, another video, Japanese.
-Drift drift_after_clicks(const std::vector<std::string>& history, const std::string& clicked, size_t clicks) {
-  Site site;
+// Records the videos of `history` and 60 Japanese decisions as the site's
+// log; returns how many decisions that is.
+size_t record_history(Site& site, const std::vector<std::string>& history) {
   std::vector<FeedbackRecord> taught;
   int64_t id = 1;
   for (const std::string& file : history)
     for (const LabelledComment& c : corpus(file)) taught.push_back(decision_about(c.author, c.body, c.spam, id++));
   for (FeedbackRecord& f : japanese_decisions(id, 30)) taught.push_back(std::move(f));
   REQUIRE(site.log->record_all(taught).ok());
+  return taught.size();
+}
+
+// How far `a` is from `b` on the comments `on`.
+Drift compare(const LearnedModel& a, const LearnedModel& b, const std::vector<FeatureVector>& on) {
+  Drift drift;
+  for (const FeatureVector& f : on) {
+    const double pa = a.probability(f), pb = b.probability(f);
+    drift.mean += std::abs(pa - pb) / static_cast<double>(on.size());
+    drift.share += ((pa >= 0.5) != (pb >= 0.5)) / static_cast<double>(on.size());
+  }
+  return drift;
+}
+
+// Teaches a site `history`, then the even rows of `clicked` one by one as
+// clicks, and compares the model with a retrain from the log on comments
+// neither was taught: the odd rows of `clicked`, another video, Japanese.
+Drift drift_after_clicks(const std::vector<std::string>& history, const std::string& clicked, size_t clicks) {
+  Site site;
+  const size_t taught = record_history(site, history);
   Learner learner(*site.log, 40, site.saved.get());
   REQUIRE(learner.start().ok());
   const auto rebuilt = learner.current();
@@ -209,18 +229,9 @@ Drift drift_after_clicks(const std::vector<std::string>& history, const std::str
   const auto expected = retrained(*site.log);
   CHECK(incremental->counts().spam == expected->counts().spam);
   CHECK(incremental->counts().ham == expected->counts().ham);
-  const auto compare = [&on](const LearnedModel& a, const LearnedModel& b) {
-    Drift drift;
-    for (const FeatureVector& f : on) {
-      const double pa = a.probability(f), pb = b.probability(f);
-      drift.mean += std::abs(pa - pb) / static_cast<double>(on.size());
-      drift.share += ((pa >= 0.5) != (pb >= 0.5)) / static_cast<double>(on.size());
-    }
-    return drift;
-  };
-  const Drift drift = compare(*incremental, *expected);
-  const Drift untaught = compare(*rebuilt, *expected);  // how far the clicks move a retrain
-  MESSAGE(clicks << " clicks on " << taught.size() << " decisions, compared on " << on.size()
+  const Drift drift = compare(*incremental, *expected, on);
+  const Drift untaught = compare(*rebuilt, *expected, on);  // how far the clicks move a retrain
+  MESSAGE(clicks << " clicks on " << taught << " decisions, compared on " << on.size()
                  << " comments: taught one by one vs retrain: mean |dp| " << drift.mean << ", "
                  << drift.share * 100 << " % on the other side of 0.5 (the model before the clicks: "
                  << untaught.mean << ", " << untaught.share * 100 << " %)");
@@ -244,6 +255,77 @@ TEST_CASE("between rebuilds, decisions taught one by one score close to a retrai
   const Drift large = drift_after_clicks({"Youtube01-Psy.csv", "Youtube02-KatyPerry.csv"}, "Youtube03-LMFAO.csv", 220);
   CHECK(large.mean < 0.08);
   CHECK(large.share <= 0.05);
+}
+
+TEST_CASE("a click changes the clicked comment's verdict at once, before any rebuild; the rest drift within the bound") {
+  Site site;
+  const std::vector<std::string> four = {"Youtube01-Psy.csv", "Youtube02-KatyPerry.csv", "Youtube04-Eminem.csv",
+                                         "Youtube05-Shakira.csv"};
+  record_history(site, four);
+  Learner learner(*site.log, 40, site.saved.get());  // no background thread: nothing rebuilds unless asked
+  REQUIRE(learner.start().ok());
+  const auto before_clicks = learner.current();
+  const testing::ShippedRules shipped({"default.rules"});
+  const auto verdict = [&](const FeedbackRecord& comment) {
+    const auto model = learner.current();
+    return Scorer().score(*shipped.rules, comment.submission(),
+                          CheckContext{shipped.config, "", nullptr, TimePoint{}, model.get()});
+  };
+  const auto learned_alone = [](const Verdict& v) { return v.hits.size() == 1 && v.hits[0].rule == "LEARNED"; };
+
+  // The owner corrects the model: comments of a video the site never
+  // taught, and Japanese ones, each with its true label; a spam the gateway
+  // passes is marked spam, a ham only LEARNED held is marked ham.
+  std::vector<FeedbackRecord> candidates;
+  int64_t id = 200000;
+  for (const auto& [text, spam] : {std::pair{"副業で月収50万円！在宅で簡単に稼げる方法を教えます。", true},
+                                   std::pair{"無料で使えるクーポン配布中、先着100名様限定です！", true},
+                                   std::pair{"京都の写真がとてもきれいですね。また行きたくなりました。", false},
+                                   std::pair{"ブランド時計の電池交換はどこでできますか？教えてください。", false}})
+    candidates.push_back(decision_about("読者", text, spam, id++));
+  for (const LabelledComment& c : corpus("Youtube03-LMFAO.csv")) candidates.push_back(decision_about(c.author, c.body, c.spam, id++));
+  std::vector<FeedbackRecord> clicks;
+  std::vector<FeatureVector> unclicked = probes();
+  size_t spam_marks = 0, ham_marks = 0, japanese = 0;
+  for (const FeedbackRecord& comment : candidates) {
+    const Verdict before = verdict(comment);
+    const bool wrong = comment.is_spam() ? before.action == Action::pass && before.hits.empty() : learned_alone(before);
+    if (!wrong || (comment.is_spam() ? spam_marks : ham_marks) >= 6) {
+      unclicked.push_back(extract_features(comment.submission()));
+      continue;
+    }
+    ++(comment.is_spam() ? spam_marks : ham_marks);
+    japanese += comment.author == "読者";
+    clicks.push_back(comment);
+  }
+  MESSAGE(spam_marks << " spam marks, " << ham_marks << " ham marks, " << japanese << " Japanese");
+  REQUIRE(spam_marks >= 3);
+  REQUIRE(ham_marks >= 1);
+  CHECK(japanese >= 1);
+
+  for (const FeedbackRecord& click : clicks) {
+    CAPTURE(click.body);
+    REQUIRE(site.log->record(click).ok());
+    REQUIRE(learner.refresh().ok());  // what the feedback request does
+    CHECK(learner.status()["exact"] == false);
+    const Verdict after = verdict(click);
+    if (click.is_spam()) {
+      CHECK(after.action == Action::hold);
+      CHECK(learned_alone(after));
+    } else {
+      CHECK(after.action == Action::pass);
+    }
+  }
+  // Everything else scores as close to a retrain as decisions taught with one step did (the bound above).
+  const Drift drift = compare(*learner.current(), *retrained(*site.log), unclicked);
+  const Drift moved = compare(*learner.current(), *before_clicks, unclicked);
+  const Drift retrain_moved = compare(*retrained(*site.log), *before_clicks, unclicked);
+  MESSAGE(clicks.size() << " corrections: mean |dp| " << drift.mean << ", "
+                        << drift.share * 100 << " % on the other side of 0.5 from a retrain; from the model before: "
+                        << moved.mean << ", " << moved.share * 100 << " % (a retrain: " << retrain_moved.mean << ", "
+                        << retrain_moved.share * 100 << " %)");
+  CHECK(drift.mean < 0.01);
+  CHECK(drift.share <= 0.01);
 }
 
 TEST_CASE("a saved model of another build, or bytes that are not one, is not loaded: the log is retrained") {

@@ -65,7 +65,10 @@ void ModelTrainer::update_weight(uint32_t slot) {
 }
 
 void ModelTrainer::step(const FeatureVector& features, double label, double weight) {
-  const double error = (sigmoid(margin_of(w_, features)) - label) * weight;
+  move(features, (sigmoid(margin_of(w_, features)) - label) * weight);
+}
+
+void ModelTrainer::move(const FeatureVector& features, double error) {
   for (const Feature& f : features) {
     const double g = error * f.value;
     const double n = n_[f.slot];
@@ -96,6 +99,21 @@ void ModelTrainer::train_all(const std::vector<Example>& examples) {
 void ModelTrainer::learn(const Example& example) {
   ++(example.spam ? counts_.spam : counts_.ham);
   step(example.features, example.spam ? 1 : 0, class_weight(example.spam));
+}
+
+void ModelTrainer::learn_until(const Example& example, double target, int max_steps) {
+  learn(example);
+  // The further steps move the rarer half of its features (the least used
+  // so far): they say the most about this text and the least about others.
+  FeatureVector rarer = example.features;
+  std::sort(rarer.begin(), rarer.end(), [this](const Feature& a, const Feature& b) { return n_[a.slot] < n_[b.slot]; });
+  rarer.resize((rarer.size() + 1) / 2);
+  const double label = example.spam ? 1 : 0, weight = class_weight(example.spam);
+  for (int steps = 1; steps < max_steps; ++steps) {
+    const double margin = margin_of(w_, example.features);
+    if (example.spam ? margin >= target : margin <= target) return;
+    move(rarer, (sigmoid(margin) - label) * weight);
+  }
 }
 
 double ModelTrainer::class_weight(bool spam) const {

@@ -99,6 +99,14 @@ class ModelTrainer {
   // example's features only; the weights are close to, not the same as,
   // what train_all() on every example would give (the learner rebuilds for that).
   void learn(const Example& example);
+  // Online, for a decision a person made: learn(), then more steps on this
+  // example alone until its margin (log-odds) is at least `target` for spam,
+  // at most `target` for ham, or `max_steps` steps in all were taken; the
+  // labelled text then scores as labelled at once. The further steps move
+  // only the rarer half of its features, so other texts move little (the
+  // bias, lengths and common words are left alone). Costs the example's
+  // features per step.
+  void learn_until(const Example& example, double target, int max_steps);
 
   // The whole state (FTRL's per-slot state of every slot used, the counts)
   // as bytes, and back: a decoded trainer scores and learns exactly like
@@ -114,6 +122,8 @@ class ModelTrainer {
 
  private:
   void step(const FeatureVector& features, double label, double weight);
+  // FTRL's update of these features for an example's error (p - label, weighted).
+  void move(const FeatureVector& features, double error);
   // The weight of one example of this class under balance_classes (1 otherwise).
   double class_weight(bool spam) const;
   void update_weight(uint32_t slot);
