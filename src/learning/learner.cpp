@@ -137,7 +137,18 @@ Status Learner::catch_up_locked() {
   Result<LogDelta> delta = log_.added_after(seen_.newest_id);
   if (!delta) return Error{delta.error()};
   if (delta->mark == seen_) return Status::success();
-  for (const FeedbackRecord& decision : delta->added) teach_locked(decision);
+  // A batch that makes a rebuild due by itself (an import, a replay after a
+  // restart) is taught one step a decision, as the rebuild right after it
+  // makes the model exact; a click is taught until its own text is convinced.
+  const bool rebuild_follows =
+      static_cast<double>(delta->added.size()) >= policy_.share * static_cast<double>(delta->mark.rows);
+  for (const FeedbackRecord& decision : delta->added) {
+    if (rebuild_follows) {
+      trainer_->learn(example_of(decision));
+    } else {
+      teach_locked(decision);
+    }
+  }
   if (delta->mark.rows != seen_.rows + static_cast<int64_t>(delta->added.size())) deleted_ = true;
   if (taught_ == 0) taught_since_ = std::chrono::steady_clock::now();
   taught_ += static_cast<int64_t>(delta->added.size());

@@ -3,7 +3,8 @@
 // decision (a click, a history import, a CLI label, in this process or
 // another) is taught on top of the current trainer at once (refresh(): cost
 // of the new rows only), with as many steps as its own text needs to score
-// as the person labelled it. A full rebuild from the decisions in effect
+// as the person labelled it (one step each in a batch, such as an import,
+// that makes a rebuild due by itself). A full rebuild from the decisions in effect
 // follows once RebuildPolicy says so (enough new rows for the log's size,
 // a deletion, or a wait scaled by what a rebuild costs), on the learner's
 // own thread, one at a time, while the previous immutable snapshot serves;
