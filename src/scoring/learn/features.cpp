@@ -312,8 +312,11 @@ FeatureVector extract_features(const Submission& submission, FeatureObserver* ob
   if (observer) sightings.reserve(512);
   FeatureVector features;
   SlotHasher slot_of_feature;
+  const float* prefetched = observer ? observer->slot_table() : nullptr;
   walk_features(submission, [&](char kind, std::string_view a, std::string_view b = {}) {
-    entries.push_back(slot_entry(slot_of_feature(kind, a, b), entries.size(), kind == 'g'));
+    const uint32_t slot = slot_of_feature(kind, a, b);
+    if (prefetched) __builtin_prefetch(prefetched + slot);
+    entries.push_back(slot_entry(slot, entries.size(), kind == 'g'));
     if (observer) sightings.push_back({kind, a, b});
   }, [&] {
     sort_by_slot(entries);
