@@ -149,8 +149,9 @@ class Run {
   void run_learned() {
     const LearnedModel* model = context_.learned;
     if (!model || !model->active() || c_.learned.bands.empty()) return;
-    LearnedExplainer explainer(*model);  // names the strongest features in the same walk
-    const double probability = model->confident_probability(extract_features(submission_, &explainer));
+    LearnedExplainer explainer(*model);  // weighs and names the features in the same walk
+    extract_features(submission_, &explainer);
+    const double probability = explainer.probability();
     for (const ScoreBand& band : c_.learned.bands)
       if (probability >= band.probability) learned_score_ = band.score;
     if (learned_score_ != 0) fire(c_.learned.rule, explainer.explain(probability));

@@ -39,7 +39,8 @@ std::vector<std::string> grams_of(std::string_view text) {
 // The n-grams a CharGramCutter cuts from the words of `text`, split at spaces.
 std::vector<std::string> cut_words(std::string_view text) {
   std::vector<std::string> grams;
-  CharGramCutter cutter(text);
+  std::string words;
+  CharGramCutter cutter(text, words);
   for (size_t begin = 0; begin < text.size();) {
     const size_t end = std::min(text.find(' ', begin), text.size());
     if (end > begin) cutter.cut_word(begin, end, [&](char kind, std::string_view gram) {

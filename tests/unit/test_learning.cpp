@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <set>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "learning/learner.h"
 #include "scoring/eval.h"
@@ -26,6 +28,13 @@ namespace {
 bool has_feature(const Submission& s, const std::string& name) {
   const auto named = describe_features(s);
   return std::any_of(named.begin(), named.end(), [&](const NamedFeature& f) { return f.name == name; });
+}
+
+// A feature vector as (slot, value) pairs, to compare.
+std::vector<std::pair<uint32_t, float>> slots_of(const FeatureVector& features) {
+  std::vector<std::pair<uint32_t, float>> pairs;
+  for (const Feature& f : features) pairs.emplace_back(f.slot, f.value);
+  return pairs;
 }
 
 // A model taught `rounds` copies of a few spam and ham comments.
@@ -156,11 +165,16 @@ TEST_CASE("the explanation names the strongest features of the verdict's side, a
   ModelTrainer trainer;
   trainer.train_all(examples);
   const auto model = trainer.snapshot(1);
-  size_t compared = 0, differing = 0;
+  size_t compared = 0, differing = 0, other_probability = 0;
   for (const Submission& s : texts) {
     LearnedExplainer explainer(*model);
     const FeatureVector features = extract_features(s, &explainer);
     const double p = model->probability(features);
+    // The explainer's probability (what LEARNED acts on) comes from the same
+    // read of the weights as its ranking: exactly the model's own.
+    if (explainer.probability() != model->confident_probability(features) && ++other_probability <= 5)
+      FAIL_CHECK("probability " << explainer.probability() << " != " << model->confident_probability(features)
+                                << " on: " << s.body);
     const std::vector<Contribution> strongest = model->strongest(features, p >= 0.5, 5);
     bool tied = false;
     for (size_t i = 1; i < strongest.size(); ++i) tied |= strongest[i].weight == strongest[i - 1].weight;
@@ -185,6 +199,21 @@ TEST_CASE("the explanation names the strongest features of the verdict's side, a
   }
   CHECK(compared * 2 > texts.size());  // most rankings have no tie
   CHECK(differing == 0);
+  CHECK(other_probability == 0);
+}
+
+TEST_CASE("features: a text gives the same features after longer texts, English and Japanese") {
+  // extract_features reuses its thread's buffers from one text to the next.
+  const Submission english = comment("subscribe to my channel http://bit.ly/x", "bot", "");
+  const Submission japanese = comment("この曲が大好きです。チャンネル登録お願いします", "ファン", "");
+  std::string long_text;
+  for (int i = 0; i < 200; ++i) long_text += "word" + std::to_string(i) + " 長い文章です ";
+  const Submission longer = comment(long_text, "someone with a long name", "");
+  const auto english_first = slots_of(extract_features(english));
+  const auto japanese_first = slots_of(extract_features(japanese));
+  CHECK(extract_features(longer).size() > english_first.size() + japanese_first.size());
+  CHECK(slots_of(extract_features(english)) == english_first);
+  CHECK(slots_of(extract_features(japanese)) == japanese_first);
 }
 
 TEST_CASE("training is independent of the order the labels arrived in") {

@@ -6,8 +6,8 @@
 // "ibe "), as fastText does, word by word as the feature walk cuts the words
 // (no second pass over the text); letters of scripts written without spaces
 // (Japanese, Chinese, Thai) are no words, because their character pairs are
-// features already. Pure: no state but the cutter's own copy of the words,
-// never throws but for std::bad_alloc.
+// features already. Pure: no state but the copy of the words in the
+// caller's buffer; never throws but for std::bad_alloc.
 #pragma once
 
 #include <algorithm>
@@ -37,8 +37,11 @@ constexpr size_t kMaxCharGrams = 256;
 class CharGramCutter {
  public:
   // `text`: well-formed UTF-8 (fold_text's output) that the words are
-  // ranges of; it must outlive the cutter.
-  explicit CharGramCutter(std::string_view text) : text_(text) {
+  // ranges of; `words`: where the cutter copies the words (its contents
+  // replaced, so that a caller cutting text after text reuses one buffer).
+  // Both must outlive the cutter and the grams it gives out.
+  CharGramCutter(std::string_view text, std::string& words) : text_(text), padded_(words) {
+    padded_.clear();
     padded_.reserve(text.size() + 2);  // never reallocated: the grams given out stay valid
     padded_.push_back(' ');
   }
@@ -48,8 +51,8 @@ class CharGramCutter {
 
   // Calls emit('g', gram) for each n-gram of the word text[begin, end), in
   // order, until the cap. The words given must not overlap and come in the
-  // order of the text. The views are of the cutter's own copy of the words,
-  // each between two spaces: they live as long as the cutter.
+  // order of the text. The views are of the copy of the words, each
+  // between two spaces: they live as long as the buffer is left alone.
   template <typename Emit>
   void cut_word(size_t begin, size_t end, Emit&& emit) {
     if (full()) return;
@@ -74,7 +77,7 @@ class CharGramCutter {
 
  private:
   std::string_view text_;
-  std::string padded_;  // " " then each word given and a space
+  std::string& padded_;  // " " then each word given and a space
   size_t cut_ = 0;
 };
 

@@ -22,7 +22,7 @@ std::string readable_feature(const std::string& name) {
   }
 }
 
-// Each weight is read once, in a loop without branches, so that the
+// Each weight is read once (for the margin too), in a loop without branches, so that the
 // cache misses overlap (behind a branch on the weight, each waits for the
 // last); most features then fall short of the weakest kept at one
 // comparison, and only the features kept at the end are named.
@@ -35,7 +35,12 @@ void LearnedExplainer::walked(const WalkedFeatures& walk) {
     }
   };
   std::vector<float> parts(walk.features.size());
-  for (size_t i = 0; i < parts.size(); ++i) parts[i] = model_.weight(walk.features[i].slot) * walk.features[i].value;
+  double margin = 0;  // summed as LearnedModel sums it: the same probability
+  for (size_t i = 0; i < parts.size(); ++i) {
+    parts[i] = model_.weight(walk.features[i].slot) * walk.features[i].value;
+    margin += parts[i];
+  }
+  margin_ = margin;
   std::vector<Candidate> spam, ham;
   spam.reserve(kKept + 1);
   ham.reserve(kKept + 1);

@@ -21,6 +21,11 @@ class LearnedExplainer : public FeatureObserver {
  public:
   explicit LearnedExplainer(const LearnedModel& model) : model_(model) {}
   void walked(const WalkedFeatures& walk) override;
+  const float* slot_table() const override { return model_.weight_table(); }
+
+  // The model's confident_probability() of the features walked, from the
+  // same single read of each weight as the explanation. Only after a walk.
+  double probability() const { return model_.confident_probability_of_margin(margin_); }
 
   // "p=0.97: " followed by the (up to three) features seen that pushed most
   // toward spam when probability >= 0.5, toward ham otherwise.
@@ -32,6 +37,7 @@ class LearnedExplainer : public FeatureObserver {
   static constexpr size_t kKept = 4;
 
   const LearnedModel& model_;
+  double margin_ = 0;  // sum of weight x value over the features walked
   std::vector<std::string> toward_spam_, toward_ham_;  // the names of the strongest, strongest first
 };
 

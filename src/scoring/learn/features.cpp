@@ -88,10 +88,14 @@ void walk_features(const Submission& s, Emit&& emit, Walked&& walked) {
   emit('k', kind_name(s.kind));
   emit('z', "bias");
 
-  const std::string body = fold_text(s.subject.empty() ? s.body : s.subject + "\n" + s.body);
+  // The folded texts, each in a buffer of this thread's that the next walk
+  // reuses (a walk never runs inside another), so that folding allocates
+  // only when a text is longer than any before it.
+  thread_local std::string body, author, url, gram_words;
+  fold_text_into(s.subject.empty() ? s.body : s.subject + "\n" + s.body, body);
   std::string_view previous_word;
   std::string_view text = body;
-  CharGramCutter grams(text);  // the n-grams are views of its copy of the words, valid all walk long
+  CharGramCutter grams(text, gram_words);  // the n-grams are views of gram_words, valid all walk long
   size_t pos = 0;
   size_t unspaced_start = std::string_view::npos, unspaced_prev = 0;
   auto end_word = [&](size_t start, size_t end) {
@@ -133,7 +137,8 @@ void walk_features(const Submission& s, Emit&& emit, Walked&& walked) {
   if (unspaced_start != std::string_view::npos && unspaced_prev == unspaced_start)
     emit('c', text.substr(unspaced_start));
 
-  std::deque<std::string> names;  // stable addresses: the features below name views of them
+  thread_local std::deque<std::string> names;  // stable addresses: the features below name views of them
+  names.clear();
   const auto keep = [&names](std::string name) -> std::string_view { return names.emplace_back(std::move(name)); };
   const std::vector<std::string_view> hosts = link_hosts(text);
   const std::string_view own = referer_host(s.referer);
@@ -146,12 +151,12 @@ void walk_features(const Submission& s, Emit&& emit, Walked&& walked) {
   emit('x', keep("length " + bucket(s.body.size(), {20, 50, 100, 200, 400, 800, 1600})));
   emit('x', keep("capitals " + capitals_bucket(s.body)));
 
-  const std::string author = fold_text(s.author);
+  fold_text_into(s.author, author);
   if (author.empty()) emit('a', "(none)");
   else emit('a', std::string_view(author).substr(0, kMaxAuthorBytes));
   const size_t at = s.email.rfind('@');
   emit('e', at == std::string::npos ? std::string_view("(none)") : keep(fold_text(std::string_view(s.email).substr(at + 1))));
-  const std::string url = fold_text(s.url);
+  fold_text_into(s.url, url);
   if (!s.url.empty()) {
     const std::string_view host = referer_host(url);
     emit('u', host.empty() ? std::string_view("(unreadable)") : host);
@@ -234,7 +239,8 @@ bool entry_gram(SlotEntry e) { return (e & 1) != 0; }
 // sort of a few hundred random slots mispredicts a branch at every other step.
 void sort_by_slot(std::vector<SlotEntry>& entries) {
   constexpr uint32_t kDigitBits = (kFeatureBits + 1) / 2, kDigits = 1u << kDigitBits;
-  std::vector<SlotEntry> scratch(entries.size());
+  thread_local std::vector<SlotEntry> scratch;  // reused, like extract_features' buffers
+  scratch.resize(entries.size());
   for (const uint32_t shift : {kEntrySlotShift, kEntrySlotShift + kDigitBits}) {
     uint32_t starts[kDigits] = {};
     for (const SlotEntry e : entries) ++starts[(e >> shift) & (kDigits - 1)];
@@ -261,7 +267,8 @@ FeatureVector weigh_slots(const std::vector<SlotEntry>& sorted, FamilyValues& va
                           std::vector<uint32_t>& first_sighting) {
   enum Families : uint8_t { kWords = 1, kGrams = 2 };
   FeatureVector features;
-  std::vector<uint8_t> families;  // of each feature: kWords, kGrams or both
+  thread_local std::vector<uint8_t> families;  // of each feature: kWords, kGrams or both; reused
+  families.clear();
   features.reserve(sorted.size());
   families.reserve(sorted.size());
   first_sighting.reserve(sorted.size());
@@ -306,19 +313,25 @@ std::string feature_name(char kind, std::string_view a, std::string_view b) {
 }
 
 FeatureVector extract_features(const Submission& submission, FeatureObserver* observer) {
-  std::vector<SlotEntry> entries;
-  std::vector<FeatureSighting> sightings;
-  entries.reserve(512);
-  if (observer) sightings.reserve(512);
+  // This thread's buffers, emptied and reused by each extraction (one never
+  // runs inside another): they grow only for a text longer than any before.
+  thread_local std::vector<SlotEntry> entries;
+  thread_local std::vector<FeatureSighting> sightings;
+  thread_local std::vector<uint32_t> first_sighting;
+  entries.clear();
+  sightings.clear();
+  first_sighting.clear();
   FeatureVector features;
   SlotHasher slot_of_feature;
+  const float* prefetched = observer ? observer->slot_table() : nullptr;
   walk_features(submission, [&](char kind, std::string_view a, std::string_view b = {}) {
-    entries.push_back(slot_entry(slot_of_feature(kind, a, b), entries.size(), kind == 'g'));
+    const uint32_t slot = slot_of_feature(kind, a, b);
+    if (prefetched) __builtin_prefetch(prefetched + slot);
+    entries.push_back(slot_entry(slot, entries.size(), kind == 'g'));
     if (observer) sightings.push_back({kind, a, b});
   }, [&] {
     sort_by_slot(entries);
     FamilyValues values;
-    std::vector<uint32_t> first_sighting;
     features = weigh_slots(entries, values, first_sighting);
     if (observer) observer->walked({features, sightings, first_sighting, values});
   });

@@ -33,7 +33,11 @@ double LearnedModel::evidence_shift() const {
 }
 
 double LearnedModel::confident_probability(const FeatureVector& features) const {
-  return sigmoid(margin_of(weights_, features) - evidence_shift());
+  return confident_probability_of_margin(margin_of(weights_, features));
+}
+
+double LearnedModel::confident_probability_of_margin(double margin) const {
+  return sigmoid(margin - evidence_shift());
 }
 
 std::vector<Contribution> LearnedModel::strongest(const FeatureVector& features, bool spam, size_t limit) const {

@@ -40,6 +40,10 @@ class LearnedModel {
   // a model taught a handful of examples needs a far stronger case to reach
   // a band than one taught hundreds.
   double confident_probability(const FeatureVector& features) const;
+  // confident_probability() of a submission whose margin is known: the sum,
+  // in double, of weight(slot) x value over its features in the vector's
+  // order (for a caller that has read the weights already; the same result).
+  double confident_probability_of_margin(double margin) const;
   // How far confident_probability() is pulled toward ham, in log-odds:
   // kEvidencePrior / n, where n is the smaller of the spam and ham counts
   // (1.0 at 5, 0.1 at 50); infinite while either class is untaught.
@@ -56,6 +60,8 @@ class LearnedModel {
   const ModelCounts& counts() const { return counts_; }
   int64_t min_per_class() const { return min_per_class_; }
   float weight(uint32_t slot) const { return weights_[slot]; }
+  // The table weight() reads (kFeatureSlots entries), for prefetching.
+  const float* weight_table() const { return weights_.data(); }
 
  private:
   std::vector<float> weights_;  // kFeatureSlots entries
