@@ -76,3 +76,33 @@ TEST_CASE("fewer distinct hashes than kFuzzyMinShingles give no fingerprint, how
   hashes.push_back(42);
   CHECK(streamed_sketch(hashes));
 }
+
+TEST_CASE("the similarity a lookup computes is the full one at or above its threshold, and below it otherwise") {
+  std::mt19937_64 random(7);
+  size_t reached = 0, missed = 0;
+  for (int pair = 0; pair < 400; ++pair) {
+    // Two sets sharing a random part of their hashes, of random sizes (some under kFuzzyBottom).
+    std::vector<uint64_t> a, b;
+    const size_t shared = random() % 150, own_a = 5 + random() % 150, own_b = 5 + random() % 150;
+    for (size_t i = 0; i < shared; ++i) a.push_back(random()), b.push_back(a.back());
+    for (size_t i = 0; i < own_a; ++i) a.push_back(random());
+    for (size_t i = 0; i < own_b; ++i) b.push_back(random());
+    const auto fa = streamed_sketch(a), fb = streamed_sketch(b);
+    REQUIRE(fa);
+    REQUIRE(fb);
+    const double full = fuzzy_similarity(*fa, *fb);
+    for (const double threshold : {0.1, 0.3, 0.5, 0.9}) {
+      CAPTURE(threshold);
+      const double bounded = fuzzy_similarity_reaching(*fa, *fb, threshold);
+      if (full >= threshold) {
+        CHECK(bounded == full);
+        ++reached;
+      } else {
+        CHECK(bounded < threshold);
+        ++missed;
+      }
+    }
+  }
+  CHECK(reached > 100);  // both sides were tried
+  CHECK(missed > 100);
+}

@@ -129,3 +129,17 @@ TEST_CASE("fold_text: every corpus comment and Japanese ham comment folds as ICU
   CHECK(differing == 0);
   CHECK(non_ascii > 100);
 }
+
+TEST_CASE("fold_text folds every ASCII character as ICU does at each place of a long ASCII run (8 bytes at a time)") {
+  const std::string run = "Check My CHANNEL now";  // 20 bytes: two and a half 8-byte words
+  for (int c = 1; c < 128; ++c)
+    for (size_t at = 0; at <= run.size(); ++at) {
+      std::string text = run;
+      text.insert(at, 1, static_cast<char>(c));
+      for (const std::string& whole : {text, "日本" + text, text + "ﾞ"}) {
+        CAPTURE(c);
+        CAPTURE(at);
+        CHECK(fold_text(whole) == icu_fold(whole));
+      }
+    }
+}

@@ -123,7 +123,15 @@ std::optional<FuzzyFingerprint> fuzzy_fingerprint(std::string_view body, std::st
 }
 
 double fuzzy_similarity(const FuzzyFingerprint& a, const FuzzyFingerprint& b) {
-  // Walk the union's smallest hashes in order; count those both sketches hold.
+  return fuzzy_similarity_reaching(a, b, 0.0);
+}
+
+double fuzzy_similarity_reaching(const FuzzyFingerprint& a, const FuzzyFingerprint& b, double threshold) {
+  // Walk the union's smallest hashes in order; count those both sketches
+  // hold. Were every hash still to come held by both, the share would be
+  // at most (both + kFuzzyBottom - taken) / kFuzzyBottom: below `needed`,
+  // the threshold cannot be reached.
+  const double needed = threshold * static_cast<double>(kFuzzyBottom);
   size_t i = 0, j = 0, taken = 0, both = 0;
   while (taken < kFuzzyBottom && (i < a.bottom_size || j < b.bottom_size)) {
     if (j >= b.bottom_size || (i < a.bottom_size && a.bottom[i] < b.bottom[j])) {
@@ -134,6 +142,7 @@ double fuzzy_similarity(const FuzzyFingerprint& a, const FuzzyFingerprint& b) {
       ++both, ++i, ++j;
     }
     ++taken;
+    if (static_cast<double>(both + kFuzzyBottom - taken) < needed) return 0.0;
   }
   return taken == 0 ? 0.0 : static_cast<double>(both) / static_cast<double>(taken);
 }

@@ -24,9 +24,11 @@ struct LinkSpan;  // scoring/checks/builtin_checks.h
 constexpr size_t kFuzzyBins = 64;
 constexpr size_t kFuzzyBottom = 64;
 struct FuzzyFingerprint {
-  std::array<uint32_t, kFuzzyBins> bins{};
+  // how many of `bottom` are used (fewer shingles than kFuzzyBottom); next
+  // to the first hashes, which a lookup reads first
+  uint32_t bottom_size = 0;
   std::array<uint32_t, kFuzzyBottom> bottom{};
-  uint32_t bottom_size = 0;  // how many of `bottom` are used (fewer shingles than kFuzzyBottom)
+  std::array<uint32_t, kFuzzyBins> bins{};
 };
 
 // Texts with fewer distinct shingles than this get no fingerprint: "nice
@@ -47,5 +49,11 @@ std::optional<FuzzyFingerprint> fuzzy_fingerprint(std::string_view body, std::st
 // from their bottom-k sketches (the share of the union's smallest hashes
 // that both hold).
 double fuzzy_similarity(const FuzzyFingerprint& a, const FuzzyFingerprint& b);
+
+// fuzzy_similarity(a, b) when it is at least `threshold`; otherwise some
+// value below `threshold`, found as soon as the hashes left to walk can no
+// longer lift it there (a lookup compares most candidates this way, and
+// reads only the start of their sketches).
+double fuzzy_similarity_reaching(const FuzzyFingerprint& a, const FuzzyFingerprint& b, double threshold);
 
 }  // namespace spamgate

@@ -78,7 +78,7 @@ class FuzzyShelf {
       for (const uint32_t index : it->second) {
         if (stamps[index] == lookup) continue;
         stamps[index] = lookup;
-        const double similarity = fuzzy_similarity(fp, slots_[index].fp);
+        const double similarity = fuzzy_similarity_reaching(fp, slots_[index].fp, threshold);
         if (similarity < threshold) continue;
         found.emplace_back(similarity, index);
         if (first_only) return found;
