@@ -139,7 +139,7 @@ void walk_features(const Submission& s, Emit&& emit, Walked&& walked) {
 
   thread_local std::deque<std::string> names;  // stable addresses: the features below name views of them
   names.clear();
-  const auto keep = [&names](std::string name) -> std::string_view { return names.emplace_back(std::move(name)); };
+  const auto keep = [](std::string name) -> std::string_view { return names.emplace_back(std::move(name)); };
   const std::vector<std::string_view> hosts = link_hosts(text);
   const std::string_view own = referer_host(s.referer);
   for (std::string_view host : hosts) {
