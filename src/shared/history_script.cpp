@@ -13,7 +13,8 @@ namespace spamgate {
 namespace {
 
 // KEYS: each entry's bucket and body key, when asked. ARGV: each entry's
-// kHistoryScriptArgs arguments. Returns two integers per entry: the rate
+// kHistoryScriptArgs arguments (STRIDE, defined ahead of this text).
+// Returns two integers per entry: the rate
 // (1 taken, 0 refused) and the duplicate (1 seen within the window, 0 not);
 // -1 when not asked, -2 when the key held something else (another type, a
 // sighting that is no number): that entry is skipped, the others still run.
@@ -46,7 +47,7 @@ local function one(rate_key, body_key, a)
 end
 local out = {}
 local k = 1
-for a = 0, #ARGV - 8, 8 do
+for a = 0, #ARGV - STRIDE, STRIDE do
   local rate_key, body_key
   if ARGV[a + 2] == '1' then rate_key = KEYS[k]; k = k + 1 end
   if ARGV[a + 3] == '1' then body_key = KEYS[k]; k = k + 1 end
@@ -75,7 +76,8 @@ std::string decimal(double value) {
 }  // namespace
 
 const RedisScript& history_script() {
-  static const RedisScript script(lua_bucket_functions() + kEntries);
+  static const RedisScript script(lua_bucket_functions() + "local STRIDE = " + std::to_string(kHistoryScriptArgs) +
+                                  "\n" + kEntries);
   return script;
 }
 
