@@ -16,6 +16,7 @@
 #include "shared/redis_config.h"
 #include "scoring/eval.h"
 #include "scoring/learn/explanation.h"
+#include "util/fnv1a.h"
 #include "util/time_format.h"
 
 namespace spamgate::cli {
@@ -40,8 +41,7 @@ std::unique_ptr<FeedbackLog> open_log(const Config& config) {
 // A stable id for text taught from the command line: teaching the same
 // text again replaces the earlier decision instead of counting twice.
 std::string content_id(const std::string& author, const std::string& body) {
-  uint64_t hash = 0xcbf29ce484222325ULL;
-  for (char c : author + '\n' + body) hash = (hash ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL;
+  const uint64_t hash = fnv1a(kFnv1aBasis, author + '\n' + body);
   std::ostringstream out;
   out << "cli-" << std::hex << std::setw(16) << std::setfill('0') << hash;
   return out.str();

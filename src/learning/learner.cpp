@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "util/fnv1a.h"
 #include "util/logfmt.h"
 
 namespace spamgate {
@@ -30,11 +31,6 @@ std::vector<ModelTrainer::Example> examples_of(const std::vector<FeedbackRecord>
   return examples;
 }
 
-// FNV-1a, 64 bits: stable across builds and machines, unlike std::hash.
-void mix(uint64_t& hash, std::string_view bytes) {
-  for (unsigned char c : bytes) hash = (hash ^ c) * 0x100000001b3ULL;
-}
-
 }  // namespace
 
 std::shared_ptr<const LearnedModel> train_on_decisions(const std::vector<FeedbackRecord>& decisions,
@@ -51,8 +47,7 @@ std::string model_fingerprint() {
   char settings[200];
   std::snprintf(settings, sizeof settings, "bits=%u alpha=%g beta=%g l1=%g l2=%g epochs=%d balance=%d", kFeatureBits,
                 options.alpha, options.beta, options.l1, options.l2, options.epochs, options.balance_classes ? 1 : 0);
-  uint64_t hash = 0xcbf29ce484222325ULL;
-  mix(hash, settings);
+  uint64_t hash = fnv1a(kFnv1aBasis, settings);
   Submission probe;
   probe.author = "Probe Author";
   probe.email = "probe@example.co.uk";
@@ -61,7 +56,7 @@ std::string model_fingerprint() {
   for (const Feature& f : extract_features(probe)) {
     char part[40];
     std::snprintf(part, sizeof part, "%u:%.9g;", f.slot, static_cast<double>(f.value));
-    mix(hash, part);
+    hash = fnv1a(hash, part);
   }
   char hex[17];
   std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(hash));

@@ -11,6 +11,7 @@
 #include "scoring/fuzzy/shingle_sketch.h"
 #include "scoring/text_classes.h"
 #include "scoring/text_fold.h"
+#include "util/fnv1a.h"
 
 namespace spamgate {
 namespace {
@@ -47,18 +48,18 @@ void tokenize(std::string_view text, Emit emit) {
   size_t word_begin = 0;
   bool in_word = false;
   uint8_t kinds = 0;  // the kinds of the word's bytes, or'ed
-  uint64_t hash = kFuzzyFnvBasis;
+  uint64_t hash = kFnv1aBasis;
   const auto flush = [&](size_t end) {
     if (!in_word) return;
     emit(Token{kinds == kDigit ? kNumberToken : hash, false}, text.substr(word_begin, end - word_begin));
-    in_word = false, kinds = 0, hash = kFuzzyFnvBasis;
+    in_word = false, kinds = 0, hash = kFnv1aBasis;
   };
   for (size_t pos = 0; pos < size;) {
     uint8_t kind = kByteKinds[bytes[pos]];
     if (kind & (kLetter | kDigit)) {
       if (!in_word) in_word = true, word_begin = pos;
       do {
-        hash = fuzzy_fnv1a_add(hash, bytes[pos]);
+        hash = fnv1a(hash, bytes[pos]);
         kinds |= kind;
       } while (++pos < size && ((kind = kByteKinds[bytes[pos]]) & (kLetter | kDigit)));
       continue;
@@ -76,12 +77,12 @@ void tokenize(std::string_view text, Emit emit) {
       switch (classify(c)) {
         case CharClass::word:
           if (!in_word) in_word = true, word_begin = pos;
-          for (size_t i = 0; i < length; ++i) hash = fuzzy_fnv1a_add(hash, bytes[pos + i]);
+          for (size_t i = 0; i < length; ++i) hash = fnv1a(hash, bytes[pos + i]);
           kinds |= kMultibyte;
           break;
         case CharClass::unspaced:
           flush(pos);
-          emit(Token{fuzzy_fnv1a(text.substr(pos, length)), true}, std::string_view());
+          emit(Token{fnv1a(kFnv1aBasis, text.substr(pos, length)), true}, std::string_view());
           break;
         case CharClass::separator: flush(pos); break;
       }

@@ -7,6 +7,7 @@
 
 #include "scoring/fuzzy/fuzzy_hash.h"
 #include "util/ascii.h"
+#include "util/fnv1a.h"
 #include "util/untrusted_text.h"
 
 namespace spamgate {
@@ -32,9 +33,7 @@ uint64_t band_key(const FuzzyFingerprint& fp, size_t band) {
 
 uint64_t person_of(std::string_view email) {
   if (email.empty()) return 0;
-  uint64_t h = 0xcbf29ce484222325ULL;
-  for (const char c : ascii_lowercase(email)) h = (h ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL;
-  return h | 1;  // never 0, which stands for "no address"
+  return fnv1a(kFnv1aBasis, ascii_lowercase(email)) | 1;  // never 0, which stands for "no address"
 }
 
 }  // namespace

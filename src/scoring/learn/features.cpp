@@ -9,6 +9,7 @@
 
 #include "scoring/learn/char_ngrams.h"
 #include "scoring/text_classes.h"
+#include "util/fnv1a.h"
 
 namespace spamgate {
 namespace {
@@ -164,16 +165,6 @@ void walk_features(const Submission& s, Emit&& emit, Walked&& walked) {
   walked();
 }
 
-constexpr uint64_t kFnvBasis = 0xcbf29ce484222325ULL;
-constexpr uint64_t kFnvPrime = 0x100000001b3ULL;
-
-uint64_t fnv1a(uint64_t hash, std::string_view bytes) {
-  for (char c : bytes) hash = (hash ^ static_cast<unsigned char>(c)) * kFnvPrime;
-  return hash;
-}
-
-uint64_t fnv1a(uint64_t hash, char byte) { return (hash ^ static_cast<unsigned char>(byte)) * kFnvPrime; }
-
 uint32_t slot_of_hash(uint64_t hash) {
   hash ^= hash >> 29;
   hash *= 0xbf58476d1ce4e5b9ULL;
@@ -184,7 +175,7 @@ uint32_t slot_of_hash(uint64_t hash) {
 // The slot of feature `kind`:`a`, or of the pair `kind`:`a` `b`: FNV-1a of
 // the kind letter, `a`, and " " `b` when `b` is not empty.
 uint32_t slot_of(char kind, std::string_view a, std::string_view b) {
-  uint64_t hash = fnv1a(fnv1a(kFnvBasis, kind), a);
+  uint64_t hash = fnv1a(fnv1a(kFnv1aBasis, kind), a);
   if (!b.empty()) hash = fnv1a(fnv1a(hash, ' '), b);
   return slot_of_hash(hash);
 }
@@ -210,7 +201,7 @@ class SlotHasher {
   };
 
   uint32_t word_slot(std::string_view word) {
-    uint64_t own = fnv1a(kFnvBasis, 'w'), pair = fnv1a(kFnvBasis, 'b');
+    uint64_t own = fnv1a(kFnv1aBasis, 'w'), pair = fnv1a(kFnv1aBasis, 'b');
     for (char c : word) {
       own = fnv1a(own, c);
       pair = fnv1a(pair, c);
