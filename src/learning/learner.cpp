@@ -135,8 +135,7 @@ Status Learner::catch_up_locked() {
   // A batch that makes a rebuild due by itself (an import, a replay after a
   // restart) is taught one step a decision, as the rebuild right after it
   // makes the model exact; a click is taught until its own text is convinced.
-  const bool rebuild_follows =
-      static_cast<double>(delta->added.size()) >= policy_.share * static_cast<double>(delta->mark.rows);
+  const bool rebuild_follows = policy_.due_by_share(static_cast<int64_t>(delta->added.size()), delta->mark.rows);
   for (const FeedbackRecord& decision : delta->added) {
     if (rebuild_follows) {
       trainer_->learn(example_of(decision));
@@ -170,7 +169,7 @@ bool Learner::rebuild_due_locked() const {
   if (deleted_) return true;
   if (taught_ == 0) return false;
   const auto waited = std::chrono::duration<double>(std::chrono::steady_clock::now() - taught_since_);
-  return static_cast<double>(taught_) >= policy_.share * static_cast<double>(seen_.rows) ||
+  return policy_.due_by_share(taught_, seen_.rows) ||
          waited >= policy_.wait_factor * std::chrono::duration<double>(rebuild_took_);
 }
 

@@ -52,6 +52,11 @@ struct RebuildPolicy {
   // clicks take at most 1/wait_factor of one core.
   double wait_factor = 20;
   // A deleted decision (forgotten, erased) is unlearned by a rebuild at once.
+
+  // Whether `taught` rows on a log of `log_rows` reach `share`.
+  bool due_by_share(int64_t taught, int64_t log_rows) const {
+    return static_cast<double>(taught) >= share * static_cast<double>(log_rows);
+  }
 };
 
 class Learner {
