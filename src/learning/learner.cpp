@@ -155,8 +155,8 @@ void Learner::teach_locked(const FeedbackRecord& decision) {
   const ModelTrainer::Example example = example_of(decision);
   ModelCounts counts = trainer_->counts();
   ++(example.spam ? counts.spam : counts.ham);
-  // The scorer's pull toward ham once this decision counts (the model reads only the counts for it).
-  const double shift = LearnedModel({}, counts, min_per_class_).evidence_shift();
+  // The scorer's pull toward ham once this decision counts.
+  const double shift = LearnedModel::evidence_shift(counts);
   if (!std::isfinite(shift)) {  // a class is still untaught: LEARNED is silent whatever the weights
     trainer_->learn(example);
     return;

@@ -26,8 +26,8 @@ double LearnedModel::probability(const FeatureVector& features) const {
   return sigmoid(margin_of(weights_, features));
 }
 
-double LearnedModel::evidence_shift() const {
-  const int64_t evidence = std::min(counts_.spam, counts_.ham);
+double LearnedModel::evidence_shift(const ModelCounts& counts) {
+  const int64_t evidence = std::min(counts.spam, counts.ham);
   if (evidence <= 0) return std::numeric_limits<double>::infinity();
   return kEvidencePrior / static_cast<double>(evidence);
 }

@@ -47,7 +47,9 @@ class LearnedModel {
   // How far confident_probability() is pulled toward ham, in log-odds:
   // kEvidencePrior / n, where n is the smaller of the spam and ham counts
   // (1.0 at 5, 0.1 at 50); infinite while either class is untaught.
-  double evidence_shift() const;
+  double evidence_shift() const { return evidence_shift(counts_); }
+  // The same for a model taught `counts` (a trainer asking before it snapshots).
+  static double evidence_shift(const ModelCounts& counts);
   // Tuned on the dev corpus (scripts/eval, small-site protocol).
   static constexpr double kEvidencePrior = 5.0;
   // The `limit` features that pushed most toward spam (when `spam`) or ham.
